@@ -1,0 +1,378 @@
+//! Typed config for every node kind. A node's `config` JSON is parsed into one of
+//! these; serde rejects unknown keys so a typo never passes silently.
+
+use crate::kinds::NodeKind;
+use crate::types::{DataType, Field, Schema};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A column of a source's declared `schema`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDecl {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: DataType,
+}
+
+pub fn declared_schema(cols: &[ColumnDecl]) -> Schema {
+    Schema(
+        cols.iter()
+            .map(|c| Field::new(&c.name, Some(c.ty)))
+            .collect(),
+    )
+}
+
+fn comma() -> String {
+    ",".to_string()
+}
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvSource {
+    pub path: String,
+    #[serde(default = "comma")]
+    pub delimiter: String,
+    #[serde(default = "yes")]
+    pub has_header: bool,
+    #[serde(default)]
+    pub schema: Option<Vec<ColumnDecl>>,
+    /// `utf-8` (default) or `gbk`.
+    #[serde(default)]
+    pub encoding: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSource {
+    pub path: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcelSource {
+    pub path: String,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub schema: Option<Vec<ColumnDecl>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSource {
+    pub connection: String,
+    #[serde(default)]
+    pub table: Option<String>,
+    #[serde(default)]
+    pub query: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FilterConfig {
+    pub predicate: String,
+}
+
+/// `"name"` or `{"name", "as"?, "type"?}`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum SelectColumn {
+    Name(String),
+    Spec(SelectSpec),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectSpec {
+    pub name: String,
+    #[serde(default, rename = "as")]
+    pub alias: Option<String>,
+    #[serde(default, rename = "type")]
+    pub ty: Option<DataType>,
+}
+
+impl SelectColumn {
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Name(n) => n,
+            Self::Spec(s) => &s.name,
+        }
+    }
+    pub fn output_name(&self) -> &str {
+        match self {
+            Self::Name(n) => n,
+            Self::Spec(s) => s.alias.as_deref().unwrap_or(&s.name),
+        }
+    }
+    pub fn cast(&self) -> Option<DataType> {
+        match self {
+            Self::Name(_) => None,
+            Self::Spec(s) => s.ty,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SelectConfig {
+    pub columns: Vec<SelectColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DerivedColumn {
+    pub name: String,
+    pub expr: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeriveConfig {
+    pub columns: Vec<DerivedColumn>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum JoinHow {
+    Inner,
+    Left,
+    Right,
+    Full,
+    Semi,
+    Anti,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinKey {
+    pub left: String,
+    pub right: String,
+}
+
+fn inner() -> JoinHow {
+    JoinHow::Inner
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct JoinConfig {
+    #[serde(default = "inner")]
+    pub how: JoinHow,
+    pub on: Vec<JoinKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UnionConfig {
+    #[serde(default)]
+    pub distinct: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AggFn {
+    Count,
+    CountDistinct,
+    Sum,
+    Avg,
+    Min,
+    Max,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Aggregate {
+    #[serde(rename = "fn")]
+    pub func: AggFn,
+    #[serde(default)]
+    pub column: Option<String>,
+    #[serde(rename = "as")]
+    pub alias: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AggregateConfig {
+    #[serde(default)]
+    pub group_by: Vec<String>,
+    pub aggregates: Vec<Aggregate>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortKey {
+    pub column: String,
+    #[serde(default)]
+    pub desc: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SortConfig {
+    pub by: Vec<SortKey>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DistinctConfig {
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitConfig {
+    pub n: u64,
+    #[serde(default)]
+    pub offset: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SqlConfig {
+    pub query: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CsvSink {
+    pub path: String,
+    #[serde(default = "comma")]
+    pub delimiter: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileSink {
+    pub path: String,
+}
+
+fn sheet1() -> String {
+    "Sheet1".to_string()
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExcelSink {
+    pub path: String,
+    #[serde(default = "sheet1")]
+    pub sheet: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TableMode {
+    Replace,
+    Append,
+}
+
+fn replace() -> TableMode {
+    TableMode::Replace
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TableSink {
+    pub connection: String,
+    pub table: String,
+    #[serde(default = "replace")]
+    pub mode: TableMode,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    Table,
+    Bar,
+    Line,
+    Pie,
+}
+
+fn table_chart() -> ChartKind {
+    ChartKind::Table
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSink {
+    pub title: String,
+    #[serde(default = "table_chart")]
+    pub chart: ChartKind,
+    #[serde(default)]
+    pub x: Option<String>,
+    #[serde(default)]
+    pub y: Option<String>,
+}
+
+/// A node's config, typed by its kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NodeConfig {
+    SourceCsv(CsvSource),
+    SourceParquet(FileSource),
+    SourceJson(FileSource),
+    SourceExcel(ExcelSource),
+    SourceTable(TableSource),
+    Filter(FilterConfig),
+    Select(SelectConfig),
+    Derive(DeriveConfig),
+    Join(JoinConfig),
+    Union(UnionConfig),
+    Aggregate(AggregateConfig),
+    Sort(SortConfig),
+    Distinct(DistinctConfig),
+    Limit(LimitConfig),
+    Sql(SqlConfig),
+    SinkCsv(CsvSink),
+    SinkParquet(FileSink),
+    SinkExcel(ExcelSink),
+    SinkTable(TableSink),
+    SinkReport(ReportSink),
+}
+
+impl NodeConfig {
+    /// Parses `config` for `kind`; the error is serde's sentence, which names the field.
+    pub fn parse(kind: NodeKind, config: &Value) -> Result<Self, String> {
+        fn p<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, String> {
+            T::deserialize(v).map_err(|e| e.to_string())
+        }
+        Ok(match kind {
+            NodeKind::SourceCsv => Self::SourceCsv(p(config)?),
+            NodeKind::SourceParquet => Self::SourceParquet(p(config)?),
+            NodeKind::SourceJson => Self::SourceJson(p(config)?),
+            NodeKind::SourceExcel => Self::SourceExcel(p(config)?),
+            NodeKind::SourceTable => Self::SourceTable(p(config)?),
+            NodeKind::Filter => Self::Filter(p(config)?),
+            NodeKind::Select => Self::Select(p(config)?),
+            NodeKind::Derive => Self::Derive(p(config)?),
+            NodeKind::Join => Self::Join(p(config)?),
+            NodeKind::Union => Self::Union(p(config)?),
+            NodeKind::Aggregate => Self::Aggregate(p(config)?),
+            NodeKind::Sort => Self::Sort(p(config)?),
+            NodeKind::Distinct => Self::Distinct(p(config)?),
+            NodeKind::Limit => Self::Limit(p(config)?),
+            NodeKind::Sql => Self::Sql(p(config)?),
+            NodeKind::SinkCsv => Self::SinkCsv(p(config)?),
+            NodeKind::SinkParquet => Self::SinkParquet(p(config)?),
+            NodeKind::SinkExcel => Self::SinkExcel(p(config)?),
+            NodeKind::SinkTable => Self::SinkTable(p(config)?),
+            NodeKind::SinkReport => Self::SinkReport(p(config)?),
+        })
+    }
+
+    /// The file path a source reads or a sink writes, if it has one.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Self::SourceCsv(c) => Some(&c.path),
+            Self::SourceParquet(c) | Self::SourceJson(c) => Some(&c.path),
+            Self::SinkParquet(c) => Some(&c.path),
+            Self::SourceExcel(c) => Some(&c.path),
+            Self::SinkCsv(c) => Some(&c.path),
+            Self::SinkExcel(c) => Some(&c.path),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! The Sluice graph model, shared by the browser and the server: the
+//! `sluice.graph/v1` types, their serde form, and the validator with schema
+//! inference and expression checks. It knows nothing of HTTP, files or
+//! DataFusion, so it compiles to WebAssembly unchanged.
+
+pub mod config;
+pub mod expr;
+pub mod infer;
+pub mod kinds;
+pub mod model;
+pub mod params;
+pub mod parse;
+pub mod paths;
+pub mod problem;
+pub mod sqlcheck;
+pub mod structure;
+pub mod types;
+pub mod validate;
+
+pub use config::NodeConfig;
+pub use kinds::{Category, NodeKind};
+pub use model::{Edge, FORMAT_V1, Graph, Node, ParamDecl, ParamType};
+pub use params::ParamValue;
+pub use parse::{parse_graph, parse_graph_value};
+pub use problem::Problem;
+pub use types::{DataType, Field, Schema};
+pub use validate::{Context, Report, validate, validate_text};

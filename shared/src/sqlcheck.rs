@@ -1,0 +1,189 @@
+//! `transform.sql`: a single SELECT over the node's inputs and nothing else.
+//! DDL, DML, COPY, table functions, file paths and unknown tables are refused
+//! here, before anything runs, in the browser and on the server alike.
+
+use sqlparser::ast::{
+    Expr, ObjectName, ObjectNamePart, Query, Select, Statement, TableFactor, Value, Visit, Visitor,
+};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+use std::collections::BTreeSet;
+use std::ops::ControlFlow;
+
+/// Checks `query` for a SQL node whose inputs are `inputs` (upstream node ids).
+/// `declared` tells whether a `$param` exists. Returns every problem found.
+pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let dialect = GenericDialect {};
+    let statements = match Parser::parse_sql(&dialect, query) {
+        Ok(s) => s,
+        Err(e) => {
+            let msg = e.to_string();
+            let msg = msg.strip_prefix("sql parser error: ").unwrap_or(&msg);
+            return vec![format!("cannot read the SQL: {msg}")];
+        }
+    };
+    match statements.as_slice() {
+        [] => vec!["the SQL is empty; write one SELECT".into()],
+        [Statement::Query(q)] => {
+            let mut v = Checker {
+                inputs,
+                declared,
+                ctes: BTreeSet::new(),
+                errors: Vec::new(),
+            };
+            let _ = q.visit(&mut v);
+            v.errors
+        }
+        [one] => vec![format!(
+            "only a SELECT is allowed, not {}",
+            leading_keywords(&one.to_string())
+        )],
+        many => vec![format!(
+            "only one SELECT statement is allowed; found {} statements",
+            many.len()
+        )],
+    }
+}
+
+fn leading_keywords(sql: &str) -> String {
+    let words: Vec<&str> = sql.split_whitespace().take(2).collect();
+    words.join(" ").to_uppercase()
+}
+
+struct Checker<'a> {
+    inputs: &'a [&'a str],
+    declared: &'a dyn Fn(&str) -> bool,
+    ctes: BTreeSet<String>,
+    errors: Vec<String>,
+}
+
+impl Checker<'_> {
+    fn err(&mut self, msg: String) {
+        if !self.errors.contains(&msg) {
+            self.errors.push(msg);
+        }
+    }
+}
+
+impl Visitor for Checker<'_> {
+    type Break = ();
+
+    fn pre_visit_query(&mut self, q: &Query) -> ControlFlow<()> {
+        if let Some(with) = &q.with {
+            for cte in &with.cte_tables {
+                self.ctes.insert(cte.alias.name.value.clone());
+            }
+        }
+        if !q.locks.is_empty() {
+            self.err("locking clauses (FOR UPDATE) are not allowed".into());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_select(&mut self, s: &Select) -> ControlFlow<()> {
+        if s.into.is_some() {
+            self.err("SELECT INTO writes a table and is not allowed".into());
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<()> {
+        match t {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => {
+                self.err(format!(
+                    "table function `{name}(...)` is not allowed; read only this node's inputs"
+                ));
+            }
+            TableFactor::Table { .. }
+            | TableFactor::Derived { .. }
+            | TableFactor::NestedJoin { .. } => {}
+            other => {
+                let text = other.to_string();
+                let head: String = text.chars().take(40).collect();
+                self.err(format!(
+                    "`{head}` is not allowed; read only this node's inputs"
+                ));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_relation(&mut self, name: &ObjectName) -> ControlFlow<()> {
+        let parts: Vec<&ObjectNamePart> = name.0.iter().collect();
+        let ident = match parts.as_slice() {
+            [ObjectNamePart::Identifier(id)] => id,
+            _ => {
+                self.err(format!("`{name}`: refer to an input by its node id alone"));
+                return ControlFlow::Continue(());
+            }
+        };
+        if ident.quote_style == Some('\'') || ident.value.contains(['/', '\\', '.']) {
+            self.err(format!(
+                "`{name}` looks like a file path; a SQL node reads only its inputs"
+            ));
+        } else if !self.inputs.contains(&ident.value.as_str()) && !self.ctes.contains(&ident.value)
+        {
+            self.err(format!(
+                "table `{}` is not an input of this node (inputs: {})",
+                ident.value,
+                if self.inputs.is_empty() {
+                    "none".to_string()
+                } else {
+                    self.inputs.join(", ")
+                }
+            ));
+        }
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if let Expr::Value(v) = e
+            && let Value::Placeholder(p) = &v.value
+        {
+            let name = p.strip_prefix('$').unwrap_or(p);
+            if !(self.declared)(name) {
+                self.err(format!(
+                    "parameter `{p}` is not declared in the graph's params"
+                ));
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check;
+
+    fn errs(q: &str) -> Vec<String> {
+        check(q, &["txns", "accts"], &|p| p == "biz_date")
+    }
+
+    #[test]
+    fn accepts_selects_over_inputs() {
+        assert!(errs("SELECT * FROM txns").is_empty());
+        assert!(
+            errs("SELECT t.a FROM txns t JOIN accts a ON t.id = a.id WHERE t.d = $biz_date")
+                .is_empty()
+        );
+        assert!(errs("WITH x AS (SELECT * FROM txns) SELECT count(*) FROM x").is_empty());
+        assert!(errs("SELECT * FROM (SELECT 1 AS a) s").is_empty());
+    }
+
+    #[test]
+    fn refuses_everything_else() {
+        assert!(errs("DROP TABLE txns")[0].contains("DROP"));
+        assert!(errs("INSERT INTO txns VALUES (1)")[0].contains("INSERT"));
+        assert!(errs("COPY txns TO 'x.csv'")[0].contains("COPY"));
+        assert!(errs("SELECT 1; SELECT 2")[0].contains("2 statements"));
+        assert!(errs("SELECT * FROM read_csv('x.csv')")[0].contains("read_csv"));
+        assert!(errs("SELECT * FROM 'data/x.csv'")[0].contains("data/x.csv"));
+        assert!(errs("SELECT * FROM other")[0].contains("`other`"));
+        assert!(errs("SELECT * FROM txns WHERE a = $nope")[0].contains("$nope"));
+        assert!(errs("SELECT * INTO t2 FROM txns")[0].contains("INTO"));
+    }
+}

@@ -1,0 +1,130 @@
+//! The validator: one pass over a graph that returns every problem at once,
+//! plus what later stages need (order, typed configs, schemas on every edge).
+
+use crate::config::NodeConfig;
+use crate::infer::{self, NodeCtx};
+use crate::model::Graph;
+use crate::params;
+use crate::paths;
+use crate::problem::Problem;
+use crate::structure;
+use crate::types::Schema;
+use std::collections::{BTreeMap, HashMap};
+
+/// What the validator may know beyond the graph itself.
+#[derive(Default)]
+pub struct Context<'a> {
+    /// Schemas of sources, by node id, as inspected by the server (or cached by
+    /// the browser). A source missing here has an unknown schema unless its
+    /// config declares one.
+    pub source_schemas: Option<&'a HashMap<String, Schema>>,
+    /// Parameter values given for a run. `None` checks declarations only, since
+    /// a graph being edited need not have its values yet.
+    pub params: Option<&'a BTreeMap<String, String>>,
+}
+
+/// The outcome of validating a graph.
+#[derive(Debug, Default)]
+pub struct Report {
+    pub problems: Vec<Problem>,
+    /// Node ids, every node after its inputs (nodes on cycles left out).
+    pub order: Vec<String>,
+    /// Typed config of every node whose config parsed.
+    pub configs: BTreeMap<String, NodeConfig>,
+    /// Inferred output schema of every node; `None` where it is not known.
+    pub schemas: BTreeMap<String, Option<Schema>>,
+    /// For each node, the upstream ids feeding each input port.
+    pub inputs: BTreeMap<String, BTreeMap<String, Vec<String>>>,
+    /// Bound parameter values, when `Context::params` was given and all bound.
+    pub param_values: Option<BTreeMap<String, params::ParamValue>>,
+}
+
+impl Report {
+    pub fn is_valid(&self) -> bool {
+        self.problems.is_empty()
+    }
+}
+
+/// Validates `graph`: structure, parameters, paths, every node's config and
+/// expressions, and the schema on every edge.
+pub fn validate(graph: &Graph, ctx: &Context) -> Report {
+    let mut problems = Vec::new();
+    let st = structure::check(graph, &mut problems);
+    params::check_decls(&graph.params, &mut problems);
+    let mut report = Report::default();
+    if let Some(given) = ctx.params {
+        match params::bind(&graph.params, given) {
+            Ok(v) => report.param_values = Some(v),
+            Err(p) => problems.extend(p),
+        }
+    }
+
+    let declared = |name: &str| graph.params.contains_key(name);
+    let mut written: HashMap<String, String> = HashMap::new();
+    for node in &graph.nodes {
+        let Some(kind) = st.kinds.get(&node.id) else {
+            continue;
+        };
+        if report.configs.contains_key(&node.id) {
+            continue; // duplicate id, already reported
+        }
+        match NodeConfig::parse(*kind, &node.config) {
+            Ok(cfg) => {
+                if let Some(path) = cfg.path() {
+                    if let Err(e) = paths::check_path(path, &declared) {
+                        problems.push(Problem::node(&node.id, Some("path"), e));
+                    } else if kind.category() == crate::kinds::Category::Distribution {
+                        if let Some(other) = written.insert(path.to_string(), node.id.clone()) {
+                            problems.push(Problem::node(
+                                &node.id,
+                                Some("path"),
+                                format!("writes `{path}`, the same file as `{other}`"),
+                            ));
+                        }
+                    }
+                }
+                report.configs.insert(node.id.clone(), cfg);
+            }
+            Err(e) => problems.push(Problem::node(&node.id, Some("config"), e)),
+        }
+    }
+
+    let empty = HashMap::new();
+    let inspected = ctx.source_schemas.unwrap_or(&empty);
+    for id in &st.order {
+        let Some(cfg) = report.configs.get(id) else {
+            report.schemas.insert(id.clone(), None);
+            continue;
+        };
+        let mut inputs = Vec::new();
+        for (port, froms) in st.inputs.get(id).into_iter().flatten() {
+            for from in froms {
+                let schema = report.schemas.get(from).and_then(Option::as_ref);
+                inputs.push((port.as_str(), from.as_str(), schema));
+            }
+        }
+        let nctx = NodeCtx {
+            id,
+            scope_params: &graph.params,
+            inputs,
+            inspected: inspected.get(id),
+        };
+        let mut issues = Vec::new();
+        let schema = infer::infer(cfg, &nctx, &mut issues);
+        for (field, msg) in issues {
+            problems.push(Problem::node(id, Some(&field), msg));
+        }
+        report.schemas.insert(id.clone(), schema);
+    }
+    report.problems = problems;
+    report.order = st.order;
+    report.inputs = st.inputs;
+    report
+}
+
+/// Parses and validates a document in one step; parse problems come back alone.
+pub fn validate_text(text: &str, ctx: &Context) -> Result<(Graph, Report), Vec<Problem>> {
+    let graph = crate::parse::parse_graph(text)?;
+    let report = validate(&graph, ctx);
+    Ok((graph, report))
+}
