@@ -1,0 +1,270 @@
+//! The engine: a validated graph becomes one DataFusion logical plan per sink
+//! (sources → transforms → sink), which DataFusion optimises and runs. No row
+//! is touched in Rust except where a format needs it (Excel cells).
+//!
+//! Flow: [`prepare`] validates (structure, params, paths), opens the sources
+//! to learn their schemas, validates again with those schemas (so an unknown
+//! column is caught before anything runs), then plans every transform.
+//! [`execute`] runs the sinks' plans into temporary files and publishes them
+//! only when all have succeeded.
+
+pub mod bind;
+pub mod error;
+mod excel_read;
+mod excel_write;
+pub mod root;
+pub mod sinks;
+pub mod sources;
+pub mod transforms;
+pub mod types;
+
+use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
+use error::EngineError;
+use root::DataRoot;
+use sluice_shared::config::NodeConfig;
+use sluice_shared::{Category, Graph, ParamValue, Report, Schema};
+use std::collections::{BTreeMap, HashMap};
+
+/// How strict [`prepare`] is about things only a run needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `sluice validate` and the editor: missing parameter values and missing
+    /// input files leave schemas unknown instead of failing.
+    Check,
+    /// `sluice run`: every parameter must have a value and every input must exist.
+    Run,
+}
+
+/// A graph planned and ready to run.
+pub struct Prepared {
+    pub report: Report,
+    /// The plan of every node that could be planned, by id.
+    pub frames: HashMap<String, DataFrame>,
+    /// File paths after `{name}` substitution, by node id.
+    pub paths: HashMap<String, String>,
+    pub params: BTreeMap<String, ParamValue>,
+    _scratch: sources::Scratch,
+}
+
+/// A fresh DataFusion session configured for graphs: identifiers are
+/// case-sensitive as written, like column names in the files themselves.
+pub fn session() -> SessionContext {
+    let mut cfg = SessionConfig::new().with_information_schema(false);
+    cfg.options_mut().sql_parser.enable_ident_normalization = false;
+    SessionContext::new_with_config(cfg)
+}
+
+/// Validates and plans `graph` against the files under `root`.
+pub async fn prepare(
+    graph: &Graph,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+    mode: Mode,
+) -> Result<Prepared, EngineError> {
+    // Pass 1: everything that needs no data.
+    let given_ref = (mode == Mode::Run || !given.is_empty()).then_some(given);
+    let ctx_params = sluice_shared::Context {
+        source_schemas: None,
+        params: given_ref,
+    };
+    let first = sluice_shared::validate(graph, &ctx_params);
+    if !first.is_valid() {
+        return Err(EngineError::Invalid(first.problems));
+    }
+    let params = match first.param_values.clone() {
+        Some(v) => v,
+        None => defaults(graph),
+    };
+    let texts: BTreeMap<String, String> = params
+        .iter()
+        .map(|(k, v)| (k.clone(), v.as_text()))
+        .collect();
+
+    // Resolve paths and open the sources.
+    let ctx = session();
+    let mut paths = HashMap::new();
+    let mut frames = HashMap::new();
+    let mut scratch = sources::Scratch::default();
+    let mut inspected = HashMap::new();
+    for id in &first.order {
+        let cfg = &first.configs[id];
+        if let Some(p) = cfg.path() {
+            match sluice_shared::paths::substitute(p, &texts) {
+                Ok(resolved) => {
+                    paths.insert(id.clone(), resolved);
+                }
+                Err(e) if mode == Mode::Run || !e.contains("needs a value") => {
+                    return Err(EngineError::invalid(id, Some("path"), e));
+                }
+                Err(_) => continue,
+            }
+        }
+        if kind_of(graph, id) != Some(Category::Collection) {
+            continue;
+        }
+        match sources::open(
+            &ctx,
+            id,
+            cfg,
+            paths.get(id).map(String::as_str),
+            root,
+            &mut scratch,
+        )
+        .await
+        {
+            Ok(df) => {
+                inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                frames.insert(id.clone(), df);
+            }
+            Err(e) if mode == Mode::Run => return Err(e),
+            Err(_) => {}
+        }
+    }
+
+    // Pass 2: with real source schemas, every column reference is checked.
+    let ctx_schemas = sluice_shared::Context {
+        source_schemas: Some(&inspected),
+        params: given_ref,
+    };
+    let report = sluice_shared::validate(graph, &ctx_schemas);
+    if !report.is_valid() {
+        return Err(EngineError::Invalid(report.problems));
+    }
+
+    // Plan every transform; a planning error is the graph's fault (exit 2).
+    for id in &report.order {
+        let cfg = &report.configs[id];
+        if kind_of(graph, id) != Some(Category::Processing) {
+            continue;
+        }
+        let mut inputs: transforms::Inputs = BTreeMap::new();
+        let mut ready = true;
+        for (port, froms) in report.inputs.get(id).into_iter().flatten() {
+            for from in froms {
+                match frames.get(from) {
+                    Some(df) => inputs
+                        .entry(port.clone())
+                        .or_default()
+                        .push((from.clone(), df.clone())),
+                    None => ready = false,
+                }
+            }
+        }
+        if !ready {
+            continue; // an upstream source could not be opened (Check mode only)
+        }
+        let df = transforms::apply(&ctx, cfg, &inputs, &params)
+            .await
+            .map_err(|e| EngineError::plan(id, e))?;
+        frames.insert(id.clone(), df);
+    }
+    Ok(Prepared {
+        report,
+        frames,
+        paths,
+        params,
+        _scratch: scratch,
+    })
+}
+
+fn kind_of(graph: &Graph, id: &str) -> Option<Category> {
+    graph
+        .node(id)
+        .and_then(|n| sluice_shared::NodeKind::parse(&n.kind))
+        .map(|k| k.category())
+}
+
+/// Parameter values from defaults alone (for checking a graph being edited).
+fn defaults(graph: &Graph) -> BTreeMap<String, ParamValue> {
+    graph
+        .params
+        .iter()
+        .filter_map(|(k, d)| {
+            Some((
+                k.clone(),
+                ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?,
+            ))
+        })
+        .collect()
+}
+
+/// The schema DataFusion computes for each planned node.
+pub fn planned_schemas(p: &Prepared) -> BTreeMap<String, Schema> {
+    p.frames
+        .iter()
+        .map(|(id, df)| (id.clone(), types::schema_from_arrow(df.schema().as_arrow())))
+        .collect()
+}
+
+/// What a sink wrote.
+#[derive(Debug)]
+pub struct Written {
+    pub node: String,
+    pub path: String,
+    pub rows: u64,
+}
+
+/// Runs every sink. File sinks stage into temporary files; all are published
+/// together at the end, or none is.
+pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, EngineError> {
+    let mut staged = Vec::new();
+    for id in &p.report.order {
+        let cfg = &p.report.configs[id];
+        let Some(input) = p
+            .report
+            .inputs
+            .get(id)
+            .and_then(|ports| ports.get("in"))
+            .and_then(|f| f.first())
+        else {
+            continue;
+        };
+        if !matches!(
+            cfg,
+            NodeConfig::SinkCsv(_)
+                | NodeConfig::SinkParquet(_)
+                | NodeConfig::SinkExcel(_)
+                | NodeConfig::SinkTable(_)
+                | NodeConfig::SinkReport(_)
+        ) {
+            continue;
+        }
+        let df = p.frames[input].clone();
+        match cfg {
+            NodeConfig::SinkTable(_) => {
+                return Err(EngineError::failed(
+                    id,
+                    "database tables are written through a connection on the server (`sluice serve`); the command line writes files only",
+                ));
+            }
+            NodeConfig::SinkReport(_) => {
+                // Reports are shown by the server; a command-line run still computes
+                // them so that a broken report fails the run.
+                let rows = df.count().await.map_err(|e| EngineError::exec(id, e))?;
+                staged.push(Err(Written {
+                    node: id.clone(),
+                    path: String::new(),
+                    rows: rows as u64,
+                }));
+            }
+            _ => {
+                let rel = &p.paths[id];
+                let target = root
+                    .resolve_output(rel)
+                    .map_err(|m| EngineError::failed(id, m))?;
+                staged.push(Ok(sinks::stage(id, cfg, df, target, rel).await?));
+            }
+        }
+    }
+    let mut written = Vec::new();
+    for s in staged {
+        match s {
+            Ok(file) => {
+                let (node, path, rows) = file.publish()?;
+                written.push(Written { node, path, rows });
+            }
+            Err(report) => written.push(report),
+        }
+    }
+    Ok(written)
+}

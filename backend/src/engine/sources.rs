@@ -1,0 +1,196 @@
+//! Collection nodes: each source becomes a DataFrame over its file. Reading is
+//! lazy (DataFusion scans when the plan runs); only CSV's schema inference and
+//! Excel (read into memory, as spreadsheets are small) touch the data here.
+
+use super::error::EngineError;
+use super::excel_read;
+use super::root::DataRoot;
+use super::types::to_arrow;
+use datafusion::arrow::datatypes::{Field, Schema as ArrowSchema};
+use datafusion::datasource::file_format::options::JsonReadOptions;
+use datafusion::prelude::{CsvReadOptions, DataFrame, ParquetReadOptions, SessionContext};
+use sluice_shared::config::{ColumnDecl, CsvSource, NodeConfig};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// Keeps converted copies of input files (GBK → UTF-8) alive while a plan uses them.
+#[derive(Default)]
+pub struct Scratch {
+    dirs: Vec<tempfile::TempDir>,
+}
+
+/// Opens the source node `id` as a DataFrame.
+pub async fn open(
+    ctx: &SessionContext,
+    id: &str,
+    cfg: &NodeConfig,
+    path: Option<&str>,
+    root: &DataRoot,
+    scratch: &mut Scratch,
+) -> Result<DataFrame, EngineError> {
+    let resolve = |rel: &str| {
+        root.resolve_existing(rel)
+            .map_err(|m| EngineError::failed(id, m))
+    };
+    let df = match cfg {
+        NodeConfig::SourceCsv(c) => {
+            let rel = path.unwrap_or(&c.path);
+            let file = resolve(rel)?;
+            let file = prepare_text(id, &file, rel, c, scratch)?;
+            open_csv(ctx, &file, c).await
+        }
+        NodeConfig::SourceParquet(_) => {
+            let file = resolve(path.unwrap_or_default())?;
+            let ext = extension(&file);
+            ctx.read_parquet(
+                file_str(&file),
+                ParquetReadOptions {
+                    file_extension: &ext,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        NodeConfig::SourceJson(_) => {
+            let file = resolve(path.unwrap_or_default())?;
+            let ext = extension(&file);
+            ctx.read_json(
+                file_str(&file),
+                JsonReadOptions {
+                    file_extension: &ext,
+                    ..Default::default()
+                },
+            )
+            .await
+        }
+        NodeConfig::SourceExcel(c) => {
+            let file = resolve(path.unwrap_or(&c.path))?;
+            let batch = excel_read::read(&file, c.sheet.as_deref(), c.schema.as_deref())
+                .map_err(|m| EngineError::failed(id, m))?;
+            ctx.read_batch(batch)
+        }
+        NodeConfig::SourceTable(_) => {
+            return Err(EngineError::failed(
+                id,
+                "database tables are read through a connection on the server (`sluice serve`); \
+                 the command line reads files only",
+            ));
+        }
+        _ => unreachable!("open() is only called for sources"),
+    };
+    df.map_err(|e| {
+        EngineError::failed(
+            id,
+            format!(
+                "cannot read `{}`: {}",
+                path.unwrap_or_default(),
+                super::error::clean(&e)
+            ),
+        )
+    })
+}
+
+async fn open_csv(
+    ctx: &SessionContext,
+    file: &Path,
+    c: &CsvSource,
+) -> datafusion::error::Result<DataFrame> {
+    let ext = extension(file);
+    let schema = c.schema.as_deref().map(arrow_schema);
+    let mut opts = CsvReadOptions::new()
+        .has_header(c.has_header)
+        .delimiter(c.delimiter.as_bytes()[0])
+        .file_extension(&ext);
+    if let Some(s) = &schema {
+        opts = opts.schema(s);
+    }
+    ctx.read_csv(file_str(file), opts).await
+}
+
+fn arrow_schema(cols: &[ColumnDecl]) -> ArrowSchema {
+    ArrowSchema::new(
+        cols.iter()
+            .map(|c| Field::new(&c.name, to_arrow(c.ty), true))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn extension(file: &Path) -> String {
+    file.extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default()
+}
+
+fn file_str(file: &Path) -> &str {
+    file.to_str().unwrap_or_default()
+}
+
+/// Checks that a CSV file is UTF-8 text. A GBK file is converted when the node
+/// says `encoding: gbk`, otherwise refused with a message that says so; a UTF-8
+/// byte-order mark is dropped so it does not end up in the first column's name.
+fn prepare_text(
+    id: &str,
+    file: &Path,
+    rel: &str,
+    c: &CsvSource,
+    scratch: &mut Scratch,
+) -> Result<PathBuf, EngineError> {
+    let mut head = vec![0u8; 64 * 1024];
+    let n = std::fs::File::open(file)
+        .and_then(|mut f| f.read(&mut head))
+        .map_err(|e| EngineError::failed(id, format!("cannot read `{rel}`: {e}")))?;
+    head.truncate(n);
+    let gbk = c
+        .encoding
+        .as_deref()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gbk"));
+    if head.contains(&0) {
+        return Err(EngineError::failed(
+            id,
+            format!("`{rel}` is not a CSV text file (it contains binary data)"),
+        ));
+    }
+    let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
+    if !gbk {
+        if let Err(e) = std::str::from_utf8(&head)
+            && e.error_len().is_some()
+        {
+            return Err(EngineError::failed(
+                id,
+                format!(
+                    "`{rel}` is not UTF-8 text (byte {} is invalid); if it is a Chinese GBK file, set `encoding` to `gbk`",
+                    e.valid_up_to()
+                ),
+            ));
+        }
+        if !bom {
+            return Ok(file.to_path_buf());
+        }
+    }
+    let bytes = std::fs::read(file)
+        .map_err(|e| EngineError::failed(id, format!("cannot read `{rel}`: {e}")))?;
+    let text = if gbk {
+        let (text, _, had_errors) = encoding_rs::GBK.decode(&bytes);
+        if had_errors {
+            return Err(EngineError::failed(
+                id,
+                format!("`{rel}` is not valid GBK text"),
+            ));
+        }
+        text.into_owned()
+    } else {
+        String::from_utf8_lossy(&bytes[3..]).into_owned()
+    };
+    let dir = tempfile::tempdir()
+        .map_err(|e| EngineError::failed(id, format!("no scratch space: {e}")))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "input.csv".into());
+    let out = dir.path().join(name);
+    std::fs::File::create(&out)
+        .and_then(|mut f| f.write_all(text.trim_start_matches('\u{feff}').as_bytes()))
+        .map_err(|e| EngineError::failed(id, format!("cannot convert `{rel}`: {e}")))?;
+    scratch.dirs.push(dir);
+    Ok(out)
+}
