@@ -225,12 +225,8 @@ fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), String
         let diffs: Vec<String> = bad
             .take(5)
             .map(|i| {
-                format!(
-                    "    row {i}: expected {}\n{:13}actual   {}",
-                    fmt_row(exp.get(i)),
-                    "",
-                    fmt_row(act.get(i))
-                )
+                let (e, a) = (fmt_row(exp.get(i)), fmt_row(act.get(i)));
+                format!("    row {i}:\n      expected {e}\n      actual   {a}")
             })
             .collect();
         return if diffs.is_empty() {

@@ -29,9 +29,19 @@ pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> V
                 inputs,
                 declared,
                 ctes: BTreeSet::new(),
+                functions: BTreeSet::new(),
+                unknown: Vec::new(),
                 errors: Vec::new(),
             };
             let _ = q.visit(&mut v);
+            // CTEs may be declared after a reference is walked, and table
+            // functions are already reported, so unknown names are settled last.
+            for name in std::mem::take(&mut v.unknown) {
+                if !v.ctes.contains(&name) && !v.functions.contains(&name) {
+                    let inputs = if inputs.is_empty() { "none".to_string() } else { inputs.join(", ") };
+                    v.err(format!("table `{name}` is not an input of this node (inputs: {inputs})"));
+                }
+            }
             v.errors
         }
         [one] => vec![format!(
@@ -54,6 +64,10 @@ struct Checker<'a> {
     inputs: &'a [&'a str],
     declared: &'a dyn Fn(&str) -> bool,
     ctes: BTreeSet<String>,
+    /// Table functions already refused, so their names are not reported again as tables.
+    functions: BTreeSet<String>,
+    /// Relations that are neither inputs nor CTEs, reported after the walk.
+    unknown: Vec<String>,
     errors: Vec<String>,
 }
 
@@ -94,6 +108,7 @@ impl Visitor for Checker<'_> {
                 args: Some(_),
                 ..
             } => {
+                self.functions.insert(name.to_string());
                 self.err(format!(
                     "table function `{name}(...)` is not allowed; read only this node's inputs"
                 ));
@@ -181,6 +196,7 @@ mod tests {
         assert!(errs("COPY txns TO 'x.csv'")[0].contains("COPY"));
         assert!(errs("SELECT 1; SELECT 2")[0].contains("2 statements"));
         assert!(errs("SELECT * FROM read_csv('x.csv')")[0].contains("read_csv"));
+        assert_eq!(errs("SELECT * FROM txns JOIN read_csv('x') r ON 1=1").len(), 1);
         assert!(errs("SELECT * FROM 'data/x.csv'")[0].contains("data/x.csv"));
         assert!(errs("SELECT * FROM other")[0].contains("`other`"));
         assert!(errs("SELECT * FROM txns WHERE a = $nope")[0].contains("$nope"));

@@ -58,7 +58,8 @@ pub fn clean(e: &DataFusionError) -> String {
             s = rest;
         }
     }
-    s.trim().to_string()
+    // One line per problem on the command line: fold DataFusion's multi-line hints.
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 impl fmt::Display for EngineError {
