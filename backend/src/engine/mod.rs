@@ -75,10 +75,12 @@ pub async fn prepare(
         Some(v) => v,
         None => defaults(graph),
     };
+    // Paths only get real values; a source whose path needs a missing value stays closed.
     let texts: BTreeMap<String, String> = params
         .iter()
         .map(|(k, v)| (k.clone(), v.as_text()))
         .collect();
+    let params = with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
     let ctx = session();
@@ -186,6 +188,24 @@ fn defaults(graph: &Graph) -> BTreeMap<String, ParamValue> {
             ))
         })
         .collect()
+}
+
+/// In Check mode a parameter may have no value yet; expressions still need a
+/// typed literal to plan, so a stand-in of the declared type fills the gap.
+fn with_stand_ins(
+    graph: &Graph,
+    mut params: BTreeMap<String, ParamValue>,
+) -> BTreeMap<String, ParamValue> {
+    for (name, decl) in &graph.params {
+        params.entry(name.clone()).or_insert_with(|| match decl.ty {
+            sluice_shared::ParamType::Date => ParamValue::Date(0, "1970-01-01".into()),
+            sluice_shared::ParamType::String => ParamValue::String(String::new()),
+            sluice_shared::ParamType::Int64 => ParamValue::Int64(0),
+            sluice_shared::ParamType::Float64 => ParamValue::Float64(0.0),
+            sluice_shared::ParamType::Bool => ParamValue::Bool(false),
+        });
+    }
+    params
 }
 
 /// The schema DataFusion computes for each planned node.

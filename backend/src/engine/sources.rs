@@ -54,14 +54,24 @@ pub async fn open(
         NodeConfig::SourceJson(_) => {
             let file = resolve(path.unwrap_or_default())?;
             let ext = extension(&file);
-            ctx.read_json(
-                file_str(&file),
-                JsonReadOptions {
-                    file_extension: &ext,
-                    ..Default::default()
-                },
-            )
-            .await
+            let opts = JsonReadOptions {
+                file_extension: &ext,
+                ..Default::default()
+            };
+            let df = ctx.read_json(file_str(&file), opts).await;
+            // Schema inference sorts keys; users expect the file's own order.
+            df.and_then(|df| {
+                let order = json_key_order(&file);
+                let mut names: Vec<&str> = df
+                    .schema()
+                    .fields()
+                    .iter()
+                    .map(|f| f.name().as_str())
+                    .collect();
+                names.sort_by_key(|n| order.iter().position(|o| o == n).unwrap_or(usize::MAX));
+                let names: Vec<String> = names.into_iter().map(str::to_string).collect();
+                df.select_columns(&names.iter().map(String::as_str).collect::<Vec<_>>())
+            })
         }
         NodeConfig::SourceExcel(c) => {
             let file = resolve(path.unwrap_or(&c.path))?;
@@ -193,4 +203,39 @@ fn prepare_text(
         .map_err(|e| EngineError::failed(id, format!("cannot convert `{rel}`: {e}")))?;
     scratch.dirs.push(dir);
     Ok(out)
+}
+
+/// Keys of the first objects of an NDJSON file, in the order they first appear.
+fn json_key_order(file: &Path) -> Vec<String> {
+    use serde::de::{Deserializer, IgnoredAny, MapAccess, Visitor};
+    struct Keys<'a>(&'a mut Vec<String>);
+    impl<'de> Visitor<'de> for Keys<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            while let Some(k) = map.next_key::<String>()? {
+                if !self.0.contains(&k) {
+                    self.0.push(k);
+                }
+                map.next_value::<IgnoredAny>()?;
+            }
+            Ok(())
+        }
+    }
+    let mut keys = Vec::new();
+    let Ok(f) = std::fs::File::open(file) else {
+        return keys;
+    };
+    use std::io::BufRead;
+    for line in std::io::BufReader::new(f)
+        .lines()
+        .take(100)
+        .map_while(Result::ok)
+    {
+        let mut de = serde_json::Deserializer::from_str(&line);
+        let _ = de.deserialize_map(Keys(&mut keys));
+    }
+    keys
 }
