@@ -32,20 +32,13 @@ async fn run(data_dir: PathBuf, out: PathBuf) -> Result<()> {
     let ctx = SessionContext::new();
     let txns = data_dir.join("transactions.csv");
     let accounts = data_dir.join("accounts.csv");
-    ctx.register_csv("transactions", path_str(&txns), CsvReadOptions::new())
-        .await?;
-    ctx.register_csv("accounts", path_str(&accounts), CsvReadOptions::new())
-        .await?;
+    ctx.register_csv("transactions", path_str(&txns), CsvReadOptions::new()).await?;
+    ctx.register_csv("accounts", path_str(&accounts), CsvReadOptions::new()).await?;
     if let Some(parent) = out.parent() {
         std::fs::create_dir_all(parent)?;
     }
     let df = ctx.sql(QUERY).await?;
-    df.write_parquet(
-        path_str(&out),
-        DataFrameWriteOptions::new().with_single_file_output(true),
-        None,
-    )
-    .await?;
+    df.write_parquet(path_str(&out), DataFrameWriteOptions::new().with_single_file_output(true), None).await?;
     Ok(())
 }
 

@@ -21,35 +21,21 @@ pub fn parse_params(pairs: &[String]) -> Result<BTreeMap<String, String>, Vec<Pr
             Some((k, v)) if !k.trim().is_empty() => {
                 out.insert(k.trim().to_string(), v.to_string());
             }
-            _ => problems.push(Problem::graph(
-                Some("params"),
-                format!("--param `{p}` is not of the form name=value"),
-            )),
+            _ => problems.push(Problem::graph(Some("params"), format!("--param `{p}` is not of the form name=value"))),
         }
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(out) } else { Err(problems) }
 }
 
 fn load(file: &Path) -> Result<sluice_shared::Graph, Vec<Problem>> {
-    let text = std::fs::read_to_string(file).map_err(|e| {
-        vec![Problem::graph(
-            None,
-            format!("cannot read {}: {e}", file.display()),
-        )]
-    })?;
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| vec![Problem::graph(None, format!("cannot read {}: {e}", file.display()))])?;
     sluice_shared::parse_graph(&text)
 }
 
 fn data_root(file: &Path, given: Option<PathBuf>) -> DataRoot {
     DataRoot::new(given.unwrap_or_else(|| {
-        file.parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .map(Path::to_path_buf)
-            .unwrap_or_else(|| PathBuf::from("."))
+        file.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf).unwrap_or_else(|| PathBuf::from("."))
     }))
 }
 
@@ -74,11 +60,7 @@ pub async fn validate(file: &Path, params: &[String], root: Option<PathBuf>) -> 
     };
     match engine::prepare(&graph, &given, &data_root(file, root), Mode::Check).await {
         Ok(p) => {
-            eprintln!(
-                "valid: {} nodes, {} edges",
-                p.report.order.len(),
-                graph.edges.len()
-            );
+            eprintln!("valid: {} nodes, {} edges", p.report.order.len(), graph.edges.len());
             ExitCode::from(EXIT_OK)
         }
         Err(EngineError::Invalid(problems)) => print_problems(&problems, true),

@@ -1,5 +1,8 @@
-//! Sluice's server side: the graph engine on DataFusion and the command line.
-//! The `sluice` binary (main.rs) is a thin shell over these modules.
+//! Sluice's server side: the graph engine on DataFusion, the store, the HTTP
+//! API and the command line. The `sluice` binary (main.rs) is a thin shell.
 
 pub mod cli;
+pub mod demo;
 pub mod engine;
+pub mod server;
+pub mod store;

@@ -22,20 +22,13 @@ fn suite() -> PathBuf {
 
 fn sluice<S: AsRef<OsStr>>(args: impl IntoIterator<Item = S>, cwd: &Path) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
-    cmd.args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("spawn sluice")
+    cmd.args(args).current_dir(cwd).output().expect("spawn sluice")
 }
 
 /// stdout and stderr together: problem lines may go to either.
 fn text(out: &Output) -> String {
     let (o, e) = (&out.stdout, &out.stderr);
-    format!(
-        "{}\n{}",
-        String::from_utf8_lossy(o),
-        String::from_utf8_lossy(e)
-    )
+    format!("{}\n{}", String::from_utf8_lossy(o), String::from_utf8_lossy(e))
 }
 
 fn show(out: &Output) -> String {
@@ -106,16 +99,10 @@ fn param_text(v: &Value) -> String {
 // ------------------------------------------------------------------------------------------
 
 fn read_csv(path: &Path, delimiter: u8) -> Result<Table, String> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .from_path(path)
-        .map_err(err)?;
+    let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).from_path(path).map_err(err)?;
     let strings = |r: &csv::StringRecord| r.iter().map(String::from).collect::<Vec<_>>();
     let header = strings(rdr.headers().map_err(err)?);
-    let rows = rdr
-        .records()
-        .map(|r| r.map(|r| strings(&r)))
-        .collect::<Result<_, _>>();
+    let rows = rdr.records().map(|r| r.map(|r| strings(&r))).collect::<Result<_, _>>();
     Ok((header, rows.map_err(err)?))
 }
 
@@ -124,20 +111,12 @@ fn read_parquet(path: &Path) -> Result<Table, String> {
     use datafusion::parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
     let builder = ParquetRecordBatchReaderBuilder::try_new(fs::File::open(path).map_err(err)?);
     let builder = builder.map_err(err)?;
-    let header = builder
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
+    let header = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
     let mut rows = Vec::new();
     for batch in builder.build().map_err(err)? {
         let batch = batch.map_err(err)?;
         for r in 0..batch.num_rows() {
-            let row = batch
-                .columns()
-                .iter()
-                .map(|c| array_value_to_string(c.as_ref(), r));
+            let row = batch.columns().iter().map(|c| array_value_to_string(c.as_ref(), r));
             rows.push(row.collect::<Result<_, _>>().map_err(err)?);
         }
     }
@@ -147,9 +126,7 @@ fn read_parquet(path: &Path) -> Result<Table, String> {
 fn read_xlsx(path: &Path, sheet: &str) -> Result<Table, String> {
     use calamine::{Data, Reader, open_workbook_auto};
     let mut book = open_workbook_auto(path).map_err(err)?;
-    let range = book
-        .worksheet_range(sheet)
-        .map_err(|e| format!("sheet {sheet:?}: {e}"))?;
+    let range = book.worksheet_range(sheet).map_err(|e| format!("sheet {sheet:?}: {e}"))?;
     let cell = |d: &Data| match d {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
@@ -213,15 +190,12 @@ fn fmt_row(r: Option<&Vec<String>>) -> String {
 fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), String> {
     let ((eh, exp), (ah, act)) = (expected, actual);
     if eh != ah {
-        return Err(format!(
-            "header differs\n    expected {eh:?}\n    actual   {ah:?}"
-        ));
+        return Err(format!("header differs\n    expected {eh:?}\n    actual   {ah:?}"));
     }
     let counts = format!("{} expected rows, {} actual", exp.len(), act.len());
     if ordered {
         let n = exp.len().max(act.len());
-        let bad = (0..n)
-            .filter(|&i| !matches!((exp.get(i), act.get(i)), (Some(e), Some(a)) if row_eq(e, a)));
+        let bad = (0..n).filter(|&i| !matches!((exp.get(i), act.get(i)), (Some(e), Some(a)) if row_eq(e, a)));
         let diffs: Vec<String> = bad
             .take(5)
             .map(|i| {
@@ -232,10 +206,7 @@ fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), String
         return if diffs.is_empty() {
             Ok(())
         } else {
-            Err(format!(
-                "{counts}; first differences:\n{}",
-                diffs.join("\n")
-            ))
+            Err(format!("{counts}; first differences:\n{}", diffs.join("\n")))
         };
     }
     let mut used = vec![false; act.len()];
@@ -246,28 +217,15 @@ fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), String
             None => missing.push(e),
         }
     }
-    let extra: Vec<&Vec<String>> = act
-        .iter()
-        .zip(&used)
-        .filter(|(_, u)| !**u)
-        .map(|(r, _)| r)
-        .collect();
+    let extra: Vec<&Vec<String>> = act.iter().zip(&used).filter(|(_, u)| !**u).map(|(r, _)| r).collect();
     if missing.is_empty() && extra.is_empty() {
         return Ok(());
     }
     let list = |rows: &[&Vec<String>]| {
-        let shown: Vec<String> = rows
-            .iter()
-            .take(5)
-            .map(|r| format!("      {}", fmt_row(Some(*r))))
-            .collect();
+        let shown: Vec<String> = rows.iter().take(5).map(|r| format!("      {}", fmt_row(Some(*r)))).collect();
         format!("({}):\n{}", rows.len(), shown.join("\n"))
     };
-    Err(format!(
-        "{counts}\n    missing {}\n    unexpected {}",
-        list(&missing),
-        list(&extra)
-    ))
+    Err(format!("{counts}\n    missing {}\n    unexpected {}", list(&missing), list(&extra)))
 }
 
 // ------------------------------------------------------------------------------------------
@@ -277,9 +235,8 @@ fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), String
 /// Sink output path, `{param}` substituted (case params over graph defaults) -> sink config.
 fn sinks_by_path(graph: &Value, params: &BTreeMap<String, String>) -> BTreeMap<String, Value> {
     let defaults = graph["params"].as_object().into_iter().flatten();
-    let mut values: BTreeMap<String, String> = defaults
-        .filter_map(|(k, p)| Some((k.clone(), param_text(p.get("default")?))))
-        .collect();
+    let mut values: BTreeMap<String, String> =
+        defaults.filter_map(|(k, p)| Some((k.clone(), param_text(p.get("default")?)))).collect();
     values.extend(params.clone());
     let mut out = BTreeMap::new();
     for n in graph["nodes"].as_array().unwrap() {
@@ -297,12 +254,8 @@ fn sinks_by_path(graph: &Value, params: &BTreeMap<String, String>) -> BTreeMap<S
 fn run_valid_case(case: &Path) -> Result<(), String> {
     let meta = read_json(&case.join("case.json"));
     let ordered = meta["ordered"].as_bool().unwrap_or(false);
-    let params: BTreeMap<String, String> = meta["params"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(k, v)| (k.clone(), param_text(v)))
-        .collect();
+    let params: BTreeMap<String, String> =
+        meta["params"].as_object().into_iter().flatten().map(|(k, v)| (k.clone(), param_text(v))).collect();
 
     // Copy only the inputs, and run from the parent folder: paths must resolve against the
     // graph's folder (the contract's data root), not against the working directory.
@@ -310,10 +263,7 @@ fn run_valid_case(case: &Path) -> Result<(), String> {
     let dir = tmp.path().join("case");
     copy_dir(&case.join("data"), &dir.join("data"));
     fs::copy(case.join("graph.json"), dir.join("graph.json")).unwrap();
-    let mut args = vec![
-        "run".to_string(),
-        dir.join("graph.json").to_string_lossy().into_owned(),
-    ];
+    let mut args = vec!["run".to_string(), dir.join("graph.json").to_string_lossy().into_owned()];
     for (k, v) in &params {
         args.extend(["--param".to_string(), format!("{k}={v}")]);
     }
@@ -343,42 +293,24 @@ fn run_valid_case(case: &Path) -> Result<(), String> {
         } else if target.ends_with(".xlsx") {
             read_xlsx(&produced, cfg["sheet"].as_str().unwrap_or("Sheet1"))
         } else {
-            read_csv(
-                &produced,
-                cfg["delimiter"].as_str().unwrap_or(",").as_bytes()[0],
-            )
+            read_csv(&produced, cfg["delimiter"].as_str().unwrap_or(",").as_bytes()[0])
         };
         let expected = read_csv(&case.join("expected").join(&rel), b',').expect("expected csv");
         if let Err(e) = actual.and_then(|a| compare(&expected, &a, ordered)) {
             problems.push(format!("{target}: {e}"));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(problems.join("\n  "))
-    }
+    if problems.is_empty() { Ok(()) } else { Err(problems.join("\n  ")) }
 }
 
 /// Every case runs; all failures are reported together, then the test fails once.
 #[test]
 fn valid_cases() {
     let cases = case_dirs();
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|c| {
-            run_valid_case(c)
-                .err()
-                .map(|e| format!("{}:\n  {e}", name_of(c)))
-        })
-        .collect();
+    let failures: Vec<String> =
+        cases.iter().filter_map(|c| run_valid_case(c).err().map(|e| format!("{}:\n  {e}", name_of(c)))).collect();
     let n = failures.len();
-    assert!(
-        n == 0,
-        "{n} of {} cases failed\n\n{}\n",
-        cases.len(),
-        failures.join("\n\n")
-    );
+    assert!(n == 0, "{n} of {} cases failed\n\n{}\n", cases.len(), failures.join("\n\n"));
 }
 
 #[test]
@@ -390,24 +322,14 @@ fn validate_ok() {
         let out = sluice(["validate", "graph.json"], tmp.path());
         // A problem line starts with `(graph): ` or `<node id>: `.
         let graph = read_json(&case.join("graph.json"));
-        let ids = graph["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|n| n["id"].as_str().unwrap());
+        let ids = graph["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap());
         let prefixes: Vec<String> = ids.chain(["(graph)"]).map(|id| format!("{id}: ")).collect();
-        let problem = text(&out)
-            .lines()
-            .any(|l| prefixes.iter().any(|p| l.starts_with(p.as_str())));
+        let problem = text(&out).lines().any(|l| prefixes.iter().any(|p| l.starts_with(p.as_str())));
         if out.status.code() != Some(0) || problem {
             failures.push(format!("{}: {}", name_of(&case), show(&out)));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "validate rejected valid graphs:\n\n{}",
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "validate rejected valid graphs:\n\n{}", failures.join("\n\n"));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -417,26 +339,16 @@ fn validate_ok() {
 /// Some line starts with `<node>: ` (any of them, if `node` is a list) and contains every
 /// `contains` entry, case-insensitively; an entry that is a list needs any one of its strings.
 fn has_problem_line(out: &Output, expect: &Value) -> bool {
-    let nodes = expect["node"]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| vec![expect["node"].clone()]);
-    let prefixes: Vec<String> = nodes
-        .iter()
-        .map(|v| format!("{}: ", v.as_str().unwrap()))
-        .collect();
+    let nodes = expect["node"].as_array().cloned().unwrap_or_else(|| vec![expect["node"].clone()]);
+    let prefixes: Vec<String> = nodes.iter().map(|v| format!("{}: ", v.as_str().unwrap())).collect();
     let has = |line: &str, s: &Value| line.contains(&s.as_str().unwrap().to_lowercase());
     text(out).lines().any(|line| {
         let low = line.to_lowercase();
         prefixes.iter().any(|p| line.starts_with(p.as_str()))
-            && expect["contains"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .all(|c| match c {
-                    Value::Array(any) => any.iter().any(|s| has(&low, s)),
-                    s => has(&low, s),
-                })
+            && expect["contains"].as_array().unwrap().iter().all(|c| match c {
+                Value::Array(any) => any.iter().any(|s| has(&low, s)),
+                s => has(&low, s),
+            })
     })
 }
 
@@ -444,12 +356,7 @@ fn has_problem_line(out: &Output, expect: &Value) -> bool {
 fn invalid_cases() {
     let expect = read_json(&suite().join("invalid/expect.json"));
     let mut failures = Vec::new();
-    for (name, exp) in expect
-        .as_object()
-        .unwrap()
-        .iter()
-        .filter(|(n, _)| selected(n))
-    {
+    for (name, exp) in expect.as_object().unwrap().iter().filter(|(n, _)| selected(n)) {
         let tmp = tempfile::tempdir().unwrap();
         copy_dir(&suite().join("invalid/data"), &tmp.path().join("data"));
         let file = format!("{name}.json");
@@ -457,10 +364,7 @@ fn invalid_cases() {
         let before = files_under(tmp.path());
         let mut check = |what: &str, out: Output| {
             if out.status.code() != Some(2) || !has_problem_line(&out, exp) {
-                failures.push(format!(
-                    "{name} ({what}): want exit 2 and a line {exp}\n{}",
-                    show(&out)
-                ));
+                failures.push(format!("{name} ({what}): want exit 2 and a line {exp}\n{}", show(&out)));
             }
         };
 
@@ -475,17 +379,11 @@ fn invalid_cases() {
         check("run", sluice(&args, tmp.path()));
         let after = files_under(tmp.path());
         if after != before {
-            failures.push(format!(
-                "{name} (run): an invalid graph wrote files: {after:?}"
-            ));
+            failures.push(format!("{name} (run): an invalid graph wrote files: {after:?}"));
         }
     }
     let n = failures.len();
-    assert!(
-        n == 0,
-        "{n} invalid-graph checks failed\n\n{}\n",
-        failures.join("\n\n")
-    );
+    assert!(n == 0, "{n} invalid-graph checks failed\n\n{}\n", failures.join("\n\n"));
 }
 
 // ------------------------------------------------------------------------------------------
@@ -502,11 +400,8 @@ fn run_failure_keeps_old_output() {
         data += &format!("{i},{}\n", i * 3);
     }
     data += "30000,abc\n30001,7\n";
-    for (kind, file) in [
-        ("sink.csv", "result.csv"),
-        ("sink.parquet", "result.parquet"),
-        ("sink.excel", "result.xlsx"),
-    ] {
+    for (kind, file) in [("sink.csv", "result.csv"), ("sink.parquet", "result.parquet"), ("sink.excel", "result.xlsx")]
+    {
         let tmp = tempfile::tempdir().unwrap();
         let (data_dir, out_dir) = (tmp.path().join("data"), tmp.path().join("out"));
         fs::create_dir_all(&data_dir).unwrap();
@@ -526,21 +421,8 @@ fn run_failure_keeps_old_output() {
         });
         fs::write(tmp.path().join("graph.json"), graph.to_string()).unwrap();
         let out = sluice(["run", "graph.json"], tmp.path());
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{kind}: a failed run must exit 1\n{}",
-            show(&out)
-        );
-        assert_eq!(
-            fs::read(out_dir.join(file)).unwrap(),
-            old,
-            "{kind}: old output was changed"
-        );
-        assert_eq!(
-            files_under(&out_dir),
-            vec![PathBuf::from(file)],
-            "{kind}: files left in out/"
-        );
+        assert_eq!(out.status.code(), Some(1), "{kind}: a failed run must exit 1\n{}", show(&out));
+        assert_eq!(fs::read(out_dir.join(file)).unwrap(), old, "{kind}: old output was changed");
+        assert_eq!(files_under(&out_dir), vec![PathBuf::from(file)], "{kind}: files left in out/");
     }
 }

@@ -16,11 +16,7 @@ pub struct ColumnDecl {
 }
 
 pub fn declared_schema(cols: &[ColumnDecl]) -> Schema {
-    Schema(
-        cols.iter()
-            .map(|c| Field::new(&c.name, Some(c.ty)))
-            .collect(),
-    )
+    Schema(cols.iter().map(|c| Field::new(&c.name, Some(c.ty))).collect())
 }
 
 fn comma() -> String {

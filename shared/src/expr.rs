@@ -5,8 +5,7 @@
 use crate::model::{ParamDecl, ParamType};
 use crate::types::{DataType, Schema, parse_date_days};
 use sqlparser::ast::{
-    self, BinaryOperator as Op, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
-    UnaryOperator, Value as V,
+    self, BinaryOperator as Op, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value as V,
 };
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
@@ -37,16 +36,11 @@ pub fn parse(text: &str) -> Result<Expr, String> {
         return Err("the expression is empty".into());
     }
     let dialect = GenericDialect {};
-    let mut parser = Parser::new(&dialect)
-        .try_with_sql(text)
-        .map_err(|e| clean(e.to_string()))?;
+    let mut parser = Parser::new(&dialect).try_with_sql(text).map_err(|e| clean(e.to_string()))?;
     let expr = parser.parse_expr().map_err(|e| clean(e.to_string()))?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
-        return Err(format!(
-            "cannot read the expression: unexpected `{}` after `{expr}`",
-            next.token
-        ));
+        return Err(format!("cannot read the expression: unexpected `{}` after `{expr}`", next.token));
     }
     Ok(expr)
 }
@@ -60,13 +54,7 @@ fn clean(msg: String) -> String {
 pub fn check(text: &str, scope: &Scope) -> Checked {
     let mut out = Checked::default();
     match parse(text) {
-        Ok(expr) => {
-            out.ty = Walker {
-                scope,
-                out: &mut out,
-            }
-            .expr(&expr)
-        }
+        Ok(expr) => out.ty = Walker { scope, out: &mut out }.expr(&expr),
         Err(e) => out.errors.push(e),
     }
     out
@@ -90,11 +78,7 @@ impl Walker<'_, '_> {
             Expr::Identifier(id) => self.column(&id.value),
             Expr::CompoundIdentifier(parts) => self.err(format!(
                 "`{}`: refer to a column by its name alone",
-                parts
-                    .iter()
-                    .map(|p| p.value.as_str())
-                    .collect::<Vec<_>>()
-                    .join(".")
+                parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(".")
             )),
             Expr::Value(v) => self.value(&v.value),
             Expr::TypedString(ts) => self.typed_string(ts),
@@ -137,9 +121,7 @@ impl Walker<'_, '_> {
                 });
                 Some(DataType::Bool)
             }
-            Expr::Between {
-                expr, low, high, ..
-            } => {
+            Expr::Between { expr, low, high, .. } => {
                 self.expr(expr);
                 self.expr(low);
                 self.expr(high);
@@ -150,12 +132,7 @@ impl Walker<'_, '_> {
                 self.expr(pattern);
                 Some(DataType::Bool)
             }
-            Expr::Case {
-                operand,
-                conditions,
-                else_result,
-                ..
-            } => {
+            Expr::Case { operand, conditions, else_result, .. } => {
                 if let Some(op) = operand {
                     self.expr(op);
                 }
@@ -169,9 +146,7 @@ impl Walker<'_, '_> {
                 }
                 ty
             }
-            Expr::Cast {
-                expr, data_type, ..
-            } => {
+            Expr::Cast { expr, data_type, .. } => {
                 self.expr(expr);
                 match cast_type(data_type) {
                     Ok(t) => Some(t),
@@ -186,21 +161,14 @@ impl Walker<'_, '_> {
                 let t = self.expr(expr);
                 rounded(t)
             }
-            Expr::Substring {
-                expr,
-                substring_from,
-                substring_for,
-                ..
-            } => {
+            Expr::Substring { expr, substring_from, substring_for, .. } => {
                 self.expr(expr);
                 for x in [substring_from, substring_for].into_iter().flatten() {
                     self.expr(x);
                 }
                 Some(DataType::String)
             }
-            Expr::Trim {
-                expr, trim_what, ..
-            } => {
+            Expr::Trim { expr, trim_what, .. } => {
                 self.expr(expr);
                 if let Some(w) = trim_what {
                     self.expr(w);
@@ -267,9 +235,7 @@ impl Walker<'_, '_> {
                 ParamType::Float64 => DataType::Float64,
                 ParamType::Bool => DataType::Bool,
             }),
-            None => self.err(format!(
-                "parameter `${name}` is not declared in the graph's params"
-            )),
+            None => self.err(format!("parameter `${name}` is not declared in the graph's params")),
         }
     }
 
@@ -290,14 +256,7 @@ impl Walker<'_, '_> {
         }
     }
 
-    fn binary(
-        &mut self,
-        op: &Op,
-        l: Option<DataType>,
-        r: Option<DataType>,
-        le: &Expr,
-        re: &Expr,
-    ) -> Option<DataType> {
+    fn binary(&mut self, op: &Op, l: Option<DataType>, r: Option<DataType>, le: &Expr, re: &Expr) -> Option<DataType> {
         use DataType::*;
         match op {
             Op::Plus | Op::Minus | Op::Multiply | Op::Divide | Op::Modulo => {
@@ -371,9 +330,9 @@ fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataTyp
     let first = args.first().copied().flatten();
     Ok(match name {
         "coalesce" | "nullif" | "greatest" | "least" => args.iter().copied().flatten().next(),
-        "upper" | "lower" | "trim" | "ltrim" | "rtrim" | "btrim" | "replace" | "concat"
-        | "concat_ws" | "substr" | "substring" | "left" | "right" | "lpad" | "rpad" | "initcap"
-        | "reverse" | "repeat" | "split_part" | "to_char" => Some(String),
+        "upper" | "lower" | "trim" | "ltrim" | "rtrim" | "btrim" | "replace" | "concat" | "concat_ws" | "substr"
+        | "substring" | "left" | "right" | "lpad" | "rpad" | "initcap" | "reverse" | "repeat" | "split_part"
+        | "to_char" => Some(String),
         "length" | "char_length" | "character_length" | "strpos" | "date_part" => Some(Int64),
         "abs" => first,
         "round" | "trunc" | "ceil" | "floor" => rounded(first),
@@ -381,9 +340,7 @@ fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataTyp
         "date_trunc" | "to_timestamp" | "now" => Some(Timestamp),
         "to_date" | "current_date" | "make_date" => Some(Date),
         "count" | "sum" | "avg" | "min" | "max" => {
-            return Err(format!(
-                "`{name}` is an aggregate; use an aggregate node (or a SQL node) for it"
-            ));
+            return Err(format!("`{name}` is an aggregate; use an aggregate node (or a SQL node) for it"));
         }
         _ => return Err(format!("unknown function `{name}`")),
     })
@@ -394,9 +351,7 @@ fn cast_type(t: &ast::DataType) -> Result<DataType, String> {
     let text = t.to_string().to_lowercase().replace(' ', "");
     let base = text.split('(').next().unwrap_or("");
     Ok(match base {
-        "int" | "integer" | "bigint" | "smallint" | "tinyint" | "int64" | "int8" | "int4" => {
-            DataType::Int64
-        }
+        "int" | "integer" | "bigint" | "smallint" | "tinyint" | "int64" | "int8" | "int4" => DataType::Int64,
         "double" | "doubleprecision" | "float" | "float64" | "real" | "float8" => DataType::Float64,
         "decimal" | "numeric" | "dec" => {
             if text.contains('(') {
@@ -405,9 +360,7 @@ fn cast_type(t: &ast::DataType) -> Result<DataType, String> {
                 DataType::Decimal(38, 10)
             }
         }
-        "varchar" | "text" | "string" | "char" | "charactervarying" | "character" => {
-            DataType::String
-        }
+        "varchar" | "text" | "string" | "char" | "charactervarying" | "character" => DataType::String,
         "bool" | "boolean" => DataType::Bool,
         "date" => DataType::Date,
         "timestamp" | "datetime" => DataType::Timestamp,
@@ -427,20 +380,8 @@ mod tests {
             Field::new("txn_date", Some(DataType::Date)),
         ]);
         let mut params = BTreeMap::new();
-        params.insert(
-            "biz_date".to_string(),
-            ParamDecl {
-                ty: ParamType::Date,
-                default: None,
-            },
-        );
-        check(
-            text,
-            &Scope {
-                schema: Some(&schema),
-                params: &params,
-            },
-        )
+        params.insert("biz_date".to_string(), ParamDecl { ty: ParamType::Date, default: None });
+        check(text, &Scope { schema: Some(&schema), params: &params })
     }
 
     #[test]
@@ -463,16 +404,8 @@ mod tests {
     #[test]
     fn names_unknown_columns_and_params() {
         let c = scope_check("amt > 1 AND $nope = 1");
-        assert!(
-            c.errors.iter().any(|m| m.contains("`amt`")),
-            "{:?}",
-            c.errors
-        );
-        assert!(
-            c.errors.iter().any(|m| m.contains("$nope")),
-            "{:?}",
-            c.errors
-        );
+        assert!(c.errors.iter().any(|m| m.contains("`amt`")), "{:?}", c.errors);
+        assert!(c.errors.iter().any(|m| m.contains("$nope")), "{:?}", c.errors);
         assert!(scope_check("amount >").errors[0].contains("cannot read"));
         assert!(scope_check("amount > 1 1").errors[0].contains("unexpected"));
         assert!(scope_check("sum(amount) > 1").errors[0].contains("aggregate"));
@@ -485,9 +418,6 @@ mod tests {
         assert_eq!(scope_check("amount * 2").ty, Some(DataType::Float64));
         assert_eq!(scope_check("upper(branch)").ty, Some(DataType::String));
         assert_eq!(scope_check("amount > 2").ty, Some(DataType::Bool));
-        assert_eq!(
-            scope_check("CAST(amount AS BIGINT)").ty,
-            Some(DataType::Int64)
-        );
+        assert_eq!(scope_check("CAST(amount AS BIGINT)").ty, Some(DataType::Int64));
     }
 }

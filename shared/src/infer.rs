@@ -22,10 +22,7 @@ pub type Issues = Vec<(String, String)>;
 
 impl NodeCtx<'_> {
     fn input(&self, port: &str) -> Option<&Schema> {
-        self.inputs
-            .iter()
-            .find(|(p, _, _)| *p == port)
-            .and_then(|(_, _, s)| *s)
+        self.inputs.iter().find(|(p, _, _)| *p == port).and_then(|(_, _, s)| *s)
     }
 }
 
@@ -37,25 +34,18 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             if let Some(enc) = &c.encoding
                 && !matches!(enc.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "gbk")
             {
-                issues.push((
-                    "encoding".into(),
-                    format!("encoding `{enc}` is not supported; use utf-8 or gbk"),
-                ));
+                issues.push(("encoding".into(), format!("encoding `{enc}` is not supported; use utf-8 or gbk")));
             }
             declared(c.schema.as_deref(), issues).or_else(|| ctx.inspected.cloned())
         }
-        NodeConfig::SourceExcel(c) => {
-            declared(c.schema.as_deref(), issues).or_else(|| ctx.inspected.cloned())
-        }
+        NodeConfig::SourceExcel(c) => declared(c.schema.as_deref(), issues).or_else(|| ctx.inspected.cloned()),
         NodeConfig::SourceParquet(_) | NodeConfig::SourceJson(_) => ctx.inspected.cloned(),
         NodeConfig::SourceTable(c) => {
             if c.connection.trim().is_empty() {
                 issues.push(("connection".into(), "choose a connection".into()));
             }
             match (&c.table, &c.query) {
-                (Some(_), Some(_)) => {
-                    issues.push(("table".into(), "give `table` or `query`, not both".into()))
-                }
+                (Some(_), Some(_)) => issues.push(("table".into(), "give `table` or `query`, not both".into())),
                 (None, None) => issues.push(("table".into(), "give a `table` or a `query`".into())),
                 _ => {}
             }
@@ -63,19 +53,10 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
         }
         NodeConfig::Filter(c) => {
             let input = ctx.input("in");
-            let checked = expr::check(
-                &c.predicate,
-                &Scope {
-                    schema: input,
-                    params: ctx.scope_params,
-                },
-            );
+            let checked = expr::check(&c.predicate, &Scope { schema: input, params: ctx.scope_params });
             push_all(issues, "predicate", checked.errors);
             if let Some(t) = checked.ty.filter(|t| *t != DataType::Bool) {
-                issues.push((
-                    "predicate".into(),
-                    format!("the predicate gives {t}, not true/false"),
-                ));
+                issues.push(("predicate".into(), format!("the predicate gives {t}, not true/false")));
             }
             input.cloned()
         }
@@ -100,20 +81,13 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
                 None => input.cloned(),
                 Some(cols) => {
                     if cols.is_empty() {
-                        issues.push((
-                            "columns".into(),
-                            "list at least one column, or leave `columns` out".into(),
-                        ));
+                        issues.push(("columns".into(), "list at least one column, or leave `columns` out".into()));
                     }
                     for n in cols {
                         need_column(input, n, "columns", issues);
                     }
                     let input = input?;
-                    Some(Schema(
-                        cols.iter()
-                            .filter_map(|n| input.field(n).cloned())
-                            .collect(),
-                    ))
+                    Some(Schema(cols.iter().filter_map(|n| input.field(n).cloned()).collect()))
                 }
             }
         }
@@ -121,11 +95,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
         NodeConfig::Sql(c) => {
             let inputs: Vec<&str> = ctx.inputs.iter().map(|(_, from, _)| *from).collect();
             let declared = |p: &str| ctx.scope_params.contains_key(p);
-            push_all(
-                issues,
-                "query",
-                crate::sqlcheck::check(&c.query, &inputs, &declared),
-            );
+            push_all(issues, "query", crate::sqlcheck::check(&c.query, &inputs, &declared));
             None
         }
         NodeConfig::SinkCsv(c) => {
@@ -139,10 +109,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             {
                 issues.push((
                     "sheet".into(),
-                    format!(
-                        "`{}` is not a valid sheet name (1 to 31 characters, none of []:*?/\\)",
-                        c.sheet
-                    ),
+                    format!("`{}` is not a valid sheet name (1 to 31 characters, none of []:*?/\\)", c.sheet),
                 ));
             }
             ctx.input("in").cloned()
@@ -178,10 +145,7 @@ fn push_all(issues: &mut Issues, field: &str, msgs: Vec<String>) {
 
 fn single_char(d: &str, field: &str, issues: &mut Issues) {
     if d.len() != 1 || !d.is_ascii() {
-        issues.push((
-            field.into(),
-            format!("the {field} must be one character, not `{d}`"),
-        ));
+        issues.push((field.into(), format!("the {field} must be one character, not `{d}`")));
     }
 }
 
@@ -190,15 +154,9 @@ fn declared(cols: Option<&[ColumnDecl]>, issues: &mut Issues) -> Option<Schema> 
     let mut seen = std::collections::HashSet::new();
     for c in cols {
         if c.name.is_empty() {
-            issues.push((
-                "schema".into(),
-                "a column in `schema` has an empty name".into(),
-            ));
+            issues.push(("schema".into(), "a column in `schema` has an empty name".into()));
         } else if !seen.insert(c.name.as_str()) {
-            issues.push((
-                "schema".into(),
-                format!("column `{}` is declared twice", c.name),
-            ));
+            issues.push(("schema".into(), format!("column `{}` is declared twice", c.name)));
         }
     }
     Some(declared_schema(cols))
@@ -206,12 +164,7 @@ fn declared(cols: Option<&[ColumnDecl]>, issues: &mut Issues) -> Option<Schema> 
 
 /// Records an unknown-column problem; returns the column if it exists (or if the
 /// input is not known yet, in which case nothing can be said).
-fn need_column<'s>(
-    input: Option<&'s Schema>,
-    name: &str,
-    field: &str,
-    issues: &mut Issues,
-) -> Option<&'s Field> {
+fn need_column<'s>(input: Option<&'s Schema>, name: &str, field: &str, issues: &mut Issues) -> Option<&'s Field> {
     let input = input?;
     let found = input.field(name);
     if found.is_none() {
@@ -239,18 +192,11 @@ fn select(c: &SelectConfig, input: Option<&Schema>, issues: &mut Issues) -> Opti
     if c.columns.is_empty() {
         issues.push(("columns".into(), "choose at least one column".into()));
     }
-    unique_names(
-        c.columns.iter().map(SelectColumn::output_name),
-        "columns",
-        issues,
-    );
+    unique_names(c.columns.iter().map(SelectColumn::output_name), "columns", issues);
     let mut out = Vec::new();
     for col in &c.columns {
         let f = need_column(input, col.name(), "columns", issues);
-        out.push(Field::new(
-            col.output_name(),
-            col.cast().or(f.and_then(|f| f.ty)),
-        ));
+        out.push(Field::new(col.output_name(), col.cast().or(f.and_then(|f| f.ty))));
     }
     input.map(|_| Schema(out))
 }
@@ -266,13 +212,7 @@ fn derive(c: &DeriveConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema
         if d.name.trim().is_empty() {
             issues.push((field.clone(), "the new column needs a name".into()));
         }
-        let checked = expr::check(
-            &d.expr,
-            &Scope {
-                schema: schema.as_ref(),
-                params: ctx.scope_params,
-            },
-        );
+        let checked = expr::check(&d.expr, &Scope { schema: schema.as_ref(), params: ctx.scope_params });
         push_all(issues, &format!("{field}.expr"), checked.errors);
         if let Some(s) = schema.as_mut() {
             match s.0.iter_mut().find(|f| f.name == d.name) {
@@ -300,17 +240,9 @@ pub fn join_right_names(left: &[&str], right: &[&str]) -> Vec<String> {
     out
 }
 
-fn join(
-    c: &JoinConfig,
-    left: Option<&Schema>,
-    right: Option<&Schema>,
-    issues: &mut Issues,
-) -> Option<Schema> {
+fn join(c: &JoinConfig, left: Option<&Schema>, right: Option<&Schema>, issues: &mut Issues) -> Option<Schema> {
     if c.on.is_empty() {
-        issues.push((
-            "on".into(),
-            "choose at least one pair of key columns".into(),
-        ));
+        issues.push(("on".into(), "choose at least one pair of key columns".into()));
     }
     for (i, k) in c.on.iter().enumerate() {
         let field = format!("on[{i}]");
@@ -319,13 +251,7 @@ fn join(
         if let (Some(lt), Some(rt)) = (l.and_then(|f| f.ty), r.and_then(|f| f.ty))
             && !comparable(lt, rt)
         {
-            issues.push((
-                field,
-                format!(
-                    "`{}` is {lt} but `{}` is {rt}; they cannot be matched",
-                    k.left, k.right
-                ),
-            ));
+            issues.push((field, format!("`{}` is {lt} but `{}` is {rt}; they cannot be matched", k.left, k.right)));
         }
     }
     let left = left?;
@@ -337,13 +263,7 @@ fn join(
     let rnames: Vec<&str> = right.names().collect();
     let renamed = join_right_names(&lnames, &rnames);
     let mut out = left.0.clone();
-    out.extend(
-        right
-            .0
-            .iter()
-            .zip(renamed)
-            .map(|(f, n)| Field::new(n, f.ty)),
-    );
+    out.extend(right.0.iter().zip(renamed).map(|(f, n)| Field::new(n, f.ty)));
     Some(Schema(out))
 }
 
@@ -352,11 +272,8 @@ fn comparable(a: DataType, b: DataType) -> bool {
 }
 
 fn union(ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
-    let schemas: Vec<(&str, &Schema)> = ctx
-        .inputs
-        .iter()
-        .map(|(_, from, s)| s.map(|s| (*from, s)))
-        .collect::<Option<_>>()?;
+    let schemas: Vec<(&str, &Schema)> =
+        ctx.inputs.iter().map(|(_, from, s)| s.map(|s| (*from, s))).collect::<Option<_>>()?;
     let (first_id, first) = *schemas.first()?;
     let mut out = first.clone();
     for (id, s) in &schemas[1..] {
@@ -372,10 +289,7 @@ fn union(ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
             }
             issues.push((
                 "in".into(),
-                format!(
-                    "inputs must have the same column names as `{first_id}`: {}",
-                    parts.join("; ")
-                ),
+                format!("inputs must have the same column names as `{first_id}`: {}", parts.join("; ")),
             ));
             continue;
         }
@@ -384,23 +298,11 @@ fn union(ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
             f.ty = match (f.ty, other) {
                 (Some(a), Some(b)) if a == b => Some(a),
                 (Some(a), Some(b)) if a.is_numeric() && b.is_numeric() => {
-                    if a == DataType::Float64 || b == DataType::Float64 {
-                        Some(DataType::Float64)
-                    } else {
-                        None
-                    }
+                    if a == DataType::Float64 || b == DataType::Float64 { Some(DataType::Float64) } else { None }
                 }
-                (Some(a), Some(b)) if a.is_temporal() && b.is_temporal() => {
-                    Some(DataType::Timestamp)
-                }
+                (Some(a), Some(b)) if a.is_temporal() && b.is_temporal() => Some(DataType::Timestamp),
                 (Some(a), Some(b)) => {
-                    issues.push((
-                        "in".into(),
-                        format!(
-                            "column `{}` is {a} in `{first_id}` but {b} in `{id}`",
-                            f.name
-                        ),
-                    ));
+                    issues.push(("in".into(), format!("column `{}` is {a} in `{first_id}` but {b} in `{id}`", f.name)));
                     None
                 }
                 _ => None,
@@ -412,16 +314,9 @@ fn union(ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
 
 fn aggregate(c: &AggregateConfig, input: Option<&Schema>, issues: &mut Issues) -> Option<Schema> {
     if c.aggregates.is_empty() && c.group_by.is_empty() {
-        issues.push((
-            "aggregates".into(),
-            "add a group-by column or an aggregate".into(),
-        ));
+        issues.push(("aggregates".into(), "add a group-by column or an aggregate".into()));
     }
-    let names = c
-        .group_by
-        .iter()
-        .map(String::as_str)
-        .chain(c.aggregates.iter().map(|a| a.alias.as_str()));
+    let names = c.group_by.iter().map(String::as_str).chain(c.aggregates.iter().map(|a| a.alias.as_str()));
     unique_names(names, "aggregates", issues);
     let mut out = Vec::new();
     for g in &c.group_by {
@@ -433,26 +328,17 @@ fn aggregate(c: &AggregateConfig, input: Option<&Schema>, issues: &mut Issues) -
         let col_ty = match &a.column {
             None if a.func == AggFn::Count => None,
             None => {
-                issues.push((
-                    field.clone(),
-                    format!("`{}` needs a column", fn_name(a.func)),
-                ));
+                issues.push((field.clone(), format!("`{}` needs a column", fn_name(a.func))));
                 None
             }
-            Some(col) => {
-                need_column(input, col, &format!("{field}.column"), issues).and_then(|f| f.ty)
-            }
+            Some(col) => need_column(input, col, &format!("{field}.column"), issues).and_then(|f| f.ty),
         };
         if matches!(a.func, AggFn::Sum | AggFn::Avg)
             && let Some(t) = col_ty.filter(|t| !t.is_numeric())
         {
             issues.push((
                 field.clone(),
-                format!(
-                    "`{}` needs a numeric column; `{}` is {t}",
-                    fn_name(a.func),
-                    a.column.as_deref().unwrap_or("")
-                ),
+                format!("`{}` needs a numeric column; `{}` is {t}", fn_name(a.func), a.column.as_deref().unwrap_or("")),
             ));
         }
         out.push(Field::new(&a.alias, agg_type(a.func, col_ty)));

@@ -18,33 +18,10 @@ pub struct Port {
     pub max: Option<usize>,
 }
 
-const ONE_IN: &[Port] = &[Port {
-    name: "in",
-    min: 1,
-    max: Some(1),
-}];
-const JOIN_IN: &[Port] = &[
-    Port {
-        name: "left",
-        min: 1,
-        max: Some(1),
-    },
-    Port {
-        name: "right",
-        min: 1,
-        max: Some(1),
-    },
-];
-const UNION_IN: &[Port] = &[Port {
-    name: "in",
-    min: 2,
-    max: None,
-}];
-const SQL_IN: &[Port] = &[Port {
-    name: "in",
-    min: 1,
-    max: None,
-}];
+const ONE_IN: &[Port] = &[Port { name: "in", min: 1, max: Some(1) }];
+const JOIN_IN: &[Port] = &[Port { name: "left", min: 1, max: Some(1) }, Port { name: "right", min: 1, max: Some(1) }];
+const UNION_IN: &[Port] = &[Port { name: "in", min: 2, max: None }];
+const SQL_IN: &[Port] = &[Port { name: "in", min: 1, max: None }];
 
 /// Every node kind of `sluice.graph/v1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,9 +156,6 @@ impl NodeKind {
     /// Whether this kind must see all its input before it emits a row
     /// (previews run these on a sample).
     pub fn is_blocking(self) -> bool {
-        matches!(
-            self,
-            Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql
-        )
+        matches!(self, Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql)
     }
 }

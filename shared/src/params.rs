@@ -33,10 +33,9 @@ impl ParamValue {
     pub fn parse(ty: ParamType, text: &str) -> Result<Self, String> {
         let bad = |what: &str| format!("`{text}` is not {what}");
         Ok(match ty {
-            ParamType::Date => Self::Date(
-                parse_date_days(text).ok_or_else(|| bad("a date (YYYY-MM-DD)"))?,
-                text.to_string(),
-            ),
+            ParamType::Date => {
+                Self::Date(parse_date_days(text).ok_or_else(|| bad("a date (YYYY-MM-DD)"))?, text.to_string())
+            }
             ParamType::String => Self::String(text.to_string()),
             ParamType::Int64 => Self::Int64(text.trim().parse().map_err(|_| bad("an int64"))?),
             ParamType::Float64 => {
@@ -57,10 +56,9 @@ impl ParamValue {
     /// Reads a JSON `default` as a value of `ty`.
     pub fn from_json(ty: ParamType, v: &Value) -> Result<Self, String> {
         match (ty, v) {
-            (ParamType::Int64, Value::Number(n)) => n
-                .as_i64()
-                .map(Self::Int64)
-                .ok_or_else(|| format!("{n} is not an int64")),
+            (ParamType::Int64, Value::Number(n)) => {
+                n.as_i64().map(Self::Int64).ok_or_else(|| format!("{n} is not an int64"))
+            }
             (ParamType::Float64, Value::Number(n)) => Ok(Self::Float64(n.as_f64().unwrap_or(0.0))),
             (ParamType::Bool, Value::Bool(b)) => Ok(Self::Bool(*b)),
             (_, Value::String(s)) => Self::parse(ty, s),
@@ -123,9 +121,7 @@ pub fn bind(
         let value = match (given.get(name), &decl.default) {
             (Some(text), _) => ParamValue::parse(decl.ty, text),
             (None, Some(default)) => ParamValue::from_json(decl.ty, default),
-            (None, None) => Err(format!(
-                "parameter `{name}` has no value and no default; pass --param {name}=..."
-            )),
+            (None, None) => Err(format!("parameter `{name}` has no value and no default; pass --param {name}=...")),
         };
         match value {
             Ok(v) => {
@@ -134,9 +130,5 @@ pub fn bind(
             Err(e) => problems.push(Problem::graph(Some(&field), e)),
         }
     }
-    if problems.is_empty() {
-        Ok(values)
-    } else {
-        Err(problems)
-    }
+    if problems.is_empty() { Ok(values) } else { Err(problems) }
 }

@@ -5,27 +5,15 @@ use crate::model::Graph;
 use crate::problem::Problem;
 use serde_json::{Map, Value};
 
-const TOP_FIELDS: &[&str] = &[
-    "format",
-    "name",
-    "description",
-    "params",
-    "nodes",
-    "edges",
-    "ui",
-];
+const TOP_FIELDS: &[&str] = &["format", "name", "description", "params", "nodes", "edges", "ui"];
 const NODE_FIELDS: &[&str] = &["id", "kind", "config", "pos", "ui"];
 const EDGE_FIELDS: &[&str] = &["from", "to", "port", "ui"];
 const PARAM_FIELDS: &[&str] = &["type", "default"];
 
 /// Parses a graph document. Every unknown field is reported, each with its node.
 pub fn parse_graph(text: &str) -> Result<Graph, Vec<Problem>> {
-    let value: Value = serde_json::from_str(text).map_err(|e| {
-        vec![Problem::graph(
-            None,
-            format!("the file is not valid JSON: {e}"),
-        )]
-    })?;
+    let value: Value = serde_json::from_str(text)
+        .map_err(|e| vec![Problem::graph(None, format!("the file is not valid JSON: {e}"))])?;
     parse_graph_value(value)
 }
 
@@ -77,15 +65,9 @@ fn unknown_fields(
     problems: &mut Vec<Problem>,
 ) {
     for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
-        let field = if label.is_empty() || node.is_some() {
-            key.clone()
-        } else {
-            format!("{label}.{key}")
-        };
-        let msg = format!(
-            "unknown field `{key}` (expected one of: {}; free-form data goes under `ui`)",
-            known.join(", ")
-        );
+        let field = if label.is_empty() || node.is_some() { key.clone() } else { format!("{label}.{key}") };
+        let msg =
+            format!("unknown field `{key}` (expected one of: {}; free-form data goes under `ui`)", known.join(", "));
         problems.push(match node {
             Some(id) => Problem::node(id, Some(&field), msg),
             None => Problem::graph(Some(&field), msg),

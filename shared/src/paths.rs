@@ -8,9 +8,7 @@ pub fn check_path(path: &str, declared: &dyn Fn(&str) -> bool) -> Result<(), Str
     check_shape(path)?;
     for name in placeholders(path)? {
         if !declared(&name) {
-            return Err(format!(
-                "path `{path}` uses {{{name}}}, but no parameter `{name}` is declared"
-            ));
+            return Err(format!("path `{path}` uses {{{name}}}, but no parameter `{name}` is declared"));
         }
     }
     Ok(())
@@ -23,13 +21,9 @@ pub fn substitute(path: &str, values: &BTreeMap<String, String>) -> Result<Strin
     let mut rest = path;
     while let Some(start) = rest.find('{') {
         out.push_str(&rest[..start]);
-        let end = rest[start..]
-            .find('}')
-            .ok_or_else(|| format!("path `{path}` has an unclosed `{{`"))?;
+        let end = rest[start..].find('}').ok_or_else(|| format!("path `{path}` has an unclosed `{{`"))?;
         let name = &rest[start + 1..start + end];
-        let value = values
-            .get(name)
-            .ok_or_else(|| format!("path `{path}` needs a value for parameter `{name}`"))?;
+        let value = values.get(name).ok_or_else(|| format!("path `{path}` needs a value for parameter `{name}`"))?;
         out.push_str(value);
         rest = &rest[start + end + 1..];
     }
@@ -42,9 +36,7 @@ fn placeholders(path: &str) -> Result<Vec<String>, String> {
     let mut names = Vec::new();
     let mut rest = path;
     while let Some(start) = rest.find('{') {
-        let end = rest[start..]
-            .find('}')
-            .ok_or_else(|| format!("path `{path}` has an unclosed `{{`"))?;
+        let end = rest[start..].find('}').ok_or_else(|| format!("path `{path}` has an unclosed `{{`"))?;
         let name = &rest[start + 1..start + end];
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("path `{path}` has a bad placeholder `{{{name}}}`"));
@@ -68,14 +60,10 @@ fn check_shape(path: &str) -> Result<(), String> {
     let bytes = path.as_bytes();
     let drive = bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':';
     if path.starts_with('/') || path.starts_with('\\') || path.starts_with('~') || drive {
-        return Err(format!(
-            "path `{path}` is absolute; paths are relative to the data root"
-        ));
+        return Err(format!("path `{path}` is absolute; paths are relative to the data root"));
     }
     if path.split(['/', '\\']).any(|part| part == "..") {
-        return Err(format!(
-            "path `{path}` leaves the data root (`..` is not allowed)"
-        ));
+        return Err(format!("path `{path}` leaves the data root (`..` is not allowed)"));
     }
     if path.ends_with('/') || path.ends_with('\\') {
         return Err(format!("path `{path}` names a folder, not a file"));
@@ -93,11 +81,7 @@ mod tests {
         assert!(check_path("data/x.csv", &any).is_ok());
         assert!(check_path("../x.csv", &any).unwrap_err().contains("leaves"));
         assert!(check_path("a/../../x.csv", &any).is_err());
-        assert!(
-            check_path("/etc/passwd", &any)
-                .unwrap_err()
-                .contains("absolute")
-        );
+        assert!(check_path("/etc/passwd", &any).unwrap_err().contains("absolute"));
         assert!(check_path("C:\\x.csv", &any).is_err());
         assert!(check_path("out/{d.csv", &any).is_err());
     }
@@ -106,16 +90,9 @@ mod tests {
     fn substitution_is_checked_again() {
         let mut v = BTreeMap::new();
         v.insert("d".to_string(), "2026-11-24".to_string());
-        assert_eq!(
-            substitute("out/s_{d}.csv", &v).unwrap(),
-            "out/s_2026-11-24.csv"
-        );
+        assert_eq!(substitute("out/s_{d}.csv", &v).unwrap(), "out/s_2026-11-24.csv");
         v.insert("d".to_string(), "../../etc".to_string());
         assert!(substitute("out/{d}/x.csv", &v).is_err());
-        assert!(
-            check_path("out/{nope}.csv", &|n| n == "d")
-                .unwrap_err()
-                .contains("nope")
-        );
+        assert!(check_path("out/{nope}.csv", &|n| n == "d").unwrap_err().contains("nope"));
     }
 }

@@ -22,19 +22,11 @@ pub const GRAPH_SCOPE: &str = "(graph)";
 
 impl Problem {
     pub fn graph(field: Option<&str>, message: impl Into<String>) -> Self {
-        Problem {
-            node: None,
-            field: field.map(str::to_string),
-            message: message.into(),
-        }
+        Problem { node: None, field: field.map(str::to_string), message: message.into() }
     }
 
     pub fn node(node: &str, field: Option<&str>, message: impl Into<String>) -> Self {
-        Problem {
-            node: Some(node.to_string()),
-            field: field.map(str::to_string),
-            message: message.into(),
-        }
+        Problem { node: Some(node.to_string()), field: field.map(str::to_string), message: message.into() }
     }
 }
 

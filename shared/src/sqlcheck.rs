@@ -2,9 +2,7 @@
 //! DDL, DML, COPY, table functions, file paths and unknown tables are refused
 //! here, before anything runs, in the browser and on the server alike.
 
-use sqlparser::ast::{
-    Expr, ObjectName, ObjectNamePart, Query, Select, Statement, TableFactor, Value, Visit, Visitor,
-};
+use sqlparser::ast::{Expr, ObjectName, ObjectNamePart, Query, Select, Statement, TableFactor, Value, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 use std::collections::BTreeSet;
@@ -38,26 +36,14 @@ pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> V
             // functions are already reported, so unknown names are settled last.
             for name in std::mem::take(&mut v.unknown) {
                 if !v.ctes.contains(&name) && !v.functions.contains(&name) {
-                    let inputs = if inputs.is_empty() {
-                        "none".to_string()
-                    } else {
-                        inputs.join(", ")
-                    };
-                    v.err(format!(
-                        "table `{name}` is not an input of this node (inputs: {inputs})"
-                    ));
+                    let inputs = if inputs.is_empty() { "none".to_string() } else { inputs.join(", ") };
+                    v.err(format!("table `{name}` is not an input of this node (inputs: {inputs})"));
                 }
             }
             v.errors
         }
-        [one] => vec![format!(
-            "only a SELECT is allowed, not {}",
-            leading_keywords(&one.to_string())
-        )],
-        many => vec![format!(
-            "only one SELECT statement is allowed; found {} statements",
-            many.len()
-        )],
+        [one] => vec![format!("only a SELECT is allowed, not {}", leading_keywords(&one.to_string()))],
+        many => vec![format!("only one SELECT statement is allowed; found {} statements", many.len())],
     }
 }
 
@@ -109,25 +95,15 @@ impl Visitor for Checker<'_> {
 
     fn pre_visit_table_factor(&mut self, t: &TableFactor) -> ControlFlow<()> {
         match t {
-            TableFactor::Table {
-                name,
-                args: Some(_),
-                ..
-            } => {
+            TableFactor::Table { name, args: Some(_), .. } => {
                 self.functions.insert(name.to_string());
-                self.err(format!(
-                    "table function `{name}(...)` is not allowed; read only this node's inputs"
-                ));
+                self.err(format!("table function `{name}(...)` is not allowed; read only this node's inputs"));
             }
-            TableFactor::Table { .. }
-            | TableFactor::Derived { .. }
-            | TableFactor::NestedJoin { .. } => {}
+            TableFactor::Table { .. } | TableFactor::Derived { .. } | TableFactor::NestedJoin { .. } => {}
             other => {
                 let text = other.to_string();
                 let head: String = text.chars().take(40).collect();
-                self.err(format!(
-                    "`{head}` is not allowed; read only this node's inputs"
-                ));
+                self.err(format!("`{head}` is not allowed; read only this node's inputs"));
             }
         }
         ControlFlow::Continue(())
@@ -143,11 +119,8 @@ impl Visitor for Checker<'_> {
             }
         };
         if ident.quote_style == Some('\'') || ident.value.contains(['/', '\\', '.']) {
-            self.err(format!(
-                "`{name}` looks like a file path; a SQL node reads only its inputs"
-            ));
-        } else if !self.inputs.contains(&ident.value.as_str()) && !self.ctes.contains(&ident.value)
-        {
+            self.err(format!("`{name}` looks like a file path; a SQL node reads only its inputs"));
+        } else if !self.inputs.contains(&ident.value.as_str()) && !self.ctes.contains(&ident.value) {
             self.unknown.push(ident.value.clone());
         }
         ControlFlow::Continue(())
@@ -159,9 +132,7 @@ impl Visitor for Checker<'_> {
         {
             let name = p.strip_prefix('$').unwrap_or(p);
             if !(self.declared)(name) {
-                self.err(format!(
-                    "parameter `{p}` is not declared in the graph's params"
-                ));
+                self.err(format!("parameter `{p}` is not declared in the graph's params"));
             }
         }
         ControlFlow::Continue(())
@@ -179,10 +150,7 @@ mod tests {
     #[test]
     fn accepts_selects_over_inputs() {
         assert!(errs("SELECT * FROM txns").is_empty());
-        assert!(
-            errs("SELECT t.a FROM txns t JOIN accts a ON t.id = a.id WHERE t.d = $biz_date")
-                .is_empty()
-        );
+        assert!(errs("SELECT t.a FROM txns t JOIN accts a ON t.id = a.id WHERE t.d = $biz_date").is_empty());
         assert!(errs("WITH x AS (SELECT * FROM txns) SELECT count(*) FROM x").is_empty());
         assert!(errs("SELECT * FROM (SELECT 1 AS a) s").is_empty());
     }

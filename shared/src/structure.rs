@@ -29,10 +29,7 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
     if graph.format != FORMAT_V1 {
         problems.push(Problem::graph(
             Some("format"),
-            format!(
-                "format is `{}`; this version reads `{FORMAT_V1}`",
-                graph.format
-            ),
+            format!("format is `{}`; this version reads `{FORMAT_V1}`", graph.format),
         ));
     }
     let mut s = Structure::default();
@@ -42,29 +39,18 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
             problems.push(Problem::node(
                 &node.id,
                 Some("id"),
-                format!(
-                    "node id `{}` is not valid: 1 to 64 letters, digits or _, starting with a letter",
-                    node.id
-                ),
+                format!("node id `{}` is not valid: 1 to 64 letters, digits or _, starting with a letter", node.id),
             ));
         }
         if !seen.insert(node.id.as_str()) {
-            problems.push(Problem::node(
-                &node.id,
-                Some("id"),
-                format!("node id `{}` is used twice", node.id),
-            ));
+            problems.push(Problem::node(&node.id, Some("id"), format!("node id `{}` is used twice", node.id)));
             continue;
         }
         match NodeKind::parse(&node.kind) {
             Some(k) => {
                 s.kinds.insert(node.id.clone(), k);
             }
-            None => problems.push(Problem::node(
-                &node.id,
-                Some("kind"),
-                format!("unknown node kind `{}`", node.kind),
-            )),
+            None => problems.push(Problem::node(&node.id, Some("kind"), format!("unknown node kind `{}`", node.kind))),
         }
     }
     let mut edge_seen = HashSet::new();
@@ -72,11 +58,7 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
     for e in &graph.edges {
         let (from_ok, to_ok) = (seen.contains(e.from.as_str()), seen.contains(e.to.as_str()));
         if !from_ok || !to_ok {
-            let (owner, missing) = if to_ok {
-                (&e.to, &e.from)
-            } else {
-                (&e.from, &e.to)
-            };
+            let (owner, missing) = if to_ok { (&e.to, &e.from) } else { (&e.from, &e.to) };
             let msg = format!("edge {} → {}: no node has the id `{missing}`", e.from, e.to);
             problems.push(if from_ok || to_ok {
                 Problem::node(owner, None, msg)
@@ -86,21 +68,13 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
             continue;
         }
         if !edge_seen.insert((e.from.as_str(), e.to.as_str(), e.port())) {
-            problems.push(Problem::node(
-                &e.to,
-                None,
-                format!("the edge from `{}` is drawn twice", e.from),
-            ));
+            problems.push(Problem::node(&e.to, None, format!("the edge from `{}` is drawn twice", e.from)));
             continue;
         }
         if let Some(k) = s.kinds.get(&e.from)
             && k.category() == crate::kinds::Category::Distribution
         {
-            problems.push(Problem::node(
-                &e.from,
-                None,
-                format!("a sink has no output, so it cannot feed `{}`", e.to),
-            ));
+            problems.push(Problem::node(&e.from, None, format!("a sink has no output, so it cannot feed `{}`", e.to)));
             continue;
         }
         if let Some(k) = s.kinds.get(&e.to) {
@@ -128,12 +102,7 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
                 continue;
             }
         }
-        s.inputs
-            .entry(e.to.clone())
-            .or_default()
-            .entry(e.port().to_string())
-            .or_default()
-            .push(e.from.clone());
+        s.inputs.entry(e.to.clone()).or_default().entry(e.port().to_string()).or_default().push(e.from.clone());
         adj.entry(e.from.as_str()).or_default().push(e.to.as_str());
     }
     for node in &graph.nodes {
@@ -147,10 +116,7 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
                 let msg = if port.min == 1 {
                     format!("input port `{}` is not connected", port.name)
                 } else {
-                    format!(
-                        "input port `{}` needs at least {} edges, has {n}",
-                        port.name, port.min
-                    )
+                    format!("input port `{}` needs at least {} edges, has {n}", port.name, port.min)
                 };
                 problems.push(Problem::node(&node.id, None, msg));
             }
@@ -173,19 +139,10 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
 
 /// Kahn's algorithm; the nodes it cannot order are on or behind a cycle, and each
 /// node on a cycle gets a problem that spells the cycle out.
-fn topo_order(
-    graph: &Graph,
-    adj: &HashMap<&str, Vec<&str>>,
-    problems: &mut Vec<Problem>,
-) -> Vec<String> {
+fn topo_order(graph: &Graph, adj: &HashMap<&str, Vec<&str>>, problems: &mut Vec<Problem>) -> Vec<String> {
     let ids: Vec<&str> = {
         let mut seen = HashSet::new();
-        graph
-            .nodes
-            .iter()
-            .map(|n| n.id.as_str())
-            .filter(|id| seen.insert(*id))
-            .collect()
+        graph.nodes.iter().map(|n| n.id.as_str()).filter(|id| seen.insert(*id)).collect()
     };
     let mut indeg: HashMap<&str, usize> = ids.iter().map(|id| (*id, 0)).collect();
     for targets in adj.values() {
@@ -214,12 +171,7 @@ fn topo_order(
                 continue;
             }
             if let Some(cycle) = find_cycle(start, adj, &stuck) {
-                let text = cycle
-                    .iter()
-                    .chain(cycle.first())
-                    .copied()
-                    .collect::<Vec<_>>()
-                    .join(" → ");
+                let text = cycle.iter().chain(cycle.first()).copied().collect::<Vec<_>>().join(" → ");
                 for id in &cycle {
                     if reported.insert(*id) {
                         problems.push(Problem::node(id, None, format!("is on a cycle: {text}")));
@@ -233,15 +185,9 @@ fn topo_order(
 
 /// Walks predecessors inside `stuck` from `start` until a node repeats. Every
 /// stuck node has a stuck predecessor, so the walk always closes a cycle.
-fn find_cycle<'a>(
-    start: &'a str,
-    adj: &HashMap<&'a str, Vec<&'a str>>,
-    stuck: &HashSet<&str>,
-) -> Option<Vec<&'a str>> {
+fn find_cycle<'a>(start: &'a str, adj: &HashMap<&'a str, Vec<&'a str>>, stuck: &HashSet<&str>) -> Option<Vec<&'a str>> {
     let pred = |node: &str| -> Option<&'a str> {
-        adj.iter()
-            .find(|(from, tos)| stuck.contains(*from) && tos.contains(&node))
-            .map(|(from, _)| *from)
+        adj.iter().find(|(from, tos)| stuck.contains(*from) && tos.contains(&node)).map(|(from, _)| *from)
     };
     let mut path = vec![start];
     let mut pos: HashMap<&str, usize> = HashMap::from([(start, 0)]);

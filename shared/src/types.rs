@@ -34,11 +34,11 @@ impl DataType {
             "bool" => Self::Bool,
             "date" => Self::Date,
             "timestamp" => Self::Timestamp,
-            _ => return parse_decimal(&t).ok_or_else(|| {
-                format!(
-                    "unknown type `{text}`: use int64, float64, decimal(p,s), string, bool, date or timestamp"
-                )
-            })?,
+            _ => {
+                return parse_decimal(&t).ok_or_else(|| {
+                    format!("unknown type `{text}`: use int64, float64, decimal(p,s), string, bool, date or timestamp")
+                })?;
+            }
         };
         Ok(ty)
     }
@@ -49,9 +49,7 @@ fn parse_decimal(t: &str) -> Option<Result<DataType, String>> {
     let (p, s) = inner.split_once(',')?;
     let (p, s): (u8, i8) = (p.trim().parse().ok()?, s.trim().parse().ok()?);
     if !(1..=38).contains(&p) || s < 0 || s as u8 > p {
-        return Some(Err(format!(
-            "decimal({p},{s}): precision must be 1 to 38 and scale 0 to the precision"
-        )));
+        return Some(Err(format!("decimal({p},{s}): precision must be 1 to 38 and scale 0 to the precision")));
     }
     Some(Ok(DataType::Decimal(p, s)))
 }
@@ -95,10 +93,7 @@ pub struct Field {
 
 impl Field {
     pub fn new(name: impl Into<String>, ty: Option<DataType>) -> Self {
-        Field {
-            name: name.into(),
-            ty,
-        }
+        Field { name: name.into(), ty }
     }
 }
 
@@ -169,20 +164,7 @@ pub fn parse_date_days(text: &str) -> Option<i32> {
     let m: i64 = text[5..7].parse().ok()?;
     let d: i64 = text[8..10].parse().ok()?;
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_len = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
+    let month_len = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if !(1..=12).contains(&m) || d < 1 || d > month_len[(m - 1) as usize] {
         return None;
     }
@@ -202,15 +184,7 @@ mod tests {
 
     #[test]
     fn types_round_trip_through_text() {
-        for t in [
-            "int64",
-            "float64",
-            "decimal(18,2)",
-            "string",
-            "bool",
-            "date",
-            "timestamp",
-        ] {
+        for t in ["int64", "float64", "decimal(18,2)", "string", "bool", "date", "timestamp"] {
             assert_eq!(DataType::parse(t).unwrap().to_string(), t);
         }
         assert!(DataType::parse("decimal(40,2)").is_err());

@@ -103,12 +103,7 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                 inputs.push((port.as_str(), from.as_str(), schema));
             }
         }
-        let nctx = NodeCtx {
-            id,
-            scope_params: &graph.params,
-            inputs,
-            inspected: inspected.get(id),
-        };
+        let nctx = NodeCtx { id, scope_params: &graph.params, inputs, inspected: inspected.get(id) };
         let mut issues = Vec::new();
         let schema = infer::infer(cfg, &nctx, &mut issues);
         for (field, msg) in issues {

@@ -33,13 +33,8 @@ fn expr() -> impl Strategy<Value = String> {
 
 /// A plausible (often valid, sometimes broken) config for `kind`.
 fn config(kind: NodeKind) -> BoxedStrategy<Value> {
-    let path = prop::sample::select(vec![
-        "data/t.csv",
-        "../x.csv",
-        "/etc/passwd",
-        "out/{biz_date}.csv",
-        "out/{nope}.csv",
-    ]);
+    let path =
+        prop::sample::select(vec!["data/t.csv", "../x.csv", "/etc/passwd", "out/{biz_date}.csv", "out/{nope}.csv"]);
     match kind {
         NodeKind::SourceCsv | NodeKind::SourceParquet | NodeKind::SourceJson | NodeKind::SourceExcel => {
             path.prop_map(|p| json!({ "path": p })).boxed()
@@ -47,7 +42,9 @@ fn config(kind: NodeKind) -> BoxedStrategy<Value> {
         NodeKind::SourceTable => Just(json!({ "connection": "dw", "table": "t" })).boxed(),
         NodeKind::Filter => expr().prop_map(|e| json!({ "predicate": e })).boxed(),
         NodeKind::Select => prop::collection::vec(column(), 0..3).prop_map(|c| json!({ "columns": c })).boxed(),
-        NodeKind::Derive => (column(), expr()).prop_map(|(n, e)| json!({ "columns": [{ "name": n, "expr": e }] })).boxed(),
+        NodeKind::Derive => {
+            (column(), expr()).prop_map(|(n, e)| json!({ "columns": [{ "name": n, "expr": e }] })).boxed()
+        }
         NodeKind::Join => (column(), column(), prop::sample::select(vec!["inner", "left", "semi", "bogus"]))
             .prop_map(|(l, r, h)| json!({ "how": h, "on": [{ "left": l, "right": r }] }))
             .boxed(),
@@ -58,10 +55,14 @@ fn config(kind: NodeKind) -> BoxedStrategy<Value> {
         NodeKind::Sort => column().prop_map(|c| json!({ "by": [{ "column": c, "desc": true }] })).boxed(),
         NodeKind::Distinct => Just(json!({})).boxed(),
         NodeKind::Limit => (0u64..10).prop_map(|n| json!({ "n": n })).boxed(),
-        NodeKind::Sql => prop::sample::select(vec!["SELECT * FROM n0", "DROP TABLE n0", "SELECT * FROM 'x.csv'", "SELECT"])
-            .prop_map(|q| json!({ "query": q }))
-            .boxed(),
-        NodeKind::SinkCsv | NodeKind::SinkParquet | NodeKind::SinkExcel => path.prop_map(|p| json!({ "path": p })).boxed(),
+        NodeKind::Sql => {
+            prop::sample::select(vec!["SELECT * FROM n0", "DROP TABLE n0", "SELECT * FROM 'x.csv'", "SELECT"])
+                .prop_map(|q| json!({ "query": q }))
+                .boxed()
+        }
+        NodeKind::SinkCsv | NodeKind::SinkParquet | NodeKind::SinkExcel => {
+            path.prop_map(|p| json!({ "path": p })).boxed()
+        }
         NodeKind::SinkTable => Just(json!({ "connection": "dw", "table": "t" })).boxed(),
         NodeKind::SinkReport => Just(json!({ "title": "r", "chart": "bar" })).boxed(),
     }
@@ -144,16 +145,15 @@ fn arb_json() -> impl Strategy<Value = Value> {
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         any::<i32>().prop_map(|i| json!(i)),
-        prop::sample::select(vec!["sluice.graph/v1", "n0", "source.csv", "in", "x"])
-            .prop_map(|s| json!(s)),
+        prop::sample::select(vec!["sluice.graph/v1", "n0", "source.csv", "in", "x"]).prop_map(|s| json!(s)),
     ];
     leaf.prop_recursive(4, 48, 6, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
             prop::collection::btree_map(
                 prop::sample::select(vec![
-                    "format", "nodes", "edges", "id", "kind", "config", "from", "to", "params",
-                    "type", "default", "port"
+                    "format", "nodes", "edges", "id", "kind", "config", "from", "to", "params", "type", "default",
+                    "port"
                 ])
                 .prop_map(str::to_string),
                 inner,
@@ -189,13 +189,7 @@ fn the_contract_example_is_valid() {
         ]),
     )]
     .into();
-    let r = validate(
-        &g,
-        &Context {
-            source_schemas: Some(&schemas),
-            params: None,
-        },
-    );
+    let r = validate(&g, &Context { source_schemas: Some(&schemas), params: None });
     assert!(r.is_valid(), "{:?}", r.problems);
     let out = r.schemas["out"].as_ref().unwrap();
     assert_eq!(out.names().collect::<Vec<_>>(), ["branch", "total", "n"]);

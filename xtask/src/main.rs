@@ -1,1 +1,136 @@
-fn main() {}
+//! Project automation, in Rust so it needs nothing but cargo:
+//!
+//! - `cargo xtask wasm`  build the Leptos front-end to WebAssembly into `static/pkg`
+//! - `cargo xtask run`   build everything and start `sluice serve --demo`
+//! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests)
+//!
+//! The wasm-bindgen step runs as a library (`wasm-bindgen-cli-support`), pinned
+//! to the same version as the front-end's `wasm-bindgen`, so nothing is downloaded.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("wasm") => wasm(),
+        Some("run") => run(&args[1..]),
+        Some("test") => test(),
+        _ => Err("usage: cargo xtask (wasm | run [serve args...] | test)".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+fn cargo(args: &[&str]) -> Result<(), String> {
+    sh(Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())).args(args))
+}
+
+fn sh(cmd: &mut Command) -> Result<(), String> {
+    let shown = format!("{cmd:?}");
+    eprintln!("xtask: {shown}");
+    if cmd.get_current_dir().is_none() {
+        cmd.current_dir(root());
+    }
+    let status = cmd.status().map_err(|e| format!("{shown}: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("{shown} failed: {status}")) }
+}
+
+/// Builds the front-end for the browser: cargo → wasm-bindgen → gzip.
+fn wasm() -> Result<(), String> {
+    let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
+    cargo(&[
+        "build",
+        "-p",
+        "sluice-frontend",
+        "--lib",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--profile",
+        "wasm-release",
+    ])?;
+    let input = target_dir().join("wasm32-unknown-unknown/wasm-release/sluice_frontend.wasm");
+    let out = root().join("static/pkg");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let mut b = wasm_bindgen_cli_support::Bindgen::new();
+    b.input_path(&input)
+        .web(true)
+        .map_err(|e| e.to_string())?
+        // Without this, init() has no default URL and the page stays blank.
+        .omit_default_module_path(false)
+        // The name section is debug info: over a third of the bundle.
+        .remove_name_section(true)
+        .typescript(false);
+    b.generate(&out).map_err(|e| format!("wasm-bindgen: {e}"))?;
+    for name in ["sluice_frontend_bg.wasm", "sluice_frontend.js"] {
+        gzip(&out.join(name))?;
+    }
+    let raw = std::fs::metadata(out.join("sluice_frontend_bg.wasm")).map_err(|e| e.to_string())?.len();
+    let gz = std::fs::metadata(out.join("sluice_frontend_bg.wasm.gz")).map_err(|e| e.to_string())?.len();
+    eprintln!("xtask: wasm bundle {raw} bytes, {gz} bytes gzip");
+    Ok(())
+}
+
+/// Writes `<file>.gz` beside `file`, so the server can send it precompressed.
+fn gzip(file: &Path) -> Result<(), String> {
+    use std::io::Write;
+    let data = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let mut gz = file.as_os_str().to_owned();
+    gz.push(".gz");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(&data).map_err(|e| e.to_string())?;
+    std::fs::write(&gz, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
+}
+
+/// Builds the server and the bundle, then serves the demo on localhost.
+fn run(extra: &[String]) -> Result<(), String> {
+    wasm()?;
+    cargo(&["build", "-p", "sluice-backend", "--profile", "perf", "--bin", "sluice"])?;
+    let bin = target_dir().join("perf/sluice");
+    let mut cmd = Command::new(bin);
+    cmd.arg("serve");
+    if extra.is_empty() {
+        cmd.arg("--demo");
+    }
+    cmd.args(extra);
+    sh(&mut cmd)
+}
+
+/// The whole suite: what `.ci/run` calls.
+fn test() -> Result<(), String> {
+    cargo(&["fmt", "--all", "--check"])?;
+    cargo(&["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&["test", "--workspace"])?;
+    wasm()?;
+    e2e()
+}
+
+/// Browser tests: Playwright drives Debian's Chromium against a real `sluice serve`.
+fn e2e() -> Result<(), String> {
+    let dir = root().join("e2e");
+    if !dir.join("package.json").exists() {
+        eprintln!("xtask: no e2e/package.json yet; skipping browser tests");
+        return Ok(());
+    }
+    cargo(&["build", "-p", "sluice-backend", "--bin", "sluice"])?;
+    if !dir.join("node_modules").exists() {
+        sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
+    }
+    sh(Command::new("npx")
+        .args(["playwright", "test"])
+        .env("SLUICE_BIN", target_dir().join("debug/sluice"))
+        .current_dir(&dir))
+}

@@ -33,9 +33,9 @@ pub fn expr(df: &DataFrame, text: &str, params: &BTreeMap<String, ParamValue>) -
         .transform(|e| match &e {
             Expr::Placeholder(p) => {
                 let name = p.id.trim_start_matches('$');
-                let v = params.get(name).ok_or_else(|| {
-                    DataFusionError::Plan(format!("parameter `{}` has no value", p.id))
-                })?;
+                let v = params
+                    .get(name)
+                    .ok_or_else(|| DataFusionError::Plan(format!("parameter `{}` has no value", p.id)))?;
                 Ok(Transformed::yes(lit(scalar(v))))
             }
             _ => Ok(Transformed::no(e)),

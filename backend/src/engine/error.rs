@@ -10,10 +10,7 @@ pub enum EngineError {
     /// The graph cannot run as written; every problem names its node.
     Invalid(Vec<Problem>),
     /// The graph was valid but running it failed.
-    Failed {
-        node: Option<String>,
-        message: String,
-    },
+    Failed { node: Option<String>, message: String },
 }
 
 impl EngineError {
@@ -22,10 +19,7 @@ impl EngineError {
     }
 
     pub fn failed(node: &str, message: impl Into<String>) -> Self {
-        EngineError::Failed {
-            node: Some(node.to_string()),
-            message: message.into(),
-        }
+        EngineError::Failed { node: Some(node.to_string()), message: message.into() }
     }
 
     /// A DataFusion error raised while planning `node`: the graph is at fault.
@@ -74,14 +68,8 @@ impl fmt::Display for EngineError {
                 }
                 Ok(())
             }
-            EngineError::Failed {
-                node: Some(n),
-                message,
-            } => write!(f, "{n}: {message}"),
-            EngineError::Failed {
-                node: None,
-                message,
-            } => {
+            EngineError::Failed { node: Some(n), message } => write!(f, "{n}: {message}"),
+            EngineError::Failed { node: None, message } => {
                 write!(f, "{}: {message}", sluice_shared::problem::GRAPH_SCOPE)
             }
         }

@@ -5,8 +5,8 @@
 use super::types::to_arrow;
 use calamine::{Data, Reader, open_workbook_auto};
 use datafusion::arrow::array::{
-    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder,
-    StringBuilder, TimestampNanosecondBuilder,
+    ArrayRef, BooleanBuilder, Date32Builder, Decimal128Builder, Float64Builder, Int64Builder, StringBuilder,
+    TimestampNanosecondBuilder,
 };
 use datafusion::arrow::datatypes::{Field, Schema as ArrowSchema};
 use datafusion::arrow::record_batch::RecordBatch;
@@ -15,54 +15,33 @@ use sluice_shared::config::ColumnDecl;
 use std::path::Path;
 use std::sync::Arc;
 
-pub fn read(
-    file: &Path,
-    sheet: Option<&str>,
-    schema: Option<&[ColumnDecl]>,
-) -> Result<RecordBatch, String> {
+pub fn read(file: &Path, sheet: Option<&str>, schema: Option<&[ColumnDecl]>) -> Result<RecordBatch, String> {
     let mut wb = open_workbook_auto(file).map_err(|e| format!("cannot open the workbook: {e}"))?;
     let names = wb.sheet_names();
     let sheet = match sheet {
         Some(s) if names.iter().any(|n| n == s) => s.to_string(),
         Some(s) => {
-            return Err(format!(
-                "the workbook has no sheet `{s}` (sheets: {})",
-                names.join(", ")
-            ));
+            return Err(format!("the workbook has no sheet `{s}` (sheets: {})", names.join(", ")));
         }
         None => names.first().cloned().ok_or("the workbook has no sheets")?,
     };
-    let range = wb
-        .worksheet_range(&sheet)
-        .map_err(|e| format!("cannot read sheet `{sheet}`: {e}"))?;
+    let range = wb.worksheet_range(&sheet).map_err(|e| format!("cannot read sheet `{sheet}`: {e}"))?;
     let mut rows = range.rows();
     let header: Vec<String> = match rows.next() {
-        Some(h) => h
-            .iter()
-            .enumerate()
-            .map(|(i, c)| header_name(c, i))
-            .collect(),
+        Some(h) => h.iter().enumerate().map(|(i, c)| header_name(c, i)).collect(),
         None => {
-            return Err(format!(
-                "sheet `{sheet}` is empty; the first row must be the header"
-            ));
+            return Err(format!("sheet `{sheet}` is empty; the first row must be the header"));
         }
     };
     let body: Vec<&[Data]> = rows.collect();
     let types: Vec<DataType> = match schema {
         Some(cols) => {
             if cols.len() != header.len() {
-                return Err(format!(
-                    "`schema` lists {} columns but the sheet has {}",
-                    cols.len(),
-                    header.len()
-                ));
+                return Err(format!("`schema` lists {} columns but the sheet has {}", cols.len(), header.len()));
             }
             cols.iter().map(|c| c.ty).collect()
         }
-        None => (0..header.len())
-            .map(|i| infer(body.iter().map(|r| r.get(i).unwrap_or(&Data::Empty))))
-            .collect(),
+        None => (0..header.len()).map(|i| infer(body.iter().map(|r| r.get(i).unwrap_or(&Data::Empty)))).collect(),
     };
     let names: Vec<String> = match schema {
         Some(cols) => cols.iter().map(|c| c.name.clone()).collect(),
@@ -71,16 +50,9 @@ pub fn read(
     let mut arrays = Vec::with_capacity(names.len());
     for (i, (name, ty)) in names.iter().zip(&types).enumerate() {
         let cells = body.iter().map(|r| r.get(i).unwrap_or(&Data::Empty));
-        arrays.push(
-            build(cells, *ty)
-                .map_err(|(row, msg)| format!("column `{name}`, row {}: {msg}", row + 2))?,
-        );
+        arrays.push(build(cells, *ty).map_err(|(row, msg)| format!("column `{name}`, row {}: {msg}", row + 2))?);
     }
-    let fields: Vec<Field> = names
-        .iter()
-        .zip(&types)
-        .map(|(n, t)| Field::new(n, to_arrow(*t), true))
-        .collect();
+    let fields: Vec<Field> = names.iter().zip(&types).map(|(n, t)| Field::new(n, to_arrow(*t), true)).collect();
     RecordBatch::try_new(Arc::new(ArrowSchema::new(fields)), arrays).map_err(|e| e.to_string())
 }
 
@@ -108,10 +80,12 @@ fn infer<'a>(cells: impl Iterator<Item = &'a Data>) -> DataType {
         ty = Some(match (ty, t) {
             (None, t) => t,
             (Some(a), b) if a == b => a,
-            (Some(DataType::Int64), DataType::Float64)
-            | (Some(DataType::Float64), DataType::Int64) => DataType::Float64,
-            (Some(DataType::Date), DataType::Timestamp)
-            | (Some(DataType::Timestamp), DataType::Date) => DataType::Timestamp,
+            (Some(DataType::Int64), DataType::Float64) | (Some(DataType::Float64), DataType::Int64) => {
+                DataType::Float64
+            }
+            (Some(DataType::Date), DataType::Timestamp) | (Some(DataType::Timestamp), DataType::Date) => {
+                DataType::Timestamp
+            }
             _ => return DataType::String,
         });
     }
@@ -136,15 +110,10 @@ fn excel_days(c: &Data) -> Option<f64> {
             // calamine knows the workbook's epoch (1900 or 1904); go through its civil date.
             let (y, mo, da, h, mi, s, ms) = d.to_ymd_hms_milli();
             let days = sluice_shared::types::parse_date_days(&format!("{y:04}-{mo:02}-{da:02}"))?;
-            let secs = f64::from(h) * 3600.0
-                + f64::from(mi) * 60.0
-                + f64::from(s)
-                + f64::from(ms) / 1000.0;
+            let secs = f64::from(h) * 3600.0 + f64::from(mi) * 60.0 + f64::from(s) + f64::from(ms) / 1000.0;
             Some(f64::from(days) + secs / 86_400.0)
         }
-        Data::DateTimeIso(s) | Data::String(s) => {
-            sluice_shared::types::parse_date_days(s.get(..10)?).map(f64::from)
-        }
+        Data::DateTimeIso(s) | Data::String(s) => sluice_shared::types::parse_date_days(s.get(..10)?).map(f64::from),
         _ => None,
     }
 }
@@ -167,22 +136,14 @@ fn build<'a>(cells: impl Iterator<Item = &'a Data>, ty: DataType) -> Result<Arra
     Ok(match ty {
         DataType::Int64 => fill!(
             Int64Builder::new(),
-            |c| number(c)
-                .filter(|f: &f64| f.fract() == 0.0)
-                .map(|f| f as i64),
+            |c| number(c).filter(|f: &f64| f.fract() == 0.0).map(|f| f as i64),
             "a whole number"
         ),
         DataType::Float64 => fill!(Float64Builder::new(), number, "a number"),
         DataType::Decimal(p, s) => {
             let scale = 10f64.powi(i32::from(s));
-            let b = Decimal128Builder::new()
-                .with_precision_and_scale(p, s)
-                .map_err(|e| (0, e.to_string()))?;
-            fill!(
-                b,
-                |c| number(c).map(|f| (f * scale).round() as i128),
-                "a number"
-            )
+            let b = Decimal128Builder::new().with_precision_and_scale(p, s).map_err(|e| (0, e.to_string()))?;
+            fill!(b, |c| number(c).map(|f| (f * scale).round() as i128), "a number")
         }
         DataType::Bool => fill!(
             BooleanBuilder::new(),
@@ -193,11 +154,7 @@ fn build<'a>(cells: impl Iterator<Item = &'a Data>, ty: DataType) -> Result<Arra
             },
             "true/false"
         ),
-        DataType::Date => fill!(
-            Date32Builder::new(),
-            |c| excel_days(c).map(|d| d.floor() as i32),
-            "a date"
-        ),
+        DataType::Date => fill!(Date32Builder::new(), |c| excel_days(c).map(|d| d.floor() as i32), "a date"),
         DataType::Timestamp => fill!(
             TimestampNanosecondBuilder::new(),
             |c| excel_days(c).map(|d| (d * 86_400.0 * 1e9).round() as i64),

@@ -26,8 +26,7 @@ impl Book {
         let ws = workbook.add_worksheet();
         ws.set_name(sheet).map_err(|e| e.to_string())?;
         for (i, f) in schema.fields().iter().enumerate() {
-            ws.write_string_with_format(0, col(i)?, f.name(), &bold)
-                .map_err(|e| e.to_string())?;
+            ws.write_string_with_format(0, col(i)?, f.name(), &bold).map_err(|e| e.to_string())?;
         }
         Ok(Book {
             workbook,
@@ -40,14 +39,9 @@ impl Book {
     pub fn write(&mut self, batch: &RecordBatch) -> Result<(), String> {
         let n = batch.num_rows() as u32;
         if self.next_row - 1 + n > MAX_ROWS {
-            return Err(format!(
-                "an Excel sheet holds at most {MAX_ROWS} rows; write CSV or Parquet instead"
-            ));
+            return Err(format!("an Excel sheet holds at most {MAX_ROWS} rows; write CSV or Parquet instead"));
         }
-        let ws = self
-            .workbook
-            .worksheet_from_index(0)
-            .map_err(|e| e.to_string())?;
+        let ws = self.workbook.worksheet_from_index(0).map_err(|e| e.to_string())?;
         for (c, array) in batch.columns().iter().enumerate() {
             let c = col(c)?;
             let e = |e: rust_xlsxwriter::XlsxError| e.to_string();
@@ -55,8 +49,7 @@ impl Book {
                 DataType::Boolean => {
                     let a = array.as_boolean();
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
-                        ws.write_boolean(self.next_row + r as u32, c, a.value(r))
-                            .map_err(e)?;
+                        ws.write_boolean(self.next_row + r as u32, c, a.value(r)).map_err(e)?;
                     }
                 }
                 DataType::Int8
@@ -70,8 +63,7 @@ impl Book {
                     let a = cast(array, &DataType::Int64).map_err(|x| x.to_string())?;
                     let a = a.as_primitive::<Int64Type>();
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
-                        ws.write_number(self.next_row + r as u32, c, a.value(r) as f64)
-                            .map_err(e)?;
+                        ws.write_number(self.next_row + r as u32, c, a.value(r) as f64).map_err(e)?;
                     }
                 }
                 DataType::Float16
@@ -82,8 +74,7 @@ impl Book {
                     let a = cast(array, &DataType::Float64).map_err(|x| x.to_string())?;
                     let a = a.as_primitive::<Float64Type>();
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
-                        ws.write_number(self.next_row + r as u32, c, a.value(r))
-                            .map_err(e)?;
+                        ws.write_number(self.next_row + r as u32, c, a.value(r)).map_err(e)?;
                     }
                 }
                 DataType::Date32 | DataType::Date64 => {
@@ -92,35 +83,24 @@ impl Book {
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
                         let (y, m, d) = civil_from_days(a.value(r).into());
                         let dt = ExcelDateTime::from_ymd(y as u16, m as u8, d as u8).map_err(e)?;
-                        ws.write_datetime_with_format(self.next_row + r as u32, c, &dt, &self.date)
-                            .map_err(e)?;
+                        ws.write_datetime_with_format(self.next_row + r as u32, c, &dt, &self.date).map_err(e)?;
                     }
                 }
                 DataType::Timestamp(..) => {
-                    let secs = cast(
-                        array,
-                        &DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Second, None),
-                    )
-                    .and_then(|a| cast(&a, &DataType::Int64))
-                    .map_err(|x| x.to_string())?;
+                    let secs = cast(array, &DataType::Timestamp(datafusion::arrow::datatypes::TimeUnit::Second, None))
+                        .and_then(|a| cast(&a, &DataType::Int64))
+                        .map_err(|x| x.to_string())?;
                     let a = secs.as_primitive::<Int64Type>();
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
                         let dt = ExcelDateTime::from_timestamp(a.value(r)).map_err(e)?;
-                        ws.write_datetime_with_format(
-                            self.next_row + r as u32,
-                            c,
-                            &dt,
-                            &self.stamp,
-                        )
-                        .map_err(e)?;
+                        ws.write_datetime_with_format(self.next_row + r as u32, c, &dt, &self.stamp).map_err(e)?;
                     }
                 }
                 _ => {
                     let a = cast(array, &DataType::Utf8).map_err(|x| x.to_string())?;
                     let a = a.as_string::<i32>();
                     for r in (0..a.len()).filter(|r| a.is_valid(*r)) {
-                        ws.write_string(self.next_row + r as u32, c, a.value(r))
-                            .map_err(e)?;
+                        ws.write_string(self.next_row + r as u32, c, a.value(r)).map_err(e)?;
                     }
                 }
             }

@@ -33,6 +33,17 @@ pub enum Mode {
     Check,
     /// `sluice run`: every parameter must have a value and every input must exist.
     Run,
+    /// A live preview: parameters may fall back to defaults, inputs must exist.
+    Preview,
+}
+
+impl Mode {
+    fn needs_params(self) -> bool {
+        self == Mode::Run
+    }
+    fn needs_sources(self) -> bool {
+        self != Mode::Check
+    }
 }
 
 /// A graph planned and ready to run.
@@ -62,11 +73,8 @@ pub async fn prepare(
     mode: Mode,
 ) -> Result<Prepared, EngineError> {
     // Pass 1: everything that needs no data.
-    let given_ref = (mode == Mode::Run || !given.is_empty()).then_some(given);
-    let ctx_params = sluice_shared::Context {
-        source_schemas: None,
-        params: given_ref,
-    };
+    let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
+    let ctx_params = sluice_shared::Context { source_schemas: None, params: given_ref };
     let first = sluice_shared::validate(graph, &ctx_params);
     if !first.is_valid() {
         return Err(EngineError::Invalid(first.problems));
@@ -76,10 +84,7 @@ pub async fn prepare(
         None => defaults(graph),
     };
     // Paths only get real values; a source whose path needs a missing value stays closed.
-    let texts: BTreeMap<String, String> = params
-        .iter()
-        .map(|(k, v)| (k.clone(), v.as_text()))
-        .collect();
+    let texts: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
     let params = with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
@@ -95,7 +100,7 @@ pub async fn prepare(
                 Ok(resolved) => {
                     paths.insert(id.clone(), resolved);
                 }
-                Err(e) if mode == Mode::Run || !e.contains("needs a value") => {
+                Err(e) if mode.needs_params() || !e.contains("needs a value") => {
                     return Err(EngineError::invalid(id, Some("path"), e));
                 }
                 Err(_) => continue,
@@ -104,30 +109,18 @@ pub async fn prepare(
         if kind_of(graph, id) != Some(Category::Collection) {
             continue;
         }
-        match sources::open(
-            &ctx,
-            id,
-            cfg,
-            paths.get(id).map(String::as_str),
-            root,
-            &mut scratch,
-        )
-        .await
-        {
+        match sources::open(&ctx, id, cfg, paths.get(id).map(String::as_str), root, &mut scratch).await {
             Ok(df) => {
                 inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
                 frames.insert(id.clone(), df);
             }
-            Err(e) if mode == Mode::Run => return Err(e),
+            Err(e) if mode.needs_sources() => return Err(e),
             Err(_) => {}
         }
     }
 
     // Pass 2: with real source schemas, every column reference is checked.
-    let ctx_schemas = sluice_shared::Context {
-        source_schemas: Some(&inspected),
-        params: given_ref,
-    };
+    let ctx_schemas = sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref };
     let report = sluice_shared::validate(graph, &ctx_schemas);
     if !report.is_valid() {
         return Err(EngineError::Invalid(report.problems));
@@ -144,10 +137,7 @@ pub async fn prepare(
         for (port, froms) in report.inputs.get(id).into_iter().flatten() {
             for from in froms {
                 match frames.get(from) {
-                    Some(df) => inputs
-                        .entry(port.clone())
-                        .or_default()
-                        .push((from.clone(), df.clone())),
+                    Some(df) => inputs.entry(port.clone()).or_default().push((from.clone(), df.clone())),
                     None => ready = false,
                 }
             }
@@ -155,25 +145,14 @@ pub async fn prepare(
         if !ready {
             continue; // an upstream source could not be opened (Check mode only)
         }
-        let df = transforms::apply(&ctx, cfg, &inputs, &params)
-            .await
-            .map_err(|e| EngineError::plan(id, e))?;
+        let df = transforms::apply(&ctx, cfg, &inputs, &params).await.map_err(|e| EngineError::plan(id, e))?;
         frames.insert(id.clone(), df);
     }
-    Ok(Prepared {
-        report,
-        frames,
-        paths,
-        params,
-        _scratch: scratch,
-    })
+    Ok(Prepared { report, frames, paths, params, _scratch: scratch })
 }
 
 fn kind_of(graph: &Graph, id: &str) -> Option<Category> {
-    graph
-        .node(id)
-        .and_then(|n| sluice_shared::NodeKind::parse(&n.kind))
-        .map(|k| k.category())
+    graph.node(id).and_then(|n| sluice_shared::NodeKind::parse(&n.kind)).map(|k| k.category())
 }
 
 /// Parameter values from defaults alone (for checking a graph being edited).
@@ -181,21 +160,13 @@ fn defaults(graph: &Graph) -> BTreeMap<String, ParamValue> {
     graph
         .params
         .iter()
-        .filter_map(|(k, d)| {
-            Some((
-                k.clone(),
-                ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?,
-            ))
-        })
+        .filter_map(|(k, d)| Some((k.clone(), ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?)))
         .collect()
 }
 
 /// In Check mode a parameter may have no value yet; expressions still need a
 /// typed literal to plan, so a stand-in of the declared type fills the gap.
-fn with_stand_ins(
-    graph: &Graph,
-    mut params: BTreeMap<String, ParamValue>,
-) -> BTreeMap<String, ParamValue> {
+fn with_stand_ins(graph: &Graph, mut params: BTreeMap<String, ParamValue>) -> BTreeMap<String, ParamValue> {
     for (name, decl) in &graph.params {
         params.entry(name.clone()).or_insert_with(|| match decl.ty {
             sluice_shared::ParamType::Date => ParamValue::Date(0, "1970-01-01".into()),
@@ -210,10 +181,7 @@ fn with_stand_ins(
 
 /// The schema DataFusion computes for each planned node.
 pub fn planned_schemas(p: &Prepared) -> BTreeMap<String, Schema> {
-    p.frames
-        .iter()
-        .map(|(id, df)| (id.clone(), types::schema_from_arrow(df.schema().as_arrow())))
-        .collect()
+    p.frames.iter().map(|(id, df)| (id.clone(), types::schema_from_arrow(df.schema().as_arrow()))).collect()
 }
 
 /// What a sink wrote.
@@ -230,13 +198,7 @@ pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, Engi
     let mut staged = Vec::new();
     for id in &p.report.order {
         let cfg = &p.report.configs[id];
-        let Some(input) = p
-            .report
-            .inputs
-            .get(id)
-            .and_then(|ports| ports.get("in"))
-            .and_then(|f| f.first())
-        else {
+        let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
             continue;
         };
         if !matches!(
@@ -261,17 +223,11 @@ pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, Engi
                 // Reports are shown by the server; a command-line run still computes
                 // them so that a broken report fails the run.
                 let rows = df.count().await.map_err(|e| EngineError::exec(id, e))?;
-                staged.push(Err(Written {
-                    node: id.clone(),
-                    path: String::new(),
-                    rows: rows as u64,
-                }));
+                staged.push(Err(Written { node: id.clone(), path: String::new(), rows: rows as u64 }));
             }
             _ => {
                 let rel = &p.paths[id];
-                let target = root
-                    .resolve_output(rel)
-                    .map_err(|m| EngineError::failed(id, m))?;
+                let target = root.resolve_output(rel).map_err(|m| EngineError::failed(id, m))?;
                 staged.push(Ok(sinks::stage(id, cfg, df, target, rel).await?));
             }
         }

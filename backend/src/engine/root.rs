@@ -34,11 +34,8 @@ impl DataRoot {
     /// Resolves an output path, creating its folder; the folder must be inside the root.
     pub fn resolve_output(&self, rel: &str) -> Result<PathBuf, String> {
         let full = self.root.join(rel);
-        let parent = full
-            .parent()
-            .ok_or_else(|| format!("`{rel}` has no folder"))?;
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create the folder for `{rel}`: {e}"))?;
+        let parent = full.parent().ok_or_else(|| format!("`{rel}` has no folder"))?;
+        std::fs::create_dir_all(parent).map_err(|e| format!("cannot create the folder for `{rel}`: {e}"))?;
         self.inside(parent, rel)?;
         if full.is_dir() {
             return Err(format!("`{rel}` is a folder, not a file"));
@@ -47,15 +44,8 @@ impl DataRoot {
     }
 
     fn inside(&self, p: &Path, rel: &str) -> Result<(), String> {
-        let root = self
-            .root
-            .canonicalize()
-            .map_err(|e| format!("data root {}: {e}", self.root.display()))?;
+        let root = self.root.canonicalize().map_err(|e| format!("data root {}: {e}", self.root.display()))?;
         let real = p.canonicalize().map_err(|e| format!("`{rel}`: {e}"))?;
-        if real.starts_with(&root) {
-            Ok(())
-        } else {
-            Err(format!("`{rel}` leads outside the data root"))
-        }
+        if real.starts_with(&root) { Ok(()) } else { Err(format!("`{rel}` leads outside the data root")) }
     }
 }

@@ -29,16 +29,9 @@ pub struct Staged {
 impl Staged {
     /// Renames the temporary file over the target (atomic on one file system).
     pub fn publish(self) -> Result<(String, String, u64), EngineError> {
-        let Staged {
-            node,
-            target,
-            rel,
-            rows,
-            file,
-        } = self;
-        file.persist(&target).map_err(|e| {
-            EngineError::failed(&node, format!("cannot publish `{rel}`: {}", e.error))
-        })?;
+        let Staged { node, target, rel, rows, file } = self;
+        file.persist(&target)
+            .map_err(|e| EngineError::failed(&node, format!("cannot publish `{rel}`: {}", e.error)))?;
         Ok((node, rel, rows))
     }
 }
@@ -56,27 +49,17 @@ pub async fn stage(
         .prefix(".sluice-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| {
-            EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}"))
-        })?;
+        .map_err(|e| EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}")))?;
     let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
-    let mut stream = df
-        .execute_stream()
-        .await
-        .map_err(|e| EngineError::exec(id, e))?;
+    let mut stream = df.execute_stream().await.map_err(|e| EngineError::exec(id, e))?;
     let fail = |e: &dyn std::fmt::Display| EngineError::failed(id, format!("writing `{rel}`: {e}"));
     let mut rows = 0u64;
     match cfg {
         NodeConfig::SinkCsv(c) => {
-            let out =
-                BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone().map_err(|e| fail(&e))?);
-            let mut w = WriterBuilder::new()
-                .with_header(true)
-                .with_delimiter(c.delimiter.as_bytes()[0])
-                .build(out);
+            let out = BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone().map_err(|e| fail(&e))?);
+            let mut w = WriterBuilder::new().with_header(true).with_delimiter(c.delimiter.as_bytes()[0]).build(out);
             // An empty batch first, so a result with no rows still gets its header.
-            w.write(&RecordBatch::new_empty(schema.clone()))
-                .map_err(|e| fail(&e))?;
+            w.write(&RecordBatch::new_empty(schema.clone())).map_err(|e| fail(&e))?;
             while let Some(batch) = stream.next().await {
                 let batch = batch.map_err(|e| EngineError::exec(id, e))?;
                 rows += batch.num_rows() as u64;
@@ -85,12 +68,9 @@ pub async fn stage(
             w.into_inner().flush().map_err(|e| fail(&e))?;
         }
         NodeConfig::SinkParquet(_) => {
-            let props = WriterProperties::builder()
-                .set_compression(Compression::SNAPPY)
-                .build();
+            let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
             let out = tmp.as_file().try_clone().map_err(|e| fail(&e))?;
-            let mut w =
-                ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(|e| fail(&e))?;
+            let mut w = ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(|e| fail(&e))?;
             while let Some(batch) = stream.next().await {
                 let batch = batch.map_err(|e| EngineError::exec(id, e))?;
                 rows += batch.num_rows() as u64;
@@ -110,11 +90,5 @@ pub async fn stage(
         _ => unreachable!("stage() is only called for file sinks"),
     }
     tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-    Ok(Staged {
-        node: id.to_string(),
-        target,
-        rel: rel.to_string(),
-        rows,
-        file: tmp,
-    })
+    Ok(Staged { node: id.to_string(), target, rel: rel.to_string(), rows, file: tmp })
 }

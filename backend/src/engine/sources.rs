@@ -28,10 +28,7 @@ pub async fn open(
     root: &DataRoot,
     scratch: &mut Scratch,
 ) -> Result<DataFrame, EngineError> {
-    let resolve = |rel: &str| {
-        root.resolve_existing(rel)
-            .map_err(|m| EngineError::failed(id, m))
-    };
+    let resolve = |rel: &str| root.resolve_existing(rel).map_err(|m| EngineError::failed(id, m));
     let df = match cfg {
         NodeConfig::SourceCsv(c) => {
             let rel = path.unwrap_or(&c.path);
@@ -42,32 +39,17 @@ pub async fn open(
         NodeConfig::SourceParquet(_) => {
             let file = resolve(path.unwrap_or_default())?;
             let ext = extension(&file);
-            ctx.read_parquet(
-                file_str(&file),
-                ParquetReadOptions {
-                    file_extension: &ext,
-                    ..Default::default()
-                },
-            )
-            .await
+            ctx.read_parquet(file_str(&file), ParquetReadOptions { file_extension: &ext, ..Default::default() }).await
         }
         NodeConfig::SourceJson(_) => {
             let file = resolve(path.unwrap_or_default())?;
             let ext = extension(&file);
-            let opts = JsonReadOptions {
-                file_extension: &ext,
-                ..Default::default()
-            };
+            let opts = JsonReadOptions { file_extension: &ext, ..Default::default() };
             let df = ctx.read_json(file_str(&file), opts).await;
             // Schema inference sorts keys; users expect the file's own order.
             df.and_then(|df| {
                 let order = json_key_order(&file);
-                let mut names: Vec<&str> = df
-                    .schema()
-                    .fields()
-                    .iter()
-                    .map(|f| f.name().as_str())
-                    .collect();
+                let mut names: Vec<&str> = df.schema().fields().iter().map(|f| f.name().as_str()).collect();
                 names.sort_by_key(|n| order.iter().position(|o| o == n).unwrap_or(usize::MAX));
                 let names: Vec<String> = names.into_iter().map(str::to_string).collect();
                 df.select_columns(&names.iter().map(String::as_str).collect::<Vec<_>>())
@@ -89,28 +71,15 @@ pub async fn open(
         _ => unreachable!("open() is only called for sources"),
     };
     df.map_err(|e| {
-        EngineError::failed(
-            id,
-            format!(
-                "cannot read `{}`: {}",
-                path.unwrap_or_default(),
-                super::error::clean(&e)
-            ),
-        )
+        EngineError::failed(id, format!("cannot read `{}`: {}", path.unwrap_or_default(), super::error::clean(&e)))
     })
 }
 
-async fn open_csv(
-    ctx: &SessionContext,
-    file: &Path,
-    c: &CsvSource,
-) -> datafusion::error::Result<DataFrame> {
+async fn open_csv(ctx: &SessionContext, file: &Path, c: &CsvSource) -> datafusion::error::Result<DataFrame> {
     let ext = extension(file);
     let schema = c.schema.as_deref().map(arrow_schema);
-    let mut opts = CsvReadOptions::new()
-        .has_header(c.has_header)
-        .delimiter(c.delimiter.as_bytes()[0])
-        .file_extension(&ext);
+    let mut opts =
+        CsvReadOptions::new().has_header(c.has_header).delimiter(c.delimiter.as_bytes()[0]).file_extension(&ext);
     if let Some(s) = &schema {
         opts = opts.schema(s);
     }
@@ -118,17 +87,11 @@ async fn open_csv(
 }
 
 fn arrow_schema(cols: &[ColumnDecl]) -> ArrowSchema {
-    ArrowSchema::new(
-        cols.iter()
-            .map(|c| Field::new(&c.name, to_arrow(c.ty), true))
-            .collect::<Vec<_>>(),
-    )
+    ArrowSchema::new(cols.iter().map(|c| Field::new(&c.name, to_arrow(c.ty), true)).collect::<Vec<_>>())
 }
 
 fn extension(file: &Path) -> String {
-    file.extension()
-        .map(|e| format!(".{}", e.to_string_lossy()))
-        .unwrap_or_default()
+    file.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default()
 }
 
 fn file_str(file: &Path) -> &str {
@@ -150,15 +113,9 @@ fn prepare_text(
         .and_then(|mut f| f.read(&mut head))
         .map_err(|e| EngineError::failed(id, format!("cannot read `{rel}`: {e}")))?;
     head.truncate(n);
-    let gbk = c
-        .encoding
-        .as_deref()
-        .is_some_and(|e| e.eq_ignore_ascii_case("gbk"));
+    let gbk = c.encoding.as_deref().is_some_and(|e| e.eq_ignore_ascii_case("gbk"));
     if head.contains(&0) {
-        return Err(EngineError::failed(
-            id,
-            format!("`{rel}` is not a CSV text file (it contains binary data)"),
-        ));
+        return Err(EngineError::failed(id, format!("`{rel}` is not a CSV text file (it contains binary data)")));
     }
     let bom = head.starts_with(&[0xEF, 0xBB, 0xBF]);
     if !gbk {
@@ -177,26 +134,18 @@ fn prepare_text(
             return Ok(file.to_path_buf());
         }
     }
-    let bytes = std::fs::read(file)
-        .map_err(|e| EngineError::failed(id, format!("cannot read `{rel}`: {e}")))?;
+    let bytes = std::fs::read(file).map_err(|e| EngineError::failed(id, format!("cannot read `{rel}`: {e}")))?;
     let text = if gbk {
         let (text, _, had_errors) = encoding_rs::GBK.decode(&bytes);
         if had_errors {
-            return Err(EngineError::failed(
-                id,
-                format!("`{rel}` is not valid GBK text"),
-            ));
+            return Err(EngineError::failed(id, format!("`{rel}` is not valid GBK text")));
         }
         text.into_owned()
     } else {
         String::from_utf8_lossy(&bytes[3..]).into_owned()
     };
-    let dir = tempfile::tempdir()
-        .map_err(|e| EngineError::failed(id, format!("no scratch space: {e}")))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_else(|| "input.csv".into());
+    let dir = tempfile::tempdir().map_err(|e| EngineError::failed(id, format!("no scratch space: {e}")))?;
+    let name = file.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "input.csv".into());
     let out = dir.path().join(name);
     std::fs::File::create(&out)
         .and_then(|mut f| f.write_all(text.trim_start_matches('\u{feff}').as_bytes()))
@@ -229,11 +178,7 @@ fn json_key_order(file: &Path) -> Vec<String> {
         return keys;
     };
     use std::io::BufRead;
-    for line in std::io::BufReader::new(f)
-        .lines()
-        .take(100)
-        .map_while(Result::ok)
-    {
+    for line in std::io::BufReader::new(f).lines().take(100).map_while(Result::ok) {
         let mut de = serde_json::Deserializer::from_str(&line);
         let _ = de.deserialize_map(Keys(&mut keys));
     }

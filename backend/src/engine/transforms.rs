@@ -58,20 +58,11 @@ pub async fn apply(
         NodeConfig::Union(c) => {
             let all = &inputs["in"];
             let first = all[0].1.clone();
-            let names: Vec<String> = first
-                .schema()
-                .fields()
-                .iter()
-                .map(|f| f.name().clone())
-                .collect();
+            let names: Vec<String> = first.schema().fields().iter().map(|f| f.name().clone()).collect();
             let mut acc = unqualified(first, &names)?;
             for (_, df) in &all[1..] {
                 let aligned = unqualified(df.clone(), &names)?;
-                acc = if c.distinct {
-                    acc.union_distinct(aligned)?
-                } else {
-                    acc.union(aligned)?
-                };
+                acc = if c.distinct { acc.union_distinct(aligned)? } else { acc.union(aligned)? };
             }
             Ok(acc)
         }
@@ -99,18 +90,13 @@ pub async fn apply(
         }
         NodeConfig::Sort(c) => {
             let df = one(inputs, "in");
-            let keys: Vec<SortExpr> =
-                c.by.iter()
-                    .map(|k| ident(&k.column).sort(!k.desc, false))
-                    .collect();
+            let keys: Vec<SortExpr> = c.by.iter().map(|k| ident(&k.column).sort(!k.desc, false)).collect();
             df.sort(keys)
         }
         NodeConfig::Distinct(c) => {
             let df = one(inputs, "in");
             match &c.columns {
-                Some(cols) => df
-                    .select(cols.iter().map(ident).collect::<Vec<_>>())?
-                    .distinct(),
+                Some(cols) => df.select(cols.iter().map(ident).collect::<Vec<_>>())?.distinct(),
                 None => df.distinct(),
             }
         }
@@ -128,17 +114,9 @@ fn unqualified(df: DataFrame, names: &[String]) -> Result<DataFrame> {
 fn join(c: &JoinConfig, left: DataFrame, right: DataFrame) -> Result<DataFrame> {
     // Rename right columns that collide with left ones *before* joining, so every
     // column of the result has one unambiguous name (`<name>_right`).
-    let lnames: Vec<String> = left
-        .schema()
-        .fields()
-        .iter()
-        .map(|f| f.name().clone())
-        .collect();
-    let rfields: Vec<(Option<datafusion::common::TableReference>, String)> = right
-        .schema()
-        .iter()
-        .map(|(q, f)| (q.cloned(), f.name().clone()))
-        .collect();
+    let lnames: Vec<String> = left.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let rfields: Vec<(Option<datafusion::common::TableReference>, String)> =
+        right.schema().iter().map(|(q, f)| (q.cloned(), f.name().clone())).collect();
     let lrefs: Vec<&str> = lnames.iter().map(String::as_str).collect();
     let rrefs: Vec<&str> = rfields.iter().map(|(_, n)| n.as_str()).collect();
     let renamed = join_right_names(&lrefs, &rrefs);
@@ -179,14 +157,7 @@ async fn sql(
         ctx.deregister_table(id.as_str())?;
         ctx.register_table(id.as_str(), df.clone().into_view())?;
     }
-    let opts = SQLOptions::new()
-        .with_allow_ddl(false)
-        .with_allow_dml(false)
-        .with_allow_statements(false);
+    let opts = SQLOptions::new().with_allow_ddl(false).with_allow_dml(false).with_allow_statements(false);
     let df = ctx.sql_with_options(query, opts).await?;
-    if params.is_empty() {
-        Ok(df)
-    } else {
-        df.with_param_values(bind::param_map(params))
-    }
+    if params.is_empty() { Ok(df) } else { df.with_param_values(bind::param_map(params)) }
 }

@@ -33,19 +33,12 @@ pub fn from_arrow(t: &Arrow) -> Option<DataType> {
 }
 
 pub fn schema_from_arrow(s: &ArrowSchema) -> Schema {
-    Schema(
-        s.fields()
-            .iter()
-            .map(|f| sluice_shared::Field::new(f.name(), from_arrow(f.data_type())))
-            .collect(),
-    )
+    Schema(s.fields().iter().map(|f| sluice_shared::Field::new(f.name(), from_arrow(f.data_type()))).collect())
 }
 
 pub fn schema_to_arrow(s: &Schema) -> ArrowSchema {
     ArrowSchema::new(
-        s.0.iter()
-            .map(|f| Field::new(&f.name, f.ty.map(to_arrow).unwrap_or(Arrow::Utf8), true))
-            .collect::<Vec<_>>(),
+        s.0.iter().map(|f| Field::new(&f.name, f.ty.map(to_arrow).unwrap_or(Arrow::Utf8), true)).collect::<Vec<_>>(),
     )
 }
 
@@ -79,12 +72,7 @@ mod tests {
 
     #[test]
     fn types_round_trip() {
-        for t in [
-            DataType::Int64,
-            DataType::Decimal(18, 2),
-            DataType::Date,
-            DataType::Timestamp,
-        ] {
+        for t in [DataType::Int64, DataType::Decimal(18, 2), DataType::Date, DataType::Timestamp] {
             assert_eq!(from_arrow(&to_arrow(t)), Some(t));
         }
     }

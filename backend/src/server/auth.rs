@@ -1,0 +1,198 @@
+//! Sign-in, sessions and roles. Passwords are argon2 hashes; the session is a
+//! random token in an HttpOnly, SameSite=Strict cookie, stored only as its
+//! SHA-256; a new token is minted at every sign-in (no session fixation).
+
+use super::AppState;
+use super::error::{ApiError, ApiJson, ApiResult};
+use crate::store::SessionUser;
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::extract::{FromRequestParts, State};
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::time::{Duration, Instant};
+
+pub const COOKIE_NAME: &str = "sluice_session";
+/// Sessions last a working day.
+pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
+const MAX_FAILURES: u32 = 5;
+const FAILURE_WINDOW: Duration = Duration::from_secs(300);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Admin,
+    Analyst,
+    Viewer,
+}
+
+impl Role {
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "admin" => Some(Role::Admin),
+            "analyst" => Some(Role::Analyst),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Analyst => "analyst",
+            Role::Viewer => "viewer",
+        }
+    }
+}
+
+/// The signed-in user of a request. Extracting it is how a handler demands a session.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: String,
+    pub username: String,
+    pub role: Role,
+}
+
+impl CurrentUser {
+    /// Refuses the request unless the user has one of `roles`.
+    pub fn require(&self, roles: &[Role]) -> ApiResult<()> {
+        if roles.contains(&self.role) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!("the {} role cannot do this", self.role.as_str())))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = session_token(&parts.headers).ok_or_else(|| ApiError::Unauthorized("sign in first".into()))?;
+        let user: SessionUser = state
+            .store
+            .session_user(&hash_token(&token))
+            .await?
+            .ok_or_else(|| ApiError::Unauthorized("your session has ended; sign in again".into()))?;
+        let role = Role::parse(&user.role).ok_or_else(|| ApiError::Internal(format!("bad role {}", user.role)))?;
+        Ok(CurrentUser { id: user.id, username: user.username, role })
+    }
+}
+
+fn session_token(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == COOKIE_NAME)
+        .map(|(_, v)| v.to_string())
+        .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+fn new_token() -> String {
+    // Two v4 UUIDs: 244 random bits from the OS generator.
+    format!("{}{}", uuid::Uuid::new_v4().simple(), uuid::Uuid::new_v4().simple())
+}
+
+pub fn hash_password(password: &str) -> ApiResult<String> {
+    // 16 bytes from the OS generator (a v4 UUID's bytes are random but for 6 bits).
+    let salt =
+        SaltString::encode_b64(uuid::Uuid::new_v4().as_bytes()).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SessionInfo {
+    pub username: String,
+    pub role: Role,
+}
+
+/// Signs in. The same message for an unknown user and a wrong password, so
+/// the answer never tells which accounts exist.
+#[utoipa::path(post, path = "/api/session", request_body = LoginRequest,
+    responses((status = 200, body = SessionInfo), (status = 401), (status = 429)))]
+pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
+    let key = req.username.to_lowercase();
+    if state.limiter.blocked(&key) {
+        return Err(ApiError::TooManyRequests("too many failed sign-ins; wait a few minutes".into()));
+    }
+    let user = state.store.user_by_name(&req.username).await?;
+    // Verify against a dummy hash for unknown users so timing does not tell either.
+    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
+    let password = req.password.clone();
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let Some(user) = user.filter(|_| ok) else {
+        state.limiter.fail(&key);
+        let _ = state.store.audit(&req.username, "login_failed", "session", "").await;
+        return Err(ApiError::Unauthorized("wrong username or password".into()));
+    };
+    state.limiter.clear(&key);
+    let token = new_token();
+    state.store.create_session(&hash_token(&token), &user.id, SESSION_TTL_MS).await?;
+    state.store.audit(&user.username, "login", "session", "").await?;
+    let cookie = format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", SESSION_TTL_MS / 1000);
+    let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
+    let body = axum::Json(SessionInfo { username: user.username, role });
+    Ok(([(SET_COOKIE, cookie)], body).into_response())
+}
+
+#[utoipa::path(get, path = "/api/session", responses((status = 200, body = SessionInfo), (status = 401)))]
+pub async fn whoami(user: CurrentUser) -> axum::Json<SessionInfo> {
+    axum::Json(SessionInfo { username: user.username, role: user.role })
+}
+
+#[utoipa::path(delete, path = "/api/session", responses((status = 204)))]
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+    if let Some(token) = session_token(&headers) {
+        state.store.delete_session(&hash_token(&token)).await?;
+    }
+    let expired = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, expired)]).into_response())
+}
+
+/// Failed sign-ins per username, in memory: after five in five minutes the
+/// name is locked out for the rest of the window.
+#[derive(Default)]
+pub struct Limiter {
+    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Instant)>>,
+}
+
+impl Limiter {
+    fn blocked(&self, key: &str) -> bool {
+        let map = self.failures.lock().expect("limiter lock");
+        map.get(key).is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < FAILURE_WINDOW)
+    }
+    fn fail(&self, key: &str) {
+        let mut map = self.failures.lock().expect("limiter lock");
+        let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
+        if e.1.elapsed() >= FAILURE_WINDOW {
+            *e = (0, Instant::now());
+        }
+        e.0 += 1;
+    }
+    fn clear(&self, key: &str) {
+        self.failures.lock().expect("limiter lock").remove(key);
+    }
+}

@@ -1,0 +1,186 @@
+//! `sluice serve`: the HTTP API under `/api` and the browser app from `static/`.
+//! One module per resource, each with its own `router()`; one `AppState`; one
+//! error type (`error::ApiError`) that every handler returns.
+
+pub mod auth;
+pub mod engine_api;
+pub mod error;
+pub mod graphs;
+mod openapi;
+
+use crate::engine::root::DataRoot;
+use crate::store::Store;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use error::ApiError;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::{ServeDir, ServeFile};
+
+/// Largest request body the API reads (a graph with thousands of nodes fits).
+const BODY_LIMIT: usize = 8 * 1024 * 1024;
+
+/// Everything a handler needs, shared across requests.
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+pub struct Inner {
+    pub store: Store,
+    /// Where graph paths resolve: `<data-dir>/files`.
+    pub root: DataRoot,
+    pub limiter: auth::Limiter,
+    /// An argon2 hash to verify against when a username is unknown, so the
+    /// time a failed sign-in takes does not reveal whether the user exists.
+    pub dummy_hash: String,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Inner;
+    fn deref(&self) -> &Inner {
+        &self.0
+    }
+}
+
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: Option<String>,
+    pub demo: bool,
+    pub static_dir: Option<PathBuf>,
+}
+
+/// Opens the store, prepares the data root, and builds the app.
+pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
+    let files = opts.data_dir.join("files");
+    std::fs::create_dir_all(&files).map_err(|e| format!("cannot create {}: {e}", files.display()))?;
+    let url = opts.database_url.clone().unwrap_or_else(|| Store::sqlite_url(&opts.data_dir));
+    let store = Store::open(&url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    bootstrap_admin(&store).await?;
+    if opts.demo {
+        install_demo(&store, &files).await?;
+    }
+    let state = AppState(Arc::new(Inner {
+        store,
+        root: DataRoot::new(files),
+        limiter: auth::Limiter::default(),
+        dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
+    }));
+    let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
+    Ok((router(state.clone(), &static_dir), state))
+}
+
+pub async fn serve(opts: ServeOptions) -> Result<(), String> {
+    let (app, _) = build(&opts).await?;
+    let listener =
+        tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
+    println!("Sluice is running on http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+fn default_static_dir() -> PathBuf {
+    let here = PathBuf::from("static");
+    if here.join("index.html").exists() {
+        return here;
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../static")
+}
+
+pub fn router(state: AppState, static_dir: &Path) -> Router {
+    let api = Router::new()
+        .route("/api/session", axum::routing::post(auth::login).get(auth::whoami).delete(auth::logout))
+        .route("/api/openapi.json", axum::routing::get(openapi::document))
+        .merge(graphs::router())
+        .merge(engine_api::router())
+        .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
+        .layer(middleware::from_fn(same_origin))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .with_state(state);
+    let index = static_dir.join("index.html");
+    let assets = ServeDir::new(static_dir).precompressed_gzip().fallback(ServeFile::new(index));
+    Router::new()
+        .merge(api)
+        .fallback_service(assets)
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn(no_sniff))
+}
+
+/// Refuses state-changing requests whose `Origin` is another site. With the
+/// SameSite=Strict cookie and JSON-only bodies this closes cross-site requests.
+async fn same_origin(req: Request, next: Next) -> Response {
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        if let (Some(origin), Some(host)) = (origin, host) {
+            let origin_host = origin.split("://").nth(1).unwrap_or(origin);
+            if origin_host != host {
+                return ApiError::Forbidden("cross-site requests are not allowed".into()).into_response();
+            }
+        }
+    }
+    next.run(req).await
+}
+
+async fn no_sniff(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let status = res.status();
+    let h = res.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if status == StatusCode::NOT_FOUND && !h.contains_key(header::CONTENT_TYPE) {
+        h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+    }
+    res
+}
+
+/// On first start, the `admin` account gets `SLUICE_ADMIN_PASSWORD`, or a random
+/// password printed once.
+async fn bootstrap_admin(store: &Store) -> Result<(), String> {
+    if store.count_users().await.map_err(|e| e.to_string())? > 0 {
+        return Ok(());
+    }
+    let (password, generated) = match std::env::var("SLUICE_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (uuid::Uuid::new_v4().simple().to_string()[..16].to_string(), true),
+    };
+    let hash = auth::hash_password(&password).map_err(|e| format!("{e:?}"))?;
+    store.create_user("admin", &hash, "admin").await.map_err(|e| e.to_string())?;
+    if generated {
+        println!("Created the admin account: user `admin`, password `{password}` (shown once)");
+    }
+    Ok(())
+}
+
+/// `--demo`: sample bank files, an analyst account and example graphs, added
+/// once (nothing existing is overwritten).
+async fn install_demo(store: &Store, files: &Path) -> Result<(), String> {
+    crate::demo::write_files(files).map_err(|e| format!("demo files: {e}"))?;
+    let analyst = match store.user_by_name("analyst").await.map_err(|e| e.to_string())? {
+        Some(u) => u,
+        None => {
+            let password = std::env::var("SLUICE_DEMO_PASSWORD").unwrap_or_else(|_| "analyst-demo".into());
+            let hash = auth::hash_password(&password).map_err(|e| format!("{e:?}"))?;
+            println!("Demo analyst account: user `analyst`, password `{password}`");
+            store.create_user("analyst", &hash, "analyst").await.map_err(|e| e.to_string())?
+        }
+    };
+    for graph in crate::demo::graphs() {
+        if store.graph_named(&graph.name).await.map_err(|e| e.to_string())?.is_some() {
+            continue;
+        }
+        let doc = serde_json::to_string_pretty(&graph).map_err(|e| e.to_string())?;
+        store
+            .create_graph(&analyst.id, "analyst", &graph.name, &graph.description, &doc)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The OpenAPI document at `/api/openapi.json`, generated from the handlers'
+//! annotations so it cannot drift from the routes.
+
+use super::{auth, engine_api, graphs};
+use axum::Json;
+use utoipa::OpenApi;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Sluice API",
+        description = "Graphs, validation and previews. Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`."
+    ),
+    paths(
+        auth::login,
+        auth::whoami,
+        auth::logout,
+        graphs::list,
+        graphs::create,
+        graphs::fetch,
+        graphs::save,
+        graphs::remove,
+        graphs::duplicate,
+        graphs::versions,
+        graphs::version,
+        engine_api::validate,
+        engine_api::files,
+        engine_api::preview,
+    ),
+    components(schemas(
+        auth::LoginRequest,
+        auth::SessionInfo,
+        auth::Role,
+        graphs::GraphList,
+        graphs::CreateGraph,
+        graphs::SaveGraph,
+        graphs::GraphDoc,
+        graphs::Saved,
+        graphs::VersionList,
+        crate::store::GraphSummary,
+        crate::store::VersionRow,
+        engine_api::ValidateRequest,
+        engine_api::ValidateResponse,
+        engine_api::FileEntry,
+        engine_api::FileList,
+        engine_api::PreviewRequest,
+        engine_api::PreviewResponse,
+    ))
+)]
+struct ApiDoc;
+
+pub async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,188 @@
+//! Graphs and their versions. Every save is a new version; a save names the
+//! version it started from and is refused if another save came in between.
+
+use super::{Result, Store, StoreError, now_ms};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct GraphSummary {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub version: i64,
+    pub updated_at: i64,
+    pub owner: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct GraphRow {
+    pub id: String,
+    pub owner_id: String,
+    pub owner: String,
+    pub version: i64,
+    pub updated_at: i64,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+pub struct VersionRow {
+    pub version: i64,
+    pub hash: String,
+    pub saved_by: String,
+    pub saved_at: i64,
+}
+
+/// Content hash of a stored document (the canonical JSON the server wrote).
+pub fn content_hash(doc: &str) -> String {
+    hex::encode(Sha256::digest(doc.as_bytes()))
+}
+
+const SELECT_GRAPH: &str = "SELECT g.id, g.owner_id, u.username AS owner, g.version, g.updated_at, v.doc \
+     FROM graphs g JOIN users u ON u.id = g.owner_id \
+     JOIN graph_versions v ON v.graph_id = g.id AND v.version = g.version WHERE g.id = $1";
+
+impl Store {
+    /// Graphs visible to a user: all of them, or only those `owner_id` owns.
+    pub async fn list_graphs(&self, owner_id: Option<&str>) -> Result<Vec<GraphSummary>> {
+        let base = "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner \
+                    FROM graphs g JOIN users u ON u.id = g.owner_id";
+        Ok(match owner_id {
+            Some(o) => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} WHERE g.owner_id = $1 ORDER BY g.updated_at DESC")))
+                    .bind(o)
+                    .fetch_all(self.pool())
+                    .await?
+            }
+            None => {
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} ORDER BY g.updated_at DESC")))
+                    .fetch_all(self.pool())
+                    .await?
+            }
+        })
+    }
+
+    pub async fn get_graph(&self, id: &str) -> Result<GraphRow> {
+        Ok(sqlx::query_as(SELECT_GRAPH).bind(id).fetch_one(self.pool()).await?)
+    }
+
+    /// Creates a graph with its first version.
+    pub async fn create_graph(
+        &self,
+        owner_id: &str,
+        actor: &str,
+        name: &str,
+        description: &str,
+        doc: &str,
+    ) -> Result<GraphRow> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("INSERT INTO graphs (id, owner_id, name, description, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)")
+            .bind(&id)
+            .bind(owner_id)
+            .bind(name)
+            .bind(description)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        insert_version(&mut tx, &id, 1, doc, actor, now).await?;
+        tx.commit().await?;
+        self.get_graph(&id).await
+    }
+
+    /// Saves a new version on top of `base_version`; `Conflict` if it is stale.
+    pub async fn save_graph(
+        &self,
+        id: &str,
+        base_version: i64,
+        actor: &str,
+        name: &str,
+        description: &str,
+        doc: &str,
+    ) -> Result<i64> {
+        let now = now_ms();
+        let mut tx = self.pool().begin().await?;
+        // The compare-and-set on `version` is what makes concurrent saves safe:
+        // only one UPDATE can move a given version forward.
+        let updated = sqlx::query(
+            "UPDATE graphs SET version = version + 1, name = $1, description = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+        )
+        .bind(name)
+        .bind(description)
+        .bind(now)
+        .bind(id)
+        .bind(base_version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if updated == 0 {
+            drop(tx);
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM graphs WHERE id = $1")
+                .bind(id)
+                .fetch_optional(self.pool())
+                .await?;
+            return Err(match current {
+                Some(current) => StoreError::Conflict { current },
+                None => StoreError::NotFound,
+            });
+        }
+        let version = base_version + 1;
+        insert_version(&mut tx, id, version, doc, actor, now).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    pub async fn delete_graph(&self, id: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        sqlx::query("DELETE FROM graph_versions WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
+        let n = sqlx::query("DELETE FROM graphs WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+        if n == 0 {
+            return Err(StoreError::NotFound);
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn list_versions(&self, id: &str) -> Result<Vec<VersionRow>> {
+        Ok(sqlx::query_as(
+            "SELECT version, hash, saved_by, saved_at FROM graph_versions WHERE graph_id = $1 ORDER BY version DESC",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?)
+    }
+
+    pub async fn get_version(&self, id: &str, version: i64) -> Result<String> {
+        Ok(sqlx::query_scalar("SELECT doc FROM graph_versions WHERE graph_id = $1 AND version = $2")
+            .bind(id)
+            .bind(version)
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    pub async fn graph_named(&self, name: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT id FROM graphs WHERE name = $1").bind(name).fetch_optional(self.pool()).await?)
+    }
+}
+
+async fn insert_version(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    id: &str,
+    version: i64,
+    doc: &str,
+    actor: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO graph_versions (graph_id, version, doc, hash, saved_by, saved_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(doc)
+    .bind(content_hash(doc))
+    .bind(actor)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}

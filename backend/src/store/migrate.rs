@@ -1,0 +1,38 @@
+//! Migrations, embedded in the binary and applied on start, in order, once.
+//! Each database has its own folder under `migrations/` since DDL differs.
+
+use super::{Backend, Result, Store, now_ms};
+
+const SQLITE: &[(i64, &str)] = &[(1, include_str!("../../../migrations/sqlite/0001_init.sql"))];
+const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../../../migrations/postgres/0001_init.sql"))];
+
+pub async fn apply(store: &Store) -> Result<()> {
+    let pool = store.pool();
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS sluice_migrations (version BIGINT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )
+    .execute(pool)
+    .await?;
+    let list = match store.backend() {
+        Backend::Sqlite => SQLITE,
+        Backend::Postgres => POSTGRES,
+    };
+    for (version, sql) in list {
+        let done: Option<i64> = sqlx::query_scalar("SELECT version FROM sluice_migrations WHERE version = $1")
+            .bind(*version)
+            .fetch_optional(pool)
+            .await?;
+        if done.is_some() {
+            continue;
+        }
+        let mut tx = pool.begin().await?;
+        sqlx::raw_sql(*sql).execute(&mut *tx).await?;
+        sqlx::query("INSERT INTO sluice_migrations (version, applied_at) VALUES ($1, $2)")
+            .bind(*version)
+            .bind(now_ms())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,118 @@
+//! The store: users, sessions, graphs and their versions, the audit log.
+//! One code path for SQLite (embedded, the default) and PostgreSQL, through
+//! sqlx's `Any` driver: every column is TEXT or BIGINT, which `Any` maps the
+//! same on both, and `$n` placeholders work on both.
+
+mod graphs;
+mod migrate;
+mod users;
+
+pub use graphs::{GraphRow, GraphSummary, VersionRow};
+pub use users::{SessionUser, UserRow};
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+#[derive(Debug)]
+pub enum StoreError {
+    NotFound,
+    /// The graph moved on since the caller's base version.
+    Conflict {
+        current: i64,
+    },
+    Duplicate(String),
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        match e {
+            sqlx::Error::RowNotFound => StoreError::NotFound,
+            e => StoreError::Db(e),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::NotFound => f.write_str("not found"),
+            StoreError::Conflict { current } => write!(f, "conflict: current version is {current}"),
+            StoreError::Duplicate(what) => write!(f, "{what} already exists"),
+            StoreError::Db(e) => write!(f, "database: {e}"),
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, StoreError>;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// Milliseconds since 1970, the time unit of every stored timestamp.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}
+
+impl Store {
+    /// Connects to `url` (`sqlite://...` or `postgres://...`) and applies migrations.
+    pub async fn open(url: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres") { Backend::Postgres } else { Backend::Sqlite };
+        let mut opts = AnyPoolOptions::new().max_connections(if backend == Backend::Sqlite { 4 } else { 10 });
+        if backend == Backend::Sqlite {
+            // SQLite needs foreign keys switched on per connection, and WAL lets
+            // readers go on while a writer commits.
+            opts = opts.after_connect(|conn, _| {
+                Box::pin(async move {
+                    use sqlx::Executor;
+                    conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = opts.connect(url).await?;
+        if backend == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA journal_mode = WAL;").execute(&pool).await?;
+        }
+        let store = Store { pool, backend };
+        migrate::apply(&store).await?;
+        Ok(store)
+    }
+
+    /// The SQLite file `sluice.db` inside `dir`.
+    pub fn sqlite_url(dir: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", dir.join("sluice.db").display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// Appends to the audit log. It has no update or delete path anywhere.
+    pub async fn audit(&self, actor: &str, action: &str, target: &str, detail: &str) -> Result<()> {
+        sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(now_ms())
+            .bind(actor)
+            .bind(action)
+            .bind(target)
+            .bind(detail)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,141 @@
+//! The shell: session check, hash routing and the top bar. Hash routes keep the
+//! bundle free of a router crate and need nothing from the server but `index.html`.
+
+use crate::api::{self, User};
+use crate::dom;
+use crate::editor::Editor;
+use crate::pages::{GraphList, Login};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Route {
+    Login,
+    Graphs,
+    Editor(String),
+}
+
+impl Route {
+    fn from_hash(hash: &str) -> Route {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.splitn(2, '/');
+        match (parts.next(), parts.next()) {
+            (Some("login"), _) => Route::Login,
+            (Some("graphs"), Some(id)) if !id.is_empty() => Route::Editor(
+                js_sys::decode_uri_component(id)
+                    .map(String::from)
+                    .unwrap_or_else(|_| id.to_string()),
+            ),
+            _ => Route::Graphs,
+        }
+    }
+}
+
+/// App-wide state, given to every page as context.
+#[derive(Clone, Copy)]
+pub struct AppCtx {
+    /// `None` until signed in.
+    pub user: RwSignal<Option<User>>,
+    /// Whether the first `GET /api/session` has answered.
+    pub checked: RwSignal<bool>,
+}
+
+impl AppCtx {
+    /// Whether the signed-in user may change graphs (viewers may only look).
+    pub fn can_edit(&self) -> bool {
+        self.user
+            .with(|u| u.as_ref().is_some_and(|u| u.role != "viewer"))
+    }
+}
+
+fn current_route() -> Route {
+    Route::from_hash(&dom::window().location().hash().unwrap_or_default())
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let ctx = AppCtx {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+    };
+    provide_context(ctx);
+    let hash = RwSignal::new(current_route());
+    let route = Memo::new(move |_| hash.get());
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
+        hash.set(current_route())
+    });
+    on_cleanup(move || listener.remove());
+
+    api::set_on_unauthorized(move || ctx.user.set(None));
+    spawn_local(async move {
+        if let Ok(u) = api::session().await {
+            ctx.user.set(Some(u));
+        }
+        ctx.checked.set(true);
+    });
+
+    let page = move || {
+        if !ctx.checked.get() {
+            return view! { <div class="loading">"Loading…"</div> }.into_any();
+        }
+        if ctx.user.with(Option::is_none) {
+            return view! { <Login/> }.into_any();
+        }
+        match route.get() {
+            Route::Login => {
+                dom::navigate("#/graphs");
+                view! { <GraphList/> }.into_any()
+            }
+            Route::Graphs => view! { <GraphList/> }.into_any(),
+            Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
+        }
+    };
+    view! {
+        <div class="app">
+            <TopBar/>
+            <div class="page">{page}</div>
+        </div>
+    }
+}
+
+#[component]
+fn TopBar() -> impl IntoView {
+    let ctx = expect_context::<AppCtx>();
+    let sign_out = move |_| {
+        spawn_local(async move {
+            let _ = api::logout().await;
+            ctx.user.set(None);
+            dom::navigate("#/login");
+        })
+    };
+    view! {
+        <header class="topbar">
+            <a class="brand" href="#/graphs">
+                <span class="brand-mark">"◆"</span>
+                "Sluice"
+            </a>
+            <nav>
+                <a href="#/graphs">"Graphs"</a>
+            </nav>
+            <div class="spacer"></div>
+            {move || {
+                ctx.user
+                    .get()
+                    .map(|u| {
+                        view! {
+                            <span class="whoami" data-testid="whoami">
+                                <span class="avatar">
+                                    {u.username.chars().next().unwrap_or('?').to_uppercase().to_string()}
+                                </span>
+                                {u.username.clone()}
+                                <span class="role">{u.role.clone()}</span>
+                            </span>
+                            <button class="btn ghost" data-testid="sign-out" on:click=sign_out>
+                                "Sign out"
+                            </button>
+                        }
+                    })
+            }}
+        </header>
+    }
+}
