@@ -138,7 +138,7 @@ fn branch_weights() -> Vec<(usize, u64)> {
 
 /// Generates everything from the fixed seed.
 pub fn generate() -> Demo {
-    let mut rng = Rng(0x5_1A1CE_2026);
+    let mut rng = Rng(0x51A1_CE20_2611_2400);
     let end = days(END_DATE);
     let branch_w = branch_weights();
 
@@ -257,32 +257,35 @@ fn transaction(rng: &mut Rng, accounts: &[Account], customers: &[Customer], pool
             5..=8 => rng.between(5, 20),
             _ => rng.between(20, 50),
         };
-        let currency = if rng.pct(95) { "CNY" } else { "HKD" };
         let memo = if rng.pct(70) { "" } else { "cash withdrawal" };
-        return Txn { account, cents: hundreds * 100_00, currency, channel, memo };
+        return Txn { account, cents: hundreds * 10_000, currency: "CNY", channel, memo };
     }
     let scale = match segment {
-        "corporate" => 12,
-        "sme" => 5,
-        "private" => 4,
+        "corporate" => 8,
+        "sme" => 3,
+        "private" => 3,
         _ => 1,
     };
-    // Amounts in CNY cents: mostly small, with a long tail of large payments.
+    // Amounts in CNY: mostly small, with a long tail of large payments.
     let (lo, hi) = *rng.weighted(&[
-        ((1_00, 100_00), 30),
-        ((100_00, 500_00), 30),
-        ((500_00, 2_000_00), 22),
-        ((2_000_00, 5_000_00), 10),
-        ((5_000_00, 20_000_00), 6),
-        ((20_000_00, 100_000_00), 2),
+        ((1, 100), 36),
+        ((100, 500), 33),
+        ((500, 2_000), 22),
+        ((2_000, 5_000), 5),
+        ((5_000, 20_000), 3),
+        ((20_000, 100_000), 1),
     ]);
-    let mut cents = rng.between(lo, hi) * scale;
+    let mut cents = rng.between(lo * 100, hi * 100) * scale;
     let refund = rng.pct(4);
     if refund {
-        cents = -(cents / 4).max(1_00);
+        cents = -(cents / 4).max(100);
     }
-    // Foreign currency amounts are converted at a rough rate (per 100 units, in CNY).
-    let (currency, rate) = *rng.weighted(&[(("CNY", 100), 88), (("USD", 712), 6), (("HKD", 91), 4), (("EUR", 775), 2)]);
+    // Foreign currency (online and at the counter only) at a rough rate, in CNY per 100 units.
+    let (currency, rate) = if channel == "mobile" {
+        ("CNY", 100)
+    } else {
+        *rng.weighted(&[(("CNY", 100), 78), (("USD", 712), 12), (("HKD", 91), 6), (("EUR", 775), 4)])
+    };
     cents = cents * 100 / rate;
     if cents == 0 {
         cents = 1;

@@ -40,15 +40,12 @@ fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
     if path.exists() {
         return Ok(());
     }
-    let dir = path.parent().ok_or_else(|| io::Error::other("a demo file has no folder"))?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    io::Write::write_all(&mut tmp, bytes)?;
-    // `persist_noclobber` fails if the file appeared meanwhile; keep what is there.
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(()),
-        Err(e) if e.error.kind() == io::ErrorKind::AlreadyExists => Ok(()),
-        Err(e) => Err(e.error),
-    }
+    let name = path.file_name().ok_or_else(|| io::Error::other("a demo file has no name"))?;
+    let tmp = path.with_file_name(format!(".{}.partial", name.to_string_lossy()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// `branch_limits.xlsx`: sheet `limits`, a bold header, numbers as numbers and

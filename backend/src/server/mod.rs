@@ -100,7 +100,8 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
         .merge(engine_api::router())
-        .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
+        // Unknown API paths answer JSON 404 instead of falling through to the app.
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);

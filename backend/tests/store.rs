@@ -1,0 +1,81 @@
+//! The store behaves the same on SQLite and on a real PostgreSQL server.
+
+mod common;
+
+use sluice_backend::store::{Store, StoreError};
+
+#[tokio::test]
+async fn users_and_sessions() {
+    common::on_both(|store: Store, db| async move {
+        assert_eq!(store.count_users().await.unwrap(), 0, "{db}");
+        let u = store.create_user("ana", "hash", "analyst").await.unwrap();
+        assert!(matches!(store.create_user("ana", "h2", "viewer").await, Err(StoreError::Duplicate(_))), "{db}");
+        assert_eq!(store.user_by_name("ana").await.unwrap().unwrap().role, "analyst");
+        assert!(store.user_by_name("nobody").await.unwrap().is_none());
+        store.create_session("tok", &u.id, 60_000).await.unwrap();
+        assert_eq!(store.session_user("tok").await.unwrap().unwrap().username, "ana", "{db}");
+        store.create_session("old", &u.id, -1).await.unwrap();
+        assert!(store.session_user("old").await.unwrap().is_none(), "{db}: an expired session must not count");
+        store.delete_session("tok").await.unwrap();
+        assert!(store.session_user("tok").await.unwrap().is_none(), "{db}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn graphs_keep_every_version_and_refuse_stale_saves() {
+    common::on_both(|store: Store, db| async move {
+        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let b = store.create_user("b", "h", "analyst").await.unwrap();
+        let g = store.create_graph(&a.id, "a", "g1", "first", r#"{"v":1}"#).await.unwrap();
+        assert_eq!(g.version, 1);
+        assert_eq!(store.save_graph(&g.id, 1, "a", "g1", "second", r#"{"v":2}"#).await.unwrap(), 2, "{db}");
+        // A save based on version 1 after version 2 exists is a conflict, and changes nothing.
+        match store.save_graph(&g.id, 1, "b", "g1", "stale", r#"{"v":"stale"}"#).await {
+            Err(StoreError::Conflict { current: 2 }) => {}
+            other => panic!("{db}: expected a conflict, got {other:?}"),
+        }
+        assert_eq!(store.get_graph(&g.id).await.unwrap().doc, r#"{"v":2}"#, "{db}");
+        let versions = store.list_versions(&g.id).await.unwrap();
+        assert_eq!(versions.iter().map(|v| v.version).collect::<Vec<_>>(), [2, 1], "{db}");
+        assert_ne!(versions[0].hash, versions[1].hash);
+        assert_eq!(store.get_version(&g.id, 1).await.unwrap(), r#"{"v":1}"#);
+        store.create_graph(&b.id, "b", "g2", "", "{}").await.unwrap();
+        assert_eq!(store.list_graphs(Some(&a.id)).await.unwrap().len(), 1, "{db}: owners see their own");
+        assert_eq!(store.list_graphs(None).await.unwrap().len(), 2, "{db}");
+        store.delete_graph(&g.id).await.unwrap();
+        assert!(matches!(store.get_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
+        assert!(matches!(store.delete_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
+        assert!(matches!(store.save_graph("nope", 1, "a", "x", "", "{}").await, Err(StoreError::NotFound)), "{db}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_saves_of_one_version_let_exactly_one_win() {
+    common::on_both(|store: Store, db| async move {
+        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
+        let saves = (0..8).map(|i| {
+            let store = store.clone();
+            let id = g.id.clone();
+            tokio::spawn(async move { store.save_graph(&id, 1, "a", "g", "", &format!("{{\"n\":{i}}}")).await })
+        });
+        let results = futures::future::join_all(saves).await;
+        let won = results.iter().filter(|r| matches!(r, Ok(Ok(2)))).count();
+        assert_eq!(won, 1, "{db}: {results:?}");
+        assert_eq!(store.get_graph(&g.id).await.unwrap().version, 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn migrations_apply_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = Store::sqlite_url(dir.path());
+    let s = Store::open(&url).await.unwrap();
+    s.create_user("x", "h", "admin").await.unwrap();
+    drop(s);
+    let again = Store::open(&url).await.unwrap();
+    assert_eq!(again.count_users().await.unwrap(), 1, "reopening keeps data and does not re-run migrations");
+}
