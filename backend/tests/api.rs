@@ -289,3 +289,34 @@ async fn openapi_document_lists_the_routes() {
         assert!(r.body["paths"].get(p).is_some(), "{p} missing from the OpenAPI document");
     }
 }
+
+#[tokio::test]
+async fn previews_sample_blocking_steps_and_cache_answers() {
+    let app = App::new().await;
+    let c = app.login("analyst", "analyst-demo").await;
+    let mut g = graph("g");
+    g["nodes"].as_array_mut().unwrap().push(json!({"id": "agg", "kind": "transform.aggregate",
+        "config": {"group_by": ["branch"], "aggregates": [{"fn": "count", "as": "n"}]}}));
+    g["edges"].as_array_mut().unwrap().push(json!({"from": "big", "to": "agg"}));
+    let first = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "agg"})), Some(&c)).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.body["sample"], true, "an aggregate previews on a sample");
+    assert_eq!(first.body["cached"], false);
+    // Moving a node on the canvas changes nothing the preview depends on.
+    g["nodes"][0]["pos"] = json!([500.0, 20.0]);
+    let again = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "agg"})), Some(&c)).await;
+    assert_eq!(again.body["cached"], true);
+    assert_eq!(again.body["rows"], first.body["rows"]);
+    // A config change does.
+    g["nodes"][1]["config"]["predicate"] = json!("amount > 1000");
+    let changed = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "agg"})), Some(&c)).await;
+    assert_eq!(changed.body["cached"], false);
+    assert_ne!(changed.body["rows"], first.body["rows"]);
+    let full = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "agg", "full": true})), Some(&c)).await;
+    assert_eq!(full.body["sample"], false);
+    let plain = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "big"})), Some(&c)).await;
+    assert_eq!(plain.body["sample"], false, "a filter reads the real rows");
+    // A sink previews its input.
+    let sink = app.call("POST", "/api/preview", Some(json!({"graph": g, "node": "out"})), Some(&c)).await;
+    assert_eq!(sink.body["columns"], plain.body["columns"]);
+}

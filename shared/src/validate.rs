@@ -73,14 +73,11 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                 if let Some(path) = cfg.path() {
                     if let Err(e) = paths::check_path(path, &declared) {
                         problems.push(Problem::node(&node.id, Some("path"), e));
-                    } else if kind.category() == crate::kinds::Category::Distribution {
-                        if let Some(other) = written.insert(path.to_string(), node.id.clone()) {
-                            problems.push(Problem::node(
-                                &node.id,
-                                Some("path"),
-                                format!("writes `{path}`, the same file as `{other}`"),
-                            ));
-                        }
+                    } else if kind.category() == crate::kinds::Category::Distribution
+                        && let Some(other) = written.insert(path.to_string(), node.id.clone())
+                    {
+                        let msg = format!("writes `{path}`, the same file as `{other}`");
+                        problems.push(Problem::node(&node.id, Some("path"), msg));
                     }
                 }
                 report.configs.insert(node.id.clone(), cfg);

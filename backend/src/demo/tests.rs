@@ -84,10 +84,9 @@ fn csv_rows(path: &Path) -> Vec<Vec<String>> {
 
 #[tokio::test]
 async fn files_are_written_and_every_graph_runs() {
-    let dir = tempfile::tempdir().expect("temp dir").keep();
-    eprintln!("KEEP {}", dir.display());
-    write_files(&dir).expect("writes the demo files");
-    let demo = dir.as_path().join("demo");
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_files(dir.path()).expect("writes the demo files");
+    let demo = dir.path().join("demo");
 
     let txns = csv_rows(&demo.join("transactions.csv"));
     assert_eq!(txns.len(), data::N_TRANSACTIONS);
@@ -110,7 +109,7 @@ async fn files_are_written_and_every_graph_runs() {
     let sheet = wb.worksheet_range("limits").expect("sheet `limits`");
     assert_eq!(sheet.height(), 13);
 
-    let root = DataRoot::new(dir.as_path());
+    let root = DataRoot::new(dir.path());
     let mut outputs = BTreeMap::new();
     for g in graphs() {
         let prepared = prepare(&g, &BTreeMap::new(), &root, Mode::Run)
@@ -135,11 +134,11 @@ async fn files_are_written_and_every_graph_runs() {
     for file in
         ["out/daily_branch_summary_2026-11-24.csv", "out/large_txn_watchlist.xlsx", "out/branch_limit_check.parquet"]
     {
-        assert!(dir.as_path().join(file).is_file(), "{file} missing");
+        assert!(dir.path().join(file).is_file(), "{file} missing");
     }
 
     // A second call leaves existing (possibly edited) files alone.
     std::fs::write(demo.join("branches.csv"), "branch\nB999\n").expect("edits");
-    write_files(&dir).expect("writes again");
+    write_files(dir.path()).expect("writes again");
     assert_eq!(std::fs::read_to_string(demo.join("branches.csv")).expect("reads"), "branch\nB999\n");
 }

@@ -12,12 +12,14 @@ pub mod bind;
 pub mod error;
 mod excel_read;
 mod excel_write;
+pub mod preview;
 pub mod root;
 pub mod sinks;
 pub mod sources;
 pub mod transforms;
 pub mod types;
 
+use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use error::EngineError;
 use root::DataRoot;
@@ -59,10 +61,24 @@ pub struct Prepared {
 
 /// A fresh DataFusion session configured for graphs: identifiers are
 /// case-sensitive as written, like column names in the files themselves.
-pub fn session() -> SessionContext {
+pub fn session(memory_limit: Option<usize>) -> SessionContext {
     let mut cfg = SessionConfig::new().with_information_schema(false);
     cfg.options_mut().sql_parser.enable_ident_normalization = false;
-    SessionContext::new_with_config(cfg)
+    let runtime =
+        memory_limit.and_then(|bytes| RuntimeEnvBuilder::new().with_memory_limit(bytes, 1.0).build_arc().ok());
+    match runtime {
+        Some(rt) => SessionContext::new_with_config_rt(cfg, rt),
+        None => SessionContext::new_with_config(cfg),
+    }
+}
+
+/// Knobs for planning beyond the mode.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Read at most this many rows of each source (previews of blocking nodes).
+    pub source_limit: Option<usize>,
+    /// Memory the plan may use before DataFusion stops it with an error.
+    pub memory_limit: Option<usize>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -71,6 +87,17 @@ pub async fn prepare(
     given: &BTreeMap<String, String>,
     root: &DataRoot,
     mode: Mode,
+) -> Result<Prepared, EngineError> {
+    prepare_with(graph, given, root, mode, Options::default()).await
+}
+
+/// [`prepare`] with [`Options`].
+pub async fn prepare_with(
+    graph: &Graph,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+    mode: Mode,
+    opts: Options,
 ) -> Result<Prepared, EngineError> {
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
@@ -88,7 +115,7 @@ pub async fn prepare(
     let params = with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
-    let ctx = session();
+    let ctx = session(opts.memory_limit);
     let mut paths = HashMap::new();
     let mut frames = HashMap::new();
     let mut scratch = sources::Scratch::default();
@@ -112,6 +139,10 @@ pub async fn prepare(
         match sources::open(&ctx, id, cfg, paths.get(id).map(String::as_str), root, &mut scratch).await {
             Ok(df) => {
                 inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                let df = match opts.source_limit {
+                    Some(n) => df.limit(0, Some(n)).map_err(|e| EngineError::plan(id, e))?,
+                    None => df,
+                };
                 frames.insert(id.clone(), df);
             }
             Err(e) if mode.needs_sources() => return Err(e),

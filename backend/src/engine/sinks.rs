@@ -30,6 +30,12 @@ impl Staged {
     /// Renames the temporary file over the target (atomic on one file system).
     pub fn publish(self) -> Result<(String, String, u64), EngineError> {
         let Staged { node, target, rel, rows, file } = self;
+        // Temporary files are private (0600); a published output is an ordinary file.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644));
+        }
         file.persist(&target)
             .map_err(|e| EngineError::failed(&node, format!("cannot publish `{rel}`: {}", e.error)))?;
         Ok((node, rel, rows))

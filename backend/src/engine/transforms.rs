@@ -68,7 +68,7 @@ pub async fn apply(
         }
         NodeConfig::Aggregate(c) => {
             let df = one(inputs, "in");
-            let groups = c.group_by.iter().map(|g| ident(g)).collect();
+            let groups = c.group_by.iter().map(ident).collect();
             let aggs = c
                 .aggregates
                 .iter()

@@ -4,19 +4,15 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::engine::{self, Mode, error::EngineError};
+use crate::engine::{self, Mode, error::EngineError, preview};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
-use datafusion::arrow::array::{Array, ArrayRef, AsArray};
-use datafusion::arrow::datatypes::{DataType as Arrow, Float64Type, Int64Type};
-use datafusion::arrow::record_batch::RecordBatch;
-use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sluice_shared::{Field, Graph, Problem, Schema};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 /// A preview that runs longer than this is stopped and says so.
@@ -150,13 +146,19 @@ pub struct PreviewRequest {
     pub limit: usize,
     #[serde(default)]
     pub params: BTreeMap<String, String>,
+    /// Run blocking steps over all rows instead of a sample of each source.
+    #[serde(default)]
+    pub full: bool,
+    /// Identifies one editor tab: a newer preview from it cancels the older one.
+    #[serde(default)]
+    pub editor: Option<String>,
 }
 
 fn default_limit() -> usize {
     100
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
+#[derive(Serialize, Clone, utoipa::ToSchema)]
 pub struct PreviewResponse {
     #[schema(value_type = Vec<Object>)]
     pub columns: Vec<Field>,
@@ -164,12 +166,14 @@ pub struct PreviewResponse {
     pub rows: Vec<Vec<Value>>,
     pub sample: bool,
     pub elapsed_ms: u64,
+    /// Whether the answer came from the preview cache.
+    pub cached: bool,
 }
 
-/// The first rows of one node's output. The limit is pushed into the plan, so a
-/// filter over a large file stops reading as soon as it has enough rows.
+/// The first rows of one node's output (see `engine::preview`). Answers are
+/// cached by everything they depend on, so clicking back and forth is free.
 #[utoipa::path(post, path = "/api/preview", request_body = PreviewRequest,
-    responses((status = 200, body = PreviewResponse), (status = 401), (status = 404), (status = 422)))]
+    responses((status = 200, body = PreviewResponse), (status = 401), (status = 404), (status = 409), (status = 422), (status = 504)))]
 pub async fn preview(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -178,35 +182,50 @@ pub async fn preview(
     user.require(&[Role::Admin, Role::Analyst])?;
     let started = Instant::now();
     let graph = parse(req.graph)?;
-    let node =
-        graph.node(&req.node).ok_or_else(|| ApiError::NotFound(format!("the graph has no node `{}`", req.node)))?;
+    if graph.node(&req.node).is_none() {
+        return Err(ApiError::NotFound(format!("the graph has no node `{}`", req.node)));
+    }
     let limit = req.limit.clamp(1, MAX_PREVIEW_ROWS);
-    let prepared = engine::prepare(&graph, &req.params, &state.root, Mode::Preview).await.map_err(engine_error)?;
-    // A sink previews what it would write: its input.
-    let target = match sluice_shared::NodeKind::parse(&node.kind).map(|k| k.category()) {
-        Some(sluice_shared::Category::Distribution) => {
-            prepared.report.inputs.get(&node.id).and_then(|p| p.get("in")).and_then(|f| f.first()).cloned()
-        }
-        _ => Some(node.id.clone()),
-    };
-    let df = target
-        .and_then(|t| prepared.frames.get(&t).cloned())
-        .ok_or_else(|| ApiError::BadRequest(format!("`{}` cannot be previewed yet", req.node)))?;
-    let df = df.limit(0, Some(limit)).map_err(|e| engine_error(EngineError::plan(&req.node, e)))?;
-    let schema = df.schema().as_arrow().clone();
-    let batches = tokio::time::timeout(PREVIEW_TIMEOUT, df.collect())
-        .await
-        .map_err(|_| {
-            ApiError::Timeout(format!(
-                "the preview of `{}` took longer than {} s; add a filter or run the graph",
+    let key = preview::cache_key(&graph, &req.node, &req.params, &state.root, limit, req.full);
+    if let Some(mut hit) = state.previews.get(&key) {
+        hit.elapsed_ms = started.elapsed().as_millis() as u64;
+        hit.cached = true;
+        return Ok(Json(hit));
+    }
+    // Run in a task of its own so that a newer preview from the same editor can abort it.
+    let (root, node, params, full) = (state.root.clone(), req.node.clone(), req.params.clone(), req.full);
+    let task = tokio::spawn(async move { preview::run(&graph, &node, &params, &root, limit, full).await });
+    let slot = req.editor.map(|e| format!("{}:{e}", user.id));
+    if let Some(slot) = &slot {
+        state.previews.start(slot, task.abort_handle());
+    }
+    let outcome = tokio::time::timeout(PREVIEW_TIMEOUT, task).await;
+    if let Some(slot) = &slot {
+        state.previews.finish(slot);
+    }
+    let result = match outcome {
+        Err(_) => {
+            return Err(ApiError::Timeout(format!(
+                "the preview of `{}` took longer than {} s; add a filter before it or run the graph",
                 req.node,
                 PREVIEW_TIMEOUT.as_secs()
-            ))
-        })?
-        .map_err(|e| engine_error(EngineError::exec(&req.node, e)))?;
-    let columns = crate::engine::types::schema_from_arrow(&schema).0;
-    let rows = rows_json(&batches);
-    Ok(Json(PreviewResponse { columns, rows, sample: false, elapsed_ms: started.elapsed().as_millis() as u64 }))
+            )));
+        }
+        Ok(Err(join)) if join.is_cancelled() => {
+            return Err(ApiError::Conflict("a newer preview replaced this one".into()));
+        }
+        Ok(Err(join)) => return Err(ApiError::Internal(join.to_string())),
+        Ok(Ok(r)) => r.map_err(engine_error)?,
+    };
+    let answer = PreviewResponse {
+        columns: result.columns,
+        rows: result.rows,
+        sample: result.sample,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        cached: false,
+    };
+    state.previews.put(key, answer.clone());
+    Ok(Json(answer))
 }
 
 /// An invalid graph is a 422 with its problems; a failing read is a 422 too,
@@ -216,66 +235,4 @@ fn engine_error(e: EngineError) -> ApiError {
         EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
         EngineError::Failed { node, message } => ApiError::InvalidGraph(vec![Problem { node, field: None, message }]),
     }
-}
-
-/// Rows as JSON arrays: numbers and booleans as JSON values, the rest as text.
-pub fn rows_json(batches: &[RecordBatch]) -> Vec<Vec<Value>> {
-    let opts = FormatOptions::default();
-    let mut rows = Vec::new();
-    for b in batches {
-        let cols: Vec<(&ArrayRef, Option<ArrayFormatter>)> =
-            b.columns().iter().map(|c| (c, ArrayFormatter::try_new(c.as_ref(), &opts).ok())).collect();
-        let ints: HashMap<usize, _> = cols
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (c, _))| {
-                matches!(
-                    c.data_type(),
-                    Arrow::Int8
-                        | Arrow::Int16
-                        | Arrow::Int32
-                        | Arrow::Int64
-                        | Arrow::UInt8
-                        | Arrow::UInt16
-                        | Arrow::UInt32
-                )
-                .then(|| datafusion::arrow::compute::cast(c, &Arrow::Int64).ok().map(|a| (i, a)))
-                .flatten()
-            })
-            .collect();
-        let floats: HashMap<usize, _> = cols
-            .iter()
-            .enumerate()
-            .filter_map(|(i, (c, _))| {
-                matches!(c.data_type(), Arrow::Float16 | Arrow::Float32 | Arrow::Float64)
-                    .then(|| datafusion::arrow::compute::cast(c, &Arrow::Float64).ok().map(|a| (i, a)))
-                    .flatten()
-            })
-            .collect();
-        for r in 0..b.num_rows() {
-            let row = cols
-                .iter()
-                .enumerate()
-                .map(|(i, (c, fmt))| {
-                    if c.is_null(r) {
-                        return Value::Null;
-                    }
-                    if let Some(a) = ints.get(&i) {
-                        return Value::from(a.as_primitive::<Int64Type>().value(r));
-                    }
-                    if let Some(a) = floats.get(&i) {
-                        return serde_json::Number::from_f64(a.as_primitive::<Float64Type>().value(r))
-                            .map(Value::Number)
-                            .unwrap_or(Value::Null);
-                    }
-                    if let Arrow::Boolean = c.data_type() {
-                        return Value::Bool(c.as_boolean().value(r));
-                    }
-                    fmt.as_ref().map(|f| Value::String(f.value(r).to_string())).unwrap_or(Value::Null)
-                })
-                .collect();
-            rows.push(row);
-        }
-    }
-    rows
 }

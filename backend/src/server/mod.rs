@@ -7,6 +7,7 @@ pub mod engine_api;
 pub mod error;
 pub mod graphs;
 mod openapi;
+mod previews;
 
 use crate::engine::root::DataRoot;
 use crate::store::Store;
@@ -37,6 +38,7 @@ pub struct Inner {
     /// An argon2 hash to verify against when a username is unknown, so the
     /// time a failed sign-in takes does not reveal whether the user exists.
     pub dummy_hash: String,
+    pub previews: previews::Previews,
 }
 
 impl std::ops::Deref for AppState {
@@ -69,6 +71,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         root: DataRoot::new(files),
         limiter: auth::Limiter::default(),
         dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
+        previews: previews::Previews::default(),
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
     Ok((router(state.clone(), &static_dir), state))
