@@ -79,3 +79,30 @@ async fn migrations_apply_once() {
     let again = Store::open(&url).await.unwrap();
     assert_eq!(again.count_users().await.unwrap(), 1, "reopening keeps data and does not re-run migrations");
 }
+
+#[tokio::test]
+async fn submissions_move_once_and_the_audit_log_filters() {
+    common::on_both(|store: Store, db| async move {
+        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
+        let s = store.submit(&g.id, 1, "hash1", "please", "a").await.unwrap();
+        assert!(matches!(store.submit(&g.id, 1, "hash1", "again", "a").await, Err(StoreError::Duplicate(_))), "{db}");
+        assert_eq!(store.submissions(Some("submitted"), None).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.submissions(None, Some(&g.id)).await.unwrap().len(), 1, "{db}");
+        assert!(store.approved(&g.id).await.unwrap().is_none());
+        let d = store.decide(&s.id, "approved", "boss", "fine").await.unwrap();
+        assert_eq!((d.status.as_str(), d.comment.as_deref()), ("approved", Some("fine")), "{db}");
+        assert!(
+            matches!(store.decide(&s.id, "rejected", "boss", "no").await, Err(StoreError::Conflict { .. })),
+            "{db}"
+        );
+        assert_eq!(store.approved(&g.id).await.unwrap().unwrap().hash, "hash1", "{db}");
+        store.audit("a", "login", "session", "").await.unwrap();
+        store.audit("boss", "approve", &g.id, "v1").await.unwrap();
+        assert_eq!(store.audit_log("boss", "", 0, i64::MAX, 10).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.audit_log("", "login", 0, i64::MAX, 10).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.audit_log("", "", 0, i64::MAX, 10).await.unwrap().len(), 2, "{db}");
+        assert_eq!(store.list_approved_graphs().await.unwrap().len(), 1, "{db}");
+    })
+    .await;
+}

@@ -4,6 +4,7 @@
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
 pub mod config;
+pub mod diff;
 pub mod expr;
 pub mod infer;
 pub mod kinds;

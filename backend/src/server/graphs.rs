@@ -93,11 +93,12 @@ fn doc(row: GraphRow) -> ApiResult<GraphDoc> {
 
 #[utoipa::path(get, path = "/api/graphs", responses((status = 200, body = GraphList), (status = 401)))]
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<GraphList>> {
-    let owner = match user.role {
-        Role::Admin => None,
-        _ => Some(user.id.as_str()),
+    let graphs = match user.role {
+        Role::Admin => state.store.list_graphs(None).await?,
+        Role::Analyst => state.store.list_graphs(Some(&user.id)).await?,
+        Role::Viewer => state.store.list_approved_graphs().await?,
     };
-    Ok(Json(GraphList { graphs: state.store.list_graphs(owner).await? }))
+    Ok(Json(GraphList { graphs }))
 }
 
 #[utoipa::path(post, path = "/api/graphs", request_body = CreateGraph,

@@ -8,6 +8,8 @@ pub mod error;
 pub mod graphs;
 mod openapi;
 mod previews;
+pub mod reviews;
+pub mod users;
 
 use crate::engine::root::DataRoot;
 use crate::store::Store;
@@ -103,6 +105,8 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
         .merge(engine_api::router())
+        .merge(reviews::router())
+        .merge(users::router())
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

@@ -1,7 +1,7 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers'
 //! annotations so it cannot drift from the routes.
 
-use super::{auth, engine_api, graphs};
+use super::{auth, engine_api, graphs, reviews, users};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -9,7 +9,7 @@ use utoipa::OpenApi;
 #[openapi(
     info(
         title = "Sluice API",
-        description = "Graphs, validation and previews. Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`."
+        description = "Graphs, validation, previews, review and users. Errors are `{\"error\": {\"code\", \"message\", \"details\"?}}`."
     ),
     paths(
         auth::login,
@@ -26,6 +26,17 @@ use utoipa::OpenApi;
         engine_api::validate,
         engine_api::files,
         engine_api::preview,
+        reviews::submit,
+        reviews::queue,
+        reviews::graph_submissions,
+        reviews::approved,
+        reviews::detail,
+        reviews::approve,
+        reviews::reject,
+        users::list,
+        users::create,
+        users::update,
+        users::audit,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -45,6 +56,20 @@ use utoipa::OpenApi;
         engine_api::FileList,
         engine_api::PreviewRequest,
         engine_api::PreviewResponse,
+        reviews::SubmitRequest,
+        reviews::Decision,
+        reviews::SubmissionList,
+        reviews::Approved,
+        reviews::ReviewDetail,
+        reviews::NodeSchemaDiff,
+        reviews::SinkSampleDiff,
+        crate::store::SubmissionRow,
+        crate::store::AuditRow,
+        users::UserInfo,
+        users::UserList,
+        users::NewUser,
+        users::UserUpdate,
+        users::AuditList,
     ))
 )]
 struct ApiDoc;

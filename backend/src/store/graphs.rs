@@ -61,6 +61,18 @@ impl Store {
         })
     }
 
+    /// Graphs that have an approved version (what viewers may read).
+    pub async fn list_approved_graphs(&self) -> Result<Vec<GraphSummary>> {
+        Ok(sqlx::query_as(
+            "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner \
+             FROM graphs g JOIN users u ON u.id = g.owner_id \
+             WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.graph_id = g.id AND s.status = 'approved') \
+             ORDER BY g.updated_at DESC",
+        )
+        .fetch_all(self.pool())
+        .await?)
+    }
+
     pub async fn get_graph(&self, id: &str) -> Result<GraphRow> {
         Ok(sqlx::query_as(SELECT_GRAPH).bind(id).fetch_one(self.pool()).await?)
     }

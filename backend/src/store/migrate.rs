@@ -3,8 +3,14 @@
 
 use super::{Backend, Result, Store, now_ms};
 
-const SQLITE: &[(i64, &str)] = &[(1, include_str!("../../../migrations/sqlite/0001_init.sql"))];
-const POSTGRES: &[(i64, &str)] = &[(1, include_str!("../../../migrations/postgres/0001_init.sql"))];
+const SQLITE: &[(i64, &str)] = &[
+    (1, include_str!("../../../migrations/sqlite/0001_init.sql")),
+    (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
+];
+const POSTGRES: &[(i64, &str)] = &[
+    (1, include_str!("../../../migrations/postgres/0001_init.sql")),
+    (2, include_str!("../../../migrations/postgres/0002_reviews.sql")),
+];
 
 pub async fn apply(store: &Store) -> Result<()> {
     let pool = store.pool();

@@ -5,9 +5,11 @@
 
 mod graphs;
 mod migrate;
+mod reviews;
 mod users;
 
-pub use graphs::{GraphRow, GraphSummary, VersionRow};
+pub use graphs::{GraphRow, GraphSummary, VersionRow, content_hash};
+pub use reviews::{AuditRow, SubmissionRow};
 pub use users::{SessionUser, UserRow};
 
 use sqlx::AnyPool;

@@ -1,0 +1,378 @@
+//! Submission and review. An analyst submits a saved version; an admin other
+//! than the submitter (four eyes) approves or rejects it with a comment. The
+//! approved version is pinned by the content hash of its canonical JSON, and
+//! the review page shows what changed against the version approved before it:
+//! nodes, settings, edges, the columns at each changed node, and sample rows
+//! of each affected sink.
+
+use super::AppState;
+use super::auth::{CurrentUser, Role};
+use super::error::{ApiError, ApiJson, ApiResult};
+use crate::engine::{self, Mode, error::EngineError, preview};
+use crate::store::{SubmissionRow, content_hash};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sluice_shared::diff::{GraphDiff, diff};
+use sluice_shared::{Category, Graph, NodeKind, Schema};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/graphs/{id}/submit", post(submit))
+        .route("/api/graphs/{id}/submissions", get(graph_submissions))
+        .route("/api/graphs/{id}/approved", get(approved))
+        .route("/api/reviews", get(queue))
+        .route("/api/reviews/{sid}", get(detail))
+        .route("/api/reviews/{sid}/approve", post(approve))
+        .route("/api/reviews/{sid}/reject", post(reject))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct SubmitRequest {
+    /// The saved version to submit (default: the latest).
+    pub version: Option<i64>,
+    #[serde(default)]
+    pub message: String,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Decision {
+    #[serde(default)]
+    pub comment: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SubmissionList {
+    pub submissions: Vec<SubmissionRow>,
+}
+
+async fn own_graph(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<crate::store::GraphRow> {
+    let row = state.store.get_graph(id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
+    if user.role == Role::Admin || row.owner_id == user.id {
+        Ok(row)
+    } else {
+        Err(ApiError::NotFound(format!("no graph `{id}`")))
+    }
+}
+
+fn parse_doc(doc: &str) -> ApiResult<Graph> {
+    serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))
+}
+
+#[utoipa::path(post, path = "/api/graphs/{id}/submit", request_body = SubmitRequest,
+    responses((status = 201, body = SubmissionRow), (status = 404), (status = 409), (status = 422)))]
+pub async fn submit(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<SubmitRequest>,
+) -> ApiResult<(StatusCode, Json<SubmissionRow>)> {
+    user.require(&[Role::Admin, Role::Analyst])?;
+    let row = own_graph(&state, &user, &id).await?;
+    let version = req.version.unwrap_or(row.version);
+    let doc =
+        state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
+    // Only a graph that validates against the real data can be submitted.
+    let graph = parse_doc(&doc)?;
+    match engine::prepare(&graph, &BTreeMap::new(), &state.root, Mode::Check).await {
+        Ok(_) => {}
+        Err(EngineError::Invalid(p)) => return Err(ApiError::InvalidGraph(p)),
+        Err(EngineError::Failed { node, message }) => {
+            return Err(ApiError::InvalidGraph(vec![sluice_shared::Problem { node, field: None, message }]));
+        }
+    }
+    let sub = state.store.submit(&id, version, &content_hash(&doc), req.message.trim(), &user.username).await?;
+    state.store.audit(&user.username, "submit", &id, &format!("version {version}")).await?;
+    Ok((StatusCode::CREATED, Json(sub)))
+}
+
+#[derive(Deserialize)]
+pub struct QueueFilter {
+    pub status: Option<String>,
+}
+
+/// Admins see every submission (default: those awaiting review); others their own.
+#[utoipa::path(get, path = "/api/reviews", responses((status = 200, body = SubmissionList)))]
+pub async fn queue(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<QueueFilter>,
+) -> ApiResult<Json<SubmissionList>> {
+    let status = f.status.unwrap_or_else(|| "submitted".into());
+    let status = (status != "all").then_some(status);
+    let mut subs = state.store.submissions(status.as_deref(), None).await?;
+    if user.role != Role::Admin {
+        subs.retain(|s| s.submitted_by == user.username);
+    }
+    Ok(Json(SubmissionList { submissions: subs }))
+}
+
+#[utoipa::path(get, path = "/api/graphs/{id}/submissions", responses((status = 200, body = SubmissionList), (status = 404)))]
+pub async fn graph_submissions(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<SubmissionList>> {
+    own_graph(&state, &user, &id).await?;
+    Ok(Json(SubmissionList { submissions: state.store.submissions(None, Some(&id)).await? }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Approved {
+    pub version: i64,
+    pub hash: String,
+    #[schema(value_type = Object)]
+    pub graph: Graph,
+}
+
+/// The version that runs today. Viewers may read it; nobody can change it.
+#[utoipa::path(get, path = "/api/graphs/{id}/approved", responses((status = 200, body = Approved), (status = 404)))]
+pub async fn approved(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Approved>> {
+    if user.role != Role::Viewer {
+        own_graph(&state, &user, &id).await?;
+    }
+    let sub = state
+        .store
+        .approved(&id)
+        .await?
+        .ok_or_else(|| ApiError::NotFound("this graph has no approved version".into()))?;
+    let doc = state.store.get_version(&id, sub.version).await?;
+    Ok(Json(Approved { version: sub.version, hash: sub.hash, graph: parse_doc(&doc)? }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct NodeSchemaDiff {
+    pub node: String,
+    #[schema(value_type = Object)]
+    pub before: Option<Schema>,
+    #[schema(value_type = Object)]
+    pub after: Option<Schema>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct SinkSampleDiff {
+    pub node: String,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows_added: Vec<Vec<Value>>,
+    #[schema(value_type = Vec<Vec<Object>>)]
+    pub rows_removed: Vec<Vec<Value>>,
+    pub error: Option<String>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ReviewDetail {
+    pub submission: SubmissionRow,
+    #[schema(value_type = Object)]
+    pub graph: Graph,
+    /// The version approved before this one, if any ("what runs today").
+    #[schema(value_type = Object)]
+    pub base: Option<Graph>,
+    pub base_version: Option<i64>,
+    #[schema(value_type = Object)]
+    pub diff: GraphDiff,
+    pub schemas: Vec<NodeSchemaDiff>,
+    pub samples: Vec<SinkSampleDiff>,
+}
+
+#[utoipa::path(get, path = "/api/reviews/{sid}", responses((status = 200, body = ReviewDetail), (status = 404)))]
+pub async fn detail(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+) -> ApiResult<Json<ReviewDetail>> {
+    let sub = state.store.submission(&sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
+    if user.role != Role::Admin && sub.submitted_by != user.username {
+        return Err(ApiError::NotFound(format!("no submission `{sid}`")));
+    }
+    let graph = parse_doc(&state.store.get_version(&sub.graph_id, sub.version).await?)?;
+    // Compare with the version approved before this submission was decided.
+    let base_sub = state
+        .store
+        .submissions(Some("approved"), Some(&sub.graph_id))
+        .await?
+        .into_iter()
+        .find(|s| s.id != sub.id && s.reviewed_at.unwrap_or(0) <= sub.reviewed_at.unwrap_or(i64::MAX));
+    let (base, base_version) = match &base_sub {
+        Some(b) => (Some(parse_doc(&state.store.get_version(&sub.graph_id, b.version).await?)?), Some(b.version)),
+        None => (None, None),
+    };
+    let empty = Graph::new(&graph.name);
+    let before = base.as_ref().unwrap_or(&empty);
+    let d = diff(before, &graph);
+    let touched: BTreeSet<String> =
+        d.nodes_added.iter().chain(d.nodes_changed.iter().map(|c| &c.id)).cloned().collect();
+    let schemas = schema_diffs(&state, before, &graph, &touched).await;
+    let samples = sample_diffs(&state, before, &graph, &touched).await;
+    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples }))
+}
+
+async fn planned(state: &AppState, g: &Graph) -> BTreeMap<String, Schema> {
+    match engine::prepare(g, &BTreeMap::new(), &state.root, Mode::Check).await {
+        Ok(p) => engine::planned_schemas(&p),
+        Err(_) => BTreeMap::new(),
+    }
+}
+
+async fn schema_diffs(
+    state: &AppState,
+    before: &Graph,
+    after: &Graph,
+    touched: &BTreeSet<String>,
+) -> Vec<NodeSchemaDiff> {
+    let (old, new) = (planned(state, before).await, planned(state, after).await);
+    touched
+        .iter()
+        .map(|id| NodeSchemaDiff { node: id.clone(), before: old.get(id).cloned(), after: new.get(id).cloned() })
+        .filter(|d| d.before != d.after)
+        .collect()
+}
+
+/// Sinks downstream of a change, previewed (on a sample) in both versions;
+/// rows present in only one of them are what the change adds or removes.
+async fn sample_diffs(
+    state: &AppState,
+    before: &Graph,
+    after: &Graph,
+    touched: &BTreeSet<String>,
+) -> Vec<SinkSampleDiff> {
+    let mut out = Vec::new();
+    for n in &after.nodes {
+        if NodeKind::parse(&n.kind).map(|k| k.category()) != Some(Category::Distribution) {
+            continue;
+        }
+        if preview::upstream(after, &n.id).is_disjoint(touched) {
+            continue;
+        }
+        let rows = |g: &Graph| {
+            let id = n.id.clone();
+            let g = g.clone();
+            let root = state.root.clone();
+            async move {
+                if g.node(&id).is_none() {
+                    return Ok(Vec::new());
+                }
+                preview::run(&g, &id, &BTreeMap::new(), &root, 200, false).await.map(|p| p.rows)
+            }
+        };
+        let (old, new) = (rows(before).await, rows(after).await);
+        let entry = match (old, new) {
+            (Ok(old), Ok(new)) => {
+                let (added, removed) = multiset_diff(&old, &new);
+                SinkSampleDiff { node: n.id.clone(), rows_added: added, rows_removed: removed, error: None }
+            }
+            (_, Err(e)) | (Err(e), _) => SinkSampleDiff {
+                node: n.id.clone(),
+                rows_added: vec![],
+                rows_removed: vec![],
+                error: Some(e.to_string()),
+            },
+        };
+        out.push(entry);
+    }
+    out
+}
+
+fn multiset_diff(old: &[Vec<Value>], new: &[Vec<Value>]) -> (Vec<Vec<Value>>, Vec<Vec<Value>>) {
+    let mut counts: BTreeMap<String, i64> = BTreeMap::new();
+    for r in old {
+        *counts.entry(Value::from(r.clone()).to_string()).or_default() -= 1;
+    }
+    for r in new {
+        *counts.entry(Value::from(r.clone()).to_string()).or_default() += 1;
+    }
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    for r in new {
+        let k = Value::from(r.clone()).to_string();
+        if counts.get(&k).copied().unwrap_or(0) > 0 && added.len() < 50 {
+            *counts.get_mut(&k).expect("counted") -= 1;
+            added.push(r.clone());
+        }
+    }
+    for r in old {
+        let k = Value::from(r.clone()).to_string();
+        if counts.get(&k).copied().unwrap_or(0) < 0 && removed.len() < 50 {
+            *counts.get_mut(&k).expect("counted") += 1;
+            removed.push(r.clone());
+        }
+    }
+    (added, removed)
+}
+
+async fn decide(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    approve: bool,
+    comment: &str,
+) -> ApiResult<Json<SubmissionRow>> {
+    user.require(&[Role::Admin])?;
+    let comment = comment.trim();
+    if comment.is_empty() {
+        return Err(ApiError::BadRequest("a review needs a comment".into()));
+    }
+    let sub = state.store.submission(sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
+    if sub.submitted_by == user.username && !self_approval_allowed(state).await? {
+        return Err(ApiError::Forbidden("four eyes: nobody reviews their own submission".into()));
+    }
+    if approve {
+        // The hash pins exactly what was submitted; the stored version must still be it.
+        let doc = state.store.get_version(&sub.graph_id, sub.version).await?;
+        if content_hash(&doc) != sub.hash {
+            return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
+        }
+    }
+    let status = if approve { "approved" } else { "rejected" };
+    let row = state.store.decide(sid, status, &user.username, comment).await.map_err(|e| match e {
+        crate::store::StoreError::Conflict { .. } => {
+            ApiError::Conflict(format!("this submission was already {}", sub.status))
+        }
+        e => e.into(),
+    })?;
+    state
+        .store
+        .audit(
+            &user.username,
+            if approve { "approve" } else { "reject" },
+            &sub.graph_id,
+            &format!("version {} ({}): {comment}", sub.version, &sub.hash[..12]),
+        )
+        .await?;
+    Ok(Json(row))
+}
+
+/// A deployment with a single admin may allow self-approval, if it says so.
+async fn self_approval_allowed(state: &AppState) -> ApiResult<bool> {
+    let allowed = std::env::var("SLUICE_ALLOW_SELF_APPROVAL").is_ok_and(|v| v == "1" || v == "true");
+    Ok(allowed && state.store.count_admins().await? == 1)
+}
+
+#[utoipa::path(post, path = "/api/reviews/{sid}/approve", request_body = Decision,
+    responses((status = 200, body = SubmissionRow), (status = 400), (status = 403), (status = 409)))]
+pub async fn approve(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    ApiJson(d): ApiJson<Decision>,
+) -> ApiResult<Json<SubmissionRow>> {
+    decide(&state, &user, &sid, true, &d.comment).await
+}
+
+#[utoipa::path(post, path = "/api/reviews/{sid}/reject", request_body = Decision,
+    responses((status = 200, body = SubmissionRow), (status = 400), (status = 403), (status = 409)))]
+pub async fn reject(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(sid): Path<String>,
+    ApiJson(d): ApiJson<Decision>,
+) -> ApiResult<Json<SubmissionRow>> {
+    decide(&state, &user, &sid, false, &d.comment).await
+}

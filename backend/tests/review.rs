@@ -1,0 +1,303 @@
+//! Submission and review over HTTP, and the role matrix: every endpoint for
+//! every role (and no session), with the status each must answer.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use serde_json::{Value, json};
+use sluice_backend::server::{self, ServeOptions, auth::hash_password};
+use sluice_backend::store::Store;
+use tower::ServiceExt;
+
+struct App {
+    router: axum::Router,
+    dir: tempfile::TempDir,
+}
+
+impl App {
+    async fn new() -> App {
+        let dir = tempfile::tempdir().unwrap();
+        unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", "admin-pass-1") };
+        let opts = ServeOptions {
+            addr: "127.0.0.1:0".parse().unwrap(),
+            data_dir: dir.path().to_path_buf(),
+            database_url: None,
+            demo: true,
+            static_dir: None,
+        };
+        let (router, _) = server::build(&opts).await.unwrap();
+        let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
+        let h = hash_password("pass-word-1").unwrap();
+        for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
+            store.create_user(u, &h, r).await.unwrap();
+        }
+        App { router, dir }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> (StatusCode, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let req = match body {
+            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
+            None => req.body(Body::empty()).unwrap(),
+        };
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let cookie =
+            res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
+        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
+        let mut body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        if let Some(c) = cookie {
+            body["__cookie"] = json!(c);
+        }
+        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path}: {body}");
+        (status, body)
+    }
+
+    async fn login(&self, user: &str) -> String {
+        let password = match user {
+            "admin" => "admin-pass-1",
+            "analyst" => "analyst-demo",
+            _ => "pass-word-1",
+        };
+        let (s, b) =
+            self.call("POST", "/api/session", Some(json!({"username": user, "password": password})), None).await;
+        assert_eq!(s, StatusCode::OK);
+        b["__cookie"].as_str().unwrap().to_string()
+    }
+
+    async fn demo_graph(&self, cookie: &str) -> (String, Value) {
+        let (_, list) = self.call("GET", "/api/graphs", None, Some(cookie)).await;
+        let id = list["graphs"].as_array().unwrap().iter().find(|g| g["name"] == "daily_branch_summary").unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let (_, doc) = self.call("GET", &format!("/api/graphs/{id}"), None, Some(cookie)).await;
+        (id, doc)
+    }
+}
+
+#[tokio::test]
+async fn submit_reject_fix_resubmit_approve() {
+    let app = App::new().await;
+    let ana = app.login("analyst").await;
+    let admin = app.login("admin").await;
+    let (id, doc) = app.demo_graph(&ana).await;
+
+    // First submission, then the admin sees it in the queue and rejects it with a comment.
+    let (s, sub) =
+        app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "first"})), Some(&ana)).await;
+    assert_eq!(s, StatusCode::CREATED, "{sub}");
+    let sid = sub["id"].as_str().unwrap().to_string();
+    let (s, _) = app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&ana)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "one pending submission per graph");
+    let (_, queue) = app.call("GET", "/api/reviews", None, Some(&admin)).await;
+    assert!(queue["submissions"].as_array().unwrap().iter().any(|q| q["id"] == sid));
+    let (s, _) =
+        app.call("POST", &format!("/api/reviews/{sid}/reject"), Some(json!({"comment": ""})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a rejection needs a comment");
+    let (s, _) = app
+        .call(
+            "POST",
+            &format!("/api/reviews/{sid}/reject"),
+            Some(json!({"comment": "threshold too low"})),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, mine) = app.call("GET", &format!("/api/graphs/{id}/submissions"), None, Some(&ana)).await;
+    assert_eq!(mine["submissions"][0]["status"], "rejected");
+    assert_eq!(mine["submissions"][0]["comment"], "threshold too low");
+
+    // The analyst fixes the filter and resubmits; the admin sees exactly that node changed.
+    let mut g = doc["graph"].clone();
+    let filter = g["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["kind"] == "transform.filter").unwrap();
+    filter["config"]["predicate"] = json!("amount > 500 AND txn_date = $biz_date");
+    let filter_id = filter["id"].as_str().unwrap().to_string();
+    let (s, saved) = app
+        .call(
+            "PUT",
+            &format!("/api/graphs/{id}"),
+            Some(json!({"graph": g, "base_version": doc["version"]})),
+            Some(&ana),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    let (_, sub2) = app
+        .call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "raised threshold"})), Some(&ana))
+        .await;
+    let sid2 = sub2["id"].as_str().unwrap().to_string();
+    let (s, _) =
+        app.call("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "ok"})), Some(&ana)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "analysts do not review");
+    let (s, _) =
+        app.call("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "good"})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (_, approved) = app.call("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
+    assert_eq!(approved["version"], saved["version"]);
+    assert_eq!(approved["hash"].as_str().unwrap().len(), 64);
+    let (s, _) = app
+        .call("POST", &format!("/api/reviews/{sid2}/reject"), Some(json!({"comment": "changed my mind"})), Some(&admin))
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "a decided submission stays decided");
+
+    // A later change shows as a diff against the approved version.
+    let mut g2 = g.clone();
+    let f2 = g2["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == filter_id.as_str()).unwrap();
+    f2["config"]["predicate"] = json!("amount > 5000 AND txn_date = $biz_date");
+    app.call(
+        "PUT",
+        &format!("/api/graphs/{id}"),
+        Some(json!({"graph": g2, "base_version": saved["version"]})),
+        Some(&ana),
+    )
+    .await;
+    let (_, sub3) =
+        app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "stricter"})), Some(&ana)).await;
+    let (s, detail) =
+        app.call("GET", &format!("/api/reviews/{}", sub3["id"].as_str().unwrap()), None, Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(detail["base_version"], saved["version"]);
+    assert_eq!(detail["diff"]["nodes_changed"][0]["id"], filter_id.as_str());
+    assert_eq!(detail["diff"]["nodes_changed"][0]["config"][0]["key"], "predicate");
+    assert!(detail["diff"]["nodes_added"].as_array().unwrap().is_empty());
+    let samples = detail["samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 1, "the one sink downstream of the change");
+    assert!(
+        !samples[0]["rows_removed"].as_array().unwrap().is_empty()
+            || !samples[0]["rows_added"].as_array().unwrap().is_empty()
+    );
+    // The approved version is untouched by the new draft.
+    let (_, still) = app.call("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
+    assert_eq!(still["hash"], approved["hash"]);
+    let (_, log) = app.call("GET", "/api/audit?action=approve", None, Some(&admin)).await;
+    assert_eq!(log["entries"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn nobody_approves_their_own_submission() {
+    let app = App::new().await;
+    let admin = app.login("admin").await;
+    let (id, _) = app.demo_graph(&admin).await;
+    let (_, sub) = app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&admin)).await;
+    let sid = sub["id"].as_str().unwrap();
+    let (s, _) =
+        app.call("POST", &format!("/api/reviews/{sid}/approve"), Some(json!({"comment": "me"})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let other = app.login("admin2").await;
+    let (s, _) = app
+        .call(
+            "POST",
+            &format!("/api/reviews/{sid}/approve"),
+            Some(json!({"comment": "second pair of eyes"})),
+            Some(&other),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn role_matrix() {
+    let app = App::new().await;
+    let admin = app.login("admin").await;
+    let (gid, doc) = app.demo_graph(&admin).await;
+    let (_, sub) = app.call("POST", &format!("/api/graphs/{gid}/submit"), Some(json!({})), Some(&admin)).await;
+    let sid = sub["id"].as_str().unwrap().to_string();
+    let graph = doc["graph"].clone();
+    let sessions = [
+        ("none", None),
+        ("viewer", Some(app.login("val").await)),
+        ("analyst", Some(app.login("bob").await)),
+        ("admin", Some(app.login("admin2").await)),
+    ];
+    use StatusCode as S;
+    // (method, path, body, [none, viewer, analyst (not the owner), admin])
+    let cases: Vec<(&str, String, Option<Value>, [S; 4])> = vec![
+        ("GET", "/api/session".into(), None, [S::UNAUTHORIZED, S::OK, S::OK, S::OK]),
+        ("GET", "/api/graphs".into(), None, [S::UNAUTHORIZED, S::OK, S::OK, S::OK]),
+        (
+            "POST",
+            "/api/graphs".into(),
+            Some(json!({"graph": graph})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::CREATED, S::CREATED],
+        ),
+        ("GET", format!("/api/graphs/{gid}"), None, [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::OK]),
+        (
+            "PUT",
+            format!("/api/graphs/{gid}"),
+            Some(json!({"graph": graph, "base_version": 999})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND, S::CONFLICT],
+        ),
+        ("GET", format!("/api/graphs/{gid}/versions"), None, [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::OK]),
+        ("GET", format!("/api/graphs/{gid}/versions/1"), None, [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::OK]),
+        (
+            "POST",
+            format!("/api/graphs/{gid}/duplicate"),
+            None,
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND, S::CREATED],
+        ),
+        (
+            "POST",
+            format!("/api/graphs/{gid}/submit"),
+            Some(json!({})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND, S::CONFLICT],
+        ),
+        ("GET", format!("/api/graphs/{gid}/submissions"), None, [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::OK]),
+        (
+            "GET",
+            format!("/api/graphs/{gid}/approved"),
+            None,
+            [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::NOT_FOUND],
+        ),
+        ("GET", "/api/reviews".into(), None, [S::UNAUTHORIZED, S::OK, S::OK, S::OK]),
+        ("GET", format!("/api/reviews/{sid}"), None, [S::UNAUTHORIZED, S::NOT_FOUND, S::NOT_FOUND, S::OK]),
+        (
+            "POST",
+            format!("/api/reviews/{sid}/reject"),
+            Some(json!({"comment": ""})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::BAD_REQUEST],
+        ),
+        (
+            "POST",
+            format!("/api/reviews/{sid}/approve"),
+            Some(json!({"comment": ""})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::BAD_REQUEST],
+        ),
+        ("POST", "/api/validate".into(), Some(json!({"graph": graph})), [S::UNAUTHORIZED, S::FORBIDDEN, S::OK, S::OK]),
+        (
+            "POST",
+            "/api/preview".into(),
+            Some(json!({"graph": graph, "node": "transactions", "limit": 3})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::OK, S::OK],
+        ),
+        ("GET", "/api/files".into(), None, [S::UNAUTHORIZED, S::FORBIDDEN, S::OK, S::OK]),
+        ("GET", "/api/users".into(), None, [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        (
+            "POST",
+            "/api/users".into(),
+            Some(json!({"username": "new1", "password": "long-enough-1", "role": "viewer"})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::CREATED],
+        ),
+        (
+            "PATCH",
+            "/api/users/val".into(),
+            Some(json!({"role": "viewer"})),
+            [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::NO_CONTENT],
+        ),
+        ("GET", "/api/audit".into(), None, [S::UNAUTHORIZED, S::FORBIDDEN, S::FORBIDDEN, S::OK]),
+        ("GET", "/api/openapi.json".into(), None, [S::OK, S::OK, S::OK, S::OK]),
+        ("DELETE", format!("/api/graphs/{gid}"), None, [S::UNAUTHORIZED, S::FORBIDDEN, S::NOT_FOUND, S::NO_CONTENT]),
+    ];
+    let mut wrong = Vec::new();
+    for (m, p, body, expected) in &cases {
+        for ((role, cookie), want) in sessions.iter().zip(expected) {
+            let (got, b) = app.call(m, p, body.clone(), cookie.as_deref()).await;
+            if got != *want {
+                wrong.push(format!("{m} {p} as {role}: {got} (expected {want}) {b}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    let _ = &app.dir;
+}
