@@ -4,5 +4,6 @@
 pub mod cli;
 pub mod demo;
 pub mod engine;
+pub mod scheduler;
 pub mod server;
 pub mod store;

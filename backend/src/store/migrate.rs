@@ -6,10 +6,12 @@ use super::{Backend, Result, Store, now_ms};
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
+    (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../../migrations/postgres/0002_reviews.sql")),
+    (3, include_str!("../../../migrations/postgres/0003_scheduler.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

@@ -6,10 +6,12 @@
 mod graphs;
 mod migrate;
 mod reviews;
+mod scheduling;
 mod users;
 
 pub use graphs::{GraphRow, GraphSummary, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};
+pub use scheduling::{AlertRow, NewRun, RunNodeRow, RunRow, ScheduleRow};
 pub use users::{SessionUser, UserRow};
 
 use sqlx::AnyPool;

@@ -1,0 +1,99 @@
+//! Cron expressions in a time zone, business dates and SLA deadlines.
+
+use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use croner::Cron;
+use std::str::FromStr;
+
+pub const DEFAULT_TZ: &str = "Asia/Shanghai";
+
+pub fn parse_cron(expr: &str) -> Result<Cron, String> {
+    Cron::from_str(expr.trim()).map_err(|e| format!("cron `{expr}`: {e}"))
+}
+
+pub fn parse_tz(name: &str) -> Result<Tz, String> {
+    Tz::from_str(name).map_err(|_| format!("unknown time zone `{name}` (use an IANA name such as Asia/Shanghai)"))
+}
+
+pub fn parse_sla(text: &str) -> Result<NaiveTime, String> {
+    NaiveTime::parse_from_str(text, "%H:%M").map_err(|_| format!("SLA `{text}` is not a time of day (HH:MM)"))
+}
+
+fn at(tz: Tz, ms: i64) -> DateTime<Tz> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default().with_timezone(&tz)
+}
+
+/// Fire times in (`after`, `until`], at most `max` of them, as ms since 1970.
+pub fn fire_times(cron: &Cron, tz: Tz, after: i64, until: i64, max: usize) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut t = at(tz, after);
+    while out.len() < max {
+        let Ok(next) = cron.find_next_occurrence(&t, false) else { break };
+        let ms = next.timestamp_millis();
+        if ms > until {
+            break;
+        }
+        out.push(ms);
+        t = next;
+    }
+    out
+}
+
+/// The business date of a firing: its local calendar date plus `offset` days.
+pub fn biz_date(tz: Tz, fire_ms: i64, offset: i64) -> String {
+    let day = at(tz, fire_ms).date_naive();
+    shift(day, offset).format("%Y-%m-%d").to_string()
+}
+
+fn shift(day: NaiveDate, offset: i64) -> NaiveDate {
+    if offset >= 0 {
+        day.checked_add_days(Days::new(offset as u64))
+    } else {
+        day.checked_sub_days(Days::new(offset.unsigned_abs()))
+    }
+    .unwrap_or(day)
+}
+
+/// When the run for `biz_date` must have succeeded: `sla` local time on the
+/// day after the business date.
+pub fn sla_deadline(tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {
+    let day = NaiveDate::parse_from_str(biz_date, "%Y-%m-%d").ok()?;
+    let local = shift(day, 1).and_time(sla);
+    tz.from_local_datetime(&local).earliest().map(|t| t.timestamp_millis())
+}
+
+/// Every date from `from` to `to`, inclusive, oldest first.
+pub fn date_range(from: &str, to: &str) -> Result<Vec<String>, String> {
+    let p = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"));
+    let (mut d, end) = (p(from)?, p(to)?);
+    if end < d {
+        return Err("the range ends before it starts".into());
+    }
+    let mut out = Vec::new();
+    while d <= end && out.len() <= 3660 {
+        out.push(d.format("%Y-%m-%d").to_string());
+        d = shift(d, 1);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn daily_cron_in_shanghai_gives_the_previous_day() {
+        let tz = parse_tz(DEFAULT_TZ).unwrap();
+        let cron = parse_cron("0 2 * * *").unwrap();
+        // 2026-11-24 00:00 UTC = 08:00 in Shanghai; the next 02:00 Shanghai is 2026-11-24 18:00 UTC.
+        let start = Utc.with_ymd_and_hms(2026, 11, 24, 0, 0, 0).unwrap().timestamp_millis();
+        let fires = fire_times(&cron, tz, start, start + 3 * 86_400_000, 10);
+        assert_eq!(fires.len(), 3);
+        assert_eq!(biz_date(tz, fires[0], -1), "2026-11-24");
+        let deadline = sla_deadline(tz, "2026-11-24", parse_sla("08:00").unwrap()).unwrap();
+        assert_eq!(deadline, Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap().timestamp_millis());
+        assert_eq!(date_range("2026-02-27", "2026-03-02").unwrap().len(), 4);
+        assert!(parse_cron("61 * * * *").is_err());
+        assert!(parse_tz("Mars/Olympus").is_err());
+    }
+}

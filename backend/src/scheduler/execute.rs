@@ -1,0 +1,119 @@
+//! One attempt of one run: load the pinned graph version by its hash, run it
+//! for the business date, and record every node's outcome.
+
+use super::{RunEvent, Scheduler};
+use crate::engine::{self, Mode, error::EngineError};
+use crate::store::{RunNodeRow, RunRow};
+use sluice_shared::{Category, Graph, NodeKind};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+impl Scheduler {
+    pub(super) async fn execute(self: std::sync::Arc<Self>, run: RunRow, timeout_secs: i64) {
+        let outcome = tokio::time::timeout(Duration::from_secs(timeout_secs.max(1) as u64), self.attempt(&run)).await;
+        let now = self.clock.now_ms();
+        let result = match outcome {
+            Ok(r) => r,
+            Err(_) => Err((None, format!("the run took longer than its timeout of {timeout_secs} s"))),
+        };
+        match result {
+            Ok(()) => {
+                if self.store.finish_run(&run.id, "succeeded", None, now).await.unwrap_or(false) {
+                    self.emit(&run.id, None, "succeeded", None, None);
+                }
+            }
+            Err((node, message)) => {
+                let text = match &node {
+                    Some(n) => format!("{n}: {message}"),
+                    None => message.clone(),
+                };
+                if self.store.finish_run(&run.id, "failed", Some(&text), now).await.unwrap_or(false) {
+                    self.emit(&run.id, None, "failed", None, Some(&text));
+                    if let Err(e) = self.retry_or_alert(&run, &text).await {
+                        eprintln!("scheduler: {e}");
+                    }
+                }
+            }
+        }
+    }
+
+    async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
+        let doc = self
+            .store
+            .doc_by_hash(&run.graph_id, &run.hash)
+            .await
+            .map_err(|e| (None, format!("pinned version not found: {e}")))?;
+        let graph: Graph = serde_json::from_str(&doc).map_err(|e| (None, format!("stored graph: {e}")))?;
+        let started = self.clock.now_ms();
+        for n in &graph.nodes {
+            self.node(run, n, "running", None, None, Some(started), None).await;
+        }
+        let mut params = BTreeMap::new();
+        if graph.params.contains_key("biz_date") {
+            params.insert("biz_date".to_string(), run.biz_date.clone());
+        }
+        let result = async {
+            let prepared = engine::prepare(&graph, &params, &self.root, Mode::Run).await?;
+            engine::execute(&prepared, &self.root).await
+        }
+        .await;
+        let now = self.clock.now_ms();
+        match result {
+            Ok(written) => {
+                let rows: BTreeMap<String, i64> = written.iter().map(|w| (w.node.clone(), w.rows as i64)).collect();
+                for n in &graph.nodes {
+                    let r = rows.get(&n.id).copied();
+                    self.node(run, n, "succeeded", r, None, Some(started), Some(now)).await;
+                }
+                Ok(())
+            }
+            Err(e) => {
+                let (culprits, message): (Vec<String>, String) = match &e {
+                    EngineError::Invalid(p) => (p.iter().filter_map(|p| p.node.clone()).collect(), e.to_string()),
+                    EngineError::Failed { node, message } => (node.iter().cloned().collect(), message.clone()),
+                };
+                for n in &graph.nodes {
+                    let (status, err) =
+                        if culprits.contains(&n.id) { ("failed", Some(message.as_str())) } else { ("cancelled", None) };
+                    self.node(run, n, status, None, err, Some(started), Some(now)).await;
+                }
+                Err((culprits.first().cloned(), message))
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn node(
+        &self,
+        run: &RunRow,
+        n: &sluice_shared::Node,
+        status: &str,
+        rows: Option<i64>,
+        error: Option<&str>,
+        started: Option<i64>,
+        finished: Option<i64>,
+    ) {
+        let is_sink = NodeKind::parse(&n.kind).map(|k| k.category()) == Some(Category::Distribution);
+        let row = RunNodeRow {
+            run_id: run.id.clone(),
+            node_id: n.id.clone(),
+            kind: n.kind.clone(),
+            status: status.to_string(),
+            rows_in: if is_sink { rows } else { None },
+            rows_out: rows,
+            started_at: started,
+            finished_at: finished,
+            error: error.map(str::to_string),
+        };
+        if let Err(e) = self.store.upsert_run_node(&row).await {
+            eprintln!("scheduler: recording node {}: {e}", n.id);
+        }
+        let _ = self.events.send(RunEvent {
+            run_id: run.id.clone(),
+            node: Some(n.id.clone()),
+            status: status.to_string(),
+            rows,
+            error: error.map(str::to_string),
+        });
+    }
+}
