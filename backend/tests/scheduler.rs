@@ -86,7 +86,7 @@ impl World {
 
     async fn statuses(&self, graph: &str) -> Vec<(String, String, i64)> {
         let mut runs = self.store.runs(graph, "", "", 1000).await.unwrap();
-        runs.sort_by(|a, b| (a.biz_date.clone(), a.attempt).cmp(&(b.biz_date.clone(), b.attempt)));
+        runs.sort_by_key(|r| (r.biz_date.clone(), r.attempt));
         runs.into_iter().map(|r| (r.biz_date, r.status, r.attempt)).collect()
     }
 }

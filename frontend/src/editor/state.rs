@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::kinds::Port;
 use sluice_shared::{Category, Edge, Graph, Node, NodeKind, ParamDecl, ParamType, Problem, Schema};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// One node on the canvas. `key` is stable for the node's life on the canvas
 /// (ids can be renamed); every field is a cheap copyable handle.
@@ -220,9 +220,14 @@ pub struct EditorState {
     /// Space is held: drags pan.
     pub space_down: RwSignal<bool>,
     /// While wiring: the input ports (node key, port) the wire may end on.
-    pub wire_targets: RwSignal<Option<Vec<(u64, &'static str)>>>,
+    pub wire_targets: RwSignal<Option<HashSet<(u64, &'static str)>>>,
     /// While wiring: the port under the pointer.
     pub wire_hover: RwSignal<Option<(u64, &'static str)>>,
+    /// The last save was refused because someone saved a newer version.
+    pub conflict: RwSignal<Option<String>>,
+    pub saving: RwSignal<bool>,
+    /// Problems of an import that did not parse.
+    pub import_problems: RwSignal<Option<Vec<Problem>>>,
 }
 
 impl EditorState {
@@ -256,6 +261,9 @@ impl EditorState {
             space_down: RwSignal::new(false),
             wire_targets: RwSignal::new(None),
             wire_hover: RwSignal::new(None),
+            conflict: RwSignal::new(None),
+            saving: RwSignal::new(false),
+            import_problems: RwSignal::new(None),
         }
     }
 
@@ -301,18 +309,22 @@ impl EditorState {
             format: self.format.get_value(),
             name: self.name.get_untracked(),
             description: self.description.get_untracked(),
-            params: self.params.with_untracked(|ps| {
-                ps.iter()
-                    .filter(|p| !p.name.trim().is_empty())
-                    .map(|p| (p.name.trim().to_string(), p.to_decl()))
-                    .collect::<BTreeMap<_, _>>()
-            }),
+            params: self.snapshot_params(),
             nodes: self
                 .nodes
                 .with_untracked(|ns| ns.iter().map(NodeData::to_node).collect()),
             edges,
             ui: self.ui.get_value(),
         }
+    }
+
+    pub fn snapshot_params(&self) -> BTreeMap<String, ParamDecl> {
+        self.params.with_untracked(|ps| {
+            ps.iter()
+                .filter(|p| !p.name.trim().is_empty())
+                .map(|p| (p.name.trim().to_string(), p.to_decl()))
+                .collect()
+        })
     }
 
     pub fn find(&self, id: &str) -> Option<NodeData> {
@@ -371,7 +383,7 @@ impl EditorState {
                     .collect()
             });
         let mut edges = Vec::with_capacity(g.edges.len());
-        let mut used = std::collections::HashSet::new();
+        let mut used = HashSet::new();
         let mut dangling = Vec::new();
         for e in &g.edges {
             match (by_id.get(e.from.as_str()), by_id.get(e.to.as_str())) {
@@ -503,7 +515,7 @@ impl EditorState {
 
     /// An id not used by any node: `base_1`, `base_2`, ...
     pub fn unique_id(&self, base: &str, taken: &[String]) -> String {
-        let used: std::collections::HashSet<String> = self
+        let used: HashSet<String> = self
             .nodes
             .with_untracked(|ns| ns.iter().map(|n| n.id.get_untracked()).collect());
         (1..)

@@ -21,8 +21,21 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-/// `2026-11-25T14:03:11Z` → `2026-11-25 14:03`.
+/// A timestamp (epoch seconds or milliseconds, or ISO text) as local
+/// `2026-11-25 14:03`.
 fn short_time(v: &Value) -> String {
+    if let Some(n) = v.as_f64() {
+        let ms = if n > 1e12 { n } else { n * 1000.0 };
+        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
+        return format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            d.get_full_year(),
+            d.get_month() + 1,
+            d.get_date(),
+            d.get_hours(),
+            d.get_minutes()
+        );
+    }
     let t = text_of(v);
     if t.len() >= 16 && t.as_bytes().get(10) == Some(&b'T') {
         format!("{} {}", &t[..10], &t[11..16])
@@ -135,7 +148,7 @@ pub fn GraphList() -> impl IntoView {
         let id = g.id.clone();
         let open_id = id.clone();
         let open = move |_| dom::navigate(&format!("#/graphs/{open_id}"));
-        let (id_r, id_d, id_x) = (id.clone(), id.clone(), id.clone());
+        let (id_r, id_d, id_x, id_attr) = (id.clone(), id.clone(), id.clone(), id.clone());
         let (name_r, name_x) = (g.name.clone(), g.name.clone());
         let is_renaming = {
             let id = id.clone();
@@ -173,8 +186,8 @@ pub fn GraphList() -> impl IntoView {
             }
         };
         view! {
-            <li class="graph-item" data-testid="graph-item" data-id=id.clone() data-name=g.name.clone() on:click=open>
-                <div class="graph-icon">"⧉"</div>
+            <li class="graph-item" data-testid="graph-item" data-id=id_attr data-name=g.name.clone() on:click=open>
+                <div class="graph-icon">"◈"</div>
                 <div class="graph-main">
                     {title}
                     <div class="graph-desc">{g.description.clone()}</div>
