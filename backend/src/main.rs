@@ -48,6 +48,9 @@ enum Command {
         /// Folder with index.html and the WebAssembly bundle (default: ./static).
         #[arg(long)]
         static_dir: Option<PathBuf>,
+        /// URL that failure and SLA alerts are POSTed to as JSON (http://).
+        #[arg(long)]
+        alert_webhook: Option<String>,
     },
 }
 
@@ -57,8 +60,9 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
         Command::Run { graph, params, data_root } => cli::run(&graph, &params, data_root).await,
-        Command::Serve { addr, data_dir, database_url, demo, static_dir } => {
-            let opts = sluice_backend::server::ServeOptions { addr, data_dir, database_url, demo, static_dir };
+        Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook } => {
+            let opts =
+                sluice_backend::server::ServeOptions { addr, data_dir, database_url, demo, static_dir, alert_webhook };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -30,6 +30,7 @@ impl App {
             database_url: None,
             demo: true,
             static_dir: None,
+            alert_webhook: None,
         };
         let (router, _) = server::build(&opts).await.unwrap();
         App { router, _dir: dir }

@@ -23,6 +23,7 @@ impl App {
             database_url: None,
             demo: true,
             static_dir: None,
+            alert_webhook: None,
         };
         let (router, _) = server::build(&opts).await.unwrap();
         let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();

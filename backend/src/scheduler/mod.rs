@@ -64,6 +64,8 @@ impl Scheduler {
 
     /// After a restart: runs that were going are interrupted, then retried per policy.
     pub async fn recover(&self) -> Result<usize> {
+        // Nothing runs yet, so every staged temporary file is a crash's leftover.
+        remove_stale_temporaries(self.root.path(), 0);
         let interrupted = self.store.interrupt_running().await.map_err(db)?;
         for r in &interrupted {
             self.emit(&r.id, None, "interrupted", None, None);
@@ -324,5 +326,20 @@ impl Scheduler {
                 }
             }
         });
+    }
+}
+
+/// Deletes `.sluice-*.tmp` files (sink outputs staged by a run that never
+/// finished) under the data root. Targets were never touched by such a run.
+fn remove_stale_temporaries(dir: &std::path::Path, depth: usize) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().to_string();
+        let Ok(kind) = e.file_type() else { continue };
+        if kind.is_dir() && depth < 8 {
+            remove_stale_temporaries(&e.path(), depth + 1);
+        } else if kind.is_file() && name.starts_with(".sluice-") && name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(e.path());
+        }
     }
 }

@@ -9,6 +9,7 @@ pub mod graphs;
 mod openapi;
 mod previews;
 pub mod reviews;
+pub mod runs;
 pub mod users;
 
 use crate::engine::root::DataRoot;
@@ -41,6 +42,7 @@ pub struct Inner {
     /// time a failed sign-in takes does not reveal whether the user exists.
     pub dummy_hash: String,
     pub previews: previews::Previews,
+    pub scheduler: Arc<crate::scheduler::Scheduler>,
 }
 
 impl std::ops::Deref for AppState {
@@ -56,6 +58,8 @@ pub struct ServeOptions {
     pub database_url: Option<String>,
     pub demo: bool,
     pub static_dir: Option<PathBuf>,
+    /// Where failure and SLA alerts are POSTed (also `SLUICE_ALERT_WEBHOOK`).
+    pub alert_webhook: Option<String>,
 }
 
 /// Opens the store, prepares the data root, and builds the app.
@@ -68,19 +72,31 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     if opts.demo {
         install_demo(&store, &files).await?;
     }
+    let root = DataRoot::new(files);
+    let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
+    let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
+    let scheduler = crate::scheduler::Scheduler::new(store.clone(), root.clone(), clock, webhook);
     let state = AppState(Arc::new(Inner {
         store,
-        root: DataRoot::new(files),
+        root,
         limiter: auth::Limiter::default(),
         dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
         previews: previews::Previews::default(),
+        scheduler,
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
     Ok((router(state.clone(), &static_dir), state))
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<(), String> {
-    let (app, _) = build(&opts).await?;
+    let (app, state) = build(&opts).await?;
+    // Runs a previous process left going are interrupted and retried, then the
+    // scheduler ticks every second.
+    let recovered = state.scheduler.recover().await?;
+    if recovered > 0 {
+        println!("Marked {recovered} interrupted run(s) from the previous start; retrying per their policy");
+    }
+    state.scheduler.clone().spawn_loop(std::time::Duration::from_secs(1));
     let listener =
         tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
     println!("Sluice is running on http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
@@ -107,6 +123,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .merge(engine_api::router())
         .merge(reviews::router())
         .merge(users::router())
+        .merge(runs::router())
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

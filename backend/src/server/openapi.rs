@@ -1,7 +1,7 @@
 //! The OpenAPI document at `/api/openapi.json`, generated from the handlers'
 //! annotations so it cannot drift from the routes.
 
-use super::{auth, engine_api, graphs, reviews, users};
+use super::{auth, engine_api, graphs, reviews, runs, users};
 use axum::Json;
 use utoipa::OpenApi;
 
@@ -37,6 +37,16 @@ use utoipa::OpenApi;
         users::create,
         users::update,
         users::audit,
+        runs::list_schedules,
+        runs::create_schedule,
+        runs::update_schedule,
+        runs::delete_schedule,
+        runs::backfill,
+        runs::run_draft,
+        runs::list_runs,
+        runs::run_detail,
+        runs::cancel,
+        runs::alerts,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -70,6 +80,18 @@ use utoipa::OpenApi;
         users::NewUser,
         users::UserUpdate,
         users::AuditList,
+        runs::NewSchedule,
+        runs::ScheduleList,
+        runs::ScheduleUpdate,
+        runs::Backfill,
+        runs::RunList,
+        runs::RunNow,
+        runs::RunDetail,
+        runs::AlertList,
+        crate::store::ScheduleRow,
+        crate::store::RunRow,
+        crate::store::RunNodeRow,
+        crate::store::AlertRow,
     ))
 )]
 struct ApiDoc;

@@ -1,0 +1,346 @@
+//! Schedules, runs and alerts over HTTP, and live run progress as
+//! server-sent events. Admins manage schedules and backfills; analysts may
+//! "run now" their own saved draft (marked `draft`, never scheduled).
+
+use super::AppState;
+use super::auth::{CurrentUser, Role};
+use super::error::{ApiError, ApiJson, ApiResult};
+use crate::scheduler::calendar;
+use crate::store::{AlertRow, RunNodeRow, RunRow, ScheduleRow, content_hash};
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use futures::Stream;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/schedules", get(list_schedules).post(create_schedule))
+        .route("/api/schedules/{id}", axum::routing::patch(update_schedule).delete(delete_schedule))
+        .route("/api/schedules/{id}/backfill", post(backfill))
+        .route("/api/graphs/{id}/run", post(run_draft))
+        .route("/api/runs", get(list_runs))
+        .route("/api/runs/{id}", get(run_detail))
+        .route("/api/runs/{id}/cancel", post(cancel))
+        .route("/api/runs/{id}/events", get(events))
+        .route("/api/alerts", get(alerts))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct NewSchedule {
+    pub graph_id: String,
+    pub cron: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    /// Days added to the firing day to get the business date (default -1).
+    #[serde(default)]
+    pub biz_date_offset: Option<i64>,
+    #[serde(default)]
+    pub retries: Option<i64>,
+    #[serde(default)]
+    pub backoff_secs: Option<i64>,
+    #[serde(default)]
+    pub timeout_secs: Option<i64>,
+    /// `HH:MM`: the run for a business date must have succeeded by then, the day after.
+    #[serde(default)]
+    pub sla: Option<String>,
+    /// Graph ids whose run of the same business date must succeed first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ScheduleList {
+    pub schedules: Vec<ScheduleRow>,
+}
+
+#[utoipa::path(get, path = "/api/schedules", responses((status = 200, body = ScheduleList)))]
+pub async fn list_schedules(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<ScheduleList>> {
+    Ok(Json(ScheduleList { schedules: state.store.schedules().await? }))
+}
+
+/// Attaches a schedule to a graph's approved version; refuses a dependency cycle.
+#[utoipa::path(post, path = "/api/schedules", request_body = NewSchedule,
+    responses((status = 201, body = ScheduleRow), (status = 400), (status = 403), (status = 409)))]
+pub async fn create_schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(req): ApiJson<NewSchedule>,
+) -> ApiResult<(StatusCode, Json<ScheduleRow>)> {
+    user.require(&[Role::Admin])?;
+    let approved = state
+        .store
+        .approved(&req.graph_id)
+        .await?
+        .ok_or_else(|| ApiError::Conflict("only an approved graph can be scheduled".into()))?;
+    let timezone = req.timezone.unwrap_or_else(|| calendar::DEFAULT_TZ.into());
+    calendar::parse_cron(&req.cron).map_err(ApiError::BadRequest)?;
+    calendar::parse_tz(&timezone).map_err(ApiError::BadRequest)?;
+    if let Some(sla) = &req.sla {
+        calendar::parse_sla(sla).map_err(ApiError::BadRequest)?;
+    }
+    let existing = state.store.schedules().await?;
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for s in &existing {
+        edges.entry(s.graph_id.clone()).or_default().extend(s.dependencies());
+    }
+    for dep in &req.depends_on {
+        if !existing.iter().any(|s| &s.graph_id == dep) {
+            return Err(ApiError::BadRequest(format!("graph `{dep}` has no schedule to depend on")));
+        }
+    }
+    edges.entry(req.graph_id.clone()).or_default().extend(req.depends_on.iter().cloned());
+    if let Some(cycle) = find_cycle(&edges) {
+        return Err(ApiError::Conflict(format!(
+            "these schedules would wait for each other forever: {}",
+            cycle.join(" → ")
+        )));
+    }
+    let now = state.scheduler.clock.now_ms();
+    let row = ScheduleRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        graph_id: req.graph_id.clone(),
+        hash: approved.hash,
+        cron: req.cron.trim().to_string(),
+        timezone,
+        biz_date_offset: req.biz_date_offset.unwrap_or(-1),
+        enabled: i64::from(req.enabled.unwrap_or(true)),
+        retries: req.retries.unwrap_or(2).clamp(0, 20),
+        backoff_secs: req.backoff_secs.unwrap_or(300).clamp(0, 86_400),
+        timeout_secs: req.timeout_secs.unwrap_or(3600).clamp(1, 86_400),
+        sla: req.sla,
+        depends_on: serde_json::to_string(&req.depends_on).unwrap_or_else(|_| "[]".into()),
+        last_fire_at: now,
+        created_by: user.username.clone(),
+        created_at: now,
+    };
+    state.store.create_schedule(&row).await?;
+    state.store.audit(&user.username, "schedule_create", &row.graph_id, &row.cron).await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+    fn visit(
+        n: &str,
+        edges: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = path.iter().position(|p| p == n) {
+            let mut c = path[i..].to_vec();
+            c.push(n.to_string());
+            return Some(c);
+        }
+        if done.contains(n) {
+            return None;
+        }
+        path.push(n.to_string());
+        for m in edges.get(n).into_iter().flatten() {
+            if let Some(c) = visit(m, edges, path, done) {
+                return Some(c);
+            }
+        }
+        path.pop();
+        done.insert(n.to_string());
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges.keys().find_map(|k| visit(k, edges, &mut Vec::new(), &mut done))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ScheduleUpdate {
+    pub enabled: bool,
+}
+
+#[utoipa::path(patch, path = "/api/schedules/{id}", request_body = ScheduleUpdate, responses((status = 204), (status = 404)))]
+pub async fn update_schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<ScheduleUpdate>,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Admin])?;
+    state.store.set_schedule_enabled(&id, req.enabled).await?;
+    state.store.audit(&user.username, if req.enabled { "schedule_resume" } else { "schedule_pause" }, &id, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(delete, path = "/api/schedules/{id}", responses((status = 204), (status = 404)))]
+pub async fn delete_schedule(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Admin])?;
+    state.store.delete_schedule(&id).await?;
+    state.store.audit(&user.username, "schedule_delete", &id, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct Backfill {
+    pub from: String,
+    pub to: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RunList {
+    pub runs: Vec<RunRow>,
+}
+
+/// Queues one run per business date, oldest first; dependencies still hold.
+#[utoipa::path(post, path = "/api/schedules/{id}/backfill", request_body = Backfill, responses((status = 201, body = RunList), (status = 400), (status = 404)))]
+pub async fn backfill(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<Backfill>,
+) -> ApiResult<(StatusCode, Json<RunList>)> {
+    user.require(&[Role::Admin])?;
+    let schedule = state.store.schedule(&id).await?;
+    let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
+    let mut runs = Vec::new();
+    for d in &dates {
+        if let Some(r) =
+            state.scheduler.enqueue(&schedule, d, "backfill", &user.username).await.map_err(ApiError::Internal)?
+        {
+            runs.push(r);
+        }
+    }
+    state.store.audit(&user.username, "backfill", &schedule.graph_id, &format!("{} to {}", req.from, req.to)).await?;
+    Ok((StatusCode::CREATED, Json(RunList { runs })))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RunNow {
+    pub biz_date: Option<String>,
+}
+
+/// Runs the caller's latest saved version now, marked `draft`.
+#[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow, responses((status = 201, body = RunRow), (status = 404)))]
+pub async fn run_draft(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    ApiJson(req): ApiJson<RunNow>,
+) -> ApiResult<(StatusCode, Json<RunRow>)> {
+    user.require(&[Role::Admin, Role::Analyst])?;
+    let g = state.store.get_graph(&id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
+    if user.role != Role::Admin && g.owner_id != user.id {
+        return Err(ApiError::NotFound(format!("no graph `{id}`")));
+    }
+    let date = match req.biz_date {
+        Some(d) => calendar::date_range(&d, &d).map_err(ApiError::BadRequest)?.remove(0),
+        None => calendar::biz_date(
+            calendar::parse_tz(calendar::DEFAULT_TZ).map_err(ApiError::Internal)?,
+            state.scheduler.clock.now_ms(),
+            -1,
+        ),
+    };
+    let run = crate::store::NewRun {
+        schedule_id: None,
+        graph_id: &id,
+        hash: &content_hash(&g.doc),
+        biz_date: &date,
+        kind: "draft",
+        attempt: 1,
+        not_before: 0,
+        requested_by: &user.username,
+    };
+    let row = state.store.create_run(run).await?;
+    state.store.audit(&user.username, "run_request", &id, &format!("draft for {date}")).await?;
+    Ok((StatusCode::CREATED, Json(row)))
+}
+
+#[derive(Deserialize)]
+pub struct RunFilter {
+    #[serde(default)]
+    pub graph: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub date: String,
+}
+
+#[utoipa::path(get, path = "/api/runs", responses((status = 200, body = RunList)))]
+pub async fn list_runs(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Query(f): Query<RunFilter>,
+) -> ApiResult<Json<RunList>> {
+    Ok(Json(RunList { runs: state.store.runs(&f.graph, &f.status, &f.date, 500).await? }))
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RunDetail {
+    pub run: RunRow,
+    pub nodes: Vec<RunNodeRow>,
+}
+
+#[utoipa::path(get, path = "/api/runs/{id}", responses((status = 200, body = RunDetail), (status = 404)))]
+pub async fn run_detail(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<RunDetail>> {
+    let run = state.store.run(&id).await.map_err(|_| ApiError::NotFound(format!("no run `{id}`")))?;
+    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, run }))
+}
+
+#[utoipa::path(post, path = "/api/runs/{id}/cancel", responses((status = 204), (status = 404), (status = 409)))]
+pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
+    user.require(&[Role::Admin, Role::Analyst])?;
+    let run = state.store.run(&id).await.map_err(|_| ApiError::NotFound(format!("no run `{id}`")))?;
+    if user.role != Role::Admin && run.requested_by != user.username {
+        return Err(ApiError::Forbidden("only admins cancel other people's runs".into()));
+    }
+    if !state.scheduler.cancel(&id).await.map_err(ApiError::Internal)? {
+        return Err(ApiError::Conflict(format!("the run already ended ({})", run.status)));
+    }
+    state.store.audit(&user.username, "run_cancel", &id, "").await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Live progress of one run: every run and node state change as an event.
+pub async fn events(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<String>,
+) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
+    let rx = state.scheduler.events.subscribe();
+    let stream = futures::stream::unfold(rx, move |mut rx| {
+        let id = id.clone();
+        async move {
+            loop {
+                match rx.recv().await {
+                    Ok(ev) if ev.run_id == id => {
+                        let event = Event::default()
+                            .event(if ev.node.is_some() { "node" } else { "run" })
+                            .json_data(&ev)
+                            .unwrap_or_default();
+                        return Some((Ok(event), rx));
+                    }
+                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                    Err(_) => return None,
+                }
+            }
+        }
+    });
+    Sse::new(stream).keep_alive(KeepAlive::default())
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct AlertList {
+    pub alerts: Vec<AlertRow>,
+}
+
+#[utoipa::path(get, path = "/api/alerts", responses((status = 200, body = AlertList)))]
+pub async fn alerts(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<AlertList>> {
+    Ok(Json(AlertList { alerts: state.store.alerts(200).await? }))
+}

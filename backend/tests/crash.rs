@@ -1,0 +1,193 @@
+//! Crash safety with a real process: start `sluice serve`, start a long
+//! scheduled run, `kill -9` the server mid-run, start it again, and watch the
+//! run be marked interrupted, retried, and succeed with complete output.
+
+use serde_json::{Value, json};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Client {
+    addr: String,
+    cookie: String,
+}
+
+impl Client {
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut s = TcpStream::connect(&self.addr).expect("connect");
+        let payload = body.map(|b| b.to_string()).unwrap_or_default();
+        let req = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
+            self.addr,
+            self.cookie,
+            payload.len()
+        );
+        s.write_all(req.as_bytes()).unwrap();
+        let mut text = String::new();
+        s.read_to_string(&mut text).unwrap();
+        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+            dechunk(body)
+        } else {
+            body.to_string()
+        };
+        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+    }
+}
+
+fn dechunk(mut s: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = s.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        s = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+fn start(dir: &std::path::Path, port: u16) -> Child {
+    let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(dir)
+        .env("SLUICE_ADMIN_PASSWORD", "admin-pass-1")
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "server did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    child
+}
+
+fn login(port: u16, user: &str, password: &str) -> Client {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let body = json!({"username": user, "password": password}).to_string();
+    write!(s, "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    let mut text = String::new();
+    s.read_to_string(&mut text).unwrap();
+    let cookie = text
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
+        .expect("a cookie")
+        .split(':')
+        .nth(1)
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .trim()
+        .to_string();
+    Client { addr: format!("127.0.0.1:{port}"), cookie }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    while !f() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn kill_9_mid_run_then_restart_retries_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    // Enough rows that sorting them takes a while in a debug build.
+    let rows = 1_500_000;
+    let mut csv = String::with_capacity(rows * 24);
+    csv.push_str("id,key,amount\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{i},{},{}.{}\n", (i * 7919) % 100_003, i % 977, i % 100));
+    }
+    std::fs::write(files.join("big_2026-11-20.csv"), csv).unwrap();
+
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    let admin = login(port, "admin", "admin-pass-1");
+    assert_eq!(
+        admin
+            .call(
+                "POST",
+                "/api/users",
+                Some(json!({"username": "ana", "password": "analyst-pass-1", "role": "analyst"}))
+            )
+            .0,
+        201
+    );
+    let ana = login(port, "ana", "analyst-pass-1");
+    let graph = json!({
+        "format": "sluice.graph/v1", "name": "long",
+        "params": {"biz_date": {"type": "date"}},
+        "nodes": [
+            {"id": "src", "kind": "source.csv", "config": {"path": "big_{biz_date}.csv"}},
+            {"id": "sorted", "kind": "transform.sort", "config": {"by": [{"column": "key"}, {"column": "amount", "desc": true}]}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out/long_{biz_date}.csv"}}],
+        "edges": [{"from": "src", "to": "sorted"}, {"from": "sorted", "to": "out"}]
+    });
+    let (s, g) = ana.call("POST", "/api/graphs", Some(json!({"graph": graph})));
+    assert_eq!(s, 201, "{g}");
+    let gid = g["id"].as_str().unwrap().to_string();
+    let (s, sub) = ana.call("POST", &format!("/api/graphs/{gid}/submit"), Some(json!({"message": "long job"})));
+    assert_eq!(s, 201, "{sub}");
+    let (s, _) = admin.call(
+        "POST",
+        &format!("/api/reviews/{}/approve", sub["id"].as_str().unwrap()),
+        Some(json!({"comment": "ok"})),
+    );
+    assert_eq!(s, 200);
+    let (s, sched) = admin.call(
+        "POST",
+        "/api/schedules",
+        Some(json!({"graph_id": gid, "cron": "0 0 1 1 *", "retries": 2, "backoff_secs": 0})),
+    );
+    assert_eq!(s, 201, "{sched}");
+    let (s, _) = admin.call(
+        "POST",
+        &format!("/api/schedules/{}/backfill", sched["id"].as_str().unwrap()),
+        Some(json!({"from": "2026-11-20", "to": "2026-11-20"})),
+    );
+    assert_eq!(s, 201);
+    let runs = |c: &Client| {
+        c.call("GET", &format!("/api/runs?graph={gid}"), None).1["runs"].as_array().cloned().unwrap_or_default()
+    };
+    wait_for("the run to start", 30, || runs(&admin).iter().any(|r| r["status"] == "running"));
+    std::thread::sleep(Duration::from_millis(300));
+    let out = files.join("out/long_2026-11-20.csv");
+    assert!(!out.exists(), "the run must still be going when the server is killed (make the input bigger)");
+
+    // kill -9: no shutdown code runs.
+    server.kill().unwrap();
+    server.wait().unwrap();
+    assert!(!out.exists(), "no output may appear half-written");
+
+    let mut server = start(dir.path(), port);
+    let admin = login(port, "admin", "admin-pass-1");
+    wait_for("the retry to succeed", 120, || runs(&admin).iter().any(|r| r["status"] == "succeeded"));
+    let all = runs(&admin);
+    let first = all.iter().find(|r| r["attempt"] == 1).unwrap();
+    let second = all.iter().find(|r| r["attempt"] == 2).unwrap();
+    assert_eq!(first["status"], "interrupted");
+    assert_eq!(second["status"], "succeeded");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(text.lines().count(), rows + 1, "the output is complete");
+    let leftovers: Vec<_> = std::fs::read_dir(out.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".sluice-"))
+        .collect();
+    assert!(leftovers.is_empty(), "stale temporaries are cleaned on restart");
+    server.kill().unwrap();
+    let _ = server.wait();
+}
