@@ -2,71 +2,12 @@
 //! sessions, roles, the graph library, validation and previews, and the
 //! answers to bad input (400/401/403/404/409/413/415/422, never 500).
 
+mod common;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use common::app::App;
 use serde_json::{Value, json};
-use sluice_backend::server::{self, ServeOptions};
-use tower::ServiceExt;
-
-struct App {
-    router: axum::Router,
-    _dir: tempfile::TempDir,
-}
-
-struct Resp {
-    status: StatusCode,
-    body: Value,
-    cookie: Option<String>,
-}
-
-impl App {
-    async fn new() -> App {
-        let dir = tempfile::tempdir().unwrap();
-        // SAFETY-free: tests in this file use the same admin password.
-        unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", "admin-pass-1") };
-        let opts = ServeOptions {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.path().to_path_buf(),
-            database_url: None,
-            demo: true,
-            static_dir: None,
-            alert_webhook: None,
-        };
-        let (router, _) = server::build(&opts).await.unwrap();
-        App { router, _dir: dir }
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> Resp {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
-            None => req.body(Body::empty()).unwrap(),
-        };
-        self.send(req).await
-    }
-
-    async fn send(&self, req: Request<Body>) -> Resp {
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let cookie = res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string());
-        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "no request may cause a 500: {body}");
-        Resp { status, body, cookie }
-    }
-
-    /// Signs in and returns the `name=value` cookie pair.
-    async fn login(&self, user: &str, password: &str) -> String {
-        let r = self.call("POST", "/api/session", Some(json!({"username": user, "password": password})), None).await;
-        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-        let set = r.cookie.expect("a session cookie");
-        assert!(set.contains("HttpOnly") && set.contains("SameSite=Strict"), "{set}");
-        set.split(';').next().unwrap().to_string()
-    }
-}
 
 fn graph(name: &str) -> Value {
     json!({
@@ -89,10 +30,10 @@ async fn sign_in_messages_do_not_reveal_accounts() {
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
     assert_eq!(wrong.body, unknown.body);
-    let c = app.login("admin", "admin-pass-1").await;
+    let c = app.login("admin").await;
     assert_eq!(app.call("GET", "/api/session", None, Some(&c)).await.body["role"], "admin");
     // Two sign-ins give two different tokens (no fixation), and sign-out ends the session.
-    let c2 = app.login("admin", "admin-pass-1").await;
+    let c2 = app.login("admin").await;
     assert_ne!(c, c2);
     assert_eq!(app.call("DELETE", "/api/session", None, Some(&c)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.call("GET", "/api/session", None, Some(&c)).await.status, StatusCode::UNAUTHORIZED);
@@ -139,7 +80,7 @@ async fn every_endpoint_needs_a_session() {
 #[tokio::test]
 async fn graph_library_round_trip_with_versions_and_conflicts() {
     let app = App::new().await;
-    let c = app.login("analyst", "analyst-demo").await;
+    let c = app.login("analyst").await;
     let created = app.call("POST", "/api/graphs", Some(json!({"graph": graph("mine")})), Some(&c)).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.body["id"].as_str().unwrap().to_string();
@@ -170,16 +111,11 @@ async fn graph_library_round_trip_with_versions_and_conflicts() {
 #[tokio::test]
 async fn analysts_cannot_reach_each_others_graphs() {
     let app = App::new().await;
-    let admin = app.login("admin", "admin-pass-1").await;
+    let admin = app.login("admin").await;
     // The demo graphs belong to `analyst`; a second analyst must not see them.
     let list = app.call("GET", "/api/graphs", None, Some(&admin)).await;
     let theirs = list.body["graphs"][0]["id"].as_str().unwrap().to_string();
-    let store =
-        sluice_backend::store::Store::open(&sluice_backend::store::Store::sqlite_url(app._dir.path())).await.unwrap();
-    let hash = sluice_backend::server::auth::hash_password("bob-pass-1").unwrap();
-    store.create_user("bob", &hash, "analyst").await.unwrap();
-    store.create_user("val", &hash, "viewer").await.unwrap();
-    let bob = app.login("bob", "bob-pass-1").await;
+    let bob = app.login("bob").await;
     assert_eq!(app.call("GET", "/api/graphs", None, Some(&bob)).await.body["graphs"], json!([]));
     for (m, p) in [
         ("GET", format!("/api/graphs/{theirs}")),
@@ -197,7 +133,7 @@ async fn analysts_cannot_reach_each_others_graphs() {
         )
         .await;
     assert_eq!(put.status, StatusCode::NOT_FOUND);
-    let val = app.login("val", "bob-pass-1").await;
+    let val = app.login("val").await;
     let r = app.call("POST", "/api/graphs", Some(json!({"graph": graph("v")})), Some(&val)).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(
@@ -209,7 +145,7 @@ async fn analysts_cannot_reach_each_others_graphs() {
 #[tokio::test]
 async fn bad_input_gets_precise_errors() {
     let app = App::new().await;
-    let c = app.login("analyst", "analyst-demo").await;
+    let c = app.login("analyst").await;
     let mut g = graph("g");
     g["nodes"][0]["colour"] = json!("red");
     let r = app.call("POST", "/api/graphs", Some(json!({"graph": g})), Some(&c)).await;
@@ -250,7 +186,7 @@ async fn bad_input_gets_precise_errors() {
 #[tokio::test]
 async fn validate_uses_real_columns_and_preview_returns_rows() {
     let app = App::new().await;
-    let c = app.login("analyst", "analyst-demo").await;
+    let c = app.login("analyst").await;
     let r = app.call("POST", "/api/validate", Some(json!({"graph": graph("g")})), Some(&c)).await;
     assert_eq!(r.body["problems"], json!([]));
     assert!(r.body["schemas"]["big"].as_array().unwrap().iter().any(|f| f["name"] == "amount"));
@@ -294,7 +230,7 @@ async fn openapi_document_lists_the_routes() {
 #[tokio::test]
 async fn previews_sample_blocking_steps_and_cache_answers() {
     let app = App::new().await;
-    let c = app.login("analyst", "analyst-demo").await;
+    let c = app.login("analyst").await;
     let mut g = graph("g");
     g["nodes"].as_array_mut().unwrap().push(json!({"id": "agg", "kind": "transform.aggregate",
         "config": {"group_by": ["branch"], "aggregates": [{"fn": "count", "as": "n"}]}}));

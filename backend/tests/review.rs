@@ -1,82 +1,18 @@
 //! Submission and review over HTTP, and the role matrix: every endpoint for
 //! every role (and no session), with the status each must answer.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod common;
+
+use axum::http::StatusCode;
+use common::app::App;
 use serde_json::{Value, json};
-use sluice_backend::server::{self, ServeOptions, auth::hash_password};
-use sluice_backend::store::Store;
-use tower::ServiceExt;
 
-struct App {
-    router: axum::Router,
-    dir: tempfile::TempDir,
-}
-
-impl App {
-    async fn new() -> App {
-        let dir = tempfile::tempdir().unwrap();
-        unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", "admin-pass-1") };
-        let opts = ServeOptions {
-            addr: "127.0.0.1:0".parse().unwrap(),
-            data_dir: dir.path().to_path_buf(),
-            database_url: None,
-            demo: true,
-            static_dir: None,
-            alert_webhook: None,
-        };
-        let (router, _) = server::build(&opts).await.unwrap();
-        let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
-        let h = hash_password("pass-word-1").unwrap();
-        for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
-            store.create_user(u, &h, r).await.unwrap();
-        }
-        App { router, dir }
-    }
-
-    async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> (StatusCode, Value) {
-        let mut req = Request::builder().method(method).uri(path);
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        let req = match body {
-            Some(b) => req.header(header::CONTENT_TYPE, "application/json").body(Body::from(b.to_string())).unwrap(),
-            None => req.body(Body::empty()).unwrap(),
-        };
-        let res = self.router.clone().oneshot(req).await.unwrap();
-        let status = res.status();
-        let cookie =
-            res.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().split(';').next().unwrap().to_string());
-        let bytes = axum::body::to_bytes(res.into_body(), 64 << 20).await.unwrap();
-        let mut body: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        if let Some(c) = cookie {
-            body["__cookie"] = json!(c);
-        }
-        assert_ne!(status, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path}: {body}");
-        (status, body)
-    }
-
-    async fn login(&self, user: &str) -> String {
-        let password = match user {
-            "admin" => "admin-pass-1",
-            "analyst" => "analyst-demo",
-            _ => "pass-word-1",
-        };
-        let (s, b) =
-            self.call("POST", "/api/session", Some(json!({"username": user, "password": password})), None).await;
-        assert_eq!(s, StatusCode::OK);
-        b["__cookie"].as_str().unwrap().to_string()
-    }
-
-    async fn demo_graph(&self, cookie: &str) -> (String, Value) {
-        let (_, list) = self.call("GET", "/api/graphs", None, Some(cookie)).await;
-        let id = list["graphs"].as_array().unwrap().iter().find(|g| g["name"] == "daily_branch_summary").unwrap()["id"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let (_, doc) = self.call("GET", &format!("/api/graphs/{id}"), None, Some(cookie)).await;
-        (id, doc)
-    }
+async fn demo_graph(app: &App, cookie: &str) -> (String, Value) {
+    let (_, list) = app.req("GET", "/api/graphs", None, Some(cookie)).await;
+    let graphs = list["graphs"].as_array().unwrap();
+    let id = graphs.iter().find(|g| g["name"] == "daily_branch_summary").unwrap()["id"].as_str().unwrap().to_string();
+    let (_, doc) = app.req("GET", &format!("/api/graphs/{id}"), None, Some(cookie)).await;
+    (id, doc)
 }
 
 #[tokio::test]
@@ -84,30 +20,25 @@ async fn submit_reject_fix_resubmit_approve() {
     let app = App::new().await;
     let ana = app.login("analyst").await;
     let admin = app.login("admin").await;
-    let (id, doc) = app.demo_graph(&ana).await;
+    let (id, doc) = demo_graph(&app, &ana).await;
 
     // First submission, then the admin sees it in the queue and rejects it with a comment.
     let (s, sub) =
-        app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "first"})), Some(&ana)).await;
+        app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "first"})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CREATED, "{sub}");
     let sid = sub["id"].as_str().unwrap().to_string();
-    let (s, _) = app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&ana)).await;
+    let (s, _) = app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CONFLICT, "one pending submission per graph");
-    let (_, queue) = app.call("GET", "/api/reviews", None, Some(&admin)).await;
+    let (_, queue) = app.req("GET", "/api/reviews", None, Some(&admin)).await;
     assert!(queue["submissions"].as_array().unwrap().iter().any(|q| q["id"] == sid));
     let (s, _) =
-        app.call("POST", &format!("/api/reviews/{sid}/reject"), Some(json!({"comment": ""})), Some(&admin)).await;
+        app.req("POST", &format!("/api/reviews/{sid}/reject"), Some(json!({"comment": ""})), Some(&admin)).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "a rejection needs a comment");
     let (s, _) = app
-        .call(
-            "POST",
-            &format!("/api/reviews/{sid}/reject"),
-            Some(json!({"comment": "threshold too low"})),
-            Some(&admin),
-        )
+        .req("POST", &format!("/api/reviews/{sid}/reject"), Some(json!({"comment": "threshold too low"})), Some(&admin))
         .await;
     assert_eq!(s, StatusCode::OK);
-    let (_, mine) = app.call("GET", &format!("/api/graphs/{id}/submissions"), None, Some(&ana)).await;
+    let (_, mine) = app.req("GET", &format!("/api/graphs/{id}/submissions"), None, Some(&ana)).await;
     assert_eq!(mine["submissions"][0]["status"], "rejected");
     assert_eq!(mine["submissions"][0]["comment"], "threshold too low");
 
@@ -117,29 +48,24 @@ async fn submit_reject_fix_resubmit_approve() {
     filter["config"]["predicate"] = json!("amount > 500 AND txn_date = $biz_date");
     let filter_id = filter["id"].as_str().unwrap().to_string();
     let (s, saved) = app
-        .call(
-            "PUT",
-            &format!("/api/graphs/{id}"),
-            Some(json!({"graph": g, "base_version": doc["version"]})),
-            Some(&ana),
-        )
+        .req("PUT", &format!("/api/graphs/{id}"), Some(json!({"graph": g, "base_version": doc["version"]})), Some(&ana))
         .await;
     assert_eq!(s, StatusCode::OK, "{saved}");
     let (_, sub2) = app
-        .call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "raised threshold"})), Some(&ana))
+        .req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "raised threshold"})), Some(&ana))
         .await;
     let sid2 = sub2["id"].as_str().unwrap().to_string();
     let (s, _) =
-        app.call("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "ok"})), Some(&ana)).await;
+        app.req("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "ok"})), Some(&ana)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "analysts do not review");
     let (s, _) =
-        app.call("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "good"})), Some(&admin)).await;
+        app.req("POST", &format!("/api/reviews/{sid2}/approve"), Some(json!({"comment": "good"})), Some(&admin)).await;
     assert_eq!(s, StatusCode::OK);
-    let (_, approved) = app.call("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
+    let (_, approved) = app.req("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
     assert_eq!(approved["version"], saved["version"]);
     assert_eq!(approved["hash"].as_str().unwrap().len(), 64);
     let (s, _) = app
-        .call("POST", &format!("/api/reviews/{sid2}/reject"), Some(json!({"comment": "changed my mind"})), Some(&admin))
+        .req("POST", &format!("/api/reviews/{sid2}/reject"), Some(json!({"comment": "changed my mind"})), Some(&admin))
         .await;
     assert_eq!(s, StatusCode::CONFLICT, "a decided submission stays decided");
 
@@ -147,7 +73,7 @@ async fn submit_reject_fix_resubmit_approve() {
     let mut g2 = g.clone();
     let f2 = g2["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == filter_id.as_str()).unwrap();
     f2["config"]["predicate"] = json!("amount > 5000 AND txn_date = $biz_date");
-    app.call(
+    app.req(
         "PUT",
         &format!("/api/graphs/{id}"),
         Some(json!({"graph": g2, "base_version": saved["version"]})),
@@ -155,9 +81,9 @@ async fn submit_reject_fix_resubmit_approve() {
     )
     .await;
     let (_, sub3) =
-        app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "stricter"})), Some(&ana)).await;
+        app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "stricter"})), Some(&ana)).await;
     let (s, detail) =
-        app.call("GET", &format!("/api/reviews/{}", sub3["id"].as_str().unwrap()), None, Some(&admin)).await;
+        app.req("GET", &format!("/api/reviews/{}", sub3["id"].as_str().unwrap()), None, Some(&admin)).await;
     assert_eq!(s, StatusCode::OK);
     assert_eq!(detail["base_version"], saved["version"]);
     assert_eq!(detail["diff"]["nodes_changed"][0]["id"], filter_id.as_str());
@@ -170,9 +96,9 @@ async fn submit_reject_fix_resubmit_approve() {
             || !samples[0]["rows_added"].as_array().unwrap().is_empty()
     );
     // The approved version is untouched by the new draft.
-    let (_, still) = app.call("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
+    let (_, still) = app.req("GET", &format!("/api/graphs/{id}/approved"), None, Some(&ana)).await;
     assert_eq!(still["hash"], approved["hash"]);
-    let (_, log) = app.call("GET", "/api/audit?action=approve", None, Some(&admin)).await;
+    let (_, log) = app.req("GET", "/api/audit?action=approve", None, Some(&admin)).await;
     assert_eq!(log["entries"].as_array().unwrap().len(), 1);
 }
 
@@ -180,15 +106,15 @@ async fn submit_reject_fix_resubmit_approve() {
 async fn nobody_approves_their_own_submission() {
     let app = App::new().await;
     let admin = app.login("admin").await;
-    let (id, _) = app.demo_graph(&admin).await;
-    let (_, sub) = app.call("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&admin)).await;
+    let (id, _) = demo_graph(&app, &admin).await;
+    let (_, sub) = app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({})), Some(&admin)).await;
     let sid = sub["id"].as_str().unwrap();
     let (s, _) =
-        app.call("POST", &format!("/api/reviews/{sid}/approve"), Some(json!({"comment": "me"})), Some(&admin)).await;
+        app.req("POST", &format!("/api/reviews/{sid}/approve"), Some(json!({"comment": "me"})), Some(&admin)).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let other = app.login("admin2").await;
     let (s, _) = app
-        .call(
+        .req(
             "POST",
             &format!("/api/reviews/{sid}/approve"),
             Some(json!({"comment": "second pair of eyes"})),
@@ -202,8 +128,8 @@ async fn nobody_approves_their_own_submission() {
 async fn role_matrix() {
     let app = App::new().await;
     let admin = app.login("admin").await;
-    let (gid, doc) = app.demo_graph(&admin).await;
-    let (_, sub) = app.call("POST", &format!("/api/graphs/{gid}/submit"), Some(json!({})), Some(&admin)).await;
+    let (gid, doc) = demo_graph(&app, &admin).await;
+    let (_, sub) = app.req("POST", &format!("/api/graphs/{gid}/submit"), Some(json!({})), Some(&admin)).await;
     let sid = sub["id"].as_str().unwrap().to_string();
     let graph = doc["graph"].clone();
     let sessions = [
@@ -293,12 +219,11 @@ async fn role_matrix() {
     let mut wrong = Vec::new();
     for (m, p, body, expected) in &cases {
         for ((role, cookie), want) in sessions.iter().zip(expected) {
-            let (got, b) = app.call(m, p, body.clone(), cookie.as_deref()).await;
+            let (got, b) = app.req(m, p, body.clone(), cookie.as_deref()).await;
             if got != *want {
                 wrong.push(format!("{m} {p} as {role}: {got} (expected {want}) {b}"));
             }
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-    let _ = &app.dir;
 }

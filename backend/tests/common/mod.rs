@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: databases to run against.
 #![allow(dead_code)]
 
+pub mod app;
+
 use sluice_backend::store::Store;
 
 /// A PostgreSQL database made for one test and dropped after it.
