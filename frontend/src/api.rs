@@ -23,12 +23,7 @@ pub struct ApiError {
 
 impl ApiError {
     fn local(message: String) -> Self {
-        ApiError {
-            status: 0,
-            code: "network".into(),
-            message,
-            details: None,
-        }
+        ApiError { status: 0, code: "network".into(), message, details: None }
     }
 
     /// The problems a 422 carries in `details.problems`.
@@ -73,28 +68,17 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     if let Some(body) = body {
         let headers = web_sys::Headers::new().map_err(js_err)?;
-        headers
-            .set("Content-Type", "application/json")
-            .map_err(js_err)?;
+        headers.set("Content-Type", "application/json").map_err(js_err)?;
         init.set_headers(&headers);
         init.set_body(&JsValue::from_str(&body.to_string()));
     }
     let req = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_err)?;
-    let resp: web_sys::Response = JsFuture::from(crate::dom::window().fetch_with_request(&req))
-        .await
-        .map_err(js_err)?
-        .unchecked_into();
+    let resp: web_sys::Response =
+        JsFuture::from(crate::dom::window().fetch_with_request(&req)).await.map_err(js_err)?.unchecked_into();
     let status = resp.status();
-    let text = JsFuture::from(resp.text().map_err(js_err)?)
-        .await
-        .map_err(js_err)?
-        .as_string()
-        .unwrap_or_default();
-    let value: Value = if text.trim().is_empty() {
-        Value::Null
-    } else {
-        serde_json::from_str(&text).unwrap_or(Value::String(text))
-    };
+    let text = JsFuture::from(resp.text().map_err(js_err)?).await.map_err(js_err)?.as_string().unwrap_or_default();
+    let value: Value =
+        if text.trim().is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
     if (200..300).contains(&status) {
         return Ok(value);
     }
@@ -118,20 +102,13 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
     })
 }
 
-async fn call_as<T: DeserializeOwned>(
-    method: &str,
-    url: &str,
-    body: Option<&Value>,
-) -> Result<T, ApiError> {
+async fn call_as<T: DeserializeOwned>(method: &str, url: &str, body: Option<&Value>) -> Result<T, ApiError> {
     let v = call(method, url, body).await?;
     serde_json::from_value(v).map_err(|e| ApiError::local(format!("unexpected answer: {e}")))
 }
 
 fn graph_url(id: &str) -> String {
-    format!(
-        "/api/graphs/{}",
-        String::from(js_sys::encode_uri_component(id))
-    )
+    format!("/api/graphs/{}", String::from(js_sys::encode_uri_component(id)))
 }
 
 /// Graph ids may come as numbers or strings; the front-end treats them as text.
@@ -242,9 +219,7 @@ pub async fn list_graphs() -> Result<Vec<GraphSummary>, ApiError> {
     struct List {
         graphs: Vec<GraphSummary>,
     }
-    call_as::<List>("GET", "/api/graphs", None)
-        .await
-        .map(|l| l.graphs)
+    call_as::<List>("GET", "/api/graphs", None).await.map(|l| l.graphs)
 }
 
 pub async fn create_graph(graph: &Value) -> Result<GraphDoc, ApiError> {
@@ -274,9 +249,7 @@ pub async fn files() -> Result<Vec<FileEntry>, ApiError> {
     struct Files {
         files: Vec<FileEntry>,
     }
-    call_as::<Files>("GET", "/api/files", None)
-        .await
-        .map(|f| f.files)
+    call_as::<Files>("GET", "/api/files", None).await.map(|f| f.files)
 }
 
 pub async fn preview(graph: &Value, node: &str, limit: u32) -> Result<Preview, ApiError> {
@@ -288,10 +261,7 @@ pub async fn preview(graph: &Value, node: &str, limit: u32) -> Result<Preview, A
 /// does not know becomes "unknown" rather than failing the whole answer.
 pub async fn validate(graph: &Value) -> Result<ServerCheck, ApiError> {
     let v = call("POST", "/api/validate", Some(&json!({ "graph": graph }))).await?;
-    let problems = v
-        .get("problems")
-        .and_then(|p| serde_json::from_value(p.clone()).ok())
-        .unwrap_or_default();
+    let problems = v.get("problems").and_then(|p| serde_json::from_value(p.clone()).ok()).unwrap_or_default();
     let mut schemas = HashMap::new();
     if let Some(map) = v.get("schemas").and_then(Value::as_object) {
         for (id, cols) in map {
@@ -300,10 +270,7 @@ pub async fn validate(graph: &Value) -> Result<ServerCheck, ApiError> {
                     cols.iter()
                         .filter_map(|c| {
                             let name = c.get("name")?.as_str()?;
-                            let ty = c
-                                .get("type")
-                                .and_then(Value::as_str)
-                                .and_then(|t| DataType::parse(t).ok());
+                            let ty = c.get("type").and_then(Value::as_str).and_then(|t| DataType::parse(t).ok());
                             Some(Field::new(name, ty))
                         })
                         .collect(),

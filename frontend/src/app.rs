@@ -21,11 +21,9 @@ impl Route {
         let mut parts = path.splitn(2, '/');
         match (parts.next(), parts.next()) {
             (Some("login"), _) => Route::Login,
-            (Some("graphs"), Some(id)) if !id.is_empty() => Route::Editor(
-                js_sys::decode_uri_component(id)
-                    .map(String::from)
-                    .unwrap_or_else(|_| id.to_string()),
-            ),
+            (Some("graphs"), Some(id)) if !id.is_empty() => {
+                Route::Editor(js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_string()))
+            }
             _ => Route::Graphs,
         }
     }
@@ -43,8 +41,7 @@ pub struct AppCtx {
 impl AppCtx {
     /// Whether the signed-in user may change graphs (viewers may only look).
     pub fn can_edit(&self) -> bool {
-        self.user
-            .with(|u| u.as_ref().is_some_and(|u| u.role != "viewer"))
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.role != "viewer"))
     }
 }
 
@@ -54,16 +51,11 @@ fn current_route() -> Route {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ctx = AppCtx {
-        user: RwSignal::new(None),
-        checked: RwSignal::new(false),
-    };
+    let ctx = AppCtx { user: RwSignal::new(None), checked: RwSignal::new(false) };
     provide_context(ctx);
     let hash = RwSignal::new(current_route());
     let route = Memo::new(move |_| hash.get());
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| {
-        hash.set(current_route())
-    });
+    let listener = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_route()));
     on_cleanup(move || listener.remove());
 
     api::set_on_unauthorized(move || ctx.user.set(None));

@@ -27,8 +27,7 @@ pub fn typing_in_field() -> bool {
         .active_element()
         .map(|el| {
             let tag = el.tag_name().to_ascii_lowercase();
-            matches!(tag.as_str(), "input" | "textarea" | "select")
-                || el.get_attribute("contenteditable").is_some()
+            matches!(tag.as_str(), "input" | "textarea" | "select") || el.get_attribute("contenteditable").is_some()
         })
         .unwrap_or(false)
 }

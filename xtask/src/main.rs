@@ -31,8 +31,23 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
+/// Where cargo puts artifacts, as cargo itself resolves it (environment,
+/// `.cargo/config.toml` files, or the default `target/`).
 fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+    if let Some(dir) = std::env::var_os("CARGO_TARGET_DIR") {
+        return PathBuf::from(dir);
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo).args(["metadata", "--format-version", "1", "--no-deps"]).current_dir(root()).output();
+    out.ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|json| {
+            let key = "\"target_directory\":\"";
+            let start = json.find(key)? + key.len();
+            let end = json[start..].find('"')? + start;
+            Some(PathBuf::from(json[start..end].replace("\\\\", "\\")))
+        })
+        .unwrap_or_else(|| root().join("target"))
 }
 
 fn cargo(args: &[&str]) -> Result<(), String> {
@@ -112,7 +127,19 @@ fn run(extra: &[String]) -> Result<(), String> {
 /// The whole suite: what `.ci/run` calls.
 fn test() -> Result<(), String> {
     cargo(&["fmt", "--all", "--check"])?;
-    cargo(&["clippy", "-p", "sluice-shared", "-p", "sluice-backend", "-p", "xtask", "--all-targets", "--", "-D", "warnings"])?;
+    cargo(&[
+        "clippy",
+        "-p",
+        "sluice-shared",
+        "-p",
+        "sluice-backend",
+        "-p",
+        "xtask",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ])?;
     // The front-end only ever runs in the browser: lint it for that target.
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
     cargo(&["clippy", "-p", "sluice-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;

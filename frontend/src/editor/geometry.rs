@@ -3,7 +3,7 @@
 //! inside the canvas element.
 
 /// Node card size in graph units.
-pub const NODE_W: f64 = 188.0;
+pub const NODE_W: f64 = 176.0;
 /// Height of the coloured header band.
 pub const HEAD_H: f64 = 24.0;
 pub const MIN_ZOOM: f64 = 0.1;
@@ -34,11 +34,7 @@ pub struct View {
 
 impl Default for View {
     fn default() -> Self {
-        View {
-            x: 40.0,
-            y: 40.0,
-            k: 1.0,
-        }
+        View { x: 40.0, y: 40.0, k: 1.0 }
     }
 }
 
@@ -51,20 +47,12 @@ impl View {
     pub fn zoomed_at(self, sx: f64, sy: f64, factor: f64) -> View {
         let k = (self.k * factor).clamp(MIN_ZOOM, MAX_ZOOM);
         let r = k / self.k;
-        View {
-            x: sx - (sx - self.x) * r,
-            y: sy - (sy - self.y) * r,
-            k,
-        }
+        View { x: sx - (sx - self.x) * r, y: sy - (sy - self.y) * r, k }
     }
 
     /// A view that puts graph point (gx, gy) at the centre of a `w`×`h` canvas.
     pub fn centred_on(self, gx: f64, gy: f64, w: f64, h: f64) -> View {
-        View {
-            x: w / 2.0 - gx * self.k,
-            y: h / 2.0 - gy * self.k,
-            k: self.k,
-        }
+        View { x: w / 2.0 - gx * self.k, y: h / 2.0 - gy * self.k, k: self.k }
     }
 
     /// The graph-space rectangle (x, y, w, h) visible in a `w`×`h` canvas.
@@ -79,25 +67,15 @@ pub fn fit(bounds: (f64, f64, f64, f64), w: f64, h: f64) -> View {
     let (x0, y0, x1, y1) = bounds;
     let margin = 48.0;
     let (bw, bh) = ((x1 - x0).max(1.0), (y1 - y0).max(1.0));
-    let k = ((w - 2.0 * margin) / bw)
-        .min((h - 2.0 * margin) / bh)
-        .clamp(MIN_ZOOM, 1.2);
-    View {
-        x: (w - bw * k) / 2.0 - x0 * k,
-        y: (h - bh * k) / 2.0 - y0 * k,
-        k,
-    }
+    let k = ((w - 2.0 * margin) / bw).min((h - 2.0 * margin) / bh).clamp(MIN_ZOOM, 1.2);
+    View { x: (w - bw * k) / 2.0 - x0 * k, y: (h - bh * k) / 2.0 - y0 * k, k }
 }
 
 /// A horizontal S-curve from an output port to an input port, like React Flow's
 /// bezier edges; it bends further when the target lies behind the source.
 pub fn wire_path(x1: f64, y1: f64, x2: f64, y2: f64) -> String {
     let dx = ((x2 - x1).abs() / 2.0).max(40.0);
-    format!(
-        "M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}",
-        x1 + dx,
-        x2 - dx
-    )
+    format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + dx, x2 - dx)
 }
 
 /// Whether two rectangles (x, y, w, h) overlap.

@@ -46,8 +46,7 @@ impl NodeData {
 
     /// Sinks have no output; unknown kinds keep one so their wires still show.
     pub fn has_output(&self) -> bool {
-        self.node_kind()
-            .is_none_or(|k| k.category() != Category::Distribution)
+        self.node_kind().is_none_or(|k| k.category() != Category::Distribution)
     }
 
     pub fn height(&self) -> f64 {
@@ -58,17 +57,14 @@ impl NodeData {
     pub fn in_port_at(&self, port: &str, (x, y): (f64, f64)) -> (f64, f64) {
         let ports = self.ports();
         let idx = ports.iter().position(|p| p.name == port).unwrap_or(0);
-        (
-            x,
-            y + geometry::in_port_y(idx, ports.len().max(1), self.height()),
-        )
+        (x, y + geometry::in_port_y(idx, ports.len().max(1), self.height()))
     }
 
     pub fn out_port_at(&self, (x, y): (f64, f64)) -> (f64, f64) {
         (x + geometry::NODE_W, y + geometry::out_port_y(self.height()))
     }
 
-    pub fn to_node(&self) -> Node {
+    pub fn to_node(self) -> Node {
         let (x, y) = self.pos.get_untracked();
         Node {
             id: self.id.get_untracked(),
@@ -93,11 +89,10 @@ pub struct EdgeData {
 
 impl EdgeData {
     pub fn port_name(&self) -> String {
-        self.port
-            .with_value(|p| p.clone().unwrap_or_else(|| "in".into()))
+        self.port.with_value(|p| p.clone().unwrap_or_else(|| "in".into()))
     }
 
-    pub fn to_edge(&self) -> Edge {
+    pub fn to_edge(self) -> Edge {
         Edge {
             from: self.from.id.get_untracked(),
             to: self.to.id.get_untracked(),
@@ -132,11 +127,7 @@ impl ParamRow {
             Some(Value::String(s)) => s.clone(),
             Some(v) => v.to_string(),
         };
-        ParamRow {
-            name: name.to_string(),
-            ty: d.ty,
-            default,
-        }
+        ParamRow { name: name.to_string(), ty: d.ty, default }
     }
 
     /// The declaration; a default that does not read as its type is kept as
@@ -147,10 +138,7 @@ impl ParamRow {
             None
         } else {
             Some(match self.ty {
-                ParamType::Int64 => t
-                    .parse::<i64>()
-                    .map(Value::from)
-                    .unwrap_or_else(|_| Value::from(t)),
+                ParamType::Int64 => t.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(t)),
                 ParamType::Float64 => t
                     .parse::<f64>()
                     .ok()
@@ -164,10 +152,7 @@ impl ParamRow {
                 ParamType::Date | ParamType::String => Value::from(self.default.clone()),
             })
         };
-        ParamDecl {
-            ty: self.ty,
-            default,
-        }
+        ParamDecl { ty: self.ty, default }
     }
 }
 
@@ -213,7 +198,6 @@ pub struct EditorState {
     pub files: RwSignal<Vec<String>>,
     /// All problems of the last validation, for the panel.
     pub problems: RwSignal<Vec<Problem>>,
-    pub clipboard: StoredValue<Option<Graph>>,
     pub readonly: bool,
     /// Plain drags on the background pan instead of selecting.
     pub hand_mode: RwSignal<bool>,
@@ -255,7 +239,6 @@ impl EditorState {
             toast: RwSignal::new(None),
             files: RwSignal::new(Vec::new()),
             problems: RwSignal::new(Vec::new()),
-            clipboard: StoredValue::new(None),
             readonly,
             hand_mode: RwSignal::new(false),
             space_down: RwSignal::new(false),
@@ -265,6 +248,12 @@ impl EditorState {
             saving: RwSignal::new(false),
             import_problems: RwSignal::new(None),
         }
+    }
+
+    /// Whether the editor is still on screen. Timers and server answers that
+    /// arrive after the user left must not touch its (disposed) signals.
+    pub fn alive(&self) -> bool {
+        !self.doc_rev.is_disposed()
     }
 
     fn key(&self) -> u64 {
@@ -301,18 +290,14 @@ impl EditorState {
 
     /// The document as it stands, read without subscribing to anything.
     pub fn snapshot(&self) -> Graph {
-        let mut edges: Vec<Edge> = self
-            .edges
-            .with_untracked(|es| es.iter().map(EdgeData::to_edge).collect());
+        let mut edges: Vec<Edge> = self.edges.with_untracked(|es| es.iter().map(|e| e.to_edge()).collect());
         edges.extend(self.dangling.get_value());
         Graph {
             format: self.format.get_value(),
             name: self.name.get_untracked(),
             description: self.description.get_untracked(),
             params: self.snapshot_params(),
-            nodes: self
-                .nodes
-                .with_untracked(|ns| ns.iter().map(NodeData::to_node).collect()),
+            nodes: self.nodes.with_untracked(|ns| ns.iter().map(|n| n.to_node()).collect()),
             edges,
             ui: self.ui.get_value(),
         }
@@ -320,21 +305,16 @@ impl EditorState {
 
     pub fn snapshot_params(&self) -> BTreeMap<String, ParamDecl> {
         self.params.with_untracked(|ps| {
-            ps.iter()
-                .filter(|p| !p.name.trim().is_empty())
-                .map(|p| (p.name.trim().to_string(), p.to_decl()))
-                .collect()
+            ps.iter().filter(|p| !p.name.trim().is_empty()).map(|p| (p.name.trim().to_string(), p.to_decl())).collect()
         })
     }
 
     pub fn find(&self, id: &str) -> Option<NodeData> {
-        self.nodes
-            .with_untracked(|ns| ns.iter().find(|n| n.id.with_untracked(|i| i == id)).copied())
+        self.nodes.with_untracked(|ns| ns.iter().find(|n| n.id.with_untracked(|i| i == id)).copied())
     }
 
     pub fn by_key(&self, key: u64) -> Option<NodeData> {
-        self.nodes
-            .with_untracked(|ns| ns.iter().find(|n| n.key == key).copied())
+        self.nodes.with_untracked(|ns| ns.iter().find(|n| n.key == key).copied())
     }
 
     /// Replaces the document with `g`, reusing the canvas nodes whose id and kind
@@ -343,25 +323,16 @@ impl EditorState {
         self.format.set_value(g.format.clone());
         set_if_changed(self.name, &g.name);
         set_if_changed(self.description, &g.description);
-        let rows: Vec<ParamRow> = g
-            .params
-            .iter()
-            .map(|(n, d)| ParamRow::from_decl(n, d))
-            .collect();
+        let rows: Vec<ParamRow> = g.params.iter().map(|(n, d)| ParamRow::from_decl(n, d)).collect();
         set_if_changed(self.params, &rows);
         self.ui.set_value(g.ui.clone());
 
-        let mut old: HashMap<String, NodeData> = self.nodes.with_untracked(|ns| {
-            ns.iter()
-                .map(|n| (n.id.get_untracked(), *n))
-                .collect()
-        });
+        let mut old: HashMap<String, NodeData> =
+            self.nodes.with_untracked(|ns| ns.iter().map(|n| (n.id.get_untracked(), *n)).collect());
         let mut nodes = Vec::with_capacity(g.nodes.len());
         let mut by_id: HashMap<&str, NodeData> = HashMap::new();
         for n in &g.nodes {
-            let reused = old
-                .remove(&n.id)
-                .filter(|d| d.kind.with_value(|k| *k == n.kind));
+            let reused = old.remove(&n.id).filter(|d| d.kind.with_value(|k| *k == n.kind));
             let d = match reused {
                 Some(d) => {
                     set_if_changed(d.config, &n.config);
@@ -376,12 +347,9 @@ impl EditorState {
             by_id.entry(n.id.as_str()).or_insert(d);
             nodes.push(d);
         }
-        let old_edges: HashMap<(u64, u64, Option<String>), EdgeData> =
-            self.edges.with_untracked(|es| {
-                es.iter()
-                    .map(|e| ((e.from.key, e.to.key, e.port.get_value()), *e))
-                    .collect()
-            });
+        let old_edges: HashMap<(u64, u64, Option<String>), EdgeData> = self
+            .edges
+            .with_untracked(|es| es.iter().map(|e| ((e.from.key, e.to.key, e.port.get_value()), *e)).collect());
         let mut edges = Vec::with_capacity(g.edges.len());
         let mut used = HashSet::new();
         let mut dangling = Vec::new();
@@ -414,10 +382,7 @@ impl EditorState {
             return;
         }
         let now = dom::now_ms();
-        let folds = self
-            .history
-            .try_update_value(|h| h.coalesces(coalesce, now))
-            .unwrap_or(false);
+        let folds = self.history.try_update_value(|h| h.coalesces(coalesce, now)).unwrap_or(false);
         if !folds {
             let before = self.snapshot();
             self.history.update_value(|h| h.record(before));
@@ -457,12 +422,7 @@ impl EditorState {
     }
 
     pub fn selected_nodes(&self) -> Vec<NodeData> {
-        self.nodes.with_untracked(|ns| {
-            ns.iter()
-                .filter(|n| n.selected.get_untracked())
-                .copied()
-                .collect()
-        })
+        self.nodes.with_untracked(|ns| ns.iter().filter(|n| n.selected.get_untracked()).copied().collect())
     }
 
     pub fn clear_selection(&self) {
@@ -497,15 +457,11 @@ impl EditorState {
 
     fn show_toast(&self, text: String, error: bool) {
         let serial = self.toast.with_untracked(|t| t.as_ref().map_or(0, |t| t.serial)) + 1;
-        self.toast.set(Some(Toast {
-            text,
-            error,
-            serial,
-        }));
+        self.toast.set(Some(Toast { text, error, serial }));
         let toast = self.toast;
         set_timeout(
             move || {
-                if toast.with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)) {
+                if toast.try_with_untracked(|t| t.as_ref().is_some_and(|t| t.serial == serial)).unwrap_or(false) {
                     toast.set(None);
                 }
             },
@@ -515,9 +471,7 @@ impl EditorState {
 
     /// An id not used by any node: `base_1`, `base_2`, ...
     pub fn unique_id(&self, base: &str, taken: &[String]) -> String {
-        let used: HashSet<String> = self
-            .nodes
-            .with_untracked(|ns| ns.iter().map(|n| n.id.get_untracked()).collect());
+        let used: HashSet<String> = self.nodes.with_untracked(|ns| ns.iter().map(|n| n.id.get_untracked()).collect());
         (1..)
             .map(|i| format!("{base}_{i}"))
             .find(|id| !used.contains(id) && !taken.contains(id))

@@ -12,11 +12,7 @@ fn text_of(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
-        Value::Object(o) => o
-            .get("username")
-            .or_else(|| o.get("name"))
-            .map(text_of)
-            .unwrap_or_default(),
+        Value::Object(o) => o.get("username").or_else(|| o.get("name")).map(text_of).unwrap_or_default(),
         other => other.to_string(),
     }
 }
@@ -37,11 +33,7 @@ fn short_time(v: &Value) -> String {
         );
     }
     let t = text_of(v);
-    if t.len() >= 16 && t.as_bytes().get(10) == Some(&b'T') {
-        format!("{} {}", &t[..10], &t[11..16])
-    } else {
-        t
-    }
+    if t.len() >= 16 && t.as_bytes().get(10) == Some(&b'T') { format!("{} {}", &t[..10], &t[11..16]) } else { t }
 }
 
 #[component]
@@ -58,7 +50,11 @@ pub fn GraphList() -> impl IntoView {
 
     let reload = move || {
         spawn_local(async move {
-            match api::list_graphs().await {
+            let answer = api::list_graphs().await;
+            if graphs.is_disposed() {
+                return; // the user left the page
+            }
+            match answer {
                 Ok(list) => {
                     graphs.set(Some(list));
                     error.set(None);
@@ -71,11 +67,10 @@ pub fn GraphList() -> impl IntoView {
 
     let new_graph = move |_| {
         spawn_local(async move {
-            let graph = serde_json::to_value(sluice_shared::Graph::new("untitled"))
-                .unwrap_or_default();
+            let graph = serde_json::to_value(sluice_shared::Graph::new("untitled")).unwrap_or_default();
             match api::create_graph(&graph).await {
                 Ok(doc) => dom::navigate(&format!("#/graphs/{}", doc.id)),
-                Err(e) => error.set(Some(format!("Could not create a graph: {e}"))),
+                Err(e) => error.try_set(Some(format!("Could not create a graph: {e}"))).map_or((), drop),
             }
         })
     };
@@ -97,6 +92,9 @@ pub fn GraphList() -> impl IntoView {
                 api::save_graph(&id, &graph, doc.version).await
             }
             .await;
+            if graphs.is_disposed() {
+                return;
+            }
             if let Err(e) = res {
                 error.set(Some(format!("Could not rename: {e}")));
             }
@@ -106,7 +104,11 @@ pub fn GraphList() -> impl IntoView {
 
     let duplicate = move |id: String| {
         spawn_local(async move {
-            match api::duplicate_graph(&id).await {
+            let answer = api::duplicate_graph(&id).await;
+            if graphs.is_disposed() {
+                return;
+            }
+            match answer {
                 Ok(_) => notice.set(Some("Duplicated.".into())),
                 Err(e) => error.set(Some(format!("Could not duplicate: {e}"))),
             }
@@ -119,7 +121,11 @@ pub fn GraphList() -> impl IntoView {
     let delete = move |id: String, name: String| {
         spawn_local(async move {
             let doc = api::get_graph(&id).await.ok();
-            match api::delete_graph(&id).await {
+            let answer = api::delete_graph(&id).await;
+            if graphs.is_disposed() {
+                return;
+            }
+            match answer {
                 Ok(()) => {
                     deleted.set(doc.map(|d| d.graph));
                     notice.set(Some(format!("Deleted “{name}”.")));
@@ -137,7 +143,11 @@ pub fn GraphList() -> impl IntoView {
         deleted.set(None);
         notice.set(None);
         spawn_local(async move {
-            if let Err(e) = api::create_graph(&graph).await {
+            let answer = api::create_graph(&graph).await;
+            if graphs.is_disposed() {
+                return;
+            }
+            if let Err(e) = answer {
                 error.set(Some(format!("Could not restore: {e}")));
             }
             reload();
@@ -216,9 +226,7 @@ pub fn GraphList() -> impl IntoView {
         graphs.get().map(|list| {
             list.into_iter()
                 .filter(|g| {
-                    f.is_empty()
-                        || g.name.to_lowercase().contains(&f)
-                        || g.description.to_lowercase().contains(&f)
+                    f.is_empty() || g.name.to_lowercase().contains(&f) || g.description.to_lowercase().contains(&f)
                 })
                 .collect::<Vec<_>>()
         })

@@ -24,7 +24,7 @@ pub fn Login() -> impl IntoView {
         spawn_local(async move {
             match api::login(u.trim(), &p).await {
                 Ok(me) => {
-                    password.set(String::new());
+                    // Signing in replaces this page: nothing of it is touched after.
                     ctx.user.set(Some(me));
                     let hash = crate::dom::window().location().hash().unwrap_or_default();
                     if hash.is_empty() || hash.starts_with("#/login") {
@@ -32,11 +32,14 @@ pub fn Login() -> impl IntoView {
                     }
                 }
                 Err(e) if e.status == 401 => {
-                    error.set(Some("Wrong user name or password.".into()))
+                    error.set(Some("Wrong user name or password.".into()));
+                    busy.set(false);
                 }
-                Err(e) => error.set(Some(e.to_string())),
+                Err(e) => {
+                    error.set(Some(e.to_string()));
+                    busy.set(false);
+                }
             }
-            busy.set(false);
         });
     };
 

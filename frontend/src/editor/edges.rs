@@ -1,0 +1,65 @@
+//! Wires: bezier paths that follow their two nodes, with a tooltip listing the
+//! columns flowing on them, and the ghost wire drawn while connecting.
+
+use super::canvas::Interact;
+use super::geometry::wire_path;
+use super::state::EdgeData;
+use leptos::prelude::*;
+use sluice_shared::Schema;
+
+/// "amount: decimal(18,2)" lines for a tooltip.
+pub fn describe_schema(schema: Option<&Schema>) -> String {
+    match schema {
+        None => "columns not known yet".into(),
+        Some(s) if s.0.is_empty() => "no columns".into(),
+        Some(s) => {
+            s.0.iter()
+                .map(|f| match f.ty {
+                    Some(t) => format!("{}: {t}", f.name),
+                    None => format!("{}: ?", f.name),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        }
+    }
+}
+
+#[component]
+pub fn EdgeView(e: EdgeData) -> impl IntoView {
+    let port = e.port_name();
+    let port_for_path = port.clone();
+    // Reads only the two end positions: moving any other node leaves this alone.
+    let d = Memo::new(move |_| {
+        let (x1, y1) = e.from.out_port_at(e.from.pos.get());
+        let (x2, y2) = e.to.in_port_at(&port_for_path, e.to.pos.get());
+        wire_path(x1, y1, x2, y2)
+    });
+    let port_suffix = if port == "in" { String::new() } else { format!(" ({port})") };
+    let title = move || {
+        let cols = e.from.schema.with(|s| describe_schema(s.as_ref()));
+        format!("{} → {}{port_suffix}\n{cols}", e.from.id.get(), e.to.id.get())
+    };
+    view! {
+        <g
+            class=move || if e.selected.get() { "edge selected" } else { "edge" }
+            data-role="edge"
+            data-key=e.key.to_string()
+            data-testid=move || format!("edge-{}-{}", e.from.id.get(), e.to.id.get())
+            data-port=port
+        >
+            <path class="edge-hit" d=d></path>
+            <path class="edge-line" d=d></path>
+            <title>{title}</title>
+        </g>
+    }
+}
+
+#[component]
+pub fn GhostWire() -> impl IntoView {
+    let it = expect_context::<Interact>();
+    move || {
+        it.ghost.get().map(|((x1, y1), (x2, y2))| {
+            view! { <path class="ghost-wire" d=wire_path(x1, y1, x2, y2)></path> }
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! The config form of each node kind: which keys it has and how each is edited.
+//! Every input writes to the graph as the user types, so problems follow live.
+
+use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
+use super::state::{EditorState, NodeData};
+use leptos::prelude::*;
+use serde_json::Value;
+use sluice_shared::NodeKind;
+
+/// How one config key is edited.
+#[derive(Clone, Copy)]
+pub enum Widget {
+    /// Free text; `optional` keys are removed when emptied.
+    Text {
+        optional: bool,
+        placeholder: &'static str,
+    },
+    /// An expression or query, in a monospace text area.
+    Code {
+        optional: bool,
+        placeholder: &'static str,
+    },
+    /// A file path relative to the data root, with the server's files offered.
+    Path,
+    /// One character (`\t` is typed as backslash-t).
+    Delimiter,
+    Bool(bool),
+    Number {
+        optional: bool,
+        default: u64,
+    },
+    Choice {
+        options: &'static [&'static str],
+        /// `Some` when the key may be left out (the first option means "leave out").
+        optional: bool,
+    },
+    /// One column of the input, optional.
+    Column,
+    List(&'static ListSpec),
+}
+
+pub struct FieldSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub widget: Widget,
+    pub help: &'static str,
+}
+
+const fn f(key: &'static str, label: &'static str, widget: Widget, help: &'static str) -> FieldSpec {
+    FieldSpec { key, label, widget, help }
+}
+
+const TEXT: Widget = Widget::Text { optional: false, placeholder: "" };
+const OPT_TEXT: Widget = Widget::Text { optional: true, placeholder: "" };
+
+/// The form of a kind, in the order a user fills it in.
+pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
+    use NodeKind::*;
+    let path = f("path", "File", Widget::Path, "relative to the data root; {param} allowed");
+    match kind {
+        SourceCsv => vec![
+            path,
+            f("delimiter", "Delimiter", Widget::Delimiter, "one character; \\t for tab"),
+            f("has_header", "First row is the header", Widget::Bool(true), ""),
+            f("encoding", "Encoding", Widget::Choice { options: &["", "utf-8", "gbk"], optional: true }, ""),
+            f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional: otherwise types are inferred"),
+        ],
+        SourceParquet | SourceJson | SinkParquet => vec![path],
+        SourceExcel => vec![
+            path,
+            f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "first sheet" }, ""),
+            f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional"),
+        ],
+        SourceTable => vec![
+            f("connection", "Connection", TEXT, "a connection set up by an admin"),
+            f("table", "Table", OPT_TEXT, "a table, or a query below"),
+            f("query", "Query", Widget::Code { optional: true, placeholder: "SELECT ..." }, ""),
+        ],
+        Filter => vec![f(
+            "predicate",
+            "Keep rows where",
+            Widget::Code { optional: false, placeholder: "amount > 100 AND branch = 'North'" },
+            "a SQL condition; $param for parameters",
+        )],
+        Select => vec![f(
+            "columns",
+            "Columns",
+            Widget::List(&lists::SELECT_COLUMNS),
+            "in output order; rename with “as”, cast with “type”",
+        )],
+        Derive => vec![f(
+            "columns",
+            "Formulas",
+            Widget::List(&lists::DERIVE_COLUMNS),
+            "a name equal to an input column replaces it",
+        )],
+        Join => vec![
+            f(
+                "how",
+                "Join type",
+                Widget::Choice { options: &["inner", "left", "right", "full", "semi", "anti"], optional: false },
+                "",
+            ),
+            f("on", "Match on", Widget::List(&lists::JOIN_ON), "left column = right column"),
+        ],
+        Union => vec![f("distinct", "Remove duplicate rows", Widget::Bool(false), "")],
+        Aggregate => vec![
+            f("group_by", "Group by", Widget::List(&lists::GROUP_BY), ""),
+            f("aggregates", "Aggregates", Widget::List(&lists::AGGREGATES), "count without a column counts rows"),
+        ],
+        Sort => vec![f("by", "Sort by", Widget::List(&lists::SORT_BY), "nulls last")],
+        Distinct => {
+            vec![f("columns", "Over columns", Widget::List(&lists::DISTINCT_COLUMNS), "none: over all columns")]
+        }
+        Limit => vec![
+            f("n", "Rows", Widget::Number { optional: false, default: 100 }, ""),
+            f("offset", "Skip first", Widget::Number { optional: true, default: 0 }, ""),
+        ],
+        Sql => vec![f(
+            "query",
+            "Query",
+            Widget::Code { optional: false, placeholder: "SELECT * FROM upstream_id" },
+            "each input is a table named by its node id",
+        )],
+        SinkCsv => vec![path, f("delimiter", "Delimiter", Widget::Delimiter, "")],
+        SinkExcel => vec![path, f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "Sheet1" }, "")],
+        SinkTable => vec![
+            f("connection", "Connection", TEXT, ""),
+            f("table", "Table", TEXT, ""),
+            f("mode", "Mode", Widget::Choice { options: &["replace", "append"], optional: false }, ""),
+        ],
+        SinkReport => vec![
+            f("title", "Title", TEXT, ""),
+            f("chart", "Chart", Widget::Choice { options: &["table", "bar", "line", "pie"], optional: false }, ""),
+            f("x", "X axis", Widget::Column, "optional"),
+            f("y", "Y axis", Widget::Column, "optional"),
+        ],
+    }
+}
+
+/// Whether a problem's `field` (`aggregates[0].column`, `on.1`...) is about `key`.
+pub fn field_matches(field: &str, key: &str) -> bool {
+    field.strip_prefix(key).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
+}
+
+/// One labelled field with its problems underneath.
+#[component]
+pub fn Field(n: NodeData, spec: FieldSpec) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let key = spec.key;
+    let problems = move || {
+        n.problems.with(|ps| {
+            ps.iter()
+                .filter(|(f, _)| f.as_deref().is_some_and(|f| field_matches(f, key)))
+                .map(|(_, m)| view! { <div class="field-problem">{m.clone()}</div> })
+                .collect_view()
+        })
+    };
+    let input = widget(ed, n, key, spec.widget);
+    let help = (!spec.help.is_empty()).then(|| view! { <div class="field-help">{spec.help}</div> });
+    view! {
+        <div class=format!("field field-{key}")>
+            <div class="field-label">{spec.label}<code>{key}</code></div>
+            {input}
+            {help}
+            {problems}
+        </div>
+    }
+}
+
+fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView {
+    let testid = format!("config-{key}");
+    let current = move || n.config.with(|c| c.get(key).cloned());
+    let set = move |v: Option<Value>| ed.set_config(n, key, v);
+    match w {
+        Widget::Text { optional, placeholder } => view! {
+            <input data-testid=testid placeholder=placeholder spellcheck="false"
+                prop:value=move || text_of(current().as_ref())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set((!(optional && v.is_empty())).then_some(Value::String(v)))
+                }/>
+        }
+        .into_any(),
+        Widget::Code { optional, placeholder } => view! {
+            <textarea class="code" data-testid=testid placeholder=placeholder rows="3" spellcheck="false"
+                prop:value=move || text_of(current().as_ref())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set((!(optional && v.is_empty())).then_some(Value::String(v)))
+                }></textarea>
+        }
+        .into_any(),
+        Widget::Path => view! {
+            <input data-testid=testid placeholder="e.g. data/transactions.csv" list="sluice-files" spellcheck="false"
+                prop:value=move || text_of(current().as_ref())
+                on:input=move |ev| set(Some(Value::String(event_target_value(&ev))))/>
+        }
+        .into_any(),
+        Widget::Delimiter => view! {
+            <input class="short" data-testid=testid placeholder="," spellcheck="false"
+                prop:value=move || text_of(current().as_ref()).replace('\t', "\\t")
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set((!v.is_empty()).then(|| Value::String(v.replace("\\t", "\t"))))
+                }/>
+        }
+        .into_any(),
+        Widget::Bool(default) => view! {
+            <label class="check">
+                <input type="checkbox" data-testid=testid
+                    prop:checked=move || current().and_then(|v| v.as_bool()).unwrap_or(default)
+                    on:change=move |ev| set(Some(Value::Bool(event_target_checked(&ev))))/>
+                {if default { "yes (default)" } else { "no (default)" }}
+            </label>
+        }
+        .into_any(),
+        Widget::Number { optional, default } => view! {
+            <input class="short" type="number" min="0" step="1" data-testid=testid placeholder=default.to_string()
+                prop:value=move || text_of(current().as_ref())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    let t = v.trim();
+                    set(if t.is_empty() && optional {
+                        None
+                    } else {
+                        // Not a whole number: kept as typed so the problem shows.
+                        Some(t.parse::<u64>().map(Value::from).unwrap_or(Value::String(v)))
+                    })
+                }/>
+        }
+        .into_any(),
+        Widget::Choice { options, optional } => {
+            let cur = move || text_of(current().as_ref());
+            let opts = options
+                .iter()
+                .map(|o| {
+                    let label = if o.is_empty() { "(default)" } else { o };
+                    view! { <option value=*o selected=move || cur() == *o>{label}</option> }
+                })
+                .collect_view();
+            view! {
+                <select data-testid=testid prop:value=cur
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        set((!(optional && v.is_empty())).then_some(Value::String(v)))
+                    }>{opts}</select>
+            }
+            .into_any()
+        }
+        Widget::Column => view! {
+            <input data-testid=testid placeholder="column" list=columns_list_id(n, "in") spellcheck="false"
+                prop:value=move || text_of(current().as_ref())
+                on:input=move |ev| {
+                    let v = event_target_value(&ev);
+                    set((!v.is_empty()).then_some(Value::String(v)))
+                }/>
+        }
+        .into_any(),
+        Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
+    }
+}

@@ -1,0 +1,133 @@
+//! The node editor page: toolbar on top; palette, canvas and inspector side by
+//! side; problems and preview under the canvas, always visible.
+//!
+//! State lives in [`state::EditorState`] (signals per node), edits in [`ops`],
+//! undo in [`history`], validation in [`validation`], server I/O in [`persist`].
+
+mod canvas;
+mod edges;
+mod fields;
+mod geometry;
+mod history;
+mod inspector;
+mod keys;
+mod lists;
+mod minimap;
+mod node_view;
+mod ops;
+mod palette;
+mod params;
+mod persist;
+mod preview;
+mod problems;
+mod raw_config;
+mod state;
+mod toolbar;
+mod validation;
+mod zoom;
+
+use crate::api;
+use crate::app::AppCtx;
+use canvas::{Canvas, Interact};
+use inspector::{Inspector, selection};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use node_view::{category_class, kind_icon};
+use palette::Palette;
+use preview::PreviewPanel;
+use problems::ProblemsPanel;
+use state::EditorState;
+use toolbar::Toolbar;
+
+#[derive(Clone, PartialEq)]
+enum Load {
+    Loading,
+    Ready,
+    Failed(String),
+}
+
+#[component]
+pub fn Editor(id: String) -> impl IntoView {
+    let app = expect_context::<AppCtx>();
+    let ed = EditorState::new(id, !app.can_edit());
+    provide_context(ed);
+    let it = Interact::new();
+    provide_context(it);
+    let load = RwSignal::new(Load::Loading);
+
+    spawn_local(async move {
+        let loaded = persist::load(ed).await;
+        if !ed.alive() {
+            return;
+        }
+        match loaded {
+            Ok(()) => {
+                load.set(Load::Ready);
+                request_animation_frame(move || {
+                    if ed.alive() {
+                        it.measure(ed);
+                        ed.fit_view();
+                    }
+                });
+            }
+            Err(e) => load.set(Load::Failed(e)),
+        }
+    });
+    spawn_local(async move {
+        if let Ok(files) = api::files().await
+            && ed.alive()
+        {
+            ed.files.set(files.into_iter().map(|f| f.path).collect());
+        }
+    });
+    validation::start(ed);
+    keys::install(ed, it);
+    let selected = selection(ed);
+
+    let ghost = move || {
+        it.palette_ghost.get().map(|(k, x, y)| {
+            view! {
+                <div class=format!("palette-ghost {}", category_class(Some(k)))
+                    style=format!("left:{}px;top:{}px", x + 8.0, y + 8.0)>
+                    <span class="palette-icon">{kind_icon(Some(k))}</span>
+                    {k.label()}
+                </div>
+            }
+        })
+    };
+
+    view! {
+        <div class="editor">
+            <Toolbar/>
+            <div class="editor-body">
+                <Palette/>
+                <div class="editor-center">
+                    <Canvas/>
+                    {move || match load.get() {
+                        Load::Loading => Some(view! { <div class="overlay">"Loading graph…"</div> }.into_any()),
+                        Load::Failed(e) => Some(view! {
+                            <div class="overlay error" data-testid="load-error">
+                                {format!("This graph could not be opened: {e}")}
+                                <a class="btn" href="#/graphs">"Back to graphs"</a>
+                            </div>
+                        }.into_any()),
+                        Load::Ready => None,
+                    }}
+                    <div class="bottom-panels">
+                        <ProblemsPanel/>
+                        <PreviewPanel selected=selected/>
+                    </div>
+                </div>
+                <Inspector selected=selected/>
+            </div>
+            {ghost}
+            <datalist id="sluice-files">
+                {move || ed.files.get().into_iter().map(|f| view! { <option value=f></option> }).collect_view()}
+            </datalist>
+            <datalist id="sluice-types">
+                {["int64", "float64", "decimal(18,2)", "string", "bool", "date", "timestamp"]
+                    .map(|t| view! { <option value=t></option> })}
+            </datalist>
+        </div>
+    }
+}

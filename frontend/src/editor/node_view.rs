@@ -1,0 +1,255 @@
+//! One node card on the canvas: a header coloured by category, the id, a line
+//! summarising the config, a problem mark, and its ports.
+
+use super::geometry::{HEAD_H, NODE_W, in_port_y, out_port_y};
+use super::state::{EditorState, NodeData};
+use leptos::prelude::*;
+use serde_json::Value;
+use sluice_shared::{Category, NodeKind};
+
+/// The CSS class of a category (header colour, minimap colour).
+pub fn category_class(kind: Option<NodeKind>) -> &'static str {
+    match kind.map(NodeKind::category) {
+        Some(Category::Collection) => "cat-collection",
+        Some(Category::Processing) => "cat-processing",
+        Some(Category::Distribution) => "cat-distribution",
+        None => "cat-unknown",
+    }
+}
+
+/// A one-character mark for each kind, shown in the palette and on cards.
+pub fn kind_icon(kind: Option<NodeKind>) -> &'static str {
+    match kind {
+        Some(NodeKind::SourceCsv | NodeKind::SinkCsv) => "▦",
+        Some(NodeKind::SourceParquet | NodeKind::SinkParquet) => "▥",
+        Some(NodeKind::SourceJson) => "{}",
+        Some(NodeKind::SourceExcel | NodeKind::SinkExcel) => "▤",
+        Some(NodeKind::SourceTable | NodeKind::SinkTable) => "⛁",
+        Some(NodeKind::Filter) => "▽",
+        Some(NodeKind::Select) => "☰",
+        Some(NodeKind::Derive) => "ƒ",
+        Some(NodeKind::Join) => "⋈",
+        Some(NodeKind::Union) => "∪",
+        Some(NodeKind::Aggregate) => "Σ",
+        Some(NodeKind::Sort) => "⇅",
+        Some(NodeKind::Distinct) => "◇",
+        Some(NodeKind::Limit) => "⤓",
+        Some(NodeKind::Sql) => "⌘",
+        Some(NodeKind::SinkReport) => "◔",
+        None => "?",
+    }
+}
+
+fn text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// Names in a list of strings or `{"name"}`/`{"column"}` objects.
+fn names(v: Option<&Value>, key: &str) -> Vec<String> {
+    v.and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    other => text(other.get(key)),
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// What the node does, in a few words, from its config.
+pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
+    let get = |k: &str| c.get(k);
+    let s = match kind {
+        Some(NodeKind::SourceTable) => match (text(get("table")), text(get("query"))) {
+            (t, _) if !t.is_empty() => format!("{} · {t}", text(get("connection"))),
+            (_, q) if !q.is_empty() => q,
+            _ => String::new(),
+        },
+        Some(NodeKind::SinkTable) => {
+            format!("{} · {}", text(get("connection")), text(get("table")))
+        }
+        Some(NodeKind::Filter) => text(get("predicate")),
+        Some(NodeKind::Select) | Some(NodeKind::Derive) => names(get("columns"), "name").join(", "),
+        Some(NodeKind::Join) => {
+            let on: Vec<String> = get("on")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|k| format!("{} = {}", text(k.get("left")), text(k.get("right")))).collect())
+                .unwrap_or_default();
+            let how = text(get("how"));
+            format!("{} on {}", if how.is_empty() { "inner".into() } else { how }, on.join(", "))
+        }
+        Some(NodeKind::Union) => {
+            if get("distinct").and_then(Value::as_bool) == Some(true) {
+                "distinct rows".into()
+            } else {
+                "all rows".into()
+            }
+        }
+        Some(NodeKind::Aggregate) => {
+            let by = names(get("group_by"), "name");
+            let aggs: Vec<String> = get("aggregates")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().map(|x| format!("{}({})", text(x.get("fn")), text(x.get("column")))).collect())
+                .unwrap_or_default();
+            if by.is_empty() { aggs.join(", ") } else { format!("by {} · {}", by.join(", "), aggs.join(", ")) }
+        }
+        Some(NodeKind::Sort) => get("by")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .map(|k| {
+                        let desc = k.get("desc").and_then(Value::as_bool) == Some(true);
+                        format!("{} {}", text(k.get("column")), if desc { "↓" } else { "↑" })
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default(),
+        Some(NodeKind::Distinct) => match get("columns") {
+            Some(_) => names(get("columns"), "name").join(", "),
+            None => "all columns".into(),
+        },
+        Some(NodeKind::Limit) => format!("first {}", text(get("n"))),
+        Some(NodeKind::Sql) => text(get("query")),
+        Some(NodeKind::SinkReport) => {
+            let t = text(get("title"));
+            let chart = text(get("chart"));
+            format!("{t} · {}", if chart.is_empty() { "table".into() } else { chart })
+        }
+        _ => text(get("path")),
+    };
+    let s = s.trim().replace('\n', " ");
+    if s.chars().count() > 27 { format!("{}…", s.chars().take(26).collect::<String>()) } else { s }
+}
+
+#[component]
+pub fn NodeView(n: NodeData) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let kind = n.node_kind();
+    let cat = category_class(kind);
+    let label = kind.map(NodeKind::label).unwrap_or("Unknown kind").to_string();
+    let kind_text = n.kind.get_value();
+    let h = n.height();
+    let key = n.key;
+    let ports = n.ports();
+    // Port names sit at the left edge of multi-input cards; the text moves aside.
+    let text_x = if ports.len() > 1 { 44.0 } else { 12.0 };
+
+    let class = move || {
+        let mut c = format!("node {cat}");
+        if n.selected.get() {
+            c.push_str(" selected");
+        }
+        if n.problems.with(|p| !p.is_empty()) {
+            c.push_str(" has-problem");
+        }
+        c
+    };
+    let transform = move || {
+        let (x, y) = n.pos.get();
+        format!("translate({x:.1},{y:.1})")
+    };
+    let head = format!("M0,{HEAD_H} V10 Q0,0 10,0 H{w} Q{NODE_W},0 {NODE_W},10 V{HEAD_H} Z", w = NODE_W - 10.0);
+
+    let inputs = ports
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let name = p.name;
+            let y = in_port_y(i, ports.len(), h);
+            let port_class = move || {
+                let mut c = String::from("port port-in");
+                if let Some(valid) = ed.wire_targets.with(|t| t.as_ref().map(|t| t.contains(&(key, name)))) {
+                    c.push_str(if valid { " valid" } else { " invalid" });
+                }
+                if ed.wire_hover.get() == Some((key, name)) {
+                    c.push_str(" hover");
+                }
+                c
+            };
+            view! {
+                <circle
+                    class=port_class
+                    data-role="port-in"
+                    data-key=key.to_string()
+                    data-port=name
+                    data-testid=move || format!("port-{}-in-{name}", n.id.get())
+                    cx="0"
+                    cy=y
+                    r="6.5"
+                >
+                    <title>{format!("input “{name}”")}</title>
+                </circle>
+                {(ports.len() > 1).then(|| view! {
+                    <text class="port-label" x="11" y=y + 3.5>{name}</text>
+                })}
+            }
+        })
+        .collect_view();
+
+    let output = n.has_output().then(|| {
+        view! {
+            <circle
+                class="port port-out"
+                data-role="port-out"
+                data-key=key.to_string()
+                data-testid=move || format!("port-{}-out", n.id.get())
+                cx=NODE_W
+                cy=out_port_y(h)
+                r="6.5"
+            >
+                <title>"output: drag to an input to connect"</title>
+            </circle>
+        }
+    });
+
+    let problem_mark = move || {
+        n.problems.with(|ps| {
+            (!ps.is_empty()).then(|| {
+                let tip = ps
+                    .iter()
+                    .map(|(_, m)| format!("• {m}"))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                let count = ps.len();
+                view! {
+                    <g class="problem-mark" transform=format!("translate({},{})", NODE_W - 14.0, HEAD_H / 2.0)>
+                        <circle r="8"></circle>
+                        <text y="4" text-anchor="middle">{if count > 9 { "!".to_string() } else { count.to_string() }}</text>
+                        <title>{tip}</title>
+                    </g>
+                }
+            })
+        })
+    };
+
+    view! {
+        <g
+            class=class
+            data-role="node"
+            data-key=key.to_string()
+            data-testid=move || format!("node-{}", n.id.get())
+            data-kind=kind_text
+            transform=transform
+        >
+            <rect class="node-body" width=NODE_W height=h rx="10"></rect>
+            <path class="node-head" d=head></path>
+            <rect class="node-outline" width=NODE_W height=h rx="10"></rect>
+            <text class="node-icon" x="10" y="16.5">{kind_icon(kind)}</text>
+            <text class="node-label" x="30" y="16.5">{label}</text>
+            <text class="node-id" x=text_x y=HEAD_H + 19.0>{move || n.id.get()}</text>
+            <text class="node-sub" x=text_x y=HEAD_H + 35.0>
+                {move || n.config.with(|c| summary(kind, c))}
+            </text>
+            {problem_mark}
+            {inputs}
+            {output}
+        </g>
+    }
+}

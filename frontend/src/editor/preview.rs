@@ -1,0 +1,181 @@
+//! The preview panel: sample rows of the selected node, from `POST /api/preview`.
+//! Asks ~300 ms after the selection or the graph last changed, and drops answers
+//! to older questions so a slow reply never overwrites a newer one.
+
+use super::inspector::Selected;
+use super::state::EditorState;
+use crate::api::{self, Preview};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::Value;
+use std::time::Duration;
+
+#[derive(Clone, PartialEq)]
+enum State {
+    Idle,
+    Loading(String),
+    Ready(String, Preview),
+    Failed(String, String, Vec<String>),
+}
+
+fn cell_text(v: &Value) -> (String, bool) {
+    match v {
+        Value::Null => ("null".into(), true),
+        Value::String(s) => (s.clone(), false),
+        other => (other.to_string(), false),
+    }
+}
+
+#[component]
+pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let state = RwSignal::new(State::Idle);
+    let serial = StoredValue::new(0u64);
+    let timer = StoredValue::new(None::<TimeoutHandle>);
+    let busy = RwSignal::new(false);
+
+    Effect::new(move |_| {
+        ed.doc_rev.track();
+        let node = match selected.get() {
+            Selected::Node(n) => Some(n),
+            _ => None,
+        };
+        if let Some(h) = timer.get_value() {
+            h.clear();
+        }
+        let ask = serial.get_value() + 1;
+        serial.set_value(ask);
+        let Some(n) = node else {
+            state.set(State::Idle);
+            busy.set(false);
+            return;
+        };
+        let id = n.id.get_untracked();
+        // Keep showing the rows of the same node while new ones come (no
+        // flicker while typing); another node starts from "Running preview".
+        let same = state.with_untracked(|s| match s {
+            State::Ready(i, _) | State::Failed(i, _, _) | State::Loading(i) => *i == id,
+            State::Idle => false,
+        });
+        if !same {
+            state.set(State::Loading(id.clone()));
+        }
+        busy.set(true);
+        let handle = set_timeout_with_handle(
+            move || {
+                if !ed.alive() {
+                    return;
+                }
+                // What the browser already knows is wrong upstream would only
+                // come back as a 422: say it now and spare the server.
+                let keys = ed.upstream_keys(n);
+                let known: Vec<String> = ed.nodes.with_untracked(|ns| {
+                    ns.iter()
+                        .filter(|u| keys.contains(&u.key))
+                        .flat_map(|u| {
+                            let uid = u.id.get_untracked();
+                            u.problems.get_untracked().into_iter().map(move |(_, m)| format!("{uid}: {m}"))
+                        })
+                        .collect()
+                });
+                if !known.is_empty() {
+                    busy.set(false);
+                    state.set(State::Failed(id, "fix these problems first".into(), known));
+                    return;
+                }
+                let graph = serde_json::to_value(ed.upstream_graph(n)).unwrap_or_default();
+                spawn_local(async move {
+                    let answer = api::preview(&graph, &id, 100).await;
+                    if !ed.alive() || serial.get_value() != ask {
+                        return; // a newer question is on its way
+                    }
+                    busy.set(false);
+                    state.set(match answer {
+                        Ok(p) => State::Ready(id, p),
+                        Err(e) => {
+                            let mine: Vec<String> = e
+                                .problems()
+                                .into_iter()
+                                .map(|p| match p.node {
+                                    Some(n) => format!("{n}: {}", p.message),
+                                    None => p.message,
+                                })
+                                .collect();
+                            State::Failed(id, e.to_string(), mine)
+                        }
+                    });
+                });
+            },
+            Duration::from_millis(300),
+        );
+        timer.set_value(handle.ok());
+    });
+
+    let body = move || match state.get() {
+        State::Idle => view! {
+            <div class="muted preview-empty">"Select a node to see sample rows of its output."</div>
+        }
+        .into_any(),
+        State::Loading(id) => view! {
+            <div class="muted preview-empty" data-node=id>"Running preview…"</div>
+        }
+        .into_any(),
+        State::Failed(id, msg, problems) => view! {
+            <div class="preview-error" data-testid="preview-error" data-node=id.clone()>
+                <b>{format!("No preview for {id}: ")}</b>
+                {msg}
+                <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </div>
+        }
+        .into_any(),
+        State::Ready(id, p) => {
+            let n = p.rows.len();
+            let head = p
+                .columns
+                .iter()
+                .map(|c| view! { <th>{c.name.clone()}<small>{c.type_text()}</small></th> })
+                .collect_view();
+            let rows = p
+                .rows
+                .iter()
+                .map(|r| {
+                    let cells = r
+                        .iter()
+                        .map(|v| {
+                            let (t, null) = cell_text(v);
+                            view! { <td class:null=null>{t}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr data-testid="preview-row">{cells}</tr> }
+                })
+                .collect_view();
+            view! {
+                <div class="preview-meta" data-node=id.clone()>
+                    <b>{id.clone()}</b>
+                    <span data-testid="preview-count">{format!("{n} row{}", if n == 1 { "" } else { "s" })}</span>
+                    {p.sample.then(|| view! {
+                        <span class="badge" data-testid="preview-sample" title="Blocking steps upstream saw only a sample of their sources">"sample"</span>
+                    })}
+                    <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
+                </div>
+                <div class="preview-table-wrap">
+                    <table class="preview-table">
+                        <thead><tr>{head}</tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }
+    };
+
+    view! {
+        <section class="preview panel" data-testid="preview">
+            <div class="panel-head">
+                "Preview"
+                {move || busy.get().then(|| view! { <span class="spinner" title="Updating"></span> })}
+            </div>
+            <div class="preview-body">{body}</div>
+        </section>
+    }
+}

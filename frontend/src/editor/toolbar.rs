@@ -1,0 +1,130 @@
+//! The editor's header: name and description, parameters, undo/redo, import and
+//! export, save state, run and save; plus the banners for a save conflict and
+//! an import that did not parse.
+
+use super::params::ParamsEditor;
+use super::persist;
+use super::state::EditorState;
+use leptos::prelude::*;
+
+#[component]
+pub fn Toolbar() -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let params_open = RwSignal::new(false);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let can_undo = move || {
+        ed.history_rev.track();
+        ed.history.with_value(|h| h.can_undo())
+    };
+    let can_redo = move || {
+        ed.history_rev.track();
+        ed.history.with_value(|h| h.can_redo())
+    };
+    let save_state = move || {
+        if ed.saving.get() {
+            "Saving…".to_string()
+        } else if ed.is_dirty() {
+            "Unsaved changes".to_string()
+        } else {
+            format!("Saved · version {}", ed.version.get())
+        }
+    };
+    let param_count = move || ed.params.with(Vec::len);
+
+    view! {
+        <div class="toolbar">
+            <a class="btn ghost back" href="#/graphs" title="All graphs" aria-label="All graphs">"←"</a>
+            <div class="title-fields">
+                <input
+                    class="name-input"
+                    data-testid="graph-name"
+                    placeholder="Graph name"
+                    spellcheck="false"
+                    readonly=ed.readonly
+                    prop:value=move || ed.name.get()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        ed.edit(Some("name"), || ed.name.set(v));
+                    }
+                />
+                <input
+                    class="desc-input"
+                    data-testid="graph-description"
+                    placeholder="Add a description"
+                    readonly=ed.readonly
+                    prop:value=move || ed.description.get()
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        ed.edit(Some("description"), || ed.description.set(v));
+                    }
+                />
+            </div>
+            <div class="spacer"></div>
+            <div class="params-anchor">
+                <button
+                    class=move || if params_open.get() { "btn active" } else { "btn" }
+                    data-testid="params-toggle"
+                    on:click=move |_| params_open.update(|o| *o = !*o)
+                >
+                    {move || format!("Parameters ({})", param_count())}
+                </button>
+                {move || params_open.get().then(|| view! { <ParamsEditor on_close=move || params_open.set(false)/> })}
+            </div>
+            <div class="btn-group">
+                <button class="btn icon" title="Undo (Ctrl+Z)" aria-label="Undo" data-testid="undo" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
+                <button class="btn icon" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" data-testid="redo" disabled=move || !can_redo() on:click=move |_| ed.redo()>"↷"</button>
+            </div>
+            <div class="btn-group">
+                <button class="btn" data-testid="import" disabled=ed.readonly title="Replace this graph with a .json file"
+                    on:click=move |_| {
+                        if let Some(i) = file_input.get_untracked() {
+                            i.click();
+                        }
+                    }>"Import"</button>
+                <input
+                    node_ref=file_input
+                    type="file"
+                    accept=".json,application/json"
+                    class="hidden"
+                    data-testid="import-file"
+                    on:change=move |ev| {
+                        if let Some(input) = persist::input_of(&ev) {
+                            persist::import(ed, input);
+                        }
+                    }
+                />
+                <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
+            </div>
+            <span class=move || if ed.is_dirty() { "save-state dirty" } else { "save-state" } data-testid="save-state">{save_state}</span>
+            <button class="btn" data-testid="run" disabled=true title="Running graphs is coming with the scheduler">"▶ Run"</button>
+            <button
+                class="btn primary"
+                data-testid="save"
+                disabled=move || ed.readonly || ed.saving.get()
+                title="Save (Ctrl+S)"
+                on:click=move |_| persist::save(ed)
+            >"Save"</button>
+        </div>
+        {move || ed.conflict.get().map(|msg| view! {
+            <div class="banner warn" data-testid="conflict">
+                <b>"Someone else saved a newer version of this graph. "</b>
+                <span class="muted">{msg}</span>
+                <button class="btn small" data-testid="conflict-reload" on:click=move |_| persist::reload(ed)>"Reload their version"</button>
+                <button class="btn small" data-testid="conflict-overwrite" on:click=move |_| persist::overwrite(ed)>"Overwrite with mine"</button>
+                <button class="btn ghost small" on:click=move |_| ed.conflict.set(None)>"✕"</button>
+            </div>
+        })}
+        {move || ed.import_problems.get().map(|ps| view! {
+            <div class="banner error" data-testid="import-problems">
+                <b>"That file is not a graph this editor can open:"</b>
+                <ul>
+                    {ps.into_iter().map(|p| view! { <li data-testid="import-problem">{p.to_string()}</li> }).collect_view()}
+                </ul>
+                <button class="btn ghost small" on:click=move |_| ed.import_problems.set(None)>"✕"</button>
+            </div>
+        })}
+        {ed.readonly.then(|| view! {
+            <div class="banner info">"Read-only: your role can look at graphs but not change them."</div>
+        })}
+    }
+}
