@@ -195,6 +195,7 @@ async fn validate_uses_real_columns_and_preview_returns_rows() {
     let r = app.call("POST", "/api/validate", Some(json!({"graph": bad})), Some(&c)).await;
     assert_eq!(r.body["problems"][0]["node"], "big");
     assert!(r.body["problems"][0]["message"].as_str().unwrap().contains("amount"), "suggests the near name");
+    assert!(r.body["schemas"]["txns"].as_array().is_some(), "schemas stay known while the graph is invalid");
     let p =
         app.call("POST", "/api/preview", Some(json!({"graph": graph("g"), "node": "big", "limit": 7})), Some(&c)).await;
     assert_eq!(p.status, StatusCode::OK, "{}", p.body);

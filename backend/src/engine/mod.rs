@@ -116,39 +116,8 @@ pub async fn prepare_with(
 
     // Resolve paths and open the sources.
     let ctx = session(opts.memory_limit);
-    let mut paths = HashMap::new();
-    let mut frames = HashMap::new();
-    let mut scratch = sources::Scratch::default();
-    let mut inspected = HashMap::new();
-    for id in &first.order {
-        let cfg = &first.configs[id];
-        if let Some(p) = cfg.path() {
-            match sluice_shared::paths::substitute(p, &texts) {
-                Ok(resolved) => {
-                    paths.insert(id.clone(), resolved);
-                }
-                Err(e) if mode.needs_params() || !e.contains("needs a value") => {
-                    return Err(EngineError::invalid(id, Some("path"), e));
-                }
-                Err(_) => continue,
-            }
-        }
-        if kind_of(graph, id) != Some(Category::Collection) {
-            continue;
-        }
-        match sources::open(&ctx, id, cfg, paths.get(id).map(String::as_str), root, &mut scratch).await {
-            Ok(df) => {
-                inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
-                let df = match opts.source_limit {
-                    Some(n) => df.limit(0, Some(n)).map_err(|e| EngineError::plan(id, e))?,
-                    None => df,
-                };
-                frames.insert(id.clone(), df);
-            }
-            Err(e) if mode.needs_sources() => return Err(e),
-            Err(_) => {}
-        }
-    }
+    let Opened { paths, mut frames, inspected, scratch } =
+        open_sources(&ctx, graph, &first, &texts, root, mode, opts).await?;
 
     // Pass 2: with real source schemas, every column reference is checked.
     let ctx_schemas = sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref };
@@ -180,6 +149,111 @@ pub async fn prepare_with(
         frames.insert(id.clone(), df);
     }
     Ok(Prepared { report, frames, paths, params, _scratch: scratch })
+}
+
+/// What opening a graph's sources gives: resolved paths, a plan per source,
+/// and the schema of each.
+struct Opened {
+    paths: HashMap<String, String>,
+    frames: HashMap<String, DataFrame>,
+    inspected: HashMap<String, Schema>,
+    scratch: sources::Scratch,
+}
+
+async fn open_sources(
+    ctx: &SessionContext,
+    graph: &Graph,
+    first: &Report,
+    texts: &BTreeMap<String, String>,
+    root: &DataRoot,
+    mode: Mode,
+    opts: Options,
+) -> Result<Opened, EngineError> {
+    let mut o = Opened {
+        paths: HashMap::new(),
+        frames: HashMap::new(),
+        inspected: HashMap::new(),
+        scratch: Default::default(),
+    };
+    for id in &first.order {
+        let cfg = &first.configs[id];
+        if let Some(p) = cfg.path() {
+            match sluice_shared::paths::substitute(p, texts) {
+                Ok(resolved) => {
+                    o.paths.insert(id.clone(), resolved);
+                }
+                Err(e) if mode.needs_params() || !e.contains("needs a value") => {
+                    return Err(EngineError::invalid(id, Some("path"), e));
+                }
+                Err(_) => continue,
+            }
+        }
+        if kind_of(graph, id) != Some(Category::Collection) {
+            continue;
+        }
+        match sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await {
+            Ok(df) => {
+                o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                let df = match opts.source_limit {
+                    Some(n) => df.limit(0, Some(n)).map_err(|e| EngineError::plan(id, e))?,
+                    None => df,
+                };
+                o.frames.insert(id.clone(), df);
+            }
+            Err(e) if mode.needs_sources() => return Err(e),
+            Err(_) => {}
+        }
+    }
+    Ok(o)
+}
+
+/// What the editor needs to hear about a graph: every problem, and the columns
+/// on every edge as far as they can be known, even while the graph is invalid.
+pub async fn check(
+    graph: &Graph,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
+    match prepare(graph, given, root, Mode::Check).await {
+        Ok(p) => {
+            let planned = planned_schemas(&p);
+            let schemas = p
+                .report
+                .schemas
+                .iter()
+                .map(|(id, s)| (id.clone(), planned.get(id).cloned().or_else(|| s.clone())))
+                .collect();
+            (Vec::new(), schemas)
+        }
+        Err(e) => {
+            let problems = match e {
+                EngineError::Invalid(p) => p,
+                EngineError::Failed { node, message } => vec![sluice_shared::Problem { node, field: None, message }],
+            };
+            // Still infer what can be inferred, from the sources that do open.
+            let given_ref = (!given.is_empty()).then_some(given);
+            let first =
+                sluice_shared::validate(graph, &sluice_shared::Context { source_schemas: None, params: given_ref });
+            let texts: BTreeMap<String, String> = first
+                .param_values
+                .clone()
+                .unwrap_or_else(|| defaults(graph))
+                .iter()
+                .map(|(k, v)| (k.clone(), v.as_text()))
+                .collect();
+            let ctx = session(None);
+            let inspected = match open_sources(&ctx, graph, &first, &texts, root, Mode::Check, Options::default()).await
+            {
+                Ok(o) => o.inspected,
+                Err(_) => HashMap::new(),
+            };
+            let report = sluice_shared::validate(
+                graph,
+                &sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref },
+            );
+            (problems, report.schemas)
+        }
+    }
 }
 
 fn kind_of(graph: &Graph, id: &str) -> Option<Category> {

@@ -4,7 +4,7 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::engine::{self, Mode, error::EngineError, preview};
+use crate::engine::{self, error::EngineError, preview};
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
@@ -62,32 +62,8 @@ pub async fn validate(
         Ok(g) => g,
         Err(problems) => return Ok(Json(ValidateResponse { problems, schemas: BTreeMap::new() })),
     };
-    match engine::prepare(&graph, &req.params, &state.root, Mode::Check).await {
-        Ok(p) => {
-            let planned = engine::planned_schemas(&p);
-            let schemas = p
-                .report
-                .order
-                .iter()
-                .map(|id| {
-                    (id.clone(), planned.get(id).cloned().or_else(|| p.report.schemas.get(id).cloned().flatten()))
-                })
-                .collect();
-            Ok(Json(ValidateResponse { problems: vec![], schemas }))
-        }
-        Err(EngineError::Invalid(problems)) => {
-            let report = sluice_shared::validate(&graph, &sluice_shared::Context::default());
-            Ok(Json(ValidateResponse { problems, schemas: report.schemas }))
-        }
-        Err(e) => Ok(Json(ValidateResponse { problems: vec![failed_problem(e)], schemas: BTreeMap::new() })),
-    }
-}
-
-fn failed_problem(e: EngineError) -> Problem {
-    match e {
-        EngineError::Failed { node, message } => Problem { node, field: None, message },
-        EngineError::Invalid(mut p) => p.remove(0),
-    }
+    let (problems, schemas) = engine::check(&graph, &req.params, &state.root).await;
+    Ok(Json(ValidateResponse { problems, schemas }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
