@@ -34,6 +34,15 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
         let (x2, y2) = e.to.in_port_at(&port_for_path, e.to.pos.get());
         wire_path(x1, y1, x2, y2)
     });
+    // The midpoint of this symmetric bezier is the midpoint of its ends. A small
+    // handle there keeps the edge's box from collapsing to zero height when the
+    // wire is perfectly straight (tools measure visibility by that box).
+    let port_for_mid = port.clone();
+    let mid = Memo::new(move |_| {
+        let (x1, y1) = e.from.out_port_at(e.from.pos.get());
+        let (x2, y2) = e.to.in_port_at(&port_for_mid, e.to.pos.get());
+        ((x1 + x2) / 2.0, (y1 + y2) / 2.0)
+    });
     let port_suffix = if port == "in" { String::new() } else { format!(" ({port})") };
     let title = move || {
         let cols = e.from.schema.with(|s| describe_schema(s.as_ref()));
@@ -49,6 +58,7 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
         >
             <path class="edge-hit" d=d></path>
             <path class="edge-line" d=d></path>
+            <circle class="edge-mid" r="5" cx=move || format!("{:.1}", mid.get().0) cy=move || format!("{:.1}", mid.get().1)></circle>
             <title>{title}</title>
         </g>
     }

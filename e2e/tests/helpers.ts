@@ -1,0 +1,53 @@
+// Shared steps for the browser tests: sign in, drag with the real mouse, read node ids.
+import { expect, Locator, Page } from '@playwright/test';
+
+export async function login(page: Page, base: string, user: string, password: string) {
+  await page.goto(base + '/#/login');
+  await page.getByTestId('login-user').fill(user);
+  await page.getByTestId('login-password').fill(password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('graph-list')).toBeVisible();
+}
+
+export async function center(loc: Locator): Promise<[number, number]> {
+  await loc.scrollIntoViewIfNeeded();
+  const b = await loc.boundingBox();
+  if (!b) throw new Error('element has no box');
+  return [b.x + b.width / 2, b.y + b.height / 2];
+}
+
+/** A real pointer drag: press, move in steps, release. */
+export async function drag(page: Page, from: [number, number], to: [number, number], steps = 10) {
+  await page.mouse.move(from[0], from[1]);
+  await page.mouse.down();
+  await page.mouse.move(to[0], to[1], { steps });
+  await page.mouse.up();
+}
+
+/** Drags a palette entry onto the canvas at (x, y) relative to the canvas, and returns the new node's id. */
+export async function dropNode(page: Page, kind: string, x: number, y: number): Promise<string> {
+  const before = await nodeIds(page);
+  const canvas = await page.getByTestId('canvas').boundingBox();
+  if (!canvas) throw new Error('no canvas');
+  await drag(page, await center(page.getByTestId(`palette-${kind}`)), [canvas.x + x, canvas.y + y]);
+  await expect.poll(async () => (await nodeIds(page)).length).toBe(before.length + 1);
+  const added = (await nodeIds(page)).filter((id) => !before.includes(id));
+  const node = page.getByTestId(`node-${added[0]}`);
+  await expect(node).toHaveAttribute('data-kind', kind);
+  return added[0];
+}
+
+export async function nodeIds(page: Page): Promise<string[]> {
+  return page.locator('[data-testid^="node-"][data-kind]').evaluateAll((els) =>
+    els.map((e) => (e as HTMLElement).dataset.testid!.slice('node-'.length)));
+}
+
+/** Wires the output port of `from` to input `port` of `to`. */
+export async function wire(page: Page, from: string, to: string, port = 'in') {
+  await drag(page, await center(page.getByTestId(`port-${from}-out`)), await center(page.getByTestId(`port-${to}-in-${port}`)));
+}
+
+export async function select(page: Page, id: string) {
+  await page.getByTestId(`node-${id}`).locator('.node-head').click();
+  await expect(page.getByTestId('inspector-node-id')).toHaveValue(id);
+}
