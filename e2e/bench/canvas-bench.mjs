@@ -1,0 +1,140 @@
+// Browser benchmark (issue 3): a generated graph of 1,000 nodes and 1,200 edges
+// in the real editor, in headless Chromium against a real `sluice serve`.
+// Reports frames per second and the longest frame while a node is dragged for
+// 2 seconds with the real mouse, time to interactive on localhost, and the
+// WebAssembly bundle size (raw and gzip).
+//
+//   cd e2e && npm run bench        (needs the server built and `cargo xtask wasm`)
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, '..', '..');
+const target = process.env.CARGO_TARGET_DIR ?? '/var/cache/sluice-target';
+const bin = process.env.SLUICE_BIN ?? path.join(target, 'debug', 'sluice');
+const port = 18499;
+const base = `http://127.0.0.1:${port}`;
+
+function bigGraph() {
+  const nodes = [], edges = [];
+  const at = (i) => [60 + (i % 40) * 240, 60 + Math.floor(i / 40) * 110];
+  let i = 0;
+  for (let s = 0; s < 100; s++) nodes.push({ id: `src_${s}`, kind: 'source.csv', config: { path: 'demo/branches.csv' }, pos: at(i++) });
+  for (let f = 0; f < 700; f++) {
+    nodes.push({ id: `f_${f}`, kind: 'transform.filter', config: { predicate: "region <> 'x'" }, pos: at(i++) });
+    edges.push({ from: f < 100 ? `src_${f}` : `f_${f - 100}`, to: `f_${f}` });
+  }
+  let budget = 500;
+  for (let u = 0; u < 200; u++) {
+    nodes.push({ id: `u_${u}`, kind: 'transform.union', config: {}, pos: at(i++) });
+    for (let j = 0; j < (u < 100 ? 3 : 2) && budget > 0; j++, budget--) edges.push({ from: `f_${(u * 3 + j) % 700}`, to: `u_${u}` });
+  }
+  return { format: 'sluice.graph/v1', name: 'bench_1000_nodes', nodes, edges };
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+
+async function main() {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-canvas-bench-'));
+  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--data-dir', dataDir, '--demo', '--static-dir', path.join(repo, 'static')],
+    { env: { ...process.env, SLUICE_ADMIN_PASSWORD: 'bench-pass-1' }, stdio: 'ignore' });
+  try {
+    for (let k = 0; k < 150; k++) {
+      try { if ((await fetch(`${base}/api/openapi.json`)).ok) break; } catch { /* starting */ }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const login = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-pass-1' }) });
+    const cookie = login.headers.get('set-cookie').split(';')[0];
+    const graph = bigGraph();
+    const created = await (await fetch(`${base}/api/graphs`, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify({ graph }) })).json();
+
+    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'] });
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    const [name, value] = cookie.split('=');
+    await context.addCookies([{ name, value, url: base }]);
+    const page = await context.newPage();
+
+    // Time to interactive: the empty app (graph list), and the 1,000-node editor.
+    const tti = [];
+    for (let k = 0; k < 3; k++) {
+      await page.goto('about:blank'); // a real load each time, not a hash change
+      const t0 = Date.now();
+      await page.goto(`${base}/#/graphs`);
+      await page.getByTestId('graph-list').waitFor();
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      tti.push(Date.now() - t0);
+    }
+    const editorTti = [];
+    for (let k = 0; k < 3; k++) {
+      await page.goto('about:blank');
+      const t0 = Date.now();
+      await page.goto(`${base}/#/graphs/${created.id}`);
+      await page.getByTestId('node-f_350').waitFor({ timeout: 60000 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      editorTti.push(Date.now() - t0);
+    }
+    await page.goto(`${base}/#/graphs/${created.id}`);
+    await page.getByTestId('node-f_350').waitFor({ timeout: 60000 });
+    await page.waitForTimeout(1000);
+    const counts = await page.evaluate(() => [document.querySelectorAll('[data-testid^="node-"][data-kind]').length, document.querySelectorAll('[data-testid^="edge-"]').length]);
+
+    // Drag one node for 2 s with the real mouse while the page records frames.
+    const head = page.getByTestId('node-f_350').locator('.node-head');
+    const box = await head.boundingBox();
+    const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+    await page.evaluate(() => {
+      window.__frames = [];
+      const tick = (t) => { window.__frames.push(t); if (window.__frames.length < 100000) requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+    });
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    const start = Date.now();
+    let k = 0;
+    while (Date.now() - start < 2000) {
+      k++;
+      await page.mouse.move(x + 120 * Math.sin(k / 15), y + 80 * Math.cos(k / 15));
+    }
+    await page.mouse.up();
+    const frames = await page.evaluate((ms) => {
+      const f = window.__frames;
+      const end = f[f.length - 1];
+      return f.filter((t) => t >= end - ms);
+    }, Date.now() - start);
+    const gaps = frames.slice(1).map((t, i) => t - frames[i]);
+    const fps = (gaps.length * 1000) / gaps.reduce((a, b) => a + b, 0);
+    const longest = Math.max(...gaps);
+    const moved = await page.getByTestId('node-f_350').boundingBox();
+    await browser.close();
+
+    const wasm = path.join(repo, 'static/pkg/sluice_frontend_bg.wasm');
+    const raw = statSync(wasm).size;
+    const gz = statSync(wasm + '.gz').size;
+    const rows = [
+      ['graph', `${counts[0]} nodes, ${counts[1]} edges rendered`],
+      ['drag 2 s: frames per second', fps.toFixed(1)],
+      ['drag 2 s: longest frame (ms)', longest.toFixed(1)],
+      ['drag 2 s: median frame (ms)', median(gaps).toFixed(1)],
+      ['pointer moves sent', String(k)],
+      ['node moved', moved && Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) > 1 ? 'yes' : 'NO'],
+      ['time to interactive, app (ms, median of 3)', String(median(tti))],
+      ['time to interactive, 1,000-node editor (ms, median of 3)', String(median(editorTti))],
+      ['WebAssembly raw (bytes)', String(raw)],
+      ['WebAssembly gzip (bytes)', String(gz)],
+    ];
+    const table = ['| measure | value |', '|---|---:|', ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join('\n');
+    console.log(table);
+    mkdirSync(path.join(repo, 'bench/results'), { recursive: true });
+    writeFileSync(path.join(repo, 'bench/results/canvas.md'),
+      `Canvas benchmark, headless Chromium (software rendering), ${new Date().toISOString()}\n\n${table}\n\nTargets: >= 50 fps, gzip <= 1 MB, interactive < 1.5 s.\n`);
+  } finally {
+    server.kill('SIGTERM');
+  }
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
