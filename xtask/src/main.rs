@@ -157,12 +157,15 @@ fn e2e() -> Result<(), String> {
         eprintln!("xtask: no e2e/package.json yet; skipping browser tests");
         return Ok(());
     }
-    cargo(&["build", "-p", "sluice-backend", "--bin", "sluice"])?;
+    // `cargo test` above built `target/debug/sluice` with the test build's
+    // feature set; building it again with `-p` would compile DataFusion a
+    // second time for a different feature unification.
+    let bin = target_dir().join("debug/sluice");
+    if !bin.exists() {
+        cargo(&["build", "--bin", "sluice"])?;
+    }
     if !dir.join("node_modules").exists() {
         sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     }
-    sh(Command::new("npx")
-        .args(["playwright", "test"])
-        .env("SLUICE_BIN", target_dir().join("debug/sluice"))
-        .current_dir(&dir))
+    sh(Command::new("npx").args(["playwright", "test"]).env("SLUICE_BIN", &bin).current_dir(&dir))
 }
