@@ -253,6 +253,22 @@ def cpu_model() -> str:
     return platform.processor() or "?"
 
 
+def cpu_busy_fraction(seconds: float = 1.0) -> float | None:
+    """Share of all CPUs busy over `seconds` (from /proc/stat), or None off Linux."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields), idle
+
+    try:
+        t1, i1 = sample()
+        time.sleep(seconds)
+        t2, i2 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return None if t2 == t1 else 1.0 - (i2 - i1) / (t2 - t1)
+
+
 def fmt_ratio(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}×"
 
@@ -296,7 +312,9 @@ def write_report(table: str, tools: list[Tool], args, gen_info: dict, problems: 
         "",
         table,
         "",
-        f"Machine: {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}.",
+        f"Machine: {os.cpu_count()} CPUs ({cpu_model()}), {platform.system()} {platform.release()}; "
+        f"CPUs {args.busy_before} busy with other work just before the runs "
+        "(other work inflates wall times; CPU seconds are steadier).",
         f"Versions: {v.get('rustc', '?')}, datafusion {v.get('datafusion', '?')} (perf profile), "
         f"duckdb {v['duckdb']}, polars {v['polars']}, pandas {v['pandas']}, pyarrow {v['pyarrow']}, "
         f"Python {platform.python_version()}.",
@@ -343,6 +361,11 @@ def main() -> int:
                    check=True)
     gen_info = json.loads((DATA / ".gen-marker.json").read_text())
     OUT.mkdir(parents=True, exist_ok=True)
+    busy = cpu_busy_fraction()
+    args.busy_before = "?" if busy is None else f"{busy:.0%}"
+    if busy is not None and busy > 0.25:
+        log(f"!! the CPUs are {busy:.0%} busy before the runs: another process is working, "
+            "wall times will be noisy")
 
     for rnd in range(args.warmup + args.repeat):
         timed = rnd >= args.warmup

@@ -11,6 +11,9 @@ use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+mod ops;
+pub use ops::*;
+
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a
 /// network failure (status 0).
 #[derive(Debug, Clone, PartialEq)]

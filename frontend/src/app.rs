@@ -1,10 +1,11 @@
-//! The shell: session check, hash routing and the top bar. Hash routes keep the
+//! The shell: session check, hash routing (`#/graphs`, `#/reviews`, `#/runs`,
+//! `#/admin`, each with `/<id>` where it fits) and the top bar. Hash routes keep the
 //! bundle free of a router crate and need nothing from the server but `index.html`.
 
 use crate::api::{self, User};
 use crate::dom;
 use crate::editor::Editor;
-use crate::pages::{GraphList, Login};
+use crate::pages::{AdminPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -13,17 +14,26 @@ pub enum Route {
     Login,
     Graphs,
     Editor(String),
+    Reviews,
+    Review(String),
+    Runs,
+    Run(String),
+    Admin,
 }
 
 impl Route {
     fn from_hash(hash: &str) -> Route {
         let path = hash.trim_start_matches('#').trim_start_matches('/');
         let mut parts = path.splitn(2, '/');
-        match (parts.next(), parts.next()) {
+        let decode = |id: &str| js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_string());
+        match (parts.next(), parts.next().filter(|id| !id.is_empty())) {
             (Some("login"), _) => Route::Login,
-            (Some("graphs"), Some(id)) if !id.is_empty() => {
-                Route::Editor(js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_string()))
-            }
+            (Some("graphs"), Some(id)) => Route::Editor(decode(id)),
+            (Some("reviews"), Some(id)) => Route::Review(decode(id)),
+            (Some("reviews"), None) => Route::Reviews,
+            (Some("runs"), Some(id)) => Route::Run(decode(id)),
+            (Some("runs"), None) => Route::Runs,
+            (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }
     }
@@ -42,6 +52,11 @@ impl AppCtx {
     /// Whether the signed-in user may change graphs (viewers may only look).
     pub fn can_edit(&self) -> bool {
         self.user.with(|u| u.as_ref().is_some_and(|u| u.role != "viewer"))
+    }
+
+    /// Whether the signed-in user reviews submissions and administers Sluice.
+    pub fn is_admin(&self) -> bool {
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.role == "admin"))
     }
 }
 
@@ -80,6 +95,11 @@ pub fn App() -> impl IntoView {
             }
             Route::Graphs => view! { <GraphList/> }.into_any(),
             Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
+            Route::Reviews => view! { <ReviewQueue/> }.into_any(),
+            Route::Review(sid) => view! { <ReviewPage sid=sid/> }.into_any(),
+            Route::Runs => view! { <RunsPage/> }.into_any(),
+            Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
+            Route::Admin => view! { <AdminPage/> }.into_any(),
         }
     };
     view! {
@@ -107,7 +127,12 @@ fn TopBar() -> impl IntoView {
                 "Sluice"
             </a>
             <nav>
-                <a href="#/graphs">"Graphs"</a>
+                <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
+                <a href="#/runs" data-testid="nav-runs">"Runs"</a>
+                {move || ctx.is_admin().then(|| view! {
+                    <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
+                    <a href="#/admin" data-testid="nav-admin">"Admin"</a>
+                })}
             </nav>
             <div class="spacer"></div>
             {move || {

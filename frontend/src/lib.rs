@@ -3,9 +3,11 @@
 //! rules the server applies.
 //!
 //! Code map:
-//! - [`app`]: session check, hash routing (`#/login`, `#/graphs`, `#/graphs/<id>`), top bar.
-//! - [`api`]: every call to the server, in one place.
-//! - [`pages`]: the login form and the graph list.
+//! - [`app`]: session check, hash routing (`#/login`, `#/graphs`, `#/graphs/<id>`,
+//!   `#/reviews`, `#/reviews/<sid>`, `#/runs`, `#/runs/<id>`, `#/admin`), top bar.
+//! - [`api`]: every call to the server, in one place (review, runs and admin in `api/ops.rs`).
+//! - [`pages`]: the login form, the graph list, the review queue and review page,
+//!   run history and run progress, and the admin page (users, schedules, audit).
 //! - [`editor`]: the node editor (canvas, palette, inspector, problems, preview).
 
 pub mod api;

@@ -21,6 +21,7 @@ mod persist;
 mod preview;
 mod problems;
 mod raw_config;
+mod review_bar;
 mod state;
 mod toolbar;
 mod validation;

@@ -28,31 +28,46 @@ pub async fn load(ed: EditorState) -> Result<(), String> {
 }
 
 pub fn save(ed: EditorState) {
+    spawn_local(async move {
+        save_now(ed).await;
+    });
+}
+
+/// Saves now and answers the saved version, or `None` when nothing was saved
+/// (read-only, a save already under way, a conflict or an error, which the
+/// editor shows).
+pub async fn save_now(ed: EditorState) -> Option<i64> {
     if ed.readonly || ed.saving.get_untracked() {
-        return;
+        return None;
     }
     ed.saving.set(true);
     let graph = serde_json::to_value(ed.snapshot()).unwrap_or_default();
     let at = ed.edit_count.get_untracked();
     let base = ed.version.get_untracked();
     let id = ed.graph_id.get_value();
-    spawn_local(async move {
-        let answer = api::save_graph(&id, &graph, base).await;
-        if !ed.alive() {
-            return;
+    let answer = api::save_graph(&id, &graph, base).await;
+    if !ed.alive() {
+        return None;
+    }
+    let saved = match answer {
+        Ok(saved) => {
+            ed.version.set(saved.version);
+            ed.saved_at.set(at);
+            ed.conflict.set(None);
+            ed.notify(format!("Saved version {}.", saved.version));
+            Some(saved.version)
         }
-        match answer {
-            Ok(saved) => {
-                ed.version.set(saved.version);
-                ed.saved_at.set(at);
-                ed.conflict.set(None);
-                ed.notify(format!("Saved version {}.", saved.version));
-            }
-            Err(e) if e.status == 409 => ed.conflict.set(Some(e.message)),
-            Err(e) => ed.notify_error(format!("Not saved: {e}")),
+        Err(e) if e.status == 409 => {
+            ed.conflict.set(Some(e.message));
+            None
         }
-        ed.saving.set(false);
-    });
+        Err(e) => {
+            ed.notify_error(format!("Not saved: {e}"));
+            None
+        }
+    };
+    ed.saving.set(false);
+    saved
 }
 
 /// Takes the newest saved version, dropping local edits (Ctrl+Z brings them back).

@@ -1,9 +1,10 @@
 //! The editor's header: name and description, parameters, undo/redo, import and
-//! export, save state, run and save; plus the banners for a save conflict and
+//! export, save state, review status, run, submit and save; plus the banners for a save conflict and
 //! an import that did not parse.
 
 use super::params::ParamsEditor;
 use super::persist;
+use super::review_bar::{ReviewState, ReviewStatus, RunButton, SubmitButton};
 use super::state::EditorState;
 use leptos::prelude::*;
 
@@ -30,6 +31,7 @@ pub fn Toolbar() -> impl IntoView {
         }
     };
     let param_count = move || ed.params.with(Vec::len);
+    let rs = ReviewState::new(ed);
 
     view! {
         <div class="toolbar">
@@ -96,7 +98,9 @@ pub fn Toolbar() -> impl IntoView {
                 <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
             </div>
             <span class=move || if ed.is_dirty() { "save-state dirty" } else { "save-state" } data-testid="save-state">{save_state}</span>
-            <button class="btn" data-testid="run" disabled=true title="Running graphs is coming with the scheduler">"▶ Run"</button>
+            <ReviewStatus rs=rs/>
+            <RunButton/>
+            <SubmitButton rs=rs/>
             <button
                 class="btn primary"
                 data-testid="save"

@@ -1,7 +1,21 @@
 //! Pages outside the editor.
 
+mod admin;
+mod fmt;
 mod graph_list;
 mod login;
+mod review;
+mod review_picture;
+mod review_queue;
+mod review_tables;
+mod run;
+mod runs;
+mod schedules;
 
+pub use admin::AdminPage;
 pub use graph_list::GraphList;
 pub use login::Login;
+pub use review::ReviewPage;
+pub use review_queue::ReviewQueue;
+pub use run::RunPage;
+pub use runs::RunsPage;

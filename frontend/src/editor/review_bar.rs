@@ -1,0 +1,166 @@
+//! The editor header's review and run controls: the graph's review status
+//! (latest submission and the reviewer's comment), a submit button that asks
+//! for a message, and "run now" of the saved draft.
+
+use super::persist;
+use super::state::EditorState;
+use crate::api::{self, Submission};
+use crate::app::AppCtx;
+use crate::dom;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The latest submission of the open graph, refreshed after a submit.
+#[derive(Clone, Copy)]
+pub struct ReviewState {
+    pub latest: RwSignal<Option<Submission>>,
+}
+
+impl ReviewState {
+    pub fn new(ed: EditorState) -> Self {
+        let me = ReviewState { latest: RwSignal::new(None) };
+        me.refresh(ed);
+        me
+    }
+
+    pub fn refresh(self, ed: EditorState) {
+        let id = ed.graph_id.get_value();
+        spawn_local(async move {
+            if let Ok(subs) = api::graph_submissions(&id).await {
+                let latest = subs.into_iter().max_by_key(|s| (s.submitted_at, s.version));
+                let _ = self.latest.try_set(latest);
+            }
+        });
+    }
+}
+
+/// Saves first if there are unsaved changes; answers the version to submit or run.
+async fn saved_version(ed: EditorState) -> Option<i64> {
+    if ed.is_dirty() { persist::save_now(ed).await } else { Some(ed.version.get_untracked()) }
+}
+
+#[component]
+pub fn ReviewStatus(rs: ReviewState) -> impl IntoView {
+    move || {
+        rs.latest.get().map(|s| {
+            let label = match s.status.as_str() {
+                "submitted" => format!("In review · v{}", s.version),
+                "approved" => format!("Approved · v{}", s.version),
+                "rejected" => format!("Rejected · v{}", s.version),
+                other => format!("{other} · v{}", s.version),
+            };
+            let title = match &s.reviewed_by {
+                Some(r) => format!("{} by {r}", s.status),
+                None => format!("submitted by {}", s.submitted_by),
+            };
+            let comment = s.comment.clone().filter(|c| !c.trim().is_empty());
+            view! {
+                <span class=format!("review-status status-{}", s.status) data-testid="review-status"
+                    data-status=s.status.clone() title=title>
+                    {label}
+                    {comment.map(|c| view! {
+                        <span class="review-status-comment" data-testid="review-status-comment">{format!("“{c}”")}</span>
+                    })}
+                </span>
+            }
+        })
+    }
+}
+
+#[component]
+pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let app = expect_context::<AppCtx>();
+    let open = RwSignal::new(false);
+    let message = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let allowed = move || app.user.with(|u| u.as_ref().is_some_and(|u| u.role == "admin" || u.role == "analyst"));
+    let pending = move || rs.latest.with(|s| s.as_ref().is_some_and(|s| s.status == "submitted"));
+    let send = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let outcome = match saved_version(ed).await {
+                Some(v) => {
+                    api::submit(&ed.graph_id.get_value(), v, message.get_untracked().trim()).await.map_err(|e| {
+                        let ps = e.problems();
+                        if ps.is_empty() {
+                            e.to_string()
+                        } else {
+                            format!("{}: {}", e, ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                        }
+                    })
+                }
+                None => Err("save the graph first".to_string()),
+            };
+            if !ed.alive() {
+                return;
+            }
+            busy.set(false);
+            match outcome {
+                Ok(s) => {
+                    ed.notify(format!("Submitted version {} for review.", s.version));
+                    rs.latest.set(Some(s));
+                    message.set(String::new());
+                    open.set(false);
+                }
+                Err(e) => error.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || allowed() && !ed.readonly>
+            <div class="params-anchor">
+                <button class="btn" data-testid="submit" disabled=move || busy.get() || pending()
+                    title=move || if pending() { "Awaiting review" } else { "Submit for review" }
+                    on:click=move |_| open.update(|o| *o = !*o)>"Submit"</button>
+                {move || open.get().then(|| view! {
+                    <div class="popover submit-popover" data-testid="submit-dialog">
+                        <div class="popover-head"><b>"Submit for review"</b>
+                            <button class="btn ghost small" on:click=move |_| open.set(false)>"✕"</button></div>
+                        <p class="muted">"The latest saved version goes to an admin. Unsaved changes are saved first."</p>
+                        <textarea rows="3" data-testid="submit-message" placeholder="What changed, and why?"
+                            prop:value=move || message.get()
+                            on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                        {move || error.get().map(|e| view! { <div class="form-error" data-testid="submit-error">{e}</div> })}
+                        <div class="form-actions">
+                            <button class="btn primary" data-testid="submit-confirm" disabled=move || busy.get()
+                                on:click=move |_| send()>{move || if busy.get() { "Submitting…" } else { "Submit" }}</button>
+                        </div>
+                    </div>
+                })}
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+pub fn RunButton() -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let busy = RwSignal::new(false);
+    let run = move |_| {
+        busy.set(true);
+        spawn_local(async move {
+            let answer = match saved_version(ed).await {
+                Some(_) => api::run_draft(&ed.graph_id.get_value()).await.map_err(|e| e.to_string()),
+                None => Err("save the graph first".into()),
+            };
+            if !ed.alive() {
+                return;
+            }
+            busy.set(false);
+            match answer {
+                Ok(run) => dom::navigate(&format!("#/runs/{}", run.id)),
+                Err(e) => ed.notify_error(format!("Not run: {e}")),
+            }
+        });
+    };
+    view! {
+        <button class="btn" data-testid="run" disabled=move || ed.readonly || busy.get()
+            title="Run the saved draft now" on:click=run>"▶ Run"</button>
+    }
+}

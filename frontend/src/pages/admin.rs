@@ -1,0 +1,152 @@
+//! `#/admin`: users and roles, the audit log, and (from [`super::schedules`])
+//! schedules, backfills and alerts. The server refuses all of it to non-admins;
+//! the page only spares them the attempt.
+
+use super::fmt::{error_banner, time_ms};
+use super::schedules::SchedulesSection;
+use crate::api::{self, AuditEntry, UserInfo};
+use crate::app::AppCtx;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+const ROLES: [&str; 3] = ["viewer", "analyst", "admin"];
+
+#[component]
+pub fn AdminPage() -> impl IntoView {
+    let app = expect_context::<AppCtx>();
+    move || {
+        if !app.is_admin() {
+            return view! { <div class="list-page"><div class="banner error">"Only admins can open this page."</div></div> }
+                .into_any();
+        }
+        view! {
+            <div class="list-page wide" data-testid="admin-page">
+                <div class="list-head"><h1>"Administration"</h1></div>
+                <UsersSection/>
+                <SchedulesSection/>
+                <AuditSection/>
+            </div>
+        }
+        .into_any()
+    }
+}
+
+#[component]
+fn UsersSection() -> impl IntoView {
+    let users = RwSignal::new(Vec::<UserInfo>::new());
+    let error = RwSignal::new(None::<String>);
+    let notice = RwSignal::new(None::<String>);
+    let (name, password, role) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("analyst".to_string()));
+    let reload = move || {
+        spawn_local(async move {
+            match api::users().await {
+                Ok(list) => users.try_set(list).map_or((), drop),
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        })
+    };
+    reload();
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (n, p, r) = (name.get_untracked(), password.get_untracked(), role.get_untracked());
+        spawn_local(async move {
+            match api::create_user(n.trim(), &p, &r).await {
+                Ok(u) => {
+                    let _ = notice.try_set(Some(format!("Created {} ({}).", u.username, u.role)));
+                    let _ = error.try_set(None);
+                    name.set(String::new());
+                    password.set(String::new());
+                    reload();
+                }
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        });
+    };
+    let change_role = move |user: String, r: String| {
+        spawn_local(async move {
+            match api::set_role(&user, &r).await {
+                Ok(()) => {
+                    let _ = notice.try_set(Some(format!("{user} is now {r}.")));
+                    let _ = error.try_set(None);
+                }
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+            reload();
+        });
+    };
+    let row = move |u: UserInfo| {
+        let who = u.username.clone();
+        view! {
+            <tr data-testid="user-row" data-user=u.username.clone()>
+                <td>{u.username.clone()}</td>
+                <td>
+                    <select data-testid="user-role" on:change=move |ev| change_role(who.clone(), event_target_value(&ev))>
+                        {ROLES.map(|r| view! { <option value=r selected=u.role == r>{r}</option> })}
+                    </select>
+                </td>
+                <td>{time_ms(u.created_at)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <section class="review-section" data-testid="users-section">
+            <h2>"Users"</h2>
+            {error_banner(error)}
+            {move || notice.get().map(|n| view! { <div class="banner info">{n}</div> })}
+            <table class="data-table" data-testid="users-table">
+                <thead><tr><th>"User"</th><th>"Role"</th><th>"Created"</th></tr></thead>
+                <tbody>{move || users.get().into_iter().map(row).collect_view()}</tbody>
+            </table>
+            <form class="inline-form" data-testid="user-form" on:submit=create>
+                <input placeholder="username" data-testid="user-new-name" prop:value=move || name.get()
+                    on:input=move |ev| name.set(event_target_value(&ev))/>
+                <input type="password" placeholder="password" data-testid="user-new-password" prop:value=move || password.get()
+                    on:input=move |ev| password.set(event_target_value(&ev))/>
+                <select data-testid="user-new-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                    {ROLES.map(|r| view! { <option value=r selected=r == "analyst">{r}</option> })}
+                </select>
+                <button class="btn primary" type="submit" data-testid="user-create">"Create user"</button>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn AuditSection() -> impl IntoView {
+    let entries = RwSignal::new(Vec::<AuditEntry>::new());
+    let error = RwSignal::new(None::<String>);
+    let (actor, action) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let reload = move || {
+        let (a, b) = (actor.get_untracked(), action.get_untracked());
+        spawn_local(async move {
+            match api::audit(a.trim(), b.trim()).await {
+                Ok(list) => entries.try_set(list).map_or((), drop),
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        })
+    };
+    reload();
+    view! {
+        <section class="review-section" data-testid="audit-section">
+            <h2>"Audit log"</h2>
+            <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload() }>
+                <input placeholder="actor" data-testid="audit-actor" on:change=move |ev| { actor.set(event_target_value(&ev)); reload() }/>
+                <input placeholder="action (e.g. approve)" data-testid="audit-action" on:change=move |ev| { action.set(event_target_value(&ev)); reload() }/>
+                <button class="btn" type="submit" data-testid="audit-filter">"Filter"</button>
+            </form>
+            {error_banner(error)}
+            <table class="data-table" data-testid="audit-table">
+                <thead><tr><th>"When"</th><th>"Actor"</th><th>"Action"</th><th>"Target"</th><th>"Detail"</th></tr></thead>
+                <tbody>
+                    {move || entries.get().into_iter().map(|e| view! {
+                        <tr data-testid="audit-row" data-action=e.action.clone()>
+                            <td>{time_ms(e.at)}</td><td>{e.actor.clone()}</td><td>{e.action.clone()}</td>
+                            <td class="code">{e.target.clone()}</td><td>{e.detail.clone()}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

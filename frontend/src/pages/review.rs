@@ -1,0 +1,154 @@
+//! `#/reviews/<sid>`: one submission as two pictures (approved before, and
+//! submitted) with the differences marked, the diff tables, and the decision.
+
+use super::fmt::{error_banner, opt_time, time_ms};
+use super::review_picture::{Mark, ReviewPicture};
+use super::review_tables::{ConfigDiff, SampleDiffs, SchemaDiffs, empty_like};
+use crate::api::{self, ReviewDetail, Submission};
+use crate::app::AppCtx;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+fn marks(d: &ReviewDetail) -> HashMap<String, Mark> {
+    let mut m = HashMap::new();
+    for id in &d.diff.nodes_added {
+        m.insert(id.clone(), Mark::Added);
+    }
+    for id in &d.diff.nodes_removed {
+        m.insert(id.clone(), Mark::Removed);
+    }
+    for c in &d.diff.nodes_changed {
+        m.insert(c.id.clone(), Mark::Changed);
+    }
+    m
+}
+
+#[component]
+pub fn ReviewPage(sid: String) -> impl IntoView {
+    let detail = RwSignal::new(None::<ReviewDetail>);
+    let error = RwSignal::new(None::<String>);
+    let sid = StoredValue::new(sid);
+    spawn_local(async move {
+        match api::review(&sid.get_value()).await {
+            Ok(d) => detail.try_set(Some(d)).map_or((), drop),
+            Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+        }
+    });
+    let body = move || {
+        detail.get().map(|d| {
+            let m = marks(&d);
+            let base = d.base.clone().unwrap_or_else(|| empty_like(&d.graph));
+            let base_title = match d.base_version {
+                Some(v) => format!("Approved before · version {v}"),
+                None => "Nothing approved before".to_string(),
+            };
+            let s = d.submission.clone();
+            view! {
+                <div class="list-head">
+                    <h1>{format!("{} · version {}", s.graph_name, s.version)}</h1>
+                    <a class="btn" href="#/reviews">"Back to queue"</a>
+                </div>
+                <div class="review-meta">
+                    <span>{format!("Submitted by {} · {}", s.submitted_by, time_ms(s.submitted_at))}</span>
+                    <span class="code muted">{s.hash.chars().take(12).collect::<String>()}</span>
+                </div>
+                <blockquote class="review-message" data-testid="review-message">
+                    {if s.message.is_empty() { "(no message)".to_string() } else { s.message.clone() }}
+                </blockquote>
+                <div class="review-legend">
+                    <span><span class="diff-dot diff-added"></span>"added"</span>
+                    <span><span class="diff-dot diff-removed"></span>"removed"</span>
+                    <span><span class="diff-dot diff-changed"></span>"changed"</span>
+                </div>
+                <div class="review-sides">
+                    <div class="review-side">
+                        <h3>{base_title}</h3>
+                        <ReviewPicture graph=base marks=m.clone() edge_marks=d.diff.edges_removed.clone()
+                            edge_class="diff-removed" owns=|k| k == Mark::Removed side="before"/>
+                    </div>
+                    <div class="review-side">
+                        <h3>"Submitted"</h3>
+                        <ReviewPicture graph=d.graph.clone() marks=m edge_marks=d.diff.edges_added.clone()
+                            edge_class="diff-added" owns=|k| k != Mark::Removed side="after"/>
+                    </div>
+                </div>
+                {d.diff.is_empty().then(|| view! { <p class="muted">"No differences from the approved version."</p> })}
+                <ConfigDiff diff=d.diff.clone()/>
+                <SchemaDiffs schemas=d.schemas.clone()/>
+                <SampleDiffs samples=d.samples.clone()/>
+                <Decision submission=s/>
+            }
+        })
+    };
+    view! {
+        <div class="list-page wide review-page" data-testid="review-page">
+            {error_banner(error)}
+            {move || (detail.with(Option::is_none) && error.with(Option::is_none)).then(|| view! { <div class="loading">"Loading…"</div> })}
+            {body}
+        </div>
+    }
+}
+
+/// The comment and the approve / reject buttons; after a decision, its outcome.
+#[component]
+fn Decision(submission: Submission) -> impl IntoView {
+    let app = expect_context::<AppCtx>();
+    let sid = StoredValue::new(submission.id.clone());
+    let outcome = RwSignal::new((submission.status != "submitted").then_some(submission));
+    let comment = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let decide = move |approve: bool| {
+        let text = comment.get_untracked().trim().to_string();
+        if !approve && text.is_empty() {
+            error.set(Some("A rejection needs a comment that says what to change.".into()));
+            return;
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let answer = api::decide(&sid.get_value(), approve, &text).await;
+            if busy.is_disposed() {
+                return;
+            }
+            busy.set(false);
+            match answer {
+                Ok(s) => outcome.set(Some(s)),
+                Err(e) => error.set(Some(e.to_string())),
+            }
+        });
+    };
+    move || {
+        match outcome.get() {
+        Some(s) => view! {
+            <section class=format!("review-section outcome status-{}", s.status) data-testid="review-outcome"
+                data-status=s.status.clone()>
+                <h2>{match s.status.as_str() { "approved" => "Approved", "rejected" => "Rejected", other => other }.to_string()}</h2>
+                <p>{format!("by {} · {}", s.reviewed_by.clone().unwrap_or_default(), opt_time(s.reviewed_at))}</p>
+                {s.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <blockquote>{c}</blockquote> })}
+            </section>
+        }
+        .into_any(),
+        None if !app.is_admin() => view! {
+            <section class="review-section"><p class="muted">"Awaiting review by an admin."</p></section>
+        }
+        .into_any(),
+        None => view! {
+            <section class="review-section decision">
+                <h2>"Decision"</h2>
+                <textarea rows="3" data-testid="review-comment" placeholder="Comment for the author (required to reject)"
+                    prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                {error_banner(error)}
+                <div class="form-actions">
+                    <button class="btn danger" data-testid="reject" disabled=move || busy.get()
+                        on:click=move |_| decide(false)>"Reject"</button>
+                    <button class="btn primary" data-testid="approve" disabled=move || busy.get()
+                        on:click=move |_| decide(true)>"Approve"</button>
+                </div>
+            </section>
+        }
+        .into_any(),
+    }
+    }
+}

@@ -1,0 +1,158 @@
+//! `#/runs/<id>`: one run, node by node, kept current by the run's
+//! server-sent events (each event refetches the run), with cancel while it
+//! is queued or running.
+
+use super::fmt::{error_banner, opt_time};
+use crate::api::{self, RunDetail};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+/// The event source, closed when the page goes away. The browser runs this
+/// app on one thread, which is what makes moving it into Leptos' `Send`
+/// cleanup sound.
+struct BrowserOnly<T>(T);
+// SAFETY: WebAssembly in the browser here is single-threaded; the value never
+// crosses a thread.
+unsafe impl<T> Send for BrowserOnly<T> {}
+unsafe impl<T> Sync for BrowserOnly<T> {}
+
+/// Closes the event source an event came from.
+fn close_source(ev: &web_sys::Event) {
+    if let Some(es) = ev.target().and_then(|t| t.dyn_into::<web_sys::EventSource>().ok()) {
+        es.close();
+    }
+}
+
+#[component]
+pub fn RunPage(id: String) -> impl IntoView {
+    let detail = RwSignal::new(None::<RunDetail>);
+    let error = RwSignal::new(None::<String>);
+    let live = RwSignal::new(false);
+    let graph_name = RwSignal::new(None::<String>);
+    let id = StoredValue::new(id);
+    let reload = move || {
+        spawn_local(async move {
+            match api::run(&id.get_value()).await {
+                Ok(d) => {
+                    if graph_name.try_with_untracked(Option::is_none) == Some(true) {
+                        let gid = d.run.graph_id.clone();
+                        let _ = graph_name.try_set(Some(gid.clone()));
+                        spawn_local(async move {
+                            if let Ok(g) = api::get_graph(&gid).await
+                                && let Some(name) = g.graph.get("name").and_then(|n| n.as_str())
+                            {
+                                let _ = graph_name.try_set(Some(name.to_string()));
+                            }
+                        });
+                    }
+                    let _ = detail.try_set(Some(d));
+                }
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        });
+    };
+    reload();
+
+    // Live updates: every `run` or `node` event refetches the tables. The
+    // callbacks live as long as the stream; the stream closes when the page
+    // goes away (noticed at cleanup, or at the next event after it).
+    if let Ok(es) = web_sys::EventSource::new(&api::run_events_url(&id.get_value())) {
+        let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if detail.is_disposed() {
+                close_source(&ev);
+                return;
+            }
+            reload();
+        });
+        let _ = es.add_event_listener_with_callback("run", on_event.as_ref().unchecked_ref());
+        let _ = es.add_event_listener_with_callback("node", on_event.as_ref().unchecked_ref());
+        let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if live.try_set(true).is_some() {
+                close_source(&ev);
+                return;
+            }
+            // Catch up on anything that happened before the stream opened.
+            reload();
+        });
+        es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if live.try_set(false).is_some() {
+                close_source(&ev);
+            }
+        });
+        es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        on_event.forget();
+        on_open.forget();
+        on_error.forget();
+        let held = BrowserOnly(es);
+        on_cleanup(move || held.0.close());
+    }
+
+    let cancel = move |_| {
+        spawn_local(async move {
+            match api::cancel_run(&id.get_value()).await {
+                Ok(()) => reload(),
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        });
+    };
+    let body = move || {
+        detail.get().map(|d| {
+            let r = d.run.clone();
+            let nodes = d
+                .nodes
+                .into_iter()
+                .map(|n| {
+                    view! {
+                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.clone()>
+                            <td class="code">{n.node_id.clone()}</td>
+                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.clone()}</span></td>
+                            <td>{n.rows_out.or(n.rows_in).map(|r| r.to_string()).unwrap_or_default()}</td>
+                            <td>{opt_time(n.started_at)}</td>
+                            <td>{opt_time(n.finished_at)}</td>
+                            <td class="error-cell">{n.error.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
+                <div class="list-head">
+                    <h1 data-testid="run-title">{
+                        let date = r.biz_date.clone();
+                        move || format!("Run of {} for {date}", graph_name.get().unwrap_or_default())
+                    }</h1>
+                    {r.active().then(|| view! {
+                        <button class="btn danger" data-testid="run-cancel" on:click=cancel>"Cancel"</button>
+                    })}
+                    <a class="btn" href="#/runs">"All runs"</a>
+                </div>
+                <table class="data-table kv" data-testid="run-summary">
+                    <tbody>
+                        <tr><th>"Status"</th><td><span class=format!("status-pill status-{}", r.status)
+                            data-testid="run-status" data-status=r.status.clone()>{r.status.clone()}</span></td></tr>
+                        <tr><th>"Kind"</th><td>{r.kind.clone()}</td></tr>
+                        <tr><th>"Attempt"</th><td>{r.attempt}</td></tr>
+                        <tr><th>"Requested by"</th><td>{r.requested_by.clone()}</td></tr>
+                        <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
+                        <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
+                        {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
+                    </tbody>
+                </table>
+                <h2>"Nodes"</h2>
+                <table class="data-table" data-testid="run-nodes">
+                    <thead><tr><th>"Node"</th><th>"Status"</th><th>"Rows"</th><th>"Start"</th><th>"End"</th><th>"Error"</th></tr></thead>
+                    <tbody>{nodes}</tbody>
+                </table>
+            }
+        })
+    };
+    view! {
+        <div class="list-page wide" data-testid="run-page">
+            {error_banner(error)}
+            <div class="live muted" data-testid="run-live">{move || if live.get() { "● live" } else { "○ not live" }}</div>
+            {body}
+        </div>
+    }
+}

@@ -1,0 +1,86 @@
+//! `#/runs`: the history of runs, filtered by graph, status and business date.
+
+use super::fmt::{error_banner, opt_time};
+use crate::api::{self, Run};
+use crate::dom;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::collections::HashMap;
+
+pub const STATUSES: [&str; 6] = ["queued", "running", "succeeded", "failed", "interrupted", "cancelled"];
+
+#[component]
+pub fn RunsPage() -> impl IntoView {
+    let runs = RwSignal::new(None::<Vec<Run>>);
+    let names = RwSignal::new(HashMap::<String, String>::new());
+    let error = RwSignal::new(None::<String>);
+    let (graph, status, date) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let reload = move || {
+        let (g, s, d) = (graph.get_untracked(), status.get_untracked(), date.get_untracked());
+        spawn_local(async move {
+            let answer = api::runs(&g, &s, &d).await;
+            match answer {
+                Ok(list) => runs.try_set(Some(list)).map_or((), drop),
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        });
+    };
+    reload();
+    spawn_local(async move {
+        if let Ok(gs) = api::list_graphs().await {
+            let _ = names.try_set(gs.into_iter().map(|g| (g.id, g.name)).collect());
+        }
+    });
+    let name_of = move |id: &str| names.with(|n| n.get(id).cloned().unwrap_or_else(|| id.to_string()));
+    let row = move |r: Run| {
+        let href = format!("#/runs/{}", r.id);
+        view! {
+            <tr class="clickable" data-testid="run-row" data-id=r.id.clone() data-status=r.status.clone()
+                on:click=move |_| dom::navigate(&href)>
+                <td>{name_of(&r.graph_id)}</td>
+                <td>{r.biz_date.clone()}</td>
+                <td>{r.kind.clone()}</td>
+                <td><span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span></td>
+                <td>{r.attempt}</td>
+                <td>{opt_time(r.started_at)}</td>
+                <td>{opt_time(r.finished_at)}</td>
+            </tr>
+        }
+    };
+    view! {
+        <div class="list-page wide">
+            <div class="list-head"><h1>"Runs"</h1></div>
+            <div class="filters">
+                <select data-testid="runs-filter-graph" on:change=move |ev| { graph.set(event_target_value(&ev)); reload() }>
+                    <option value="">"All graphs"</option>
+                    {move || {
+                        let mut gs: Vec<(String, String)> = names.get().into_iter().collect();
+                        gs.sort_by(|a, b| a.1.cmp(&b.1));
+                        gs.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
+                    }}
+                </select>
+                <select data-testid="runs-filter-status" on:change=move |ev| { status.set(event_target_value(&ev)); reload() }>
+                    <option value="">"Any status"</option>
+                    {STATUSES.map(|s| view! { <option value=s>{s}</option> })}
+                </select>
+                <input type="date" data-testid="runs-filter-date" on:change=move |ev| { date.set(event_target_value(&ev)); reload() }/>
+                <button class="btn" data-testid="runs-refresh" on:click=move |_| reload()>"Refresh"</button>
+            </div>
+            {error_banner(error)}
+            <table class="data-table" data-testid="runs-table">
+                <thead><tr>
+                    <th>"Graph"</th><th>"Business date"</th><th>"Kind"</th><th>"Status"</th>
+                    <th>"Attempt"</th><th>"Started"</th><th>"Finished"</th>
+                </tr></thead>
+                <tbody>
+                    {move || match runs.get() {
+                        None => view! { <tr><td colspan="7" class="muted">"Loading…"</td></tr> }.into_any(),
+                        Some(list) if list.is_empty() => view! { <tr><td colspan="7" class="muted">"No runs."</td></tr> }.into_any(),
+                        Some(list) => list.into_iter().map(row).collect_view().into_any(),
+                    }}
+                </tbody>
+            </table>
+        </div>
+    }
+}
