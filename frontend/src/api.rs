@@ -255,8 +255,10 @@ pub async fn files() -> Result<Vec<FileEntry>, ApiError> {
     call_as::<Files>("GET", "/api/files", None).await.map(|f| f.files)
 }
 
-pub async fn preview(graph: &Value, node: &str, limit: u32) -> Result<Preview, ApiError> {
-    let body = json!({ "graph": graph, "node": node, "limit": limit });
+/// `full` runs blocking steps over all rows instead of a sample; `editor`
+/// names this tab, so the server cancels its older preview when a newer one comes.
+pub async fn preview(graph: &Value, node: &str, limit: u32, full: bool, editor: &str) -> Result<Preview, ApiError> {
+    let body = json!({ "graph": graph, "node": node, "limit": limit, "full": full, "editor": editor });
     call_as("POST", "/api/preview", Some(&body)).await
 }
 

@@ -1,7 +1,7 @@
 //! Review, runs and administration calls: submissions and decisions, run
 //! history and progress, schedules, alerts, users and the audit log.
 
-use super::{ApiError, call, call_as, graph_url};
+use super::{ApiError, GraphDoc, call, call_as, get_graph, graph_url};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use sluice_shared::Graph;
@@ -109,6 +109,9 @@ pub struct Run {
     pub id: String,
     pub schedule_id: Option<String>,
     pub graph_id: String,
+    /// Content hash of the graph version the run executes.
+    #[serde(default)]
+    pub hash: String,
     #[serde(default)]
     pub biz_date: String,
     /// scheduled | backfill | manual | draft
@@ -173,6 +176,27 @@ pub async fn run(id: &str) -> Result<RunDetail, ApiError> {
 
 pub async fn cancel_run(id: &str) -> Result<(), ApiError> {
     call("POST", &format!("/api/runs/{}/cancel", q(id)), None).await.map(drop)
+}
+
+/// The graph document a run executes: the saved version of `graph_id` whose
+/// content hash is `hash`, or the latest version when none matches.
+pub async fn run_graph(graph_id: &str, hash: &str) -> Result<Graph, ApiError> {
+    #[derive(Deserialize)]
+    struct VersionRow {
+        version: i64,
+        #[serde(default)]
+        hash: String,
+    }
+    #[derive(Deserialize)]
+    struct List {
+        versions: Vec<VersionRow>,
+    }
+    let list = call_as::<List>("GET", &format!("{}/versions", graph_url(graph_id)), None).await?;
+    let doc: GraphDoc = match list.versions.iter().find(|v| v.hash == hash) {
+        Some(v) => call_as("GET", &format!("{}/versions/{}", graph_url(graph_id), v.version), None).await?,
+        None => get_graph(graph_id).await?,
+    };
+    serde_json::from_value(doc.graph).map_err(|e| ApiError::local(format!("unexpected graph: {e}")))
 }
 
 /// The server-sent events stream of one run.

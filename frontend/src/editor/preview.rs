@@ -33,9 +33,14 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
     let serial = StoredValue::new(0u64);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     let busy = RwSignal::new(false);
+    // "Full preview" for the selected node: blocking steps see every row.
+    let full = RwSignal::new(false);
+    // One id per editor tab: the server cancels this tab's older preview.
+    let editor_id = StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64));
 
     Effect::new(move |_| {
         ed.doc_rev.track();
+        let full_now = full.get();
         let node = match selected.get() {
             Selected::Node(n) => Some(n),
             _ => None,
@@ -59,6 +64,10 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
         });
         if !same {
             state.set(State::Loading(id.clone()));
+            if full_now {
+                full.set(false); // a new node starts from the fast, sampled preview
+                return;
+            }
         }
         busy.set(true);
         let handle = set_timeout_with_handle(
@@ -85,7 +94,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                 }
                 let graph = serde_json::to_value(ed.upstream_graph(n)).unwrap_or_default();
                 spawn_local(async move {
-                    let answer = api::preview(&graph, &id, 100).await;
+                    let answer = api::preview(&graph, &id, 100, full_now, &editor_id.get_value()).await;
                     if !ed.alive() || serial.get_value() != ask {
                         return; // a newer question is on its way
                     }
@@ -155,6 +164,8 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                     <span data-testid="preview-count">{format!("{n} row{}", if n == 1 { "" } else { "s" })}</span>
                     {p.sample.then(|| view! {
                         <span class="badge" data-testid="preview-sample" title="Blocking steps upstream saw only a sample of their sources">"sample"</span>
+                        <button class="btn small" data-testid="preview-full" title="Run the blocking steps over every row"
+                            on:click=move |_| full.set(true)>"Full preview"</button>
                     })}
                     <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
                 </div>

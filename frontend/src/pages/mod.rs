@@ -3,12 +3,14 @@
 mod admin;
 mod fmt;
 mod graph_list;
+mod graph_svg;
 mod login;
 mod review;
 mod review_picture;
 mod review_queue;
 mod review_tables;
 mod run;
+mod run_picture;
 mod runs;
 mod schedules;
 

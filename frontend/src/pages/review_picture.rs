@@ -5,14 +5,10 @@
 //! Each node id carries `data-testid="review-node-<id>"` exactly once on the
 //! page: on the submitted picture, or on the approved one for a removed node.
 
+use super::graph_svg::{H, W, frame, label, positions, wire};
 use leptos::prelude::*;
-use sluice_shared::{Edge, Graph, NodeKind};
+use sluice_shared::{Edge, Graph};
 use std::collections::HashMap;
-
-const W: f64 = 150.0;
-const H: f64 = 44.0;
-/// Pixels per graph unit at most; wide graphs shrink to the page width.
-const SCALE: f64 = 0.8;
 
 /// How a node differs between the approved and the submitted version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,28 +30,6 @@ impl Mark {
     }
 }
 
-/// Node positions: the saved `pos`, or a simple grid for nodes without one.
-fn positions(g: &Graph) -> HashMap<String, (f64, f64)> {
-    g.nodes
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let p = n.pos.map(|[x, y]| (x, y)).unwrap_or(((i % 4) as f64 * 220.0, (i / 4) as f64 * 110.0));
-            (n.id.clone(), p)
-        })
-        .collect()
-}
-
-fn wire(a: (f64, f64), b: (f64, f64)) -> String {
-    let (x1, y1, x2, y2) = (a.0 + W, a.1 + H / 2.0, b.0, b.1 + H / 2.0);
-    let dx = ((x2 - x1).abs() / 2.0).max(40.0);
-    format!("M{x1:.1},{y1:.1} C{:.1},{y1:.1} {:.1},{y2:.1} {x2:.1},{y2:.1}", x1 + dx, x2 - dx)
-}
-
-fn label(kind: &str) -> String {
-    NodeKind::parse(kind).map(|k| k.label().to_string()).unwrap_or_else(|| kind.to_string())
-}
-
 /// `marks` says how each node differs; `edge_marks` lists edges drawn as
 /// added or removed on this side; `owns` says which nodes carry the test hook here.
 #[component]
@@ -68,16 +42,7 @@ pub fn ReviewPicture(
     side: &'static str,
 ) -> impl IntoView {
     let pos = positions(&graph);
-    let (mut x0, mut y0, mut x1, mut y1) = (f64::MAX, f64::MAX, f64::MIN, f64::MIN);
-    for &(x, y) in pos.values() {
-        (x0, y0, x1, y1) = (x0.min(x), y0.min(y), x1.max(x + W), y1.max(y + H));
-    }
-    if pos.is_empty() {
-        (x0, y0, x1, y1) = (0.0, 0.0, 300.0, 100.0);
-    }
-    let pad = 24.0;
-    let (vw, vh) = (x1 - x0 + 2.0 * pad, y1 - y0 + 2.0 * pad);
-    let view_box = format!("{} {} {vw} {vh}", x0 - pad, y0 - pad);
+    let (view_box, width) = frame(&pos, 0.0);
     let edges = graph
         .edges
         .iter()
@@ -107,7 +72,7 @@ pub fn ReviewPicture(
         .collect_view();
     view! {
         <svg class="review-picture" data-testid=format!("review-picture-{side}") viewBox=view_box
-            width=format!("{:.0}", vw * SCALE) preserveAspectRatio="xMidYMid meet">
+            width=width preserveAspectRatio="xMidYMid meet">
             {edges}
             {nodes}
         </svg>

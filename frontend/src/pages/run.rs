@@ -1,11 +1,15 @@
 //! `#/runs/<id>`: one run, node by node, kept current by the run's
 //! server-sent events (each event refetches the run), with cancel while it
-//! is queued or running.
+//! is queued or running. Above the tables, the run's graph with every node
+//! lit by its live state, updated straight from the `node` events.
 
 use super::fmt::{error_banner, opt_time};
+use super::run_picture::{NodeLive, RunPicture, record};
 use crate::api::{self, RunDetail};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sluice_shared::Graph;
+use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
@@ -25,12 +29,55 @@ fn close_source(ev: &web_sys::Event) {
     }
 }
 
+/// The payload of a run event: `{run_id, node, status, rows, error}`.
+#[derive(serde::Deserialize)]
+struct LiveEvent {
+    node: Option<String>,
+    status: String,
+    rows: Option<i64>,
+}
+
+/// Lights the picture from one event, without waiting for the refetch.
+fn apply_event(states: RwSignal<HashMap<String, NodeLive>>, ev: &web_sys::Event) {
+    let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else {
+        return;
+    };
+    if let Ok(LiveEvent { node: Some(node), status, rows }) = serde_json::from_str::<LiveEvent>(&text) {
+        record(states, &node, &status, rows);
+    }
+}
+
+/// Lights the picture from a fetched run: each node's recorded state, and a
+/// cancelled or interrupted run's unfinished nodes take the run's status.
+fn apply_detail(states: RwSignal<HashMap<String, NodeLive>>, graph: Option<&Graph>, d: &RunDetail) {
+    for n in &d.nodes {
+        record(states, &n.node_id, &n.status, n.rows_out);
+    }
+    if matches!(d.run.status.as_str(), "cancelled" | "interrupted") {
+        let ids: Vec<String> = match graph {
+            Some(g) => g.nodes.iter().map(|n| n.id.clone()).collect(),
+            None => d.nodes.iter().map(|n| n.node_id.clone()).collect(),
+        };
+        for id in ids {
+            let unfinished = states
+                .try_with_untracked(|m| m.get(&id).is_none_or(|s| matches!(s.status.as_str(), "pending" | "running")));
+            if unfinished == Some(true) {
+                states.try_update(|m| {
+                    m.insert(id.clone(), NodeLive { status: d.run.status.clone(), rows: None });
+                });
+            }
+        }
+    }
+}
+
 #[component]
 pub fn RunPage(id: String) -> impl IntoView {
     let detail = RwSignal::new(None::<RunDetail>);
     let error = RwSignal::new(None::<String>);
     let live = RwSignal::new(false);
     let graph_name = RwSignal::new(None::<String>);
+    let graph = RwSignal::new(None::<Graph>);
+    let states = RwSignal::new(HashMap::<String, NodeLive>::new());
     let id = StoredValue::new(id);
     let reload = move || {
         spawn_local(async move {
@@ -46,7 +93,21 @@ pub fn RunPage(id: String) -> impl IntoView {
                                 let _ = graph_name.try_set(Some(name.to_string()));
                             }
                         });
+                        let (gid, hash) = (d.run.graph_id.clone(), d.run.hash.clone());
+                        spawn_local(async move {
+                            match api::run_graph(&gid, &hash).await {
+                                Ok(g) => {
+                                    let _ = graph.try_set(Some(g));
+                                    // Unfinished nodes of an ended run follow the run.
+                                    if let Some(Some(d)) = detail.try_get_untracked() {
+                                        graph.with_untracked(|g| apply_detail(states, g.as_ref(), &d));
+                                    }
+                                }
+                                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+                            }
+                        });
                     }
+                    let _ = graph.try_with_untracked(|g| apply_detail(states, g.as_ref(), &d));
                     let _ = detail.try_set(Some(d));
                 }
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
@@ -64,6 +125,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                 close_source(&ev);
                 return;
             }
+            apply_event(states, &ev);
             reload();
         });
         let _ = es.add_event_listener_with_callback("run", on_event.as_ref().unchecked_ref());
@@ -101,22 +163,6 @@ pub fn RunPage(id: String) -> impl IntoView {
     let body = move || {
         detail.get().map(|d| {
             let r = d.run.clone();
-            let nodes = d
-                .nodes
-                .into_iter()
-                .map(|n| {
-                    view! {
-                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.clone()>
-                            <td class="code">{n.node_id.clone()}</td>
-                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.clone()}</span></td>
-                            <td>{n.rows_out.or(n.rows_in).map(|r| r.to_string()).unwrap_or_default()}</td>
-                            <td>{opt_time(n.started_at)}</td>
-                            <td>{opt_time(n.finished_at)}</td>
-                            <td class="error-cell">{n.error.clone().unwrap_or_default()}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
             view! {
                 <div class="list-head">
                     <h1 data-testid="run-title">{
@@ -140,6 +186,28 @@ pub fn RunPage(id: String) -> impl IntoView {
                         {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
                     </tbody>
                 </table>
+            }
+        })
+    };
+    let nodes_table = move || {
+        detail.get().map(|d| {
+            let nodes = d
+                .nodes
+                .into_iter()
+                .map(|n| {
+                    view! {
+                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.clone()>
+                            <td class="code">{n.node_id.clone()}</td>
+                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.clone()}</span></td>
+                            <td>{n.rows_out.or(n.rows_in).map(|r| r.to_string()).unwrap_or_default()}</td>
+                            <td>{opt_time(n.started_at)}</td>
+                            <td>{opt_time(n.finished_at)}</td>
+                            <td class="error-cell">{n.error.clone().unwrap_or_default()}</td>
+                        </tr>
+                    }
+                })
+                .collect_view();
+            view! {
                 <h2>"Nodes"</h2>
                 <table class="data-table" data-testid="run-nodes">
                     <thead><tr><th>"Node"</th><th>"Status"</th><th>"Rows"</th><th>"Start"</th><th>"End"</th><th>"Error"</th></tr></thead>
@@ -153,6 +221,8 @@ pub fn RunPage(id: String) -> impl IntoView {
             {error_banner(error)}
             <div class="live muted" data-testid="run-live">{move || if live.get() { "● live" } else { "○ not live" }}</div>
             {body}
+            {move || graph.get().map(|g| view! { <h2>"Graph"</h2> <RunPicture graph=g states=states/> })}
+            {nodes_table}
         </div>
     }
 }
