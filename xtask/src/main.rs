@@ -1,7 +1,7 @@
 //! Project automation, in Rust so it needs nothing but cargo:
 //!
 //! - `cargo xtask wasm`  build the Leptos front-end to WebAssembly into `static/pkg`
-//! - `cargo xtask run`   build everything and start `sluice serve --demo`
+//! - `cargo xtask run [--release] [serve args]`  build everything and start `sluice serve --demo`
 //! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests)
 //!
 //! The wasm-bindgen step runs as a library (`wasm-bindgen-cli-support`), pinned
@@ -110,11 +110,21 @@ fn gzip(file: &Path) -> Result<(), String> {
     std::fs::write(&gz, enc.finish().map_err(|e| e.to_string())?).map_err(|e| e.to_string())
 }
 
-/// Builds the server and the bundle, then serves the demo on localhost.
+/// Builds the server and the bundle, then serves the demo on localhost. The
+/// server is the debug build the tests use (minutes to build on a fresh machine,
+/// and fast enough for the demo data); `--release` builds the optimised `perf`
+/// profile for real data volumes.
 fn run(extra: &[String]) -> Result<(), String> {
     wasm()?;
-    cargo(&["build", "-p", "sluice-backend", "--profile", "perf", "--bin", "sluice"])?;
-    let bin = target_dir().join("perf/sluice");
+    let release = extra.iter().any(|a| a == "--release");
+    let extra: Vec<&String> = extra.iter().filter(|a| *a != "--release").collect();
+    let bin = if release {
+        cargo(&["build", "-p", "sluice-backend", "--profile", "perf", "--bin", "sluice"])?;
+        target_dir().join("perf/sluice")
+    } else {
+        cargo(&["build", "-p", "sluice-backend", "--bin", "sluice"])?;
+        target_dir().join("debug/sluice")
+    };
     let mut cmd = Command::new(bin);
     cmd.arg("serve");
     if extra.is_empty() {
