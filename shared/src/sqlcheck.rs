@@ -162,6 +162,12 @@ mod tests {
         assert!(errs("COPY txns TO 'x.csv'")[0].contains("COPY"));
         assert!(errs("SELECT 1; SELECT 2")[0].contains("2 statements"));
         assert!(errs("SELECT * FROM read_csv('x.csv')")[0].contains("read_csv"));
+        assert!(errs("SELECT * FROM txns WHERE a IN (SELECT a FROM other)")[0].contains("`other`"));
+        assert!(errs("SELECT * FROM txns WHERE EXISTS (SELECT 1 FROM 'x.csv')")[0].contains("x.csv"));
+        assert!(errs("SELECT (SELECT max(a) FROM nope) FROM txns")[0].contains("`nope`"));
+        assert!(errs("SELECT * FROM txns t JOIN accts a ON t.id IN (SELECT id FROM secret)")[0].contains("`secret`"));
+        assert!(errs("SELECT a FROM txns UNION SELECT a FROM hidden")[0].contains("`hidden`"));
+        assert!(errs("SELECT coalesce($nope, 1) FROM txns")[0].contains("$nope"));
         let e = errs("SELECT * FROM txns JOIN read_csv('x') r ON 1=1");
         assert_eq!(e.len(), 1, "{e:?}");
         assert!(errs("SELECT * FROM 'data/x.csv'")[0].contains("data/x.csv"));
