@@ -99,12 +99,35 @@ pub async fn prepare_with(
     mode: Mode,
     opts: Options,
 ) -> Result<Prepared, EngineError> {
+    plan_graph(graph, given, root, mode, opts).await.map_err(|f| f.error)
+}
+
+/// Why planning stopped, with the columns inferred up to that point (the editor
+/// still wants them while the graph has problems).
+struct Failure {
+    error: EngineError,
+    schemas: Option<BTreeMap<String, Option<Schema>>>,
+}
+
+impl From<EngineError> for Failure {
+    fn from(error: EngineError) -> Self {
+        Failure { error, schemas: None }
+    }
+}
+
+async fn plan_graph(
+    graph: &Graph,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+    mode: Mode,
+    opts: Options,
+) -> Result<Prepared, Failure> {
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
     let ctx_params = sluice_shared::Context { source_schemas: None, params: given_ref };
     let first = sluice_shared::validate(graph, &ctx_params);
     if !first.is_valid() {
-        return Err(EngineError::Invalid(first.problems));
+        return Err(Failure { error: EngineError::Invalid(first.problems), schemas: Some(first.schemas) });
     }
     let params = match first.param_values.clone() {
         Some(v) => v,
@@ -123,7 +146,7 @@ pub async fn prepare_with(
     let ctx_schemas = sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref };
     let report = sluice_shared::validate(graph, &ctx_schemas);
     if !report.is_valid() {
-        return Err(EngineError::Invalid(report.problems));
+        return Err(Failure { error: EngineError::Invalid(report.problems), schemas: Some(report.schemas) });
     }
 
     // Plan every transform; a planning error is the graph's fault (exit 2).
@@ -214,7 +237,7 @@ pub async fn check(
     given: &BTreeMap<String, String>,
     root: &DataRoot,
 ) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
-    match prepare(graph, given, root, Mode::Check).await {
+    match plan_graph(graph, given, root, Mode::Check, Options::default()).await {
         Ok(p) => {
             let planned = planned_schemas(&p);
             let schemas = p
@@ -225,33 +248,13 @@ pub async fn check(
                 .collect();
             (Vec::new(), schemas)
         }
-        Err(e) => {
-            let problems = match e {
+        Err(Failure { error, schemas }) => {
+            let problems = match error {
                 EngineError::Invalid(p) => p,
                 EngineError::Failed { node, message } => vec![sluice_shared::Problem { node, field: None, message }],
             };
-            // Still infer what can be inferred, from the sources that do open.
-            let given_ref = (!given.is_empty()).then_some(given);
-            let first =
-                sluice_shared::validate(graph, &sluice_shared::Context { source_schemas: None, params: given_ref });
-            let texts: BTreeMap<String, String> = first
-                .param_values
-                .clone()
-                .unwrap_or_else(|| defaults(graph))
-                .iter()
-                .map(|(k, v)| (k.clone(), v.as_text()))
-                .collect();
-            let ctx = session(None);
-            let inspected = match open_sources(&ctx, graph, &first, &texts, root, Mode::Check, Options::default()).await
-            {
-                Ok(o) => o.inspected,
-                Err(_) => HashMap::new(),
-            };
-            let report = sluice_shared::validate(
-                graph,
-                &sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref },
-            );
-            (problems, report.schemas)
+            let schemas = schemas.unwrap_or_else(|| sluice_shared::validate(graph, &Default::default()).schemas);
+            (problems, schemas)
         }
     }
 }

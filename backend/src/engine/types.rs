@@ -1,6 +1,6 @@
 //! Mapping between the graph format's column types and Arrow's.
 
-use datafusion::arrow::datatypes::{DataType as Arrow, Field, Schema as ArrowSchema, TimeUnit};
+use datafusion::arrow::datatypes::{DataType as Arrow, Schema as ArrowSchema, TimeUnit};
 use sluice_shared::{DataType, Schema};
 
 /// The Arrow type a declared column becomes.
@@ -34,12 +34,6 @@ pub fn from_arrow(t: &Arrow) -> Option<DataType> {
 
 pub fn schema_from_arrow(s: &ArrowSchema) -> Schema {
     Schema(s.fields().iter().map(|f| sluice_shared::Field::new(f.name(), from_arrow(f.data_type()))).collect())
-}
-
-pub fn schema_to_arrow(s: &Schema) -> ArrowSchema {
-    ArrowSchema::new(
-        s.0.iter().map(|f| Field::new(&f.name, f.ty.map(to_arrow).unwrap_or(Arrow::Utf8), true)).collect::<Vec<_>>(),
-    )
 }
 
 /// Civil date (year, month, day) of a count of days since 1970-01-01.

@@ -84,7 +84,7 @@ impl Scheduler {
         for s in schedules.iter().filter(|s| s.sla.is_some()) {
             self.check_sla(s, now).await?;
         }
-        self.dispatch(now).await
+        self.dispatch(now, &schedules).await
     }
 
     async fn fire(&self, s: &ScheduleRow, now: i64) -> Result<()> {
@@ -127,10 +127,9 @@ impl Scheduler {
         Ok(Some(row))
     }
 
-    async fn dispatch(self: &Arc<Self>, now: i64) -> Result<()> {
+    async fn dispatch(self: &Arc<Self>, now: i64, all: &[ScheduleRow]) -> Result<()> {
         self.running.lock().expect("running").retain(|_, h| !h.is_finished());
-        let schedules: HashMap<String, ScheduleRow> =
-            self.store.schedules().await.map_err(db)?.into_iter().map(|s| (s.id.clone(), s)).collect();
+        let schedules: HashMap<&str, &ScheduleRow> = all.iter().map(|s| (s.id.as_str(), s)).collect();
         for run in self.store.due_runs(now).await.map_err(db)? {
             if self.running.lock().expect("running").len() >= self.max_concurrent {
                 break;
@@ -139,12 +138,8 @@ impl Scheduler {
             if self.store.run_exists(&run.graph_id, &run.biz_date, &["running"]).await.map_err(db)? {
                 continue;
             }
-            let deps = run
-                .schedule_id
-                .as_ref()
-                .and_then(|id| schedules.get(id))
-                .map(ScheduleRow::dependencies)
-                .unwrap_or_default();
+            let schedule = run.schedule_id.as_deref().and_then(|id| schedules.get(id));
+            let deps = schedule.map(|s| s.dependencies()).unwrap_or_default();
             let mut ready = true;
             for dep in &deps {
                 if !self.store.run_exists(dep, &run.biz_date, &["succeeded"]).await.map_err(db)? {
@@ -157,8 +152,7 @@ impl Scheduler {
             }
             self.emit(&run.id, None, "running", None, None);
             let me = Arc::clone(self);
-            let timeout =
-                run.schedule_id.as_ref().and_then(|id| schedules.get(id)).map(|s| s.timeout_secs).unwrap_or(3600);
+            let timeout = schedule.map(|s| s.timeout_secs).unwrap_or(3600);
             let id = run.id.clone();
             let handle = tokio::spawn(async move { me.execute(run, timeout).await });
             self.running.lock().expect("running").insert(id, handle);

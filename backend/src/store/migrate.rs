@@ -1,5 +1,7 @@
 //! Migrations, embedded in the binary and applied on start, in order, once.
-//! Each database has its own folder under `migrations/` since DDL differs.
+//! Each database has its own folder under `migrations/` where DDL differs
+//! (0001: AUTOINCREMENT vs BIGSERIAL); later steps use portable DDL and are
+//! kept once, in `migrations/sqlite/`, for both.
 
 use super::{Backend, Result, Store, now_ms};
 
@@ -10,8 +12,8 @@ const SQLITE: &[(i64, &str)] = &[
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
-    (2, include_str!("../../../migrations/postgres/0002_reviews.sql")),
-    (3, include_str!("../../../migrations/postgres/0003_scheduler.sql")),
+    (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
+    (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {
