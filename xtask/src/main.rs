@@ -27,8 +27,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// The workspace to build and test, found at run time from the current
+/// directory (`cargo locate-project --workspace`). Never a path baked in at
+/// compile time: with one target dir shared by several clones, cargo may reuse
+/// an `xtask` binary built in another clone, which would then test that clone.
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    static ROOT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    ROOT.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let out = Command::new(cargo)
+            .args(["locate-project", "--workspace", "--message-format", "plain"])
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .and_then(|o| String::from_utf8(o.stdout).ok());
+        match out.as_deref().map(str::trim).map(Path::new).and_then(Path::parent) {
+            Some(dir) => dir.to_path_buf(),
+            None => std::env::current_dir().expect("a current directory"),
+        }
+    })
+    .clone()
 }
 
 /// Where cargo puts artifacts, as cargo itself resolves it (environment,
