@@ -52,6 +52,8 @@ impl std::ops::Deref for AppState {
     }
 }
 
+/// How `sluice serve` is started. New settings get a default here, so callers
+/// (main, tests) name only what they set: `ServeOptions { data_dir, ..Default::default() }`.
 pub struct ServeOptions {
     pub addr: SocketAddr,
     pub data_dir: PathBuf,
@@ -60,6 +62,19 @@ pub struct ServeOptions {
     pub static_dir: Option<PathBuf>,
     /// Where failure and SLA alerts are POSTed (also `SLUICE_ALERT_WEBHOOK`).
     pub alert_webhook: Option<String>,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("sluice-data"),
+            database_url: None,
+            demo: false,
+            static_dir: None,
+            alert_webhook: None,
+        }
+    }
 }
 
 /// Opens the store, prepares the data root, and builds the app.

@@ -31,10 +31,8 @@ impl App {
         let opts = ServeOptions {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
-            database_url: None,
             demo: true,
-            static_dir: None,
-            alert_webhook: None,
+            ..Default::default()
         };
         let (router, _) = server::build(&opts).await.unwrap();
         let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
