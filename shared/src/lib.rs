@@ -8,6 +8,7 @@ pub mod diff;
 pub mod expr;
 pub mod infer;
 pub mod kinds;
+pub mod limits;
 pub mod model;
 pub mod params;
 pub mod parse;

@@ -12,6 +12,7 @@ const PARAM_FIELDS: &[&str] = &["type", "default"];
 
 /// Parses a graph document. Every unknown field is reported, each with its node.
 pub fn parse_graph(text: &str) -> Result<Graph, Vec<Problem>> {
+    crate::limits::check_document(text).map_err(|p| vec![p])?;
     let value: Value = serde_json::from_str(text)
         .map_err(|e| vec![Problem::graph(None, format!("the file is not valid JSON: {e}"))])?;
     parse_graph_value(value)
@@ -23,6 +24,10 @@ pub fn parse_graph_value(value: Value) -> Result<Graph, Vec<Problem>> {
     let Some(top) = value.as_object() else {
         return Err(vec![Problem::graph(None, "a graph must be a JSON object")]);
     };
+    let over = crate::limits::check_value(&value);
+    if !over.is_empty() {
+        return Err(over);
+    }
     unknown_fields(top, TOP_FIELDS, None, "", &mut problems);
     if let Some(nodes) = top.get("nodes").and_then(Value::as_array) {
         for (i, node) in nodes.iter().enumerate() {

@@ -165,42 +165,179 @@ fn topo_order(graph: &Graph, adj: &HashMap<&str, Vec<&str>>, problems: &mut Vec<
     }
     if order.len() < ids.len() {
         let stuck: HashSet<&str> = ids.iter().copied().filter(|id| indeg[id] > 0).collect();
-        let mut reported = HashSet::new();
-        for start in ids.iter().copied().filter(|id| stuck.contains(id)) {
-            if reported.contains(start) {
-                continue;
-            }
-            if let Some(cycle) = find_cycle(start, adj, &stuck) {
-                let text = cycle.iter().chain(cycle.first()).copied().collect::<Vec<_>>().join(" → ");
-                for id in &cycle {
-                    if reported.insert(*id) {
-                        problems.push(Problem::node(id, None, format!("is on a cycle: {text}")));
-                    }
-                }
-            }
-        }
+        report_cycles(&ids, adj, &stuck, problems);
     }
     order
 }
 
-/// Walks predecessors inside `stuck` from `start` until a node repeats. Every
-/// stuck node has a stuck predecessor, so the walk always closes a cycle.
-fn find_cycle<'a>(start: &'a str, adj: &HashMap<&'a str, Vec<&'a str>>, stuck: &HashSet<&str>) -> Option<Vec<&'a str>> {
-    let pred = |node: &str| -> Option<&'a str> {
-        adj.iter().find(|(from, tos)| stuck.contains(*from) && tos.contains(&node)).map(|(from, _)| *from)
-    };
-    let mut path = vec![start];
-    let mut pos: HashMap<&str, usize> = HashMap::from([(start, 0)]);
-    let mut cur = start;
-    loop {
-        let prev = pred(cur)?;
-        if let Some(&i) = pos.get(prev) {
-            let mut cycle = path[i..].to_vec();
-            cycle.reverse();
-            return Some(cycle);
+/// Longest cycle spelled out in full; longer ones show their first nodes and a count.
+const SPELLED: usize = 40;
+
+/// Gives every node that lies on a cycle a problem spelling out one cycle through
+/// it. Linear in the graph plus the length of the cycles reported: the strongly
+/// connected components (Tarjan) tell which nodes are on a cycle, and breadth-first
+/// trees from one root per component give a simple cycle through each node.
+fn report_cycles(ids: &[&str], adj: &HashMap<&str, Vec<&str>>, stuck: &HashSet<&str>, problems: &mut Vec<Problem>) {
+    let nodes: Vec<&str> = ids.iter().copied().filter(|id| stuck.contains(id)).collect();
+    let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, id)| (*id, i)).collect();
+    let succ: Vec<Vec<usize>> = nodes
+        .iter()
+        .map(|id| adj.get(id).into_iter().flatten().filter_map(|t| index.get(t).copied()).collect())
+        .collect();
+    let comp = components(&succ);
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); comp.iter().max().map_or(0, |m| m + 1)];
+    for (v, c) in comp.iter().enumerate() {
+        members[*c].push(v);
+    }
+    let mut covered = vec![false; nodes.len()];
+    for m in members.iter().filter(|m| m.len() > 1 || succ[m[0]].contains(&m[0])) {
+        let trees = Trees::new(m, &succ, &comp);
+        for &v in m {
+            if covered[v] {
+                continue;
+            }
+            let cycle = trees.cycle_through(v);
+            for (k, &w) in cycle.iter().enumerate() {
+                if !std::mem::replace(&mut covered[w], true) {
+                    problems.push(Problem::node(nodes[w], None, format!("is on a cycle: {}", spell(&cycle, k, &nodes))));
+                }
+            }
         }
-        pos.insert(prev, path.len());
-        path.push(prev);
-        cur = prev;
+    }
+}
+
+/// The cycle read from its `k`-th node round to that node again.
+fn spell(cycle: &[usize], k: usize, names: &[&str]) -> String {
+    let n = cycle.len();
+    let shown = n.min(SPELLED);
+    let mut parts: Vec<&str> = (0..shown).map(|i| names[cycle[(k + i) % n]]).collect();
+    let more = (n > shown).then(|| format!("… ({} more)", n - shown));
+    if let Some(m) = &more {
+        parts.push(m);
+    }
+    parts.push(names[cycle[k]]);
+    parts.join(" → ")
+}
+
+/// Strongly connected components (Tarjan, iterative): the component of each node.
+fn components(succ: &[Vec<usize>]) -> Vec<usize> {
+    const NONE: usize = usize::MAX;
+    let n = succ.len();
+    let (mut index, mut low, mut comp) = (vec![NONE; n], vec![0; n], vec![NONE; n]);
+    let mut on_stack = vec![false; n];
+    let (mut stack, mut call): (Vec<usize>, Vec<(usize, usize)>) = (Vec::new(), Vec::new());
+    let (mut next, mut ncomp) = (0, 0);
+    for s in 0..n {
+        if index[s] != NONE {
+            continue;
+        }
+        call.push((s, 0));
+        (index[s], low[s], next) = (next, next, next + 1);
+        stack.push(s);
+        on_stack[s] = true;
+        while let Some(top) = call.last_mut() {
+            let (v, i) = *top;
+            if let Some(&w) = succ[v].get(i) {
+                top.1 += 1;
+                if index[w] == NONE {
+                    (index[w], low[w], next) = (next, next, next + 1);
+                    stack.push(w);
+                    on_stack[w] = true;
+                    call.push((w, 0));
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            call.pop();
+            if let Some(&(u, _)) = call.last() {
+                low[u] = low[u].min(low[v]);
+            }
+            if low[v] == index[v] {
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    comp[w] = ncomp;
+                    if w == v {
+                        break;
+                    }
+                }
+                ncomp += 1;
+            }
+        }
+    }
+    comp
+}
+
+/// Breadth-first trees inside one strongly connected component, rooted at its
+/// first node: `fwd[v]` is the node before `v` on a shortest path root → v,
+/// `back[v]` the node after `v` on a shortest path v → root.
+struct Trees {
+    root: usize,
+    fwd: HashMap<usize, usize>,
+    back: HashMap<usize, usize>,
+    /// Predecessors of the root inside the component.
+    into_root: Vec<usize>,
+}
+
+impl Trees {
+    fn new(members: &[usize], succ: &[Vec<usize>], comp: &[usize]) -> Trees {
+        let root = members[0];
+        let c = comp[root];
+        let mut pred: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &v in members {
+            for &w in succ[v].iter().filter(|w| comp[**w] == c) {
+                pred.entry(w).or_default().push(v);
+            }
+        }
+        let bfs = |next: &dyn Fn(usize) -> Vec<usize>| {
+            let mut parent = HashMap::from([(root, root)]);
+            let mut queue = std::collections::VecDeque::from([root]);
+            while let Some(v) = queue.pop_front() {
+                for w in next(v) {
+                    if let std::collections::hash_map::Entry::Vacant(e) = parent.entry(w) {
+                        e.insert(v);
+                        queue.push_back(w);
+                    }
+                }
+            }
+            parent
+        };
+        let fwd = bfs(&|v| succ[v].iter().copied().filter(|w| comp[*w] == c).collect());
+        let back = bfs(&|v| pred.get(&v).cloned().unwrap_or_default());
+        let into_root = pred.get(&root).cloned().unwrap_or_default();
+        Trees { root, fwd, back, into_root }
+    }
+
+    /// root → … → v along the forward tree.
+    fn path_to(&self, v: usize) -> Vec<usize> {
+        let mut path = vec![v];
+        let mut cur = v;
+        while cur != self.root {
+            cur = self.fwd[&cur];
+            path.push(cur);
+        }
+        path.reverse();
+        path
+    }
+
+    /// A simple cycle through `v`, starting at `v`.
+    fn cycle_through(&self, v: usize) -> Vec<usize> {
+        if v == self.root {
+            // root → … → p, closed by the edge p → root; p nearest the root.
+            let p = self.into_root.iter().copied().min_by_key(|p| self.path_to(*p).len()).unwrap_or(v);
+            return self.path_to(p);
+        }
+        // Walk v → … towards the root until reaching the tree path root → v; that
+        // node, then the tree path on to v, closes a cycle with no repeats.
+        let to_v = self.path_to(v);
+        let pos: HashMap<usize, usize> = to_v.iter().enumerate().map(|(i, x)| (*x, i)).collect();
+        let mut cycle = vec![v];
+        let mut cur = self.back[&v];
+        while !pos.contains_key(&cur) {
+            cycle.push(cur);
+            cur = self.back[&cur];
+        }
+        cycle.extend_from_slice(&to_v[pos[&cur]..to_v.len() - 1]);
+        cycle
     }
 }

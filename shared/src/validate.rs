@@ -48,6 +48,11 @@ impl Report {
 /// Validates `graph`: structure, parameters, paths, every node's config and
 /// expressions, and the schema on every edge.
 pub fn validate(graph: &Graph, ctx: &Context) -> Report {
+    // A graph over the size limits is refused before any other work.
+    let over = crate::limits::check(graph);
+    if !over.is_empty() {
+        return Report { problems: over, ..Report::default() };
+    }
     let mut problems = Vec::new();
     let st = structure::check(graph, &mut problems);
     params::check_decls(&graph.params, &mut problems);
