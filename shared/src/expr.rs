@@ -309,11 +309,43 @@ impl Walker<'_, '_> {
                 }
             }
         }
+        if let Some(m) = growth_problem(f) {
+            return self.err(m);
+        }
         match function_type(&name, &args) {
             Ok(t) => t,
             Err(m) => self.err(m),
         }
     }
+}
+
+/// A `repeat`, `lpad` or `rpad` whose literal count would build a value past
+/// [`MAX_STRING_BYTES`](crate::limits::MAX_STRING_BYTES). The engine enforces the
+/// same cap on every value at run time; this says so before anything runs.
+pub fn growth_problem(f: &ast::Function) -> Option<String> {
+    let name = f.name.to_string().to_lowercase();
+    if !matches!(name.as_str(), "repeat" | "lpad" | "rpad") {
+        return None;
+    }
+    let FunctionArguments::List(list) = &f.args else { return None };
+    let literal = |i: usize| match list.args.get(i) {
+        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) => Some(&v.value),
+        _ => None,
+    };
+    let Some(V::Number(n, _)) = literal(1) else { return None };
+    let count: f64 = n.parse().ok()?;
+    // repeat('ab', n) is 2n bytes; a padded value is n characters.
+    let unit = match (name.as_str(), literal(0)) {
+        ("repeat", Some(V::SingleQuotedString(s))) => s.len().max(1) as f64,
+        _ => 1.0,
+    };
+    let cap = crate::limits::MAX_STRING_BYTES;
+    (count * unit > cap as f64).then(|| {
+        format!(
+            "`{name}` with a count of {n} builds a value longer than {}, the most one value may hold",
+            crate::limits::bytes(cap)
+        )
+    })
 }
 
 fn rounded(t: Option<DataType>) -> Option<DataType> {
@@ -411,6 +443,19 @@ mod tests {
         assert!(scope_check("sum(amount) > 1").errors[0].contains("aggregate"));
         assert!(scope_check("branch + 1 > 2").errors[0].contains("numbers"));
         assert!(scope_check("txn_date > DATE '2026-02-30'").errors[0].contains("real date"));
+    }
+
+    #[test]
+    fn refuses_a_literal_count_that_builds_a_huge_value() {
+        let e = scope_check("repeat('x', 100000000) = branch").errors;
+        assert_eq!(
+            e,
+            vec!["`repeat` with a count of 100000000 builds a value longer than 1 MiB, the most one value may hold"]
+        );
+        assert!(scope_check("lpad(branch, 2000000, '0') = 'x'").errors[0].contains("`lpad` with a count of 2000000"));
+        assert!(scope_check("upper(rpad(branch, 5000000)) = 'x'").errors[0].contains("`rpad`"));
+        assert!(scope_check("repeat('abcd', 300000) = branch").errors[0].contains("1 MiB"));
+        assert!(scope_check("repeat(branch, 3) = lpad(branch, 10, '0')").errors.is_empty());
     }
 
     #[test]

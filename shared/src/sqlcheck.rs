@@ -127,6 +127,11 @@ impl Visitor for Checker<'_> {
     }
 
     fn pre_visit_expr(&mut self, e: &Expr) -> ControlFlow<()> {
+        if let Expr::Function(f) = e
+            && let Some(m) = crate::expr::growth_problem(f)
+        {
+            self.err(m);
+        }
         if let Expr::Value(v) = e
             && let Value::Placeholder(p) = &v.value
         {
@@ -174,5 +179,6 @@ mod tests {
         assert!(errs("SELECT * FROM other")[0].contains("`other`"));
         assert!(errs("SELECT * FROM txns WHERE a = $nope")[0].contains("$nope"));
         assert!(errs("SELECT * INTO t2 FROM txns")[0].contains("INTO"));
+        assert!(errs("SELECT concat(repeat(a, 100000000), 'x') FROM txns")[0].contains("`repeat` with a count"));
     }
 }
