@@ -44,6 +44,7 @@ pub fn clean(e: &DataFusionError) -> String {
         "Arrow error: ",
         "External error: ",
         "Execution error: ",
+        "Resources exhausted: ",
         "Parser error: ",
         "SQL error: ",
         "Optimizer rule",

@@ -9,9 +9,11 @@
 //! only when all have succeeded.
 
 pub mod bind;
+mod capped;
 pub mod error;
 mod excel_read;
 mod excel_write;
+pub mod limits;
 pub mod preview;
 pub mod root;
 pub mod sinks;
@@ -19,7 +21,6 @@ pub mod sources;
 pub mod transforms;
 pub mod types;
 
-use datafusion::execution::runtime_env::RuntimeEnvBuilder;
 use datafusion::prelude::{DataFrame, SessionConfig, SessionContext};
 use error::EngineError;
 use root::DataRoot;
@@ -60,16 +61,15 @@ pub struct Prepared {
 }
 
 /// A fresh DataFusion session configured for graphs: identifiers are
-/// case-sensitive as written, like column names in the files themselves.
-pub fn session(memory_limit: Option<usize>) -> SessionContext {
+/// case-sensitive as written, like column names in the files themselves; memory
+/// and spill space bounded by `l`; string builders capped (see `capped`).
+pub fn session(l: limits::Limits) -> Result<SessionContext, EngineError> {
     let mut cfg = SessionConfig::new().with_information_schema(false);
     cfg.options_mut().sql_parser.enable_ident_normalization = false;
-    let runtime =
-        memory_limit.and_then(|bytes| RuntimeEnvBuilder::new().with_memory_limit(bytes, 1.0).build_arc().ok());
-    match runtime {
-        Some(rt) => SessionContext::new_with_config_rt(cfg, rt),
-        None => SessionContext::new_with_config(cfg),
-    }
+    let rt = limits::runtime(l).map_err(|e| EngineError::Failed { node: None, message: error::clean(&e) })?;
+    let ctx = SessionContext::new_with_config_rt(cfg, rt);
+    capped::register(&ctx);
+    Ok(ctx)
 }
 
 /// Knobs for planning beyond the mode.
@@ -77,8 +77,8 @@ pub fn session(memory_limit: Option<usize>) -> SessionContext {
 pub struct Options {
     /// Read at most this many rows of each source (previews of blocking nodes).
     pub source_limit: Option<usize>,
-    /// Memory the plan may use before DataFusion stops it with an error.
-    pub memory_limit: Option<usize>,
+    /// Memory and spill space of the session; `None`: this process's run limits.
+    pub limits: Option<limits::Limits>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -124,8 +124,7 @@ async fn plan_graph(
 ) -> Result<Prepared, Failure> {
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
-    let ctx_params = sluice_shared::Context { source_schemas: None, params: given_ref };
-    let first = sluice_shared::validate(graph, &ctx_params);
+    let first = limits::validate(graph, None, given_ref).await;
     if !first.is_valid() {
         return Err(Failure { error: EngineError::Invalid(first.problems), schemas: Some(first.schemas) });
     }
@@ -138,13 +137,12 @@ async fn plan_graph(
     let params = with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
-    let ctx = session(opts.memory_limit);
+    let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
     let Opened { paths, mut frames, inspected, scratch } =
         open_sources(&ctx, graph, &first, &texts, root, mode, opts).await?;
 
     // Pass 2: with real source schemas, every column reference is checked.
-    let ctx_schemas = sluice_shared::Context { source_schemas: Some(&inspected), params: given_ref };
-    let report = sluice_shared::validate(graph, &ctx_schemas);
+    let report = limits::validate(graph, Some(&inspected), given_ref).await;
     if !report.is_valid() {
         return Err(Failure { error: EngineError::Invalid(report.problems), schemas: Some(report.schemas) });
     }
@@ -253,7 +251,10 @@ pub async fn check(
                 EngineError::Invalid(p) => p,
                 EngineError::Failed { node, message } => vec![sluice_shared::Problem { node, field: None, message }],
             };
-            let schemas = schemas.unwrap_or_else(|| sluice_shared::validate(graph, &Default::default()).schemas);
+            let schemas = match schemas {
+                Some(s) => s,
+                None => limits::validate(graph, None, None).await.schemas,
+            };
             (problems, schemas)
         }
     }

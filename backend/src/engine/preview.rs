@@ -6,6 +6,7 @@
 
 use super::error::EngineError;
 use super::root::DataRoot;
+use super::limits::Limits;
 use super::{Mode, Options, prepare_with};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{DataType as Arrow, Float64Type, Int64Type};
@@ -14,12 +15,10 @@ use datafusion::arrow::util::display::{ArrayFormatter, FormatOptions};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sluice_shared::{Category, Field, Graph, NodeKind};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Rows read from each source when a blocking step previews on a sample.
 pub const SAMPLE_ROWS: usize = 100_000;
-/// Memory one preview may use; past it DataFusion stops with an error we pass on.
-pub const MEMORY_LIMIT: usize = 512 << 20;
 
 pub struct Preview {
     pub columns: Vec<Field>,
@@ -27,13 +26,17 @@ pub struct Preview {
     pub sample: bool,
 }
 
-/// `node` and every node upstream of it.
+/// `node` and every node upstream of it (linear in the edges).
 pub fn upstream(graph: &Graph, node: &str) -> BTreeSet<String> {
+    let mut feeding: HashMap<&str, Vec<&str>> = HashMap::new();
+    for e in &graph.edges {
+        feeding.entry(e.to.as_str()).or_default().push(e.from.as_str());
+    }
     let mut seen = BTreeSet::new();
-    let mut todo = vec![node.to_string()];
+    let mut todo = vec![node];
     while let Some(n) = todo.pop() {
-        if seen.insert(n.clone()) {
-            todo.extend(graph.inputs_of(&n).map(|e| e.from.clone()));
+        if seen.insert(n.to_string()) {
+            todo.extend(feeding.get(n).into_iter().flatten().copied());
         }
     }
     seen
@@ -100,7 +103,7 @@ pub fn cache_key(
     hex::encode(h.finalize())
 }
 
-/// Computes the preview of `node`.
+/// Computes the preview of `node` within `limits` (memory and spill space).
 pub async fn run(
     graph: &Graph,
     node: &str,
@@ -108,11 +111,12 @@ pub async fn run(
     root: &DataRoot,
     limit: usize,
     full: bool,
+    limits: Limits,
 ) -> Result<Preview, EngineError> {
     let up = upstream(graph, node);
     let blocking = up.iter().any(|id| kind(graph, id).is_some_and(NodeKind::is_blocking));
     let sample = blocking && !full;
-    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), memory_limit: Some(MEMORY_LIMIT) };
+    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits) };
     let prepared = prepare_with(graph, given, root, Mode::Preview, opts).await?;
     // A sink previews what it would write: its input.
     let target = match kind(graph, node).map(|k| k.category()) {
@@ -126,20 +130,8 @@ pub async fn run(
         .ok_or_else(|| EngineError::failed(node, "this node cannot be previewed until its inputs are connected"))?;
     let df = df.limit(0, Some(limit)).map_err(|e| EngineError::plan(node, e))?;
     let schema = df.schema().as_arrow().clone();
-    let batches = df.collect().await.map_err(|e| {
-        let msg = super::error::clean(&e);
-        if msg.contains("Resources exhausted") {
-            EngineError::failed(
-                node,
-                format!(
-                    "the preview needs more than {} MB of memory; add a filter before this step or run the graph",
-                    MEMORY_LIMIT >> 20
-                ),
-            )
-        } else {
-            EngineError::failed(node, msg)
-        }
-    })?;
+    // Past the memory limit the pool's own message says so (see `limits`).
+    let batches = df.collect().await.map_err(|e| EngineError::exec(node, e))?;
     Ok(Preview { columns: super::types::schema_from_arrow(&schema).0, rows: rows_json(&batches), sample })
 }
 

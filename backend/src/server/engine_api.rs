@@ -4,6 +4,7 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
+use super::previews::Failure;
 use crate::engine::{self, error::EngineError, preview};
 use axum::Json;
 use axum::Router;
@@ -13,10 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sluice_shared::{Field, Graph, Problem, Schema};
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// A preview that runs longer than this is stopped and says so.
-const PREVIEW_TIMEOUT: Duration = Duration::from_secs(20);
 const MAX_PREVIEW_ROWS: usize = 1000;
 
 pub fn router() -> Router<AppState> {
@@ -168,31 +167,19 @@ pub async fn preview(
         hit.cached = true;
         return Ok(Json(hit));
     }
-    // Run in a task of its own so that a newer preview from the same editor can abort it.
-    let (root, node, params, full) = (state.root.clone(), req.node.clone(), req.params.clone(), req.full);
-    let task = tokio::spawn(async move { preview::run(&graph, &node, &params, &root, limit, full).await });
+    // In a task of its own, within the preview limits; a newer preview from the
+    // same editor aborts it, and so does running out of time.
     let slot = req.editor.map(|e| format!("{}:{e}", user.id));
-    if let Some(slot) = &slot {
-        state.previews.start(slot, task.abort_handle());
-    }
-    let outcome = tokio::time::timeout(PREVIEW_TIMEOUT, task).await;
-    if let Some(slot) = &slot {
-        state.previews.finish(slot);
-    }
-    let result = match outcome {
-        Err(_) => {
-            return Err(ApiError::Timeout(format!(
-                "the preview of `{}` took longer than {} s; add a filter before it or run the graph",
-                req.node,
-                PREVIEW_TIMEOUT.as_secs()
-            )));
-        }
-        Ok(Err(join)) if join.is_cancelled() => {
-            return Err(ApiError::Conflict("a newer preview replaced this one".into()));
-        }
-        Ok(Err(join)) => return Err(ApiError::Internal(join.to_string())),
-        Ok(Ok(r)) => r.map_err(engine_error)?,
-    };
+    let result = state
+        .previews
+        .run(graph, &req.node, &req.params, &state.root, limit, req.full, slot.as_deref())
+        .await
+        .map_err(|f| match f {
+            Failure::Engine(e) => engine_error(e),
+            Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
+            Failure::Replaced => ApiError::Conflict(f.to_string()),
+            Failure::Panicked(m) => ApiError::Internal(m),
+        })?;
     let answer = PreviewResponse {
         columns: result.columns,
         rows: result.rows,

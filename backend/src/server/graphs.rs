@@ -71,8 +71,9 @@ fn parse(v: Value) -> ApiResult<(Graph, String)> {
     Ok((graph, canonical))
 }
 
-fn problems(graph: &Graph) -> Vec<Problem> {
-    sluice_shared::validate(graph, &sluice_shared::Context::default()).problems
+/// Validation runs off the async workers (see `engine::limits`).
+async fn problems(graph: &Graph) -> Vec<Problem> {
+    crate::engine::limits::validate(graph, None, None).await.problems
 }
 
 /// Loads a graph the user may see, or answers 404 (not 403: no probing by id).
@@ -85,9 +86,9 @@ async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Gr
     }
 }
 
-fn doc(row: GraphRow) -> ApiResult<GraphDoc> {
+async fn doc(row: GraphRow) -> ApiResult<GraphDoc> {
     let graph: Graph = serde_json::from_str(&row.doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
-    let problems = problems(&graph);
+    let problems = problems(&graph).await;
     Ok(GraphDoc { id: row.id, version: row.version, graph, updated_at: row.updated_at, owner: row.owner, problems })
 }
 
@@ -112,7 +113,7 @@ pub async fn create(
     let (graph, canonical) = parse(req.graph)?;
     let row = state.store.create_graph(&user.id, &user.username, &graph.name, &graph.description, &canonical).await?;
     state.store.audit(&user.username, "graph_create", &row.id, &graph.name).await?;
-    Ok((StatusCode::CREATED, Json(doc(row)?)))
+    Ok((StatusCode::CREATED, Json(doc(row).await?)))
 }
 
 #[utoipa::path(get, path = "/api/graphs/{id}", responses((status = 200, body = GraphDoc), (status = 401), (status = 404)))]
@@ -121,7 +122,7 @@ pub async fn fetch(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<GraphDoc>> {
-    Ok(Json(doc(visible(&state, &user, &id).await?)?))
+    Ok(Json(doc(visible(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(put, path = "/api/graphs/{id}", request_body = SaveGraph,
@@ -140,7 +141,7 @@ pub async fn save(
         .save_graph(&id, req.base_version, &user.username, &graph.name, &graph.description, &canonical)
         .await?;
     state.store.audit(&user.username, "graph_save", &id, &format!("version {version}")).await?;
-    Ok(Json(Saved { id, version, problems: problems(&graph) }))
+    Ok(Json(Saved { id, version, problems: problems(&graph).await }))
 }
 
 #[utoipa::path(delete, path = "/api/graphs/{id}", responses((status = 204), (status = 401), (status = 404)))]
@@ -165,7 +166,7 @@ pub async fn duplicate(
     let canonical = serde_json::to_string_pretty(&graph).map_err(|e| ApiError::Internal(e.to_string()))?;
     let new = state.store.create_graph(&user.id, &user.username, &graph.name, &graph.description, &canonical).await?;
     state.store.audit(&user.username, "graph_duplicate", &new.id, &format!("from {id}")).await?;
-    Ok((StatusCode::CREATED, Json(doc(new)?)))
+    Ok((StatusCode::CREATED, Json(doc(new).await?)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -193,5 +194,5 @@ pub async fn version(
     row.doc =
         state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
     row.version = version;
-    Ok(Json(doc(row)?))
+    Ok(Json(doc(row).await?))
 }

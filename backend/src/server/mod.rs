@@ -12,6 +12,7 @@ pub mod reviews;
 pub mod runs;
 pub mod users;
 
+use crate::engine::limits::Limits;
 use crate::engine::root::DataRoot;
 use crate::store::Store;
 use axum::Router;
@@ -62,6 +63,12 @@ pub struct ServeOptions {
     pub static_dir: Option<PathBuf>,
     /// Where failure and SLA alerts are POSTed (also `SLUICE_ALERT_WEBHOOK`).
     pub alert_webhook: Option<String>,
+    /// Memory and spill space of one run (scheduled or draft).
+    pub run_limits: Limits,
+    /// Memory and spill space of one preview (editor and review page).
+    pub preview_limits: Limits,
+    /// How long one preview may run before it is stopped.
+    pub preview_timeout: std::time::Duration,
 }
 
 impl Default for ServeOptions {
@@ -73,6 +80,9 @@ impl Default for ServeOptions {
             demo: false,
             static_dir: None,
             alert_webhook: None,
+            run_limits: Limits::RUN,
+            preview_limits: Limits::PREVIEW,
+            preview_timeout: crate::engine::limits::PREVIEW_TIMEOUT,
         }
     }
 }
@@ -88,6 +98,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         install_demo(&store, &files).await?;
     }
     let root = DataRoot::new(files);
+    crate::engine::limits::set_run_limits(opts.run_limits);
     let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
     let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
     let scheduler = crate::scheduler::Scheduler::new(store.clone(), root.clone(), clock, webhook);
@@ -96,7 +107,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         root,
         limiter: auth::Limiter::default(),
         dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
-        previews: previews::Previews::default(),
+        previews: previews::Previews::new(opts.preview_limits, opts.preview_timeout),
         scheduler,
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);

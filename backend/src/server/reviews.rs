@@ -254,12 +254,13 @@ async fn sample_diffs(
         let rows = |g: &Graph| {
             let id = n.id.clone();
             let g = g.clone();
-            let root = state.root.clone();
+            let state = state.clone();
             async move {
                 if g.node(&id).is_none() {
                     return Ok(Vec::new());
                 }
-                preview::run(&g, &id, &BTreeMap::new(), &root, 200, false).await.map(|p| p.rows)
+                // Within the preview limits and timeout, like the editor's previews.
+                state.previews.run(g, &id, &BTreeMap::new(), &state.root, 200, false, None).await.map(|p| p.rows)
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);
