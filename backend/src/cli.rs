@@ -2,7 +2,7 @@
 //! on. Exit 0 when valid / when every sink has written; 2 for an invalid graph
 //! (one line per problem, `<node id>: <message>`); 1 when a run failed.
 
-use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
+use crate::engine::{self, Mode, error::EngineError, limits::Limits, root::DataRoot};
 use sluice_shared::Problem;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -11,6 +11,24 @@ use std::process::ExitCode;
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
 pub const EXIT_INVALID: u8 = 2;
+
+/// Parses a size such as `4GiB`, `512MiB`, `64KiB` or `1048576` (bytes); `G`,
+/// `M`, `K` (with or without `B`/`iB`) are powers of 1024.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let t = text.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (digits, unit) = t.split_at(split);
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(format!("`{text}` is not a size; write e.g. 4GiB, 512MiB or 65536")),
+    };
+    let n: usize = digits.parse().map_err(|_| format!("`{text}` is not a size; write e.g. 4GiB, 512MiB or 65536"))?;
+    n.checked_mul(1 << shift).filter(|b| *b > 0).ok_or_else(|| format!("`{text}` is not a usable size"))
+}
 
 /// Parses `k=v` pairs from `--param`.
 pub fn parse_params(pairs: &[String]) -> Result<BTreeMap<String, String>, Vec<Problem>> {
@@ -71,7 +89,8 @@ pub async fn validate(file: &Path, params: &[String], root: Option<PathBuf>) -> 
     }
 }
 
-pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>) -> ExitCode {
+/// Runs a graph within `limits` (memory and spill space, `--memory` / `--spill-limit`).
+pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>, limits: Limits) -> ExitCode {
     let (graph, given) = match (load(file), parse_params(params)) {
         (Ok(g), Ok(p)) => (g, p),
         (g, p) => {
@@ -81,7 +100,8 @@ pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>) -> ExitC
     };
     let root = data_root(file, root);
     let started = std::time::Instant::now();
-    let result = match engine::prepare(&graph, &given, &root, Mode::Run).await {
+    let opts = engine::Options { limits: Some(limits), ..Default::default() };
+    let result = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::execute(&prepared, &root).await,
         Err(e) => Err(e),
     };
@@ -103,5 +123,21 @@ pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>) -> ExitC
             eprintln!("run failed; previous outputs were left unchanged");
             ExitCode::from(EXIT_FAILED)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_read_in_binary_units() {
+        assert_eq!(parse_size("4GiB"), Ok(4 << 30));
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("64 kb"), Ok(64 << 10));
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("4 parsecs").unwrap_err().contains("4GiB"));
     }
 }

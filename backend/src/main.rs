@@ -2,6 +2,7 @@
 
 use clap::{Parser, Subcommand};
 use sluice_backend::cli;
+use sluice_backend::engine::limits::Limits;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -31,6 +32,12 @@ enum Command {
         params: Vec<String>,
         #[arg(long)]
         data_root: Option<PathBuf>,
+        /// Memory the run may use before it fails with "memory limit of N exceeded".
+        #[arg(long, env = "SLUICE_RUN_MEMORY", default_value = "4GiB", value_parser = cli::parse_size)]
+        memory: usize,
+        /// Disk the run may spill to (temporary files).
+        #[arg(long, env = "SLUICE_SPILL_LIMIT", default_value = "16GiB", value_parser = cli::parse_size)]
+        spill_limit: usize,
     },
     /// Serve the editor and the API.
     Serve {
@@ -51,6 +58,18 @@ enum Command {
         /// URL that failure and SLA alerts are POSTed to as JSON (http://).
         #[arg(long)]
         alert_webhook: Option<String>,
+        /// Memory one run may use.
+        #[arg(long, env = "SLUICE_RUN_MEMORY", default_value = "4GiB", value_parser = cli::parse_size)]
+        run_memory: usize,
+        /// Memory one preview may use.
+        #[arg(long, env = "SLUICE_PREVIEW_MEMORY", default_value = "512MiB", value_parser = cli::parse_size)]
+        preview_memory: usize,
+        /// Disk one run or preview may spill to (temporary files).
+        #[arg(long, env = "SLUICE_SPILL_LIMIT", default_value = "16GiB", value_parser = cli::parse_size)]
+        spill_limit: usize,
+        /// Seconds a preview may take before it is stopped.
+        #[arg(long, env = "SLUICE_PREVIEW_TIMEOUT", default_value_t = 20)]
+        preview_timeout: u64,
     },
 }
 
@@ -59,10 +78,33 @@ async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
-        Command::Run { graph, params, data_root } => cli::run(&graph, &params, data_root).await,
-        Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook } => {
-            let opts =
-                sluice_backend::server::ServeOptions { addr, data_dir, database_url, demo, static_dir, alert_webhook };
+        Command::Run { graph, params, data_root, memory, spill_limit } => {
+            cli::run(&graph, &params, data_root, Limits { memory, spill: spill_limit as u64 }).await
+        }
+        Command::Serve {
+            addr,
+            data_dir,
+            database_url,
+            demo,
+            static_dir,
+            alert_webhook,
+            run_memory,
+            preview_memory,
+            spill_limit,
+            preview_timeout,
+        } => {
+            let spill = spill_limit as u64;
+            let opts = sluice_backend::server::ServeOptions {
+                addr,
+                data_dir,
+                database_url,
+                demo,
+                static_dir,
+                alert_webhook,
+                run_limits: Limits { memory: run_memory, spill },
+                preview_limits: Limits { memory: preview_memory, spill },
+                preview_timeout: std::time::Duration::from_secs(preview_timeout.max(1)),
+            };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

@@ -25,15 +25,21 @@ pub struct Resp {
 
 impl App {
     pub async fn new() -> App {
+        App::with(|_| {}).await
+    }
+
+    /// An app whose options `tune` adjusts (limits, timeouts) before it is built.
+    pub async fn with(tune: impl FnOnce(&mut ServeOptions)) -> App {
         let dir = tempfile::tempdir().unwrap();
         // Every test in these files uses the same value, so the race is harmless.
         unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", ADMIN_PASSWORD) };
-        let opts = ServeOptions {
+        let mut opts = ServeOptions {
             addr: "127.0.0.1:0".parse().unwrap(),
             data_dir: dir.path().to_path_buf(),
             demo: true,
             ..Default::default()
         };
+        tune(&mut opts);
         let (router, _) = server::build(&opts).await.unwrap();
         let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
         let h = hash_password(USER_PASSWORD).unwrap();
