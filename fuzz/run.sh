@@ -21,11 +21,13 @@ cd "$here"
 cargo fuzz build --target-dir "$target_dir"
 for t in "${targets[@]}"; do
     case "$t" in
-        graph) dict=graph.dict ;;
-        *) dict=sql.dict ;;
+        graph) dict=graph.dict max_len=8192 ;;
+        *) dict=sql.dict max_len=16384 ;;
     esac
     mkdir -p "$scratch/$t"
     echo "== fuzz target $t for ${seconds}s"
-    cargo fuzz run --target-dir "$target_dir" "$t" "$scratch/$t" "corpus/$t" -- \
-        -max_total_time="$seconds" -dict="$dict" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    # A 2 MiB stack, as on a server worker thread, so deep recursion fails here too.
+    (ulimit -s 2048 && cargo fuzz run --target-dir "$target_dir" "$t" "$scratch/$t" "corpus/$t" -- \
+        -max_total_time="$seconds" -max_len="$max_len" -dict="$dict" -timeout=10 -rss_limit_mb=2048 \
+        -print_final_stats=1)
 done
