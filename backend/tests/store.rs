@@ -2,7 +2,7 @@
 
 mod common;
 
-use sluice_backend::store::{Store, StoreError};
+use sluice_backend::store::{Listing, Removal, Store, StoreError};
 
 #[tokio::test]
 async fn users_and_sessions() {
@@ -41,11 +41,15 @@ async fn graphs_keep_every_version_and_refuse_stale_saves() {
         assert_ne!(versions[0].hash, versions[1].hash);
         assert_eq!(store.get_version(&g.id, 1).await.unwrap(), r#"{"v":1}"#);
         store.create_graph(&b.id, "b", "g2", "", "{}").await.unwrap();
-        assert_eq!(store.list_graphs(Some(&a.id)).await.unwrap().len(), 1, "{db}: owners see their own");
-        assert_eq!(store.list_graphs(None).await.unwrap().len(), 2, "{db}");
-        store.delete_graph(&g.id).await.unwrap();
+        assert_eq!(
+            store.list_graphs(Some(&a.id), Listing::Active).await.unwrap().len(),
+            1,
+            "{db}: owners see their own"
+        );
+        assert_eq!(store.list_graphs(None, Listing::Active).await.unwrap().len(), 2, "{db}");
+        assert_eq!(store.remove_graph(&g.id, "a").await.unwrap(), Removal::Deleted, "{db}: never approved");
         assert!(matches!(store.get_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
-        assert!(matches!(store.delete_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
+        assert!(matches!(store.remove_graph(&g.id, "a").await, Err(StoreError::NotFound)), "{db}");
         assert!(matches!(store.save_graph("nope", 1, "a", "x", "", "{}").await, Err(StoreError::NotFound)), "{db}");
     })
     .await;
@@ -102,7 +106,64 @@ async fn submissions_move_once_and_the_audit_log_filters() {
         assert_eq!(store.audit_log("boss", "", 0, i64::MAX, 10).await.unwrap().len(), 1, "{db}");
         assert_eq!(store.audit_log("", "login", 0, i64::MAX, 10).await.unwrap().len(), 1, "{db}");
         assert_eq!(store.audit_log("", "", 0, i64::MAX, 10).await.unwrap().len(), 2, "{db}");
-        assert_eq!(store.list_approved_graphs().await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.list_approved_graphs(Listing::Active).await.unwrap().len(), 1, "{db}");
+    })
+    .await;
+}
+
+/// A graph with an approved version is archived, not deleted: versions,
+/// submissions and schedules stay (schedules disabled), saves and decisions
+/// are refused, and unarchiving brings it back.
+#[tokio::test]
+async fn approved_graphs_are_archived_not_deleted() {
+    common::on_both(|store: Store, db| async move {
+        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let g = store.create_graph(&a.id, "a", "g", "", r#"{"v":1}"#).await.unwrap();
+        let s = store.submit(&g.id, 1, "hash1", "m", "a").await.unwrap();
+        store.decide(&s.id, "approved", "boss", "ok").await.unwrap();
+        store.save_graph(&g.id, 1, "a", "g", "", r#"{"v":2}"#).await.unwrap();
+        let pending = store.submit(&g.id, 2, "hash2", "m", "a").await.unwrap();
+        assert_eq!(store.remove_graph(&g.id, "a").await.unwrap(), Removal::Archived, "{db}");
+        let row = store.get_graph(&g.id).await.unwrap();
+        assert!(row.archived_at.is_some(), "{db}");
+        assert_eq!(store.list_versions(&g.id).await.unwrap().len(), 2, "{db}: history kept");
+        assert_eq!(store.approved(&g.id).await.unwrap().unwrap().hash, "hash1", "{db}: approval kept");
+        assert!(store.list_graphs(None, Listing::Active).await.unwrap().is_empty(), "{db}");
+        assert_eq!(store.list_graphs(None, Listing::Archived).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.list_graphs(None, Listing::All).await.unwrap().len(), 1, "{db}");
+        assert!(store.list_approved_graphs(Listing::Active).await.unwrap().is_empty(), "{db}");
+        assert!(
+            matches!(store.save_graph(&g.id, 2, "a", "g", "", "{}").await, Err(StoreError::Conflict { current: 2 })),
+            "{db}: an archived graph takes no saves"
+        );
+        assert!(
+            matches!(store.decide(&pending.id, "approved", "boss", "ok").await, Err(StoreError::Conflict { .. })),
+            "{db}: nothing is approved while archived"
+        );
+        assert_eq!(store.submission(&pending.id).await.unwrap().status, "submitted", "{db}");
+        store.unarchive_graph(&g.id).await.unwrap();
+        assert!(matches!(store.unarchive_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
+        assert_eq!(store.save_graph(&g.id, 2, "a", "g", "", r#"{"v":3}"#).await.unwrap(), 3, "{db}");
+    })
+    .await;
+}
+
+/// The authors an approval would cover: versions after the last approved one.
+#[tokio::test]
+async fn unreviewed_authors_start_after_the_last_approval() {
+    common::on_both(|store: Store, db| async move {
+        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
+        store.save_graph(&g.id, 1, "boss", "g", "", r#"{"v":2}"#).await.unwrap();
+        let two = |v: &[(i64, String)]| v.iter().map(|(n, u)| format!("{n}:{u}")).collect::<Vec<_>>().join(",");
+        assert_eq!(two(&store.unreviewed_authors(&g.id, 2).await.unwrap()), "1:a,2:boss", "{db}");
+        let s = store.submit(&g.id, 2, "h2", "", "a").await.unwrap();
+        store.decide(&s.id, "approved", "other", "ok").await.unwrap();
+        store.save_graph(&g.id, 2, "a", "g", "", r#"{"v":3}"#).await.unwrap();
+        store.save_graph(&g.id, 3, "c", "g", "", r#"{"v":4}"#).await.unwrap();
+        assert_eq!(two(&store.unreviewed_authors(&g.id, 4).await.unwrap()), "3:a,4:c", "{db}");
+        assert_eq!(two(&store.unreviewed_authors(&g.id, 3).await.unwrap()), "3:a", "{db}");
+        assert_eq!(two(&store.unreviewed_authors(&g.id, 2).await.unwrap()), "", "{db}: approved already");
     })
     .await;
 }

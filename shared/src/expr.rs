@@ -35,6 +35,8 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     if text.trim().is_empty() {
         return Err("the expression is empty".into());
     }
+    crate::complexity::check(text, crate::complexity::MAX_EXPR_OPERATORS)
+        .map_err(|e| format!("the expression is {e}"))?;
     let dialect = GenericDialect {};
     let mut parser = Parser::new(&dialect).try_with_sql(text).map_err(|e| clean(e.to_string()))?;
     let expr = parser.parse_expr().map_err(|e| clean(e.to_string()))?;
@@ -443,6 +445,22 @@ mod tests {
         assert!(scope_check("sum(amount) > 1").errors[0].contains("aggregate"));
         assert!(scope_check("branch + 1 > 2").errors[0].contains("numbers"));
         assert!(scope_check("txn_date > DATE '2026-02-30'").errors[0].contains("real date"));
+    }
+
+    /// Fuzzing finding: a long operator chain parsed into a tree so deep that
+    /// checking it overflowed the stack and aborted the process. A 1 MiB
+    /// stack, as in the browser.
+    #[test]
+    fn long_operator_chains_are_refused_not_a_stack_overflow() {
+        let deep = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(|| scope_check(&format!("amount{}", " + amount".repeat(20_000))).errors)
+            .unwrap()
+            .join()
+            .expect("no stack overflow");
+        assert!(deep[0].contains("too complex") && deep[0].contains("20000 operators"), "{deep:?}");
+        let ok = scope_check(&format!("amount{} > 0", " + amount".repeat(400)));
+        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
     }
 
     #[test]

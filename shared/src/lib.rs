@@ -3,6 +3,7 @@
 //! inference and expression checks. It knows nothing of HTTP, files or
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
+pub mod complexity;
 pub mod config;
 pub mod diff;
 pub mod expr;

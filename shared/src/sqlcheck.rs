@@ -11,6 +11,9 @@ use std::ops::ControlFlow;
 /// Checks `query` for a SQL node whose inputs are `inputs` (upstream node ids).
 /// `declared` tells whether a `$param` exists. Returns every problem found.
 pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> Vec<String> {
+    if let Err(e) = crate::complexity::check(query, crate::complexity::MAX_SQL_OPERATORS) {
+        return vec![format!("the SQL is {e}")];
+    }
     let dialect = GenericDialect {};
     let statements = match Parser::parse_sql(&dialect, query) {
         Ok(s) => s,
@@ -158,6 +161,21 @@ mod tests {
         assert!(errs("SELECT t.a FROM txns t JOIN accts a ON t.id = a.id WHERE t.d = $biz_date").is_empty());
         assert!(errs("WITH x AS (SELECT * FROM txns) SELECT count(*) FROM x").is_empty());
         assert!(errs("SELECT * FROM (SELECT 1 AS a) s").is_empty());
+    }
+
+    /// Fuzzing finding: `SELECT 1 + 1 + …` deep enough to overflow the stack
+    /// while walking it. A 1 MiB stack, as in the browser.
+    #[test]
+    fn long_operator_chains_are_refused_not_a_stack_overflow() {
+        for q in [
+            format!("SELECT 1{} FROM txns", " + 1".repeat(30_000)),
+            format!("SELECT a FROM txns{}", " UNION SELECT a FROM accts".repeat(30_000)),
+        ] {
+            let e = std::thread::Builder::new().stack_size(1 << 20).spawn(move || errs(&q)).unwrap().join();
+            let e = e.expect("no stack overflow");
+            assert!(e.len() == 1 && e[0].contains("too complex"), "{e:?}");
+        }
+        assert!(errs(&format!("SELECT 1{} FROM txns", " + 1".repeat(900))).is_empty());
     }
 
     #[test]

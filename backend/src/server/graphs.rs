@@ -1,13 +1,16 @@
 //! `/api/graphs`: the graph library. Analysts see and change their own graphs,
 //! admins everyone's. Every save is kept as a version; a stale save gets 409.
+//! Deleting a graph that was ever approved archives it instead: hidden from
+//! the default listing (`?archived=true` lists them), read-only, its history,
+//! approvals and schedules (disabled) kept; an admin can unarchive it.
 
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::store::{GraphRow, GraphSummary, VersionRow};
+use crate::store::{GraphRow, GraphSummary, Listing, Removal, StoreError, VersionRow};
 use axum::Json;
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
@@ -19,6 +22,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/graphs", get(list).post(create))
         .route("/api/graphs/{id}", get(fetch).put(save).delete(remove))
         .route("/api/graphs/{id}/duplicate", post(duplicate))
+        .route("/api/graphs/{id}/unarchive", post(unarchive))
         .route("/api/graphs/{id}/versions", get(versions))
         .route("/api/graphs/{id}/versions/{version}", get(version))
 }
@@ -51,6 +55,8 @@ pub struct GraphDoc {
     pub graph: Graph,
     pub updated_at: i64,
     pub owner: String,
+    /// Set when the graph is archived (read-only).
+    pub archived_at: Option<i64>,
     /// What the validator says of this version (drafts may be incomplete).
     #[schema(value_type = Vec<Object>)]
     pub problems: Vec<Problem>,
@@ -89,15 +95,54 @@ async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Gr
 async fn doc(row: GraphRow) -> ApiResult<GraphDoc> {
     let graph: Graph = serde_json::from_str(&row.doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
     let problems = problems(&graph).await;
-    Ok(GraphDoc { id: row.id, version: row.version, graph, updated_at: row.updated_at, owner: row.owner, problems })
+    Ok(GraphDoc {
+        id: row.id,
+        version: row.version,
+        graph,
+        updated_at: row.updated_at,
+        owner: row.owner,
+        archived_at: row.archived_at,
+        problems,
+    })
 }
 
-#[utoipa::path(get, path = "/api/graphs", responses((status = 200, body = GraphList), (status = 401)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<GraphList>> {
+fn archived_error(id: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "graph `{id}` is archived and read-only: it had an approved version, so deleting it archived it; \
+         an admin can unarchive it (POST /api/graphs/{id}/unarchive)"
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct ListFilter {
+    /// `false` (default): graphs in use; `true`: archived ones only; `all`: both.
+    pub archived: Option<String>,
+}
+
+impl ListFilter {
+    fn listing(&self) -> ApiResult<Listing> {
+        match self.archived.as_deref() {
+            None | Some("false") => Ok(Listing::Active),
+            Some("true") => Ok(Listing::Archived),
+            Some("all") => Ok(Listing::All),
+            Some(other) => Err(ApiError::BadRequest(format!("archived: expected true, false or all, got `{other}`"))),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/graphs",
+    params(("archived" = Option<String>, Query, description = "`false` (default), `true` (archived only) or `all`")),
+    responses((status = 200, body = GraphList), (status = 400), (status = 401)))]
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(f): Query<ListFilter>,
+) -> ApiResult<Json<GraphList>> {
+    let listing = f.listing()?;
     let graphs = match user.role {
-        Role::Admin => state.store.list_graphs(None).await?,
-        Role::Analyst => state.store.list_graphs(Some(&user.id)).await?,
-        Role::Viewer => state.store.list_approved_graphs().await?,
+        Role::Admin => state.store.list_graphs(None, listing).await?,
+        Role::Analyst => state.store.list_graphs(Some(&user.id), listing).await?,
+        Role::Viewer => state.store.list_approved_graphs(listing).await?,
     };
     Ok(Json(GraphList { graphs }))
 }
@@ -134,23 +179,79 @@ pub async fn save(
     ApiJson(req): ApiJson<SaveGraph>,
 ) -> ApiResult<Json<Saved>> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    visible(&state, &user, &id).await?;
+    if visible(&state, &user, &id).await?.archived_at.is_some() {
+        return Err(archived_error(&id));
+    }
     let (graph, canonical) = parse(req.graph)?;
-    let version = state
+    let saved = state
         .store
         .save_graph(&id, req.base_version, &user.username, &graph.name, &graph.description, &canonical)
-        .await?;
+        .await;
+    let version = match saved {
+        Ok(v) => v,
+        // Archived between the check above and the save.
+        Err(StoreError::Conflict { .. }) if state.store.get_graph(&id).await?.archived_at.is_some() => {
+            return Err(archived_error(&id));
+        }
+        Err(e) => return Err(e.into()),
+    };
     state.store.audit(&user.username, "graph_save", &id, &format!("version {version}")).await?;
     Ok(Json(Saved { id, version, problems: problems(&graph).await }))
 }
 
-#[utoipa::path(delete, path = "/api/graphs/{id}", responses((status = 204), (status = 401), (status = 404)))]
-pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Archived {
+    pub id: String,
+    pub archived: bool,
+    pub message: String,
+}
+
+/// Deletes a graph never approved (204); archives one that was (200): its
+/// schedules are disabled and everything else is kept.
+#[utoipa::path(delete, path = "/api/graphs/{id}",
+    responses((status = 200, body = Archived), (status = 204), (status = 401), (status = 404)))]
+pub async fn remove(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<axum::response::Response> {
+    use axum::response::IntoResponse;
     user.require(&[Role::Admin, Role::Analyst])?;
+    let row = visible(&state, &user, &id).await?;
+    if row.archived_at.is_some() {
+        return Err(ApiError::Conflict(format!("graph `{id}` is already archived")));
+    }
+    Ok(match state.store.remove_graph(&id, &user.username).await? {
+        Removal::Deleted => {
+            state.store.audit(&user.username, "graph_delete", &id, &format!("version {}", row.version)).await?;
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Removal::Archived => {
+            let detail = "had an approved version: archived instead of deleted, schedules disabled";
+            state.store.audit(&user.username, "graph_archive", &id, detail).await?;
+            let message = "this graph had an approved version, so it was archived instead of deleted: \
+                its history, approvals and schedules (now disabled) are kept; an admin can unarchive it";
+            Json(Archived { id, archived: true, message: message.into() }).into_response()
+        }
+    })
+}
+
+/// Brings an archived graph back (admins). Its schedules stay disabled until enabled again.
+#[utoipa::path(post, path = "/api/graphs/{id}/unarchive",
+    responses((status = 200, body = GraphDoc), (status = 401), (status = 403), (status = 404), (status = 409)))]
+pub async fn unarchive(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<GraphDoc>> {
+    user.require(&[Role::Admin])?;
     visible(&state, &user, &id).await?;
-    state.store.delete_graph(&id).await?;
-    state.store.audit(&user.username, "graph_delete", &id, "").await?;
-    Ok(StatusCode::NO_CONTENT)
+    state.store.unarchive_graph(&id).await.map_err(|e| match e {
+        StoreError::NotFound => ApiError::Conflict(format!("graph `{id}` is not archived")),
+        e => e.into(),
+    })?;
+    state.store.audit(&user.username, "graph_unarchive", &id, "schedules stay disabled").await?;
+    Ok(Json(doc(visible(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(post, path = "/api/graphs/{id}/duplicate", responses((status = 201, body = GraphDoc), (status = 404)))]

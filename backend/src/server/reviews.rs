@@ -1,5 +1,7 @@
 //! Submission and review. An analyst submits a saved version; an admin other
-//! than the submitter (four eyes) approves or rejects it with a comment. The
+//! than the submitter (four eyes) approves or rejects it with a comment, and
+//! nobody approves a version containing a change they saved themselves since
+//! the last approval (an admin who edited someone's graph cannot approve it). The
 //! approved version is pinned by the content hash of its canonical JSON, and
 //! the review page shows what changed against the version approved before it:
 //! nodes, settings, edges, the columns at each changed node, and sample rows
@@ -19,6 +21,9 @@ use serde_json::Value;
 use sluice_shared::diff::{GraphDiff, diff};
 use sluice_shared::{Category, Graph, NodeKind, Schema};
 use std::collections::{BTreeMap, BTreeSet};
+
+mod decide;
+use decide::{archived, decide};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,6 +78,9 @@ pub async fn submit(
 ) -> ApiResult<(StatusCode, Json<SubmissionRow>)> {
     user.require(&[Role::Admin, Role::Analyst])?;
     let row = own_graph(&state, &user, &id).await?;
+    if row.archived_at.is_some() {
+        return Err(archived(&id));
+    }
     let version = req.version.unwrap_or(row.version);
     let doc =
         state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
@@ -306,54 +314,6 @@ fn multiset_diff(old: &[Vec<Value>], new: &[Vec<Value>]) -> (Vec<Vec<Value>>, Ve
         }
     }
     (added, removed)
-}
-
-async fn decide(
-    state: &AppState,
-    user: &CurrentUser,
-    sid: &str,
-    approve: bool,
-    comment: &str,
-) -> ApiResult<Json<SubmissionRow>> {
-    user.require(&[Role::Admin])?;
-    let comment = comment.trim();
-    if comment.is_empty() {
-        return Err(ApiError::BadRequest("a review needs a comment".into()));
-    }
-    let sub = state.store.submission(sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
-    if sub.submitted_by == user.username && !self_approval_allowed(state).await? {
-        return Err(ApiError::Forbidden("four eyes: nobody reviews their own submission".into()));
-    }
-    if approve {
-        // The hash pins exactly what was submitted; the stored version must still be it.
-        let doc = state.store.get_version(&sub.graph_id, sub.version).await?;
-        if content_hash(&doc) != sub.hash {
-            return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
-        }
-    }
-    let status = if approve { "approved" } else { "rejected" };
-    let row = state.store.decide(sid, status, &user.username, comment).await.map_err(|e| match e {
-        crate::store::StoreError::Conflict { .. } => {
-            ApiError::Conflict(format!("this submission was already {}", sub.status))
-        }
-        e => e.into(),
-    })?;
-    state
-        .store
-        .audit(
-            &user.username,
-            if approve { "approve" } else { "reject" },
-            &sub.graph_id,
-            &format!("version {} ({}): {comment}", sub.version, &sub.hash[..12]),
-        )
-        .await?;
-    Ok(Json(row))
-}
-
-/// A deployment with a single admin may allow self-approval, if it says so.
-async fn self_approval_allowed(state: &AppState) -> ApiResult<bool> {
-    let allowed = std::env::var("SLUICE_ALLOW_SELF_APPROVAL").is_ok_and(|v| v == "1" || v == "true");
-    Ok(allowed && state.store.count_admins().await? == 1)
 }
 
 #[utoipa::path(post, path = "/api/reviews/{sid}/approve", request_body = Decision,

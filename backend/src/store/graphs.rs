@@ -1,5 +1,7 @@
 //! Graphs and their versions. Every save is a new version; a save names the
 //! version it started from and is refused if another save came in between.
+//! A graph that ever had an approved version is never deleted, only archived:
+//! hidden from the library, read-only, everything about it kept.
 
 use super::{Result, Store, StoreError, now_ms};
 use sha2::{Digest, Sha256};
@@ -12,6 +14,8 @@ pub struct GraphSummary {
     pub version: i64,
     pub updated_at: i64,
     pub owner: String,
+    /// When the graph was archived (milliseconds); absent while it is active.
+    pub archived_at: Option<i64>,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -22,6 +26,38 @@ pub struct GraphRow {
     pub version: i64,
     pub updated_at: i64,
     pub doc: String,
+    pub archived_at: Option<i64>,
+}
+
+/// Which graphs a library listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Listing {
+    /// Graphs in use (the default).
+    #[default]
+    Active,
+    /// Only archived graphs.
+    Archived,
+    /// Both.
+    All,
+}
+
+impl Listing {
+    fn condition(self) -> &'static str {
+        match self {
+            Listing::Active => "g.archived_at IS NULL",
+            Listing::Archived => "g.archived_at IS NOT NULL",
+            Listing::All => "1 = 1",
+        }
+    }
+}
+
+/// What `remove_graph` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// A graph never approved: gone, with its versions and submissions.
+    Deleted,
+    /// A graph with an approved version: archived, schedules disabled, nothing lost.
+    Archived,
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
@@ -37,40 +73,30 @@ pub fn content_hash(doc: &str) -> String {
     hex::encode(Sha256::digest(doc.as_bytes()))
 }
 
-const SELECT_GRAPH: &str = "SELECT g.id, g.owner_id, u.username AS owner, g.version, g.updated_at, v.doc \
+const SELECT_GRAPH: &str = "SELECT g.id, g.owner_id, u.username AS owner, g.version, g.updated_at, v.doc, g.archived_at \
      FROM graphs g JOIN users u ON u.id = g.owner_id \
      JOIN graph_versions v ON v.graph_id = g.id AND v.version = g.version WHERE g.id = $1";
 
+const SUMMARY: &str = "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner, \
+     g.archived_at FROM graphs g JOIN users u ON u.id = g.owner_id";
+
+/// The graph `g` has (had) an approved version.
+const APPROVED: &str = "EXISTS (SELECT 1 FROM submissions s WHERE s.graph_id = g.id AND s.status = 'approved')";
+
 impl Store {
     /// Graphs visible to a user: all of them, or only those `owner_id` owns.
-    pub async fn list_graphs(&self, owner_id: Option<&str>) -> Result<Vec<GraphSummary>> {
-        let base = "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner \
-                    FROM graphs g JOIN users u ON u.id = g.owner_id";
-        Ok(match owner_id {
-            Some(o) => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} WHERE g.owner_id = $1 ORDER BY g.updated_at DESC")))
-                    .bind(o)
-                    .fetch_all(self.pool())
-                    .await?
-            }
-            None => {
-                sqlx::query_as(sqlx::AssertSqlSafe(format!("{base} ORDER BY g.updated_at DESC")))
-                    .fetch_all(self.pool())
-                    .await?
-            }
-        })
+    pub async fn list_graphs(&self, owner_id: Option<&str>, listing: Listing) -> Result<Vec<GraphSummary>> {
+        let sql = format!(
+            "{SUMMARY} WHERE ($1 = '' OR g.owner_id = $1) AND {} ORDER BY g.updated_at DESC",
+            listing.condition()
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(owner_id.unwrap_or("")).fetch_all(self.pool()).await?)
     }
 
     /// Graphs that have an approved version (what viewers may read).
-    pub async fn list_approved_graphs(&self) -> Result<Vec<GraphSummary>> {
-        Ok(sqlx::query_as(
-            "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner \
-             FROM graphs g JOIN users u ON u.id = g.owner_id \
-             WHERE EXISTS (SELECT 1 FROM submissions s WHERE s.graph_id = g.id AND s.status = 'approved') \
-             ORDER BY g.updated_at DESC",
-        )
-        .fetch_all(self.pool())
-        .await?)
+    pub async fn list_approved_graphs(&self, listing: Listing) -> Result<Vec<GraphSummary>> {
+        let sql = format!("{SUMMARY} WHERE {APPROVED} AND {} ORDER BY g.updated_at DESC", listing.condition());
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?)
     }
 
     pub async fn get_graph(&self, id: &str) -> Result<GraphRow> {
@@ -117,7 +143,8 @@ impl Store {
         // The compare-and-set on `version` is what makes concurrent saves safe:
         // only one UPDATE can move a given version forward.
         let updated = sqlx::query(
-            "UPDATE graphs SET version = version + 1, name = $1, description = $2, updated_at = $3 WHERE id = $4 AND version = $5",
+            "UPDATE graphs SET version = version + 1, name = $1, description = $2, updated_at = $3 \
+             WHERE id = $4 AND version = $5 AND archived_at IS NULL",
         )
         .bind(name)
         .bind(description)
@@ -144,15 +171,57 @@ impl Store {
         Ok(version)
     }
 
-    pub async fn delete_graph(&self, id: &str) -> Result<()> {
+    /// Deletes a graph that never had an approved version; archives one that
+    /// had (schedules disabled, versions, submissions and runs kept). One
+    /// transaction, so an approval cannot slip in between the check and the delete.
+    pub async fn remove_graph(&self, id: &str, actor: &str) -> Result<Removal> {
         let mut tx = self.pool().begin().await?;
-        sqlx::query("DELETE FROM graph_versions WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
-        let n = sqlx::query("DELETE FROM graphs WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+        // Touching the row first takes its write lock (PostgreSQL) / the write
+        // transaction (SQLite) before the approval check below is read.
+        let n = sqlx::query("UPDATE graphs SET updated_at = updated_at WHERE id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         if n == 0 {
             return Err(StoreError::NotFound);
         }
+        let approved: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM graphs g WHERE g.id = $1 AND {APPROVED}"
+        )))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let removal = if approved > 0 {
+            sqlx::query("UPDATE graphs SET archived_at = $1, archived_by = $2 WHERE id = $3 AND archived_at IS NULL")
+                .bind(now_ms())
+                .bind(actor)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("UPDATE schedules SET enabled = 0 WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
+            Removal::Archived
+        } else {
+            sqlx::query("DELETE FROM submissions WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM graph_versions WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM graphs WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            Removal::Deleted
+        };
         tx.commit().await?;
-        Ok(())
+        Ok(removal)
+    }
+
+    /// Brings an archived graph back into the library; `NotFound` if it is not archived.
+    /// Its schedules stay disabled until someone enables them again.
+    pub async fn unarchive_graph(&self, id: &str) -> Result<()> {
+        let n = sqlx::query(
+            "UPDATE graphs SET archived_at = NULL, archived_by = NULL WHERE id = $1 AND archived_at IS NOT NULL",
+        )
+        .bind(id)
+        .execute(self.pool())
+        .await?
+        .rows_affected();
+        if n == 0 { Err(StoreError::NotFound) } else { Ok(()) }
     }
 
     pub async fn list_versions(&self, id: &str) -> Result<Vec<VersionRow>> {

@@ -9,7 +9,7 @@ mod reviews;
 mod scheduling;
 mod users;
 
-pub use graphs::{GraphRow, GraphSummary, VersionRow, content_hash};
+pub use graphs::{GraphRow, GraphSummary, Listing, Removal, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};
 pub use scheduling::{AlertRow, NewRun, RunNodeRow, RunRow, ScheduleRow};
 pub use users::{SessionUser, UserRow};

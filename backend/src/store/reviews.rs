@@ -86,24 +86,60 @@ impl Store {
         .await?)
     }
 
-    /// Moves a submission from `submitted` to `approved` or `rejected`, once.
+    /// Moves a submission from `submitted` to `approved` or `rejected`, once,
+    /// and only while its graph is not archived (`Conflict` otherwise). The
+    /// graph row is written first, so a decision and `remove_graph` of the same
+    /// graph never interleave.
     pub async fn decide(&self, id: &str, status: &str, reviewer: &str, comment: &str) -> Result<SubmissionRow> {
-        let n = sqlx::query(
-            "UPDATE submissions SET status = $1, reviewed_by = $2, reviewed_at = $3, comment = $4 WHERE id = $5 AND status = 'submitted'",
+        let mut tx = self.pool().begin().await?;
+        let live = sqlx::query(
+            "UPDATE graphs SET updated_at = updated_at \
+             WHERE id = (SELECT graph_id FROM submissions WHERE id = $1) AND archived_at IS NULL",
         )
-        .bind(status)
-        .bind(reviewer)
-        .bind(now_ms())
-        .bind(comment)
         .bind(id)
-        .execute(self.pool())
+        .execute(&mut *tx)
         .await?
         .rows_affected();
+        let n = if live == 0 {
+            0
+        } else {
+            sqlx::query(
+                "UPDATE submissions SET status = $1, reviewed_by = $2, reviewed_at = $3, comment = $4 \
+                 WHERE id = $5 AND status = 'submitted'",
+            )
+            .bind(status)
+            .bind(reviewer)
+            .bind(now_ms())
+            .bind(comment)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+        };
+        tx.commit().await?;
         let row = self.submission(id).await?;
         if n == 0 {
             return Err(StoreError::Conflict { current: row.version });
         }
         Ok(row)
+    }
+
+    /// Who saved each version of a graph that the last approval before
+    /// `version` did not cover: versions after the latest approved one at or
+    /// below `version`, up to `version` (all of them if none was approved), as
+    /// (version, username), oldest first. Whoever wrote any of them may not
+    /// approve `version`.
+    pub async fn unreviewed_authors(&self, graph_id: &str, version: i64) -> Result<Vec<(i64, String)>> {
+        Ok(sqlx::query_as(
+            "SELECT v.version, v.saved_by FROM graph_versions v WHERE v.graph_id = $1 AND v.version <= $2 \
+             AND v.version > COALESCE((SELECT MAX(s.version) FROM submissions s \
+                 WHERE s.graph_id = $1 AND s.status = 'approved' AND s.version <= $2), 0) \
+             ORDER BY v.version",
+        )
+        .bind(graph_id)
+        .bind(version)
+        .fetch_all(self.pool())
+        .await?)
     }
 
     /// The version that runs today: the latest approved submission.

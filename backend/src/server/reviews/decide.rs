@@ -1,0 +1,114 @@
+//! Deciding a submission, and the four-eyes rule: the reviewer is not the
+//! submitter, and an approver saved no version the approval would cover. A
+//! deployment with a single admin may waive that with
+//! `SLUICE_ALLOW_SELF_APPROVAL`; every waiver is audited as `self_approval`.
+
+use super::super::AppState;
+use super::super::auth::{CurrentUser, Role};
+use super::super::error::{ApiError, ApiResult};
+use crate::store::{StoreError, SubmissionRow, content_hash};
+use axum::Json;
+
+pub(super) fn archived(graph_id: &str) -> ApiError {
+    ApiError::Conflict(format!(
+        "graph `{graph_id}` is archived and read-only; an admin must unarchive it before it is submitted or reviewed"
+    ))
+}
+
+pub(super) async fn decide(
+    state: &AppState,
+    user: &CurrentUser,
+    sid: &str,
+    approve: bool,
+    comment: &str,
+) -> ApiResult<Json<SubmissionRow>> {
+    user.require(&[Role::Admin])?;
+    let comment = comment.trim();
+    if comment.is_empty() {
+        return Err(ApiError::BadRequest("a review needs a comment".into()));
+    }
+    let sub = state.store.submission(sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
+    if state.store.get_graph(&sub.graph_id).await?.archived_at.is_some() {
+        return Err(archived(&sub.graph_id));
+    }
+    let own = own_work(state, user, &sub, approve).await?;
+    if approve {
+        // The hash pins exactly what was submitted; the stored version must still be it.
+        let doc = state.store.get_version(&sub.graph_id, sub.version).await?;
+        if content_hash(&doc) != sub.hash {
+            return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
+        }
+    }
+    let status = if approve { "approved" } else { "rejected" };
+    let row = match state.store.decide(sid, status, &user.username, comment).await {
+        Ok(row) => row,
+        Err(StoreError::Conflict { .. }) => {
+            let now = state.store.submission(sid).await?;
+            return Err(if now.status == "submitted" {
+                archived(&sub.graph_id) // the graph was archived in the meantime
+            } else {
+                ApiError::Conflict(format!("this submission was already {}", now.status))
+            });
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let detail = format!("version {} ({}): {comment}", sub.version, &sub.hash[..12]);
+    state.store.audit(&user.username, status_action(approve), &sub.graph_id, &detail).await?;
+    if let Some(why) = own {
+        // The single-admin escape hatch leaves its own trace, separately searchable.
+        let detail =
+            format!("version {} {status} by the admin who {why}, allowed by SLUICE_ALLOW_SELF_APPROVAL", sub.version);
+        state.store.audit(&user.username, "self_approval", &sub.graph_id, &detail).await?;
+    }
+    Ok(Json(row))
+}
+
+fn status_action(approve: bool) -> &'static str {
+    if approve { "approve" } else { "reject" }
+}
+
+/// Four eyes: the reviewer must not be the submitter, and an approver must
+/// not have saved any version since the last approved one (up to the
+/// submitted version). Returns what was waived under the single-admin escape
+/// hatch, if anything was.
+async fn own_work(
+    state: &AppState,
+    user: &CurrentUser,
+    sub: &SubmissionRow,
+    approve: bool,
+) -> ApiResult<Option<String>> {
+    let mut why = Vec::new();
+    if sub.submitted_by == user.username {
+        why.push("submitted it".to_string());
+    }
+    if approve {
+        let mine: Vec<String> = state
+            .store
+            .unreviewed_authors(&sub.graph_id, sub.version)
+            .await?
+            .into_iter()
+            .filter(|(_, author)| *author == user.username)
+            .map(|(v, _)| v.to_string())
+            .collect();
+        if !mine.is_empty() {
+            why.push(format!("saved version {} since the last approval", mine.join(", ")));
+        }
+    }
+    if why.is_empty() {
+        return Ok(None);
+    }
+    let why = why.join(" and ");
+    if self_approval_allowed(state).await? {
+        return Ok(Some(why));
+    }
+    Err(ApiError::Forbidden(format!(
+        "four eyes: you {why}, so another admin must {} it",
+        if approve { "approve" } else { "review" }
+    )))
+}
+
+/// A deployment with a single admin may allow self-approval, if it says so.
+async fn self_approval_allowed(state: &AppState) -> ApiResult<bool> {
+    let allowed = std::env::var("SLUICE_ALLOW_SELF_APPROVAL").is_ok_and(|v| v == "1" || v == "true");
+    Ok(allowed && state.store.count_admins().await? == 1)
+}
