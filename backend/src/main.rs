@@ -40,6 +40,7 @@ enum Command {
         #[arg(long, default_value = "./sluice-data")]
         data_dir: PathBuf,
         /// `postgres://...` keeps the database in PostgreSQL instead of SQLite.
+        /// Prefer `SLUICE_DATABASE_URL`: a flag (and its password) shows in `ps`.
         #[arg(long)]
         database_url: Option<String>,
         /// Add sample bank data, example graphs and an analyst account.
@@ -51,7 +52,23 @@ enum Command {
         /// URL that failure and SLA alerts are POSTed to as JSON (http://).
         #[arg(long)]
         alert_webhook: Option<String>,
+        /// Served over HTTPS (directly or by a proxy): the session cookie gets `Secure`
+        /// (also `SLUICE_TLS=1`).
+        #[arg(long)]
+        tls: bool,
+        /// Behind a reverse proxy that sets `X-Forwarded-For`: sign-in limits use its
+        /// last entry as the client address. Never set it without such a proxy.
+        #[arg(long)]
+        trusted_proxy: bool,
+        /// A host name clients use besides localhost and the bind address (repeatable;
+        /// also `SLUICE_ALLOWED_HOSTS`, comma-separated). Other `Host` headers get 421.
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
     },
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 #[tokio::main]
@@ -60,9 +77,20 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
         Command::Run { graph, params, data_root } => cli::run(&graph, &params, data_root).await,
-        Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook } => {
-            let opts =
-                sluice_backend::server::ServeOptions { addr, data_dir, database_url, demo, static_dir, alert_webhook };
+        Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook, tls, trusted_proxy, mut allowed_hosts } => {
+            let from_env = env("SLUICE_ALLOWED_HOSTS").unwrap_or_default();
+            allowed_hosts.extend(from_env.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from));
+            let opts = sluice_backend::server::ServeOptions {
+                addr,
+                data_dir,
+                database_url: database_url.or_else(|| env("SLUICE_DATABASE_URL")),
+                demo,
+                static_dir,
+                alert_webhook,
+                tls: tls || env("SLUICE_TLS").is_some_and(|v| v == "1" || v == "true"),
+                trusted_proxy,
+                allowed_hosts,
+            };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
