@@ -77,7 +77,17 @@ async fn main() -> ExitCode {
     match cli.command {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
         Command::Run { graph, params, data_root } => cli::run(&graph, &params, data_root).await,
-        Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook, tls, trusted_proxy, mut allowed_hosts } => {
+        Command::Serve {
+            addr,
+            data_dir,
+            database_url,
+            demo,
+            static_dir,
+            alert_webhook,
+            tls,
+            trusted_proxy,
+            mut allowed_hosts,
+        } => {
             let from_env = env("SLUICE_ALLOWED_HOSTS").unwrap_or_default();
             allowed_hosts.extend(from_env.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from));
             let opts = sluice_backend::server::ServeOptions {

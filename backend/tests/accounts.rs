@@ -14,7 +14,8 @@ use serde_json::{Value, json};
 use std::net::SocketAddr;
 
 fn sign_in(user: &str, password: &str, from: &str, forwarded: Option<&str>) -> Request<Body> {
-    let mut req = Request::builder().method("POST").uri("/api/session").header(header::CONTENT_TYPE, "application/json");
+    let mut req =
+        Request::builder().method("POST").uri("/api/session").header(header::CONTENT_TYPE, "application/json");
     if let Some(f) = forwarded {
         req = req.header("x-forwarded-for", f);
     }
@@ -33,11 +34,13 @@ async fn sign_in_and_other_bodies_are_bounded_per_field_and_route() {
     let r = app.call("POST", "/api/session", Some(json!({"username": "u".repeat(65), "password": "x"})), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body["error"]["message"].as_str().unwrap().contains("`username`"), "{}", r.body);
-    let r = app.call("POST", "/api/session", Some(json!({"username": "admin", "password": "p".repeat(300)})), None).await;
+    let r =
+        app.call("POST", "/api/session", Some(json!({"username": "admin", "password": "p".repeat(300)})), None).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body["error"]["message"].as_str().unwrap().contains("`password`"), "{}", r.body);
     // A megabyte of name is refused before it is read in full.
-    let r = app.call("POST", "/api/session", Some(json!({"username": "u".repeat(1 << 20), "password": "x"})), None).await;
+    let r =
+        app.call("POST", "/api/session", Some(json!({"username": "u".repeat(1 << 20), "password": "x"})), None).await;
     assert_eq!(r.status, StatusCode::PAYLOAD_TOO_LARGE);
     // Every request type: a submission message is free text with a limit too.
     let c = app.login("analyst").await;

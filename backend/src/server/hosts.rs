@@ -82,7 +82,15 @@ mod tests {
     #[test]
     fn names_ports_and_case() {
         let h = AllowedHosts::new("10.1.2.3:8080".parse().unwrap(), &["Sluice.Bank.example:443".into()]);
-        for ok in ["localhost:8080", "LOCALHOST", "127.0.0.1:9", "[::1]:8080", "10.1.2.3:8080", "sluice.bank.example", "app.localhost"] {
+        for ok in [
+            "localhost:8080",
+            "LOCALHOST",
+            "127.0.0.1:9",
+            "[::1]:8080",
+            "10.1.2.3:8080",
+            "sluice.bank.example",
+            "app.localhost",
+        ] {
             assert!(h.allows(ok), "{ok}");
         }
         for bad in ["evil.example:8080", "127.0.0.1.evil.example", "10.1.2.4", "localhost.evil", "", "[::2]"] {

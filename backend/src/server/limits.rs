@@ -111,10 +111,10 @@ impl<'de> Visitor<'de> for Probe<'_> {
                 map.next_value::<IgnoredAny>()?;
                 continue;
             }
-            check("field name", &key).map_err(|e| {
+            if let Err(e) = check("field name", &key) {
                 *self.found.borrow_mut() = Some(e);
-                serde::de::Error::custom("over the limit")
-            })?;
+                return Err(<A::Error as serde::de::Error>::custom("over the limit"));
+            }
             let path = if self.path.is_empty() { key } else { format!("{}.{key}", self.path) };
             map.next_value_seed(Probe { path, found: self.found })?;
         }
@@ -137,7 +137,10 @@ mod tests {
     #[test]
     fn every_string_outside_the_graph_is_bounded_by_its_field() {
         let long = |n: usize| "x".repeat(n);
-        assert_eq!(message(serde_json::json!({"username": long(65)})).unwrap(), "`username` is longer than 64 characters");
+        assert_eq!(
+            message(serde_json::json!({"username": long(65)})).unwrap(),
+            "`username` is longer than 64 characters"
+        );
         assert!(message(serde_json::json!({"username": long(64), "password": long(256)})).is_none());
         assert!(message(serde_json::json!({"comment": long(16 * 1024)})).is_none());
         assert!(message(serde_json::json!({"comment": long(16 * 1024 + 1)})).unwrap().contains("`comment`"));

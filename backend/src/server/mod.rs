@@ -123,8 +123,8 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         trusted_proxy: opts.trusted_proxy,
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
-    let hosts = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
-    let app = router(state.clone(), &static_dir).layer(middleware::from_fn_with_state(hosts, hosts::check));
+    let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
+    let app = router(state.clone(), &static_dir).layer(middleware::from_fn_with_state(allowed, hosts::check));
     Ok((app, state))
 }
 

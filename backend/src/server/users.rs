@@ -73,21 +73,29 @@ fn check_password(p: &str) -> ApiResult<()> {
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<UserList>> {
     user.require(&[Role::Admin])?;
     let users = state.store.list_users().await?;
-    Ok(Json(UserList {
-        users: users.into_iter().map(UserInfo::from).collect(),
-    }))
+    Ok(Json(UserList { users: users.into_iter().map(UserInfo::from).collect() }))
 }
 
 /// Checks the acting admin's own password before a sensitive change; a
 /// missing or wrong one is refused (403) and audited, and counts as a failed
 /// sign-in for the limits.
-async fn confirm(state: &AppState, user: &CurrentUser, ip: std::net::IpAddr, given: Option<&str>, what: &str) -> ApiResult<()> {
+async fn confirm(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: std::net::IpAddr,
+    given: Option<&str>,
+    what: &str,
+) -> ApiResult<()> {
     let Some(given) = given.filter(|p| !p.is_empty()) else {
         state.store.audit(&user.username, "reauth_failed", what, "no current_password").await?;
         return Err(ApiError::Forbidden(format!("confirm this ({what}) with your own password in `current_password`")));
     };
     state.limiter.check(ip, &user.username)?;
-    let me = state.store.user_by_name(&user.username).await?.ok_or_else(|| ApiError::Unauthorized("sign in again".into()))?;
+    let me = state
+        .store
+        .user_by_name(&user.username)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("sign in again".into()))?;
     if !state.hasher.verify(given, &me.password_hash).await? {
         state.limiter.fail(ip, &user.username);
         state.store.audit(&user.username, "reauth_failed", what, &format!("wrong current_password; from {ip}")).await?;

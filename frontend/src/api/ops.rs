@@ -300,7 +300,8 @@ pub async fn create_user(
     role: &str,
     current_password: &str,
 ) -> Result<UserInfo, ApiError> {
-    let body = json!({ "username": username, "password": password, "role": role, "current_password": current_password });
+    let body =
+        json!({ "username": username, "password": password, "role": role, "current_password": current_password });
     call_as("POST", "/api/users", Some(&body)).await
 }
 

@@ -51,7 +51,8 @@ fn UsersSection() -> impl IntoView {
     reload();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (n, p, r, me) = (name.get_untracked(), password.get_untracked(), role.get_untracked(), mine.get_untracked());
+        let (n, p, r, me) =
+            (name.get_untracked(), password.get_untracked(), role.get_untracked(), mine.get_untracked());
         spawn_local(async move {
             match api::create_user(n.trim(), &p, &r, &me).await {
                 Ok(u) => {
