@@ -232,3 +232,27 @@ fn serve_reads_the_database_url_from_the_environment() {
     assert!(!status.success());
     assert!(err.contains("cannot open the database"), "{err}");
 }
+
+#[tokio::test]
+async fn the_store_disables_purges_and_ends_sessions_on_both_databases() {
+    use sluice_backend::store::{Disabled, StoreError};
+    common::on_both(|store, db| async move {
+        let a = store.create_user("a1", "h", "admin").await.unwrap();
+        let b = store.create_user("b1", "h", "analyst").await.unwrap();
+        store.create_session("s-a", &a.id, 60_000).await.unwrap();
+        store.create_session("s-b", &b.id, 60_000).await.unwrap();
+        store.create_session("s-old", &b.id, -1).await.unwrap();
+        assert_eq!(store.purge_expired_sessions().await.unwrap(), 1, "{db}");
+        assert_eq!(store.set_disabled("a1", true).await.unwrap(), Disabled::LastAdmin, "{db}");
+        assert!(matches!(store.set_disabled("nobody", true).await, Err(StoreError::NotFound)), "{db}");
+        assert_eq!(store.set_disabled("b1", true).await.unwrap(), Disabled::Done, "{db}");
+        assert!(store.session_user("s-b").await.unwrap().is_none(), "{db}: a disabled user's session ends");
+        assert_eq!(store.set_disabled("b1", false).await.unwrap(), Disabled::Done, "{db}");
+        assert_eq!(store.user_by_name("b1").await.unwrap().unwrap().disabled_at, 0, "{db}");
+        assert!(store.session_user("s-a").await.unwrap().is_some(), "{db}");
+        store.set_password("a1", "h2").await.unwrap();
+        assert!(store.session_user("s-a").await.unwrap().is_none(), "{db}: a new password ends sessions");
+        assert_eq!(store.count_active_admins().await.unwrap(), 1, "{db}");
+    })
+    .await;
+}

@@ -50,7 +50,7 @@ impl AllowedHosts {
 
     pub fn allows(&self, host: &str) -> bool {
         let name = host_name(host);
-        self.0.iter().any(|n| *n == name) || name.ends_with(".localhost")
+        self.0.contains(&name) || name.ends_with(".localhost")
     }
 
     pub fn names(&self) -> &[String] {
