@@ -88,7 +88,9 @@ async fn confirm(
 ) -> ApiResult<()> {
     let Some(given) = given.filter(|p| !p.is_empty()) else {
         state.store.audit(&user.username, "reauth_failed", what, "no current_password").await?;
-        return Err(ApiError::Forbidden(format!("confirm this ({what}) with your own password in `current_password`")));
+        return Err(ApiError::Forbidden(format!(
+            "enter your own password to confirm this ({what}); send it as `current_password`"
+        )));
     };
     state.limiter.check(ip, &user.username)?;
     let me = state
