@@ -47,6 +47,7 @@ enum Command {
         #[arg(long, default_value = "./sluice-data")]
         data_dir: PathBuf,
         /// `postgres://...` keeps the database in PostgreSQL instead of SQLite.
+        /// Prefer `SLUICE_DATABASE_URL`: a flag (and its password) shows in `ps`.
         #[arg(long)]
         database_url: Option<String>,
         /// Add sample bank data, example graphs and an analyst account.
@@ -70,7 +71,23 @@ enum Command {
         /// Seconds a preview may take before it is stopped.
         #[arg(long, env = "SLUICE_PREVIEW_TIMEOUT", default_value_t = 20)]
         preview_timeout: u64,
+        /// Served over HTTPS (directly or by a proxy): the session cookie gets `Secure`
+        /// (also `SLUICE_TLS=1`).
+        #[arg(long)]
+        tls: bool,
+        /// Behind a reverse proxy that sets `X-Forwarded-For`: sign-in limits use its
+        /// last entry as the client address. Never set it without such a proxy.
+        #[arg(long)]
+        trusted_proxy: bool,
+        /// A host name clients use besides localhost and the bind address (repeatable;
+        /// also `SLUICE_ALLOWED_HOSTS`, comma-separated). Other `Host` headers get 421.
+        #[arg(long = "allowed-host", value_name = "NAME")]
+        allowed_hosts: Vec<String>,
     },
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 #[tokio::main]
@@ -92,18 +109,26 @@ async fn main() -> ExitCode {
             preview_memory,
             spill_limit,
             preview_timeout,
+            tls,
+            trusted_proxy,
+            mut allowed_hosts,
         } => {
+            let from_env = env("SLUICE_ALLOWED_HOSTS").unwrap_or_default();
+            allowed_hosts.extend(from_env.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from));
             let spill = spill_limit as u64;
             let opts = sluice_backend::server::ServeOptions {
                 addr,
                 data_dir,
-                database_url,
+                database_url: database_url.or_else(|| env("SLUICE_DATABASE_URL")),
                 demo,
                 static_dir,
                 alert_webhook,
                 run_limits: Limits { memory: run_memory, spill },
                 preview_limits: Limits { memory: preview_memory, spill },
                 preview_timeout: std::time::Duration::from_secs(preview_timeout.max(1)),
+                tls: tls || env("SLUICE_TLS").is_some_and(|v| v == "1" || v == "true"),
+                trusted_proxy,
+                allowed_hosts,
             };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,

@@ -114,7 +114,7 @@ fn preview_graph() -> Value {
 
 #[tokio::test]
 async fn a_preview_past_its_memory_limit_fails_with_the_limit_named() {
-    let app = App::with(|o| o.preview_limits = TINY).await;
+    let app = App::with_options(|o| o.preview_limits = TINY).await;
     let c = app.login("analyst").await;
     let body = json!({"graph": preview_graph(), "node": "agg", "full": true});
     let r = app.call("POST", "/api/preview", Some(body), Some(&c)).await;
@@ -126,7 +126,7 @@ async fn a_preview_past_its_memory_limit_fails_with_the_limit_named() {
 
 #[tokio::test]
 async fn a_preview_that_runs_out_of_time_is_stopped() {
-    let app = App::with(|o| o.preview_timeout = Duration::from_millis(1)).await;
+    let app = App::with_options(|o| o.preview_timeout = Duration::from_millis(1)).await;
     let c = app.login("analyst").await;
     let body = json!({"graph": preview_graph(), "node": "agg", "full": true, "editor": "tab1"});
     let r = app.call("POST", "/api/preview", Some(body), Some(&c)).await;
@@ -137,13 +137,14 @@ async fn a_preview_that_runs_out_of_time_is_stopped() {
 
 #[tokio::test]
 async fn review_page_previews_have_a_timeout_too() {
-    let app = App::with(|o| o.preview_timeout = Duration::from_millis(1)).await;
+    let app = App::with_options(|o| o.preview_timeout = Duration::from_millis(1)).await;
     let ana = app.login("analyst").await;
     let admin = app.login("admin").await;
     let (s, saved) = app.req("POST", "/api/graphs", Some(json!({"graph": preview_graph()})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CREATED, "{saved}");
     let id = saved["id"].as_str().unwrap();
-    let (s, sub) = app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "m"})), Some(&ana)).await;
+    let (s, sub) =
+        app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "m"})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CREATED, "{sub}");
     let (s, detail) =
         app.req("GET", &format!("/api/reviews/{}", sub["id"].as_str().unwrap()), None, Some(&admin)).await;

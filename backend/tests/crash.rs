@@ -69,7 +69,7 @@ fn start(dir: &std::path::Path, port: u16) -> Child {
 fn login(port: u16, user: &str, password: &str) -> Client {
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let body = json!({"username": user, "password": password}).to_string();
-    write!(s, "POST /api/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
+    write!(s, "POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
     let mut text = String::new();
     s.read_to_string(&mut text).unwrap();
     let cookie = text

@@ -68,7 +68,7 @@ async function openQueued(page: Page) {
 test('submit, reject with a comment, resubmit, approve; approval is frozen', async ({ browser }) => {
   // A second admin (four eyes: the built-in admin set it up, it reviews).
   const admin = await apiAs('admin', ADMIN_PASSWORD);
-  const created = await admin.post('/api/users', { data: { username: REVIEWER.user, password: REVIEWER.password, role: 'admin' } });
+  const created = await admin.post('/api/users', { data: { username: REVIEWER.user, password: REVIEWER.password, role: 'admin', current_password: ADMIN_PASSWORD } });
   expect(created.status()).toBe(201);
 
   // A baseline: the demo graph as shipped is approved once, so the review

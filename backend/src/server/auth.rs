@@ -1,26 +1,27 @@
 //! Sign-in, sessions and roles. Passwords are argon2 hashes; the session is a
 //! random token in an HttpOnly, SameSite=Strict cookie, stored only as its
 //! SHA-256; a new token is minted at every sign-in (no session fixation).
+//! Failed sign-ins are limited per client address (`throttle`), and argon2
+//! runs under a semaphore.
 
 use super::AppState;
 use super::error::{ApiError, ApiJson, ApiResult};
 use crate::store::SessionUser;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::time::{Duration, Instant};
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 pub const COOKIE_NAME: &str = "sluice_session";
 /// Sessions last a working day.
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
-const MAX_FAILURES: u32 = 5;
-const FAILURE_WINDOW: Duration = Duration::from_secs(300);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
@@ -94,6 +95,33 @@ fn session_token(headers: &HeaderMap) -> Option<String> {
         .filter(|v| v.len() == 64 && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
+/// The address a request came from: the socket's peer, or with
+/// `--trusted-proxy` the last `X-Forwarded-For` entry (the one the proxy added).
+/// In-process calls without a socket count as `0.0.0.0`.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub IpAddr);
+
+impl FromRequestParts<AppState> for ClientAddr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let forwarded = if state.trusted_proxy { forwarded_for(&parts.headers) } else { None };
+        let socket = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip());
+        Ok(ClientAddr(forwarded.or(socket).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    }
+}
+
+fn forwarded_for(headers: &HeaderMap) -> Option<IpAddr> {
+    let last = headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok()).next_back()?;
+    last.rsplit(',').next()?.trim().parse().ok()
+}
+
+/// The `Set-Cookie` value for a session token (`Secure` when served over TLS).
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> String {
+    let secure = if state.tls { "; Secure" } else { "" };
+    format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{secure}")
+}
+
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
@@ -113,7 +141,7 @@ pub fn hash_password(password: &str) -> ApiResult<String> {
         .map_err(|e| ApiError::Internal(format!("hashing: {e}")))
 }
 
-fn verify_password(password: &str, hash: &str) -> bool {
+pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
@@ -132,30 +160,49 @@ pub struct SessionInfo {
 /// Signs in. The same message for an unknown user and a wrong password, so
 /// the answer never tells which accounts exist.
 #[utoipa::path(post, path = "/api/session", request_body = LoginRequest,
-    responses((status = 200, body = SessionInfo), (status = 401), (status = 429)))]
-pub async fn login(State(state): State<AppState>, ApiJson(req): ApiJson<LoginRequest>) -> ApiResult<Response> {
-    let key = req.username.to_lowercase();
-    if state.limiter.blocked(&key) {
-        return Err(ApiError::TooManyRequests("too many failed sign-ins; wait a few minutes".into()));
-    }
+    responses((status = 200, body = SessionInfo), (status = 400), (status = 401), (status = 403), (status = 413), (status = 429)))]
+pub async fn login(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> ApiResult<Response> {
+    state.limiter.check(ip, &req.username)?;
     let user = state.store.user_by_name(&req.username).await?;
     // Verify against a dummy hash for unknown users so timing does not tell either.
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| state.dummy_hash.clone());
-    let password = req.password.clone();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash)).await.unwrap_or(false);
+    let hash = user.as_ref().map_or(state.dummy_hash.as_str(), |u| u.password_hash.as_str());
+    let ok = state.hasher.verify(&req.password, hash).await?;
+    let known = user.is_some();
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.fail(&key);
-        let _ = state.store.audit(&req.username, "login_failed", "session", "").await;
+        state.limiter.fail(ip, &req.username);
+        audit_failure(&state, &req.username, known, ip).await;
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     };
-    state.limiter.clear(&key);
+    state.limiter.succeed(ip, &req.username);
+    if user.disabled_at != 0 {
+        let _ = state.store.audit(&user.username, "login_refused", "session", &format!("disabled; from {ip}")).await;
+        return Err(ApiError::Forbidden("this account is disabled; ask an admin".into()));
+    }
+    state.store.purge_expired_sessions().await?;
     let token = new_token();
     state.store.create_session(&hash_token(&token), &user.id, SESSION_TTL_MS).await?;
-    state.store.audit(&user.username, "login", "session", "").await?;
-    let cookie = format!("{COOKIE_NAME}={token}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}", SESSION_TTL_MS / 1000);
+    state.store.audit(&user.username, "login", "session", &format!("from {ip}")).await?;
+    let cookie = session_cookie(&state, &token, SESSION_TTL_MS / 1000);
     let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
     let body = axum::Json(SessionInfo { username: user.username, role });
     Ok(([(SET_COOKIE, cookie)], body).into_response())
+}
+
+/// Audits a failed sign-in. A name that is an account is recorded as the
+/// actor; any other name only as a short hash, so what strangers type is
+/// never stored (and cannot be made to fill the log with text).
+async fn audit_failure(state: &AppState, username: &str, known: bool, ip: IpAddr) {
+    let (actor, detail) = if known {
+        (username.to_string(), format!("wrong password; from {ip}"))
+    } else {
+        let digest = hex::encode(&Sha256::digest(username.as_bytes())[..6]);
+        ("(unknown)".to_string(), format!("unknown name #{digest}; from {ip}"))
+    };
+    let _ = state.store.audit(&actor, "login_failed", "session", &detail).await;
 }
 
 #[utoipa::path(get, path = "/api/session", responses((status = 200, body = SessionInfo), (status = 401)))]
@@ -168,31 +215,6 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
     if let Some(token) = session_token(&headers) {
         state.store.delete_session(&hash_token(&token)).await?;
     }
-    let expired = format!("{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    let expired = session_cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(SET_COOKIE, expired)]).into_response())
-}
-
-/// Failed sign-ins per username, in memory: after five in five minutes the
-/// name is locked out for the rest of the window.
-#[derive(Default)]
-pub struct Limiter {
-    failures: std::sync::Mutex<std::collections::HashMap<String, (u32, Instant)>>,
-}
-
-impl Limiter {
-    fn blocked(&self, key: &str) -> bool {
-        let map = self.failures.lock().expect("limiter lock");
-        map.get(key).is_some_and(|(n, since)| *n >= MAX_FAILURES && since.elapsed() < FAILURE_WINDOW)
-    }
-    fn fail(&self, key: &str) {
-        let mut map = self.failures.lock().expect("limiter lock");
-        let e = map.entry(key.to_string()).or_insert((0, Instant::now()));
-        if e.1.elapsed() >= FAILURE_WINDOW {
-            *e = (0, Instant::now());
-        }
-        e.0 += 1;
-    }
-    fn clear(&self, key: &str) {
-        self.failures.lock().expect("limiter lock").remove(key);
-    }
 }

@@ -22,6 +22,8 @@ pub enum ApiError {
     UnsupportedMedia(String),
     InvalidGraph(Vec<Problem>),
     TooManyRequests(String),
+    /// The `Host` header is not one this server answers to (DNS rebinding).
+    WrongHost(String),
     Timeout(String),
     Internal(String),
 }
@@ -43,6 +45,7 @@ impl ApiError {
                 format!("the graph has {} problem{}", p.len(), if p.len() == 1 { "" } else { "s" }),
             ),
             TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m.clone()),
+            WrongHost(m) => (StatusCode::MISDIRECTED_REQUEST, "wrong_host", m.clone()),
             Timeout(m) => (StatusCode::GATEWAY_TIMEOUT, "timeout", m.clone()),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server".into()),
         }
@@ -79,27 +82,47 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// `Json<T>` whose rejections are API errors (400/413/415) instead of plain text.
+/// `Json<T>` whose rejections are API errors (400/413/415) instead of plain
+/// text, and whose strings are held to their fields' limits (`limits`).
 pub struct ApiJson<T>(pub T);
+
+fn is_json(req: &Request) -> bool {
+    let ct = req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let essence = ct.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json" || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
 
 impl<S, T> FromRequest<S> for ApiJson<T>
 where
-    axum::Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(v)) => Ok(ApiJson(v)),
-            Err(rejection) => Err(match rejection.status() {
-                StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
-                StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                    ApiError::UnsupportedMedia("send JSON with `Content-Type: application/json`".into())
-                }
-                _ => ApiError::BadRequest(rejection.body_text()),
-            }),
+        if !is_json(&req) {
+            return Err(ApiError::UnsupportedMedia("send JSON with `Content-Type: application/json`".into()));
         }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|r| match r.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
+            _ => ApiError::BadRequest(r.body_text()),
+        })?;
+        let value = match axum::Json::<T>::from_bytes(&bytes) {
+            Ok(axum::Json(v)) => v,
+            Err(rejection) => return Err(rejection_error(rejection)),
+        };
+        super::limits::check_body(&bytes)?;
+        Ok(ApiJson(value))
+    }
+}
+
+fn rejection_error(rejection: JsonRejection) -> ApiError {
+    match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ApiError::UnsupportedMedia("send JSON with `Content-Type: application/json`".into())
+        }
+        _ => ApiError::BadRequest(rejection.body_text()),
     }
 }
 

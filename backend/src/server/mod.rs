@@ -6,10 +6,13 @@ pub mod auth;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
+pub mod hosts;
+pub mod limits;
 mod openapi;
 mod previews;
 pub mod reviews;
 pub mod runs;
+pub mod throttle;
 pub mod users;
 
 use crate::engine::limits::Limits;
@@ -27,7 +30,8 @@ use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
 use tower_http::services::{ServeDir, ServeFile};
 
-/// Largest request body the API reads (a graph with thousands of nodes fits).
+/// Largest request body the graph and engine routes read (a graph with
+/// thousands of nodes fits); the other routes have smaller ones (`limits`).
 const BODY_LIMIT: usize = 8 * 1024 * 1024;
 
 /// Everything a handler needs, shared across requests.
@@ -38,12 +42,18 @@ pub struct Inner {
     pub store: Store,
     /// Where graph paths resolve: `<data-dir>/files`.
     pub root: DataRoot,
-    pub limiter: auth::Limiter,
+    pub limiter: throttle::Limiter,
+    /// Every argon2 hash and verification goes through it.
+    pub hasher: throttle::Hasher,
     /// An argon2 hash to verify against when a username is unknown, so the
     /// time a failed sign-in takes does not reveal whether the user exists.
     pub dummy_hash: String,
     pub previews: previews::Previews,
     pub scheduler: Arc<crate::scheduler::Scheduler>,
+    /// Served over HTTPS: the session cookie is `Secure`.
+    pub tls: bool,
+    /// Behind a reverse proxy: the client address is its `X-Forwarded-For`.
+    pub trusted_proxy: bool,
 }
 
 impl std::ops::Deref for AppState {
@@ -69,6 +79,13 @@ pub struct ServeOptions {
     pub preview_limits: Limits,
     /// How long one preview may run before it is stopped.
     pub preview_timeout: std::time::Duration,
+    /// Served over HTTPS (directly or by a proxy): the session cookie gets `Secure`.
+    pub tls: bool,
+    /// Behind a reverse proxy that sets `X-Forwarded-For`: sign-in limits use
+    /// its last entry as the client address. Never set it without such a proxy.
+    pub trusted_proxy: bool,
+    /// Host names the server answers to besides localhost and the bind address.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for ServeOptions {
@@ -83,6 +100,9 @@ impl Default for ServeOptions {
             run_limits: Limits::RUN,
             preview_limits: Limits::PREVIEW,
             preview_timeout: crate::engine::limits::PREVIEW_TIMEOUT,
+            tls: false,
+            trusted_proxy: false,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -105,13 +125,18 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     let state = AppState(Arc::new(Inner {
         store,
         root,
-        limiter: auth::Limiter::default(),
+        limiter: throttle::Limiter::default(),
+        hasher: throttle::Hasher::default(),
         dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
         previews: previews::Previews::new(opts.preview_limits, opts.preview_timeout),
         scheduler,
+        tls: opts.tls,
+        trusted_proxy: opts.trusted_proxy,
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
-    Ok((router(state.clone(), &static_dir), state))
+    let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
+    let app = router(state.clone(), &static_dir).layer(middleware::from_fn_with_state(allowed, hosts::check));
+    Ok((app, state))
 }
 
 pub async fn serve(opts: ServeOptions) -> Result<(), String> {
@@ -123,10 +148,28 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
         println!("Marked {recovered} interrupted run(s) from the previous start; retrying per their policy");
     }
     state.scheduler.clone().spawn_loop(std::time::Duration::from_secs(1));
+    spawn_session_purge(state.store.clone());
     let listener =
         tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
     println!("Sluice is running on http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    if opts.addr.ip().is_unspecified() && opts.allowed_hosts.is_empty() {
+        println!("Answering to localhost names only; add `--allowed-host NAME` for the names clients use");
+    }
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())
+}
+
+/// Expired sessions are deleted at every sign-in and every ten minutes.
+fn spawn_session_purge(store: Store) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if let Err(e) = store.purge_expired_sessions().await {
+                eprintln!("purging expired sessions: {e}");
+            }
+        }
+    });
 }
 
 async fn shutdown() {
@@ -142,14 +185,16 @@ fn default_static_dir() -> PathBuf {
 }
 
 pub fn router(state: AppState, static_dir: &Path) -> Router {
+    let small = || DefaultBodyLimit::max(limits::SMALL_BODY);
+    let medium = || DefaultBodyLimit::max(limits::MEDIUM_BODY);
     let api = Router::new()
-        .route("/api/session", axum::routing::post(auth::login).get(auth::whoami).delete(auth::logout))
+        .route("/api/session", axum::routing::post(auth::login).get(auth::whoami).delete(auth::logout).layer(small()))
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
         .merge(engine_api::router())
-        .merge(reviews::router())
-        .merge(users::router())
-        .merge(runs::router())
+        .merge(reviews::router().layer(medium()))
+        .merge(users::router().layer(small()))
+        .merge(runs::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
@@ -217,9 +262,9 @@ async fn install_demo(store: &Store, files: &Path) -> Result<(), String> {
     let analyst = match store.user_by_name("analyst").await.map_err(|e| e.to_string())? {
         Some(u) => u,
         None => {
-            let password = std::env::var("SLUICE_DEMO_PASSWORD").unwrap_or_else(|_| "analyst-demo".into());
+            let (password, line) = demo_password(std::env::var("SLUICE_DEMO_PASSWORD").ok());
             let hash = auth::hash_password(&password).map_err(|e| format!("{e:?}"))?;
-            println!("Demo analyst account: user `analyst`, password `{password}`");
+            println!("{line}");
             store.create_user("analyst", &hash, "analyst").await.map_err(|e| e.to_string())?
         }
     };
@@ -234,4 +279,30 @@ async fn install_demo(store: &Store, files: &Path) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
     }
     Ok(())
+}
+
+/// The demo analyst's password and the line printed about it: the password
+/// itself only when it is the built-in default, never one set in
+/// `SLUICE_DEMO_PASSWORD` (it would land in logs).
+fn demo_password(from_env: Option<String>) -> (String, String) {
+    match from_env.filter(|p| !p.is_empty()) {
+        Some(p) => (p, "Demo analyst account: user `analyst`, password from SLUICE_DEMO_PASSWORD".into()),
+        None => {
+            let p = "analyst-demo".to_string();
+            let line = format!("Demo analyst account: user `analyst`, password `{p}` (the default)");
+            (p, line)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_demo_password_from_the_environment_is_never_printed() {
+        let (password, line) = super::demo_password(Some("s3cret-from-env".into()));
+        assert_eq!(password, "s3cret-from-env");
+        assert!(!line.contains("s3cret"), "{line}");
+        let (password, line) = super::demo_password(None);
+        assert!(line.contains(&password), "the default is shown: {line}");
+    }
 }

@@ -1,10 +1,12 @@
-//! Admin pages' API: accounts and roles, and the audit log (read-only: there
-//! is no route that edits or deletes an entry).
+//! Admin pages' API: accounts, roles and disabling, and the audit log
+//! (read-only: there is no route that edits or deletes an entry). Creating
+//! an admin, making someone admin and setting a password need the acting
+//! admin's own password again (`current_password`); failures are audited.
 
 use super::AppState;
-use super::auth::{CurrentUser, Role, hash_password};
+use super::auth::{ClientAddr, CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::store::AuditRow;
+use crate::store::{AuditRow, Disabled};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
@@ -23,6 +25,14 @@ pub struct UserInfo {
     pub username: String,
     pub role: String,
     pub created_at: i64,
+    /// A disabled account cannot sign in and has no sessions.
+    pub disabled: bool,
+}
+
+impl From<crate::store::UserRow> for UserInfo {
+    fn from(u: crate::store::UserRow) -> Self {
+        UserInfo { username: u.username, role: u.role, created_at: u.created_at, disabled: u.disabled_at != 0 }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -35,12 +45,21 @@ pub struct NewUser {
     pub username: String,
     pub password: String,
     pub role: Role,
+    /// The acting admin's own password; required when `role` is `admin`.
+    #[serde(default)]
+    pub current_password: Option<String>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserUpdate {
     pub role: Option<Role>,
+    /// A new password; ends every session of the user.
     pub password: Option<String>,
+    /// `true` disables the account (its sessions end), `false` enables it again.
+    pub disabled: Option<bool>,
+    /// The acting admin's own password; required to set `password` or make someone `admin`.
+    #[serde(default)]
+    pub current_password: Option<String>,
 }
 
 fn check_password(p: &str) -> ApiResult<()> {
@@ -54,50 +73,119 @@ fn check_password(p: &str) -> ApiResult<()> {
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<UserList>> {
     user.require(&[Role::Admin])?;
     let users = state.store.list_users().await?;
-    Ok(Json(UserList {
-        users: users
-            .into_iter()
-            .map(|u| UserInfo { username: u.username, role: u.role, created_at: u.created_at })
-            .collect(),
-    }))
+    Ok(Json(UserList { users: users.into_iter().map(UserInfo::from).collect() }))
 }
 
-#[utoipa::path(post, path = "/api/users", request_body = NewUser, responses((status = 201, body = UserInfo), (status = 400), (status = 403), (status = 409)))]
+/// Checks the acting admin's own password before a sensitive change; a
+/// missing or wrong one is refused (403) and audited, and counts as a failed
+/// sign-in for the limits.
+async fn confirm(
+    state: &AppState,
+    user: &CurrentUser,
+    ip: std::net::IpAddr,
+    given: Option<&str>,
+    what: &str,
+) -> ApiResult<()> {
+    let Some(given) = given.filter(|p| !p.is_empty()) else {
+        state.store.audit(&user.username, "reauth_failed", what, "no current_password").await?;
+        return Err(ApiError::Forbidden(format!(
+            "enter your own password to confirm this ({what}); send it as `current_password`"
+        )));
+    };
+    state.limiter.check(ip, &user.username)?;
+    let me = state
+        .store
+        .user_by_name(&user.username)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("sign in again".into()))?;
+    if !state.hasher.verify(given, &me.password_hash).await? {
+        state.limiter.fail(ip, &user.username);
+        state.store.audit(&user.username, "reauth_failed", what, &format!("wrong current_password; from {ip}")).await?;
+        return Err(ApiError::Forbidden(format!("your password was not right; nothing was changed ({what})")));
+    }
+    Ok(())
+}
+
+fn check_username(name: &str) -> ApiResult<()> {
+    if name.is_empty()
+        || name.len() > super::limits::USERNAME_MAX
+        || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        return Err(ApiError::BadRequest("a username is 1 to 64 letters, digits, `.`, `_` or `-`".into()));
+    }
+    Ok(())
+}
+
+#[utoipa::path(post, path = "/api/users", request_body = NewUser,
+    responses((status = 201, body = UserInfo), (status = 400), (status = 403), (status = 409), (status = 429)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientAddr(ip): ClientAddr,
     ApiJson(req): ApiJson<NewUser>,
 ) -> ApiResult<(StatusCode, Json<UserInfo>)> {
     user.require(&[Role::Admin])?;
     let name = req.username.trim();
-    if name.is_empty() || name.len() > 64 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-        return Err(ApiError::BadRequest("a username is 1 to 64 letters, digits, `.`, `_` or `-`".into()));
-    }
+    check_username(name)?;
     check_password(&req.password)?;
-    let row = state.store.create_user(name, &hash_password(&req.password)?, req.role.as_str()).await?;
-    state.store.audit(&user.username, "user_create", name, req.role.as_str()).await?;
-    Ok((StatusCode::CREATED, Json(UserInfo { username: row.username, role: row.role, created_at: row.created_at })))
+    let mut detail = req.role.as_str().to_string();
+    if req.role == Role::Admin {
+        confirm(&state, &user, ip, req.current_password.as_deref(), &format!("create admin {name}")).await?;
+        detail.push_str("; confirmed with password");
+    }
+    let hash = state.hasher.hash(&req.password).await?;
+    let row = state.store.create_user(name, &hash, req.role.as_str()).await?;
+    state.store.audit(&user.username, "user_create", name, &detail).await?;
+    Ok((StatusCode::CREATED, Json(UserInfo::from(row))))
 }
 
-#[utoipa::path(patch, path = "/api/users/{username}", request_body = UserUpdate, responses((status = 204), (status = 403), (status = 404)))]
+/// Changes a role, sets a password (ending the user's sessions), or disables
+/// / enables an account. Everything is checked before anything changes.
+#[utoipa::path(patch, path = "/api/users/{username}", request_body = UserUpdate,
+    responses((status = 204), (status = 400), (status = 403), (status = 404), (status = 409), (status = 429)))]
 pub async fn update(
     State(state): State<AppState>,
     user: CurrentUser,
+    ClientAddr(ip): ClientAddr,
     Path(name): Path<String>,
     ApiJson(req): ApiJson<UserUpdate>,
 ) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin])?;
+    let myself = name == user.username;
+    if myself && req.role.is_some_and(|r| r != Role::Admin) {
+        return Err(ApiError::BadRequest("you cannot take the admin role from yourself".into()));
+    }
+    if myself && req.disabled == Some(true) {
+        return Err(ApiError::BadRequest("you cannot disable your own account".into()));
+    }
+    if let Some(p) = &req.password {
+        check_password(p)?;
+    }
+    let sensitive = match (req.role == Some(Role::Admin), req.password.is_some()) {
+        (true, true) => Some(format!("make {name} admin and set their password")),
+        (true, false) => Some(format!("make {name} admin")),
+        (false, true) => Some(format!("set the password of {name}")),
+        (false, false) => None,
+    };
+    if let Some(what) = &sensitive {
+        confirm(&state, &user, ip, req.current_password.as_deref(), what).await?;
+    }
+    let confirmed = if sensitive.is_some() { "; confirmed with password" } else { "" };
     if let Some(role) = req.role {
-        if name == user.username && role != Role::Admin {
-            return Err(ApiError::BadRequest("you cannot take the admin role from yourself".into()));
-        }
         state.store.set_role(&name, role.as_str()).await?;
-        state.store.audit(&user.username, "role_change", &name, role.as_str()).await?;
+        state.store.audit(&user.username, "role_change", &name, &format!("{}{confirmed}", role.as_str())).await?;
     }
     if let Some(p) = req.password {
-        check_password(&p)?;
-        state.store.set_password(&name, &hash_password(&p)?).await?;
-        state.store.audit(&user.username, "password_change", &name, "").await?;
+        let hash = state.hasher.hash(&p).await?;
+        state.store.set_password(&name, &hash).await?;
+        state.store.audit(&user.username, "password_change", &name, &format!("sessions ended{confirmed}")).await?;
+    }
+    if let Some(disabled) = req.disabled {
+        if state.store.set_disabled(&name, disabled).await? == Disabled::LastAdmin {
+            return Err(ApiError::Conflict(format!("{name} is the last active admin and cannot be disabled")));
+        }
+        let action = if disabled { "user_disable" } else { "user_enable" };
+        state.store.audit(&user.username, action, &name, "").await?;
     }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -10,12 +10,14 @@ const SQLITE: &[(i64, &str)] = &[
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
+    (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
+    (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

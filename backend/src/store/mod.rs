@@ -12,7 +12,7 @@ mod users;
 pub use graphs::{GraphRow, GraphSummary, Listing, Removal, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};
 pub use scheduling::{AlertRow, NewRun, RunNodeRow, RunRow, ScheduleRow};
-pub use users::{SessionUser, UserRow};
+pub use users::{Disabled, SessionUser, UserRow};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

@@ -156,24 +156,6 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(self.pool()).await?)
     }
 
-    pub async fn set_role(&self, username: &str, role: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
-            .bind(role)
-            .bind(username)
-            .execute(self.pool())
-            .await?;
-        if n.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
-    }
-
-    pub async fn set_password(&self, username: &str, hash: &str) -> Result<()> {
-        let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
-            .bind(hash)
-            .bind(username)
-            .execute(self.pool())
-            .await?;
-        if n.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
-    }
-
     /// Audit entries, newest first, filtered by actor and action (empty = any) and time.
     pub async fn audit_log(
         &self,

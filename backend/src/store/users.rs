@@ -9,7 +9,19 @@ pub struct UserRow {
     pub password_hash: String,
     pub role: String,
     pub created_at: i64,
+    /// 0 while the account is active; when it was disabled otherwise.
+    pub disabled_at: i64,
 }
+
+/// What `set_disabled` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Disabled {
+    Done,
+    /// Refused: the account is the last active admin.
+    LastAdmin,
+}
+
+const USER_COLUMNS: &str = "id, username, password_hash, role, created_at, disabled_at";
 
 /// Who a session belongs to.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -31,6 +43,7 @@ impl Store {
             password_hash: password_hash.to_string(),
             role: role.to_string(),
             created_at: now_ms(),
+            disabled_at: 0,
         };
         let res = sqlx::query(
             "INSERT INTO users (id, username, password_hash, role, created_at) VALUES ($1, $2, $3, $4, $5)",
@@ -52,14 +65,14 @@ impl Store {
     }
 
     pub async fn user_by_name(&self, username: &str) -> Result<Option<UserRow>> {
-        Ok(sqlx::query_as("SELECT id, username, password_hash, role, created_at FROM users WHERE username = $1")
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users WHERE username = $1")))
             .bind(username)
             .fetch_optional(self.pool())
             .await?)
     }
 
     pub async fn list_users(&self) -> Result<Vec<UserRow>> {
-        Ok(sqlx::query_as("SELECT id, username, password_hash, role, created_at FROM users ORDER BY username")
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {USER_COLUMNS} FROM users ORDER BY username")))
             .fetch_all(self.pool())
             .await?)
     }
@@ -76,11 +89,11 @@ impl Store {
         Ok(())
     }
 
-    /// The user of a live session; expired sessions count as absent.
+    /// The user of a live session; expired sessions and disabled users count as absent.
     pub async fn session_user(&self, token_hash: &str) -> Result<Option<SessionUser>> {
         Ok(sqlx::query_as(
             "SELECT u.id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_hash = $1 AND s.expires_at > $2",
+             WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled_at = 0",
         )
         .bind(token_hash)
         .bind(now_ms())
@@ -95,5 +108,76 @@ impl Store {
             .execute(self.pool())
             .await?;
         Ok(())
+    }
+
+    /// Deletes every expired session; returns how many.
+    pub async fn purge_expired_sessions(&self) -> Result<u64> {
+        let n = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now_ms()).execute(self.pool()).await?;
+        Ok(n.rows_affected())
+    }
+
+    /// Admins whose accounts are active.
+    pub async fn count_active_admins(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at = 0")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    pub async fn set_role(&self, username: &str, role: &str) -> Result<()> {
+        let n = sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
+            .bind(role)
+            .bind(username)
+            .execute(self.pool())
+            .await?;
+        if n.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// Sets a new password hash and ends every session of the user, at once.
+    pub async fn set_password(&self, username: &str, hash: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2")
+            .bind(hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        if n.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
+            .bind(username)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables (ending every session) or re-enables an account. The last
+    /// active admin cannot be disabled; the check and the change are one statement.
+    pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<Disabled> {
+        let mut tx = self.pool().begin().await?;
+        let n = sqlx::query(
+            "UPDATE users SET disabled_at = $1 WHERE username = $2 AND ($1 = 0 OR role <> 'admin' OR disabled_at <> 0 \
+             OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at = 0) > 1)",
+        )
+        .bind(if disabled { now_ms() } else { 0 })
+        .bind(username)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if n == 0 {
+            let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                .bind(username)
+                .fetch_optional(&mut *tx)
+                .await?;
+            return if exists.is_some() { Ok(Disabled::LastAdmin) } else { Err(StoreError::NotFound) };
+        }
+        if disabled {
+            sqlx::query("DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = $1)")
+                .bind(username)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Disabled::Done)
     }
 }

@@ -23,13 +23,18 @@ pub struct Resp {
     pub cookie: Option<String>,
 }
 
+/// The app's own store (the SQLite file in its data folder).
+pub async fn app_store(dir: &std::path::Path) -> Store {
+    Store::open(&Store::sqlite_url(dir)).await.unwrap()
+}
+
 impl App {
     pub async fn new() -> App {
-        App::with(|_| {}).await
+        App::with_options(|_| {}).await
     }
 
-    /// An app whose options `tune` adjusts (limits, timeouts) before it is built.
-    pub async fn with(tune: impl FnOnce(&mut ServeOptions)) -> App {
+    /// An app whose serve options `set` adjusts (TLS, allowed hosts, ...).
+    pub async fn with_options(set: impl FnOnce(&mut ServeOptions)) -> App {
         let dir = tempfile::tempdir().unwrap();
         // Every test in these files uses the same value, so the race is harmless.
         unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", ADMIN_PASSWORD) };
@@ -39,9 +44,9 @@ impl App {
             demo: true,
             ..Default::default()
         };
-        tune(&mut opts);
+        set(&mut opts);
         let (router, _) = server::build(&opts).await.unwrap();
-        let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
+        let store = app_store(dir.path()).await;
         let h = hash_password(USER_PASSWORD).unwrap();
         for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
             store.create_user(u, &h, r).await.unwrap();

@@ -281,6 +281,8 @@ pub struct UserInfo {
     pub role: String,
     #[serde(default)]
     pub created_at: i64,
+    #[serde(default)]
+    pub disabled: bool,
 }
 
 pub async fn users() -> Result<Vec<UserInfo>, ApiError> {
@@ -291,13 +293,27 @@ pub async fn users() -> Result<Vec<UserInfo>, ApiError> {
     call_as::<List>("GET", "/api/users", None).await.map(|l| l.users)
 }
 
-pub async fn create_user(username: &str, password: &str, role: &str) -> Result<UserInfo, ApiError> {
-    let body = json!({ "username": username, "password": password, "role": role });
+/// `current_password` (the acting admin's own) is required by the server to create an admin.
+pub async fn create_user(
+    username: &str,
+    password: &str,
+    role: &str,
+    current_password: &str,
+) -> Result<UserInfo, ApiError> {
+    let body =
+        json!({ "username": username, "password": password, "role": role, "current_password": current_password });
     call_as("POST", "/api/users", Some(&body)).await
 }
 
-pub async fn set_role(username: &str, role: &str) -> Result<(), ApiError> {
-    call("PATCH", &format!("/api/users/{}", q(username)), Some(&json!({ "role": role }))).await.map(drop)
+/// `current_password` (the acting admin's own) is required by the server to make someone admin.
+pub async fn set_role(username: &str, role: &str, current_password: &str) -> Result<(), ApiError> {
+    let body = json!({ "role": role, "current_password": current_password });
+    call("PATCH", &format!("/api/users/{}", q(username)), Some(&body)).await.map(drop)
+}
+
+/// Disables (ending the user's sessions) or re-enables an account.
+pub async fn set_disabled(username: &str, disabled: bool) -> Result<(), ApiError> {
+    call("PATCH", &format!("/api/users/{}", q(username)), Some(&json!({ "disabled": disabled }))).await.map(drop)
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -38,6 +38,8 @@ fn UsersSection() -> impl IntoView {
     let notice = RwSignal::new(None::<String>);
     let (name, password, role) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("analyst".to_string()));
+    // The admin's own password, which the server asks for before it creates an admin or makes one.
+    let mine = RwSignal::new(String::new());
     let reload = move || {
         spawn_local(async move {
             match api::users().await {
@@ -49,9 +51,10 @@ fn UsersSection() -> impl IntoView {
     reload();
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (n, p, r) = (name.get_untracked(), password.get_untracked(), role.get_untracked());
+        let (n, p, r, me) =
+            (name.get_untracked(), password.get_untracked(), role.get_untracked(), mine.get_untracked());
         spawn_local(async move {
-            match api::create_user(n.trim(), &p, &r).await {
+            match api::create_user(n.trim(), &p, &r, &me).await {
                 Ok(u) => {
                     let _ = notice.try_set(Some(format!("Created {} ({}).", u.username, u.role)));
                     let _ = error.try_set(None);
@@ -64,8 +67,9 @@ fn UsersSection() -> impl IntoView {
         });
     };
     let change_role = move |user: String, r: String| {
+        let me = mine.get_untracked();
         spawn_local(async move {
-            match api::set_role(&user, &r).await {
+            match api::set_role(&user, &r, &me).await {
                 Ok(()) => {
                     let _ = notice.try_set(Some(format!("{user} is now {r}.")));
                     let _ = error.try_set(None);
@@ -75,8 +79,22 @@ fn UsersSection() -> impl IntoView {
             reload();
         });
     };
+    let toggle = move |user: String, disable: bool| {
+        spawn_local(async move {
+            match api::set_disabled(&user, disable).await {
+                Ok(()) => {
+                    let what = if disable { "disabled; their sessions ended" } else { "enabled again" };
+                    let _ = notice.try_set(Some(format!("{user} is {what}.")));
+                    let _ = error.try_set(None);
+                }
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+            reload();
+        });
+    };
     let row = move |u: UserInfo| {
         let who = u.username.clone();
+        let (target, disabled) = (u.username.clone(), u.disabled);
         view! {
             <tr data-testid="user-row" data-user=u.username.clone()>
                 <td>{u.username.clone()}</td>
@@ -86,6 +104,12 @@ fn UsersSection() -> impl IntoView {
                     </select>
                 </td>
                 <td>{time_ms(u.created_at)}</td>
+                <td>
+                    <button class="btn" type="button" data-testid="user-toggle" data-disabled=disabled.to_string()
+                        on:click=move |_| toggle(target.clone(), !disabled)>
+                        {if disabled { "Enable" } else { "Disable" }}
+                    </button>
+                </td>
             </tr>
         }
     };
@@ -95,7 +119,7 @@ fn UsersSection() -> impl IntoView {
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info">{n}</div> })}
             <table class="data-table" data-testid="users-table">
-                <thead><tr><th>"User"</th><th>"Role"</th><th>"Created"</th></tr></thead>
+                <thead><tr><th>"User"</th><th>"Role"</th><th>"Created"</th><th>"Account"</th></tr></thead>
                 <tbody>{move || users.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <form class="inline-form" data-testid="user-form" on:submit=create>
@@ -108,6 +132,11 @@ fn UsersSection() -> impl IntoView {
                 </select>
                 <button class="btn primary" type="submit" data-testid="user-create">"Create user"</button>
             </form>
+            <label class="inline-form">
+                "Your password (asked for before creating or making an admin): "
+                <input type="password" data-testid="admin-current-password" prop:value=move || mine.get()
+                    on:input=move |ev| mine.set(event_target_value(&ev))/>
+            </label>
         </section>
     }
 }
