@@ -143,7 +143,8 @@ async fn review_page_previews_have_a_timeout_too() {
     let (s, saved) = app.req("POST", "/api/graphs", Some(json!({"graph": preview_graph()})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CREATED, "{saved}");
     let id = saved["id"].as_str().unwrap();
-    let (s, sub) = app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "m"})), Some(&ana)).await;
+    let (s, sub) =
+        app.req("POST", &format!("/api/graphs/{id}/submit"), Some(json!({"message": "m"})), Some(&ana)).await;
     assert_eq!(s, StatusCode::CREATED, "{sub}");
     let (s, detail) =
         app.req("GET", &format!("/api/reviews/{}", sub["id"].as_str().unwrap()), None, Some(&admin)).await;

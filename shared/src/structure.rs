@@ -199,7 +199,11 @@ fn report_cycles(ids: &[&str], adj: &HashMap<&str, Vec<&str>>, stuck: &HashSet<&
             let cycle = trees.cycle_through(v);
             for (k, &w) in cycle.iter().enumerate() {
                 if !std::mem::replace(&mut covered[w], true) {
-                    problems.push(Problem::node(nodes[w], None, format!("is on a cycle: {}", spell(&cycle, k, &nodes))));
+                    problems.push(Problem::node(
+                        nodes[w],
+                        None,
+                        format!("is on a cycle: {}", spell(&cycle, k, &nodes)),
+                    ));
                 }
             }
         }

@@ -5,8 +5,8 @@
 //! (`sample: true`), unless a full preview is asked for.
 
 use super::error::EngineError;
-use super::root::DataRoot;
 use super::limits::Limits;
+use super::root::DataRoot;
 use super::{Mode, Options, prepare_with};
 use datafusion::arrow::array::{Array, ArrayRef, AsArray};
 use datafusion::arrow::datatypes::{DataType as Arrow, Float64Type, Int64Type};
