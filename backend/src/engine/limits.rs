@@ -184,11 +184,9 @@ mod tests {
     use super::*;
 
     /// A future that never finishes and holds `token` until it is dropped.
-    fn forever(token: Arc<()>) -> impl Future<Output = ()> + Send + 'static {
-        async move {
-            let _held = token;
-            std::future::pending::<()>().await
-        }
+    async fn forever(token: Arc<()>) {
+        let _held = token;
+        std::future::pending::<()>().await
     }
 
     #[tokio::test]
