@@ -61,8 +61,15 @@ async fn main() -> ExitCode {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
         Command::Run { graph, params, data_root } => cli::run(&graph, &params, data_root).await,
         Command::Serve { addr, data_dir, database_url, demo, static_dir, alert_webhook } => {
-            let opts =
-                sluice_backend::server::ServeOptions { addr, data_dir, database_url, demo, static_dir, alert_webhook };
+            let opts = sluice_backend::server::ServeOptions {
+                addr,
+                data_dir,
+                database_url,
+                demo,
+                static_dir,
+                alert_webhook,
+                ..Default::default()
+            };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

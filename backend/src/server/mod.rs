@@ -9,6 +9,7 @@ pub mod graphs;
 mod openapi;
 mod previews;
 pub mod reviews;
+mod run_events;
 pub mod runs;
 pub mod users;
 
@@ -43,6 +44,8 @@ pub struct Inner {
     pub dummy_hash: String,
     pub previews: previews::Previews,
     pub scheduler: Arc<crate::scheduler::Scheduler>,
+    /// Draft quota and live-progress stream limits.
+    pub runs: runs::RunSettings,
 }
 
 impl std::ops::Deref for AppState {
@@ -62,6 +65,16 @@ pub struct ServeOptions {
     pub static_dir: Option<PathBuf>,
     /// Where failure and SLA alerts are POSTed (also `SLUICE_ALERT_WEBHOOK`).
     pub alert_webhook: Option<String>,
+    /// Scheduled and backfill runs executing at once.
+    pub max_runs: usize,
+    /// Draft runs executing at once (separate slots, after scheduled runs).
+    pub max_draft_runs: usize,
+    /// Draft runs one user may have queued or running; more answer 429.
+    pub draft_quota: i64,
+    /// Run-event streams one user may have open at once; more answer 429.
+    pub max_event_streams: usize,
+    /// How often an open run-event stream checks that its session still holds.
+    pub stream_session_check: std::time::Duration,
 }
 
 impl Default for ServeOptions {
@@ -73,6 +86,11 @@ impl Default for ServeOptions {
             demo: false,
             static_dir: None,
             alert_webhook: None,
+            max_runs: 2,
+            max_draft_runs: 1,
+            draft_quota: 3,
+            max_event_streams: 4,
+            stream_session_check: std::time::Duration::from_secs(5),
         }
     }
 }
@@ -90,7 +108,8 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     let root = DataRoot::new(files);
     let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
     let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
-    let scheduler = crate::scheduler::Scheduler::new(store.clone(), root.clone(), clock, webhook);
+    let limits = crate::scheduler::Limits { max_runs: opts.max_runs, max_draft_runs: opts.max_draft_runs };
+    let scheduler = crate::scheduler::Scheduler::with_limits(store.clone(), root.clone(), clock, webhook, limits);
     let state = AppState(Arc::new(Inner {
         store,
         root,
@@ -98,6 +117,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         dummy_hash: auth::hash_password("not-a-real-password").map_err(|e| format!("{e:?}"))?,
         previews: previews::Previews::default(),
         scheduler,
+        runs: runs::RunSettings::new(opts),
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
     Ok((router(state.clone(), &static_dir), state))

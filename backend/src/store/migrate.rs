@@ -9,11 +9,13 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
+    (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
+    (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {
