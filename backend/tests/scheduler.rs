@@ -361,6 +361,7 @@ async fn run_errors_do_not_quote_cell_values() {
     let error = run.error.clone().unwrap();
     assert_eq!(run.status, "failed");
     assert!(!error.contains("ZHANG"), "{error}");
+    assert!(error.contains("Cannot cast string '…'"), "the sentence stays, the value goes: {error}");
     let nodes = w.store.run_nodes(&run.id).await.unwrap();
     let failed: Vec<_> = nodes.iter().filter(|n| n.status == "failed").collect();
     assert!(!failed.is_empty(), "{nodes:?}");
