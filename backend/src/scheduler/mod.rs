@@ -1,6 +1,9 @@
 //! The scheduler: approved graphs run for their business dates, after the
 //! graphs they depend on, with retries and backoff, backfills oldest first,
 //! SLA deadlines watched, and every run and node recorded in the store.
+//! A schedule follows the latest approved version of its graph. Draft runs
+//! (an analyst's "run now") share the queue but not the slots, write only
+//! into their requester's sandbox, and never stand for a production run.
 //!
 //! State lives in the store, not in memory: a tick reads what is due and moves
 //! rows forward with compare-and-set updates, so a restart (even `kill -9`)
@@ -16,7 +19,7 @@ mod policy;
 pub mod redact;
 
 use crate::engine::root::DataRoot;
-use crate::store::{NewRun, RunRow, ScheduleRow, Store};
+use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store};
 use clock::Clock;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -171,7 +174,7 @@ impl Scheduler {
         }
         for f in fires {
             let date = calendar::biz_date(tz, f, s.biz_date_offset);
-            self.enqueue(s, &date, "scheduled", "scheduler").await?;
+            self.enqueue(s, &date, RunKind::Scheduled.as_str(), "scheduler").await?;
         }
         Ok(())
     }
@@ -179,8 +182,11 @@ impl Scheduler {
     /// Queues a run of schedule `s` for `date` unless a production run of it
     /// is queued, running or (except for backfills) done. Drafts never count.
     pub async fn enqueue(&self, s: &ScheduleRow, date: &str, kind: &str, who: &str) -> Result<Option<RunRow>> {
-        let busy: &[&str] =
-            if kind == "backfill" { &["queued", "running"] } else { &["queued", "running", "succeeded"] };
+        let busy: &[&str] = if kind == RunKind::Backfill.as_str() {
+            &["queued", "running"]
+        } else {
+            &["queued", "running", "succeeded"]
+        };
         if self.store.production_run_exists(&s.graph_id, date, busy).await.map_err(db)? {
             return Ok(None);
         }

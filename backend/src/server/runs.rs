@@ -238,12 +238,23 @@ pub async fn backfill(
     ApiJson(req): ApiJson<Backfill>,
 ) -> ApiResult<(StatusCode, Json<RunList>)> {
     user.require(&[Role::Admin])?;
-    let schedule = state.store.schedule(&id).await?;
+    // The schedule as it runs now: following the latest approved version.
+    let schedule = state
+        .scheduler
+        .schedules()
+        .await
+        .map_err(ApiError::Internal)?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
     let mut runs = Vec::new();
     for d in &dates {
-        if let Some(r) =
-            state.scheduler.enqueue(&schedule, d, "backfill", &user.username).await.map_err(ApiError::Internal)?
+        if let Some(r) = state
+            .scheduler
+            .enqueue(&schedule, d, RunKind::Backfill.as_str(), &user.username)
+            .await
+            .map_err(ApiError::Internal)?
         {
             runs.push(r);
         }
