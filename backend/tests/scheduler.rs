@@ -368,3 +368,22 @@ async fn run_errors_do_not_quote_cell_values() {
     assert!(failed.iter().all(|n| !n.error.as_deref().unwrap_or("").contains("ZHANG")), "{failed:?}");
     assert!(w.store.alerts(10).await.unwrap().iter().all(|a| !a.message.contains("ZHANG")));
 }
+
+/// Issue 9.1: an SLA is met only by a production run, not by a draft's success.
+#[tokio::test]
+async fn a_draft_success_does_not_meet_the_sla() {
+    let w = World::new(None).await;
+    let g = w.graph("slad", "in").await;
+    w.schedule(&g, &[], 0, Some("08:00")).await;
+    w.clock.advance(DAY); // 2026-11-21 08:00 Shanghai: the run for 2026-11-20 fails (no input yet)
+    w.sched.drain().await.unwrap();
+    assert_eq!(w.statuses(&g.0).await[0].1, "failed");
+    w.input("in", "2026-11-20", "a\n1\n");
+    let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
+    w.sched.drain().await.unwrap(); // the draft succeeds, in time
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    w.clock.advance(60_000);
+    w.sched.drain().await.unwrap();
+    let misses: Vec<_> = w.store.alerts(10).await.unwrap().into_iter().filter(|a| a.kind == "sla_miss").collect();
+    assert_eq!(misses.len(), 1, "the draft's success does not meet the SLA");
+}
