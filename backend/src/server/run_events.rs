@@ -2,10 +2,10 @@
 //!
 //! Only a user who may see the run (`runs::scope`) may follow it; unknown and
 //! hidden runs answer 404. The stream starts with the run's current state,
-//! ends after the run's final event (at once for a run that already ended),
-//! and ends when the session does: it re-checks the session every
+//! ends after the run's final event, and ends when the session does: it re-checks the session every
 //! `stream_session_check`. A user holds at most `max_event_streams` at once
-//! (429 beyond).
+//! (429 beyond). A run that has already ended answers 204 No Content, which
+//! also tells a browser's `EventSource` to stop reconnecting once a run is over.
 
 use super::AppState;
 use super::auth::{self, CurrentUser};
@@ -13,9 +13,9 @@ use super::error::{ApiError, ApiResult};
 use super::runs::visible_run;
 use crate::scheduler::RunEvent;
 use axum::extract::{Path, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
-use futures::Stream;
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Mutex;
@@ -128,7 +128,7 @@ pub async fn events(
     user: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<String>,
-) -> ApiResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+) -> ApiResult<Response> {
     visible_run(&state, &user, &id).await?;
     let session = auth::session_token(&headers)
         .map(|t| auth::hash_token(&t))
@@ -137,6 +137,9 @@ pub async fn events(
     // Subscribe before reading the state, so no change falls in between.
     let rx = state.scheduler.events.subscribe();
     let run = state.store.run(&id).await?;
+    if terminal(&run.status) {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    }
     let mut check = tokio::time::interval(state.runs.streams.check);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let follow = Follow {
@@ -154,7 +157,7 @@ pub async fn events(
         }
         let (ev, last) = f.next().await?;
         f.done = last;
-        Some((Ok(to_event(&ev)), f))
+        Some((Ok::<Event, Infallible>(to_event(&ev)), f))
     });
-    Ok(Sse::new(stream).keep_alive(KeepAlive::default()))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::default()).into_response())
 }
