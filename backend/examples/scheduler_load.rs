@@ -35,6 +35,9 @@ async fn main() {
         })
         .to_string();
         let g = store.create_graph(&owner, "ana", &format!("g{i}"), "", &doc).await.unwrap();
+        // Schedules run approved versions; only those count as production runs.
+        let sub = store.submit(&g.id, 1, &content_hash(&doc), "", "ana").await.unwrap();
+        store.decide(&sub.id, "approved", "admin", "ok").await.unwrap();
         let s = ScheduleRow {
             id: format!("s{i}"),
             graph_id: g.id,

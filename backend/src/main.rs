@@ -129,6 +129,7 @@ async fn main() -> ExitCode {
                 tls: tls || env("SLUICE_TLS").is_some_and(|v| v == "1" || v == "true"),
                 trusted_proxy,
                 allowed_hosts,
+                ..Default::default()
             };
             match sluice_backend::server::serve(opts).await {
                 Ok(()) => ExitCode::SUCCESS,

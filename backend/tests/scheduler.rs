@@ -2,98 +2,14 @@
 //! retries with backoff, backfills in order, SLA misses, alerts to a webhook,
 //! failed runs that leave outputs whole, and recovery after a crash.
 
-use chrono::{TimeZone, Utc};
+mod common;
+
+use common::world::{DAY, World, copy_doc, dates, receiver};
 use serde_json::json;
 use sluice_backend::engine::root::DataRoot;
-use sluice_backend::scheduler::{
-    Scheduler,
-    clock::{Clock, ManualClock},
-};
-use sluice_backend::store::{ScheduleRow, Store, content_hash};
+use sluice_backend::scheduler::{Limits, Scheduler};
+use sluice_backend::store::RunRow;
 use std::sync::Arc;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const DAY: i64 = 86_400_000;
-
-struct World {
-    dir: tempfile::TempDir,
-    store: Store,
-    clock: Arc<ManualClock>,
-    sched: Arc<Scheduler>,
-    owner: String,
-}
-
-/// 2026-11-20 00:00 UTC (08:00 in Shanghai).
-fn t0() -> i64 {
-    Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap().timestamp_millis()
-}
-
-impl World {
-    async fn new(webhook: Option<String>) -> World {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("files")).unwrap();
-        let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
-        let owner = store.create_user("ana", "h", "analyst").await.unwrap().id;
-        let clock = Arc::new(ManualClock::new(t0()));
-        let sched = Scheduler::new(store.clone(), DataRoot::new(dir.path().join("files")), clock.clone(), webhook);
-        World { dir, store, clock, sched, owner }
-    }
-
-    fn files(&self) -> std::path::PathBuf {
-        self.dir.path().join("files")
-    }
-
-    /// A graph copying `<input>_{biz_date}.csv` to `out/<name>_{biz_date}.csv`; returns (graph id, hash).
-    async fn graph(&self, name: &str, input: &str) -> (String, String) {
-        let doc = serde_json::to_string_pretty(&json!({
-            "format": "sluice.graph/v1", "name": name,
-            "params": {"biz_date": {"type": "date"}},
-            "nodes": [
-                {"id": "src", "kind": "source.csv", "config": {"path": format!("{input}_{{biz_date}}.csv")}},
-                {"id": "out", "kind": "sink.csv", "config": {"path": format!("out/{name}_{{biz_date}}.csv")}}],
-            "edges": [{"from": "src", "to": "out"}]
-        }))
-        .unwrap();
-        let g = self.store.create_graph(&self.owner, "ana", name, "", &doc).await.unwrap();
-        (g.id, content_hash(&doc))
-    }
-
-    async fn schedule(&self, graph: &(String, String), deps: &[&str], retries: i64, sla: Option<&str>) -> ScheduleRow {
-        let s = ScheduleRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            graph_id: graph.0.clone(),
-            hash: graph.1.clone(),
-            cron: "0 2 * * *".into(),
-            timezone: "Asia/Shanghai".into(),
-            biz_date_offset: -1,
-            enabled: 1,
-            retries,
-            backoff_secs: 60,
-            timeout_secs: 60,
-            sla: sla.map(str::to_string),
-            depends_on: serde_json::to_string(deps).unwrap(),
-            last_fire_at: self.clock.now_ms(),
-            created_by: "admin".into(),
-            created_at: self.clock.now_ms(),
-        };
-        self.store.create_schedule(&s).await.unwrap();
-        s
-    }
-
-    fn input(&self, name: &str, date: &str, body: &str) {
-        std::fs::write(self.files().join(format!("{name}_{date}.csv")), body).unwrap();
-    }
-
-    async fn statuses(&self, graph: &str) -> Vec<(String, String, i64)> {
-        let mut runs = self.store.runs(graph, "", "", 1000).await.unwrap();
-        runs.sort_by_key(|r| (r.biz_date.clone(), r.attempt));
-        runs.into_iter().map(|r| (r.biz_date, r.status, r.attempt)).collect()
-    }
-}
-
-fn dates(from: u32, to: u32) -> Vec<String> {
-    (from..=to).map(|d| format!("2026-11-{d:02}")).collect()
-}
 
 #[tokio::test]
 async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
@@ -143,24 +59,6 @@ async fn dependents_wait_for_the_same_business_date() {
     let ra = w.store.runs(&a.0, "succeeded", "2026-11-20", 1).await.unwrap();
     let rb = w.store.runs(&b.0, "succeeded", "2026-11-20", 1).await.unwrap();
     assert!(rb[0].started_at.unwrap() >= ra[0].finished_at.unwrap());
-}
-
-/// A one-shot HTTP receiver on 127.0.0.1 that records request bodies.
-async fn receiver() -> (String, Arc<tokio::sync::Mutex<Vec<String>>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/alerts", listener.local_addr().unwrap());
-    let got = Arc::new(tokio::sync::Mutex::new(Vec::new()));
-    let sink = got.clone();
-    tokio::spawn(async move {
-        while let Ok((mut s, _)) = listener.accept().await {
-            let mut buf = vec![0u8; 65536];
-            let n = s.read(&mut buf).await.unwrap_or(0);
-            let text = String::from_utf8_lossy(&buf[..n]).to_string();
-            sink.lock().await.push(text.split("\r\n\r\n").nth(1).unwrap_or("").to_string());
-            let _ = s.write_all(b"HTTP/1.1 204 No Content\r\nContent-Length: 0\r\n\r\n").await;
-        }
-    });
-    (url, got)
 }
 
 #[tokio::test]
@@ -309,4 +207,183 @@ async fn runs_left_running_by_a_crash_are_interrupted_then_retried() {
         [("2026-11-20".into(), "interrupted".into(), 1), ("2026-11-20".into(), "succeeded".into(), 2)]
     );
     assert_eq!(std::fs::read_to_string(w.files().join("out/crashy_2026-11-20.csv")).unwrap(), "a\n1\n");
+}
+
+/// Issue 9.1: a draft with filter `1 = 0` and an extra sink, run for a
+/// business date, must not touch the production output nor write into
+/// `demo/`; and the schedule must still run that date.
+#[tokio::test]
+async fn a_draft_run_writes_only_into_its_sandbox_and_never_stands_for_the_schedule() {
+    let w = World::new(None).await;
+    let g = w.graph("branches", "in").await;
+    w.input("in", "2026-11-20", "a\n1\n2\n");
+    let out = w.files().join("out/branches_2026-11-20.csv");
+    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
+    std::fs::write(&out, "a\nyesterday\n").unwrap();
+    let mut doc = copy_doc("branches", "in");
+    doc["nodes"].as_array_mut().unwrap().extend([
+        json!({"id": "none", "kind": "transform.filter", "config": {"predicate": "1 = 0"}}),
+        json!({"id": "extra", "kind": "sink.csv", "config": {"path": "demo/extra.csv"}}),
+    ]);
+    doc["edges"] =
+        json!([{"from": "src", "to": "none"}, {"from": "none", "to": "out"}, {"from": "none", "to": "extra"}]);
+    let (_, draft_hash) = w.save(&g.0, 1, doc).await;
+    w.schedule(&g, &[], 0, None).await;
+    let draft = w.draft(&g.0, &draft_hash, "2026-11-20").await;
+    w.sched.drain().await.unwrap();
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\nyesterday\n", "production output untouched");
+    assert!(!w.files().join("demo/extra.csv").exists(), "nothing written into the production root");
+    assert_eq!(std::fs::read_to_string(w.sandbox().join("out/branches_2026-11-20.csv")).unwrap(), "a\n");
+    assert!(w.sandbox().join("demo/extra.csv").exists());
+
+    // The schedule fires for 2026-11-20: the draft's success does not count.
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let runs = w.store.runs(&g.0, "", "2026-11-20", 10).await.unwrap();
+    let scheduled: Vec<_> = runs.iter().filter(|r| r.kind == "scheduled").collect();
+    assert_eq!(scheduled.len(), 1, "{runs:?}");
+    assert_eq!((scheduled[0].status.as_str(), scheduled[0].hash.as_str()), ("succeeded", g.1.as_str()));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\n1\n2\n");
+}
+
+/// Issue 9.1: a dependency is met only by a production run, not a draft.
+#[tokio::test]
+async fn a_draft_success_does_not_release_dependents() {
+    let w = World::new(None).await;
+    let a = w.graph("up", "a_in").await;
+    let b = w.graph("down", "b_in").await;
+    w.input("a_in", "2026-11-20", "x\n1\n");
+    w.input("b_in", "2026-11-20", "x\n1\n");
+    w.schedule(&b, &[&a.0], 0, None).await;
+    w.draft(&a.0, &a.1, "2026-11-20").await;
+    w.sched.drain().await.unwrap();
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    assert_eq!(w.statuses(&b.0).await[0].1, "queued", "B waits for A's production run");
+}
+
+/// Issue 9.4: a schedule runs the latest approved version, and says so in the audit log.
+#[tokio::test]
+async fn a_schedule_follows_the_latest_approved_version() {
+    let w = World::new(None).await;
+    let g = w.graph("follow", "in").await;
+    w.input("in", "2026-11-20", "a\n1\n");
+    let s = w.schedule(&g, &[], 0, None).await;
+    let mut doc = copy_doc("follow", "in");
+    doc["nodes"][1]["config"]["path"] = json!("out/v2_{biz_date}.csv");
+    let (v2, h2) = w.save(&g.0, 1, doc).await;
+    w.approve(&g.0, v2, &h2).await;
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    assert_eq!((run.status.as_str(), run.hash.as_str()), ("succeeded", h2.as_str()));
+    assert!(w.files().join("out/v2_2026-11-20.csv").exists());
+    assert_eq!(w.store.schedule(&s.id).await.unwrap().hash, h2);
+    let audit = w.store.audit_log("", "", 0, i64::MAX, 100).await.unwrap();
+    let follow = audit.iter().find(|a| a.action == "schedule_follow").expect("schedule_follow audited");
+    assert!(follow.detail.contains("version 2") && follow.target == s.id, "{follow:?}");
+    assert!(audit.iter().any(|a| a.action == "run_queue" && a.detail.contains(&run.id) && a.detail.contains(&h2)));
+}
+
+/// Issue 9.5: drafts cannot hold back scheduled runs; they have their own slots.
+#[tokio::test]
+async fn scheduled_runs_start_before_drafts_in_their_own_slots() {
+    let w = World::with_limits(None, Limits { max_runs: 1, max_draft_runs: 1 }).await;
+    let g = w.graph("prio", "in").await;
+    w.input("in", "2026-11-20", "a\n1\n");
+    w.schedule(&g, &[], 0, None).await;
+    w.clock.advance(DAY);
+    // Older business dates, queued first: they used to take every slot.
+    for d in dates(1, 3) {
+        w.draft(&g.0, &g.1, &d).await;
+    }
+    w.sched.tick().await.unwrap();
+    let runs = w.store.runs(&g.0, "", "", 10).await.unwrap();
+    w.sched.idle().await;
+    let started = |kind: &str| runs.iter().filter(|r| r.kind == kind && r.status != "queued").count();
+    assert_eq!((started("scheduled"), started("draft")), (1, 1), "{runs:?}");
+}
+
+/// Issue 9.5: a failed draft is its author's business, not the webhook's.
+#[tokio::test]
+async fn failed_drafts_do_not_alert() {
+    let (url, got) = receiver().await;
+    let w = World::new(Some(url)).await;
+    let g = w.graph("nofile", "missing").await;
+    for d in dates(1, 3) {
+        w.draft(&g.0, &g.1, &d).await;
+    }
+    w.sched.drain().await.unwrap();
+    assert!(w.statuses(&g.0).await.iter().all(|(_, s, _)| s == "failed"));
+    assert!(w.store.alerts(10).await.unwrap().is_empty());
+    assert!(got.lock().await.is_empty());
+}
+
+/// Issue 9.6: a run whose task panics ends `failed` with the panic's message.
+#[tokio::test]
+async fn a_panicking_run_fails_with_the_panic_message() {
+    let w = World::new(None).await;
+    let g = w.graph("panicky", "in").await;
+    w.input("in", "2026-11-20", "a\n1\n");
+    w.schedule(&g, &[], 0, None).await;
+    w.sched.set_attempt_hook(Arc::new(|run: &RunRow| panic!("engine bug while running {}", run.biz_date)));
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    assert_eq!(run.status, "failed");
+    assert!(run.error.as_deref().unwrap().contains("engine bug while running 2026-11-20"), "{run:?}");
+    let nodes = w.store.run_nodes(&run.id).await.unwrap();
+    assert!(!nodes.is_empty() && nodes.iter().all(|n| n.status == "failed"), "{nodes:?}");
+    assert_eq!(w.store.alerts(10).await.unwrap().len(), 1, "the failure is alerted like any other");
+}
+
+/// Issue 9.10: a failing node's error names the node but not the cell value.
+#[tokio::test]
+async fn run_errors_do_not_quote_cell_values() {
+    let w = World::new(None).await;
+    let g = w
+        .graph_doc(json!({
+            "format": "sluice.graph/v1", "name": "leaky",
+            "params": {"biz_date": {"type": "date"}},
+            "nodes": [
+                {"id": "src", "kind": "source.csv", "config": {"path": "in_{biz_date}.csv"}},
+                {"id": "f", "kind": "transform.filter", "config": {"predicate": "CAST(name AS BIGINT) > 0"}},
+                {"id": "out", "kind": "sink.csv", "config": {"path": "out/leaky.csv"}}],
+            "edges": [{"from": "src", "to": "f"}, {"from": "f", "to": "out"}]
+        }))
+        .await;
+    w.input("in", "2026-11-20", "name\nZHANG-WEI-6222\n");
+    w.schedule(&g, &[], 0, None).await;
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    let error = run.error.clone().unwrap();
+    assert_eq!(run.status, "failed");
+    assert!(!error.contains("ZHANG"), "{error}");
+    assert!(error.contains("Cannot cast string '…'"), "the sentence stays, the value goes: {error}");
+    let nodes = w.store.run_nodes(&run.id).await.unwrap();
+    let failed: Vec<_> = nodes.iter().filter(|n| n.status == "failed").collect();
+    assert!(!failed.is_empty(), "{nodes:?}");
+    assert!(failed.iter().all(|n| !n.error.as_deref().unwrap_or("").contains("ZHANG")), "{failed:?}");
+    assert!(w.store.alerts(10).await.unwrap().iter().all(|a| !a.message.contains("ZHANG")));
+}
+
+/// Issue 9.1: an SLA is met only by a production run, not by a draft's success.
+#[tokio::test]
+async fn a_draft_success_does_not_meet_the_sla() {
+    let w = World::new(None).await;
+    let g = w.graph("slad", "in").await;
+    w.schedule(&g, &[], 0, Some("08:00")).await;
+    w.clock.advance(DAY); // 2026-11-21 08:00 Shanghai: the run for 2026-11-20 fails (no input yet)
+    w.sched.drain().await.unwrap();
+    assert_eq!(w.statuses(&g.0).await[0].1, "failed");
+    w.input("in", "2026-11-20", "a\n1\n");
+    let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
+    w.sched.drain().await.unwrap(); // the draft succeeds, in time
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    w.clock.advance(60_000);
+    w.sched.drain().await.unwrap();
+    let misses: Vec<_> = w.store.alerts(10).await.unwrap().into_iter().filter(|a| a.kind == "sla_miss").collect();
+    assert_eq!(misses.len(), 1, "the draft's success does not meet the SLA");
 }

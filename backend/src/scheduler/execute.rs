@@ -1,9 +1,11 @@
 //! One attempt of one run: load the pinned graph version by its hash, run it
-//! for the business date, and record every node's outcome.
+//! for the business date, and record every node's outcome. Every run reads
+//! the production data root; a draft writes only into its requester's
+//! sandbox. Error text is redacted of cell values before it is kept.
 
-use super::{RunEvent, Scheduler};
-use crate::engine::{self, Mode, error::EngineError};
-use crate::store::{RunNodeRow, RunRow};
+use super::{RunEvent, Scheduler, redact::redact};
+use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
+use crate::store::{RunKind, RunNodeRow, RunRow};
 use sluice_shared::{Category, Graph, NodeKind};
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -16,6 +18,7 @@ impl Scheduler {
             Ok(r) => r,
             Err(_) => Err((None, format!("the run took longer than its timeout of {timeout_secs} s"))),
         };
+        let result = result.map_err(|(node, message)| (node, redact(&message)));
         match result {
             Ok(()) => {
                 if self.store.finish_run(&run.id, "succeeded", None, now).await.unwrap_or(false) {
@@ -37,7 +40,25 @@ impl Scheduler {
         }
     }
 
+    /// Where a run's sinks write: the data root for production runs, the
+    /// requester's sandbox `<sandbox>/<user id>/` for drafts.
+    async fn write_root(&self, run: &RunRow) -> Result<DataRoot, String> {
+        if run.kind != RunKind::Draft.as_str() {
+            return Ok(self.root.clone());
+        }
+        let user = self
+            .store
+            .user_by_name(&run.requested_by)
+            .await
+            .map_err(|e| e.to_string())?
+            .ok_or_else(|| format!("the account `{}` that asked for this draft run is gone", run.requested_by))?;
+        let dir = self.sandbox.join(&user.id);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create the sandbox: {e}"))?;
+        Ok(DataRoot::new(dir))
+    }
+
     async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
+        let out = self.write_root(run).await.map_err(|e| (None, e))?;
         let doc = self
             .store
             .doc_by_hash(&run.graph_id, &run.hash)
@@ -48,13 +69,17 @@ impl Scheduler {
         for n in &graph.nodes {
             self.node(run, n, "running", None, None, Some(started), None).await;
         }
+        let hook = self.hook.lock().expect("hook").clone();
+        if let Some(hook) = hook {
+            hook(run);
+        }
         let mut params = BTreeMap::new();
         if graph.params.contains_key("biz_date") {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }
         let result = async {
             let prepared = engine::prepare(&graph, &params, &self.root, Mode::Run).await?;
-            engine::execute(&prepared, &self.root).await
+            engine::execute(&prepared, &out).await
         }
         .await;
         let now = self.clock.now_ms();
@@ -72,6 +97,7 @@ impl Scheduler {
                     EngineError::Invalid(p) => (p.iter().filter_map(|p| p.node.clone()).collect(), e.to_string()),
                     EngineError::Failed { node, message } => (node.iter().cloned().collect(), message.clone()),
                 };
+                let message = redact(&message);
                 for n in &graph.nodes {
                     let (status, err) =
                         if culprits.contains(&n.id) { ("failed", Some(message.as_str())) } else { ("cancelled", None) };

@@ -1,6 +1,9 @@
 //! The scheduler: approved graphs run for their business dates, after the
 //! graphs they depend on, with retries and backoff, backfills oldest first,
 //! SLA deadlines watched, and every run and node recorded in the store.
+//! A schedule follows the latest approved version of its graph. Draft runs
+//! (an analyst's "run now") share the queue but not the slots, write only
+//! into their requester's sandbox, and never stand for a production run.
 //!
 //! State lives in the store, not in memory: a tick reads what is due and moves
 //! rows forward with compare-and-set updates, so a restart (even `kill -9`)
@@ -10,16 +13,19 @@
 pub mod alerts;
 pub mod calendar;
 pub mod clock;
+mod dispatch;
 mod execute;
+mod policy;
+pub mod redact;
 
 use crate::engine::root::DataRoot;
-use crate::store::{AlertRow, NewRun, RunRow, ScheduleRow, Store};
+use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store};
 use clock::Clock;
 use serde::Serialize;
 use std::collections::HashMap;
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
-use tokio::task::JoinHandle;
 
 /// A change in a run or one of its nodes, for live progress (server-sent events).
 #[derive(Debug, Clone, Serialize)]
@@ -31,15 +37,38 @@ pub struct RunEvent {
     pub error: Option<String>,
 }
 
+/// How many runs execute at once. Drafts have their own slots, so they can
+/// never hold back a scheduled run, and scheduled runs are started first.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Scheduled and backfill runs executing at once, at most.
+    pub max_runs: usize,
+    /// Draft runs executing at once, at most.
+    pub max_draft_runs: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_runs: 2, max_draft_runs: 1 }
+    }
+}
+
+/// Called at the start of every attempt; see [`Scheduler::set_attempt_hook`].
+pub type AttemptHook = Arc<dyn Fn(&RunRow) + Send + Sync>;
+
 pub struct Scheduler {
     pub store: Store,
+    /// The production data root: every run reads here; scheduled runs write here.
     pub root: DataRoot,
+    /// Draft runs write under `<sandbox>/<user id>/` (the `dev` environment),
+    /// never into the production root.
+    pub sandbox: PathBuf,
     pub clock: Arc<dyn Clock>,
     pub webhook: Option<String>,
-    /// Runs executing at once, at most.
-    pub max_concurrent: usize,
-    running: Mutex<HashMap<String, JoinHandle<()>>>,
+    pub limits: Limits,
+    running: Mutex<HashMap<String, dispatch::Slot>>,
     pub events: broadcast::Sender<RunEvent>,
+    hook: Mutex<Option<AttemptHook>>,
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -50,22 +79,43 @@ fn db<E: std::fmt::Display>(e: E) -> String {
 
 impl Scheduler {
     pub fn new(store: Store, root: DataRoot, clock: Arc<dyn Clock>, webhook: Option<String>) -> Arc<Self> {
+        Self::with_limits(store, root, clock, webhook, Limits::default())
+    }
+
+    /// A scheduler whose sandbox is `sandbox` beside the data root.
+    pub fn with_limits(
+        store: Store,
+        root: DataRoot,
+        clock: Arc<dyn Clock>,
+        webhook: Option<String>,
+        limits: Limits,
+    ) -> Arc<Self> {
         let (events, _) = broadcast::channel(1024);
+        let sandbox = root.path().parent().unwrap_or(std::path::Path::new(".")).join("sandbox");
         Arc::new(Scheduler {
             store,
             root,
+            sandbox,
             clock,
             webhook,
-            max_concurrent: 2,
+            limits,
             running: Mutex::new(HashMap::new()),
             events,
+            hook: Mutex::new(None),
         })
+    }
+
+    /// Test hook: `f` runs at the start of every attempt, inside the run's
+    /// task (a panic there is a panicking run).
+    pub fn set_attempt_hook(&self, f: AttemptHook) {
+        *self.hook.lock().expect("hook") = Some(f);
     }
 
     /// After a restart: runs that were going are interrupted, then retried per policy.
     pub async fn recover(&self) -> Result<usize> {
         // Nothing runs yet, so every staged temporary file is a crash's leftover.
         remove_stale_temporaries(self.root.path(), 0);
+        remove_stale_temporaries(&self.sandbox, 0);
         let interrupted = self.store.interrupt_running().await.map_err(db)?;
         for r in &interrupted {
             self.emit(&r.id, None, "interrupted", None, None);
@@ -74,10 +124,34 @@ impl Scheduler {
         Ok(interrupted.len())
     }
 
+    /// Every schedule, each moved to the latest approved version of its graph
+    /// first (audited as `schedule_follow`): a schedule runs what was approved last.
+    pub async fn schedules(&self) -> Result<Vec<ScheduleRow>> {
+        let mut schedules = self.store.schedules().await.map_err(db)?;
+        let approved = self.store.latest_approved().await.map_err(db)?;
+        for s in &mut schedules {
+            let Some((hash, version)) = approved.get(&s.graph_id) else { continue };
+            if *hash == s.hash {
+                continue;
+            }
+            if self.store.set_schedule_hash(&s.id, &s.hash, hash).await.map_err(db)? {
+                let detail = format!(
+                    "graph {}: follows approved version {version} ({}), was {}",
+                    s.graph_id,
+                    short(hash),
+                    short(&s.hash)
+                );
+                self.store.audit("scheduler", "schedule_follow", &s.id, &detail).await.map_err(db)?;
+            }
+            s.hash = hash.clone();
+        }
+        Ok(schedules)
+    }
+
     /// One pass: fire due schedules, check SLAs, start what may start.
     pub async fn tick(self: &Arc<Self>) -> Result<()> {
         let now = self.clock.now_ms();
-        let schedules = self.store.schedules().await.map_err(db)?;
+        let schedules = self.schedules().await?;
         for s in schedules.iter().filter(|s| s.enabled == 1) {
             self.fire(s, now).await?;
         }
@@ -100,16 +174,20 @@ impl Scheduler {
         }
         for f in fires {
             let date = calendar::biz_date(tz, f, s.biz_date_offset);
-            self.enqueue(s, &date, "scheduled", "scheduler").await?;
+            self.enqueue(s, &date, RunKind::Scheduled.as_str(), "scheduler").await?;
         }
         Ok(())
     }
 
-    /// Queues a run of schedule `s` for `date` unless one is queued, running or done.
+    /// Queues a run of schedule `s` for `date` unless a production run of it
+    /// is queued, running or (except for backfills) done. Drafts never count.
     pub async fn enqueue(&self, s: &ScheduleRow, date: &str, kind: &str, who: &str) -> Result<Option<RunRow>> {
-        let busy: &[&str] =
-            if kind == "backfill" { &["queued", "running"] } else { &["queued", "running", "succeeded"] };
-        if self.store.run_exists(&s.graph_id, date, busy).await.map_err(db)? {
+        let busy: &[&str] = if kind == RunKind::Backfill.as_str() {
+            &["queued", "running"]
+        } else {
+            &["queued", "running", "succeeded"]
+        };
+        if self.store.production_run_exists(&s.graph_id, date, busy).await.map_err(db)? {
             return Ok(None);
         }
         let run = NewRun {
@@ -122,181 +200,19 @@ impl Scheduler {
             not_before: 0,
             requested_by: who,
         };
+        self.queue(run).await.map(Some)
+    }
+
+    /// Creates a run, announces it, and audits which version it runs.
+    async fn queue(&self, run: NewRun<'_>) -> Result<RunRow> {
         let row = self.store.create_run(run).await.map_err(db)?;
         self.emit(&row.id, None, "queued", None, None);
-        Ok(Some(row))
-    }
-
-    async fn dispatch(self: &Arc<Self>, now: i64, all: &[ScheduleRow]) -> Result<()> {
-        self.running.lock().expect("running").retain(|_, h| !h.is_finished());
-        let schedules: HashMap<&str, &ScheduleRow> = all.iter().map(|s| (s.id.as_str(), s)).collect();
-        for run in self.store.due_runs(now).await.map_err(db)? {
-            if self.running.lock().expect("running").len() >= self.max_concurrent {
-                break;
-            }
-            // Never the same graph and business date twice at once.
-            if self.store.run_exists(&run.graph_id, &run.biz_date, &["running"]).await.map_err(db)? {
-                continue;
-            }
-            let schedule = run.schedule_id.as_deref().and_then(|id| schedules.get(id));
-            let deps = schedule.map(|s| s.dependencies()).unwrap_or_default();
-            let mut ready = true;
-            for dep in &deps {
-                if !self.store.run_exists(dep, &run.biz_date, &["succeeded"]).await.map_err(db)? {
-                    ready = false;
-                    break;
-                }
-            }
-            if !ready || !self.store.claim_run(&run.id).await.map_err(db)? {
-                continue;
-            }
-            self.emit(&run.id, None, "running", None, None);
-            let me = Arc::clone(self);
-            let timeout = schedule.map(|s| s.timeout_secs).unwrap_or(3600);
-            let id = run.id.clone();
-            let handle = tokio::spawn(async move { me.execute(run, timeout).await });
-            self.running.lock().expect("running").insert(id, handle);
-        }
-        Ok(())
-    }
-
-    /// Waits until nothing runs (tests and shutdown).
-    pub async fn idle(&self) {
-        loop {
-            let handles: Vec<JoinHandle<()>> = self.running.lock().expect("running").drain().map(|(_, h)| h).collect();
-            if handles.is_empty() {
-                return;
-            }
-            for h in handles {
-                let _ = h.await;
-            }
-        }
-    }
-
-    /// Ticks until a tick starts nothing more (tests, backfills): everything
-    /// due has run, and what is left waits on a dependency or a backoff.
-    pub async fn drain(self: &Arc<Self>) -> Result<()> {
-        for _ in 0..100_000 {
-            self.tick().await?;
-            let started = !self.running.lock().expect("running").is_empty();
-            self.idle().await;
-            if !started {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    /// Cancels a queued or running run.
-    pub async fn cancel(&self, id: &str) -> Result<bool> {
-        if let Some(h) = self.running.lock().expect("running").remove(id) {
-            h.abort();
-        }
-        let done = self
-            .store
-            .finish_run(id, "cancelled", Some("cancelled by a user"), self.clock.now_ms())
-            .await
-            .map_err(db)?;
-        if done {
-            self.emit(id, None, "cancelled", None, None);
-        }
-        Ok(done)
-    }
-
-    /// After a failed or interrupted attempt: queue the next one with
-    /// exponential backoff, or, when attempts are used up, alert.
-    async fn retry_or_alert(&self, r: &RunRow, why: &str) -> Result<()> {
-        let schedule = match &r.schedule_id {
-            Some(id) => self.store.schedule(id).await.ok(),
-            None => None,
-        };
-        let (retries, backoff) = schedule.as_ref().map(|s| (s.retries, s.backoff_secs)).unwrap_or((0, 0));
-        if r.attempt <= retries {
-            let delay = backoff.saturating_mul(1 << (r.attempt - 1).min(20)) * 1000;
-            let next = NewRun {
-                schedule_id: r.schedule_id.as_deref(),
-                graph_id: &r.graph_id,
-                hash: &r.hash,
-                biz_date: &r.biz_date,
-                kind: &r.kind,
-                attempt: r.attempt + 1,
-                not_before: self.clock.now_ms() + delay,
-                requested_by: &r.requested_by,
-            };
-            let row = self.store.create_run(next).await.map_err(db)?;
-            self.emit(&row.id, None, "queued", None, None);
-            return Ok(());
-        }
-        let message = format!(
-            "run {} of graph {} for {} failed after {} attempt(s): {why}",
-            r.id, r.graph_id, r.biz_date, r.attempt
+        let detail = format!(
+            "run {} ({}, attempt {}) for {} runs version {}",
+            row.id, row.kind, row.attempt, row.biz_date, row.hash
         );
-        self.alert(r.schedule_id.as_deref(), Some(&r.id), &r.biz_date, "failure", message).await
-    }
-
-    async fn check_sla(&self, s: &ScheduleRow, now: i64) -> Result<()> {
-        let (Ok(tz), Some(Ok(sla))) = (calendar::parse_tz(&s.timezone), s.sla.as_deref().map(calendar::parse_sla))
-        else {
-            return Ok(());
-        };
-        let mut dates: Vec<String> = self
-            .store
-            .runs(&s.graph_id, "", "", 200)
-            .await
-            .map_err(db)?
-            .into_iter()
-            .filter(|r| r.schedule_id.as_deref() == Some(&s.id))
-            .map(|r| r.biz_date)
-            .collect();
-        dates.sort();
-        dates.dedup();
-        for date in dates {
-            let Some(deadline) = calendar::sla_deadline(tz, &date, sla) else { continue };
-            if now <= deadline {
-                continue;
-            }
-            let runs = self.store.runs(&s.graph_id, "succeeded", &date, 100).await.map_err(db)?;
-            if runs.iter().any(|r| r.finished_at.is_some_and(|f| f <= deadline)) {
-                continue;
-            }
-            let message = format!(
-                "graph {} missed its SLA: the run for {date} had not succeeded by {} ({})",
-                s.graph_id,
-                s.sla.as_deref().unwrap_or(""),
-                s.timezone
-            );
-            self.alert(Some(&s.id), None, &date, "sla_miss", message).await?;
-        }
-        Ok(())
-    }
-
-    async fn alert(
-        &self,
-        schedule: Option<&str>,
-        run: Option<&str>,
-        date: &str,
-        kind: &str,
-        message: String,
-    ) -> Result<()> {
-        let row = AlertRow {
-            id: uuid::Uuid::new_v4().to_string(),
-            run_id: run.map(str::to_string),
-            schedule_id: schedule.map(str::to_string),
-            biz_date: date.to_string(),
-            kind: kind.to_string(),
-            message,
-            at: self.clock.now_ms(),
-            delivered: 0,
-        };
-        if !self.store.record_alert(&row).await.map_err(db)? {
-            return Ok(()); // already alerted for this schedule, date and kind
-        }
-        if let Some(url) = &self.webhook
-            && alerts::post_json(url, &serde_json::to_value(&row).unwrap_or_default()).await.is_ok()
-        {
-            self.store.mark_alert_delivered(&row.id).await.map_err(db)?;
-        }
-        Ok(())
+        self.store.audit(&row.requested_by, "run_queue", &row.graph_id, &detail).await.map_err(db)?;
+        Ok(row)
     }
 
     pub fn emit(&self, run: &str, node: Option<&str>, status: &str, rows: Option<i64>, error: Option<&str>) {
@@ -336,4 +252,9 @@ fn remove_stale_temporaries(dir: &std::path::Path, depth: usize) {
             let _ = std::fs::remove_file(e.path());
         }
     }
+}
+
+/// The first characters of a content hash, for messages.
+fn short(hash: &str) -> &str {
+    hash.get(..12).unwrap_or(hash)
 }

@@ -11,6 +11,7 @@ pub mod limits;
 mod openapi;
 mod previews;
 pub mod reviews;
+mod run_events;
 pub mod runs;
 pub mod throttle;
 pub mod users;
@@ -54,6 +55,8 @@ pub struct Inner {
     pub tls: bool,
     /// Behind a reverse proxy: the client address is its `X-Forwarded-For`.
     pub trusted_proxy: bool,
+    /// Draft quota and live-progress stream limits.
+    pub runs: runs::RunSettings,
 }
 
 impl std::ops::Deref for AppState {
@@ -86,6 +89,16 @@ pub struct ServeOptions {
     pub trusted_proxy: bool,
     /// Host names the server answers to besides localhost and the bind address.
     pub allowed_hosts: Vec<String>,
+    /// Scheduled and backfill runs executing at once.
+    pub max_runs: usize,
+    /// Draft runs executing at once (separate slots, after scheduled runs).
+    pub max_draft_runs: usize,
+    /// Draft runs one user may have queued or running; more answer 429.
+    pub draft_quota: i64,
+    /// Run-event streams one user may have open at once; more answer 429.
+    pub max_event_streams: usize,
+    /// How often an open run-event stream checks that its session still holds.
+    pub stream_session_check: std::time::Duration,
 }
 
 impl Default for ServeOptions {
@@ -103,6 +116,11 @@ impl Default for ServeOptions {
             tls: false,
             trusted_proxy: false,
             allowed_hosts: Vec::new(),
+            max_runs: 2,
+            max_draft_runs: 1,
+            draft_quota: 3,
+            max_event_streams: 4,
+            stream_session_check: std::time::Duration::from_secs(5),
         }
     }
 }
@@ -121,7 +139,8 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     crate::engine::limits::set_run_limits(opts.run_limits);
     let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
     let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
-    let scheduler = crate::scheduler::Scheduler::new(store.clone(), root.clone(), clock, webhook);
+    let limits = crate::scheduler::Limits { max_runs: opts.max_runs, max_draft_runs: opts.max_draft_runs };
+    let scheduler = crate::scheduler::Scheduler::with_limits(store.clone(), root.clone(), clock, webhook, limits);
     let state = AppState(Arc::new(Inner {
         store,
         root,
@@ -132,6 +151,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         scheduler,
         tls: opts.tls,
         trusted_proxy: opts.trusted_proxy,
+        runs: runs::RunSettings::new(opts),
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
     let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);

@@ -1,20 +1,54 @@
-//! Schedules, runs and alerts over HTTP, and live run progress as
-//! server-sent events. Admins manage schedules and backfills; analysts may
-//! "run now" their own saved draft (marked `draft`, never scheduled).
+//! Schedules, runs and alerts over HTTP (live run progress is in
+//! `run_events`). Admins manage schedules and backfills; analysts may "run
+//! now" their own saved draft (marked `draft`, never scheduled), which writes
+//! only into their sandbox and is limited to `draft_quota` at a time.
+//!
+//! Who sees a run ([`RunScope`]): admins every run and alert; analysts their
+//! own drafts plus the scheduled and backfill runs (and alerts) of graphs they
+//! own; viewers the scheduled and backfill runs and their alerts, never a draft.
 
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
+use super::run_events::{self, Streams};
 use crate::scheduler::calendar;
-use crate::store::{AlertRow, RunNodeRow, RunRow, ScheduleRow, content_hash};
+use crate::store::{AlertRow, RunKind, RunNodeRow, RunRow, RunScope, ScheduleRow, content_hash};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use futures::Stream;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
+
+/// Limits on what users may start or hold open.
+pub struct RunSettings {
+    /// Draft runs one user may have queued or running.
+    pub draft_quota: i64,
+    pub streams: Streams,
+}
+
+impl RunSettings {
+    pub fn new(opts: &super::ServeOptions) -> Self {
+        RunSettings {
+            draft_quota: opts.draft_quota,
+            streams: Streams::new(opts.max_event_streams, opts.stream_session_check),
+        }
+    }
+}
+
+/// The runs and alerts `user` may see.
+pub(super) fn scope(user: &CurrentUser) -> RunScope<'_> {
+    match user.role {
+        Role::Admin => RunScope::All,
+        Role::Analyst => RunScope::Owner { username: &user.username, user_id: &user.id },
+        Role::Viewer => RunScope::Production,
+    }
+}
+
+/// A run `user` may see; 404 otherwise, so run ids of others are not revealed.
+pub(super) async fn visible_run(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<RunRow> {
+    state.store.run_in_scope(scope(user), id).await?.ok_or_else(|| ApiError::NotFound(format!("no run `{id}`")))
+}
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -25,7 +59,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/runs", get(list_runs))
         .route("/api/runs/{id}", get(run_detail))
         .route("/api/runs/{id}/cancel", post(cancel))
-        .route("/api/runs/{id}/events", get(events))
+        .route("/api/runs/{id}/events", get(run_events::events))
         .route("/api/alerts", get(alerts))
 }
 
@@ -61,7 +95,8 @@ pub struct ScheduleList {
 
 #[utoipa::path(get, path = "/api/schedules", responses((status = 200, body = ScheduleList)))]
 pub async fn list_schedules(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<ScheduleList>> {
-    Ok(Json(ScheduleList { schedules: state.store.schedules().await? }))
+    // Each schedule's `hash` is what it runs next: the latest approved version.
+    Ok(Json(ScheduleList { schedules: state.scheduler.schedules().await.map_err(ApiError::Internal)? }))
 }
 
 /// Attaches a schedule to a graph's approved version; refuses a dependency cycle.
@@ -203,12 +238,23 @@ pub async fn backfill(
     ApiJson(req): ApiJson<Backfill>,
 ) -> ApiResult<(StatusCode, Json<RunList>)> {
     user.require(&[Role::Admin])?;
-    let schedule = state.store.schedule(&id).await?;
+    // The schedule as it runs now: following the latest approved version.
+    let schedule = state
+        .scheduler
+        .schedules()
+        .await
+        .map_err(ApiError::Internal)?
+        .into_iter()
+        .find(|s| s.id == id)
+        .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
     let mut runs = Vec::new();
     for d in &dates {
-        if let Some(r) =
-            state.scheduler.enqueue(&schedule, d, "backfill", &user.username).await.map_err(ApiError::Internal)?
+        if let Some(r) = state
+            .scheduler
+            .enqueue(&schedule, d, RunKind::Backfill.as_str(), &user.username)
+            .await
+            .map_err(ApiError::Internal)?
         {
             runs.push(r);
         }
@@ -222,8 +268,10 @@ pub struct RunNow {
     pub biz_date: Option<String>,
 }
 
-/// Runs the caller's latest saved version now, marked `draft`.
-#[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow, responses((status = 201, body = RunRow), (status = 404)))]
+/// Runs the caller's latest saved version now, marked `draft`, in the
+/// caller's sandbox: it reads the production inputs and writes no production output.
+#[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow,
+    responses((status = 201, body = RunRow), (status = 404), (status = 429)))]
 pub async fn run_draft(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -248,13 +296,19 @@ pub async fn run_draft(
         graph_id: &id,
         hash: &content_hash(&g.doc),
         biz_date: &date,
-        kind: "draft",
+        kind: RunKind::Draft.as_str(),
         attempt: 1,
         not_before: 0,
         requested_by: &user.username,
     };
-    let row = state.store.create_run(run).await?;
-    state.store.audit(&user.username, "run_request", &id, &format!("draft for {date}")).await?;
+    let quota = state.runs.draft_quota;
+    let row = state.store.create_draft_run(run, quota).await?.ok_or_else(|| {
+        ApiError::TooManyRequests(format!(
+            "you already have {quota} draft run(s) queued or running; wait for one to finish or cancel one"
+        ))
+    })?;
+    let detail = format!("draft run {} for {date} runs version {} in the sandbox", row.id, row.hash);
+    state.store.audit(&user.username, "run_request", &id, &detail).await?;
     Ok((StatusCode::CREATED, Json(row)))
 }
 
@@ -271,10 +325,10 @@ pub struct RunFilter {
 #[utoipa::path(get, path = "/api/runs", responses((status = 200, body = RunList)))]
 pub async fn list_runs(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Query(f): Query<RunFilter>,
 ) -> ApiResult<Json<RunList>> {
-    Ok(Json(RunList { runs: state.store.runs(&f.graph, &f.status, &f.date, 500).await? }))
+    Ok(Json(RunList { runs: state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await? }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -286,17 +340,17 @@ pub struct RunDetail {
 #[utoipa::path(get, path = "/api/runs/{id}", responses((status = 200, body = RunDetail), (status = 404)))]
 pub async fn run_detail(
     State(state): State<AppState>,
-    _user: CurrentUser,
+    user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<RunDetail>> {
-    let run = state.store.run(&id).await.map_err(|_| ApiError::NotFound(format!("no run `{id}`")))?;
+    let run = visible_run(&state, &user, &id).await?;
     Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, run }))
 }
 
 #[utoipa::path(post, path = "/api/runs/{id}/cancel", responses((status = 204), (status = 404), (status = 409)))]
 pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let run = state.store.run(&id).await.map_err(|_| ApiError::NotFound(format!("no run `{id}`")))?;
+    let run = visible_run(&state, &user, &id).await?;
     if user.role != Role::Admin && run.requested_by != user.username {
         return Err(ApiError::Forbidden("only admins cancel other people's runs".into()));
     }
@@ -307,40 +361,12 @@ pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): 
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Live progress of one run: every run and node state change as an event.
-pub async fn events(
-    State(state): State<AppState>,
-    _user: CurrentUser,
-    Path(id): Path<String>,
-) -> Sse<impl Stream<Item = Result<Event, std::convert::Infallible>>> {
-    let rx = state.scheduler.events.subscribe();
-    let stream = futures::stream::unfold(rx, move |mut rx| {
-        let id = id.clone();
-        async move {
-            loop {
-                match rx.recv().await {
-                    Ok(ev) if ev.run_id == id => {
-                        let event = Event::default()
-                            .event(if ev.node.is_some() { "node" } else { "run" })
-                            .json_data(&ev)
-                            .unwrap_or_default();
-                        return Some((Ok(event), rx));
-                    }
-                    Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                    Err(_) => return None,
-                }
-            }
-        }
-    });
-    Sse::new(stream).keep_alive(KeepAlive::default())
-}
-
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct AlertList {
     pub alerts: Vec<AlertRow>,
 }
 
 #[utoipa::path(get, path = "/api/alerts", responses((status = 200, body = AlertList)))]
-pub async fn alerts(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<AlertList>> {
-    Ok(Json(AlertList { alerts: state.store.alerts(200).await? }))
+pub async fn alerts(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<AlertList>> {
+    Ok(Json(AlertList { alerts: state.store.alerts_in_scope(scope(&user), 200).await? }))
 }

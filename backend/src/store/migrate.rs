@@ -9,6 +9,7 @@ const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
+    (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
 ];
@@ -16,6 +17,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../../migrations/sqlite/0002_reviews.sql")),
     (3, include_str!("../../../migrations/sqlite/0003_scheduler.sql")),
+    (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
 ];

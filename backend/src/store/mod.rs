@@ -6,11 +6,13 @@
 mod graphs;
 mod migrate;
 mod reviews;
+mod run_access;
 mod scheduling;
 mod users;
 
 pub use graphs::{GraphRow, GraphSummary, Listing, Removal, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};
+pub use run_access::{RunKind, RunScope};
 pub use scheduling::{AlertRow, NewRun, RunNodeRow, RunRow, ScheduleRow};
 pub use users::{Disabled, SessionUser, UserRow};
 

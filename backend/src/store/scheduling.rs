@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 pub struct ScheduleRow {
     pub id: String,
     pub graph_id: String,
-    /// The approved version this schedule runs, by content hash.
+    /// The approved version this schedule runs next, by content hash: it
+    /// follows the latest approved version of the graph (each move is audited
+    /// as `schedule_follow`).
     pub hash: String,
     /// Five-field cron expression, in `timezone`.
     pub cron: String,
@@ -40,7 +42,7 @@ pub struct RunRow {
     pub graph_id: String,
     pub hash: String,
     pub biz_date: String,
-    /// scheduled | backfill | manual | draft
+    /// scheduled | backfill | draft (see `RunKind`)
     pub kind: String,
     /// queued | running | succeeded | failed | interrupted | cancelled
     pub status: String,
@@ -198,28 +200,16 @@ impl Store {
         .await?)
     }
 
-    /// Queued runs that may start now, oldest business date first.
+    /// Queued runs that may start now: scheduled and backfill runs before
+    /// drafts, then oldest business date first.
     pub async fn due_runs(&self, now: i64) -> Result<Vec<RunRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLS} FROM runs WHERE status = 'queued' AND not_before <= $1 ORDER BY biz_date, created_at"
+            "SELECT {RUN_COLS} FROM runs WHERE status = 'queued' AND not_before <= $1 \
+             ORDER BY CASE WHEN kind = 'draft' THEN 1 ELSE 0 END, biz_date, created_at"
         )))
         .bind(now)
         .fetch_all(self.pool())
         .await?)
-    }
-
-    /// Whether some attempt for this graph and date is queued or running (or, with
-    /// `include_done`, has succeeded).
-    pub async fn run_exists(&self, graph_id: &str, biz_date: &str, statuses: &[&str]) -> Result<bool> {
-        let list = statuses.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(",");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM runs WHERE graph_id = $1 AND biz_date = $2 AND status IN ({list})"
-        )))
-        .bind(graph_id)
-        .bind(biz_date)
-        .fetch_one(self.pool())
-        .await?;
-        Ok(n > 0)
     }
 
     /// Claims a queued run: only one dispatcher can move it to `running`.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod world;
 
 use sluice_backend::store::Store;
 

@@ -1,0 +1,107 @@
+//! What happens after a run: retries with backoff or an alert, and SLA
+//! deadlines. Only production runs (scheduled, backfill) alert or count.
+
+use super::{Result, Scheduler, alerts, calendar, db};
+use crate::store::{AlertRow, NewRun, RunKind, RunRow, ScheduleRow};
+
+impl Scheduler {
+    /// After a failed or interrupted attempt: queue the next one with
+    /// exponential backoff, or, when attempts are used up, alert.
+    pub(super) async fn retry_or_alert(&self, r: &RunRow, why: &str) -> Result<()> {
+        if r.kind == RunKind::Draft.as_str() {
+            // A draft's failure is its author's to see in the run list, not an operations alert.
+            return Ok(());
+        }
+        let schedule = match &r.schedule_id {
+            Some(id) => self.store.schedule(id).await.ok(),
+            None => None,
+        };
+        let (retries, backoff) = schedule.as_ref().map(|s| (s.retries, s.backoff_secs)).unwrap_or((0, 0));
+        if r.attempt <= retries {
+            let delay = backoff.saturating_mul(1 << (r.attempt - 1).min(20)) * 1000;
+            let next = NewRun {
+                schedule_id: r.schedule_id.as_deref(),
+                graph_id: &r.graph_id,
+                // The schedule follows the latest approval; so do its retries.
+                hash: schedule.as_ref().map_or(&r.hash, |s| &s.hash),
+                biz_date: &r.biz_date,
+                kind: &r.kind,
+                attempt: r.attempt + 1,
+                not_before: self.clock.now_ms() + delay,
+                requested_by: &r.requested_by,
+            };
+            self.queue(next).await?;
+            return Ok(());
+        }
+        let message = format!(
+            "run {} of graph {} for {} failed after {} attempt(s): {why}",
+            r.id, r.graph_id, r.biz_date, r.attempt
+        );
+        self.alert(r.schedule_id.as_deref(), Some(&r.id), &r.biz_date, "failure", message).await
+    }
+
+    pub(super) async fn check_sla(&self, s: &ScheduleRow, now: i64) -> Result<()> {
+        let (Ok(tz), Some(Ok(sla))) = (calendar::parse_tz(&s.timezone), s.sla.as_deref().map(calendar::parse_sla))
+        else {
+            return Ok(());
+        };
+        let mut dates: Vec<String> = self
+            .store
+            .runs(&s.graph_id, "", "", 200)
+            .await
+            .map_err(db)?
+            .into_iter()
+            .filter(|r| r.schedule_id.as_deref() == Some(&s.id))
+            .map(|r| r.biz_date)
+            .collect();
+        dates.sort();
+        dates.dedup();
+        for date in dates {
+            let Some(deadline) = calendar::sla_deadline(tz, &date, sla) else { continue };
+            if now <= deadline {
+                continue;
+            }
+            let runs = self.store.production_successes(&s.graph_id, &date).await.map_err(db)?;
+            if runs.iter().any(|r| r.finished_at.is_some_and(|f| f <= deadline)) {
+                continue;
+            }
+            let message = format!(
+                "graph {} missed its SLA: the run for {date} had not succeeded by {} ({})",
+                s.graph_id,
+                s.sla.as_deref().unwrap_or(""),
+                s.timezone
+            );
+            self.alert(Some(&s.id), None, &date, "sla_miss", message).await?;
+        }
+        Ok(())
+    }
+
+    async fn alert(
+        &self,
+        schedule: Option<&str>,
+        run: Option<&str>,
+        date: &str,
+        kind: &str,
+        message: String,
+    ) -> Result<()> {
+        let row = AlertRow {
+            id: uuid::Uuid::new_v4().to_string(),
+            run_id: run.map(str::to_string),
+            schedule_id: schedule.map(str::to_string),
+            biz_date: date.to_string(),
+            kind: kind.to_string(),
+            message,
+            at: self.clock.now_ms(),
+            delivered: 0,
+        };
+        if !self.store.record_alert(&row).await.map_err(db)? {
+            return Ok(()); // already alerted for this schedule, date and kind
+        }
+        if let Some(url) = &self.webhook
+            && alerts::post_json(url, &serde_json::to_value(&row).unwrap_or_default()).await.is_ok()
+        {
+            self.store.mark_alert_delivered(&row.id).await.map_err(db)?;
+        }
+        Ok(())
+    }
+}
