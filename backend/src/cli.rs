@@ -80,6 +80,8 @@ pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>) -> ExitC
         }
     };
     let root = data_root(file, root);
+    // A publish an earlier process left half done is completed or rolled back first.
+    engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
     let result = match engine::prepare(&graph, &given, &root, Mode::Run).await {
         Ok(prepared) => engine::execute(&prepared, &root).await,

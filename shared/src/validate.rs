@@ -60,7 +60,7 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
     }
 
     let declared = |name: &str| graph.params.contains_key(name);
-    let mut written: HashMap<String, String> = HashMap::new();
+    let mut written: Vec<(String, String)> = Vec::new();
     for node in &graph.nodes {
         let Some(kind) = st.kinds.get(&node.id) else {
             continue;
@@ -73,17 +73,18 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                 if let Some(path) = cfg.path() {
                     if let Err(e) = paths::check_path(path, &declared) {
                         problems.push(Problem::node(&node.id, Some("path"), e));
-                    } else if kind.category() == crate::kinds::Category::Distribution
-                        && let Some(other) = written.insert(path.to_string(), node.id.clone())
-                    {
-                        let msg = format!("writes `{path}`, the same file as `{other}`");
-                        problems.push(Problem::node(&node.id, Some("path"), msg));
+                    } else if kind.category() == crate::kinds::Category::Distribution {
+                        written.push((node.id.clone(), path.to_string()));
                     }
                 }
                 report.configs.insert(node.id.clone(), cfg);
             }
             Err(e) => problems.push(Problem::node(&node.id, Some("config"), e)),
         }
+    }
+    let outputs: Vec<(&str, &str)> = written.iter().map(|(id, p)| (id.as_str(), p.as_str())).collect();
+    for (id, msg) in paths::clashes(&outputs) {
+        problems.push(Problem::node(&id, Some("path"), msg));
     }
 
     let empty = HashMap::new();
