@@ -204,9 +204,12 @@ fn sluice_run(dir: &std::path::Path, graph: &str, crash_after: Option<usize>) ->
 }
 
 fn three_outputs(dir: &std::path::Path) {
-    let nodes: Vec<Value> = std::iter::once(json!({"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}}))
-        .chain((0..3).map(|i| json!({"id": format!("s{i}"), "kind": "sink.csv", "config": {"path": format!("out/t{i}.csv")}})))
-        .collect();
+    let nodes: Vec<Value> =
+        std::iter::once(json!({"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}}))
+            .chain((0..3).map(
+                |i| json!({"id": format!("s{i}"), "kind": "sink.csv", "config": {"path": format!("out/t{i}.csv")}}),
+            ))
+            .collect();
     let edges: Vec<Value> = (0..3).map(|i| json!({"from": "src", "to": format!("s{i}")})).collect();
     let g = json!({"format": "sluice.graph/v1", "name": "three", "nodes": nodes, "edges": edges});
     std::fs::write(dir.join("three.json"), g.to_string()).unwrap();

@@ -144,7 +144,12 @@ fn read(dir: &Path, rel: &str) -> String {
 
 /// Files Sluice keeps beside outputs while publishing (temporaries, backups).
 fn leftovers(dir: &Path) -> Vec<String> {
-    std::fs::read_dir(dir).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.starts_with(".sluice")).collect()
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".sluice"))
+        .collect()
 }
 
 fn invalid(r: Result<(), EngineError>) -> Vec<sluice_shared::Problem> {
@@ -161,11 +166,12 @@ async fn a_file_where_another_sink_needs_a_folder_is_refused_before_anything_is_
     std::fs::create_dir_all(dir.path().join("pp")).unwrap();
     std::fs::write(dir.path().join("pp/a.csv"), "old").unwrap();
     // The reproduction: `pp/x` is both a file (s1) and the folder of s0's file.
-    let p = invalid(run(dir.path(), &fan_out("in.csv", &["pp/x/y.csv", "pp/x", "pp/a.csv"])).await);
+    let r = run(dir.path(), &fan_out("in.csv", &["pp/x/y.csv", "pp/x", "pp/a.csv"])).await;
+    assert_eq!(read(dir.path(), "pp/a.csv"), "old", "no output may be replaced");
+    let p = invalid(r);
     assert_eq!(p.len(), 1, "{p:?}");
     assert_eq!(p[0].node.as_deref(), Some("s1"));
     assert!(p[0].message.contains("pp/x/y.csv") && p[0].message.contains("`s0`"), "{}", p[0].message);
-    assert_eq!(read(dir.path(), "pp/a.csv"), "old", "no output may be replaced");
     assert!(!dir.path().join("pp/x").exists());
 }
 
@@ -198,11 +204,12 @@ async fn no_folder_is_created_through_a_symlink_out_of_the_root() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("in.csv"), "a\n1\n").unwrap();
     std::os::unix::fs::symlink(outside.path(), dir.path().join("link")).unwrap();
-    let (node, msg) = failure(run(dir.path(), &fan_out("in.csv", &["link/sub/deeper/o.csv"])).await);
+    let r = run(dir.path(), &fan_out("in.csv", &["link/sub/deeper/o.csv"])).await;
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing may be created outside the root");
+    let (node, msg) = failure(r);
     assert_eq!(node.as_deref(), Some("s0"));
     assert!(msg.contains("`link`") && msg.contains("outside the data root"), "{msg}");
     assert!(msg.contains("link/sub/deeper/o.csv"), "{msg}");
-    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0, "nothing may be created outside the root");
     // A symlink that stays inside the root is followed.
     std::fs::create_dir(dir.path().join("real")).unwrap();
     std::os::unix::fs::symlink(dir.path().join("real"), dir.path().join("alias")).unwrap();
@@ -238,7 +245,7 @@ async fn a_failure_between_renames_puts_every_output_back() {
     let b = blocked.clone();
     let hooks = on_step(move |s| {
         if s == Step::Renamed(1) {
-            let name = ["t0.csv", "t1.csv", "t2.csv"].into_iter().filter(|f| read(&out, f) == "old").last().unwrap();
+            let name = ["t0.csv", "t1.csv", "t2.csv"].into_iter().rfind(|f| read(&out, f) == "old").unwrap();
             std::fs::remove_file(out.join(name)).unwrap();
             std::fs::create_dir(out.join(name)).unwrap();
             std::fs::write(out.join(name).join("f"), "x").unwrap();

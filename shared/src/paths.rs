@@ -69,7 +69,9 @@ fn check_shape(path: &str) -> Result<(), String> {
         return Err(format!("path `{path}` names a folder, not a file"));
     }
     if let Some(part) = path.split(['/', '\\']).find(|part| part.starts_with(RESERVED)) {
-        return Err(format!("path `{path}` uses `{part}`; names starting with `{RESERVED}` are kept for Sluice's own files"));
+        return Err(format!(
+            "path `{path}` uses `{part}`; names starting with `{RESERVED}` are kept for Sluice's own files"
+        ));
     }
     Ok(())
 }

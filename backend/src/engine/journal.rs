@@ -68,7 +68,9 @@ impl Journal {
         let mut file = File::from(fd);
         file.try_lock().map_err(|e| format!("cannot lock the publish journal: {e}"))?;
         let text = serde_json::to_vec(&Doc { entries: entries.to_vec() }).map_err(|e| e.to_string())?;
-        file.write_all(&text).and_then(|()| file.sync_all()).map_err(|e| format!("writing the publish journal: {e}"))?;
+        file.write_all(&text)
+            .and_then(|()| file.sync_all())
+            .map_err(|e| format!("writing the publish journal: {e}"))?;
         rustix::fs::renameat(&folder.fd, part.as_str(), &folder.fd, name.as_str())
             .map_err(io("naming the publish journal"))?;
         folder.fsync().map_err(|e| format!("syncing the publish journal: {e}"))?;

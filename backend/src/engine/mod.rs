@@ -343,7 +343,9 @@ pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks)
     // Every target is opened and checked before anything runs.
     let files: Vec<(&str, &str)> = sinks
         .iter()
-        .filter(|(_, cfg, _)| matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_)))
+        .filter(|(_, cfg, _)| {
+            matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_))
+        })
         .map(|(id, _, _)| (id.as_str(), p.paths[*id].as_str()))
         .collect();
     let mut targets = publish::open_targets(&files, root)?;

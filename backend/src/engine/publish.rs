@@ -71,7 +71,8 @@ pub fn open_targets(sinks: &[(&str, &str)], root: &DataRoot) -> Result<HashMap<S
     for (id, rel) in sinks {
         let out = root.open_output(rel).map_err(|m| EngineError::failed(id, m))?;
         if let Some((other, other_rel)) = seen.insert(out.key(), (id, rel)) {
-            let msg = format!("writes `{rel}`, the same file as `{other}` (`{other_rel}`) once symbolic links are followed");
+            let msg =
+                format!("writes `{rel}`, the same file as `{other}` (`{other_rel}`) once symbolic links are followed");
             return Err(EngineError::failed(id, msg));
         }
         outputs.insert(id.to_string(), out);

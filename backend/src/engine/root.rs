@@ -174,15 +174,19 @@ impl DataRoot {
 /// Where the symlink at `shown` (a path from the root without symlinks before
 /// its last part) leads, as parts from the root; refused when outside.
 fn follow(root_real: &Path, shown: &str, rel: &str) -> Result<Vec<String>, String> {
-    let real = root_real
-        .join(shown)
-        .canonicalize()
-        .map_err(|e| format!("`{shown}` is a symbolic link that cannot be followed ({e}), so `{rel}` cannot be written"))?;
+    let real = root_real.join(shown).canonicalize().map_err(|e| {
+        format!("`{shown}` is a symbolic link that cannot be followed ({e}), so `{rel}` cannot be written")
+    })?;
     let inside = real
         .strip_prefix(root_real)
         .map_err(|_| format!("`{shown}` is a symbolic link that leads outside the data root; `{rel}` is refused"))?;
     inside
         .components()
-        .map(|c| c.as_os_str().to_str().map(str::to_string).ok_or_else(|| format!("`{shown}` leads to a name that is not UTF-8")))
+        .map(|c| {
+            c.as_os_str()
+                .to_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("`{shown}` leads to a name that is not UTF-8"))
+        })
         .collect()
 }

@@ -56,13 +56,7 @@ fn create_temp(out: &Output) -> std::io::Result<(String, File)> {
 }
 
 /// Runs `df` and writes its rows for the sink node `id` into a staged temporary file.
-pub async fn stage(
-    id: &str,
-    cfg: &NodeConfig,
-    df: DataFrame,
-    out: Output,
-    rel: &str,
-) -> Result<Staged, EngineError> {
+pub async fn stage(id: &str, cfg: &NodeConfig, df: DataFrame, out: Output, rel: &str) -> Result<Staged, EngineError> {
     let (temp, file) =
         create_temp(&out).map_err(|e| EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}")))?;
     // From here on, dropping `staged` removes the temporary file.
