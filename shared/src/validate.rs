@@ -121,3 +121,21 @@ pub fn validate_text(text: &str, ctx: &Context) -> Result<(Graph, Report), Vec<P
     let report = validate(&graph, ctx);
     Ok((graph, report))
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn validation_refuses_sinks_on_one_normalized_path() {
+        let g = crate::parse_graph_value(serde_json::json!({
+            "format": "sluice.graph/v1", "name": "t",
+            "nodes": [{"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}},
+                      {"id": "s0", "kind": "sink.csv", "config": {"path": "out/x.csv"}},
+                      {"id": "s1", "kind": "sink.csv", "config": {"path": "out/./x.csv"}}],
+            "edges": [{"from": "src", "to": "s0"}, {"from": "src", "to": "s1"}]
+        }))
+        .unwrap();
+        let r = crate::validate(&g, &Default::default());
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].node.as_deref(), Some("s1"));
+    }
+}
