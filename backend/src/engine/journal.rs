@@ -164,7 +164,9 @@ pub fn recover(root: &DataRoot) -> Result<Vec<String>, String> {
     let names = std::fs::read_dir(root.path().join(JOURNAL_DIR)).map_err(|e| format!("{JOURNAL_DIR}: {e}"))?;
     let mut done = Vec::new();
     for name in names.flatten().filter_map(|d| d.file_name().into_string().ok()) {
-        if let Some(line) = recover_one(root, &folder, &name)? {
+        let settled =
+            recover_one(root, &folder, &name).map_err(|e| format!("publish journal {JOURNAL_DIR}/{name}: {e}"))?;
+        if let Some(line) = settled {
             done.push(line);
         }
     }
@@ -196,8 +198,8 @@ fn recover_one(root: &DataRoot, folder: &Folder, name: &str) -> Result<Option<St
         unlink(folder, name)?; // died before the journal was complete: nothing moved yet
         return Ok(None);
     }
-    let doc: Doc = serde_json::from_reader(&file)
-        .map_err(|e| format!("publish journal {JOURNAL_DIR}/{name} cannot be read ({e}); fix or remove it by hand"))?;
+    let doc: Doc =
+        serde_json::from_reader(&file).map_err(|e| format!("cannot be read ({e}); fix or remove it by hand"))?;
     let keys: Vec<String> = doc.entries.iter().map(|e| super::root::join(&e.folder, &e.target)).collect();
     let _locks = locks::lock_files(root, &keys)?;
     let mut folders = BTreeMap::new();
