@@ -99,6 +99,8 @@ pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>, limits: 
         }
     };
     let root = data_root(file, root);
+    // A publish an earlier process left half done is completed or rolled back first.
+    engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
     let opts = engine::Options { limits: Some(limits), ..Default::default() };
     let result = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {

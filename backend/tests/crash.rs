@@ -191,3 +191,98 @@ fn kill_9_mid_run_then_restart_retries_and_completes() {
     server.kill().unwrap();
     let _ = server.wait();
 }
+
+/// `sluice run GRAPH --data-root DIR`, optionally made to abort (as if killed)
+/// right after the k-th output was renamed into place.
+fn sluice_run(dir: &std::path::Path, graph: &str, crash_after: Option<usize>) -> std::process::Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sluice"));
+    cmd.arg("run").arg(dir.join(graph)).arg("--data-root").arg(dir);
+    if let Some(k) = crash_after {
+        cmd.env("SLUICE_TEST_CRASH_AFTER_RENAMES", k.to_string());
+    }
+    cmd.output().unwrap()
+}
+
+fn three_outputs(dir: &std::path::Path) {
+    let nodes: Vec<Value> =
+        std::iter::once(json!({"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}}))
+            .chain((0..3).map(
+                |i| json!({"id": format!("s{i}"), "kind": "sink.csv", "config": {"path": format!("out/t{i}.csv")}}),
+            ))
+            .collect();
+    let edges: Vec<Value> = (0..3).map(|i| json!({"from": "src", "to": format!("s{i}")})).collect();
+    let g = json!({"format": "sluice.graph/v1", "name": "three", "nodes": nodes, "edges": edges});
+    std::fs::write(dir.join("three.json"), g.to_string()).unwrap();
+    let other = json!({"format": "sluice.graph/v1", "name": "other",
+        "nodes": [{"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}},
+                  {"id": "o", "kind": "sink.csv", "config": {"path": "elsewhere/o.csv"}}],
+        "edges": [{"from": "src", "to": "o"}]});
+    std::fs::write(dir.join("other.json"), other.to_string()).unwrap();
+    std::fs::write(dir.join("in.csv"), "v\nnew\n").unwrap();
+    std::fs::create_dir_all(dir.join("out")).unwrap();
+    for i in 0..3 {
+        std::fs::write(dir.join(format!("out/t{i}.csv")), "old").unwrap();
+    }
+}
+
+fn outputs(dir: &std::path::Path) -> Vec<String> {
+    (0..3).map(|i| std::fs::read_to_string(dir.join(format!("out/t{i}.csv"))).unwrap()).collect()
+}
+
+fn sluice_files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .chain(std::fs::read_dir(dir.join(".sluice/publish")).unwrap())
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('t'))
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_crash_between_renames_is_rolled_back_on_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    three_outputs(dir.path());
+    let crashed = sluice_run(dir.path(), "three.json", Some(1));
+    assert!(!crashed.status.success(), "the run must have been aborted mid-publish");
+    let mixed = outputs(dir.path());
+    assert_eq!(mixed.iter().filter(|t| *t == "v\nnew\n").count(), 1, "crashed after one rename: {mixed:?}");
+    assert!(sluice_files(dir.path()).iter().any(|n| n.ends_with(".json")), "the journal is left");
+
+    // The next `sluice run` (of another graph) settles the journal first.
+    let next = sluice_run(dir.path(), "other.json", None);
+    assert!(next.status.success(), "{}", String::from_utf8_lossy(&next.stderr));
+    assert!(String::from_utf8_lossy(&next.stderr).contains("rolled back"), "{}", String::from_utf8_lossy(&next.stderr));
+    assert_eq!(outputs(dir.path()), ["old", "old", "old"], "all old again");
+    assert_eq!(sluice_files(dir.path()), Vec::<String>::new(), "no temporaries, backups or journal left");
+}
+
+#[test]
+fn a_crash_after_the_last_rename_is_completed_on_the_next_start() {
+    let dir = tempfile::tempdir().unwrap();
+    three_outputs(dir.path());
+    let crashed = sluice_run(dir.path(), "three.json", Some(3));
+    assert!(!crashed.status.success(), "the run must have been aborted before cleaning up");
+    assert!(sluice_files(dir.path()).iter().any(|n| n.ends_with(".bak")), "backups are left");
+    let next = sluice_run(dir.path(), "other.json", None);
+    assert!(String::from_utf8_lossy(&next.stderr).contains("completed"), "{}", String::from_utf8_lossy(&next.stderr));
+    assert_eq!(outputs(dir.path()), ["v\nnew\n", "v\nnew\n", "v\nnew\n"], "the committed publish is kept");
+    assert_eq!(sluice_files(dir.path()), Vec::<String>::new());
+}
+
+#[test]
+fn the_server_settles_an_interrupted_publish_when_it_starts() {
+    let data = tempfile::tempdir().unwrap();
+    let files = data.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    three_outputs(&files);
+    assert!(!sluice_run(&files, "three.json", Some(2)).status.success());
+    let port = free_port();
+    let mut server = start(data.path(), port);
+    assert_eq!(outputs(&files), ["old", "old", "old"]);
+    assert_eq!(sluice_files(&files), Vec::<String>::new());
+    server.kill().unwrap();
+    let _ = server.wait();
+}

@@ -65,7 +65,7 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
     }
 
     let declared = |name: &str| graph.params.contains_key(name);
-    let mut written: HashMap<String, String> = HashMap::new();
+    let mut written: Vec<(String, String)> = Vec::new();
     for node in &graph.nodes {
         let Some(kind) = st.kinds.get(&node.id) else {
             continue;
@@ -78,17 +78,18 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                 if let Some(path) = cfg.path() {
                     if let Err(e) = paths::check_path(path, &declared) {
                         problems.push(Problem::node(&node.id, Some("path"), e));
-                    } else if kind.category() == crate::kinds::Category::Distribution
-                        && let Some(other) = written.insert(path.to_string(), node.id.clone())
-                    {
-                        let msg = format!("writes `{path}`, the same file as `{other}`");
-                        problems.push(Problem::node(&node.id, Some("path"), msg));
+                    } else if kind.category() == crate::kinds::Category::Distribution {
+                        written.push((node.id.clone(), path.to_string()));
                     }
                 }
                 report.configs.insert(node.id.clone(), cfg);
             }
             Err(e) => problems.push(Problem::node(&node.id, Some("config"), e)),
         }
+    }
+    let outputs: Vec<(&str, &str)> = written.iter().map(|(id, p)| (id.as_str(), p.as_str())).collect();
+    for (id, msg) in paths::clashes(&outputs) {
+        problems.push(Problem::node(&id, Some("path"), msg));
     }
 
     let empty = HashMap::new();
@@ -124,4 +125,22 @@ pub fn validate_text(text: &str, ctx: &Context) -> Result<(Graph, Report), Vec<P
     let graph = crate::parse::parse_graph(text)?;
     let report = validate(&graph, ctx);
     Ok((graph, report))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn validation_refuses_sinks_on_one_normalized_path() {
+        let g = crate::parse_graph_value(serde_json::json!({
+            "format": "sluice.graph/v1", "name": "t",
+            "nodes": [{"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}},
+                      {"id": "s0", "kind": "sink.csv", "config": {"path": "out/x.csv"}},
+                      {"id": "s1", "kind": "sink.csv", "config": {"path": "out/./x.csv"}}],
+            "edges": [{"from": "src", "to": "s0"}, {"from": "src", "to": "s1"}]
+        }))
+        .unwrap();
+        let r = crate::validate(&g, &Default::default());
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert_eq!(r.problems[0].node.as_deref(), Some("s1"));
+    }
 }

@@ -7,7 +7,6 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::{DataType, Date32Type, Float64Type, Int64Type, SchemaRef};
 use datafusion::arrow::record_batch::RecordBatch;
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
-use std::path::Path;
 
 /// Excel's hard limit, less the header row.
 const MAX_ROWS: u32 = 1_048_575;
@@ -109,8 +108,8 @@ impl Book {
         Ok(())
     }
 
-    pub fn save(mut self, path: &Path) -> Result<(), String> {
-        self.workbook.save(path).map_err(|e| e.to_string())
+    pub fn save(mut self, file: &std::fs::File) -> Result<(), String> {
+        self.workbook.save_to_writer(file).map_err(|e| e.to_string())
     }
 }
 

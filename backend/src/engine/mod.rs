@@ -13,8 +13,11 @@ mod capped;
 pub mod error;
 mod excel_read;
 mod excel_write;
+pub mod journal;
 pub mod limits;
+pub mod locks;
 pub mod preview;
+pub mod publish;
 pub mod root;
 pub mod sinks;
 pub mod sources;
@@ -140,6 +143,7 @@ async fn plan_graph(
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
     let Opened { paths, mut frames, inspected, scratch } =
         open_sources(&ctx, graph, &first, &texts, root, mode, opts).await?;
+    publish::check_resolved(&sink_paths(graph, &paths))?;
 
     // Pass 2: with real source schemas, every column reference is checked.
     let report = limits::validate(graph, Some(&inspected), given_ref).await;
@@ -301,16 +305,32 @@ pub struct Written {
     pub rows: u64,
 }
 
+/// The file sinks of a graph and their resolved paths, in the graph's node
+/// order (as validation reports clashes).
+fn sink_paths<'a>(graph: &'a Graph, paths: &'a HashMap<String, String>) -> Vec<(&'a str, &'a str)> {
+    graph
+        .nodes
+        .iter()
+        .filter(|n| kind_of(graph, &n.id) == Some(Category::Distribution))
+        .filter_map(|n| Some((n.id.as_str(), paths.get(&n.id)?.as_str())))
+        .collect()
+}
+
 /// Runs every sink. File sinks stage into temporary files; all are published
-/// together at the end, or none is.
+/// together at the end, or none is (see [`publish`]).
 pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, EngineError> {
-    let mut staged = Vec::new();
+    execute_with(p, root, &publish::Hooks::default()).await
+}
+
+/// [`execute`] with [`publish::Hooks`] for tests to watch the publish.
+pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Result<Vec<Written>, EngineError> {
+    let mut sinks = Vec::new();
     for id in &p.report.order {
         let cfg = &p.report.configs[id];
         let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
             continue;
         };
-        if !matches!(
+        if matches!(
             cfg,
             NodeConfig::SinkCsv(_)
                 | NodeConfig::SinkParquet(_)
@@ -318,8 +338,21 @@ pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, Engi
                 | NodeConfig::SinkTable(_)
                 | NodeConfig::SinkReport(_)
         ) {
-            continue;
+            sinks.push((id, cfg, input));
         }
+    }
+    // Every target is opened and checked before anything runs.
+    let files: Vec<(&str, &str)> = sinks
+        .iter()
+        .filter(|(_, cfg, _)| {
+            matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_))
+        })
+        .map(|(id, _, _)| (id.as_str(), p.paths[*id].as_str()))
+        .collect();
+    let mut targets = publish::open_targets(&files, root)?;
+    let mut staged = Vec::new();
+    let mut written = Vec::new();
+    for (id, cfg, input) in sinks {
         let df = p.frames[input].clone();
         match cfg {
             NodeConfig::SinkTable(_) => {
@@ -332,24 +365,16 @@ pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, Engi
                 // Reports are shown by the server; a command-line run still computes
                 // them so that a broken report fails the run.
                 let rows = df.count().await.map_err(|e| EngineError::exec(id, e))?;
-                staged.push(Err(Written { node: id.clone(), path: String::new(), rows: rows as u64 }));
+                written.push(Written { node: id.clone(), path: String::new(), rows: rows as u64 });
             }
             _ => {
-                let rel = &p.paths[id];
-                let target = root.resolve_output(rel).map_err(|m| EngineError::failed(id, m))?;
-                staged.push(Ok(sinks::stage(id, cfg, df, target, rel).await?));
+                let out = targets.remove(id.as_str()).expect("every file sink has a target");
+                let file = sinks::stage(id, cfg, df, out, &p.paths[id]).await?;
+                written.push(Written { node: id.clone(), path: file.rel.clone(), rows: file.rows });
+                staged.push(file);
             }
         }
     }
-    let mut written = Vec::new();
-    for s in staged {
-        match s {
-            Ok(file) => {
-                let (node, path, rows) = file.publish()?;
-                written.push(Written { node, path, rows });
-            }
-            Err(report) => written.push(report),
-        }
-    }
+    publish::publish(root, staged, hooks).await?;
     Ok(written)
 }

@@ -1,10 +1,13 @@
 //! Distribution nodes that write files. Each sink streams its plan's batches
-//! into a temporary file beside the target; only when every sink of a run has
-//! written completely are the temporaries renamed over the targets. A failed
-//! run therefore leaves every previous output exactly as it was.
+//! into a temporary file beside the target, created inside the target's
+//! folder as opened by [`DataRoot::open_output`](super::root::DataRoot::open_output);
+//! only when every sink of a run has written completely are the temporaries
+//! published, all together (see [`publish`](super::publish)). A failed run
+//! therefore leaves every previous output exactly as it was.
 
 use super::error::EngineError;
 use super::excel_write;
+use super::root::Output;
 use datafusion::arrow::csv::WriterBuilder;
 use datafusion::arrow::record_batch::RecordBatch;
 use datafusion::parquet::arrow::ArrowWriter;
@@ -12,57 +15,60 @@ use datafusion::parquet::basic::Compression;
 use datafusion::parquet::file::properties::WriterProperties;
 use datafusion::prelude::DataFrame;
 use futures::StreamExt;
+use rustix::fs::{AtFlags, Mode, OFlags};
 use sluice_shared::config::NodeConfig;
+use std::fs::File;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
-use tempfile::NamedTempFile;
 
 /// A sink's output written to a temporary file, waiting to be published.
+/// Dropped unpublished, the temporary file is removed.
 pub struct Staged {
     pub node: String,
-    pub target: PathBuf,
     pub rel: String,
     pub rows: u64,
-    file: NamedTempFile,
+    pub out: Output,
+    /// The temporary file's name in the target's folder.
+    pub temp: String,
+    /// The temporary file's identity (device, inode): once renamed, the target has it.
+    pub id: (u64, u64),
+    pub(crate) published: bool,
 }
 
-impl Staged {
-    /// Renames the temporary file over the target (atomic on one file system).
-    pub fn publish(self) -> Result<(String, String, u64), EngineError> {
-        let Staged { node, target, rel, rows, file } = self;
-        // Temporary files are private (0600); a published output is an ordinary file.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = std::fs::set_permissions(file.path(), std::fs::Permissions::from_mode(0o644));
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.published {
+            let _ = rustix::fs::unlinkat(&self.out.folder.fd, self.temp.as_str(), AtFlags::empty());
         }
-        file.persist(&target)
-            .map_err(|e| EngineError::failed(&node, format!("cannot publish `{rel}`: {}", e.error)))?;
-        Ok((node, rel, rows))
+    }
+}
+
+/// Creates a private temporary file (`.sluice-*.tmp`) in the target's folder.
+fn create_temp(out: &Output) -> std::io::Result<(String, File)> {
+    let flags = OFlags::CREATE | OFlags::EXCL | OFlags::RDWR | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    loop {
+        let name = format!(".sluice-{}.tmp", uuid::Uuid::new_v4().simple());
+        match rustix::fs::openat(&out.folder.fd, name.as_str(), flags, Mode::from_raw_mode(0o600)) {
+            Ok(fd) => return Ok((name, File::from(fd))),
+            Err(rustix::io::Errno::EXIST) => continue,
+            Err(e) => return Err(e.into()),
+        }
     }
 }
 
 /// Runs `df` and writes its rows for the sink node `id` into a staged temporary file.
-pub async fn stage(
-    id: &str,
-    cfg: &NodeConfig,
-    df: DataFrame,
-    target: PathBuf,
-    rel: &str,
-) -> Result<Staged, EngineError> {
-    let dir = target.parent().expect("resolved outputs have a folder");
-    let tmp = tempfile::Builder::new()
-        .prefix(".sluice-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(|e| EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}")))?;
+pub async fn stage(id: &str, cfg: &NodeConfig, df: DataFrame, out: Output, rel: &str) -> Result<Staged, EngineError> {
+    let (temp, file) =
+        create_temp(&out).map_err(|e| EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}")))?;
+    // From here on, dropping `staged` removes the temporary file.
+    let mut staged =
+        Staged { node: id.to_string(), rel: rel.to_string(), rows: 0, out, temp, id: (0, 0), published: false };
     let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
     let mut stream = df.execute_stream().await.map_err(|e| EngineError::exec(id, e))?;
     let fail = |e: &dyn std::fmt::Display| EngineError::failed(id, format!("writing `{rel}`: {e}"));
     let mut rows = 0u64;
     match cfg {
         NodeConfig::SinkCsv(c) => {
-            let out = BufWriter::with_capacity(1 << 20, tmp.as_file().try_clone().map_err(|e| fail(&e))?);
+            let out = BufWriter::with_capacity(1 << 20, file.try_clone().map_err(|e| fail(&e))?);
             let mut w = WriterBuilder::new().with_header(true).with_delimiter(c.delimiter.as_bytes()[0]).build(out);
             // An empty batch first, so a result with no rows still gets its header.
             w.write(&RecordBatch::new_empty(schema.clone())).map_err(|e| fail(&e))?;
@@ -75,7 +81,7 @@ pub async fn stage(
         }
         NodeConfig::SinkParquet(_) => {
             let props = WriterProperties::builder().set_compression(Compression::SNAPPY).build();
-            let out = tmp.as_file().try_clone().map_err(|e| fail(&e))?;
+            let out = file.try_clone().map_err(|e| fail(&e))?;
             let mut w = ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(|e| fail(&e))?;
             while let Some(batch) = stream.next().await {
                 let batch = batch.map_err(|e| EngineError::exec(id, e))?;
@@ -91,10 +97,15 @@ pub async fn stage(
                 rows += batch.num_rows() as u64;
                 book.write(&batch).map_err(|e| fail(&e))?;
             }
-            book.save(tmp.path()).map_err(|e| fail(&e))?;
+            book.save(&file).map_err(|e| fail(&e))?;
         }
         _ => unreachable!("stage() is only called for file sinks"),
     }
-    tmp.as_file().sync_all().map_err(|e| fail(&e))?;
-    Ok(Staged { node: id.to_string(), target, rel: rel.to_string(), rows, file: tmp })
+    // Temporary files are private (0600); a published output is an ordinary file.
+    rustix::fs::fchmod(&file, Mode::from_raw_mode(0o644)).map_err(|e| fail(&e))?;
+    file.sync_all().map_err(|e| fail(&e))?;
+    let st = rustix::fs::fstat(&file).map_err(|e| fail(&e))?;
+    staged.rows = rows;
+    staged.id = (st.st_dev, st.st_ino);
+    Ok(staged)
 }

@@ -113,7 +113,10 @@ impl Scheduler {
 
     /// After a restart: runs that were going are interrupted, then retried per policy.
     pub async fn recover(&self) -> Result<usize> {
-        // Nothing runs yet, so every staged temporary file is a crash's leftover.
+        // A publish a crash interrupted is completed or rolled back first (its
+        // temporaries are in its journal); then, nothing running yet, every
+        // staged temporary file left is a crash's leftover.
+        crate::engine::journal::recover_and_report(&self.root);
         remove_stale_temporaries(self.root.path(), 0);
         remove_stale_temporaries(&self.sandbox, 0);
         let interrupted = self.store.interrupt_running().await.map_err(db)?;
