@@ -60,6 +60,7 @@ phase() { # phase NAME FLOOD(0|1)
   echo "== $name: $CLIENTS clients for $DURATION$([ "$flood" = 1 ] && echo " + sign-in flood of $FLOOD_CLIENTS")" >&2
   rss_kib "$SERVE_PID" >"$RESULTS/$name.rss-before"
   du -sk "$SERVE_DIR/data" | cut -f1 >"$RESULTS/$name.disk-before"
+  cut -d' ' -f1 /proc/loadavg >"$RESULTS/$name.load-before"
   sample_rss "$RESULTS/$name.rss" &
   local sampler=$!
   for e in "${ENDPOINTS[@]}"; do
@@ -81,6 +82,7 @@ phase() { # phase NAME FLOOD(0|1)
   wait "$sampler"
   rss_kib "$SERVE_PID" >"$RESULTS/$name.rss-after"
   du -sk "$SERVE_DIR/data" | cut -f1 >"$RESULTS/$name.disk-after"
+  cut -d' ' -f1 /proc/loadavg >"$RESULTS/$name.load-after"
 }
 
 phase steady 0

@@ -42,10 +42,11 @@ for label, r in by_phase["steady"].items():
     if f and r["p99_us"]:
         print(f"| {label} | {ms(r['p99_us'])} | {ms(f['p99_us'])} | {f['p99_us'] / r['p99_us']:.2f}x |")
 
-print("\n| phase | RSS before MiB | RSS min-max during MiB | RSS after MiB | data dir before-after MiB |")
-print("|---|---:|---:|---:|---:|")
+print("\n| phase | RSS before MiB | RSS min-max during MiB | RSS after MiB | data dir before-after MiB | load avg before-after |")
+print("|---|---:|---:|---:|---:|---:|")
 for phase in ("steady", "flood"):
     samples = [int(x) for x in (root / f"{phase}.rss").read_text().split()] or [0]
     print(f"| {phase} | {kib(phase + '.rss-before') / 1024:.0f} | {min(samples) / 1024:.0f}-{max(samples) / 1024:.0f} | "
           f"{kib(phase + '.rss-after') / 1024:.0f} | "
-          f"{kib(phase + '.disk-before') / 1024:.1f}-{kib(phase + '.disk-after') / 1024:.1f} |")
+          f"{kib(phase + '.disk-before') / 1024:.1f}-{kib(phase + '.disk-after') / 1024:.1f} | "
+          f"{(root / (phase + '.load-before')).read_text().strip()}-{(root / (phase + '.load-after')).read_text().strip()} |")

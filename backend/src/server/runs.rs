@@ -185,7 +185,9 @@ pub async fn delete_schedule(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Backfill {
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: String,
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: String,
 }
 
@@ -219,6 +221,7 @@ pub async fn backfill(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RunNow {
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub biz_date: Option<String>,
 }
 
@@ -258,7 +261,7 @@ pub async fn run_draft(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct RunFilter {
     #[serde(default)]
     pub graph: String,
