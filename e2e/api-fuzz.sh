@@ -9,7 +9,7 @@
 # Builds nothing. schemathesis 4.x comes from $SCHEMATHESIS, else PATH, else a
 # virtualenv it makes once (SLUICE_FUZZ_VENV, default ~/.cache/sluice/schemathesis)
 # with pip. Settings: FUZZ_MAX_EXAMPLES (25 per operation), FUZZ_SEED (fixed, so
-# a CI failure reproduces; set another to explore), FUZZ_WORKERS (2),
+# a CI failure reproduces; set another to explore), FUZZ_WORKERS (1: hypothesis is not thread-safe in 4.32),
 # FUZZ_REPORT_DIR (a JUnit report goes there when set).
 #
 # Left out on purpose: DELETE /api/session (signing out would end the run's own
@@ -71,7 +71,7 @@ SCHEMATHESIS_HOOKS=api_fuzz_hooks PYTHONPATH="$ROOT/e2e${PYTHONPATH:+:$PYTHONPAT
   --exclude-operation-id session_logout --exclude-operation-id runs_events \
   --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
   --seed "${FUZZ_SEED:-20261129}" \
-  --workers "${FUZZ_WORKERS:-2}" \
+  --workers "${FUZZ_WORKERS:-1}" \
   --request-timeout 30 \
   "${report[@]}" || status=$?
 if [ "$status" -ne 0 ]; then
