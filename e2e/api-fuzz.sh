@@ -8,14 +8,17 @@
 #
 # Builds nothing. schemathesis 4.x comes from $SCHEMATHESIS, else PATH, else a
 # virtualenv it makes once (SLUICE_FUZZ_VENV, default ~/.cache/sluice/schemathesis)
-# with pip. Settings: FUZZ_MAX_EXAMPLES (25 per operation), FUZZ_SEED (fixed, so
+# with pip. Settings: FUZZ_MAX_EXAMPLES (50 per operation: about a minute), FUZZ_SEED (fixed, so
 # a CI failure reproduces; set another to explore), FUZZ_WORKERS (1: hypothesis is not thread-safe in 4.32),
 # FUZZ_REPORT_DIR (a JUnit report goes there when set).
 #
 # Left out on purpose: DELETE /api/session (signing out would end the run's own
-# session) and cases that change the run's own account (api_fuzz_hooks.py). The
-# run uses a dedicated admin account, so deleting graphs or changing other
-# accounts cannot disturb it.
+# session), the run-events stream (it stays open until the run ends), cases that
+# change the run's own account (api_fuzz_hooks.py), and the object-level
+# authorization check (it needs a second account's session; the API tests
+# cover who sees what). The run signs in as a dedicated admin account (and
+# again if its session ends), so deleting graphs or changing other accounts,
+# the demo's included, cannot disturb it.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -61,15 +64,18 @@ curl -fsS -o /dev/null -H "Cookie: $ADMIN_COOKIE" -H 'Content-Type: application/
 
 report=()
 if [ -n "${FUZZ_REPORT_DIR:-}" ]; then
-  report=(--report junit --report-dir "$FUZZ_REPORT_DIR")
+  report=(--report junit --report-dir "$(realpath -m "$FUZZ_REPORT_DIR")")
 fi
 status=0
+# From the server's temporary directory, so schemathesis's `.schemathesis/`
+# cache stays out of the checkout and every run starts afresh.
+cd "$SERVE_DIR"
 SCHEMATHESIS_HOOKS=api_fuzz_hooks PYTHONPATH="$ROOT/e2e${PYTHONPATH:+:$PYTHONPATH}" \
   "$ST" --no-color --config-file "$ROOT/e2e/schemathesis.toml" run "$SERVE_URL/api/openapi.json" \
   --checks all \
   --exclude-checks object_level_authorization \
   --exclude-operation-id session_logout --exclude-operation-id runs_events \
-  --max-examples "${FUZZ_MAX_EXAMPLES:-25}" \
+  --max-examples "${FUZZ_MAX_EXAMPLES:-50}" \
   --seed "${FUZZ_SEED:-20261129}" \
   --workers "${FUZZ_WORKERS:-1}" \
   --request-timeout 30 \

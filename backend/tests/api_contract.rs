@@ -152,7 +152,8 @@ async fn the_openapi_document_describes_every_route_parameter_and_error() {
             assert!(ids.insert(id.to_string()), "operationId `{id}` is used twice");
         }
         for name in path.split('/').filter_map(|s| s.strip_prefix('{')?.strip_suffix('}')) {
-            let declared = op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == name && p["in"] == "path");
+            let declared =
+                op["parameters"].as_array().into_iter().flatten().any(|p| p["name"] == name && p["in"] == "path");
             assert!(declared, "{method} {path}: path parameter `{name}` is not declared");
         }
         let responses = op["responses"].as_object().unwrap();
@@ -173,9 +174,11 @@ async fn the_openapi_document_describes_every_route_parameter_and_error() {
     // Links lead from what an answer creates to the operations on it.
     let links = &doc["paths"]["/api/graphs"]["post"]["responses"]["201"]["links"];
     assert_eq!(links["graphs_fetch"]["parameters"]["id"], "$response.body#/id", "{links}");
-    for link in doc["paths"].as_object().unwrap().values().flat_map(|i| i.as_object().unwrap().values()).flat_map(|op| {
-        op["responses"].as_object().unwrap().values().flat_map(|r| r["links"].as_object().into_iter().flatten())
-    }) {
+    for link in
+        doc["paths"].as_object().unwrap().values().flat_map(|i| i.as_object().unwrap().values()).flat_map(|op| {
+            op["responses"].as_object().unwrap().values().flat_map(|r| r["links"].as_object().into_iter().flatten())
+        })
+    {
         assert!(ids.contains(link.1["operationId"].as_str().unwrap()), "a link to an unknown operation: {link:?}");
     }
     let audit = doc["paths"]["/api/audit"]["get"]["parameters"].as_array().unwrap();

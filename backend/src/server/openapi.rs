@@ -177,7 +177,8 @@ fn add_links(doc: &mut Value) {
         let (Some((path, method)), true) = (where_is.get(*from), where_is.contains_key(*to)) else { continue };
         let response = &mut doc["paths"][path][method]["responses"][status];
         if response.is_object() {
-            response["links"][to] = json!({ "operationId": to, "parameters": { *param: format!("$response.body#/{field}") } });
+            response["links"][to] =
+                json!({ "operationId": to, "parameters": { *param: format!("$response.body#/{field}") } });
         }
     }
 }
@@ -301,7 +302,11 @@ fn path_params(path: &str) -> Vec<Value> {
     path.split('/')
         .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
         .map(|name| {
-            let schema = if name == "version" { json!({"type": "integer", "format": "int64"}) } else { json!({"type": "string"}) };
+            let schema = if name == "version" {
+                json!({"type": "integer", "format": "int64"})
+            } else {
+                json!({"type": "string"})
+            };
             json!({ "name": name, "in": "path", "required": true, "schema": schema })
         })
         .collect()
