@@ -35,12 +35,13 @@ for phase in ("steady", "flood"):
         print(f"| {phase} | {r['label']} | {r['requests']} | {r['rps']:.0f} | {ms(r['p50_us'])} | {ms(r['p90_us'])} | "
               f"{ms(r['p99_us'])} | {ms(r['max_us'])} | {r['status']} / {r['timeout']} / {socket} |")
 
-print("\n| endpoint | p99 steady ms | p99 with flood ms | change |")
-print("|---|---:|---:|---:|")
+print("\n| endpoint | p99 steady ms | p99 with flood ms | p99 change | p50 change | throughput change |")
+print("|---|---:|---:|---:|---:|---:|")
 for label, r in by_phase["steady"].items():
     f = by_phase["flood"].get(label)
-    if f and r["p99_us"]:
-        print(f"| {label} | {ms(r['p99_us'])} | {ms(f['p99_us'])} | {f['p99_us'] / r['p99_us']:.2f}x |")
+    if f and r["p99_us"] and r["p50_us"] and r["rps"]:
+        print(f"| {label} | {ms(r['p99_us'])} | {ms(f['p99_us'])} | {f['p99_us'] / r['p99_us']:.2f}x | "
+              f"{f['p50_us'] / r['p50_us']:.2f}x | {f['rps'] / r['rps']:.2f}x |")
 
 print("\n| phase | RSS before MiB | RSS min-max during MiB | RSS after MiB | data dir before-after MiB | load avg before-after |")
 print("|---|---:|---:|---:|---:|---:|")
