@@ -54,12 +54,14 @@ ST="$(find_schemathesis)"
 trap stop_demo EXIT
 serve_demo
 
-# A dedicated admin account for the run, made by the bootstrap admin.
+# A dedicated admin account for the run, made by the bootstrap admin (who
+# confirms with their own password where the server asks for it).
 export SLUICE_FUZZ_USER="fuzz-$(python3 -c 'import secrets; print(secrets.token_hex(6))')"
 export SLUICE_FUZZ_PASSWORD="$(python3 -c 'import secrets; print(secrets.token_hex(16))')"
 ADMIN_COOKIE="$(sign_in admin "$SLUICE_ADMIN_PASSWORD")"
 curl -fsS -o /dev/null -H "Cookie: $ADMIN_COOKIE" -H 'Content-Type: application/json' \
-  -d "{\"username\": \"$SLUICE_FUZZ_USER\", \"password\": \"$SLUICE_FUZZ_PASSWORD\", \"role\": \"admin\"}" \
+  -d "{\"username\": \"$SLUICE_FUZZ_USER\", \"password\": \"$SLUICE_FUZZ_PASSWORD\", \"role\": \"admin\",
+       \"current_password\": \"$SLUICE_ADMIN_PASSWORD\"}" \
   "$SERVE_URL/api/users"
 
 report=()

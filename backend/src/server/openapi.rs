@@ -137,7 +137,31 @@ pub fn build() -> Value {
     }
     add_links(&mut doc);
     add_examples(&mut doc);
+    add_string_limits(&mut doc, string_limit);
     doc
+}
+
+/// The longest a request string field may be, by field name, where the server
+/// enforces one. None yet on this branch; with `server::limits` (issue 9 item
+/// 7) this is `Some(super::limits::max_len(field))`.
+fn string_limit(_field: &str) -> Option<usize> {
+    None
+}
+
+/// States each enforced string limit as `maxLength` on the request schemas'
+/// top-level string properties (the `graph` document has rules of its own).
+fn add_string_limits(doc: &mut Value, limit: fn(&str) -> Option<usize>) {
+    let Some(schemas) = doc["components"]["schemas"].as_object_mut() else { return };
+    for schema in schemas.values_mut() {
+        let Some(props) = schema["properties"].as_object_mut() else { continue };
+        for (name, prop) in props.iter_mut().filter(|(n, _)| n.as_str() != "graph") {
+            let is_string =
+                prop["type"] == "string" || prop["type"].as_array().is_some_and(|t| t.contains(&json!("string")));
+            if let (true, Some(max)) = (is_string, limit(name)) {
+                prop["maxLength"] = json!(max);
+            }
+        }
+    }
 }
 
 /// What an answer's id leads to: (operation, status, linked operation, its
