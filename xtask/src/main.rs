@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask wasm`  build the Leptos front-end to WebAssembly into `static/pkg`
 //! - `cargo xtask run [--release] [serve args]`  build everything and start `sluice serve --demo`
-//! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests)
+//! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests, API fuzzing)
 //!
 //! The wasm-bindgen step runs as a library (`wasm-bindgen-cli-support`), pinned
 //! to the same version as the front-end's `wasm-bindgen`, so nothing is downloaded.
@@ -177,7 +177,19 @@ fn test() -> Result<(), String> {
     // scheduler, crash test) and xtask.
     cargo(&["test"])?;
     wasm()?;
-    e2e()
+    e2e()?;
+    api_fuzz()
+}
+
+/// schemathesis against a real `sluice serve --demo`, bounded (about two
+/// minutes): `e2e/api-fuzz.sh` installs schemathesis into a virtualenv if it is
+/// missing and fails on a 500 or an answer the OpenAPI document does not describe.
+fn api_fuzz() -> Result<(), String> {
+    let bin = target_dir().join("debug/sluice");
+    if !bin.exists() {
+        cargo(&["build", "--bin", "sluice"])?;
+    }
+    sh(Command::new("bash").arg(root().join("e2e/api-fuzz.sh")).env("SLUICE_BIN", &bin))
 }
 
 /// Browser tests: Playwright drives Debian's Chromium against a real `sluice serve`.

@@ -27,7 +27,8 @@ pub fn router() -> Router<AppState> {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct ValidateRequest {
-    #[schema(value_type = Object)]
+    /// Any JSON: what does not parse as a graph comes back as problems.
+    #[schema(value_type = Value)]
     pub graph: Value,
     /// Optional parameter values, as text.
     #[serde(default)]
@@ -117,7 +118,9 @@ pub struct PreviewRequest {
     #[schema(value_type = Object)]
     pub graph: Value,
     pub node: String,
+    /// Rows to return, 1 to 1000 (default 100).
     #[serde(default = "default_limit")]
+    #[schema(minimum = 1, maximum = 1000)]
     pub limit: usize,
     #[serde(default)]
     pub params: BTreeMap<String, String>,
@@ -137,7 +140,8 @@ fn default_limit() -> usize {
 pub struct PreviewResponse {
     #[schema(value_type = Vec<Object>)]
     pub columns: Vec<Field>,
-    #[schema(value_type = Vec<Vec<Object>>)]
+    /// Cells as JSON values (numbers, strings, booleans, null).
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub rows: Vec<Vec<Value>>,
     pub sample: bool,
     pub elapsed_ms: u64,
@@ -155,12 +159,15 @@ pub async fn preview(
     ApiJson(req): ApiJson<PreviewRequest>,
 ) -> ApiResult<Json<PreviewResponse>> {
     user.require(&[Role::Admin, Role::Analyst])?;
+    if !(1..=MAX_PREVIEW_ROWS).contains(&req.limit) {
+        return Err(ApiError::BadRequest(format!("`limit` is 1 to {MAX_PREVIEW_ROWS} rows, not {}", req.limit)));
+    }
     let started = Instant::now();
     let graph = parse(req.graph)?;
     if graph.node(&req.node).is_none() {
         return Err(ApiError::NotFound(format!("the graph has no node `{}`", req.node)));
     }
-    let limit = req.limit.clamp(1, MAX_PREVIEW_ROWS);
+    let limit = req.limit;
     let key = preview::cache_key(&graph, &req.node, &req.params, &state.root, limit, req.full);
     if let Some(mut hit) = state.previews.get(&key) {
         hit.elapsed_ms = started.elapsed().as_millis() as u64;

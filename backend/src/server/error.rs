@@ -4,9 +4,10 @@
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde_json::{Value, json};
 use sluice_shared::Problem;
 
 use crate::store::StoreError;
@@ -17,6 +18,7 @@ pub enum ApiError {
     Unauthorized(String),
     Forbidden(String),
     NotFound(String),
+    MethodNotAllowed(String),
     Conflict(String),
     TooLarge(String),
     UnsupportedMedia(String),
@@ -36,6 +38,7 @@ impl ApiError {
             Unauthorized(m) => (StatusCode::UNAUTHORIZED, "unauthorized", m.clone()),
             Forbidden(m) => (StatusCode::FORBIDDEN, "forbidden", m.clone()),
             NotFound(m) => (StatusCode::NOT_FOUND, "not_found", m.clone()),
+            MethodNotAllowed(m) => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", m.clone()),
             Conflict(m) => (StatusCode::CONFLICT, "conflict", m.clone()),
             TooLarge(m) => (StatusCode::PAYLOAD_TOO_LARGE, "too_large", m.clone()),
             UnsupportedMedia(m) => (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m.clone()),
@@ -84,6 +87,10 @@ impl From<StoreError> for ApiError {
 
 /// `Json<T>` whose rejections are API errors (400/413/415) instead of plain
 /// text, and whose strings are held to their fields' limits (`limits`).
+/// The body must be a JSON object (serde would otherwise read a struct from an
+/// array), and a top-level number written `3.0` counts as the integer 3, as
+/// JSON Schema's `integer` in the OpenAPI document says. Nested values (a graph
+/// document) are passed on untouched.
 pub struct ApiJson<T>(pub T);
 
 fn is_json(req: &Request) -> bool {
@@ -107,16 +114,26 @@ where
             StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
             _ => ApiError::BadRequest(r.body_text()),
         })?;
-        let value = match axum::Json::<T>::from_bytes(&bytes) {
+        let value = match axum::Json::<Value>::from_bytes(&bytes) {
             Ok(axum::Json(v)) => v,
-            Err(rejection) => return Err(rejection_error(rejection)),
+            Err(rejection) => return Err(json_rejection(rejection)),
         };
         super::limits::check_body(&bytes)?;
-        Ok(ApiJson(value))
+        let Value::Object(mut fields) = value else {
+            return Err(ApiError::BadRequest("the body must be a JSON object".into()));
+        };
+        for v in fields.values_mut().filter(|v| v.is_f64()) {
+            if let Some(f) = v.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15) {
+                *v = Value::from(f as i64);
+            }
+        }
+        serde_json::from_value(Value::Object(fields))
+            .map(ApiJson)
+            .map_err(|e| ApiError::BadRequest(format!("the body does not fit this request: {e}")))
     }
 }
 
-fn rejection_error(rejection: JsonRejection) -> ApiError {
+fn json_rejection(rejection: JsonRejection) -> ApiError {
     match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge("the request body is too large".into()),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
@@ -127,3 +144,39 @@ fn rejection_error(rejection: JsonRejection) -> ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Gives every API failure the one error shape: an answer of 400 or more that
+/// is not JSON (axum's own refusals of a malformed path or query parameter, a
+/// method a route lacks) is rewritten as the `ApiError` it stands for, keeping
+/// its headers (`Allow` on a 405).
+pub async fn json_errors(req: Request, next: Next) -> Response {
+    let res = next.run(req).await;
+    let status = res.status();
+    let is_json = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if status.as_u16() < 400 || is_json {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&bytes).trim().to_string();
+    let message = if text.is_empty() { status.canonical_reason().unwrap_or("refused").to_string() } else { text };
+    let error = match status {
+        StatusCode::NOT_FOUND => ApiError::NotFound(message),
+        StatusCode::METHOD_NOT_ALLOWED => ApiError::MethodNotAllowed(message),
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::TooLarge(message),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMedia(message),
+        s if s.is_server_error() => ApiError::Internal(message),
+        _ => ApiError::BadRequest(message),
+    };
+    let mut rewritten = error.into_response();
+    parts.headers.remove(header::CONTENT_TYPE);
+    parts.headers.remove(header::CONTENT_LENGTH);
+    for (name, value) in parts.headers.drain().filter_map(|(n, v)| Some((n?, v))) {
+        rewritten.headers_mut().entry(name).or_insert(value);
+    }
+    rewritten
+}

@@ -218,6 +218,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
+        .layer(middleware::from_fn(error::json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
     let index = static_dir.join("index.html");

@@ -46,7 +46,9 @@ pub struct SubmitRequest {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Decision {
+    /// Why: required, not blank.
     #[serde(default)]
+    #[schema(required = true, pattern = r"\S")]
     pub comment: String,
 }
 
@@ -98,7 +100,7 @@ pub async fn submit(
     Ok((StatusCode::CREATED, Json(sub)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct QueueFilter {
     pub status: Option<String>,
 }
@@ -159,18 +161,18 @@ pub async fn approved(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct NodeSchemaDiff {
     pub node: String,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub before: Option<Schema>,
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub after: Option<Schema>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct SinkSampleDiff {
     pub node: String,
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub rows_added: Vec<Vec<Value>>,
-    #[schema(value_type = Vec<Vec<Object>>)]
+    #[schema(value_type = Vec<Vec<Value>>)]
     pub rows_removed: Vec<Vec<Value>>,
     pub error: Option<String>,
 }
@@ -181,7 +183,7 @@ pub struct ReviewDetail {
     #[schema(value_type = Object)]
     pub graph: Graph,
     /// The version approved before this one, if any ("what runs today").
-    #[schema(value_type = Object)]
+    #[schema(value_type = Option<Object>)]
     pub base: Option<Graph>,
     pub base_version: Option<i64>,
     #[schema(value_type = Object)]

@@ -220,7 +220,9 @@ pub async fn delete_schedule(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct Backfill {
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub from: String,
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub to: String,
 }
 
@@ -265,6 +267,7 @@ pub async fn backfill(
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct RunNow {
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub biz_date: Option<String>,
 }
 
@@ -312,7 +315,7 @@ pub async fn run_draft(
     Ok((StatusCode::CREATED, Json(row)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct RunFilter {
     #[serde(default)]
     pub graph: String,

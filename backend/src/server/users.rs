@@ -42,7 +42,10 @@ pub struct UserList {
 
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct NewUser {
+    /// 1 to 64 letters, digits, `.`, `_` or `-` (surrounding spaces are dropped).
+    #[schema(pattern = r"^[ \t\r\n]*[A-Za-z0-9._-]{1,64}[ \t\r\n]*$")]
     pub username: String,
+    #[schema(min_length = 10)]
     pub password: String,
     pub role: Role,
     /// The acting admin's own password; required when `role` is `admin`.
@@ -53,6 +56,7 @@ pub struct NewUser {
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct UserUpdate {
     pub role: Option<Role>,
+    #[schema(min_length = 10)]
     /// A new password; ends every session of the user.
     pub password: Option<String>,
     /// `true` disables the account (its sessions end), `false` enables it again.
@@ -190,7 +194,7 @@ pub async fn update(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 pub struct AuditFilter {
     #[serde(default)]
     pub actor: String,
