@@ -61,6 +61,40 @@ fn is_operator(t: &Token) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::expr::{Scope, check as check_expr};
+    use crate::sqlcheck::check as check_sql;
+    use std::collections::BTreeMap;
+
+    /// Runs `f` on a 1 MiB stack, the browser's; a stack overflow aborts the test binary.
+    fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        std::thread::Builder::new().stack_size(1 << 20).spawn(f).unwrap().join().expect("no stack overflow")
+    }
+
+    fn expr_errors(text: &str) -> Vec<String> {
+        check_expr(text, &Scope { schema: None, params: &BTreeMap::new() }).errors
+    }
+
+    /// Fuzzing finding: a long operator chain parsed into a tree so deep that
+    /// checking it overflowed the stack and aborted the process.
+    #[test]
+    fn long_expression_chains_are_refused_not_a_stack_overflow() {
+        let e = small_stack(|| expr_errors(&format!("amount{}", " + amount".repeat(20_000))));
+        assert!(e.len() == 1 && e[0].contains("too complex") && e[0].contains("20000 operators"), "{e:?}");
+        assert!(expr_errors(&format!("amount{} > 0", " + amount".repeat(400))).is_empty());
+    }
+
+    /// The same for `transform.sql`: `SELECT 1 + 1 + …` and long UNION chains.
+    #[test]
+    fn long_sql_chains_are_refused_not_a_stack_overflow() {
+        for q in [
+            format!("SELECT 1{} FROM txns", " + 1".repeat(30_000)),
+            format!("SELECT a FROM txns{}", " UNION SELECT a FROM txns".repeat(30_000)),
+        ] {
+            let e = small_stack(move || check_sql(&q, &["txns"], &|_| false));
+            assert!(e.len() == 1 && e[0].contains("too complex"), "{e:?}");
+        }
+        assert!(check_sql(&format!("SELECT 1{} FROM txns", " + 1".repeat(900)), &["txns"], &|_| false).is_empty());
+    }
 
     #[test]
     fn counts_operators_not_literals() {

@@ -447,22 +447,6 @@ mod tests {
         assert!(scope_check("txn_date > DATE '2026-02-30'").errors[0].contains("real date"));
     }
 
-    /// Fuzzing finding: a long operator chain parsed into a tree so deep that
-    /// checking it overflowed the stack and aborted the process. A 1 MiB
-    /// stack, as in the browser.
-    #[test]
-    fn long_operator_chains_are_refused_not_a_stack_overflow() {
-        let deep = std::thread::Builder::new()
-            .stack_size(1 << 20)
-            .spawn(|| scope_check(&format!("amount{}", " + amount".repeat(20_000))).errors)
-            .unwrap()
-            .join()
-            .expect("no stack overflow");
-        assert!(deep[0].contains("too complex") && deep[0].contains("20000 operators"), "{deep:?}");
-        let ok = scope_check(&format!("amount{} > 0", " + amount".repeat(400)));
-        assert!(ok.errors.is_empty(), "{:?}", ok.errors);
-    }
-
     #[test]
     fn refuses_a_literal_count_that_builds_a_huge_value() {
         let e = scope_check("repeat('x', 100000000) = branch").errors;
