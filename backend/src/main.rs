@@ -90,8 +90,22 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+/// Stack of every runtime thread (async workers and the blocking pool that
+/// validates graphs): SQL and expression parsers recurse, and an unoptimised
+/// build spends far more stack per level than the default 2 MiB allows for.
+const THREAD_STACK: usize = 16 << 20;
+
+fn main() -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread().enable_all().thread_stack_size(THREAD_STACK).build() {
+        Ok(rt) => rt.block_on(run_cli()),
+        Err(e) => {
+            eprintln!("sluice: cannot start the runtime: {e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+async fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,

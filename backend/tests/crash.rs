@@ -286,3 +286,34 @@ fn the_server_settles_an_interrupted_publish_when_it_starts() {
     server.kill().unwrap();
     let _ = server.wait();
 }
+
+/// Parsers recurse: a deeply nested expression must get an answer, not
+/// overflow a server thread's stack and abort the whole process (an
+/// unoptimised build needs far more stack per level than the 2 MiB default).
+#[test]
+fn a_deeply_nested_expression_gets_an_answer_not_a_crashed_server() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("files")).unwrap();
+    std::fs::write(dir.path().join("files/t.csv"), "x\n1\n").unwrap();
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    let admin = login(port, "admin", "admin-pass-1");
+    let nested = format!("{}x > 0", "NOT ".repeat(60));
+    let graph = json!({
+        "format": "sluice.graph/v1", "name": "deep",
+        "nodes": [
+            {"id": "src", "kind": "source.csv", "config": {"path": "t.csv"}},
+            {"id": "f", "kind": "transform.filter", "config": {"predicate": nested}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out/deep.csv"}}
+        ],
+        "edges": [{"from": "src", "to": "f"}, {"from": "f", "to": "out"}]
+    });
+    let (status, body) = admin.call("POST", "/api/validate", Some(json!({ "graph": graph })));
+    assert_ne!(status, 0, "no answer: the server died validating a nested expression");
+    assert!(status == 200 || status == 422, "{status}: {body}");
+    assert!(server.try_wait().unwrap().is_none(), "the server is still running");
+    let (status, _) = admin.call("GET", "/api/graphs", None);
+    assert_eq!(status, 200, "the server still answers");
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -178,7 +178,25 @@ fn test() -> Result<(), String> {
     cargo(&["test"])?;
     wasm()?;
     e2e()?;
-    api_fuzz()
+    api_fuzz()?;
+    fuzz()
+}
+
+/// A short `cargo fuzz` run of every target (graph parser + validator,
+/// expressions, SQL check) from the committed corpus: about 30 s each. The
+/// fuzz build keeps its own folder inside cargo's target dir, so it is
+/// incremental like the rest. Longer runs: `fuzz/run.sh 600 graph`.
+fn fuzz() -> Result<(), String> {
+    let has_fuzz = Command::new("cargo").args(["fuzz", "--version"]).output().is_ok_and(|o| o.status.success());
+    if !has_fuzz {
+        cargo(&["install", "--locked", "cargo-fuzz"]).or_else(|_| cargo(&["install", "cargo-fuzz"]))?;
+    }
+    let seconds = std::env::var("SLUICE_FUZZ_SECONDS").unwrap_or_else(|_| "30".into());
+    sh(Command::new("bash")
+        .arg(root().join("fuzz/run.sh"))
+        .arg(seconds)
+        .env("FUZZ_TARGET_DIR", target_dir().join("fuzz"))
+        .current_dir(root().join("fuzz")))
 }
 
 /// schemathesis against a real `sluice serve --demo`, bounded (about two

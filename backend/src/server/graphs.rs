@@ -92,9 +92,13 @@ async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<Gr
     }
 }
 
-async fn doc(row: GraphRow) -> ApiResult<GraphDoc> {
+async fn doc(state: &AppState, row: GraphRow) -> ApiResult<GraphDoc> {
     let graph: Graph = serde_json::from_str(&row.doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
-    let problems = problems(&graph).await;
+    let hash = crate::store::content_hash(&row.doc);
+    let problems = match state.problem_cache.get(&hash) {
+        Some(p) => p.as_ref().clone(),
+        None => state.problem_cache.put(hash, problems(&graph).await).as_ref().clone(),
+    };
     Ok(GraphDoc {
         id: row.id,
         version: row.version,
@@ -158,7 +162,7 @@ pub async fn create(
     let (graph, canonical) = parse(req.graph)?;
     let row = state.store.create_graph(&user.id, &user.username, &graph.name, &graph.description, &canonical).await?;
     state.store.audit(&user.username, "graph_create", &row.id, &graph.name).await?;
-    Ok((StatusCode::CREATED, Json(doc(row).await?)))
+    Ok((StatusCode::CREATED, Json(doc(&state, row).await?)))
 }
 
 #[utoipa::path(get, path = "/api/graphs/{id}", responses((status = 200, body = GraphDoc), (status = 401), (status = 404)))]
@@ -167,7 +171,7 @@ pub async fn fetch(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<GraphDoc>> {
-    Ok(Json(doc(visible(&state, &user, &id).await?).await?))
+    Ok(Json(doc(&state, visible(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(put, path = "/api/graphs/{id}", request_body = SaveGraph,
@@ -251,7 +255,7 @@ pub async fn unarchive(
         e => e.into(),
     })?;
     state.store.audit(&user.username, "graph_unarchive", &id, "schedules stay disabled").await?;
-    Ok(Json(doc(visible(&state, &user, &id).await?).await?))
+    Ok(Json(doc(&state, visible(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(post, path = "/api/graphs/{id}/duplicate", responses((status = 201, body = GraphDoc), (status = 404)))]
@@ -267,7 +271,7 @@ pub async fn duplicate(
     let canonical = serde_json::to_string_pretty(&graph).map_err(|e| ApiError::Internal(e.to_string()))?;
     let new = state.store.create_graph(&user.id, &user.username, &graph.name, &graph.description, &canonical).await?;
     state.store.audit(&user.username, "graph_duplicate", &new.id, &format!("from {id}")).await?;
-    Ok((StatusCode::CREATED, Json(doc(new).await?)))
+    Ok((StatusCode::CREATED, Json(doc(&state, new).await?)))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -295,5 +299,5 @@ pub async fn version(
     row.doc =
         state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
     row.version = version;
-    Ok(Json(doc(row).await?))
+    Ok(Json(doc(&state, row).await?))
 }

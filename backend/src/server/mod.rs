@@ -10,6 +10,7 @@ pub mod hosts;
 pub mod limits;
 mod openapi;
 mod previews;
+mod problem_cache;
 pub mod reviews;
 mod run_events;
 pub mod runs;
@@ -57,6 +58,8 @@ pub struct Inner {
     pub trusted_proxy: bool,
     /// Draft quota and live-progress stream limits.
     pub runs: runs::RunSettings,
+    /// Problems of stored versions by content hash, so reads do not validate again.
+    pub problem_cache: problem_cache::ProblemCache,
 }
 
 impl std::ops::Deref for AppState {
@@ -152,6 +155,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         tls: opts.tls,
         trusted_proxy: opts.trusted_proxy,
         runs: runs::RunSettings::new(opts),
+        problem_cache: Default::default(),
     }));
     let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
     let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
