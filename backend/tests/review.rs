@@ -327,9 +327,23 @@ async fn deleting_an_approved_graph_archives_it() {
     let version = save_edit(&app, &ana, &id, describe("pending change")).await;
     let pending = submit(&app, &ana, &id).await;
 
+    // The owner cannot stop what runs in production; an admin archives it.
     let (s, body) = app.req("DELETE", &format!("/api/graphs/{id}"), None, Some(&ana)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let (s, body) = app.req("DELETE", &format!("/api/graphs/{id}"), None, Some(&admin)).await;
     assert_eq!(s, StatusCode::OK, "archived, not deleted: {body}");
     assert_eq!(body["archived"], true);
+    // Nothing new runs from an archived graph: no schedule, resume, backfill or draft run.
+    let new_schedule = json!({"graph_id": id, "cron": "0 7 * * *"});
+    assert_eq!(app.req("POST", "/api/schedules", Some(new_schedule), Some(&admin)).await.0, StatusCode::CONFLICT);
+    let sched_path = format!("/api/schedules/{}", sched["id"].as_str().unwrap());
+    let resume = app.req("PATCH", &sched_path, Some(json!({"enabled": true})), Some(&admin)).await;
+    assert_eq!(resume.0, StatusCode::CONFLICT, "{}", resume.1);
+    let range = json!({"from": "2026-11-02", "to": "2026-11-03"});
+    let backfill = app.req("POST", &format!("{sched_path}/backfill"), Some(range), Some(&admin)).await;
+    assert_eq!(backfill.0, StatusCode::CONFLICT, "{}", backfill.1);
+    let draft = app.req("POST", &format!("/api/graphs/{id}/run"), Some(json!({})), Some(&ana)).await;
+    assert_eq!(draft.0, StatusCode::CONFLICT, "{}", draft.1);
     let listed = |list: &Value| list["graphs"].as_array().unwrap().iter().any(|g| g["id"] == id.as_str());
     let (_, list) = app.req("GET", "/api/graphs", None, Some(&ana)).await;
     assert!(!listed(&list), "hidden from the library");

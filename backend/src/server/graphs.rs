@@ -225,6 +225,12 @@ pub async fn remove(
     if row.archived_at.is_some() {
         return Err(ApiError::Conflict(format!("graph `{id}` is already archived")));
     }
+    // Archiving an approved graph stops what runs in production: an admin decides that.
+    if user.role != Role::Admin && state.store.approved(&id).await?.is_some() {
+        return Err(ApiError::Forbidden(format!(
+            "graph `{id}` has an approved version that runs in production: ask an admin to archive it"
+        )));
+    }
     Ok(match state.store.remove_graph(&id, &user.username).await? {
         Removal::Deleted => {
             state.store.audit(&user.username, "graph_delete", &id, &format!("version {}", row.version)).await?;

@@ -99,6 +99,17 @@ pub async fn list_schedules(State(state): State<AppState>, _user: CurrentUser) -
     Ok(Json(ScheduleList { schedules: state.scheduler.schedules().await.map_err(ApiError::Internal)? }))
 }
 
+/// Refuses work on an archived graph: it is read-only until an admin unarchives it.
+async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::store::GraphRow> {
+    let g = state.store.get_graph(graph_id).await.map_err(|_| ApiError::NotFound(format!("no graph `{graph_id}`")))?;
+    if g.archived_at.is_some() {
+        return Err(ApiError::Conflict(format!(
+            "graph `{graph_id}` is archived: it cannot be scheduled or run until an admin unarchives it"
+        )));
+    }
+    Ok(g)
+}
+
 /// Attaches a schedule to a graph's approved version; refuses a dependency cycle.
 #[utoipa::path(post, path = "/api/schedules", request_body = NewSchedule,
     responses((status = 201, body = ScheduleRow), (status = 400), (status = 403), (status = 409)))]
@@ -108,6 +119,7 @@ pub async fn create_schedule(
     ApiJson(req): ApiJson<NewSchedule>,
 ) -> ApiResult<(StatusCode, Json<ScheduleRow>)> {
     user.require(&[Role::Admin])?;
+    not_archived(&state, &req.graph_id).await?;
     let approved = state
         .store
         .approved(&req.graph_id)
@@ -201,6 +213,11 @@ pub async fn update_schedule(
     ApiJson(req): ApiJson<ScheduleUpdate>,
 ) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin])?;
+    if req.enabled {
+        let schedule =
+            state.store.schedule(&id).await.map_err(|_| ApiError::NotFound(format!("no schedule `{id}`")))?;
+        not_archived(&state, &schedule.graph_id).await?;
+    }
     state.store.set_schedule_enabled(&id, req.enabled).await?;
     state.store.audit(&user.username, if req.enabled { "schedule_resume" } else { "schedule_pause" }, &id, "").await?;
     Ok(StatusCode::NO_CONTENT)
@@ -249,6 +266,7 @@ pub async fn backfill(
         .into_iter()
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
+    not_archived(&state, &schedule.graph_id).await?;
     let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
     let mut runs = Vec::new();
     for d in &dates {
@@ -286,6 +304,7 @@ pub async fn run_draft(
     if user.role != Role::Admin && g.owner_id != user.id {
         return Err(ApiError::NotFound(format!("no graph `{id}`")));
     }
+    not_archived(&state, &id).await?;
     let date = match req.biz_date {
         Some(d) => calendar::date_range(&d, &d).map_err(ApiError::BadRequest)?.remove(0),
         None => calendar::biz_date(
