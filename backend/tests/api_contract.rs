@@ -181,8 +181,24 @@ async fn the_openapi_document_describes_every_route_parameter_and_error() {
     {
         assert!(ids.contains(link.1["operationId"].as_str().unwrap()), "a link to an unknown operation: {link:?}");
     }
+    assert_eq!(null_at(&doc, "#"), None, "the document has a null where a schema or object belongs");
     let audit = doc["paths"]["/api/audit"]["get"]["parameters"].as_array().unwrap();
     assert!(audit.iter().any(|p| p["name"] == "since" && p["in"] == "query"), "{audit:?}");
+    // A node's columns are an array of fields (or null), as the review page gets them.
+    let after = &doc["components"]["schemas"]["NodeSchemaDiff"]["properties"]["after"];
+    assert!(after["type"].as_array().is_some_and(|t| t.contains(&json!("array"))), "{after}");
     let rows = &doc["components"]["schemas"]["PreviewResponse"]["properties"]["rows"]["items"]["items"];
     assert!(rows.get("type").is_none_or(|t| t != "object"), "preview cells are any JSON value, not objects: {rows}");
+}
+
+/// The first place a JSON `null` appears in the document outside examples.
+fn null_at(v: &Value, at: &str) -> Option<String> {
+    match v {
+        Value::Null => Some(at.to_string()),
+        Value::Object(m) => {
+            m.iter().filter(|(k, _)| *k != "example").find_map(|(k, v)| null_at(v, &format!("{at}/{k}")))
+        }
+        Value::Array(a) => a.iter().enumerate().find_map(|(i, v)| null_at(v, &format!("{at}/{i}"))),
+        _ => None,
+    }
 }

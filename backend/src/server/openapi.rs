@@ -155,7 +155,7 @@ fn string_limit(_field: &str) -> Option<usize> {
 fn add_string_limits(doc: &mut Value, limit: fn(&str) -> Option<usize>) {
     let Some(schemas) = doc["components"]["schemas"].as_object_mut() else { return };
     for schema in schemas.values_mut() {
-        let Some(props) = schema["properties"].as_object_mut() else { continue };
+        let Some(props) = schema.get_mut("properties").and_then(Value::as_object_mut) else { continue };
         for (name, prop) in props.iter_mut().filter(|(n, _)| n.as_str() != "graph") {
             let is_string =
                 prop["type"] == "string" || prop["type"].as_array().is_some_and(|t| t.contains(&json!("string")));
@@ -201,8 +201,8 @@ fn add_links(doc: &mut Value) {
     }
     for (from, status, to, param, field) in LINKS {
         let (Some((path, method)), true) = (where_is.get(*from), where_is.contains_key(*to)) else { continue };
-        let response = &mut doc["paths"][path][method]["responses"][status];
-        if response.is_object() {
+        let responses = &mut doc["paths"][path][method]["responses"];
+        if let Some(response) = responses.get_mut(*status).filter(|r| r.is_object()) {
             response["links"][to] =
                 json!({ "operationId": to, "parameters": { *param: format!("$response.body#/{field}") } });
         }

@@ -161,9 +161,10 @@ pub async fn approved(
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct NodeSchemaDiff {
     pub node: String,
-    #[schema(value_type = Option<Object>)]
+    /// The columns (`[{"name", "type"}]`), or null where the node is absent or fails.
+    #[schema(value_type = Option<Vec<Object>>)]
     pub before: Option<Schema>,
-    #[schema(value_type = Option<Object>)]
+    #[schema(value_type = Option<Vec<Object>>)]
     pub after: Option<Schema>,
 }
 
