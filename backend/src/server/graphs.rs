@@ -135,7 +135,7 @@ impl ListFilter {
 }
 
 #[utoipa::path(get, path = "/api/graphs",
-    params(("archived" = Option<String>, Query, description = "`false` (default), `true` (archived only) or `all`")),
+    params(("archived" = Option<String>, Query, pattern = "^(true|false|all)$", description = "`false` (default), `true` (archived only) or `all`")),
     responses((status = 200, body = GraphList), (status = 400), (status = 401)))]
 pub async fn list(
     State(state): State<AppState>,

@@ -143,11 +143,10 @@ pub fn build() -> Value {
     doc
 }
 
-/// The longest a request string field may be, by field name, where the server
-/// enforces one. None yet on this branch; with `server::limits` (issue 9 item
-/// 7) this is `Some(super::limits::max_len(field))`.
-fn string_limit(_field: &str) -> Option<usize> {
-    None
+/// The longest a request string field may be, by field name, as `server::limits`
+/// enforces it.
+fn string_limit(field: &str) -> Option<usize> {
+    Some(super::limits::max_len(field))
 }
 
 /// States each enforced string limit as `maxLength` on the request schemas'
