@@ -19,6 +19,7 @@ pub mod sqlcheck;
 pub mod structure;
 pub mod types;
 pub mod validate;
+pub mod wiring;
 
 pub use config::NodeConfig;
 pub use kinds::{Category, NodeKind};

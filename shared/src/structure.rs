@@ -1,10 +1,14 @@
 //! The shape of a graph: node ids, kinds, edges, ports, arity and cycles.
+//! The rules for one edge, and their sentences, live in `wiring` (shared with the editor).
 //! Produces a topological order for everything downstream.
 
 use crate::kinds::NodeKind;
 use crate::model::{FORMAT_V1, Graph};
 use crate::problem::Problem;
+use crate::wiring;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub use crate::wiring::{Refusal, Wiring, can_connect, find_cycle_in};
 
 /// What the structural pass learned about a graph.
 #[derive(Debug, Default)]
@@ -56,51 +60,10 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
     let mut edge_seen = HashSet::new();
     let mut adj: HashMap<&str, Vec<&str>> = HashMap::new();
     for e in &graph.edges {
-        let (from_ok, to_ok) = (seen.contains(e.from.as_str()), seen.contains(e.to.as_str()));
-        if !from_ok || !to_ok {
-            let (owner, missing) = if to_ok { (&e.to, &e.from) } else { (&e.from, &e.to) };
-            let msg = format!("edge {} → {}: no node has the id `{missing}`", e.from, e.to);
-            problems.push(if from_ok || to_ok {
-                Problem::node(owner, None, msg)
-            } else {
-                Problem::graph(Some("edges"), msg)
-            });
+        let key = (e.from.as_str(), e.to.as_str(), e.port());
+        if let Some(r) = wiring::edge_refusal(&seen, &s.kinds, key, || !edge_seen.insert(key)) {
+            problems.push(r.problem());
             continue;
-        }
-        if !edge_seen.insert((e.from.as_str(), e.to.as_str(), e.port())) {
-            problems.push(Problem::node(&e.to, None, format!("the edge from `{}` is drawn twice", e.from)));
-            continue;
-        }
-        if let Some(k) = s.kinds.get(&e.from)
-            && k.category() == crate::kinds::Category::Distribution
-        {
-            problems.push(Problem::node(&e.from, None, format!("a sink has no output, so it cannot feed `{}`", e.to)));
-            continue;
-        }
-        if let Some(k) = s.kinds.get(&e.to) {
-            let ports = k.ports();
-            if ports.is_empty() {
-                problems.push(Problem::node(
-                    &e.to,
-                    None,
-                    format!("a source takes no input; remove the edge from `{}`", e.from),
-                ));
-                continue;
-            }
-            if !ports.iter().any(|p| p.name == e.port()) {
-                let names: Vec<&str> = ports.iter().map(|p| p.name).collect();
-                problems.push(Problem::node(
-                    &e.to,
-                    None,
-                    format!(
-                        "has no input port `{}` (ports: {}); check the edge from `{}`",
-                        e.port(),
-                        names.join(", "),
-                        e.from
-                    ),
-                ));
-                continue;
-            }
         }
         s.inputs.entry(e.to.clone()).or_default().entry(e.port().to_string()).or_default().push(e.from.clone());
         adj.entry(e.from.as_str()).or_default().push(e.to.as_str());
@@ -121,15 +84,8 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
                 problems.push(Problem::node(&node.id, None, msg));
             }
             if let Some(max) = port.max.filter(|m| n > *m) {
-                problems.push(Problem::node(
-                    &node.id,
-                    None,
-                    format!(
-                        "input port `{}` takes {max} edge, has {n} (from {})",
-                        port.name,
-                        feeding.map(|f| f.join(", ")).unwrap_or_default()
-                    ),
-                ));
+                let msg = wiring::port_over(port.name, max, feeding.map_or(&[][..], Vec::as_slice));
+                problems.push(Problem::node(&node.id, None, msg));
             }
         }
     }
@@ -170,9 +126,6 @@ fn topo_order(graph: &Graph, adj: &HashMap<&str, Vec<&str>>, problems: &mut Vec<
     order
 }
 
-/// Longest cycle spelled out in full; longer ones show their first nodes and a count.
-const SPELLED: usize = 40;
-
 /// Gives every node that lies on a cycle a problem spelling out one cycle through
 /// it. Linear in the graph plus the length of the cycles reported: the strongly
 /// connected components (Tarjan) tell which nodes are on a cycle, and breadth-first
@@ -199,28 +152,13 @@ fn report_cycles(ids: &[&str], adj: &HashMap<&str, Vec<&str>>, stuck: &HashSet<&
             let cycle = trees.cycle_through(v);
             for (k, &w) in cycle.iter().enumerate() {
                 if !std::mem::replace(&mut covered[w], true) {
-                    problems.push(Problem::node(
-                        nodes[w],
-                        None,
-                        format!("is on a cycle: {}", spell(&cycle, k, &nodes)),
-                    ));
+                    let n = cycle.len();
+                    let msg = wiring::on_cycle(n, |i| nodes[cycle[(k + i) % n]]);
+                    problems.push(Problem::node(nodes[w], None, msg));
                 }
             }
         }
     }
-}
-
-/// The cycle read from its `k`-th node round to that node again.
-fn spell(cycle: &[usize], k: usize, names: &[&str]) -> String {
-    let n = cycle.len();
-    let shown = n.min(SPELLED);
-    let mut parts: Vec<&str> = (0..shown).map(|i| names[cycle[(k + i) % n]]).collect();
-    let more = (n > shown).then(|| format!("… ({} more)", n - shown));
-    if let Some(m) = &more {
-        parts.push(m);
-    }
-    parts.push(names[cycle[k]]);
-    parts.join(" → ")
 }
 
 /// Strongly connected components (Tarjan, iterative): the component of each node.

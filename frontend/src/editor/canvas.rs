@@ -8,10 +8,12 @@ use super::edges::{EdgeView, GhostWire};
 use super::geometry::{self, NODE_W, View};
 use super::minimap::Minimap;
 use super::node_view::NodeView;
+use super::ops::check_wire_in;
 use super::state::{EdgeData, EditorState, NodeData};
 use super::zoom::ZoomControls;
 use crate::dom;
 use leptos::prelude::*;
+use sluice_shared::structure::Wiring;
 use sluice_shared::{Graph, NodeKind};
 use std::collections::HashSet;
 use wasm_bindgen::JsCast;
@@ -230,7 +232,7 @@ impl Interact {
     /// few pixels, or, over a node's card, its first port that accepts the wire.
     fn port_at(&self, ed: EditorState, p: (f64, f64), k: f64, from: NodeData) -> Option<(NodeData, &'static str)> {
         let radius = 16.0 / k;
-        ed.nodes.with_untracked(|ns| {
+        let over_card = ed.nodes.with_untracked(|ns| {
             let mut over_card = None;
             // The source node counts too, so wiring a node to itself gets a "why not".
             for n in ns.iter() {
@@ -238,7 +240,7 @@ impl Interact {
                 for port in n.ports() {
                     let (x, y) = n.in_port_at(port.name, pos);
                     if (x - p.0).hypot(y - p.1) <= radius {
-                        return Some((*n, port.name));
+                        return Ok((*n, port.name));
                     }
                 }
                 let (x, y) = pos;
@@ -246,14 +248,20 @@ impl Interact {
                     over_card = Some(*n);
                 }
             }
-            let n = over_card?;
-            let ports = n.ports();
-            ports
-                .iter()
-                .find(|port| ed.check_wire(from, n, port.name).is_ok())
-                .or(ports.first())
-                .map(|port| (n, port.name))
-        })
+            Err(over_card)
+        });
+        let n = match over_card {
+            Ok(hit) => return Some(hit),
+            Err(card) => card?,
+        };
+        let ports = n.ports();
+        let graph = ed.wiring_graph();
+        let wiring = Wiring::new(&graph);
+        ports
+            .iter()
+            .find(|port| check_wire_in(&wiring, from, n, port.name).is_ok())
+            .or(ports.first())
+            .map(|port| (n, port.name))
     }
 
     /// Pointer released anywhere in the window: finish the gesture.
@@ -454,10 +462,12 @@ impl Interact {
 
     fn begin_wire(&self, ed: EditorState, from: NodeData, detached: Option<(EdgeData, Graph)>) {
         // Every input port the wire may end on lights up.
+        let graph = ed.wiring_graph();
+        let wiring = Wiring::new(&graph);
         let targets: HashSet<(u64, &'static str)> = ed.nodes.with_untracked(|ns| {
             ns.iter()
                 .flat_map(|n| n.ports().iter().map(move |p| (*n, p.name)))
-                .filter(|(n, p)| ed.check_wire(from, *n, p).is_ok())
+                .filter(|(n, p)| check_wire_in(&wiring, from, *n, p).is_ok())
                 .map(|(n, p)| (n.key, p))
                 .collect()
         });

@@ -6,7 +6,7 @@ use super::geometry::{self, NODE_W, View};
 use super::state::{EditorState, NodeData, id_base};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
-use sluice_shared::structure::valid_id;
+use sluice_shared::structure::{Wiring, valid_id};
 use sluice_shared::{Edge, Graph, Node, NodeKind};
 use std::collections::{HashMap, HashSet};
 
@@ -88,65 +88,29 @@ impl EditorState {
         self.layout_rev.update(|r| *r += 1);
     }
 
-    /// Whether a wire from `from` to input `port` of `to` is allowed; the error
-    /// says why not, in words for the status line.
-    pub fn check_wire(&self, from: NodeData, to: NodeData, port: &str) -> Result<(), String> {
-        let (fid, tid) = (from.id.get_untracked(), to.id.get_untracked());
-        if from.key == to.key {
-            return Err(format!("`{fid}` cannot feed itself."));
-        }
-        if !from.has_output() {
-            return Err(format!("`{fid}` is a distribution node: it has no output."));
-        }
-        let ports = to.ports();
-        let Some(p) = ports.iter().find(|p| p.name == port) else {
-            return Err(if ports.is_empty() {
-                format!("`{tid}` is a source: it takes no input.")
-            } else {
-                format!("`{tid}` has no input `{port}`.")
-            });
-        };
-        let (count, dup) = self.edges.with_untracked(|es| {
-            let into: Vec<_> = es.iter().filter(|e| e.to.key == to.key && e.port_name() == port).collect();
-            (into.len(), into.iter().any(|e| e.from.key == from.key))
+    /// The graph as the wiring rules see it: ids, kinds and wires, no config.
+    pub fn wiring_graph(&self) -> Graph {
+        let mut g = Graph::new(String::new());
+        g.nodes = self.nodes.with_untracked(|ns| {
+            ns.iter()
+                .map(|n| Node {
+                    id: n.id.get_untracked(),
+                    kind: n.kind.get_value(),
+                    config: Value::Null,
+                    pos: None,
+                    ui: None,
+                })
+                .collect()
         });
-        if dup {
-            return Err(format!("`{fid}` already feeds input `{port}` of `{tid}`."));
-        }
-        if let Some(max) = p.max
-            && count >= max
-        {
-            let what = if max == 1 { "one wire".to_string() } else { format!("{max} wires") };
-            return Err(format!(
-                "Input `{port}` of `{tid}` takes {what} and is already connected; delete that wire first."
-            ));
-        }
-        if self.reaches(to.key, from.key) {
-            return Err(format!("That would make a cycle: `{tid}` already feeds `{fid}`."));
-        }
-        Ok(())
+        g.edges = self.edges.with_untracked(|es| es.iter().map(|e| e.to_edge()).collect());
+        g
     }
 
-    /// Whether `target` is downstream of (or is) `start`.
-    fn reaches(&self, start: u64, target: u64) -> bool {
-        let adj: HashMap<u64, Vec<u64>> = self.edges.with_untracked(|es| {
-            let mut m: HashMap<u64, Vec<u64>> = HashMap::new();
-            for e in es {
-                m.entry(e.from.key).or_default().push(e.to.key);
-            }
-            m
-        });
-        let mut seen = HashSet::new();
-        let mut stack = vec![start];
-        while let Some(k) = stack.pop() {
-            if k == target {
-                return true;
-            }
-            if seen.insert(k) {
-                stack.extend(adj.get(&k).into_iter().flatten().copied());
-            }
-        }
-        false
+    /// Whether a wire from `from` to input `port` of `to` is allowed. The editor
+    /// does not decide: `can_connect` does, and its refusal is the problem the
+    /// validator would report on the saved graph (`<node>: <message>`).
+    pub fn check_wire(&self, from: NodeData, to: NodeData, port: &str) -> Result<(), String> {
+        check_wire_in(&Wiring::new(&self.wiring_graph()), from, to, port)
     }
 
     /// Adds a wire after `check_wire`; refusals go to the status line.
@@ -382,6 +346,11 @@ impl EditorState {
         let (w, h) = self.canvas_size.get_untracked();
         self.view.get_untracked().to_graph(w / 2.0, h / 2.0)
     }
+}
+
+/// `check_wire` against a graph indexed once, for asking about many ports at a time.
+pub fn check_wire_in(wiring: &Wiring, from: NodeData, to: NodeData, port: &str) -> Result<(), String> {
+    wiring.check(&from.id.get_untracked(), &to.id.get_untracked(), port).map_err(|r| r.to_string())
 }
 
 /// Gives a position to every node that has none: columns by depth from the
