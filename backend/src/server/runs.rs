@@ -142,7 +142,7 @@ pub async fn create_schedule(
         }
     }
     edges.entry(req.graph_id.clone()).or_default().extend(req.depends_on.iter().cloned());
-    if let Some(cycle) = find_cycle(&edges) {
+    if let Some(cycle) = sluice_shared::structure::find_cycle_in(&edges) {
         return Err(ApiError::Conflict(format!(
             "these schedules would wait for each other forever: {}",
             cycle.join(" → ")
@@ -169,35 +169,6 @@ pub async fn create_schedule(
     state.store.create_schedule(&row).await?;
     state.store.audit(&user.username, "schedule_create", &row.graph_id, &row.cron).await?;
     Ok((StatusCode::CREATED, Json(row)))
-}
-
-fn find_cycle(edges: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        n: &str,
-        edges: &BTreeMap<String, BTreeSet<String>>,
-        path: &mut Vec<String>,
-        done: &mut BTreeSet<String>,
-    ) -> Option<Vec<String>> {
-        if let Some(i) = path.iter().position(|p| p == n) {
-            let mut c = path[i..].to_vec();
-            c.push(n.to_string());
-            return Some(c);
-        }
-        if done.contains(n) {
-            return None;
-        }
-        path.push(n.to_string());
-        for m in edges.get(n).into_iter().flatten() {
-            if let Some(c) = visit(m, edges, path, done) {
-                return Some(c);
-            }
-        }
-        path.pop();
-        done.insert(n.to_string());
-        None
-    }
-    let mut done = BTreeSet::new();
-    edges.keys().find_map(|k| visit(k, edges, &mut Vec::new(), &mut done))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
