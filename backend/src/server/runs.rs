@@ -112,7 +112,7 @@ async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::stor
 
 /// Attaches a schedule to a graph's approved version; refuses a dependency cycle.
 #[utoipa::path(post, path = "/api/schedules", request_body = NewSchedule,
-    responses((status = 201, body = ScheduleRow), (status = 400), (status = 403), (status = 409)))]
+    responses((status = 201, body = ScheduleRow), (status = 400), (status = 403), (status = 404), (status = 409)))]
 pub async fn create_schedule(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -176,7 +176,8 @@ pub struct ScheduleUpdate {
     pub enabled: bool,
 }
 
-#[utoipa::path(patch, path = "/api/schedules/{id}", request_body = ScheduleUpdate, responses((status = 204), (status = 404)))]
+#[utoipa::path(patch, path = "/api/schedules/{id}", request_body = ScheduleUpdate,
+    responses((status = 204), (status = 404), (status = 409)))]
 pub async fn update_schedule(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -220,7 +221,8 @@ pub struct RunList {
 }
 
 /// Queues one run per business date, oldest first; dependencies still hold.
-#[utoipa::path(post, path = "/api/schedules/{id}/backfill", request_body = Backfill, responses((status = 201, body = RunList), (status = 400), (status = 404)))]
+#[utoipa::path(post, path = "/api/schedules/{id}/backfill", request_body = Backfill,
+    responses((status = 201, body = RunList), (status = 400), (status = 404), (status = 409)))]
 pub async fn backfill(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -263,7 +265,7 @@ pub struct RunNow {
 /// Runs the caller's latest saved version now, marked `draft`, in the
 /// caller's sandbox: it reads the production inputs and writes no production output.
 #[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow,
-    responses((status = 201, body = RunRow), (status = 404), (status = 429)))]
+    responses((status = 201, body = RunRow), (status = 404), (status = 409), (status = 429)))]
 pub async fn run_draft(
     State(state): State<AppState>,
     user: CurrentUser,
