@@ -80,3 +80,51 @@ test('number fields keep the typed text and report what does not read', async ({
   expect(node.config.n).toBe(25);
   expect(node.config.offset).toBeUndefined();
 });
+
+test('leaving with unsaved changes asks first', async ({ page }) => {
+  await newGraph(page, 'e2e_forms_leave');
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-state')).toContainText('Saved');
+  const unloadPrevented = () => page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
+  expect(await unloadPrevented()).toBe(false);
+
+  const added = await dropNode(page, 'transform.limit', 300, 160);
+  await expect(page.getByTestId('save-state')).toContainText('Unsaved');
+  expect(await unloadPrevented()).toBe(true);
+
+  // "←": the dialog; staying keeps the node and the editor.
+  await page.locator('.toolbar a.back').click();
+  await expect(page.getByTestId('confirm-leave')).toBeVisible();
+  await page.getByTestId('confirm-leave-stay').click();
+  await expect(page.getByTestId('confirm-leave')).toHaveCount(0);
+  await expect(page.getByTestId(`node-${added}`)).toBeVisible();
+  expect(page.url()).toContain('#/graphs/');
+
+  // The header's Runs link asks too; so does the browser's back button.
+  await page.getByTestId('nav-runs').click();
+  await expect(page.getByTestId('confirm-leave')).toBeVisible();
+  await page.getByTestId('confirm-leave-stay').click();
+  await page.goBack();
+  await expect(page.getByTestId('confirm-leave')).toBeVisible();
+  await page.getByTestId('confirm-leave-stay').click();
+  await expect(page.getByTestId(`node-${added}`)).toBeVisible();
+
+  // Saved: nothing to ask, and beforeunload is disarmed.
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-state')).toContainText('Saved');
+  expect(await unloadPrevented()).toBe(false);
+  await dropNode(page, 'transform.distinct', 300, 300);
+
+  // Discard leaves, and the unsaved node is not kept.
+  await page.locator('.toolbar a.back').click();
+  await page.getByTestId('confirm-leave-discard').click();
+  await expect(page.getByTestId('graph-list')).toBeVisible();
+  await expect(page.getByTestId('confirm-leave')).toHaveCount(0);
+  await page.getByText('e2e_forms_leave').first().click();
+  await expect(page.getByTestId(`node-${added}`)).toBeVisible();
+  await expect(page.locator('[data-testid^="node-"][data-kind="transform.distinct"]')).toHaveCount(0);
+});
