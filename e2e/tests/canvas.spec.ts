@@ -136,6 +136,8 @@ test('export and import round trip', async ({ page }, info) => {
   // Import into a fresh graph: the same nodes, edges and settings appear.
   await page.getByTestId('new-graph').count(); // (stay on the editor)
   await page.goto(server.url + '/#/graphs');
+  // The exported graph was never saved: leaving asks first.
+  await page.getByTestId('confirm-leave-discard').click();
   await page.getByTestId('new-graph').click();
   await expect(page.getByTestId('canvas')).toBeVisible();
   await page.getByTestId('import-file').setInputFiles(file);

@@ -46,6 +46,11 @@ pub struct AppCtx {
     pub user: RwSignal<Option<User>>,
     /// Whether the first `GET /api/session` has answered.
     pub checked: RwSignal<bool>,
+    /// The editor has unsaved changes: leaving asks first.
+    pub unsaved: RwSignal<bool>,
+    /// Where the user asked to go while there were unsaved changes (the
+    /// `confirm-leave` dialog is open).
+    pub leave_to: RwSignal<Option<String>>,
 }
 
 impl AppCtx {
@@ -66,11 +71,30 @@ fn current_route() -> Route {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let ctx = AppCtx { user: RwSignal::new(None), checked: RwSignal::new(false) };
+    let ctx = AppCtx {
+        user: RwSignal::new(None),
+        checked: RwSignal::new(false),
+        unsaved: RwSignal::new(false),
+        leave_to: RwSignal::new(None),
+    };
     provide_context(ctx);
     let hash = RwSignal::new(current_route());
     let route = Memo::new(move |_| hash.get());
-    let listener = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_route()));
+    let listener = window_event_listener(leptos::ev::hashchange, move |ev| {
+        let next = current_route();
+        if ctx.unsaved.get_untracked() && next != hash.get_untracked() {
+            // Leaving with unsaved changes (the browser's back button, a link the
+            // editor did not catch): put the address back, without a new history
+            // entry, and ask first.
+            if let Ok(h) = dom::window().history() {
+                let _ = h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&ev.old_url()));
+            }
+            let new_url = ev.new_url();
+            ctx.leave_to.set(Some(new_url.find('#').map_or("#/graphs".into(), |i| new_url[i..].to_string())));
+            return;
+        }
+        hash.set(next)
+    });
     on_cleanup(move || listener.remove());
 
     api::set_on_unauthorized(move || ctx.user.set(None));
@@ -106,6 +130,7 @@ pub fn App() -> impl IntoView {
         <div class="app">
             <TopBar/>
             <div class="page">{page}</div>
+            <ConfirmLeave/>
         </div>
     }
 }
@@ -154,5 +179,40 @@ fn TopBar() -> impl IntoView {
                     })
             }}
         </header>
+    }
+}
+
+/// Asks before leaving the editor with unsaved changes: stay, or discard them and go.
+#[component]
+fn ConfirmLeave() -> impl IntoView {
+    let ctx = expect_context::<AppCtx>();
+    let stay = move |_| ctx.leave_to.set(None);
+    let discard = move |_| {
+        if let Some(to) = ctx.leave_to.get_untracked() {
+            ctx.unsaved.set(false);
+            ctx.leave_to.set(None);
+            dom::navigate(&to);
+        }
+    };
+    move || {
+        ctx.leave_to.get().map(|_| {
+            view! {
+                <div class="modal-backdrop">
+                    <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-leave-title"
+                        data-testid="confirm-leave">
+                        <h2 id="confirm-leave-title">"Leave without saving?"</h2>
+                        <p class="muted">"This graph has changes that are not saved. If you leave now, they are lost."</p>
+                        <div class="form-actions">
+                            <button class="btn primary" data-testid="confirm-leave-stay" autofocus on:click=stay>
+                                "Stay and keep editing"
+                            </button>
+                            <button class="btn danger" data-testid="confirm-leave-discard" on:click=discard>
+                                "Discard changes and leave"
+                            </button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
     }
 }

@@ -304,6 +304,43 @@ pub struct ReportSink {
     pub y: Option<String>,
 }
 
+/// A config value typed into a form field as text, read as its config field's type.
+trait TypedText: serde::de::DeserializeOwned + Serialize {
+    /// What the field needs, for the problem when the text is not one.
+    const NEEDED: &'static str;
+}
+
+impl TypedText for u64 {
+    const NEEDED: &'static str = "a whole number ≥ 0";
+}
+
+fn read_text<T: TypedText>(key: &str, text: &str) -> Result<Value, String> {
+    let t = text.trim();
+    let not_one = || {
+        if t.is_empty() {
+            format!("`{key}`: {} is needed", T::NEEDED)
+        } else {
+            format!("`{key}`: {} is needed, `{t}` is not one", T::NEEDED)
+        }
+    };
+    // Read as the JSON text of the field's own type, so the form accepts exactly
+    // what `NodeConfig::parse` accepts (no `1.5`, `-5`, `1e30` for a `u64`).
+    let v: T = serde_json::from_str(t).map_err(|_| not_one())?;
+    serde_json::to_value(v).map_err(|_| not_one())
+}
+
+/// For a config key whose value is a number (not text), reads the text typed into
+/// its form field as that key's type in the kind's config struct: `None` for a
+/// key that is not a number, else the value to store or the problem to show
+/// (`` `n`: a whole number ≥ 0 is needed, `1.5` is not one ``).
+pub fn parse_typed_text(kind: NodeKind, key: &str, text: &str) -> Option<Result<Value, String>> {
+    match (kind, key) {
+        // `LimitConfig::n`, `LimitConfig::offset`.
+        (NodeKind::Limit, "n" | "offset") => Some(read_text::<u64>(key, text)),
+        _ => None,
+    }
+}
+
 /// A node's config, typed by its kind.
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeConfig {

@@ -215,21 +215,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
             </label>
         }
         .into_any(),
-        Widget::Number { optional, default } => view! {
-            <input class="short" type="number" min="0" step="1" data-testid=testid placeholder=default.to_string()
-                prop:value=move || text_of(current().as_ref())
-                on:input=move |ev| {
-                    let v = event_target_value(&ev);
-                    let t = v.trim();
-                    set(if t.is_empty() && optional {
-                        None
-                    } else {
-                        // Not a whole number: kept as typed so the problem shows.
-                        Some(t.parse::<u64>().map(Value::from).unwrap_or(Value::String(v)))
-                    })
-                }/>
-        }
-        .into_any(),
+        Widget::Number { optional, default } => number_input(ed, n, key, optional, default),
         Widget::Choice { options, optional } => {
             let cur = move || text_of(current().as_ref());
             let opts = options
@@ -259,4 +245,59 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         .into_any(),
         Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
     }
+}
+
+/// A number field. What the user types stays in the input as typed (it is never
+/// re-rendered from the config while the field has focus); the config gets a
+/// number only when the text reads as the key's type (`shared`'s rule), and
+/// text that does not read is kept and reported as a problem of the node.
+fn number_input(ed: EditorState, n: NodeData, key: &'static str, optional: bool, default: u64) -> AnyView {
+    let kind = n.node_kind();
+    let config_text = move || n.config.with(|c| text_of(c.get(key)));
+    let initial = n.pending_text(key).map_or_else(|| config_text_untracked(n, key), |t| t.text);
+    let text = RwSignal::new(initial);
+    let focused = StoredValue::new(false);
+    // Follow the config when it changes from elsewhere (undo, import, the raw
+    // editor), never while the user is typing here.
+    Effect::new(move |prev: Option<String>| {
+        let now = config_text();
+        if prev.is_some_and(|p| p != now) && !focused.get_value() {
+            text.set(now.clone());
+        }
+        now
+    });
+    let on_input = move |ev: leptos::ev::Event| {
+        let raw = event_target_value(&ev);
+        text.set(raw.clone());
+        if optional && raw.trim().is_empty() {
+            n.set_typed(key, None);
+            ed.set_config(n, key, None);
+            return;
+        }
+        match kind.and_then(|k| sluice_shared::config::parse_typed_text(k, key, &raw)) {
+            Some(Ok(v)) => {
+                n.set_typed(key, None);
+                if n.config.with_untracked(|c| c.get(key) != Some(&v)) {
+                    ed.set_config(n, key, Some(v));
+                }
+            }
+            Some(Err(message)) => n.set_typed(key, Some((raw, message))),
+            // Not a number key of this kind: no rule to read it by; keep the text.
+            None => ed.set_config(n, key, Some(Value::String(raw))),
+        }
+    };
+    view! {
+        <input class="short" type="text" inputmode="numeric" autocomplete="off" spellcheck="false"
+            data-testid=format!("config-{key}") placeholder=default.to_string()
+            class:invalid=move || n.typed.with(|t| t.iter().any(|t| t.key == key))
+            prop:value=text
+            on:focus=move |_| focused.set_value(true)
+            on:blur=move |_| focused.set_value(false)
+            on:input=on_input/>
+    }
+    .into_any()
+}
+
+fn config_text_untracked(n: NodeData, key: &str) -> String {
+    n.config.with_untracked(|c| text_of(c.get(key)))
 }

@@ -11,6 +11,7 @@ mod geometry;
 mod history;
 mod inspector;
 mod keys;
+mod leave;
 mod lists;
 mod minimap;
 mod node_view;
@@ -83,6 +84,7 @@ pub fn Editor(id: String) -> impl IntoView {
     });
     validation::start(ed);
     keys::install(ed, it);
+    leave::install(ed);
     let selected = selection(ed);
 
     let ghost = move || {

@@ -27,6 +27,45 @@ pub struct NodeData {
     pub problems: RwSignal<Vec<(Option<String>, String)>>,
     /// The inferred output schema, `None` where unknown.
     pub schema: RwSignal<Option<Schema>>,
+    /// Text typed into number fields that is not a value of the field's type:
+    /// kept as typed (the config keeps its last good value) and reported.
+    pub typed: RwSignal<Vec<TypedText>>,
+}
+
+/// Text in a number field that did not read as a value of its config key.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedText {
+    pub key: &'static str,
+    pub text: String,
+    pub message: String,
+    /// The key's config value when the text was typed: once the config moves
+    /// on (undo, import, the raw editor), the text is stale and dropped.
+    pub config_value: Option<Value>,
+}
+
+impl NodeData {
+    /// The text still pending for `key`, if the config has not moved on since.
+    pub fn pending_text(&self, key: &str) -> Option<TypedText> {
+        let now = self.config.with_untracked(|c| c.get(key).cloned());
+        self.typed.with_untracked(|t| t.iter().find(|t| t.key == key && t.config_value == now).cloned())
+    }
+
+    /// The pending texts whose config value is still current.
+    pub fn live_typed_untracked(&self) -> Vec<TypedText> {
+        let all = self.typed.get_untracked();
+        self.config.with_untracked(|c| all.into_iter().filter(|t| c.get(t.key) == t.config_value.as_ref()).collect())
+    }
+
+    /// Records (`Some`) or clears (`None`) the text pending for `key`.
+    pub fn set_typed(&self, key: &'static str, pending: Option<(String, String)>) {
+        let config_value = self.config.with_untracked(|c| c.get(key).cloned());
+        let mut all = self.typed.get_untracked();
+        all.retain(|t| t.key != key);
+        if let Some((text, message)) = pending {
+            all.push(TypedText { key, text, message, config_value });
+        }
+        set_if_changed(self.typed, &all);
+    }
 }
 
 impl PartialEq for NodeData {
@@ -274,6 +313,7 @@ impl EditorState {
             selected: RwSignal::new(false),
             problems: RwSignal::new(Vec::new()),
             schema: RwSignal::new(None),
+            typed: RwSignal::new(Vec::new()),
         }
     }
 

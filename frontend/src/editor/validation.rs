@@ -49,6 +49,8 @@ pub fn start(ed: EditorState) {
     Effect::new(move |_| {
         ed.doc_rev.track();
         cache.rev.track();
+        // Text typed into number fields that does not read is reported too.
+        ed.nodes.with(|ns| ns.iter().for_each(|n| n.typed.track()));
         if let Some(h) = timer.get_value() {
             h.clear();
         }
@@ -111,6 +113,19 @@ fn revalidate(ed: EditorState, cache: SourceCache) {
             problems.push(p);
         }
     }
+    // Number fields whose text did not read: the config kept its last good
+    // value, so the validator cannot see them; the field's own sentence can.
+    ed.nodes.with_untracked(|ns| {
+        for n in ns {
+            for t in n.live_typed_untracked() {
+                problems.push(Problem {
+                    node: Some(n.id.get_untracked()),
+                    field: Some(t.key.into()),
+                    message: t.message,
+                });
+            }
+        }
+    });
     let mut per_node: HashMap<&str, Vec<(Option<String>, String)>> = HashMap::new();
     for p in &problems {
         if let Some(n) = &p.node {
