@@ -145,7 +145,8 @@ async fn disabled_users_cannot_sign_in_and_their_sessions_end() {
     assert_eq!(app.call("PATCH", "/api/users/bob", off(true), Some(&admin)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.call("GET", "/api/session", None, Some(&bob)).await.status, StatusCode::UNAUTHORIZED);
     let r = app.call("POST", "/api/session", Some(json!({"username": "bob", "password": USER_PASSWORD})), None).await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The same answer as a wrong password: it must not confirm the password was right.
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{}", r.body);
     let users = app.call("GET", "/api/users", None, Some(&admin)).await.body;
     let row = users["users"].as_array().unwrap().iter().find(|u| u["username"] == "bob").unwrap().clone();
     assert_eq!(row["disabled"], true);
@@ -153,6 +154,11 @@ async fn disabled_users_cannot_sign_in_and_their_sessions_end() {
     app.login("bob").await;
     // Nobody disables themselves; the last active admin stays.
     assert_eq!(app.call("PATCH", "/api/users/admin", off(true), Some(&admin)).await.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.call("PATCH", "/api/users/admin2", off(true), Some(&admin)).await.status, StatusCode::NO_CONTENT);
+    // Bringing an admin account back gives admin power again: it needs the acting admin's password.
+    assert_eq!(app.call("PATCH", "/api/users/admin2", off(false), Some(&admin)).await.status, StatusCode::FORBIDDEN);
+    let confirmed = Some(json!({"disabled": false, "current_password": ADMIN_PASSWORD}));
+    assert_eq!(app.call("PATCH", "/api/users/admin2", confirmed, Some(&admin)).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.call("PATCH", "/api/users/admin2", off(true), Some(&admin)).await.status, StatusCode::NO_CONTENT);
     let store = app_store(app.dir.path()).await;
     assert_eq!(store.set_disabled("admin", true).await.unwrap(), sluice_backend::store::Disabled::LastAdmin);

@@ -327,6 +327,15 @@ async fn deleting_an_approved_graph_archives_it() {
     let version = save_edit(&app, &ana, &id, describe("pending change")).await;
     let pending = submit(&app, &ana, &id).await;
 
+    // Backfill runs queued before the archive never start after it.
+    let sched_path = format!("/api/schedules/{}", sched["id"].as_str().unwrap());
+    let range = json!({"from": "2026-11-02", "to": "2026-11-03"});
+    let (s, queued) = app.req("POST", &format!("{sched_path}/backfill"), Some(range.clone()), Some(&admin)).await;
+    assert_eq!(s, StatusCode::CREATED, "{queued}");
+    let queued: Vec<String> =
+        queued["runs"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().into()).collect();
+    assert_eq!(queued.len(), 2);
+
     // The owner cannot stop what runs in production; an admin archives it.
     let (s, body) = app.req("DELETE", &format!("/api/graphs/{id}"), None, Some(&ana)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
@@ -336,10 +345,12 @@ async fn deleting_an_approved_graph_archives_it() {
     // Nothing new runs from an archived graph: no schedule, resume, backfill or draft run.
     let new_schedule = json!({"graph_id": id, "cron": "0 7 * * *"});
     assert_eq!(app.req("POST", "/api/schedules", Some(new_schedule), Some(&admin)).await.0, StatusCode::CONFLICT);
-    let sched_path = format!("/api/schedules/{}", sched["id"].as_str().unwrap());
+    for run in &queued {
+        let (_, r) = app.req("GET", &format!("/api/runs/{run}"), None, Some(&admin)).await;
+        assert_eq!(r["run"]["status"].as_str().or(r["status"].as_str()), Some("cancelled"), "{r}");
+    }
     let resume = app.req("PATCH", &sched_path, Some(json!({"enabled": true})), Some(&admin)).await;
     assert_eq!(resume.0, StatusCode::CONFLICT, "{}", resume.1);
-    let range = json!({"from": "2026-11-02", "to": "2026-11-03"});
     let backfill = app.req("POST", &format!("{sched_path}/backfill"), Some(range), Some(&admin)).await;
     assert_eq!(backfill.0, StatusCode::CONFLICT, "{}", backfill.1);
     let draft = app.req("POST", &format!("/api/graphs/{id}/run"), Some(json!({})), Some(&ana)).await;

@@ -31,23 +31,10 @@ pub fn check(text: &str, max: usize) -> Result<(), String> {
 
 fn is_operator(t: &Token) -> bool {
     match t {
-        Token::Word(w) => matches!(
-            w.keyword,
-            Keyword::AND
-                | Keyword::OR
-                | Keyword::NOT
-                | Keyword::IS
-                | Keyword::IN
-                | Keyword::LIKE
-                | Keyword::ILIKE
-                | Keyword::BETWEEN
-                | Keyword::CASE
-                | Keyword::WHEN
-                | Keyword::UNION
-                | Keyword::EXCEPT
-                | Keyword::INTERSECT
-                | Keyword::SELECT
-        ),
+        // Every keyword may build a level of the tree (`XOR`, `AT TIME ZONE`,
+        // `COLLATE`, `OVERLAPS` as much as `AND`): count them all, so no
+        // operator the parser knows can make a chain the count does not see.
+        Token::Word(w) => w.keyword != Keyword::NoKeyword,
         Token::Whitespace(_) | Token::Comma | Token::Period | Token::SemiColon | Token::EOF => false,
         Token::RParen | Token::RBracket | Token::RBrace => false,
         // Symbols (`+`, `||`, `::`, `(`, `[` …); literals and placeholders hold letters or digits.
@@ -94,6 +81,16 @@ mod tests {
             assert!(e.len() == 1 && e[0].contains("too complex"), "{e:?}");
         }
         assert!(check_sql(&format!("SELECT 1{} FROM txns", " + 1".repeat(900)), &["txns"], &|_| false).is_empty());
+    }
+
+    /// Keyword operators the first count missed (found in review): `XOR`,
+    /// `AT TIME ZONE`, `COLLATE` build left-nested trees like `+`.
+    #[test]
+    fn keyword_operator_chains_are_refused_too() {
+        for tail in [" XOR amount", " AT TIME ZONE 'UTC'", " COLLATE \"C\""] {
+            let e = small_stack(move || expr_errors(&format!("amount{}", tail.repeat(20_000))));
+            assert!(e.len() == 1 && e[0].contains("too complex"), "{tail}: {e:?}");
+        }
     }
 
     #[test]

@@ -162,15 +162,16 @@ pub fn recover(root: &DataRoot) -> Result<Vec<String>, String> {
         Err(e) => return Err(e),
     };
     let names = std::fs::read_dir(root.path().join(JOURNAL_DIR)).map_err(|e| format!("{JOURNAL_DIR}: {e}"))?;
-    let mut done = Vec::new();
+    let (mut done, mut failed) = (Vec::new(), Vec::new());
+    // One journal that cannot be settled must not keep the others from being settled.
     for name in names.flatten().filter_map(|d| d.file_name().into_string().ok()) {
-        let settled =
-            recover_one(root, &folder, &name).map_err(|e| format!("publish journal {JOURNAL_DIR}/{name}: {e}"))?;
-        if let Some(line) = settled {
-            done.push(line);
+        match recover_one(root, &folder, &name) {
+            Ok(Some(line)) => done.push(line),
+            Ok(None) => {}
+            Err(e) => failed.push(format!("publish journal {JOURNAL_DIR}/{name}: {e}")),
         }
     }
-    Ok(done)
+    if failed.is_empty() { Ok(done) } else { Err(failed.join("; ")) }
 }
 
 /// [`recover`], printing what it did (on `sluice serve` and `sluice run` start).

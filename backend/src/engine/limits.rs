@@ -108,13 +108,19 @@ impl MemoryPool for Bounded {
 
 /// At most this many validations run at once, each on a blocking thread, so a
 /// burst of large graphs neither stalls the async workers nor spawns hundreds of threads.
-static CPU_SLOTS: LazyLock<Semaphore> =
-    LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get())));
+static CPU_SLOTS: LazyLock<Arc<Semaphore>> =
+    LazyLock::new(|| Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))));
 
 /// Runs CPU-heavy `f` off the async workers, on a bounded number of blocking threads.
+/// The slot travels with the blocking work: a caller that gives up (a preview
+/// timed out or replaced) does not free it while the work still runs.
 pub async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
-    let _slot = CPU_SLOTS.acquire().await.expect("the semaphore is never closed");
-    match tokio::task::spawn_blocking(f).await {
+    let slot = CPU_SLOTS.clone().acquire_owned().await.expect("the semaphore is never closed");
+    let work = move || {
+        let _slot = slot;
+        f()
+    };
+    match tokio::task::spawn_blocking(work).await {
         Ok(v) => v,
         Err(e) => match e.try_into_panic() {
             Ok(panic) => std::panic::resume_unwind(panic),
@@ -224,5 +230,34 @@ mod tests {
         let here = std::thread::current().id();
         assert_ne!(off_thread(move || std::thread::current().id()).await, here);
         assert_eq!(off_thread(|| 2 + 2).await, 4);
+    }
+
+    /// A caller that gives up does not free its slot while the blocking work
+    /// still runs (found in review: replaced previews ran unbounded): with
+    /// every slot taken by abandoned work, new work waits until that work ends.
+    #[tokio::test]
+    async fn abandoned_validations_keep_their_slots_until_they_end() {
+        let n = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let (started_tx, started_rx) = std::sync::mpsc::channel();
+        let mut releases = Vec::new();
+        let mut tasks = Vec::new();
+        for _ in 0..n {
+            let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+            let started = started_tx.clone();
+            releases.push(release_tx);
+            tasks.push(tokio::spawn(off_thread(move || {
+                started.send(()).unwrap();
+                release_rx.recv().ok();
+            })));
+        }
+        let wait = move || (0..n).for_each(|_| started_rx.recv_timeout(Duration::from_secs(30)).unwrap());
+        tokio::task::spawn_blocking(wait).await.unwrap();
+        for t in &tasks {
+            t.abort();
+        }
+        let probe = tokio::time::timeout(Duration::from_millis(300), off_thread(|| ())).await;
+        assert!(probe.is_err(), "new work started while abandoned work still held every slot");
+        drop(releases);
+        tokio::time::timeout(Duration::from_secs(30), off_thread(|| ())).await.expect("slots come back");
     }
 }

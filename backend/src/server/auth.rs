@@ -166,22 +166,22 @@ pub async fn login(
     ClientAddr(ip): ClientAddr,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> ApiResult<Response> {
-    state.limiter.check(ip, &req.username)?;
+    state.limiter.begin(ip, &req.username)?;
     let user = state.store.user_by_name(&req.username).await?;
     // Verify against a dummy hash for unknown users so timing does not tell either.
     let hash = user.as_ref().map_or(state.dummy_hash.as_str(), |u| u.password_hash.as_str());
     let ok = state.hasher.verify(&req.password, hash).await?;
     let known = user.is_some();
     let Some(user) = user.filter(|_| ok) else {
-        state.limiter.fail(ip, &req.username);
         audit_failure(&state, &req.username, known, ip).await;
         return Err(ApiError::Unauthorized("wrong username or password".into()));
     };
-    state.limiter.succeed(ip, &req.username);
     if user.disabled_at != 0 {
+        // The same answer as a wrong password: a refusal must not confirm that the password was right.
         let _ = state.store.audit(&user.username, "login_refused", "session", &format!("disabled; from {ip}")).await;
-        return Err(ApiError::Forbidden("this account is disabled; ask an admin".into()));
+        return Err(ApiError::Unauthorized("wrong username or password".into()));
     }
+    state.limiter.succeed(ip, &req.username);
     state.store.purge_expired_sessions().await?;
     let token = new_token();
     state.store.create_session(&hash_token(&token), &user.id, SESSION_TTL_MS).await?;

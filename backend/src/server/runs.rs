@@ -346,8 +346,11 @@ pub async fn run_detail(
 pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin, Role::Analyst])?;
     let run = visible_run(&state, &user, &id).await?;
-    if user.role != Role::Admin && run.requested_by != user.username {
-        return Err(ApiError::Forbidden("only admins cancel other people's runs".into()));
+    // Analysts cancel their own drafts; a production run is an admin's call
+    // (whatever an account is named, `requested_by` of a scheduled run is not a person).
+    let own_draft = run.kind == RunKind::Draft.as_str() && run.requested_by == user.username;
+    if user.role != Role::Admin && !own_draft {
+        return Err(ApiError::Forbidden("only admins cancel scheduled runs and other people's runs".into()));
     }
     if !state.scheduler.cancel(&id).await.map_err(ApiError::Internal)? {
         return Err(ApiError::Conflict(format!("the run already ended ({})", run.status)));

@@ -43,6 +43,13 @@ impl<K: Hash + Eq + Clone> Counts<K> {
         self.map.get(key).filter(|w| w.since.elapsed() < WINDOW).map_or(0, |w| w.count)
     }
 
+    /// Gives back one counted attempt (a sign-in that succeeded).
+    fn unbump(&mut self, key: &K) {
+        if let Some(w) = self.map.get_mut(key).filter(|w| w.since.elapsed() < WINDOW) {
+            w.count = w.count.saturating_sub(1);
+        }
+    }
+
     fn bump(&mut self, key: K) {
         if !self.map.contains_key(&key) && self.map.len() >= self.cap {
             self.make_room();
@@ -119,6 +126,21 @@ impl Limiter {
         Ok(())
     }
 
+    /// Checks and counts one attempt in one step, before the password is
+    /// verified: guesses sent in parallel cannot all pass the check while the
+    /// hasher is busy with the first ones. A success gives it back (`succeed`).
+    pub fn begin(&self, ip: IpAddr, username: &str) -> ApiResult<()> {
+        let (ak, pk) = (address_key(ip), pair_key(ip, username));
+        let mut addrs = self.addrs.lock().expect("limiter lock");
+        let mut pairs = self.pairs.lock().expect("limiter lock");
+        if addrs.count(&ak) >= ADDR_FAILURES || pairs.count(&pk) >= PAIR_FAILURES {
+            return Err(ApiError::TooManyRequests("too many failed sign-ins; wait a few minutes".into()));
+        }
+        addrs.bump(ak);
+        pairs.bump(pk);
+        Ok(())
+    }
+
     pub fn fail(&self, ip: IpAddr, username: &str) {
         self.addrs.lock().expect("limiter lock").bump(address_key(ip));
         self.pairs.lock().expect("limiter lock").bump(pair_key(ip, username));
@@ -128,6 +150,7 @@ impl Limiter {
     /// reset an address that is guessing at others).
     pub fn succeed(&self, ip: IpAddr, username: &str) {
         self.pairs.lock().expect("limiter lock").map.remove(&pair_key(ip, username));
+        self.addrs.lock().expect("limiter lock").unbump(&address_key(ip));
     }
 
     /// Keys held (addresses, pairs): bounded by the capacity.
@@ -253,6 +276,23 @@ mod tests {
             limiter.fail(a, "n");
         }
         assert!(limiter.check(b, "other").is_err());
+    }
+
+    #[test]
+    fn parallel_guesses_are_counted_before_they_are_verified() {
+        // Twenty guesses in flight at once (none verified yet): only the first
+        // PAIR_FAILURES may go on to the hasher.
+        let limiter = Limiter::default();
+        let ip = IpAddr::from([198, 51, 100, 7]);
+        let passed = (0..20).filter(|_| limiter.begin(ip, "admin").is_ok()).count();
+        assert_eq!(passed, PAIR_FAILURES as usize);
+        // A success gives its attempt back to the address and clears the pair.
+        let other = IpAddr::from([198, 51, 100, 8]);
+        for _ in 0..ADDR_FAILURES * 2 {
+            limiter.begin(other, "analyst").unwrap();
+            limiter.succeed(other, "analyst");
+        }
+        assert!(limiter.begin(other, "analyst").is_ok());
     }
 
     #[tokio::test]

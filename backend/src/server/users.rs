@@ -96,17 +96,17 @@ async fn confirm(
             "enter your own password to confirm this ({what}); send it as `current_password`"
         )));
     };
-    state.limiter.check(ip, &user.username)?;
+    state.limiter.begin(ip, &user.username)?;
     let me = state
         .store
         .user_by_name(&user.username)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("sign in again".into()))?;
     if !state.hasher.verify(given, &me.password_hash).await? {
-        state.limiter.fail(ip, &user.username);
         state.store.audit(&user.username, "reauth_failed", what, &format!("wrong current_password; from {ip}")).await?;
         return Err(ApiError::Forbidden(format!("your password was not right; nothing was changed ({what})")));
     }
+    state.limiter.succeed(ip, &user.username);
     Ok(())
 }
 
@@ -165,12 +165,19 @@ pub async fn update(
     if let Some(p) = &req.password {
         check_password(p)?;
     }
-    let sensitive = match (req.role == Some(Role::Admin), req.password.is_some()) {
-        (true, true) => Some(format!("make {name} admin and set their password")),
-        (true, false) => Some(format!("make {name} admin")),
-        (false, true) => Some(format!("set the password of {name}")),
-        (false, false) => None,
-    };
+    // What gives someone admin power or an account's password needs the acting admin's password.
+    let target_is_admin = state.store.user_by_name(&name).await?.is_some_and(|u| u.role == Role::Admin.as_str());
+    let mut acts = Vec::new();
+    if req.role == Some(Role::Admin) {
+        acts.push(format!("make {name} admin"));
+    }
+    if req.disabled == Some(false) && target_is_admin {
+        acts.push(format!("enable the admin account {name}"));
+    }
+    if req.password.is_some() {
+        acts.push(format!("set the password of {name}"));
+    }
+    let sensitive = (!acts.is_empty()).then(|| acts.join(" and "));
     if let Some(what) = &sensitive {
         confirm(&state, &user, ip, req.current_password.as_deref(), what).await?;
     }

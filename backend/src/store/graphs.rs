@@ -200,6 +200,15 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             sqlx::query("UPDATE schedules SET enabled = 0 WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
+            // Nothing queued starts once archived: backfills, retries and drafts are cancelled.
+            sqlx::query(
+                "UPDATE runs SET status = 'cancelled', finished_at = $1, error = 'the graph was archived' \
+                 WHERE graph_id = $2 AND status = 'queued'",
+            )
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
             Removal::Archived
         } else {
             sqlx::query("DELETE FROM submissions WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
