@@ -6,30 +6,18 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use common::app::{ADMIN_PASSWORD, App, USER_PASSWORD};
+use common::app::App;
 use serde_json::{Value, json};
-use sluice_backend::server::{self, AppState, ServeOptions, auth::hash_password};
+use sluice_backend::server::{AppState, ServeOptions};
 use sluice_backend::store::{AlertRow, RunScope, Store};
 use std::time::Duration;
 use tower::ServiceExt;
 
-/// `App::new` with settings, keeping the state (to drive the scheduler).
+/// `App::with_options`, with its state (to drive the scheduler).
 async fn app_with(set: impl FnOnce(&mut ServeOptions)) -> (App, AppState) {
-    let dir = tempfile::tempdir().unwrap();
-    unsafe { std::env::set_var("SLUICE_ADMIN_PASSWORD", ADMIN_PASSWORD) };
-    let mut opts = ServeOptions {
-        addr: "127.0.0.1:0".parse().unwrap(),
-        data_dir: dir.path().to_path_buf(),
-        demo: true,
-        ..Default::default()
-    };
-    set(&mut opts);
-    let (router, state) = server::build(&opts).await.unwrap();
-    let h = hash_password(USER_PASSWORD).unwrap();
-    for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
-        state.store.create_user(u, &h, r).await.unwrap();
-    }
-    (App { router, dir }, state)
+    let app = App::with_options(set).await;
+    let state = app.state.clone();
+    (app, state)
 }
 
 async fn graph_id(app: &App, cookie: &str, name: &str) -> String {

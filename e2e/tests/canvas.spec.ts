@@ -4,7 +4,7 @@
 // export and import; live preview rows and an unknown column flagged.
 import { test, expect, Page } from '@playwright/test';
 import { Server, ANALYST } from './server';
-import { login, dropNode, wire, select, nodeIds, drag, center } from './helpers';
+import { newGraph as newGraphAt, login, dropNode, wire, select, nodeIds, drag, center } from './helpers';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const server = new Server(18431);
@@ -12,10 +12,7 @@ test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
 async function newGraph(page: Page, name: string) {
-  await login(page, server.url, ANALYST.user, ANALYST.password);
-  await page.getByTestId('new-graph').click();
-  await expect(page.getByTestId('canvas')).toBeVisible();
-  await page.getByTestId('graph-name').fill(name);
+  await newGraphAt(page, server.url, name);
 }
 
 const problemsOf = (page: Page, id: string) => page.locator(`[data-testid="problem"][data-node="${id}"]`);

@@ -3,8 +3,8 @@
 // text that does not read as a problem of the node and field. Leaving the
 // editor with unsaved changes asks first.
 import { test, expect, Page } from '@playwright/test';
-import { Server, ANALYST } from './server';
-import { login, dropNode, select } from './helpers';
+import { Server } from './server';
+import { newGraph as newGraphAt, dropNode, select } from './helpers';
 import { readFileSync } from 'node:fs';
 
 const server = new Server(18447);
@@ -12,10 +12,7 @@ test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
 async function newGraph(page: Page, name: string) {
-  await login(page, server.url, ANALYST.user, ANALYST.password);
-  await page.getByTestId('new-graph').click();
-  await expect(page.getByTestId('canvas')).toBeVisible();
-  await page.getByTestId('graph-name').fill(name);
+  await newGraphAt(page, server.url, name);
 }
 
 const fieldProblems = (page: Page, id: string, field: string) =>

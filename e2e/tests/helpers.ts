@@ -1,5 +1,6 @@
 // Shared steps for the browser tests: sign in, drag with the real mouse, read node ids.
 import { expect, Locator, Page } from '@playwright/test';
+import { ANALYST } from './server';
 
 export async function login(page: Page, base: string, user: string, password: string) {
   await page.goto(base + '/#/login');
@@ -7,6 +8,14 @@ export async function login(page: Page, base: string, user: string, password: st
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
   await expect(page.getByTestId('graph-list')).toBeVisible();
+}
+
+/** Signs in as the demo analyst and opens a new, named graph in the editor. */
+export async function newGraph(page: Page, base: string, name: string) {
+  await login(page, base, ANALYST.user, ANALYST.password);
+  await page.getByTestId('new-graph').click();
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await page.getByTestId('graph-name').fill(name);
 }
 
 export async function center(loc: Locator): Promise<[number, number]> {

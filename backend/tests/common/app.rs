@@ -15,6 +15,8 @@ pub const USER_PASSWORD: &str = "pass-word-1";
 pub struct App {
     pub router: axum::Router,
     pub dir: tempfile::TempDir,
+    /// The app's state (its store and scheduler), for tests that drive them.
+    pub state: sluice_backend::server::AppState,
 }
 
 pub struct Resp {
@@ -45,13 +47,12 @@ impl App {
             ..Default::default()
         };
         set(&mut opts);
-        let (router, _) = server::build(&opts).await.unwrap();
-        let store = app_store(dir.path()).await;
+        let (router, state) = server::build(&opts).await.unwrap();
         let h = hash_password(USER_PASSWORD).unwrap();
         for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
-            store.create_user(u, &h, r).await.unwrap();
+            state.store.create_user(u, &h, r).await.unwrap();
         }
-        App { router, dir }
+        App { router, dir, state }
     }
 
     pub async fn call(&self, method: &str, path: &str, body: Option<Value>, cookie: Option<&str>) -> Resp {
