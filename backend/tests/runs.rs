@@ -245,3 +245,31 @@ async fn run_access_queries_hold_on_both_databases() {
     })
     .await;
 }
+
+/// A production run is an admin's to cancel, even when its `requested_by`
+/// happens to equal an analyst's name (found in review: an analyst named
+/// `scheduler` could cancel the scheduled runs of the graphs they own).
+#[tokio::test]
+async fn analysts_cancel_their_own_drafts_but_no_scheduled_run() {
+    let (app, state) = app_with(|_| {}).await;
+    let ana = app.login("analyst").await;
+    let id = graph_id(&app, &ana, "daily_branch_summary").await;
+    let doc = state.store.get_graph(&id).await.unwrap().doc;
+    let hash = sluice_backend::store::content_hash(&doc);
+    let run = |kind| sluice_backend::store::NewRun {
+        schedule_id: None,
+        graph_id: &id,
+        hash: &hash,
+        biz_date: "2026-11-24",
+        kind,
+        attempt: 1,
+        not_before: 0,
+        requested_by: "analyst",
+    };
+    let scheduled = state.store.create_run(run("scheduled")).await.unwrap();
+    let (s, body) = app.req("POST", &format!("/api/runs/{}/cancel", scheduled.id), None, Some(&ana)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{body}");
+    let draft = state.store.create_run(run("draft")).await.unwrap();
+    let (s, body) = app.req("POST", &format!("/api/runs/{}/cancel", draft.id), None, Some(&ana)).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "{body}");
+}
