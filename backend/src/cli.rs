@@ -2,11 +2,12 @@
 //! on. Exit 0 when valid / when every sink has written; 2 for an invalid graph
 //! (one line per problem, `<node id>: <message>`); 1 when a run failed.
 
-use crate::engine::{self, Mode, error::EngineError, limits::Limits, root::DataRoot};
+use crate::engine::{self, Mode, connect::Connections, error::EngineError, limits::Limits, root::DataRoot};
 use sluice_shared::Problem;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILED: u8 = 1;
@@ -57,6 +58,25 @@ fn data_root(file: &Path, given: Option<PathBuf>) -> DataRoot {
     }))
 }
 
+/// The connections a command-line run resolves names in: `--connection NAME=URL`,
+/// then `SLUICE_CONNECTION_<NAME>` for each name the graph uses.
+fn connections(
+    graph: &sluice_shared::Graph,
+    pairs: &[String],
+    root: &DataRoot,
+) -> Result<Arc<Connections>, Vec<Problem>> {
+    let configs: Vec<_> = graph
+        .nodes
+        .iter()
+        .filter_map(|n| sluice_shared::NodeConfig::parse(sluice_shared::NodeKind::parse(&n.kind)?, &n.config).ok())
+        .collect();
+    let used = configs.iter().filter_map(|c| sluice_shared::connections::named_by(c).map(|(name, _)| name));
+    let env = |var: &str| std::env::var(var).ok().filter(|v| !v.trim().is_empty());
+    Connections::from_cli(pairs, used, env, root)
+        .map(Arc::new)
+        .map_err(|errors| errors.into_iter().map(|e| Problem::graph(Some("connections"), e)).collect())
+}
+
 fn print_problems(problems: &[Problem], to_stdout: bool) -> ExitCode {
     for p in problems {
         if to_stdout {
@@ -68,7 +88,7 @@ fn print_problems(problems: &[Problem], to_stdout: bool) -> ExitCode {
     ExitCode::from(EXIT_INVALID)
 }
 
-pub async fn validate(file: &Path, params: &[String], root: Option<PathBuf>) -> ExitCode {
+pub async fn validate(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>) -> ExitCode {
     let (graph, given) = match (load(file), parse_params(params)) {
         (Ok(g), Ok(p)) => (g, p),
         (g, p) => {
@@ -76,7 +96,13 @@ pub async fn validate(file: &Path, params: &[String], root: Option<PathBuf>) -> 
             return print_problems(&problems, true);
         }
     };
-    match engine::prepare(&graph, &given, &data_root(file, root), Mode::Check).await {
+    let root = data_root(file, root);
+    let connections = match connections(&graph, conns, &root) {
+        Ok(c) => c,
+        Err(problems) => return print_problems(&problems, true),
+    };
+    let opts = engine::Options { connections: Some(connections), ..Default::default() };
+    match engine::prepare_with(&graph, &given, &root, Mode::Check, opts).await {
         Ok(p) => {
             eprintln!("valid: {} nodes, {} edges", p.report.order.len(), graph.edges.len());
             ExitCode::from(EXIT_OK)
@@ -90,7 +116,7 @@ pub async fn validate(file: &Path, params: &[String], root: Option<PathBuf>) -> 
 }
 
 /// Runs a graph within `limits` (memory and spill space, `--memory` / `--spill-limit`).
-pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>, limits: Limits) -> ExitCode {
+pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>, limits: Limits) -> ExitCode {
     let (graph, given) = match (load(file), parse_params(params)) {
         (Ok(g), Ok(p)) => (g, p),
         (g, p) => {
@@ -99,10 +125,14 @@ pub async fn run(file: &Path, params: &[String], root: Option<PathBuf>, limits: 
         }
     };
     let root = data_root(file, root);
+    let connections = match connections(&graph, conns, &root) {
+        Ok(c) => c,
+        Err(problems) => return print_problems(&problems, false),
+    };
     // A publish an earlier process left half done is completed or rolled back first.
     engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
-    let opts = engine::Options { limits: Some(limits), ..Default::default() };
+    let opts = engine::Options { limits: Some(limits), connections: Some(connections), ..Default::default() };
     let result = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::execute(&prepared, &root).await,
         Err(e) => Err(e),

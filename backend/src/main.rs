@@ -24,6 +24,10 @@ enum Command {
         /// Folder that graph paths resolve against (default: the graph's folder).
         #[arg(long)]
         data_root: Option<PathBuf>,
+        /// A database connection the graph names, `NAME=URL` (repeatable); also
+        /// `SLUICE_CONNECTION_<NAME>=URL`.
+        #[arg(long = "connection", value_name = "NAME=URL")]
+        connections: Vec<String>,
     },
     /// Run a graph; exit 0 after every sink has written, 2 if invalid, 1 if the run failed.
     Run {
@@ -32,6 +36,10 @@ enum Command {
         params: Vec<String>,
         #[arg(long)]
         data_root: Option<PathBuf>,
+        /// A database connection the graph names, `NAME=URL` (repeatable); also
+        /// `SLUICE_CONNECTION_<NAME>=URL` (prefer it: a flag's password shows in `ps`).
+        #[arg(long = "connection", value_name = "NAME=URL")]
+        connections: Vec<String>,
         /// Memory the run may use before it fails with "memory limit of N exceeded".
         #[arg(long, env = "SLUICE_RUN_MEMORY", default_value = "4GiB", value_parser = cli::parse_size)]
         memory: usize,
@@ -108,9 +116,11 @@ fn main() -> ExitCode {
 async fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { graph, params, data_root } => cli::validate(&graph, &params, data_root).await,
-        Command::Run { graph, params, data_root, memory, spill_limit } => {
-            cli::run(&graph, &params, data_root, Limits { memory, spill: spill_limit as u64 }).await
+        Command::Validate { graph, params, data_root, connections } => {
+            cli::validate(&graph, &params, &connections, data_root).await
+        }
+        Command::Run { graph, params, data_root, connections, memory, spill_limit } => {
+            cli::run(&graph, &params, &connections, data_root, Limits { memory, spill: spill_limit as u64 }).await
         }
         Command::Serve {
             addr,

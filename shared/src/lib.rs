@@ -3,8 +3,10 @@
 //! inference and expression checks. It knows nothing of HTTP, files or
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
+pub mod api;
 pub mod complexity;
 pub mod config;
+pub mod connections;
 pub mod diff;
 pub mod expr;
 pub mod infer;

@@ -21,6 +21,9 @@ pub struct Context<'a> {
     /// Parameter values given for a run. `None` checks declarations only, since
     /// a graph being edited need not have its values yet.
     pub params: Option<&'a BTreeMap<String, String>>,
+    /// The connections of the environment the graph is checked for. `None`:
+    /// names are checked for form only (the editor before it has the list).
+    pub connections: Option<&'a crate::connections::Known>,
 }
 
 /// The outcome of validating a graph.
@@ -81,6 +84,9 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                     } else if kind.category() == crate::kinds::Category::Distribution {
                         written.push((node.id.clone(), path.to_string()));
                     }
+                }
+                if let Some(e) = crate::connections::check_use(&cfg, ctx.connections) {
+                    problems.push(Problem::node(&node.id, Some("connection"), e));
                 }
                 report.configs.insert(node.id.clone(), cfg);
             }

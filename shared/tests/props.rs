@@ -111,7 +111,7 @@ proptest! {
     #[test]
     fn random_graphs_never_panic_and_valid_ones_round_trip(g in graph()) {
         let schemas = source_schemas(&g);
-        let report = validate(&g, &Context { source_schemas: Some(&schemas), params: None });
+        let report = validate(&g, &Context { source_schemas: Some(&schemas), params: None, ..Default::default() });
         for p in &report.problems {
             prop_assert!(!p.message.is_empty());
         }
@@ -119,12 +119,12 @@ proptest! {
             let text = serde_json::to_string_pretty(&g).unwrap();
             let back = parse_graph(&text).expect("a valid graph parses back");
             prop_assert_eq!(&back, &g);
-            let again = validate(&back, &Context { source_schemas: Some(&schemas), params: None });
+            let again = validate(&back, &Context { source_schemas: Some(&schemas), params: None, ..Default::default() });
             prop_assert!(again.is_valid());
         }
         // With given parameter values too.
         let given: BTreeMap<String, String> = [("biz_date".to_string(), "2026-02-30".to_string())].into();
-        let _ = validate(&g, &Context { source_schemas: None, params: Some(&given) });
+        let _ = validate(&g, &Context { source_schemas: None, params: Some(&given), ..Default::default() });
     }
 
     #[test]
@@ -189,7 +189,7 @@ fn the_contract_example_is_valid() {
         ]),
     )]
     .into();
-    let r = validate(&g, &Context { source_schemas: Some(&schemas), params: None });
+    let r = validate(&g, &Context { source_schemas: Some(&schemas), params: None, ..Default::default() });
     assert!(r.is_valid(), "{:?}", r.problems);
     let out = r.schemas["out"].as_ref().unwrap();
     assert_eq!(out.names().collect::<Vec<_>>(), ["branch", "total", "n"]);

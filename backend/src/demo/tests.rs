@@ -55,7 +55,8 @@ fn graphs_parse_and_validate_against_the_demo_schemas() {
     for g in &graphs {
         let schemas = source_schemas(g);
         assert!(!schemas.is_empty(), "{}: no sources", g.name);
-        let report = sluice_shared::validate(g, &Context { source_schemas: Some(&schemas), params: None });
+        let report =
+            sluice_shared::validate(g, &Context { source_schemas: Some(&schemas), params: None, ..Default::default() });
         assert!(report.is_valid(), "{}: {:?}", g.name, report.problems);
         for n in &g.nodes {
             assert!(n.pos.is_some(), "{}: node {} has no pos", g.name, n.id);

@@ -134,10 +134,12 @@ pub async fn validate(
     graph: &Graph,
     schemas: Option<&HashMap<String, Schema>>,
     params: Option<&BTreeMap<String, String>>,
+    connections: Option<&sluice_shared::connections::Known>,
 ) -> Report {
-    let (graph, schemas, params) = (graph.clone(), schemas.cloned(), params.cloned());
+    let (graph, schemas, params, known) = (graph.clone(), schemas.cloned(), params.cloned(), connections.cloned());
     off_thread(move || {
-        sluice_shared::validate(&graph, &Context { source_schemas: schemas.as_ref(), params: params.as_ref() })
+        let ctx = Context { source_schemas: schemas.as_ref(), params: params.as_ref(), connections: known.as_ref() };
+        sluice_shared::validate(&graph, &ctx)
     })
     .await
 }

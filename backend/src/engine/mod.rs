@@ -10,6 +10,7 @@
 
 pub mod bind;
 mod capped;
+pub mod connect;
 pub mod error;
 mod excel_read;
 mod excel_write;
@@ -30,6 +31,7 @@ use root::DataRoot;
 use sluice_shared::config::NodeConfig;
 use sluice_shared::{Category, Graph, ParamValue, Report, Schema};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// How strict [`prepare`] is about things only a run needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,8 @@ pub struct Prepared {
     /// File paths after `{name}` substitution, by node id.
     pub paths: HashMap<String, String>,
     pub params: BTreeMap<String, ParamValue>,
+    /// The connections table sources and sinks resolve their names in.
+    pub connections: Arc<connect::Connections>,
     _scratch: sources::Scratch,
 }
 
@@ -76,12 +80,15 @@ pub fn session(l: limits::Limits) -> Result<SessionContext, EngineError> {
 }
 
 /// Knobs for planning beyond the mode.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
     /// Read at most this many rows of each source (previews of blocking nodes).
     pub source_limit: Option<usize>,
     /// Memory and spill space of the session; `None`: this process's run limits.
     pub limits: Option<limits::Limits>,
+    /// The connections of the environment the graph runs in. `None`: not known
+    /// (connection names are checked for form only, table nodes stay closed).
+    pub connections: Option<Arc<connect::Connections>>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -127,7 +134,8 @@ async fn plan_graph(
 ) -> Result<Prepared, Failure> {
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
-    let first = limits::validate(graph, None, given_ref).await;
+    let known = opts.connections.as_ref().map(|c| c.known());
+    let first = limits::validate(graph, None, given_ref, known.as_ref()).await;
     if !first.is_valid() {
         return Err(Failure { error: EngineError::Invalid(first.problems), schemas: Some(first.schemas) });
     }
@@ -142,11 +150,11 @@ async fn plan_graph(
     // Resolve paths and open the sources.
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
     let Opened { paths, mut frames, inspected, scratch } =
-        open_sources(&ctx, graph, &first, &texts, root, mode, opts).await?;
+        open_sources(&ctx, graph, &first, &texts, root, mode, &opts).await?;
     publish::check_resolved(&sink_paths(graph, &paths))?;
 
     // Pass 2: with real source schemas, every column reference is checked.
-    let report = limits::validate(graph, Some(&inspected), given_ref).await;
+    let report = limits::validate(graph, Some(&inspected), given_ref, known.as_ref()).await;
     if !report.is_valid() {
         return Err(Failure { error: EngineError::Invalid(report.problems), schemas: Some(report.schemas) });
     }
@@ -173,7 +181,8 @@ async fn plan_graph(
         let df = transforms::apply(&ctx, cfg, &inputs, &params).await.map_err(|e| EngineError::plan(id, e))?;
         frames.insert(id.clone(), df);
     }
-    Ok(Prepared { report, frames, paths, params, _scratch: scratch })
+    let connections = opts.connections.unwrap_or_default();
+    Ok(Prepared { report, frames, paths, params, connections, _scratch: scratch })
 }
 
 /// What opening a graph's sources gives: resolved paths, a plan per source,
@@ -192,7 +201,7 @@ async fn open_sources(
     texts: &BTreeMap<String, String>,
     root: &DataRoot,
     mode: Mode,
-    opts: Options,
+    opts: &Options,
 ) -> Result<Opened, EngineError> {
     let mut o = Opened {
         paths: HashMap::new(),
@@ -257,7 +266,7 @@ pub async fn check(
             };
             let schemas = match schemas {
                 Some(s) => s,
-                None => limits::validate(graph, None, None).await.schemas,
+                None => limits::validate(graph, None, None, None).await.schemas,
             };
             (problems, schemas)
         }

@@ -116,7 +116,7 @@ pub async fn run(
     let up = upstream(graph, node);
     let blocking = up.iter().any(|id| kind(graph, id).is_some_and(NodeKind::is_blocking));
     let sample = blocking && !full;
-    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits) };
+    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits), ..Default::default() };
     let prepared = prepare_with(graph, given, root, Mode::Preview, opts).await?;
     // A sink previews what it would write: its input.
     let target = match kind(graph, node).map(|k| k.category()) {

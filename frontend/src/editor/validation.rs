@@ -104,7 +104,10 @@ fn revalidate(ed: EditorState, cache: SourceCache) {
             }
         }
     });
-    let report = sluice_shared::validate(&graph, &Context { source_schemas: Some(&inspected), params: None });
+    let report = sluice_shared::validate(
+        &graph,
+        &Context { source_schemas: Some(&inspected), params: None, ..Default::default() },
+    );
     let mut problems = report.problems;
     // The server also knows whether a source's file exists and reads: add what
     // it said about sources that the browser cannot know.

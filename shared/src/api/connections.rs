@@ -1,0 +1,144 @@
+//! `/api/connections` and `/api/environments`: admin-managed database
+//! connections and the environments that bind graph connection names to them.
+//! A secret goes in (`ConnectionSpec::secret`) and never comes out: views carry
+//! only `has_secret`.
+
+use crate::connections::DbKind;
+use crate::types::Field;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// TLS for PostgreSQL and MySQL connections (ignored for SQLite).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    Disable,
+    #[default]
+    Prefer,
+    Require,
+}
+
+impl TlsMode {
+    pub const ALL: [TlsMode; 3] = [TlsMode::Disable, TlsMode::Prefer, TlsMode::Require];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Disable => "disable",
+            TlsMode::Prefer => "prefer",
+            TlsMode::Require => "require",
+        }
+    }
+}
+
+/// Seconds a connection attempt may take when the spec gives none.
+pub const DEFAULT_CONNECT_TIMEOUT_SECS: u32 = 10;
+
+fn default_timeout() -> u32 {
+    DEFAULT_CONNECT_TIMEOUT_SECS
+}
+fn yes() -> bool {
+    true
+}
+
+/// Create or replace a connection (`PUT /api/connections/{name}` body; the name
+/// is in the path). `secret: None` on a replace keeps the stored secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConnectionSpec {
+    pub kind: DbKind,
+    /// Host name or address (PostgreSQL, MySQL).
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub port: Option<u16>,
+    /// Database name; for SQLite the database file, relative to the data root.
+    pub database: String,
+    #[serde(default)]
+    pub user: Option<String>,
+    #[serde(default)]
+    pub tls: TlsMode,
+    #[serde(default = "default_timeout")]
+    pub connect_timeout_secs: u32,
+    /// On by default: a read-only connection can be read, never written.
+    #[serde(default = "yes")]
+    pub read_only: bool,
+    /// The password; write-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+/// A connection as the API shows it: everything but the secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionView {
+    pub name: String,
+    pub kind: DbKind,
+    pub host: Option<String>,
+    pub port: Option<u16>,
+    pub database: String,
+    pub user: Option<String>,
+    pub tls: TlsMode,
+    pub connect_timeout_secs: u32,
+    pub read_only: bool,
+    /// Whether a secret is stored (never the secret itself).
+    pub has_secret: bool,
+    /// RFC 3339 time of the last change, and who made it.
+    pub updated_at: String,
+    pub updated_by: String,
+}
+
+/// `POST /api/connections/{name}/test`: reached or not, in words a user understands.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TestOutcome {
+    pub ok: bool,
+    /// "connected (PostgreSQL 15.19)", "wrong user name or password", "host not found", ...
+    pub message: String,
+    pub elapsed_ms: u64,
+}
+
+/// One table or view a connection can read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct TableRef {
+    /// `None` where the database has no schemas (SQLite) or for the default one.
+    pub schema: Option<String>,
+    pub name: String,
+}
+
+/// `GET /api/connections/{name}/tables?environment=dev`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TableList {
+    pub tables: Vec<TableRef>,
+    /// True when the list was cut at the server's limit.
+    pub truncated: bool,
+}
+
+/// `GET /api/connections/{name}/columns?table=schema.name`: columns in the
+/// contract's types.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnList {
+    pub columns: Vec<Field>,
+}
+
+/// An environment: its data root and how graph connection names resolve in it.
+/// A name without a binding resolves to the connection of the same name.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentView {
+    pub name: String,
+    /// Data root for files, relative to the server's data dir; `None`: `files`.
+    pub data_root: Option<String>,
+    /// Graph connection name → connection name.
+    pub bindings: BTreeMap<String, String>,
+}
+
+/// `PUT /api/environments/{name}` body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvironmentSpec {
+    #[serde(default)]
+    pub data_root: Option<String>,
+    #[serde(default)]
+    pub bindings: BTreeMap<String, String>,
+}
+
+/// The two environments every server has: `dev` for editing, preview and draft
+/// runs; `prod` for scheduled and backfill runs of approved versions.
+pub const DEV: &str = "dev";
+pub const PROD: &str = "prod";
