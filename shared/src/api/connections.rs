@@ -142,3 +142,23 @@ pub struct EnvironmentSpec {
 /// runs; `prod` for scheduled and backfill runs of approved versions.
 pub const DEV: &str = "dev";
 pub const PROD: &str = "prod";
+
+/// A connection name a graph may use, as analysts see it in the editor
+/// (`GET /api/catalog/connections`): no host, user or secret.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CatalogConnection {
+    pub name: String,
+    pub kind: DbKind,
+    pub read_only: bool,
+}
+
+// Routes (one place to read them; the server and the browser both follow it):
+// - admin: `GET /api/connections` → `Vec<ConnectionView>`; `PUT /api/connections/{name}`
+//   with `ConnectionSpec` → `ConnectionView`; `DELETE /api/connections/{name}`;
+//   `POST /api/connections/{name}/test` with an optional `ConnectionSpec` (test it before
+//   saving; a spec without `secret` uses the stored one) → `TestOutcome`.
+// - admin: `GET /api/environments` → `Vec<EnvironmentView>`; `PUT /api/environments/{name}`
+//   with `EnvironmentSpec` → `EnvironmentView`.
+// - signed-in users, in the `dev` environment: `GET /api/catalog/connections` →
+//   `Vec<CatalogConnection>`; `GET /api/catalog/connections/{name}/tables` → `TableList`;
+//   `GET /api/catalog/connections/{name}/columns?table=schema.name` → `ColumnList`.
