@@ -158,6 +158,48 @@ pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<
     }
 }
 
+/// `sluice sql`: for each sink in graph order, `-- <sink id>` and one statement
+/// computing its rows over tables named by the source node ids; a sink without
+/// an SQL form is one line `-- <sink id>: not expressible: <reason>`.
+pub async fn sql(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>, dialect: &str) -> ExitCode {
+    let dialect = match engine::sql_export::SqlDialect::parse(dialect) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("sluice sql: --dialect: {e}");
+            return ExitCode::from(EXIT_INVALID);
+        }
+    };
+    let (graph, given) = match (load(file), parse_params(params)) {
+        (Ok(g), Ok(p)) => (g, p),
+        (g, p) => {
+            let problems: Vec<Problem> = g.err().into_iter().chain(p.err()).flatten().collect();
+            return print_problems(&problems, false);
+        }
+    };
+    let root = data_root(file, root);
+    let connections = match connections(&graph, conns, &root) {
+        Ok(c) => c,
+        Err(problems) => return print_problems(&problems, false),
+    };
+    let opts = engine::Options { connections: Some(connections), ..Default::default() };
+    match engine::sql_export::export(&graph, &given, &root, dialect, opts).await {
+        Ok(sinks) => {
+            for s in sinks {
+                match s.sql {
+                    Ok(sql) => println!("-- {}\n{sql}", s.sink),
+                    Err(why) => println!("-- {}: not expressible: {why}", s.sink),
+                }
+            }
+            ExitCode::from(EXIT_OK)
+        }
+        Err(EngineError::Invalid(problems)) => print_problems(&problems, false),
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::parse_size;

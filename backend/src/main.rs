@@ -47,6 +47,20 @@ enum Command {
         #[arg(long, env = "SLUICE_SPILL_LIMIT", default_value = "16GiB", value_parser = cli::parse_size)]
         spill_limit: usize,
     },
+    /// Print each sink's rows as one SQL statement over tables named by the source ids.
+    Sql {
+        graph: PathBuf,
+        /// generic, postgres, mysql or duckdb.
+        #[arg(long, default_value = "generic")]
+        dialect: String,
+        #[arg(long = "param", value_name = "K=V")]
+        params: Vec<String>,
+        #[arg(long)]
+        data_root: Option<PathBuf>,
+        /// A database connection the graph names, `NAME=URL` (repeatable).
+        #[arg(long = "connection", value_name = "NAME=URL")]
+        connections: Vec<String>,
+    },
     /// Serve the editor and the API.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -121,6 +135,9 @@ async fn run_cli() -> ExitCode {
         }
         Command::Run { graph, params, data_root, connections, memory, spill_limit } => {
             cli::run(&graph, &params, &connections, data_root, Limits { memory, spill: spill_limit as u64 }).await
+        }
+        Command::Sql { graph, dialect, params, data_root, connections } => {
+            cli::sql(&graph, &params, &connections, data_root, &dialect).await
         }
         Command::Serve {
             addr,

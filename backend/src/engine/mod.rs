@@ -22,6 +22,7 @@ pub mod publish;
 pub mod root;
 pub mod sinks;
 pub mod sources;
+pub mod sql_export;
 pub mod transforms;
 pub mod types;
 
@@ -89,6 +90,9 @@ pub struct Options {
     /// The connections of the environment the graph runs in. `None`: not known
     /// (connection names are checked for form only, table nodes stay closed).
     pub connections: Option<Arc<connect::Connections>>,
+    /// Sources become empty tables named by their node ids (for `sluice sql`:
+    /// the plans then read tables, not files).
+    pub named_sources: bool,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -228,6 +232,11 @@ async fn open_sources(
         match sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                let df = if opts.named_sources {
+                    named(ctx, id, &df).await.map_err(|e| EngineError::plan(id, e))?
+                } else {
+                    df
+                };
                 let df = match opts.source_limit {
                     Some(n) => df.limit(0, Some(n)).map_err(|e| EngineError::plan(id, e))?,
                     None => df,
@@ -239,6 +248,13 @@ async fn open_sources(
         }
     }
     Ok(o)
+}
+
+/// A table named `id`, empty, with the columns of `df`: what `sluice sql` reads.
+async fn named(ctx: &SessionContext, id: &str, df: &DataFrame) -> datafusion::error::Result<DataFrame> {
+    let schema = Arc::new(df.schema().as_arrow().clone());
+    ctx.register_table(id, Arc::new(datafusion::catalog::empty::EmptyTable::new(schema)))?;
+    ctx.table(id).await
 }
 
 /// What the editor needs to hear about a graph: every problem, and the columns
