@@ -1,0 +1,160 @@
+//! The OpenAPI part of connections, environments and the catalog. Their types
+//! live in `shared` (the browser uses them too), which knows nothing of
+//! utoipa, so their schemas are written here, next to the handlers, and put
+//! into the document's operations by [`patch`].
+
+use serde_json::{Value, json};
+
+fn connection_spec() -> Value {
+    json!({
+        "type": "object",
+        "required": ["kind", "database"],
+        "additionalProperties": false,
+        "properties": {
+            "kind": { "$ref": "#/components/schemas/DbKind" },
+            "host": { "type": ["string", "null"], "description": "Host name or address (PostgreSQL, MySQL)" },
+            "port": { "type": ["integer", "null"], "minimum": 1, "maximum": 65535 },
+            "database": { "type": "string", "description": "Database name; for SQLite a file relative to the data root" },
+            "user": { "type": ["string", "null"] },
+            "tls": { "$ref": "#/components/schemas/TlsMode" },
+            "connect_timeout_secs": { "type": "integer", "minimum": 1, "maximum": super::MAX_CONNECT_TIMEOUT_SECS, "default": 10 },
+            "read_only": { "type": "boolean", "default": true },
+            "secret": { "type": ["string", "null"], "writeOnly": true,
+                "description": "The password; never returned. Absent keeps the stored one, empty removes it" }
+        }
+    })
+}
+
+fn connection_view() -> Value {
+    json!({
+        "type": "object",
+        "required": ["name", "kind", "host", "port", "database", "user", "tls", "connect_timeout_secs",
+            "read_only", "has_secret", "updated_at", "updated_by"],
+        "properties": {
+            "name": { "type": "string" },
+            "kind": { "$ref": "#/components/schemas/DbKind" },
+            "host": { "type": ["string", "null"] },
+            "port": { "type": ["integer", "null"] },
+            "database": { "type": "string" },
+            "user": { "type": ["string", "null"] },
+            "tls": { "$ref": "#/components/schemas/TlsMode" },
+            "connect_timeout_secs": { "type": "integer" },
+            "read_only": { "type": "boolean" },
+            "has_secret": { "type": "boolean", "description": "Whether a secret is stored (never the secret)" },
+            "updated_at": { "type": "string" },
+            "updated_by": { "type": "string" }
+        }
+    })
+}
+
+fn schemas() -> Vec<(&'static str, Value)> {
+    let str_map = json!({ "type": "object", "additionalProperties": { "type": "string" } });
+    vec![
+        ("DbKind", json!({ "type": "string", "enum": ["postgres", "mysql", "sqlite"] })),
+        ("TlsMode", json!({ "type": "string", "enum": ["disable", "prefer", "require"] })),
+        ("ConnectionSpec", connection_spec()),
+        ("ConnectionView", connection_view()),
+        (
+            "TestOutcome",
+            json!({
+                "type": "object", "required": ["ok", "message", "elapsed_ms"],
+                "properties": { "ok": { "type": "boolean" }, "message": { "type": "string" },
+                    "elapsed_ms": { "type": "integer", "minimum": 0 } }
+            }),
+        ),
+        (
+            "EnvironmentSpec",
+            json!({
+                "type": "object", "additionalProperties": false,
+                "properties": { "data_root": { "type": ["string", "null"],
+                    "description": "A folder relative to the data dir; absent: `files`" }, "bindings": str_map }
+            }),
+        ),
+        (
+            "EnvironmentView",
+            json!({
+                "type": "object", "required": ["name", "data_root", "bindings"],
+                "properties": { "name": { "type": "string" }, "data_root": { "type": ["string", "null"] },
+                    "bindings": str_map }
+            }),
+        ),
+        (
+            "CatalogConnection",
+            json!({
+                "type": "object", "required": ["name", "kind", "read_only"],
+                "properties": { "name": { "type": "string" }, "kind": { "$ref": "#/components/schemas/DbKind" },
+                    "read_only": { "type": "boolean" } }
+            }),
+        ),
+        (
+            "TableList",
+            json!({
+                "type": "object", "required": ["tables", "truncated"],
+                "properties": { "truncated": { "type": "boolean" }, "tables": { "type": "array", "items": {
+                    "type": "object", "required": ["schema", "name"],
+                    "properties": { "schema": { "type": ["string", "null"] }, "name": { "type": "string" } } } } }
+            }),
+        ),
+        (
+            "ColumnList",
+            json!({
+                "type": "object", "required": ["columns"],
+                "properties": { "columns": { "type": "array", "items": {
+                    "type": "object", "required": ["name", "type"],
+                    "properties": { "name": { "type": "string" }, "type": { "type": ["string", "null"] } } } } }
+            }),
+        ),
+    ]
+}
+
+fn reference(name: &str) -> Value {
+    json!({ "$ref": format!("#/components/schemas/{name}") })
+}
+
+fn array_of(name: &str) -> Value {
+    json!({ "type": "array", "items": reference(name) })
+}
+
+/// (path, method, request body schema, 200 answer schema) of every operation here.
+fn operations() -> Vec<(&'static str, &'static str, Option<Value>, Option<Value>)> {
+    vec![
+        ("/api/connections", "get", None, Some(array_of("ConnectionView"))),
+        ("/api/connections/{name}", "put", Some(reference("ConnectionSpec")), Some(reference("ConnectionView"))),
+        ("/api/connections/{name}", "delete", None, None),
+        ("/api/connections/{name}/test", "post", Some(reference("ConnectionSpec")), Some(reference("TestOutcome"))),
+        ("/api/environments", "get", None, Some(array_of("EnvironmentView"))),
+        ("/api/environments/{name}", "put", Some(reference("EnvironmentSpec")), Some(reference("EnvironmentView"))),
+        ("/api/catalog/connections", "get", None, Some(array_of("CatalogConnection"))),
+        ("/api/catalog/connections/{name}/tables", "get", None, Some(reference("TableList"))),
+        ("/api/catalog/connections/{name}/columns", "get", None, Some(reference("ColumnList"))),
+    ]
+}
+
+/// Adds the schemas, request bodies and answers of these operations to `doc`
+/// (before the document's shared rules complete every operation).
+pub fn patch(doc: &mut Value) {
+    for (name, schema) in schemas() {
+        doc["components"]["schemas"][name] = schema;
+    }
+    for (path, method, body, answer) in operations() {
+        let op = &mut doc["paths"][path][method];
+        if !op.is_object() {
+            continue;
+        }
+        if let Some(body) = body {
+            let required = method != "post";
+            op["requestBody"] = json!({ "required": required, "content": { "application/json": { "schema": body } } });
+        }
+        if let Some(answer) = answer {
+            op["responses"]["200"]["content"] = json!({ "application/json": { "schema": answer } });
+        }
+        if method == "delete" {
+            op["responses"]["204"] = json!({ "description": "Deleted" });
+            op["responses"]["409"] =
+                json!({ "description": "Still bound in an environment or used by an approved graph" });
+        }
+        if method == "put" || path.ends_with("/test") {
+            op["responses"]["400"] = json!({ "description": "A field is not valid (the message names it)" });
+        }
+    }
+}
