@@ -190,6 +190,35 @@ impl Keyring {
     }
 }
 
+/// Re-encrypts every stored secret from `old` to `new` in one transaction.
+/// A value that does not open under `old` stops it, and nothing changes.
+pub async fn rotate(store: &crate::store::Store, old: &Keyring, new: &Keyring) -> Result<usize, String> {
+    store.reseal_secrets(|name, sealed| new.seal(name, &old.open(name, sealed)?)).await
+}
+
+/// `sluice secrets rotate`: the server's current key (as `sluice serve` would
+/// load it) to the key in `new_key_file`. Returns the line to print; what to
+/// do next is in it (the server must then start with the new key).
+pub async fn rotate_cli(data_dir: &Path, database_url: Option<&str>, new_key_file: &Path) -> Result<String, String> {
+    let (old, source) = Keyring::load(data_dir)?;
+    let new = Keyring::read_or_create(new_key_file)?;
+    if new.id() == old.id() {
+        return Err(format!("{} holds the current key ({}); give a new one", new_key_file.display(), old.id()));
+    }
+    let url = database_url.map(str::to_string).unwrap_or_else(|| crate::store::Store::sqlite_url(data_dir));
+    let store = crate::store::Store::open(&url).await.map_err(|e| format!("cannot open the database: {e}"))?;
+    let n = rotate(&store, &old, &new).await?;
+    let next = match source {
+        KeySource::File(path) => format!("replace {} with {}", path.display(), new_key_file.display()),
+        KeySource::Env => format!("set {KEY_ENV} to the contents of {}", new_key_file.display()),
+    };
+    Ok(format!(
+        "Re-encrypted {n} secret(s) from key {} to key {}. Now {next} before the server starts again.",
+        old.id(),
+        new.id()
+    ))
+}
+
 /// The key id a stored value names, if it has the stored form.
 pub fn key_id_of(stored: &str) -> Option<&str> {
     let mut parts = stored.splitn(3, ':');
