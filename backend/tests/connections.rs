@@ -285,3 +285,45 @@ async fn the_rotate_command_moves_secrets_to_the_new_key_file() {
     assert_eq!(new.open("core", &sealed).unwrap(), Secret::new(SECRET));
     assert!(app.state.keys.open("core", &sealed).is_err());
 }
+
+#[tokio::test]
+async fn the_review_shows_what_the_version_reads_and_writes_in_prod() {
+    let app = App::new().await;
+    let admin = app.login("admin").await;
+    let mut dw = json!({"kind": "mysql", "host": "dw.dev", "database": "reports", "read_only": false});
+    for (name, spec) in [("core", pg_spec(Some(SECRET))), ("dw", dw.clone())] {
+        assert_eq!(
+            app.req("PUT", &format!("/api/connections/{name}"), Some(spec), Some(&admin)).await.0,
+            StatusCode::OK
+        );
+    }
+    dw["host"] = json!("dw.prod");
+    app.req("PUT", "/api/connections/dw-prod", Some(dw), Some(&admin)).await;
+    let (s, _) =
+        app.req("PUT", "/api/environments/prod", Some(json!({"bindings": {"dw": "dw-prod"}})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    let graph = json!({
+        "format": "sluice.graph/v1", "name": "to-dw",
+        "nodes": [
+            {"id": "accounts", "kind": "source.table", "config": {"connection": "core", "table": "dw.accounts"}},
+            {"id": "report", "kind": "sink.table", "config": {"connection": "dw", "table": "daily"}}],
+        "edges": [{"from": "accounts", "to": "report"}]
+    });
+    let analyst = app.login("analyst").await;
+    let (s, created) = app.req("POST", "/api/graphs", Some(json!({"graph": graph})), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::CREATED, "{created}");
+    let path = format!("/api/graphs/{}/submit", created["id"].as_str().unwrap());
+    let (s, sub) = app.req("POST", &path, Some(json!({})), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::CREATED, "{sub}");
+    let (s, review) =
+        app.req("GET", &format!("/api/reviews/{}", sub["id"].as_str().unwrap()), None, Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK, "{review}");
+    let uses = &review["connections"];
+    assert_eq!(uses[0]["node"], "accounts");
+    assert_eq!((uses[0]["access"].clone(), uses[0]["table"].clone()), (json!("read"), json!("dw.accounts")));
+    assert_eq!(uses[0]["resolved"]["host"], "127.0.0.1");
+    assert_eq!((uses[1]["access"].clone(), uses[1]["connection"].clone()), (json!("write"), json!("dw")));
+    let prod = &uses[1]["resolved"];
+    assert_eq!((prod["name"].clone(), prod["host"].clone()), (json!("dw-prod"), json!("dw.prod")), "{uses}");
+    assert!(!review.to_string().contains(SECRET));
+}

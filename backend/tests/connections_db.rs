@@ -238,3 +238,64 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
     let error = failed.error.clone().unwrap_or_default();
     assert!(error.contains("accounts") && error.contains("`dev-only` is not defined"), "{error}");
 }
+
+/// `curl` against a running `sluice serve`, with a cookie jar; returns the body.
+fn curl(base: &str, jar: &std::path::Path, method: &str, path: &str, body: Option<Value>) -> String {
+    let mut cmd = std::process::Command::new("curl");
+    cmd.args(["-s", "-X", method, "-b"]).arg(jar).arg("-c").arg(jar).arg(format!("{base}{path}"));
+    if let Some(b) = body {
+        cmd.args(["-H", "Content-Type: application/json", "--data-binary", &b.to_string()]);
+    }
+    String::from_utf8_lossy(&cmd.output().expect("curl").stdout).to_string()
+}
+
+/// The server's own output (stdout and stderr) never shows a secret, whatever
+/// happens to the connection: saved, tested, failing, listed, previewed.
+#[test]
+fn the_server_prints_no_secret() {
+    const SECRET: &str = "Log-s3cret-Zx9!";
+    let dir = tempfile::tempdir().unwrap();
+    let (out, err) = (dir.path().join("out.log"), dir.path().join("err.log"));
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("SLUICE_ADMIN_PASSWORD", common::app::ADMIN_PASSWORD)
+        .env_remove("SLUICE_SECRET_KEY")
+        .stdout(std::fs::File::create(&out).unwrap())
+        .stderr(std::fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let base = loop {
+        let text = std::fs::read_to_string(&out).unwrap_or_default();
+        if let Some(rest) = text.split("running on ").nth(1) {
+            break rest.split_whitespace().next().unwrap().trim_end_matches('/').to_string();
+        }
+        assert!(std::time::Instant::now() < deadline, "the server did not start: {text}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let jar = dir.path().join("jar");
+    let login = json!({"username": "admin", "password": common::app::ADMIN_PASSWORD});
+    assert!(curl(&base, &jar, "POST", "/api/session", Some(login)).contains("admin"));
+    let mut spec = pg("postgres", 5432);
+    spec["secret"] = json!(SECRET);
+    let mut answers = vec![curl(&base, &jar, "PUT", "/api/connections/core", Some(spec.clone()))];
+    spec["port"] = json!(1);
+    answers.push(curl(&base, &jar, "PUT", "/api/connections/broken", Some(spec.clone())));
+    for path in ["/api/connections/core/test", "/api/connections/broken/test"] {
+        answers.push(curl(&base, &jar, "POST", path, None));
+    }
+    for path in ["/api/connections", "/api/catalog/connections/broken/tables", "/api/audit", "/api/environments"] {
+        answers.push(curl(&base, &jar, "GET", path, None));
+    }
+    let preview = json!({"graph": table_graph("broken"), "node": "out"});
+    answers.push(curl(&base, &jar, "POST", "/api/preview", Some(preview)));
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(answers[0].contains("\"has_secret\":true"), "{answers:?}");
+    assert!(answers[3].contains("connection refused"), "{answers:?}");
+    let logs = std::fs::read_to_string(&out).unwrap() + &std::fs::read_to_string(&err).unwrap();
+    for text in answers.iter().chain([&logs]) {
+        assert!(!text.contains(SECRET) && !text.contains("Log-s3cret"), "{text}");
+    }
+}
