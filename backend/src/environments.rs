@@ -24,9 +24,18 @@ pub struct Resolved {
     pub connections: Arc<Connections>,
 }
 
-/// Checks an environment's data root: a relative folder inside the data dir.
+/// What the data dir holds besides data roots: never an environment's root.
+const RESERVED: [&str; 5] = ["sandbox", "sluice.db", "sluice.db-wal", "sluice.db-shm", crate::secrets::KEY_FILE];
+
+/// Checks an environment's data root: a relative folder inside the data dir,
+/// not one of the server's own files or folders (the store, the key, sandboxes).
 pub fn check_data_root(rel: &str) -> Result<(), String> {
-    sluice_shared::paths::check_path(rel, &|_| false).map_err(|e| format!("data_root: {e}"))
+    sluice_shared::paths::check_path(rel, &|_| false).map_err(|e| format!("data_root: {e}"))?;
+    let first = rel.split(['/', '\\']).find(|p| !p.is_empty() && *p != ".").unwrap_or_default();
+    if RESERVED.contains(&first) || first.starts_with('.') || rel.contains('{') {
+        return Err(format!("data_root: `{rel}` is kept for the server's own files; choose another folder"));
+    }
+    Ok(())
 }
 
 /// Where environments' files live: the server's data dir, and its default

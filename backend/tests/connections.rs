@@ -99,7 +99,7 @@ async fn environments_start_with_dev_and_prod_and_keep_their_roots_inside_the_da
     let names: Vec<&str> = envs.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["dev", "prod"]);
     assert_eq!(envs[0]["data_root"], Value::Null);
-    for root in ["../elsewhere", "/etc"] {
+    for root in ["../elsewhere", "/etc", "sandbox/x", "secret.key", "sluice.db", ".hidden", "./sandbox"] {
         let (s, body) = app.req("PUT", "/api/environments/prod", Some(json!({"data_root": root})), Some(&admin)).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{root}: {body}");
     }

@@ -138,8 +138,18 @@ impl Scheduler {
         // A publish a crash interrupted is completed or rolled back first (its
         // temporaries are in its journal); then, nothing running yet, every
         // staged temporary file left is a crash's leftover.
-        crate::engine::journal::recover_and_report(&self.root);
-        remove_stale_temporaries(self.root.path(), 0);
+        let mut roots = vec![self.root.clone()];
+        // Environments with a data root of their own publish there too.
+        for env in self.store.environments().await.map_err(db)? {
+            match self.dirs().root(env.data_root.as_deref()) {
+                Ok(r) if !roots.iter().any(|k| k.path() == r.path()) => roots.push(r),
+                _ => {}
+            }
+        }
+        for root in &roots {
+            crate::engine::journal::recover_and_report(root);
+            remove_stale_temporaries(root.path(), 0);
+        }
         remove_stale_temporaries(&self.sandbox, 0);
         let interrupted = self.store.interrupt_running().await.map_err(db)?;
         for r in &interrupted {

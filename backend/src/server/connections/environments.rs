@@ -40,6 +40,9 @@ pub async fn save(
     let data_root = spec.data_root.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
     if let Some(r) = &data_root {
         check_data_root(r).map_err(ApiError::BadRequest)?;
+        let dir = state.data_dir.join(r);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| ApiError::BadRequest(format!("data_root: cannot use `{r}` as a folder: {}", e.kind())))?;
     }
     if spec.bindings.len() > MAX_BINDINGS {
         return Err(ApiError::BadRequest(format!("at most {MAX_BINDINGS} bindings per environment")));
