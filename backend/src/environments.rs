@@ -25,18 +25,34 @@ pub struct Resolved {
 }
 
 /// What the data dir holds besides data roots: never an environment's root.
-const RESERVED: [&str; 5] = ["sandbox", "sluice.db", "sluice.db-wal", "sluice.db-shm", crate::secrets::KEY_FILE];
+const RESERVED: [&str; 3] = ["sandbox", "sluice.db", crate::secrets::KEY_FILE];
 
-/// Checks an environment's data root: a relative folder inside the data dir,
-/// not one of the server's own files or folders (the store, the key, sandboxes).
+/// Checks an environment's data root: a folder inside the data dir, 1 to 8
+/// names of 1 to 64 letters, digits, `.`, `_`, `-` (none starting with `.`),
+/// not one of the server's own files or folders (the store, the key,
+/// sandboxes). The API documents the same rule as a pattern.
 pub fn check_data_root(rel: &str) -> Result<(), String> {
-    sluice_shared::paths::check_path(rel, &|_| false).map_err(|e| format!("data_root: {e}"))?;
-    let first = rel.split(['/', '\\']).find(|p| !p.is_empty() && *p != ".").unwrap_or_default();
-    if RESERVED.contains(&first) || first.starts_with('.') || rel.contains('{') {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let names_ok = parts.len() <= 8
+        && parts.iter().all(|p| {
+            (1..=64).contains(&p.len())
+                && !p.starts_with('.')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        });
+    if !names_ok {
+        return Err(format!(
+            "data_root: `{rel}` is not a folder inside the data dir (1 to 8 names of letters, digits, `.`, `_`, `-`)"
+        ));
+    }
+    let first = parts[0];
+    if RESERVED.contains(&first) || first.starts_with("sluice.db") {
         return Err(format!("data_root: `{rel}` is kept for the server's own files; choose another folder"));
     }
     Ok(())
 }
+
+/// [`check_data_root`] as a regular expression.
+pub const DATA_ROOT_PATTERN: &str = r"^(?!(sandbox|sluice\.db[^/]*|secret\.key)(/|$))[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){0,7}$";
 
 /// Where environments' files live: the server's data dir, and its default
 /// data root (`<data-dir>/files`), which an environment without a root of its
@@ -50,7 +66,7 @@ pub struct Dirs {
 impl Dirs {
     /// The data root of an environment whose `data_root` is `rel`.
     pub fn root(&self, rel: Option<&str>) -> Result<DataRoot, String> {
-        match rel.map(str::trim).filter(|r| !r.is_empty()) {
+        match rel.filter(|r| !r.is_empty()) {
             None => Ok(self.default_root.clone()),
             Some(r) => check_data_root(r).map(|()| DataRoot::new(self.data_dir.join(r))),
         }

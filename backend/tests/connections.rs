@@ -14,9 +14,11 @@ use std::os::unix::fs::PermissionsExt;
 /// A password no answer may ever contain.
 const SECRET: &str = "Zq7-s3cr3t:p@ss/w#rd%";
 
+/// The tests' PostgreSQL as a connection spec (host, port and user from `SLUICE_TEST_PG`), with `secret`.
 fn pg_spec(secret: Option<&str>) -> Value {
-    let mut spec = json!({"kind": "postgres", "host": "127.0.0.1", "port": 5432, "database": "postgres",
-        "user": "postgres", "tls": "disable", "connect_timeout_secs": 5});
+    let (host, port, user, _) = common::pg_login();
+    let mut spec = json!({"kind": "postgres", "host": host, "port": port, "database": "postgres",
+        "user": user, "tls": "disable", "connect_timeout_secs": 5});
     if let Some(s) = secret {
         spec["secret"] = json!(s);
     }
@@ -99,14 +101,16 @@ async fn environments_start_with_dev_and_prod_and_keep_their_roots_inside_the_da
     let names: Vec<&str> = envs.as_array().unwrap().iter().map(|e| e["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["dev", "prod"]);
     assert_eq!(envs[0]["data_root"], Value::Null);
-    for root in ["../elsewhere", "/etc", "sandbox/x", "secret.key", "sluice.db", ".hidden", "./sandbox"] {
+    for root in ["../elsewhere", "/etc", "sandbox/x", "secret.key", "sluice.db-wal", ".hidden", "./sandbox", " x"] {
         let (s, body) = app.req("PUT", "/api/environments/prod", Some(json!({"data_root": root})), Some(&admin)).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{root}: {body}");
     }
-    let spec = json!({"bindings": {"core": "missing"}});
+    // A binding may name a connection not made yet; it resolves once it exists.
+    let spec = json!({"bindings": {"core": "later"}});
     let (s, body) = app.req("PUT", "/api/environments/prod", Some(spec), Some(&admin)).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
-    assert!(body["error"]["message"].as_str().unwrap().contains("no connection `missing`"), "{body}");
+    assert_eq!((s, body["bindings"]["core"].clone()), (StatusCode::OK, json!("later")));
+    let bad = json!({"bindings": {"core": "not a name"}});
+    assert_eq!(app.req("PUT", "/api/environments/prod", Some(bad), Some(&admin)).await.0, StatusCode::BAD_REQUEST);
     let (s, body) =
         app.req("PUT", "/api/environments/uat", Some(json!({"data_root": "uat-files"})), Some(&admin)).await;
     assert_eq!((s, body["data_root"].clone()), (StatusCode::OK, json!("uat-files")));
@@ -165,25 +169,34 @@ async fn every_get(app: &App, cookie: &str, fill: &[(&str, String)]) -> Vec<(Str
 async fn a_secret_is_in_no_answer_no_audit_entry_and_only_as_ciphertext_in_the_store() {
     let app = App::new().await;
     let admin = app.login("admin").await;
-    // PostgreSQL here trusts local connections, so this connection works whatever its password.
-    let (s, _) = app.req("PUT", "/api/connections/core", Some(pg_spec(Some(SECRET))), Some(&admin)).await;
+    // `core` works (the test server's own password), so the catalog answers hold real
+    // tables; `vault` carries the distinctive secret (PostgreSQL here trusts local
+    // connections, so it works too; elsewhere its test answers "wrong password").
+    let (_, _, _, password) = common::pg_login();
+    let (s, _) = app.req("PUT", "/api/connections/core", Some(pg_spec(password.as_deref())), Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = app.req("PUT", "/api/connections/vault", Some(pg_spec(Some(SECRET))), Some(&admin)).await;
     assert_eq!(s, StatusCode::OK);
     let (_, t) = app.req("POST", "/api/connections/core/test", None, Some(&admin)).await;
     assert_eq!(t["ok"], json!(true), "{t}");
-    assert!(!t.to_string().contains(SECRET));
+    let (_, t) = app.req("POST", "/api/connections/vault/test", None, Some(&admin)).await;
+    assert!(!t.to_string().contains(SECRET) && !t.to_string().contains("Zq7"), "{t}");
     let analyst = app.login("analyst").await;
     let (_, graphs) = app.req("GET", "/api/graphs", None, Some(&analyst)).await;
     let gid = graphs["graphs"][0]["id"].as_str().unwrap().to_string();
     let (s, sub) = app.req("POST", &format!("/api/graphs/{gid}/submit"), Some(json!({})), Some(&analyst)).await;
     assert_eq!(s, StatusCode::CREATED, "{sub}");
-    let fill = [
-        ("name", "core".to_string()),
-        ("id", gid),
-        ("sid", sub["id"].as_str().unwrap().to_string()),
-        ("version", "1".into()),
-    ];
-    let answers = every_get(&app, &admin, &fill).await;
-    assert!(answers.len() >= 15, "{answers:?}");
+    let mut answers = Vec::new();
+    for name in ["core", "vault"] {
+        let fill = [
+            ("name", name.to_string()),
+            ("id", gid.clone()),
+            ("sid", sub["id"].as_str().unwrap().to_string()),
+            ("version", "1".into()),
+        ];
+        answers.extend(every_get(&app, &admin, &fill).await);
+    }
+    assert!(answers.len() >= 30, "{answers:?}");
     assert!(answers.iter().any(|(u, b)| u == "/api/connections" && b.contains("has_secret")));
     assert!(answers.iter().any(|(u, b)| u == "/api/audit" && b.contains("connection_create")));
     for (url, body) in &answers {
@@ -192,12 +205,12 @@ async fn a_secret_is_in_no_answer_no_audit_entry_and_only_as_ciphertext_in_the_s
         }
     }
     // At rest: ciphertext under the server's key, a fresh nonce every time.
-    let a = stored_secret(&app, "core").await.unwrap();
-    app.req("PUT", "/api/connections/core", Some(pg_spec(Some(SECRET))), Some(&admin)).await;
-    let b = stored_secret(&app, "core").await.unwrap();
+    let a = stored_secret(&app, "vault").await.unwrap();
+    app.req("PUT", "/api/connections/vault", Some(pg_spec(Some(SECRET))), Some(&admin)).await;
+    let b = stored_secret(&app, "vault").await.unwrap();
     assert!(!a.contains(SECRET) && !a.contains("Zq7") && a != b, "{a} {b}");
     assert_eq!(secrets::key_id_of(&a), Some(app.state.keys.id()));
-    assert_eq!(app.state.keys.open("core", &b).unwrap(), Secret::new(SECRET));
+    assert_eq!(app.state.keys.open("vault", &b).unwrap(), Secret::new(SECRET));
     let raw = std::fs::read(app.dir.path().join("sluice.db")).unwrap();
     assert!(!String::from_utf8_lossy(&raw).contains("Zq7-s3cr3t"), "the database file holds no plaintext");
 }

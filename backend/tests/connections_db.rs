@@ -23,21 +23,27 @@ async fn test_spec(app: &App, cookie: &str, spec: Value) -> Value {
     body
 }
 
-fn pg(database: &str, port: u16) -> Value {
-    json!({"kind": "postgres", "host": "127.0.0.1", "port": port, "database": database, "user": "postgres",
-        "tls": "disable", "connect_timeout_secs": 3})
+/// The test server as a connection spec (its credentials from `SLUICE_TEST_PG`), on `port` when given.
+fn pg_on(database: &str, port: Option<u16>) -> Value {
+    let (host, p, user, password) = common::pg_login();
+    json!({"kind": "postgres", "host": host, "port": port.unwrap_or(p), "database": database, "user": user,
+        "secret": password, "tls": "disable", "connect_timeout_secs": 3})
+}
+
+fn pg(database: &str) -> Value {
+    pg_on(database, None)
 }
 
 #[tokio::test]
 async fn test_connection_answers_in_words_a_user_understands() {
     let app = App::new().await;
     let admin = app.login("admin").await;
-    let ok = test_spec(&app, &admin, pg("postgres", 5432)).await;
+    let ok = test_spec(&app, &admin, pg("postgres")).await;
     assert_eq!(ok["ok"], json!(true), "{ok}");
     assert!(ok["message"].as_str().unwrap().starts_with("connected (PostgreSQL 1"), "{ok}");
     let cases = [
-        (pg("sluice_no_such_db", 5432), "the database does not exist"),
-        (pg("postgres", 1), "connection refused"),
+        (pg("sluice_no_such_db"), "the database does not exist"),
+        (pg_on("postgres", Some(1)), "connection refused"),
         (
             json!({"kind": "postgres", "host": "no-such-host.invalid", "database": "d", "connect_timeout_secs": 3}),
             "host not found",
@@ -59,7 +65,7 @@ async fn test_connection_answers_in_words_a_user_understands() {
             open.push(sock);
         }
     });
-    let mut spec = pg("postgres", port);
+    let mut spec = pg_on("postgres", Some(port));
     spec["connect_timeout_secs"] = json!(1);
     let out = test_spec(&app, &admin, spec).await;
     held.abort();
@@ -118,7 +124,7 @@ async fn the_catalog_lists_a_real_tables_columns_in_contract_types() {
     c.close().await.unwrap();
     let app = App::new().await;
     let admin = app.login("admin").await;
-    let (s, _) = app.req("PUT", "/api/connections/core", Some(pg(&db.name, 5432)), Some(&admin)).await;
+    let (s, _) = app.req("PUT", "/api/connections/core", Some(pg(&db.name)), Some(&admin)).await;
     assert_eq!(s, StatusCode::OK);
     let analyst = app.login("analyst").await;
     let (s, tables) = app.req("GET", "/api/catalog/connections/core/tables", None, Some(&analyst)).await;
@@ -277,7 +283,9 @@ fn the_server_prints_no_secret() {
     let jar = dir.path().join("jar");
     let login = json!({"username": "admin", "password": common::app::ADMIN_PASSWORD});
     assert!(curl(&base, &jar, "POST", "/api/session", Some(login)).contains("admin"));
-    let mut spec = pg("postgres", 5432);
+    // The distinctive secret on a connection that may or may not work (PostgreSQL
+    // here trusts local connections; elsewhere it refuses this password).
+    let mut spec = pg("postgres");
     spec["secret"] = json!(SECRET);
     let mut answers = vec![curl(&base, &jar, "PUT", "/api/connections/core", Some(spec.clone()))];
     spec["port"] = json!(1);

@@ -149,20 +149,27 @@ pub struct Parts<'a> {
 /// What may stay as it is in a URL's user, password and database name.
 const USERINFO: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
 
-/// A host as a URL carries it: a name or IPv4 address, or an IPv6 address in brackets.
+/// A host as a URL carries it: a name or IPv4 address (letters, digits, `.`,
+/// `_`, `-`, at most 253), or an IPv6 address (hex digits, `.` and `:`,
+/// brackets optional), which goes in brackets. The server's API documents the
+/// same rule as [`HOST_PATTERN`].
 fn url_host(host: &str) -> Result<String, String> {
-    let h = host.trim().trim_start_matches('[').trim_end_matches(']');
-    if h.is_empty() {
+    if (1..=253).contains(&host.len()) && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        return Ok(host.to_string());
+    }
+    let inner = host.strip_prefix('[').unwrap_or(host);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    if inner.contains(':') && inner.len() <= 45 && inner.chars().all(|c| c.is_ascii_hexdigit() || ".:".contains(c)) {
+        return Ok(format!("[{inner}]"));
+    }
+    if host.is_empty() {
         return Err("a host is required".into());
     }
-    if h.parse::<std::net::Ipv6Addr>().is_ok() {
-        return Ok(format!("[{h}]"));
-    }
-    if h.len() > 253 || !h.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
-        return Err(format!("`{h}` is not a host name or address"));
-    }
-    Ok(h.to_string())
+    Err(format!("`{host}` is not a host name or address"))
 }
+
+/// [`url_host`]'s rule as a regular expression (for the OpenAPI document).
+pub const HOST_PATTERN: &str = r"^([A-Za-z0-9._-]{1,253}|\[?(?=[0-9A-Fa-f.]*:)[0-9A-Fa-f.:]{1,45}\]?)$";
 
 fn mysql_tls(t: TlsMode) -> &'static str {
     match t {
@@ -283,6 +290,9 @@ mod tests {
         let s = Connection::from_parts(&Parts { kind: DbKind::Sqlite, database: "dw/a.db", ..p }, &root()).unwrap();
         assert_eq!(s.url(), "sqlite:///data/dw/a.db");
         assert!(Connection::from_parts(&Parts { host: Some("h/x@y"), ..p }, &root()).is_err());
+        assert!(Connection::from_parts(&Parts { host: Some(" db"), ..p }, &root()).is_err());
+        let v6 = Connection::from_parts(&Parts { host: Some("[fe80::1]"), ..p }, &root()).unwrap();
+        assert!(v6.url().contains("@[fe80::1]:5433/"), "{}", v6.redacted());
         assert!(Connection::from_parts(&Parts { host: None, ..p }, &root()).is_err());
     }
 

@@ -64,8 +64,10 @@ pub async fn tables(
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ColumnsQuery {
     /// `name` or `schema.name`.
+    #[param(pattern = r"\S", max_length = 512)]
     pub table: String,
 }
 
@@ -80,7 +82,7 @@ pub async fn columns(
 ) -> ApiResult<Json<ColumnList>> {
     user.require(&[Role::Admin, Role::Analyst])?;
     let table = q.table.trim();
-    if table.is_empty() || table.chars().count() > 512 {
+    if table.is_empty() || q.table.chars().count() > 512 {
         return Err(ApiError::BadRequest("`table` is `name` or `schema.name`, at most 512 characters".into()));
     }
     let conn = resolve(&state, &name).await?;

@@ -5,24 +5,49 @@
 
 use serde_json::{Value, json};
 
-fn connection_spec() -> Value {
+/// A connection name: `shared::connections::check_name` as a pattern.
+pub const NAME_PATTERN: &str = "^[A-Za-z][A-Za-z0-9_-]{0,63}$";
+/// A SQLite file: `super::is_file_name` as a pattern.
+pub const FILE_PATTERN: &str = "^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}){0,15}$";
+
+/// One kind's body. PostgreSQL and MySQL need a host and a database name;
+/// SQLite a file, and ignores host, port, user and TLS (their limits still hold).
+fn spec_for(kinds: &[&str], network: bool) -> Value {
+    use super::super::limits::{CONNECTION_FIELD_MAX as LONG, HOST_MAX};
+    let (host, database) = if network {
+        (
+            json!({ "type": "string", "pattern": crate::engine::connect::HOST_PATTERN, "maxLength": HOST_MAX,
+                "description": "Host name or address" }),
+            json!({ "type": "string", "pattern": "\\S", "maxLength": LONG, "description": "Database name" }),
+        )
+    } else {
+        (
+            json!({ "type": ["string", "null"], "maxLength": HOST_MAX, "description": "Ignored for SQLite" }),
+            json!({ "type": "string", "pattern": FILE_PATTERN, "maxLength": LONG,
+                "description": "The database file, relative to the environment's data root" }),
+        )
+    };
     json!({
         "type": "object",
-        "required": ["kind", "database"],
+        "required": if network { json!(["kind", "host", "database"]) } else { json!(["kind", "database"]) },
         "additionalProperties": false,
         "properties": {
-            "kind": { "$ref": "#/components/schemas/DbKind" },
-            "host": { "type": ["string", "null"], "description": "Host name or address (PostgreSQL, MySQL)" },
+            "kind": { "type": "string", "enum": kinds },
+            "host": host,
             "port": { "type": ["integer", "null"], "minimum": 1, "maximum": 65535 },
-            "database": { "type": "string", "description": "Database name; for SQLite a file relative to the data root" },
-            "user": { "type": ["string", "null"] },
+            "database": database,
+            "user": { "type": ["string", "null"], "maxLength": LONG },
             "tls": { "$ref": "#/components/schemas/TlsMode" },
             "connect_timeout_secs": { "type": "integer", "minimum": 1, "maximum": super::MAX_CONNECT_TIMEOUT_SECS, "default": 10 },
             "read_only": { "type": "boolean", "default": true },
-            "secret": { "type": ["string", "null"], "writeOnly": true,
+            "secret": { "type": ["string", "null"], "writeOnly": true, "maxLength": LONG,
                 "description": "The password; never returned. Absent keeps the stored one, empty removes it" }
         }
     })
+}
+
+fn connection_spec() -> Value {
+    json!({ "oneOf": [spec_for(&["postgres", "mysql"], true), spec_for(&["sqlite"], false)] })
 }
 
 fn connection_view() -> Value {
@@ -49,6 +74,10 @@ fn connection_view() -> Value {
 
 fn schemas() -> Vec<(&'static str, Value)> {
     let str_map = json!({ "type": "object", "additionalProperties": { "type": "string" } });
+    let bindings = json!({ "type": "object", "maxProperties": super::environments::MAX_BINDINGS,
+        "propertyNames": { "pattern": NAME_PATTERN },
+        "additionalProperties": { "type": "string", "pattern": NAME_PATTERN },
+        "description": "Graph connection name → connection name (which need not exist yet)" });
     vec![
         ("DbKind", json!({ "type": "string", "enum": ["postgres", "mysql", "sqlite"] })),
         ("TlsMode", json!({ "type": "string", "enum": ["disable", "prefer", "require"] })),
@@ -156,5 +185,13 @@ pub fn patch(doc: &mut Value) {
         if method == "put" || path.ends_with("/test") {
             op["responses"]["400"] = json!({ "description": "A field is not valid (the message names it)" });
         }
+        let name = json!({ "name": "name", "in": "path", "required": true,
+            "schema": { "type": "string", "pattern": NAME_PATTERN } });
+        let mut params: Vec<Value> = op["parameters"].as_array().cloned().unwrap_or_default();
+        params.retain(|p| p["name"] != "name");
+        if path.contains("{name}") {
+            params.push(name);
+        }
+        op["parameters"] = Value::Array(params);
     }
 }

@@ -37,7 +37,7 @@ pub async fn save(
 ) -> ApiResult<Json<EnvironmentView>> {
     user.require(&[Role::Admin])?;
     bad_name(&name)?;
-    let data_root = spec.data_root.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+    let data_root = spec.data_root.filter(|r| !r.is_empty());
     if let Some(r) = &data_root {
         check_data_root(r).map_err(ApiError::BadRequest)?;
         let dir = state.data_dir.join(r);
@@ -47,14 +47,11 @@ pub async fn save(
     if spec.bindings.len() > MAX_BINDINGS {
         return Err(ApiError::BadRequest(format!("at most {MAX_BINDINGS} bindings per environment")));
     }
-    let stored = state.store.list_connections().await?;
+    // A binding may name a connection not created yet: until it exists, the
+    // name is unknown in this environment (the review page shows it unresolved).
     for (graph_name, conn) in &spec.bindings {
         bad_name(graph_name).map_err(|e| binding_error(graph_name, e))?;
-        if !stored.iter().any(|c| &c.name == conn) {
-            return Err(ApiError::BadRequest(format!(
-                "`bindings.{graph_name}`: there is no connection `{conn}`; create it first"
-            )));
-        }
+        bad_name(conn).map_err(|e| binding_error(graph_name, e))?;
     }
     let row = EnvironmentRow { name: name.clone(), data_root, bindings: spec.bindings };
     state.store.put_environment(&row, &user.username).await?;
