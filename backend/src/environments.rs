@@ -51,8 +51,9 @@ pub fn check_data_root(rel: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// [`check_data_root`] as a regular expression.
-pub const DATA_ROOT_PATTERN: &str = r"^(?!(sandbox|sluice\.db[^/]*|secret\.key)(/|$))[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){0,7}$";
+/// [`check_data_root`]'s shape as a regular expression (empty: the default
+/// root); the server's own names are refused besides.
+pub const DATA_ROOT_PATTERN: &str = r"^([A-Za-z0-9_-][A-Za-z0-9._-]{0,63}(/[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}){0,7})?$";
 
 /// Where environments' files live: the server's data dir, and its default
 /// data root (`<data-dir>/files`), which an environment without a root of its

@@ -145,6 +145,14 @@ async fn the_catalog_lists_a_real_tables_columns_in_contract_types() {
     assert_eq!(s, StatusCode::NOT_FOUND);
     let (s, _) = app.req("GET", "/api/catalog/connections/other/tables", None, Some(&analyst)).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
+    // A database that does not answer: 422 saying why, never a 5xx.
+    app.req("PUT", "/api/connections/down", Some(pg_on(&db.name, Some(1))), Some(&admin)).await;
+    let (s, body) = app.req("GET", "/api/catalog/connections/down/tables", None, Some(&analyst)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(
+        body["error"]["message"],
+        json!("connection `down`: connection refused: nothing answers on that host and port")
+    );
     db.drop_db().await;
 }
 

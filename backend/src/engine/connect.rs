@@ -159,7 +159,7 @@ fn url_host(host: &str) -> Result<String, String> {
     }
     let inner = host.strip_prefix('[').unwrap_or(host);
     let inner = inner.strip_suffix(']').unwrap_or(inner);
-    if inner.contains(':') && inner.len() <= 45 && inner.chars().all(|c| c.is_ascii_hexdigit() || ".:".contains(c)) {
+    if (1..=45).contains(&inner.len()) && inner.chars().all(|c| c.is_ascii_hexdigit() || ".:".contains(c)) {
         return Ok(format!("[{inner}]"));
     }
     if host.is_empty() {
@@ -169,7 +169,7 @@ fn url_host(host: &str) -> Result<String, String> {
 }
 
 /// [`url_host`]'s rule as a regular expression (for the OpenAPI document).
-pub const HOST_PATTERN: &str = r"^([A-Za-z0-9._-]{1,253}|\[?(?=[0-9A-Fa-f.]*:)[0-9A-Fa-f.:]{1,45}\]?)$";
+pub const HOST_PATTERN: &str = r"^([A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f.:]{1,45}\]?)$";
 
 fn mysql_tls(t: TlsMode) -> &'static str {
     match t {

@@ -324,7 +324,7 @@ fn error_body() -> Value {
                     "code": {
                         "type": "string",
                         "description": "bad_request, unauthorized, forbidden, not_found, method_not_allowed, conflict, \
-                            too_large, unsupported_media_type, invalid_graph, too_many_requests, timeout, unavailable, internal, ..."
+                            too_large, unsupported_media_type, invalid_graph, too_many_requests, timeout, unreachable, internal, ..."
                     },
                     "message": { "type": "string", "description": "What went wrong and what to do, for a person" },
                     "details": { "type": "object", "description": "e.g. `{\"problems\": [...]}` for an invalid graph" }

@@ -58,10 +58,11 @@ impl Store {
     /// Creates or replaces a connection (`row.secret` is used per `secret`);
     /// `updated_at` is set here. Returns whether it was new.
     pub async fn put_connection(&self, row: &ConnectionRow, secret: SecretChange) -> Result<bool> {
-        let mut tx = self.pool().begin().await?;
+        // One statement writes (no read-then-write transaction, which SQLite
+        // refuses to upgrade while another connection writes).
         let existed: Option<String> = sqlx::query_scalar("SELECT name FROM connections WHERE name = $1")
             .bind(&row.name)
-            .fetch_optional(&mut *tx)
+            .fetch_optional(self.pool())
             .await?;
         let (keep, value) = match secret {
             SecretChange::Keep => (1i64, None),
@@ -89,9 +90,8 @@ impl Store {
         .bind(now_ms())
         .bind(&row.updated_by)
         .bind(keep)
-        .execute(&mut *tx)
+        .execute(self.pool())
         .await?;
-        tx.commit().await?;
         Ok(existed.is_none())
     }
 
@@ -110,6 +110,12 @@ impl Store {
         reseal: impl Fn(&str, &str) -> std::result::Result<String, String>,
     ) -> std::result::Result<usize, String> {
         let mut tx = self.pool().begin().await.map_err(|e| e.to_string())?;
+        // Write first, so SQLite takes the write lock now (waiting for it) rather
+        // than failing to upgrade a read later.
+        sqlx::query("UPDATE connections SET name = name WHERE 1 = 0")
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| e.to_string())?;
         let rows: Vec<(String, String)> =
             sqlx::query_as("SELECT name, secret FROM connections WHERE secret IS NOT NULL ORDER BY name")
                 .fetch_all(&mut *tx)

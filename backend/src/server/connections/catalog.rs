@@ -45,13 +45,13 @@ async fn resolve(state: &AppState, name: &str) -> ApiResult<Connection> {
     dev.connections.get(name).cloned().ok_or_else(|| ApiError::NotFound(format!("no connection `{name}` in `dev`")))
 }
 
-/// A database that cannot be reached is not the caller's mistake: 503 with why.
+/// A database that cannot be reached (or refuses): 422 with why, in words.
 fn unreachable(name: &str, why: String) -> ApiError {
-    ApiError::Unavailable(format!("connection `{name}`: {why}"))
+    ApiError::Unreachable(format!("connection `{name}`: {why}"))
 }
 
 #[utoipa::path(get, path = "/api/catalog/connections/{name}/tables",
-    responses((status = 200, description = "Tables and views (`TableList`)"), (status = 503, description = "The database cannot be reached")))]
+    responses((status = 200, description = "Tables and views (`TableList`)"), (status = 422, description = "The database cannot be reached, or refuses (the message says why)")))]
 pub async fn tables(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -73,7 +73,7 @@ pub struct ColumnsQuery {
 
 #[utoipa::path(get, path = "/api/catalog/connections/{name}/columns", params(ColumnsQuery),
     responses((status = 200, description = "Columns in the contract's types (`ColumnList`)"),
-        (status = 503, description = "The database cannot be reached")))]
+        (status = 422, description = "The database cannot be reached, or refuses (the message says why)")))]
 pub async fn columns(
     State(state): State<AppState>,
     user: CurrentUser,

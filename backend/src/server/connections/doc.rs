@@ -95,8 +95,13 @@ fn schemas() -> Vec<(&'static str, Value)> {
             "EnvironmentSpec",
             json!({
                 "type": "object", "additionalProperties": false,
-                "properties": { "data_root": { "type": ["string", "null"],
-                    "description": "A folder relative to the data dir; absent: `files`" }, "bindings": str_map }
+                "properties": {
+                    "data_root": { "type": ["string", "null"], "maxLength": 1024,
+                        "pattern": crate::environments::DATA_ROOT_PATTERN,
+                        "description": "A folder inside the data dir, not `sandbox`, `sluice.db*` or `secret.key`; \
+                            absent or empty: the server's `files`" },
+                    "bindings": bindings
+                }
             }),
         ),
         (
