@@ -123,7 +123,10 @@ impl Keyring {
     /// appeared meanwhile) with a new random key.
     pub fn read_or_create(path: &Path) -> Result<Self, String> {
         match std::fs::read_to_string(path) {
-            Ok(text) => return Keyring::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Ok(text) => {
+                warn_if_shared(path);
+                return Keyring::parse(&text).map_err(|e| format!("{}: {e}", path.display()));
+            }
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
                 return Err(format!("cannot read the key file {}: {e}", path.display()));
             }
@@ -217,6 +220,19 @@ pub async fn rotate_cli(data_dir: &Path, database_url: Option<&str>, new_key_fil
         old.id(),
         new.id()
     ))
+}
+
+/// Says so (once per read) when a key file can be read by other users.
+fn warn_if_shared(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(m) = std::fs::metadata(path)
+            && m.permissions().mode() & 0o077 != 0
+        {
+            eprintln!("warning: {} can be read by other users; `chmod 600` it", path.display());
+        }
+    }
 }
 
 /// The key id a stored value names, if it has the stored form.

@@ -339,4 +339,13 @@ async fn the_review_shows_what_the_version_reads_and_writes_in_prod() {
     let prod = &uses[1]["resolved"];
     assert_eq!((prod["name"].clone(), prod["host"].clone()), (json!("dw-prod"), json!("dw.prod")), "{uses}");
     assert!(!review.to_string().contains(SECRET));
+
+    // Approved, the graph holds on to its connections: deleting one is refused, naming it.
+    let sid = sub["id"].as_str().unwrap();
+    app.state.store.decide(sid, "approved", "admin2", "ok").await.unwrap();
+    app.req("PUT", "/api/environments/prod", Some(json!({})), Some(&admin)).await;
+    let (s, body) = app.req("DELETE", "/api/connections/dw", None, Some(&admin)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("to-dw"), "{body}");
+    assert_eq!(app.req("DELETE", "/api/connections/dw-prod", None, Some(&admin)).await.0, StatusCode::NO_CONTENT);
 }
