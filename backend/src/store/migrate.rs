@@ -14,6 +14,7 @@ const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
+    (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
@@ -24,6 +25,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
+    (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {
