@@ -114,6 +114,17 @@ async fn environments_start_with_dev_and_prod_and_keep_their_roots_inside_the_da
     let (s, body) =
         app.req("PUT", "/api/environments/uat", Some(json!({"data_root": "uat-files"})), Some(&admin)).await;
     assert_eq!((s, body["data_root"].clone()), (StatusCode::OK, json!("uat-files")));
+
+    // `dev` with a root of its own: the editor's file list and previews read there.
+    let (s, _) = app.req("PUT", "/api/environments/dev", Some(json!({"data_root": "dev-files"})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK);
+    std::fs::write(app.dir.path().join("dev-files/only-dev.csv"), "a\n7\n").unwrap();
+    let (_, files) = app.req("GET", "/api/files", None, Some(&admin)).await;
+    assert_eq!(files["files"], json!([{"path": "only-dev.csv", "size": 4}]), "{files}");
+    let graph = json!({"format": "sluice.graph/v1", "name": "g", "edges": [],
+        "nodes": [{"id": "src", "kind": "source.csv", "config": {"path": "only-dev.csv"}}]});
+    let (s, rows) = app.req("POST", "/api/preview", Some(json!({"graph": graph, "node": "src"})), Some(&admin)).await;
+    assert_eq!((s, rows["rows"].clone()), (StatusCode::OK, json!([[7]])), "{rows}");
 }
 
 #[tokio::test]

@@ -82,11 +82,14 @@ pub struct FileList {
     pub files: Vec<FileEntry>,
 }
 
-/// Files in the data root that a source can read (for the path pickers).
+/// Files in `dev`'s data root that a source can read (for the path pickers).
 #[utoipa::path(get, path = "/api/files", responses((status = 200, body = FileList), (status = 401)))]
 pub async fn files(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<FileList>> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let root = state.root.path().to_path_buf();
+    let dirs = state.dirs();
+    let dev = state.store.environment(DEV).await?;
+    let root = dirs.root(dev.and_then(|e| e.data_root).as_deref()).map_err(ApiError::Internal)?;
+    let root = root.path().to_path_buf();
     let files = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         walk(&root, &root, 0, &mut out);
