@@ -32,23 +32,28 @@ const RESERVED: [&str; 3] = ["sandbox", "sluice.db", crate::secrets::KEY_FILE];
 /// not one of the server's own files or folders (the store, the key,
 /// sandboxes). The API documents the same rule as a pattern.
 pub fn check_data_root(rel: &str) -> Result<(), String> {
-    let parts: Vec<&str> = rel.split('/').collect();
-    let names_ok = parts.len() <= 8
-        && parts.iter().all(|p| {
-            (1..=64).contains(&p.len())
-                && !p.starts_with('.')
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        });
-    if !names_ok {
+    if !relative_names(rel, 8, 64) {
         return Err(format!(
             "data_root: `{rel}` is not a folder inside the data dir (1 to 8 names of letters, digits, `.`, `_`, `-`)"
         ));
     }
-    let first = parts[0];
+    let first = rel.split('/').next().unwrap_or_default();
     if RESERVED.contains(&first) || first.starts_with("sluice.db") {
         return Err(format!("data_root: `{rel}` is kept for the server's own files; choose another folder"));
     }
     Ok(())
+}
+
+/// `path` is `max_parts` names or fewer, joined by `/`, each 1 to `max_len`
+/// letters, digits, `.`, `_` or `-` and not starting with `.` (so never `..`).
+pub fn relative_names(path: &str, max_parts: usize, max_len: usize) -> bool {
+    let parts: Vec<&str> = path.split('/').collect();
+    parts.len() <= max_parts
+        && parts.iter().all(|p| {
+            (1..=max_len).contains(&p.len())
+                && !p.starts_with('.')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+        })
 }
 
 /// [`check_data_root`]'s shape as a regular expression (empty: the default

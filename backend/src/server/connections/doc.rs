@@ -200,3 +200,46 @@ pub fn patch(doc: &mut Value) {
         op["parameters"] = Value::Array(params);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::connect::{Connection, DbKind, Parts};
+    use crate::engine::root::DataRoot;
+
+    fn agree(pattern: &str, samples: &[&str], code: impl Fn(&str) -> bool) {
+        let re = regex::Regex::new(pattern).unwrap();
+        for s in samples {
+            assert_eq!(re.is_match(s), code(s), "`{s}`: the document and the code disagree about {pattern}");
+        }
+    }
+
+    #[test]
+    fn documented_patterns_are_the_rules_the_code_applies() {
+        let names = ["core", "a", "core-dw_2", "", "1x", "a b", "ä", &"x".repeat(64), &"x".repeat(65)];
+        agree(NAME_PATTERN, &names, |s| sluice_shared::connections::check_name(s).is_ok());
+        let long = "n".repeat(253);
+        let hosts = ["db.bank", "10.0.0.1", "::1", "[fe80::1]", "[::1", "a:b", "[abc]", "", " db", "h/x", "[]", &long];
+        let root = DataRoot::new("/data");
+        agree(crate::engine::connect::HOST_PATTERN, &hosts, |h| {
+            let p = Parts {
+                kind: DbKind::Postgres,
+                host: Some(h),
+                port: None,
+                database: "d",
+                user: None,
+                password: None,
+                tls: Default::default(),
+                connect_timeout: std::time::Duration::from_secs(1),
+                read_only: true,
+            };
+            Connection::from_parts(&p, &root).is_ok()
+        });
+        let files = ["a.db", "dw/a.db", ".a", "a/../b", "a//b", "a/", "/a", "a b", "a/.x", &"d/".repeat(16)];
+        agree(FILE_PATTERN, &files, super::super::is_file_name);
+        let roots = ["prod", "a/b", "", "../x", "/etc", ".x", "a/.b", "x y", &"r/".repeat(8), "prod/", "a.b"];
+        agree(crate::environments::DATA_ROOT_PATTERN, &roots, |r| {
+            r.is_empty() || crate::environments::relative_names(r, 8, 64)
+        });
+    }
+}

@@ -105,19 +105,7 @@ fn connection(spec: &ConnectionSpec, secret: Option<&Secret>, root: &DataRoot) -
 /// A relative path as `doc::FILE_PATTERN` says: 1 to 16 names of 1 to 128
 /// letters, digits, `.`, `_`, `-`, none starting with `.`.
 pub(super) fn is_file_name(path: &str) -> bool {
-    relative_names(path, 16, 128)
-}
-
-/// `path` is `max_parts` names or fewer, joined by `/`, each 1 to `max_len`
-/// letters, digits, `.`, `_` or `-` and not starting with `.`.
-pub(super) fn relative_names(path: &str, max_parts: usize, max_len: usize) -> bool {
-    let parts: Vec<&str> = path.split('/').collect();
-    parts.len() <= max_parts
-        && parts.iter().all(|p| {
-            (1..=max_len).contains(&p.len())
-                && !p.starts_with('.')
-                && p.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        })
+    crate::environments::relative_names(path, 16, 128)
 }
 
 /// A row from a spec; a SQLite connection keeps no host, port, user or TLS.
