@@ -4,6 +4,8 @@
 pub mod cli;
 pub mod demo;
 pub mod engine;
+pub mod environments;
 pub mod scheduler;
+pub mod secrets;
 pub mod server;
 pub mod store;

@@ -61,6 +61,11 @@ enum Command {
         #[arg(long = "connection", value_name = "NAME=URL")]
         connections: Vec<String>,
     },
+    /// Manage the key connection secrets are encrypted under.
+    Secrets {
+        #[command(subcommand)]
+        action: SecretsCommand,
+    },
     /// Serve the editor and the API.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8080")]
@@ -108,6 +113,22 @@ enum Command {
     },
 }
 
+#[derive(Subcommand)]
+enum SecretsCommand {
+    /// Re-encrypt every connection secret under a new key, in one transaction.
+    /// The current key is `SLUICE_SECRET_KEY` or `<data-dir>/secret.key`; the new
+    /// one is read from FILE (created, mode 0600, with a random key if missing).
+    Rotate {
+        #[arg(long, default_value = "./sluice-data")]
+        data_dir: PathBuf,
+        /// The store, when it is PostgreSQL (also `SLUICE_DATABASE_URL`).
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        new_key_file: PathBuf,
+    },
+}
+
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
@@ -138,6 +159,19 @@ async fn run_cli() -> ExitCode {
         }
         Command::Sql { graph, dialect, params, data_root, connections } => {
             cli::sql(&graph, &params, &connections, data_root, &dialect).await
+        }
+        Command::Secrets { action: SecretsCommand::Rotate { data_dir, database_url, new_key_file } } => {
+            let url = database_url.or_else(|| env("SLUICE_DATABASE_URL"));
+            match sluice_backend::secrets::rotate_cli(&data_dir, url.as_deref(), &new_key_file).await {
+                Ok(line) => {
+                    println!("{line}");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("sluice secrets rotate: {e}");
+                    ExitCode::from(1)
+                }
+            }
         }
         Command::Serve {
             addr,

@@ -7,6 +7,8 @@
 //! `SLUICE_CONNECTION_<NAME>`; the server from its store, per environment.
 
 use super::root::DataRoot;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use sluice_shared::api::connections::TlsMode;
 use sluice_shared::connections::{ConnectionInfo, Known, check_name};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -78,6 +80,38 @@ impl Connection {
         Ok(Connection { kind, url, read_only: false, connect_timeout: DEFAULT_CONNECT_TIMEOUT })
     }
 
+    /// A connection from its parts (the server's stored connections): user and
+    /// password are percent-encoded into the URL, so any character is safe in
+    /// them; a SQLite `database` is a file relative to `root`. Errors never
+    /// carry the password.
+    pub fn from_parts(p: &Parts<'_>, root: &DataRoot) -> Result<Self, String> {
+        let mut c = match p.kind {
+            DbKind::Sqlite => Connection::parse(&format!("sqlite://{}", p.database), root)?,
+            DbKind::Postgres | DbKind::Mysql => {
+                let host = url_host(p.host.unwrap_or_default())?;
+                if p.database.trim().is_empty() {
+                    return Err("a database name is required".into());
+                }
+                let enc = |s: &str| utf8_percent_encode(s, USERINFO).to_string();
+                let auth = match (p.user.filter(|u| !u.is_empty()), p.password) {
+                    (Some(u), Some(pw)) => format!("{}:{}@", enc(u), enc(pw)),
+                    (Some(u), None) => format!("{}@", enc(u)),
+                    (None, _) => String::new(),
+                };
+                let port = p.port.map(|n| format!(":{n}")).unwrap_or_default();
+                let (scheme, tls) = match p.kind {
+                    DbKind::Postgres => ("postgres", format!("sslmode={}", p.tls.as_str())),
+                    _ => ("mysql", format!("ssl-mode={}", mysql_tls(p.tls))),
+                };
+                let url = format!("{scheme}://{auth}{host}{port}/{}?{tls}", enc(p.database));
+                Connection { kind: p.kind, url, read_only: false, connect_timeout: DEFAULT_CONNECT_TIMEOUT }
+            }
+        };
+        c.read_only = p.read_only;
+        c.connect_timeout = p.connect_timeout;
+        Ok(c)
+    }
+
     /// The URL for the driver. Never log or print it.
     pub fn url(&self) -> &str {
         &self.url
@@ -94,6 +128,54 @@ impl Connection {
             Some(a) => format!("{scheme}://{}:***@{host}", a.split(':').next().unwrap_or_default()),
             None => format!("{scheme}://{host}"),
         }
+    }
+}
+
+/// The parts of a connection as the server stores them (see [`Connection::from_parts`]).
+#[derive(Clone, Copy)]
+pub struct Parts<'a> {
+    pub kind: DbKind,
+    pub host: Option<&'a str>,
+    pub port: Option<u16>,
+    /// Database name; for SQLite a file relative to the data root.
+    pub database: &'a str,
+    pub user: Option<&'a str>,
+    pub password: Option<&'a str>,
+    pub tls: TlsMode,
+    pub connect_timeout: Duration,
+    pub read_only: bool,
+}
+
+/// What may stay as it is in a URL's user, password and database name.
+const USERINFO: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+
+/// A host as a URL carries it: a name or IPv4 address (letters, digits, `.`,
+/// `_`, `-`, at most 253), or an IPv6 address (hex digits, `.` and `:`,
+/// brackets optional), which goes in brackets. The server's API documents the
+/// same rule as [`HOST_PATTERN`].
+fn url_host(host: &str) -> Result<String, String> {
+    if (1..=253).contains(&host.len()) && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-_".contains(c)) {
+        return Ok(host.to_string());
+    }
+    let inner = host.strip_prefix('[').unwrap_or(host);
+    let inner = inner.strip_suffix(']').unwrap_or(inner);
+    if (1..=45).contains(&inner.len()) && inner.chars().all(|c| c.is_ascii_hexdigit() || ".:".contains(c)) {
+        return Ok(format!("[{inner}]"));
+    }
+    if host.is_empty() {
+        return Err("a host is required".into());
+    }
+    Err(format!("`{host}` is not a host name or address"))
+}
+
+/// [`url_host`]'s rule as a regular expression (for the OpenAPI document).
+pub const HOST_PATTERN: &str = r"^([A-Za-z0-9._-]{1,253}|\[?[0-9A-Fa-f.:]{1,45}\]?)$";
+
+fn mysql_tls(t: TlsMode) -> &'static str {
+    match t {
+        TlsMode::Disable => "disabled",
+        TlsMode::Prefer => "preferred",
+        TlsMode::Require => "required",
     }
 }
 
@@ -184,6 +266,34 @@ mod tests {
         let e = Connection::parse("oracle://u:s3cret@h/db", &root()).unwrap_err();
         assert!(!e.contains("s3cret"), "{e}");
         assert!(Connection::parse("mysql:///db", &root()).is_err());
+    }
+
+    #[test]
+    fn parts_are_encoded_so_any_password_works() {
+        let p = Parts {
+            kind: DbKind::Postgres,
+            host: Some("db.bank"),
+            port: Some(5433),
+            database: "core dw",
+            user: Some("etl@bank"),
+            password: Some("p@ss:w/rd?#%"),
+            tls: TlsMode::Require,
+            connect_timeout: Duration::from_secs(3),
+            read_only: true,
+        };
+        let c = Connection::from_parts(&p, &root()).unwrap();
+        assert_eq!(c.url(), "postgres://etl%40bank:p%40ss%3Aw%2Frd%3F%23%25@db.bank:5433/core%20dw?sslmode=require");
+        assert!(!c.redacted().contains("p%40ss") && c.read_only && c.connect_timeout.as_secs() == 3);
+        let m = Connection::from_parts(&Parts { kind: DbKind::Mysql, host: Some("::1"), ..p }, &root()).unwrap();
+        assert!(m.url().starts_with("mysql://etl%40bank:") && m.url().contains("@[::1]:5433/"), "{}", m.redacted());
+        assert!(m.url().ends_with("?ssl-mode=required"));
+        let s = Connection::from_parts(&Parts { kind: DbKind::Sqlite, database: "dw/a.db", ..p }, &root()).unwrap();
+        assert_eq!(s.url(), "sqlite:///data/dw/a.db");
+        assert!(Connection::from_parts(&Parts { host: Some("h/x@y"), ..p }, &root()).is_err());
+        assert!(Connection::from_parts(&Parts { host: Some(" db"), ..p }, &root()).is_err());
+        let v6 = Connection::from_parts(&Parts { host: Some("[fe80::1]"), ..p }, &root()).unwrap();
+        assert!(v6.url().contains("@[fe80::1]:5433/"), "{}", v6.redacted());
+        assert!(Connection::from_parts(&Parts { host: None, ..p }, &root()).is_err());
     }
 
     #[test]

@@ -11,6 +11,7 @@
 pub mod bind;
 mod capped;
 pub mod connect;
+pub mod dbmeta;
 pub mod error;
 mod excel_read;
 mod excel_write;
@@ -264,7 +265,18 @@ pub async fn check(
     given: &BTreeMap<String, String>,
     root: &DataRoot,
 ) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
-    match plan_graph(graph, given, root, Mode::Check, Options::default()).await {
+    check_with(graph, given, root, Options::default()).await
+}
+
+/// [`check`] with [`Options`] (the server passes its `dev` connections).
+pub async fn check_with(
+    graph: &Graph,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+    opts: Options,
+) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
+    let known = opts.connections.as_ref().map(|c| c.known());
+    match plan_graph(graph, given, root, Mode::Check, opts).await {
         Ok(p) => {
             let planned = planned_schemas(&p);
             let schemas = p
@@ -282,7 +294,7 @@ pub async fn check(
             };
             let schemas = match schemas {
                 Some(s) => s,
-                None => limits::validate(graph, None, None, None).await.schemas,
+                None => limits::validate(graph, None, None, known.as_ref()).await.schemas,
             };
             (problems, schemas)
         }

@@ -4,6 +4,7 @@
 //! union, SQL) run over the first rows of each source instead, and say so
 //! (`sample: true`), unless a full preview is asked for.
 
+use super::connect::Connections;
 use super::error::EngineError;
 use super::limits::Limits;
 use super::root::DataRoot;
@@ -16,6 +17,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sluice_shared::{Category, Field, Graph, NodeKind};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Rows read from each source when a blocking step previews on a sample.
 pub const SAMPLE_ROWS: usize = 100_000;
@@ -113,10 +115,30 @@ pub async fn run(
     full: bool,
     limits: Limits,
 ) -> Result<Preview, EngineError> {
+    run_in(graph, node, given, root, limit, full, limits, None).await
+}
+
+/// [`run`] with the connections of the environment the preview runs in.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_in(
+    graph: &Graph,
+    node: &str,
+    given: &BTreeMap<String, String>,
+    root: &DataRoot,
+    limit: usize,
+    full: bool,
+    limits: Limits,
+    connections: Option<Arc<Connections>>,
+) -> Result<Preview, EngineError> {
     let up = upstream(graph, node);
     let blocking = up.iter().any(|id| kind(graph, id).is_some_and(NodeKind::is_blocking));
     let sample = blocking && !full;
-    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits), ..Default::default() };
+    let opts = Options {
+        source_limit: sample.then_some(SAMPLE_ROWS),
+        limits: Some(limits),
+        connections,
+        ..Default::default()
+    };
     let prepared = prepare_with(graph, given, root, Mode::Preview, opts).await?;
     // A sink previews what it would write: its input.
     let target = match kind(graph, node).map(|k| k.category()) {

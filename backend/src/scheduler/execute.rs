@@ -1,7 +1,8 @@
 //! One attempt of one run: load the pinned graph version by its hash, run it
-//! for the business date, and record every node's outcome. Every run reads
-//! the production data root; a draft writes only into its requester's
-//! sandbox. Error text is redacted of cell values before it is kept.
+//! for the business date, and record every node's outcome. A scheduled or
+//! backfill run resolves connections and files in `prod`; a draft in `dev`
+//! (both `<data-dir>/files` unless an admin set another root), and writes only
+//! into its requester's sandbox. Error text is redacted of cell values before it is kept.
 
 use super::{RunEvent, Scheduler, redact::redact};
 use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
@@ -42,9 +43,9 @@ impl Scheduler {
 
     /// Where a run's sinks write: the data root for production runs, the
     /// requester's sandbox `<sandbox>/<user id>/` for drafts.
-    async fn write_root(&self, run: &RunRow) -> Result<DataRoot, String> {
+    async fn write_root(&self, run: &RunRow, env: &DataRoot) -> Result<DataRoot, String> {
         if run.kind != RunKind::Draft.as_str() {
-            return Ok(self.root.clone());
+            return Ok(env.clone());
         }
         let user = self
             .store
@@ -58,7 +59,9 @@ impl Scheduler {
     }
 
     async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
-        let out = self.write_root(run).await.map_err(|e| (None, e))?;
+        // Drafts resolve connections and files in `dev`, the others in `prod`.
+        let env = self.environment_for(&run.kind).await.map_err(|e| (None, e))?;
+        let out = self.write_root(run, &env.root).await.map_err(|e| (None, e))?;
         let doc = self
             .store
             .doc_by_hash(&run.graph_id, &run.hash)
@@ -79,7 +82,8 @@ impl Scheduler {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }
         let result = async {
-            let prepared = engine::prepare(&graph, &params, &self.root, Mode::Run).await?;
+            let opts = engine::Options { connections: Some(env.connections.clone()), ..Default::default() };
+            let prepared = engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await?;
             engine::execute(&prepared, &out).await
         }
         .await;

@@ -69,6 +69,8 @@ pub struct Scheduler {
     running: Mutex<HashMap<String, dispatch::Slot>>,
     pub events: broadcast::Sender<RunEvent>,
     hook: Mutex<Option<AttemptHook>>,
+    /// Decrypts connection secrets when a run resolves its environment.
+    keys: Mutex<Option<Arc<crate::secrets::Keyring>>>,
 }
 
 type Result<T> = std::result::Result<T, String>;
@@ -102,6 +104,7 @@ impl Scheduler {
             running: Mutex::new(HashMap::new()),
             events,
             hook: Mutex::new(None),
+            keys: Mutex::new(None),
         })
     }
 
@@ -111,13 +114,42 @@ impl Scheduler {
         *self.hook.lock().expect("hook") = Some(f);
     }
 
+    /// The key runs decrypt connection secrets with (the server's).
+    pub fn set_keyring(&self, keys: Arc<crate::secrets::Keyring>) {
+        *self.keys.lock().expect("keys") = Some(keys);
+    }
+
+    /// The data dir (the folder that holds the data root and the sandbox) and
+    /// the default data root, where environments' roots resolve.
+    pub fn dirs(&self) -> crate::environments::Dirs {
+        let data_dir = self.root.path().parent().unwrap_or(std::path::Path::new(".")).to_path_buf();
+        crate::environments::Dirs { data_dir, default_root: self.root.clone() }
+    }
+
+    /// The environment a run resolves in: `dev` for drafts, `prod` otherwise.
+    pub async fn environment_for(&self, kind: &str) -> Result<crate::environments::Resolved> {
+        let env = if kind == RunKind::Draft.as_str() { crate::environments::DEV } else { crate::environments::PROD };
+        let keys = self.keys.lock().expect("keys").clone();
+        crate::environments::resolve(&self.store, keys.as_deref(), &self.dirs(), env).await
+    }
+
     /// After a restart: runs that were going are interrupted, then retried per policy.
     pub async fn recover(&self) -> Result<usize> {
         // A publish a crash interrupted is completed or rolled back first (its
         // temporaries are in its journal); then, nothing running yet, every
         // staged temporary file left is a crash's leftover.
-        crate::engine::journal::recover_and_report(&self.root);
-        remove_stale_temporaries(self.root.path(), 0);
+        let mut roots = vec![self.root.clone()];
+        // Environments with a data root of their own publish there too.
+        for env in self.store.environments().await.map_err(db)? {
+            match self.dirs().root(env.data_root.as_deref()) {
+                Ok(r) if !roots.iter().any(|k| k.path() == r.path()) => roots.push(r),
+                _ => {}
+            }
+        }
+        for root in &roots {
+            crate::engine::journal::recover_and_report(root);
+            remove_stale_temporaries(root.path(), 0);
+        }
         remove_stale_temporaries(&self.sandbox, 0);
         let interrupted = self.store.interrupt_running().await.map_err(db)?;
         for r in &interrupted {

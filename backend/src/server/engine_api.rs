@@ -6,12 +6,14 @@ use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::previews::Failure;
 use crate::engine::{self, error::EngineError, preview};
+use crate::environments::DEV;
 use axum::Json;
 use axum::Router;
 use axum::extract::State;
 use axum::routing::{get, post};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sha2::{Digest, Sha256};
 use sluice_shared::{Field, Graph, Problem, Schema};
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -62,7 +64,10 @@ pub async fn validate(
         Ok(g) => g,
         Err(problems) => return Ok(Json(ValidateResponse { problems, schemas: BTreeMap::new() })),
     };
-    let (problems, schemas) = engine::check(&graph, &req.params, &state.root).await;
+    // The editor checks against `dev`: its files and its connections.
+    let env = state.environment(DEV).await?;
+    let opts = engine::Options { connections: Some(env.connections), ..Default::default() };
+    let (problems, schemas) = engine::check_with(&graph, &req.params, &env.root, opts).await;
     Ok(Json(ValidateResponse { problems, schemas }))
 }
 
@@ -77,11 +82,14 @@ pub struct FileList {
     pub files: Vec<FileEntry>,
 }
 
-/// Files in the data root that a source can read (for the path pickers).
+/// Files in `dev`'s data root that a source can read (for the path pickers).
 #[utoipa::path(get, path = "/api/files", responses((status = 200, body = FileList), (status = 401)))]
 pub async fn files(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<FileList>> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let root = state.root.path().to_path_buf();
+    let dirs = state.dirs();
+    let dev = state.store.environment(DEV).await?;
+    let root = dirs.root(dev.and_then(|e| e.data_root).as_deref()).map_err(ApiError::Internal)?;
+    let root = root.path().to_path_buf();
     let files = tokio::task::spawn_blocking(move || {
         let mut out = Vec::new();
         walk(&root, &root, 0, &mut out);
@@ -168,7 +176,10 @@ pub async fn preview(
         return Err(ApiError::NotFound(format!("the graph has no node `{}`", req.node)));
     }
     let limit = req.limit;
-    let key = preview::cache_key(&graph, &req.node, &req.params, &state.root, limit, req.full);
+    let env = state.environment(DEV).await?;
+    let key = preview::cache_key(&graph, &req.node, &req.params, &env.root, limit, req.full);
+    // Connections change answers too (never the secret: their Debug leaves it out).
+    let key = format!("{key}:{}", hex::encode(Sha256::digest(format!("{:?}", env.connections))));
     if let Some(mut hit) = state.previews.get(&key) {
         hit.elapsed_ms = started.elapsed().as_millis() as u64;
         hit.cached = true;
@@ -177,16 +188,15 @@ pub async fn preview(
     // In a task of its own, within the preview limits; a newer preview from the
     // same editor aborts it, and so does running out of time.
     let slot = req.editor.map(|e| format!("{}:{e}", user.id));
-    let result = state
-        .previews
-        .run(graph, &req.node, &req.params, &state.root, limit, req.full, slot.as_deref())
-        .await
-        .map_err(|f| match f {
-            Failure::Engine(e) => engine_error(e),
-            Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
-            Failure::Replaced => ApiError::Conflict(f.to_string()),
-            Failure::Panicked(m) => ApiError::Internal(m),
-        })?;
+    let result =
+        state.previews.run(graph, &req.node, &req.params, &env, limit, req.full, slot.as_deref()).await.map_err(
+            |f| match f {
+                Failure::Engine(e) => engine_error(e),
+                Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
+                Failure::Replaced => ApiError::Conflict(f.to_string()),
+                Failure::Panicked(m) => ApiError::Internal(m),
+            },
+        )?;
     let answer = PreviewResponse {
         columns: result.columns,
         rows: result.rows,

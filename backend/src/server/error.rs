@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The `Host` header is not one this server answers to (DNS rebinding).
     WrongHost(String),
     Timeout(String),
+    /// A connection's database cannot be reached or refuses: the request is
+    /// fine, the connection (or the database) must change.
+    Unreachable(String),
     Internal(String),
 }
 
@@ -50,6 +53,7 @@ impl ApiError {
             TooManyRequests(m) => (StatusCode::TOO_MANY_REQUESTS, "too_many_requests", m.clone()),
             WrongHost(m) => (StatusCode::MISDIRECTED_REQUEST, "wrong_host", m.clone()),
             Timeout(m) => (StatusCode::GATEWAY_TIMEOUT, "timeout", m.clone()),
+            Unreachable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "unreachable", m.clone()),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server".into()),
         }
     }

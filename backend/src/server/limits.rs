@@ -14,6 +14,9 @@ pub const USERNAME_MAX: usize = 64;
 pub const PASSWORD_MAX: usize = 256;
 /// Free text: review comments, submission messages, descriptions.
 pub const LONG_TEXT_MAX: usize = 16 * 1024;
+/// Connection fields: host names (253 in DNS), database names and files, users, secrets.
+pub const HOST_MAX: usize = 255;
+pub const CONNECTION_FIELD_MAX: usize = 1024;
 /// Any other string field: names, ids, dates, cron lines, parameter values.
 pub const TEXT_MAX: usize = 4 * 1024;
 /// Body limit of the sign-in and user routes.
@@ -27,6 +30,8 @@ pub fn max_len(field: &str) -> usize {
         "username" => USERNAME_MAX,
         "password" | "current_password" => PASSWORD_MAX,
         "comment" | "message" | "description" => LONG_TEXT_MAX,
+        "host" => HOST_MAX,
+        "user" | "secret" | "database" | "data_root" => CONNECTION_FIELD_MAX,
         _ => TEXT_MAX,
     }
 }

@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod auth;
+pub mod connections;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
@@ -60,6 +61,25 @@ pub struct Inner {
     pub runs: runs::RunSettings,
     /// Problems of stored versions by content hash, so reads do not validate again.
     pub problem_cache: problem_cache::ProblemCache,
+    /// The key connection secrets are encrypted under (`secrets`).
+    pub keys: Arc<crate::secrets::Keyring>,
+    /// `--data-dir`: environments' data roots are folders in it.
+    pub data_dir: PathBuf,
+}
+
+impl AppState {
+    /// Where environments' data roots resolve.
+    pub fn dirs(&self) -> crate::environments::Dirs {
+        crate::environments::Dirs { data_dir: self.data_dir.clone(), default_root: self.root.clone() }
+    }
+
+    /// An environment resolved for the engine (`dev` for the editor, previews
+    /// and drafts): its data root and its connections, secrets decrypted.
+    pub async fn environment(&self, name: &str) -> Result<crate::environments::Resolved, error::ApiError> {
+        crate::environments::resolve(&self.store, Some(&self.keys), &self.dirs(), name)
+            .await
+            .map_err(error::ApiError::Internal)
+    }
 }
 
 impl std::ops::Deref for AppState {
@@ -139,11 +159,14 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         install_demo(&store, &files).await?;
     }
     let root = DataRoot::new(files);
+    let (keys, _) = crate::secrets::Keyring::load(&opts.data_dir)?;
+    let keys = Arc::new(keys);
     crate::engine::limits::set_run_limits(opts.run_limits);
     let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
     let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
     let limits = crate::scheduler::Limits { max_runs: opts.max_runs, max_draft_runs: opts.max_draft_runs };
     let scheduler = crate::scheduler::Scheduler::with_limits(store.clone(), root.clone(), clock, webhook, limits);
+    scheduler.set_keyring(keys.clone());
     let state = AppState(Arc::new(Inner {
         store,
         root,
@@ -156,6 +179,8 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         trusted_proxy: opts.trusted_proxy,
         runs: runs::RunSettings::new(opts),
         problem_cache: Default::default(),
+        keys,
+        data_dir: opts.data_dir.clone(),
     }));
     let static_dir = assets::choose(opts.static_dir.clone());
     let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
@@ -211,6 +236,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(engine_api::router())
         .merge(reviews::router().layer(medium()))
         .merge(users::router().layer(small()))
+        .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))

@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, engine_api, graphs, reviews, runs, users};
+use super::{auth, connections, engine_api, graphs, reviews, runs, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -56,6 +56,15 @@ use utoipa::{IntoParams, OpenApi};
         runs::run_detail,
         runs::cancel,
         runs::alerts,
+        connections::list,
+        connections::save,
+        connections::remove,
+        connections::test,
+        connections::environments::list,
+        connections::environments::save,
+        connections::catalog::list,
+        connections::catalog::tables,
+        connections::catalog::columns,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -102,6 +111,9 @@ use utoipa::{IntoParams, OpenApi};
         crate::store::RunRow,
         crate::store::RunNodeRow,
         crate::store::AlertRow,
+        reviews::uses::ConnectionUse,
+        reviews::uses::ProdConnection,
+        reviews::uses::Access,
     ))
 )]
 struct ApiDoc;
@@ -117,6 +129,7 @@ pub async fn document() -> Json<Value> {
 /// The document: the annotations, then the shared rules applied to every operation.
 pub fn build() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
+    connections::doc::patch(&mut doc);
     doc["components"]["securitySchemes"] =
         json!({ "session": { "type": "apiKey", "in": "cookie", "name": auth::COOKIE_NAME } });
     doc["security"] = json!([{ "session": [] }]);
@@ -311,7 +324,7 @@ fn error_body() -> Value {
                     "code": {
                         "type": "string",
                         "description": "bad_request, unauthorized, forbidden, not_found, method_not_allowed, conflict, \
-                            too_large, unsupported_media_type, invalid_graph, too_many_requests, timeout, internal, ..."
+                            too_large, unsupported_media_type, invalid_graph, too_many_requests, timeout, unreachable, internal, ..."
                     },
                     "message": { "type": "string", "description": "What went wrong and what to do, for a person" },
                     "details": { "type": "object", "description": "e.g. `{\"problems\": [...]}` for an invalid graph" }

@@ -7,7 +7,7 @@ use super::engine_api::PreviewResponse;
 use crate::engine::error::EngineError;
 use crate::engine::limits::{self, Limits, Stopped};
 use crate::engine::preview::{self, Preview};
-use crate::engine::root::DataRoot;
+use crate::environments::Resolved;
 use sluice_shared::Graph;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::fmt;
@@ -87,8 +87,8 @@ impl Previews {
         }
     }
 
-    /// Computes a preview in a task of its own, within this server's memory, spill
-    /// and time limits. With a `slot` (one editor tab), a newer preview for the same
+    /// Computes a preview in `env` (its data root and connections) in a task of
+    /// its own, within this server's memory, spill and time limits. With a `slot` (one editor tab), a newer preview for the same
     /// slot aborts this one. On a timeout or a cancellation the task is stopped
     /// (its plan dropped) before this returns; if the caller goes away, it is too.
     #[allow(clippy::too_many_arguments)]
@@ -97,13 +97,14 @@ impl Previews {
         graph: Graph,
         node: &str,
         params: &BTreeMap<String, String>,
-        root: &DataRoot,
+        env: &Resolved,
         limit: usize,
         full: bool,
         slot: Option<&str>,
     ) -> Result<Preview, Failure> {
-        let (node_id, params, root, l) = (node.to_string(), params.clone(), root.clone(), self.limits);
-        let work = async move { preview::run(&graph, &node_id, &params, &root, limit, full, l).await };
+        let (node_id, params, l) = (node.to_string(), params.clone(), self.limits);
+        let (root, conns) = (env.root.clone(), env.connections.clone());
+        let work = async move { preview::run_in(&graph, &node_id, &params, &root, limit, full, l, Some(conns)).await };
         let outcome = limits::bounded(work, self.timeout, |handle| {
             if let Some(slot) = slot {
                 self.start(slot, handle);

@@ -11,6 +11,7 @@ use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
 use crate::engine::{self, Mode, error::EngineError, preview};
+use crate::environments::{DEV, Resolved};
 use crate::store::{SubmissionRow, content_hash};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -23,6 +24,7 @@ use sluice_shared::{Category, Graph, NodeKind, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod decide;
+pub mod uses;
 use decide::{archived, decide};
 
 pub fn router() -> Router<AppState> {
@@ -88,7 +90,9 @@ pub async fn submit(
         state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
     // Only a graph that validates against the real data can be submitted.
     let graph = parse_doc(&doc)?;
-    match engine::prepare(&graph, &BTreeMap::new(), &state.root, Mode::Check).await {
+    let dev = state.environment(DEV).await?;
+    let opts = engine::Options { connections: Some(dev.connections), ..Default::default() };
+    match engine::prepare_with(&graph, &BTreeMap::new(), &dev.root, Mode::Check, opts).await {
         Ok(_) => {}
         Err(EngineError::Invalid(p)) => return Err(ApiError::InvalidGraph(p)),
         Err(EngineError::Failed { node, message }) => {
@@ -191,6 +195,8 @@ pub struct ReviewDetail {
     pub diff: GraphDiff,
     pub schemas: Vec<NodeSchemaDiff>,
     pub samples: Vec<SinkSampleDiff>,
+    /// The connections and tables this version reads and writes, resolved in `prod`.
+    pub connections: Vec<uses::ConnectionUse>,
 }
 
 #[utoipa::path(get, path = "/api/reviews/{sid}", responses((status = 200, body = ReviewDetail), (status = 404)))]
@@ -220,25 +226,30 @@ pub async fn detail(
     let d = diff(before, &graph);
     let touched: BTreeSet<String> =
         d.nodes_added.iter().chain(d.nodes_changed.iter().map(|c| &c.id)).cloned().collect();
-    let schemas = schema_diffs(&state, before, &graph, &touched).await;
-    let samples = sample_diffs(&state, before, &graph, &touched).await;
-    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples }))
+    // Columns and samples as the editor sees them (`dev`); what the version
+    // reads and writes where it will run (`prod`).
+    let dev = state.environment(DEV).await?;
+    let schemas = schema_diffs(&dev, before, &graph, &touched).await;
+    let samples = sample_diffs(&state, &dev, before, &graph, &touched).await;
+    let connections = uses::in_prod(&state, &graph).await?;
+    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples, connections }))
 }
 
-async fn planned(state: &AppState, g: &Graph) -> BTreeMap<String, Schema> {
-    match engine::prepare(g, &BTreeMap::new(), &state.root, Mode::Check).await {
+async fn planned(dev: &Resolved, g: &Graph) -> BTreeMap<String, Schema> {
+    let opts = engine::Options { connections: Some(dev.connections.clone()), ..Default::default() };
+    match engine::prepare_with(g, &BTreeMap::new(), &dev.root, Mode::Check, opts).await {
         Ok(p) => engine::planned_schemas(&p),
         Err(_) => BTreeMap::new(),
     }
 }
 
 async fn schema_diffs(
-    state: &AppState,
+    dev: &Resolved,
     before: &Graph,
     after: &Graph,
     touched: &BTreeSet<String>,
 ) -> Vec<NodeSchemaDiff> {
-    let (old, new) = (planned(state, before).await, planned(state, after).await);
+    let (old, new) = (planned(dev, before).await, planned(dev, after).await);
     touched
         .iter()
         .map(|id| NodeSchemaDiff { node: id.clone(), before: old.get(id).cloned(), after: new.get(id).cloned() })
@@ -250,6 +261,7 @@ async fn schema_diffs(
 /// rows present in only one of them are what the change adds or removes.
 async fn sample_diffs(
     state: &AppState,
+    dev: &Resolved,
     before: &Graph,
     after: &Graph,
     touched: &BTreeSet<String>,
@@ -271,7 +283,7 @@ async fn sample_diffs(
                     return Ok(Vec::new());
                 }
                 // Within the preview limits and timeout, like the editor's previews.
-                state.previews.run(g, &id, &BTreeMap::new(), &state.root, 200, false, None).await.map(|p| p.rows)
+                state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None).await.map(|p| p.rows)
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);

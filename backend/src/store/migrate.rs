@@ -12,6 +12,8 @@ const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
+    (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
+    (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -21,6 +23,8 @@ const POSTGRES: &[(i64, &str)] = &[
     (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
+    (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
+    (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 

@@ -18,6 +18,23 @@ pub fn pg_admin_url() -> String {
     std::env::var("SLUICE_TEST_PG").unwrap_or_else(|_| "postgres://postgres:postgres@127.0.0.1:5432/postgres".into())
 }
 
+/// Host, port, user and password of that server, read from its URL (for
+/// tests that register it as a connection).
+pub fn pg_login() -> (String, u16, String, Option<String>) {
+    let url = pg_admin_url();
+    let rest = url.split_once("://").map_or(url.as_str(), |x| x.1);
+    let (auth, at) = rest.rsplit_once('@').unwrap_or(("", rest));
+    let hostport = at.split(['/', '?']).next().unwrap_or_default();
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h.to_string(), p.parse().expect("a port number in SLUICE_TEST_PG")),
+        None => (hostport.to_string(), 5432),
+    };
+    match auth.split_once(':') {
+        Some((u, p)) => (host, port, u.to_string(), Some(p.to_string())),
+        None => (host, port, if auth.is_empty() { "postgres".into() } else { auth.to_string() }, None),
+    }
+}
+
 impl PgDb {
     pub async fn create() -> PgDb {
         sqlx::any::install_default_drivers();

@@ -40,8 +40,9 @@ fn yes() -> bool {
 }
 
 /// Create or replace a connection (`PUT /api/connections/{name}` body; the name
-/// is in the path). `secret: None` on a replace keeps the stored secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// is in the path). `secret: None` on a replace keeps the stored secret. Its
+/// `Debug` shows `secret` as `***`.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectionSpec {
     pub kind: DbKind,
@@ -64,6 +65,22 @@ pub struct ConnectionSpec {
     /// The password; write-only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+
+impl std::fmt::Debug for ConnectionSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectionSpec")
+            .field("kind", &self.kind)
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("tls", &self.tls)
+            .field("connect_timeout_secs", &self.connect_timeout_secs)
+            .field("read_only", &self.read_only)
+            .field("secret", &self.secret.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 /// A connection as the API shows it: everything but the secret.
@@ -150,6 +167,20 @@ pub struct CatalogConnection {
     pub name: String,
     pub kind: DbKind,
     pub read_only: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spec_never_prints_its_secret() {
+        let spec: ConnectionSpec =
+            serde_json::from_str(r#"{"kind": "postgres", "database": "d", "secret": "hunter2-pw"}"#).unwrap();
+        let shown = format!("{spec:?}");
+        assert!(!shown.contains("hunter2") && shown.contains("***"), "{shown}");
+        assert!(spec.read_only, "read-only by default");
+    }
 }
 
 // Routes (one place to read them; the server and the browser both follow it):
