@@ -4,6 +4,7 @@
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
 pub mod api;
+pub mod calendar;
 pub mod complexity;
 pub mod config;
 pub mod connections;
