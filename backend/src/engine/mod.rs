@@ -11,6 +11,7 @@
 pub mod bind;
 mod capped;
 pub mod connect;
+mod dates;
 pub mod error;
 mod excel_read;
 mod excel_write;
@@ -89,6 +90,8 @@ pub struct Options {
     /// The connections of the environment the graph runs in. `None`: not known
     /// (connection names are checked for form only, table nodes stay closed).
     pub connections: Option<Arc<connect::Connections>>,
+    /// The business calendars derived parameters may name. `None`: not known.
+    pub calendars: Option<Arc<limits::Calendars>>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -135,7 +138,13 @@ async fn plan_graph(
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
     let known = opts.connections.as_ref().map(|c| c.known());
-    let first = limits::validate(graph, None, given_ref, known.as_ref()).await;
+    // A derived date outside its calendar's years fails the run (exit 1), as `sluice bizdate` does.
+    if let Some(given) = given_ref
+        && let Some(message) = sluice_shared::derived::outside_coverage(&graph.params, given, opts.calendars.as_deref())
+    {
+        return Err(EngineError::Failed { node: None, message }.into());
+    }
+    let first = limits::validate(graph, None, given_ref, known.as_ref(), opts.calendars.as_ref()).await;
     if !first.is_valid() {
         return Err(Failure { error: EngineError::Invalid(first.problems), schemas: Some(first.schemas) });
     }
@@ -154,7 +163,7 @@ async fn plan_graph(
     publish::check_resolved(&sink_paths(graph, &paths))?;
 
     // Pass 2: with real source schemas, every column reference is checked.
-    let report = limits::validate(graph, Some(&inspected), given_ref, known.as_ref()).await;
+    let report = limits::validate(graph, Some(&inspected), given_ref, known.as_ref(), opts.calendars.as_ref()).await;
     if !report.is_valid() {
         return Err(Failure { error: EngineError::Invalid(report.problems), schemas: Some(report.schemas) });
     }
@@ -225,7 +234,11 @@ async fn open_sources(
         if kind_of(graph, id) != Some(Category::Collection) {
             continue;
         }
-        match sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await {
+        let opened = match cfg {
+            NodeConfig::SourceDates(c) => dates::open(ctx, id, c, &graph.params, texts, opts.calendars.as_deref()),
+            _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+        };
+        match opened {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
                 let df = match opts.source_limit {
@@ -266,7 +279,7 @@ pub async fn check(
             };
             let schemas = match schemas {
                 Some(s) => s,
-                None => limits::validate(graph, None, None, None).await.schemas,
+                None => limits::validate(graph, None, None, None, None).await.schemas,
             };
             (problems, schemas)
         }

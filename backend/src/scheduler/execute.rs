@@ -78,7 +78,9 @@ impl Scheduler {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }
         let result = async {
-            let prepared = engine::prepare(&graph, &params, &self.root, Mode::Run).await?;
+            // Derived date parameters count by the built-in calendars.
+            let opts = engine::Options { calendars: Some(crate::calendars::builtins()), ..Default::default() };
+            let prepared = engine::prepare_with(&graph, &params, &self.root, Mode::Run, opts).await?;
             engine::execute(&prepared, &out).await
         }
         .await;

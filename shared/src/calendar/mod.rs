@@ -9,6 +9,7 @@
 
 pub mod civil;
 mod csv;
+pub mod dates;
 
 pub use civil::{format_date, parse_date};
 pub use csv::{CsvError, parse_csv};
