@@ -541,6 +541,7 @@ pub fn id_base(kind: NodeKind) -> &'static str {
         NodeKind::SourceJson => "json",
         NodeKind::SourceExcel => "excel",
         NodeKind::SourceTable => "table",
+        NodeKind::SourceDates => "dates",
         NodeKind::Filter => "filter",
         NodeKind::Select => "select",
         NodeKind::Derive => "derive",
