@@ -9,7 +9,8 @@ use datafusion::arrow::datatypes::{DataType, Field, Schema};
 use datafusion::catalog::TableFunctionArgs;
 use datafusion::common::JoinType;
 use datafusion::functions::expr_fn::date_part;
-use datafusion::functions_aggregate::expr_fn::sum;
+use datafusion::functions_aggregate::sum::sum_udaf;
+use datafusion::logical_expr::expr::WindowFunction;
 use datafusion::logical_expr::{ExprFunctionExt, WindowFrame, WindowFrameBound, WindowFrameUnits, when};
 use datafusion::prelude::{DataFrame, Expr, SessionContext, cast, col, lit};
 use sluice_shared::calendar::dates::{Endpoint, endpoint};
@@ -116,7 +117,7 @@ fn with_calendar(ctx: &SessionContext, df: DataFrame, cal: &Calendar) -> DfResul
         WindowFrameBound::Preceding(datafusion::common::ScalarValue::UInt64(None)),
         WindowFrameBound::CurrentRow,
     );
-    let running = sum(cast(col("is_business_day"), DataType::Int64))
+    let running = Expr::from(WindowFunction::new(sum_udaf(), vec![cast(col("is_business_day"), DataType::Int64)]))
         .partition_by(vec![col("year"), col("month")])
         .order_by(vec![col("__day").sort(true, false)])
         .window_frame(frame)
