@@ -3,6 +3,7 @@
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
+use sluice_shared::calendar::{self as cal_calendar, Calendar, CalendarError};
 use std::str::FromStr;
 
 pub const DEFAULT_TZ: &str = "Asia/Shanghai";
@@ -60,6 +61,39 @@ pub fn sla_deadline(tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {
     let day = NaiveDate::parse_from_str(biz_date, "%Y-%m-%d").ok()?;
     let local = shift(day, 1).and_time(sla);
     tz.from_local_datetime(&local).earliest().map(|t| t.timestamp_millis())
+}
+
+/// The business date of a firing by a business calendar: `None` when the firing
+/// day is closed (the schedule does not fire), else `offset` business days from
+/// it (-1: the business day before, 0: the day itself).
+pub fn business_biz_date(cal: &Calendar, tz: Tz, fire_ms: i64, offset: i64) -> Result<Option<String>, CalendarError> {
+    let day = at(tz, fire_ms).date_naive().format("%Y-%m-%d").to_string();
+    let day = cal_calendar::parse_date(&day).unwrap_or_default();
+    if !cal.is_business_day(day)? {
+        return Ok(None);
+    }
+    Ok(Some(cal_calendar::format_date(cal.offset(day, offset)?)))
+}
+
+/// The SLA deadline by a business calendar: `sla` local time on the business
+/// day after the business date.
+pub fn business_sla_deadline(cal: &Calendar, tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {
+    let next = cal.offset(cal_calendar::parse_date(biz_date)?, 1).ok()?;
+    let day = NaiveDate::parse_from_str(&cal_calendar::format_date(next), "%Y-%m-%d").ok()?;
+    tz.from_local_datetime(&day.and_time(sla)).earliest().map(|t| t.timestamp_millis())
+}
+
+/// The business days among `dates`; a date the calendar has no data for is an
+/// error naming its year.
+pub fn business_dates(cal: &Calendar, dates: Vec<String>) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for d in dates {
+        let day = cal_calendar::parse_date(&d).ok_or_else(|| format!("`{d}` is not a date"))?;
+        if cal.is_business_day(day).map_err(|e| e.to_string())? {
+            out.push(d);
+        }
+    }
+    Ok(out)
 }
 
 /// Every date from `from` to `to`, inclusive, oldest first.

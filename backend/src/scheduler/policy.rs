@@ -56,8 +56,14 @@ impl Scheduler {
             .collect();
         dates.sort();
         dates.dedup();
+        let cal = self.schedule_calendar(s).await.ok().flatten();
         for date in dates {
-            let Some(deadline) = calendar::sla_deadline(tz, &date, sla) else { continue };
+            let deadline = match &cal {
+                None => calendar::sla_deadline(tz, &date, sla),
+                // By the same calendar: the SLA time on the next business day.
+                Some(cal) => calendar::business_sla_deadline(cal, tz, &date, sla),
+            };
+            let Some(deadline) = deadline else { continue };
             if now <= deadline {
                 continue;
             }
@@ -76,7 +82,7 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn alert(
+    pub(super) async fn alert(
         &self,
         schedule: Option<&str>,
         run: Option<&str>,

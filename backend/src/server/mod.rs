@@ -3,6 +3,7 @@
 //! error type (`error::ApiError`) that every handler returns.
 
 pub mod auth;
+pub mod calendars;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
@@ -219,6 +220,7 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .merge(reviews::router().layer(medium()))
         .merge(users::router().layer(small()))
         .merge(runs::router().layer(medium()))
+        .merge(calendars::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, engine_api, graphs, reviews, runs, users};
+use super::{auth, calendars, engine_api, graphs, reviews, runs, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -56,6 +56,12 @@ use utoipa::{IntoParams, OpenApi};
         runs::run_detail,
         runs::cancel,
         runs::alerts,
+        calendars::list,
+        calendars::show,
+        calendars::export,
+        calendars::create,
+        calendars::replace,
+        calendars::remove,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -86,6 +92,12 @@ use utoipa::{IntoParams, OpenApi};
         crate::store::SubmissionRow,
         crate::store::AuditRow,
         users::UserInfo,
+        calendars::CalendarInfo,
+        calendars::CalendarList,
+        calendars::CalendarDetail,
+        calendars::ExceptionInfo,
+        calendars::NewCalendar,
+        calendars::CalendarUpdate,
         users::UserList,
         users::NewUser,
         users::UserUpdate,

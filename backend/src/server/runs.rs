@@ -86,6 +86,10 @@ pub struct NewSchedule {
     pub depends_on: Vec<String>,
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// A business calendar (`GET /api/calendars`): the schedule fires on its business
+    /// days only, and `biz_date_offset` counts business days (-1: T-1, 0: T-0).
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -148,6 +152,10 @@ pub async fn create_schedule(
             cycle.join(" → ")
         )));
     }
+    let calendar = req.calendar.as_deref().map(str::trim).unwrap_or_default().to_string();
+    if !calendar.is_empty() && state.scheduler.calendar(&calendar).await.map_err(ApiError::Internal)?.is_none() {
+        return Err(ApiError::BadRequest(format!("no calendar `{calendar}` (see GET /api/calendars)")));
+    }
     let now = state.scheduler.clock.now_ms();
     let row = ScheduleRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -162,6 +170,7 @@ pub async fn create_schedule(
         timeout_secs: req.timeout_secs.unwrap_or(3600).clamp(1, 86_400),
         sla: req.sla,
         depends_on: serde_json::to_string(&req.depends_on).unwrap_or_else(|_| "[]".into()),
+        calendar,
         last_fire_at: now,
         created_by: user.username.clone(),
         created_at: now,
@@ -240,7 +249,11 @@ pub async fn backfill(
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     not_archived(&state, &schedule.graph_id).await?;
-    let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
+    let mut dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
+    if let Some(cal) = state.scheduler.schedule_calendar(&schedule).await.map_err(ApiError::Internal)? {
+        // Only the calendar's business dates run; a date it has no data for is refused.
+        dates = calendar::business_dates(&cal, dates).map_err(ApiError::BadRequest)?;
+    }
     let mut runs = Vec::new();
     for d in &dates {
         if let Some(r) = state

@@ -12,7 +12,7 @@ mod csv;
 pub mod dates;
 
 pub use civil::{format_date, parse_date};
-pub use csv::{CsvError, parse_csv};
+pub use csv::{CsvError, parse_csv, parse_csv_with};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
