@@ -171,6 +171,17 @@ impl Scheduler {
         }
     }
 
+    /// The business dates a backfill of `from..=to` runs, oldest first: every
+    /// day, or with a calendar its business days (a date it has no data for is
+    /// an error naming the year).
+    pub async fn backfill_dates(&self, s: &ScheduleRow, from: &str, to: &str) -> Result<Vec<String>> {
+        let dates = calendar::date_range(from, to)?;
+        match self.schedule_calendar(s).await? {
+            None => Ok(dates),
+            Some(cal) => calendar::business_dates(&cal, dates),
+        }
+    }
+
     /// One pass: fire due schedules, check SLAs, start what may start.
     pub async fn tick(self: &Arc<Self>) -> Result<()> {
         let now = self.clock.now_ms();

@@ -249,11 +249,7 @@ pub async fn backfill(
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     not_archived(&state, &schedule.graph_id).await?;
-    let mut dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
-    if let Some(cal) = state.scheduler.schedule_calendar(&schedule).await.map_err(ApiError::Internal)? {
-        // Only the calendar's business dates run; a date it has no data for is refused.
-        dates = calendar::business_dates(&cal, dates).map_err(ApiError::BadRequest)?;
-    }
+    let dates = state.scheduler.backfill_dates(&schedule, &req.from, &req.to).await.map_err(ApiError::BadRequest)?;
     let mut runs = Vec::new();
     for d in &dates {
         if let Some(r) = state
