@@ -14,6 +14,8 @@ pub const USERNAME_MAX: usize = 64;
 pub const PASSWORD_MAX: usize = 256;
 /// Free text: review comments, submission messages, descriptions.
 pub const LONG_TEXT_MAX: usize = 16 * 1024;
+/// A calendar file (`csv` of `/api/calendars`): decades of holidays fit easily.
+pub const CALENDAR_FILE_MAX: usize = 200 * 1024;
 /// Any other string field: names, ids, dates, cron lines, parameter values.
 pub const TEXT_MAX: usize = 4 * 1024;
 /// Body limit of the sign-in and user routes.
@@ -27,6 +29,7 @@ pub fn max_len(field: &str) -> usize {
         "username" => USERNAME_MAX,
         "password" | "current_password" => PASSWORD_MAX,
         "comment" | "message" | "description" => LONG_TEXT_MAX,
+        "csv" => CALENDAR_FILE_MAX,
         _ => TEXT_MAX,
     }
 }
