@@ -1,7 +1,8 @@
-//! `#/admin`: users and roles, the audit log, and (from [`super::schedules`])
-//! schedules, backfills and alerts. The server refuses all of it to non-admins;
+//! `#/admin`: users and roles, the audit log, (from [`super::schedules`])
+//! schedules, backfills and alerts, and (from [`super::calendars`]) business calendars. The server refuses all of it to non-admins;
 //! the page only spares them the attempt.
 
+use super::calendars::CalendarsSection;
 use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
 use crate::api::{self, AuditEntry, UserInfo};
@@ -24,6 +25,7 @@ pub fn AdminPage() -> impl IntoView {
                 <div class="list-head"><h1>"Administration"</h1></div>
                 <UsersSection/>
                 <SchedulesSection/>
+                <CalendarsSection/>
                 <AuditSection/>
             </div>
         }
