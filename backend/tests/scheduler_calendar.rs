@@ -86,3 +86,23 @@ async fn the_sla_counts_to_the_next_business_day() {
     assert_eq!(misses(alerts.clone()), 1);
     assert!(alerts.iter().any(|a| a.kind == "sla_miss" && a.biz_date == "2026-11-20"));
 }
+
+#[tokio::test]
+async fn a_year_without_calendar_data_is_alerted_once_30_days_ahead() {
+    let w = World::new(None).await;
+    let g = w.graph("gap", "in").await;
+    with_calendar(&w, None, &g).await; // `bank` covers 2026 only
+    let gaps = |a: Vec<sluice_backend::store::AlertRow>| {
+        a.into_iter().filter(|a| a.kind == "calendar_gap").map(|a| (a.biz_date, a.message)).collect::<Vec<_>>()
+    };
+    w.sched.drain().await.unwrap();
+    assert!(gaps(w.store.alerts(50).await.unwrap()).is_empty(), "2027 is more than 30 days away on 2026-11-20");
+    w.clock.advance(13 * DAY); // 2026-12-03: the 2027-01-01 firing is within 30 days
+    w.sched.drain().await.unwrap();
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let got = gaps(w.store.alerts(50).await.unwrap());
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "2027-01-01");
+    assert!(got[0].1.contains("2027") && got[0].1.contains("bank"), "{}", got[0].1);
+}

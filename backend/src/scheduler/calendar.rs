@@ -75,6 +75,13 @@ pub fn business_biz_date(cal: &Calendar, tz: Tz, fire_ms: i64, offset: i64) -> R
     Ok(Some(cal_calendar::format_date(cal.offset(day, offset)?)))
 }
 
+/// The year of a firing's local day when the calendar has no data for it.
+pub fn uncovered_year(cal: &Calendar, tz: Tz, fire_ms: i64) -> Option<i32> {
+    let day = at(tz, fire_ms).date_naive();
+    let days = cal_calendar::parse_date(&day.format("%Y-%m-%d").to_string())?;
+    (!cal.covers(days)).then(|| chrono::Datelike::year(&day))
+}
+
 /// The SLA deadline by a business calendar: `sla` local time on the business
 /// day after the business date.
 pub fn business_sla_deadline(cal: &Calendar, tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {

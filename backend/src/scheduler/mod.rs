@@ -192,6 +192,9 @@ impl Scheduler {
         for s in schedules.iter().filter(|s| s.sla.is_some()) {
             self.check_sla(s, now).await?;
         }
+        for s in schedules.iter().filter(|s| s.enabled == 1 && !s.calendar.is_empty()) {
+            self.check_calendar_gap(s, now).await?;
+        }
         self.dispatch(now, &schedules).await
     }
 

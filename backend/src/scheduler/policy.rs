@@ -82,6 +82,29 @@ impl Scheduler {
         Ok(())
     }
 
+    /// Alerts once per year when schedule `s` will fire within 30 days on a day
+    /// its calendar has no data for (it would not fire then).
+    pub(super) async fn check_calendar_gap(&self, s: &ScheduleRow, now: i64) -> Result<()> {
+        let (Ok(cron), Ok(tz)) = (calendar::parse_cron(&s.cron), calendar::parse_tz(&s.timezone)) else {
+            return Ok(());
+        };
+        let Ok(Some(cal)) = self.schedule_calendar(s).await else { return Ok(()) };
+        let soon = calendar::fire_times(&cron, tz, now, now + 30 * 86_400_000, 1000);
+        let Some(year) = soon.into_iter().find_map(|f| calendar::uncovered_year(&cal, tz, f)) else {
+            return Ok(());
+        };
+        let message = format!(
+            "schedule {} (graph {}) fires within 30 days in {year}, which calendar `{}` has no data for \
+             (it covers {} to {}); add that year's holidays",
+            s.id,
+            s.graph_id,
+            s.calendar,
+            cal.years().0,
+            cal.years().1
+        );
+        self.alert(Some(&s.id), None, &format!("{year}-01-01"), "calendar_gap", message).await
+    }
+
     pub(super) async fn alert(
         &self,
         schedule: Option<&str>,
