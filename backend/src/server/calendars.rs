@@ -20,6 +20,42 @@ pub fn router() -> Router<AppState> {
         .route("/api/calendars", get(list).post(create))
         .route("/api/calendars/{name}", get(show).put(replace).delete(remove))
         .route("/api/calendars/{name}/csv", get(export))
+        .route("/api/schedules/{id}/next", get(next_firings))
+}
+
+/// One coming firing of a schedule and the business date it will run.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Firing {
+    /// ms since 1970.
+    pub at: i64,
+    pub biz_date: String,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct FiringList {
+    pub firings: Vec<Firing>,
+}
+
+/// The next 10 firings of a schedule with their business dates (by its calendar,
+/// if it names one: closed days do not fire; the list ends where the calendar's
+/// data ends).
+#[utoipa::path(get, path = "/api/schedules/{id}/next", responses((status = 200, body = FiringList), (status = 404)))]
+pub async fn next_firings(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<FiringList>> {
+    use crate::scheduler::calendar as sc;
+    let s = state.store.schedule(&id).await.map_err(|_| ApiError::NotFound(format!("no schedule `{id}`")))?;
+    let cron = sc::parse_cron(&s.cron).map_err(ApiError::Internal)?;
+    let tz = sc::parse_tz(&s.timezone).map_err(ApiError::Internal)?;
+    let cal = state.scheduler.schedule_calendar(&s).await.map_err(ApiError::Internal)?;
+    let now = state.scheduler.clock.now_ms();
+    let firings = sc::next_firings(&cron, tz, cal.as_ref(), s.biz_date_offset, now, 10)
+        .into_iter()
+        .map(|(at, biz_date)| Firing { at, biz_date })
+        .collect();
+    Ok(Json(FiringList { firings }))
 }
 
 /// A calendar in lists.

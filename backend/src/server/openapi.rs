@@ -62,6 +62,7 @@ use utoipa::{IntoParams, OpenApi};
         calendars::create,
         calendars::replace,
         calendars::remove,
+        calendars::next_firings,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -98,6 +99,8 @@ use utoipa::{IntoParams, OpenApi};
         calendars::ExceptionInfo,
         calendars::NewCalendar,
         calendars::CalendarUpdate,
+        calendars::Firing,
+        calendars::FiringList,
         users::UserList,
         users::NewUser,
         users::UserUpdate,

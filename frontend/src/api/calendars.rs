@@ -59,3 +59,20 @@ pub async fn copy_calendar(name: &str, from: &str) -> Result<CalendarInfo, ApiEr
 pub async fn delete_calendar(name: &str) -> Result<(), ApiError> {
     call("DELETE", &url(name), None).await.map(drop)
 }
+
+/// A coming firing of a schedule and the business date it runs.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Firing {
+    pub at: i64,
+    pub biz_date: String,
+}
+
+/// The next 10 firings of schedule `id`, by its calendar.
+pub async fn next_firings(id: &str) -> Result<Vec<Firing>, ApiError> {
+    #[derive(Deserialize)]
+    struct List {
+        firings: Vec<Firing>,
+    }
+    let url = format!("/api/schedules/{}/next", String::from(js_sys::encode_uri_component(id)));
+    call_as::<List>("GET", &url, None).await.map(|l| l.firings)
+}
