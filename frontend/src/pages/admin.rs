@@ -15,6 +15,7 @@ const ROLES: [&str; 3] = ["viewer", "analyst", "admin"];
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let app = expect_context::<AppCtx>();
+    provide_context(super::calendars::CalendarNames(RwSignal::new(Vec::new())));
     move || {
         if !app.is_admin() {
             return view! { <div class="list-page"><div class="banner error">"Only admins can open this page."</div></div> }

@@ -12,8 +12,14 @@ use wasm_bindgen_futures::JsFuture;
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
+/// The calendar names the admin page knows, shared with the schedule form so a
+/// calendar imported here can be chosen there at once.
+#[derive(Clone, Copy)]
+pub struct CalendarNames(pub RwSignal<Vec<String>>);
+
 #[component]
 pub fn CalendarsSection() -> impl IntoView {
+    let names = use_context::<CalendarNames>();
     let list = RwSignal::new(Vec::<CalendarInfo>::new());
     let detail = RwSignal::new(None::<CalendarDetail>);
     let year = RwSignal::new(0i32);
@@ -23,7 +29,12 @@ pub fn CalendarsSection() -> impl IntoView {
     let reload = move || {
         spawn_local(async move {
             match api::calendars().await {
-                Ok(l) => list.try_set(l).map_or((), drop),
+                Ok(l) => {
+                    if let Some(CalendarNames(n)) = names {
+                        let _ = n.try_set(l.iter().map(|c| c.name.clone()).collect());
+                    }
+                    let _ = list.try_set(l);
+                }
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
             }
         })

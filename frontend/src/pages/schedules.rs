@@ -1,6 +1,7 @@
 //! The admin page's scheduling section: schedules of approved graphs (create,
 //! pause, resume), backfills for a range of business dates, and alerts.
 
+use super::calendars::CalendarNames;
 use super::fmt::{error_banner, time_ms};
 use crate::api::{self, Alert, Schedule};
 use leptos::prelude::*;
@@ -157,7 +158,7 @@ fn NewSchedule(
     let deps = RwSignal::new(Vec::<String>::new());
     let calendar = RwSignal::new(String::new());
     let offset = RwSignal::new(-1i64);
-    let calendars = RwSignal::new(Vec::<String>::new());
+    let calendars = use_context::<CalendarNames>().map_or_else(|| RwSignal::new(Vec::new()), |c| c.0);
     spawn_local(async move {
         if let Ok(list) = api::calendars().await {
             let _ = calendars.try_set(list.into_iter().map(|c| c.name).collect());
