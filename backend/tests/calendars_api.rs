@@ -119,3 +119,43 @@ async fn bad_files_names_and_roles_are_refused() {
     let (s, _) = app.req("GET", "/api/calendars", None, None).await;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
 }
+
+/// The editor's validation and preview know the built-in and the stored calendars.
+#[tokio::test]
+async fn graphs_in_the_editor_resolve_calendars_by_name() {
+    let app = App::new().await;
+    let admin = app.login("admin").await;
+    let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "bank", "csv": BANK})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let graph = |cal: &str| {
+        json!({
+            "format": "sluice.graph/v1", "name": "days",
+            "params": {"biz_date": {"type": "date", "default": "2024-10-08"},
+                       "prev": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "offset": -1}}},
+            "nodes": [{"id": "d", "kind": "source.dates", "config": {"from": "$prev", "to": "$biz_date", "calendar": cal}},
+                      {"id": "out", "kind": "sink.csv", "config": {"path": "out/days.csv"}}],
+            "edges": [{"from": "d", "to": "out"}]
+        })
+    };
+    let analyst = app.login("analyst").await;
+    let (s, v) = app.req("POST", "/api/validate", Some(json!({"graph": graph("cn")})), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(v["problems"], json!([]), "{v}");
+    let (_, v) = app.req("POST", "/api/validate", Some(json!({"graph": graph("mars")})), Some(&analyst)).await;
+    let problems = v["problems"].as_array().unwrap();
+    assert!(problems.iter().any(|p| p["node"] == "d" && p["field"] == "calendar"), "{v}");
+
+    // Preview: 2024-09-30 ..= 2024-10-08 by the built-in China calendar.
+    let body = json!({"graph": graph("cn"), "node": "d", "limit": 100});
+    let (s, p) = app.req("POST", "/api/preview", Some(body), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    let rows = p["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 9);
+    let open: Vec<bool> = rows.iter().map(|r| r[8].as_bool().unwrap()).collect();
+    assert_eq!(open, [true, false, false, false, false, false, false, false, true], "{p}");
+    // A stored calendar by name: `bank` covers 2026 only, so 2024 is outside it.
+    let body = json!({"graph": graph("bank"), "node": "d", "limit": 100});
+    let (s, p) = app.req("POST", "/api/preview", Some(body), Some(&analyst)).await;
+    assert!(s.is_client_error(), "{p}");
+    assert!(p["error"].to_string().contains("no data for year 2024"), "{p}");
+}

@@ -150,7 +150,7 @@ async fn plan_graph(
     }
     let params = match first.param_values.clone() {
         Some(v) => v,
-        None => defaults(graph),
+        None => defaults(graph, opts.calendars.as_deref()),
     };
     // Paths only get real values; a source whose path needs a missing value stays closed.
     let texts: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
@@ -256,12 +256,14 @@ async fn open_sources(
 
 /// What the editor needs to hear about a graph: every problem, and the columns
 /// on every edge as far as they can be known, even while the graph is invalid.
+/// `calendars`: the business calendars the graph may name (`None`: not known).
 pub async fn check(
     graph: &Graph,
     given: &BTreeMap<String, String>,
     root: &DataRoot,
+    calendars: Option<Arc<limits::Calendars>>,
 ) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
-    match plan_graph(graph, given, root, Mode::Check, Options::default()).await {
+    match plan_graph(graph, given, root, Mode::Check, Options { calendars, ..Default::default() }).await {
         Ok(p) => {
             let planned = planned_schemas(&p);
             let schemas = p
@@ -291,12 +293,16 @@ fn kind_of(graph: &Graph, id: &str) -> Option<Category> {
 }
 
 /// Parameter values from defaults alone (for checking a graph being edited).
-fn defaults(graph: &Graph) -> BTreeMap<String, ParamValue> {
-    graph
+/// The defaults, and the dates derived from them where the calendars allow.
+fn defaults(graph: &Graph, calendars: Option<&limits::Calendars>) -> BTreeMap<String, ParamValue> {
+    let mut values = graph
         .params
         .iter()
         .filter_map(|(k, d)| Some((k.clone(), ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?)))
-        .collect()
+        .collect();
+    // A derived value that cannot be computed stays missing (a stand-in takes its place).
+    sluice_shared::derived::bind(&graph.params, &mut values, calendars, &mut Vec::new());
+    values
 }
 
 /// In Check mode a parameter may have no value yet; expressions still need a

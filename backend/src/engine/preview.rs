@@ -103,7 +103,9 @@ pub fn cache_key(
     hex::encode(h.finalize())
 }
 
-/// Computes the preview of `node` within `limits` (memory and spill space).
+/// Computes the preview of `node` within `limits` (memory and spill space), with
+/// the business `calendars` the graph may name.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     graph: &Graph,
     node: &str,
@@ -112,11 +114,13 @@ pub async fn run(
     limit: usize,
     full: bool,
     limits: Limits,
+    calendars: Option<std::sync::Arc<super::limits::Calendars>>,
 ) -> Result<Preview, EngineError> {
     let up = upstream(graph, node);
     let blocking = up.iter().any(|id| kind(graph, id).is_some_and(NodeKind::is_blocking));
     let sample = blocking && !full;
-    let opts = Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits), ..Default::default() };
+    let opts =
+        Options { source_limit: sample.then_some(SAMPLE_ROWS), limits: Some(limits), connections: None, calendars };
     let prepared = prepare_with(graph, given, root, Mode::Preview, opts).await?;
     // A sink previews what it would write: its input.
     let target = match kind(graph, node).map(|k| k.category()) {

@@ -148,6 +148,13 @@ async fn find(state: &AppState, name: &str) -> ApiResult<(Calendar, Option<Calen
     Ok((cal, Some(row)))
 }
 
+/// Every calendar a graph run by this server may name: the stored ones and the built-ins.
+pub async fn known(state: &AppState) -> ApiResult<std::sync::Arc<crate::engine::limits::Calendars>> {
+    let mut all = state.store.calendars_by_name().await?;
+    all.extend(crate::calendars::builtins().iter().map(|(k, v)| (k.clone(), v.clone())));
+    Ok(std::sync::Arc::new(all))
+}
+
 fn check_name(name: &str) -> ApiResult<()> {
     let ok =
         !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');

@@ -62,7 +62,8 @@ pub async fn validate(
         Ok(g) => g,
         Err(problems) => return Ok(Json(ValidateResponse { problems, schemas: BTreeMap::new() })),
     };
-    let (problems, schemas) = engine::check(&graph, &req.params, &state.root).await;
+    let calendars = super::calendars::known(&state).await?;
+    let (problems, schemas) = engine::check(&graph, &req.params, &state.root, Some(calendars)).await;
     Ok(Json(ValidateResponse { problems, schemas }))
 }
 
@@ -177,9 +178,10 @@ pub async fn preview(
     // In a task of its own, within the preview limits; a newer preview from the
     // same editor aborts it, and so does running out of time.
     let slot = req.editor.map(|e| format!("{}:{e}", user.id));
+    let calendars = super::calendars::known(&state).await?;
     let result = state
         .previews
-        .run(graph, &req.node, &req.params, &state.root, limit, req.full, slot.as_deref())
+        .run(graph, &req.node, &req.params, &state.root, limit, req.full, slot.as_deref(), Some(calendars))
         .await
         .map_err(|f| match f {
             Failure::Engine(e) => engine_error(e),

@@ -101,9 +101,10 @@ impl Previews {
         limit: usize,
         full: bool,
         slot: Option<&str>,
+        calendars: Option<std::sync::Arc<crate::engine::limits::Calendars>>,
     ) -> Result<Preview, Failure> {
         let (node_id, params, root, l) = (node.to_string(), params.clone(), root.clone(), self.limits);
-        let work = async move { preview::run(&graph, &node_id, &params, &root, limit, full, l).await };
+        let work = async move { preview::run(&graph, &node_id, &params, &root, limit, full, l, calendars).await };
         let outcome = limits::bounded(work, self.timeout, |handle| {
             if let Some(slot) = slot {
                 self.start(slot, handle);

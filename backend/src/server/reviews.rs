@@ -271,7 +271,7 @@ async fn sample_diffs(
                     return Ok(Vec::new());
                 }
                 // Within the preview limits and timeout, like the editor's previews.
-                state.previews.run(g, &id, &BTreeMap::new(), &state.root, 200, false, None).await.map(|p| p.rows)
+                state.previews.run(g, &id, &BTreeMap::new(), &state.root, 200, false, None, None).await.map(|p| p.rows)
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);
