@@ -150,11 +150,11 @@ async fn plan_graph(
     }
     let params = match first.param_values.clone() {
         Some(v) => v,
-        None => defaults(graph, opts.calendars.as_deref()),
+        None => bind::defaults(graph, opts.calendars.as_deref()),
     };
     // Paths only get real values; a source whose path needs a missing value stays closed.
     let texts: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
-    let params = with_stand_ins(graph, params);
+    let params = bind::with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
@@ -290,34 +290,6 @@ pub async fn check(
 
 fn kind_of(graph: &Graph, id: &str) -> Option<Category> {
     graph.node(id).and_then(|n| sluice_shared::NodeKind::parse(&n.kind)).map(|k| k.category())
-}
-
-/// Parameter values from defaults alone (for checking a graph being edited).
-/// The defaults, and the dates derived from them where the calendars allow.
-fn defaults(graph: &Graph, calendars: Option<&limits::Calendars>) -> BTreeMap<String, ParamValue> {
-    let mut values = graph
-        .params
-        .iter()
-        .filter_map(|(k, d)| Some((k.clone(), ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?)))
-        .collect();
-    // A derived value that cannot be computed stays missing (a stand-in takes its place).
-    sluice_shared::derived::bind(&graph.params, &mut values, calendars, &mut Vec::new());
-    values
-}
-
-/// In Check mode a parameter may have no value yet; expressions still need a
-/// typed literal to plan, so a stand-in of the declared type fills the gap.
-fn with_stand_ins(graph: &Graph, mut params: BTreeMap<String, ParamValue>) -> BTreeMap<String, ParamValue> {
-    for (name, decl) in &graph.params {
-        params.entry(name.clone()).or_insert_with(|| match decl.ty {
-            sluice_shared::ParamType::Date => ParamValue::Date(0, "1970-01-01".into()),
-            sluice_shared::ParamType::String => ParamValue::String(String::new()),
-            sluice_shared::ParamType::Int64 => ParamValue::Int64(0),
-            sluice_shared::ParamType::Float64 => ParamValue::Float64(0.0),
-            sluice_shared::ParamType::Bool => ParamValue::Bool(false),
-        });
-    }
-    params
 }
 
 /// The schema DataFusion computes for each planned node.
