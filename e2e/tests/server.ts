@@ -1,7 +1,7 @@
 // Starts and stops a real `sluice serve` for a test file: its own port and data
 // directory, so a test can restart the server and find its data again.
 import { spawn, ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -14,15 +14,27 @@ const bin = process.env.SLUICE_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? 
 export class Server {
   readonly dataDir = mkdtempSync(path.join(tmpdir(), 'sluice-e2e-'));
   private child?: ChildProcess;
-  constructor(readonly port: number) {}
+  /** `alone`: the binary is copied into an empty folder and started there
+   * without `--static-dir`, as an operator would: the app must come from inside it. */
+  constructor(readonly port: number, readonly alone = false) {}
 
   get url() {
     return `http://127.0.0.1:${this.port}`;
   }
 
   async start() {
-    this.child = spawn(bin, ['serve', '--addr', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--demo',
-      '--static-dir', path.join(repo, 'static')], {
+    const args = ['serve', '--addr', `127.0.0.1:${this.port}`, '--data-dir', this.dataDir, '--demo'];
+    let program = bin;
+    let cwd = repo;
+    if (this.alone) {
+      cwd = mkdtempSync(path.join(tmpdir(), 'sluice-alone-'));
+      program = path.join(cwd, 'sluice');
+      copyFileSync(bin, program);
+    } else {
+      args.push('--static-dir', path.join(repo, 'static'));
+    }
+    this.child = spawn(program, args, {
+      cwd,
       env: { ...process.env, SLUICE_ADMIN_PASSWORD: ADMIN_PASSWORD },
       stdio: ['ignore', 'inherit', 'inherit'],
     });

@@ -3,6 +3,7 @@
 //! - `cargo xtask wasm`  build the Leptos front-end to WebAssembly into `static/pkg`
 //! - `cargo xtask run [--release] [serve args]`  build everything and start `sluice serve --demo`
 //! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests, API fuzzing)
+//! - `cargo xtask dist`  the release binary (the app inside) and a tarball with README and licences
 //!
 //! The wasm-bindgen step runs as a library (`wasm-bindgen-cli-support`), pinned
 //! to the same version as the front-end's `wasm-bindgen`, so nothing is downloaded.
@@ -16,7 +17,8 @@ fn main() -> ExitCode {
         Some("wasm") => wasm(),
         Some("run") => run(&args[1..]),
         Some("test") => test(),
-        _ => Err("usage: cargo xtask (wasm | run [serve args...] | test)".to_string()),
+        Some("dist") => dist(),
+        _ => Err("usage: cargo xtask (wasm | run [serve args...] | test | dist)".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -173,10 +175,11 @@ fn test() -> Result<(), String> {
     // The front-end only ever runs in the browser: lint it for that target.
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
     cargo(&["clippy", "-p", "sluice-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
+    // The bundle first: the server binary the tests build carries it inside.
+    wasm()?;
     // The default members: shared, backend (engine, store on SQLite and PostgreSQL, API,
     // scheduler, crash test) and xtask.
     cargo(&["test"])?;
-    wasm()?;
     e2e()?;
     api_fuzz()?;
     fuzz()
@@ -228,4 +231,51 @@ fn e2e() -> Result<(), String> {
         sh(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir))?;
     }
     sh(Command::new("npx").args(["playwright", "test"]).env("SLUICE_BIN", &bin).current_dir(&dir))
+}
+
+/// `dist/sluice-<version>-<target>.tar.gz`: the release binary with the app
+/// built in (nothing else to install or place beside it), README and licences
+/// (ours, and every crate's name, version and licence from `cargo metadata`).
+fn dist() -> Result<(), String> {
+    wasm()?;
+    cargo(&["build", "--release", "-p", "sluice-backend", "--bin", "sluice"])?;
+    let name = format!("sluice-{}-{}-{}", env!("CARGO_PKG_VERSION"), std::env::consts::ARCH, std::env::consts::OS);
+    let out = root().join("dist");
+    let dir = out.join(&name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let copy = |from: PathBuf, to: &str| {
+        std::fs::copy(&from, dir.join(to)).map(drop).map_err(|e| format!("{}: {e}", from.display()))
+    };
+    copy(target_dir().join("release/sluice"), "sluice")?;
+    copy(root().join("README.md"), "README.md")?;
+    copy(root().join("LICENSE"), "LICENSE")?;
+    std::fs::write(dir.join("THIRD-PARTY-LICENSES.txt"), third_party()?).map_err(|e| e.to_string())?;
+    let tarball = format!("{name}.tar.gz");
+    sh(Command::new("tar").args(["czf", &tarball, &name]).current_dir(&out))?;
+    eprintln!("xtask: {}", out.join(tarball).display());
+    Ok(())
+}
+
+/// One line per crate the release binary is built from: name, version, licence.
+fn third_party() -> Result<String, String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--filter-platform", "x86_64-unknown-linux-gnu"])
+        .current_dir(root())
+        .output()
+        .map_err(|e| e.to_string())?;
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut lines: Vec<String> = meta["packages"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| {
+            let licence = p["license"].as_str().unwrap_or("see the crate's own files");
+            format!("{} {}: {licence}", p["name"].as_str().unwrap_or("?"), p["version"].as_str().unwrap_or("?"))
+        })
+        .collect();
+    lines.sort();
+    lines.dedup();
+    Ok(format!("Crates built into sluice, with their licences (from cargo metadata):\n\n{}\n", lines.join("\n")))
 }

@@ -2,6 +2,7 @@
 //! One module per resource, each with its own `router()`; one `AppState`; one
 //! error type (`error::ApiError`) that every handler returns.
 
+mod assets;
 pub mod auth;
 pub mod calendars;
 pub mod engine_api;
@@ -31,7 +32,6 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use tower_http::compression::CompressionLayer;
-use tower_http::services::{ServeDir, ServeFile};
 
 /// Largest request body the graph and engine routes read (a graph with
 /// thousands of nodes fits); the other routes have smaller ones (`limits`).
@@ -158,7 +158,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         runs: runs::RunSettings::new(opts),
         problem_cache: Default::default(),
     }));
-    let static_dir = opts.static_dir.clone().unwrap_or_else(default_static_dir);
+    let static_dir = assets::choose(opts.static_dir.clone());
     let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
     let app = router(state.clone(), &static_dir).layer(middleware::from_fn_with_state(allowed, hosts::check));
     Ok((app, state))
@@ -177,6 +177,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(opts.addr).await.map_err(|e| format!("cannot listen on {}: {e}", opts.addr))?;
     println!("Sluice is running on http://{}/", listener.local_addr().map_err(|e| e.to_string())?);
+    println!("The editor is served from {}", assets::describe(&assets::choose(opts.static_dir.clone())));
     if opts.addr.ip().is_unspecified() && opts.allowed_hosts.is_empty() {
         println!("Answering to localhost names only; add `--allowed-host NAME` for the names clients use");
     }
@@ -201,15 +202,7 @@ async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-fn default_static_dir() -> PathBuf {
-    let here = PathBuf::from("static");
-    if here.join("index.html").exists() {
-        return here;
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../static")
-}
-
-pub fn router(state: AppState, static_dir: &Path) -> Router {
+pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
     let small = || DefaultBodyLimit::max(limits::SMALL_BODY);
     let medium = || DefaultBodyLimit::max(limits::MEDIUM_BODY);
     let api = Router::new()
@@ -227,11 +220,9 @@ pub fn router(state: AppState, static_dir: &Path) -> Router {
         .layer(middleware::from_fn(error::json_errors))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
-    let index = static_dir.join("index.html");
-    let assets = ServeDir::new(static_dir).precompressed_gzip().fallback(ServeFile::new(index));
     Router::new()
         .merge(api)
-        .fallback_service(assets)
+        .merge(assets::service(static_dir))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(no_sniff))
 }

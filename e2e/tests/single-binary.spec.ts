@@ -1,0 +1,36 @@
+// One file to copy: the `sluice` binary started from an empty folder, with no
+// `static/` beside it and no `--static-dir`, serves the editor from inside
+// itself, precompressed, and pinned by content hash so browsers cache it for good.
+import { test, expect } from '@playwright/test';
+import { Server, ANALYST } from './server';
+import { login } from './helpers';
+
+const server = new Server(18475, true);
+
+test.beforeAll(async () => {
+  await server.start();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+test('the binary alone serves the editor, cached by content hash', async ({ page }) => {
+  const wasm = page.waitForResponse((r) => r.url().includes('/pkg/sluice_frontend_bg.wasm'));
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await expect(page.getByTestId('graph-list')).toBeVisible();
+  const res = await wasm;
+  expect(res.status()).toBe(200);
+  expect(res.url()).toMatch(/\?v=[0-9a-f]{16}$/);
+  const headers = res.headers();
+  expect(headers['cache-control']).toContain('immutable');
+  expect(headers['content-encoding']).toBe('gzip');
+
+  // The page itself is never cached, so a new build is picked up at once.
+  const index = await fetch(`${server.url}/`);
+  expect(index.headers.get('cache-control')).toBe('no-cache');
+  const html = await index.text();
+  expect(html).toMatch(/\/pkg\/sluice_frontend\.js\?v=[0-9a-f]{16}/);
+  // Asked again by its tag, an unchanged file is not sent again.
+  const again = await fetch(res.url(), { headers: { 'if-none-match': headers['etag'] } });
+  expect(again.status).toBe(304);
+});
