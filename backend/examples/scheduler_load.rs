@@ -51,6 +51,7 @@ async fn main() {
             timeout_secs: 600,
             sla: None,
             depends_on: "[]".into(),
+            calendar: String::new(),
             last_fire_at: t0,
             created_by: "admin".into(),
             created_at: t0,

@@ -2,7 +2,8 @@
 //! on. Exit 0 when valid / when every sink has written; 2 for an invalid graph
 //! (one line per problem, `<node id>: <message>`); 1 when a run failed.
 
-use crate::engine::{self, Mode, connect::Connections, error::EngineError, limits::Limits, root::DataRoot};
+use crate::engine::limits::{Calendars, Limits};
+use crate::engine::{self, Mode, connect::Connections, error::EngineError, root::DataRoot};
 use sluice_shared::Problem;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -88,20 +89,35 @@ fn print_problems(problems: &[Problem], to_stdout: bool) -> ExitCode {
     ExitCode::from(EXIT_INVALID)
 }
 
-pub async fn validate(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>) -> ExitCode {
-    let (graph, given) = match (load(file), parse_params(params)) {
-        (Ok(g), Ok(p)) => (g, p),
-        (g, p) => {
-            let problems: Vec<Problem> = g.err().into_iter().chain(p.err()).flatten().collect();
-            return print_problems(&problems, true);
-        }
+/// The graph, the `--param` values and the `--calendar` files, or every problem with them.
+type Inputs = (sluice_shared::Graph, BTreeMap<String, String>, Arc<Calendars>);
+
+fn inputs(file: &Path, params: &[String], calendars: &[String]) -> Result<Inputs, Vec<Problem>> {
+    let cals = crate::calendars::from_cli(calendars)
+        .map_err(|errors| errors.into_iter().map(|e| Problem::graph(Some("calendars"), e)).collect::<Vec<_>>());
+    match (load(file), parse_params(params), cals) {
+        (Ok(g), Ok(p), Ok(c)) => Ok((g, p, Arc::new(c))),
+        (g, p, c) => Err(g.err().into_iter().chain(p.err()).chain(c.err()).flatten().collect()),
+    }
+}
+
+pub async fn validate(
+    file: &Path,
+    params: &[String],
+    conns: &[String],
+    calendars: &[String],
+    root: Option<PathBuf>,
+) -> ExitCode {
+    let (graph, given, calendars) = match inputs(file, params, calendars) {
+        Ok(i) => i,
+        Err(problems) => return print_problems(&problems, true),
     };
     let root = data_root(file, root);
     let connections = match connections(&graph, conns, &root) {
         Ok(c) => c,
         Err(problems) => return print_problems(&problems, true),
     };
-    let opts = engine::Options { connections: Some(connections), ..Default::default() };
+    let opts = engine::Options { connections: Some(connections), calendars: Some(calendars), ..Default::default() };
     match engine::prepare_with(&graph, &given, &root, Mode::Check, opts).await {
         Ok(p) => {
             eprintln!("valid: {} nodes, {} edges", p.report.order.len(), graph.edges.len());
@@ -116,13 +132,17 @@ pub async fn validate(file: &Path, params: &[String], conns: &[String], root: Op
 }
 
 /// Runs a graph within `limits` (memory and spill space, `--memory` / `--spill-limit`).
-pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>, limits: Limits) -> ExitCode {
-    let (graph, given) = match (load(file), parse_params(params)) {
-        (Ok(g), Ok(p)) => (g, p),
-        (g, p) => {
-            let problems: Vec<Problem> = g.err().into_iter().chain(p.err()).flatten().collect();
-            return print_problems(&problems, false);
-        }
+pub async fn run(
+    file: &Path,
+    params: &[String],
+    conns: &[String],
+    calendars: &[String],
+    root: Option<PathBuf>,
+    limits: Limits,
+) -> ExitCode {
+    let (graph, given, calendars) = match inputs(file, params, calendars) {
+        Ok(i) => i,
+        Err(problems) => return print_problems(&problems, false),
     };
     let root = data_root(file, root);
     let connections = match connections(&graph, conns, &root) {
@@ -132,7 +152,12 @@ pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<
     // A publish an earlier process left half done is completed or rolled back first.
     engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
-    let opts = engine::Options { limits: Some(limits), connections: Some(connections), ..Default::default() };
+    let opts = engine::Options {
+        limits: Some(limits),
+        connections: Some(connections),
+        calendars: Some(calendars),
+        ..Default::default()
+    };
     let result = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::execute(&prepared, &root).await,
         Err(e) => Err(e),
@@ -161,7 +186,14 @@ pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<
 /// `sluice sql`: for each sink in graph order, `-- <sink id>` and one statement
 /// computing its rows over tables named by the source node ids; a sink without
 /// an SQL form is one line `-- <sink id>: not expressible: <reason>`.
-pub async fn sql(file: &Path, params: &[String], conns: &[String], root: Option<PathBuf>, dialect: &str) -> ExitCode {
+pub async fn sql(
+    file: &Path,
+    params: &[String],
+    conns: &[String],
+    calendars: &[String],
+    root: Option<PathBuf>,
+    dialect: &str,
+) -> ExitCode {
     let dialect = match engine::sql_export::SqlDialect::parse(dialect) {
         Ok(d) => d,
         Err(e) => {
@@ -169,19 +201,16 @@ pub async fn sql(file: &Path, params: &[String], conns: &[String], root: Option<
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    let (graph, given) = match (load(file), parse_params(params)) {
-        (Ok(g), Ok(p)) => (g, p),
-        (g, p) => {
-            let problems: Vec<Problem> = g.err().into_iter().chain(p.err()).flatten().collect();
-            return print_problems(&problems, false);
-        }
+    let (graph, given, calendars) = match inputs(file, params, calendars) {
+        Ok(i) => i,
+        Err(problems) => return print_problems(&problems, false),
     };
     let root = data_root(file, root);
     let connections = match connections(&graph, conns, &root) {
         Ok(c) => c,
         Err(problems) => return print_problems(&problems, false),
     };
-    let opts = engine::Options { connections: Some(connections), ..Default::default() };
+    let opts = engine::Options { connections: Some(connections), calendars: Some(calendars), ..Default::default() };
     match engine::sql_export::export(&graph, &given, &root, dialect, opts).await {
         Ok(sinks) => {
             for s in sinks {

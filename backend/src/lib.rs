@@ -1,7 +1,9 @@
 //! Sluice's server side: the graph engine on DataFusion, the store, the HTTP
 //! API and the command line. The `sluice` binary (main.rs) is a thin shell.
 
+pub mod calendars;
 pub mod cli;
+pub mod cli_bizdate;
 pub mod demo;
 pub mod engine;
 pub mod environments;

@@ -28,6 +28,10 @@ enum Command {
         /// `SLUICE_CONNECTION_<NAME>=URL`.
         #[arg(long = "connection", value_name = "NAME=URL")]
         connections: Vec<String>,
+        /// A business calendar derived parameters name, `NAME=FILE` (CSV
+        /// `date,kind,note`; repeatable).
+        #[arg(long = "calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
     },
     /// Run a graph; exit 0 after every sink has written, 2 if invalid, 1 if the run failed.
     Run {
@@ -40,6 +44,10 @@ enum Command {
         /// `SLUICE_CONNECTION_<NAME>=URL` (prefer it: a flag's password shows in `ps`).
         #[arg(long = "connection", value_name = "NAME=URL")]
         connections: Vec<String>,
+        /// A business calendar derived parameters name, `NAME=FILE` (CSV
+        /// `date,kind,note`; repeatable).
+        #[arg(long = "calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
         /// Memory the run may use before it fails with "memory limit of N exceeded".
         #[arg(long, env = "SLUICE_RUN_MEMORY", default_value = "4GiB", value_parser = cli::parse_size)]
         memory: usize,
@@ -60,11 +68,31 @@ enum Command {
         /// A database connection the graph names, `NAME=URL` (repeatable).
         #[arg(long = "connection", value_name = "NAME=URL")]
         connections: Vec<String>,
+        /// A business calendar derived parameters name, `NAME=FILE` (repeatable).
+        #[arg(long = "calendar", value_name = "NAME=FILE")]
+        calendars: Vec<String>,
     },
     /// Manage the key connection secrets are encrypted under.
     Secrets {
         #[command(subcommand)]
         action: SecretsCommand,
+    },
+    /// Print the business date DATE gives by a calendar: exit 0 with the date, 2 for a
+    /// bad calendar file or arguments, 1 when the date falls outside the calendar's years.
+    Bizdate {
+        /// The calendar, a CSV file `date,kind,note`.
+        #[arg(long, value_name = "FILE")]
+        calendar: PathBuf,
+        /// The date, YYYY-MM-DD.
+        date: String,
+        /// N > 0: the N-th business day after; N < 0: the |N|-th before; 0: the day
+        /// itself if open, else the business day before it.
+        #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+        offset: i64,
+        /// first_of_month, last_of_month, first_of_quarter, last_of_quarter,
+        /// first_of_year or last_of_year of DATE's period (then the offset applies).
+        #[arg(long)]
+        rule: Option<String>,
     },
     /// Serve the editor and the API.
     Serve {
@@ -151,14 +179,18 @@ fn main() -> ExitCode {
 async fn run_cli() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Validate { graph, params, data_root, connections } => {
-            cli::validate(&graph, &params, &connections, data_root).await
+        Command::Validate { graph, params, data_root, connections, calendars } => {
+            cli::validate(&graph, &params, &connections, &calendars, data_root).await
         }
-        Command::Run { graph, params, data_root, connections, memory, spill_limit } => {
-            cli::run(&graph, &params, &connections, data_root, Limits { memory, spill: spill_limit as u64 }).await
+        Command::Run { graph, params, data_root, connections, calendars, memory, spill_limit } => {
+            let limits = Limits { memory, spill: spill_limit as u64 };
+            cli::run(&graph, &params, &connections, &calendars, data_root, limits).await
         }
-        Command::Sql { graph, dialect, params, data_root, connections } => {
-            cli::sql(&graph, &params, &connections, data_root, &dialect).await
+        Command::Bizdate { calendar, date, offset, rule } => {
+            sluice_backend::cli_bizdate::bizdate(&calendar, &date, offset, rule.as_deref())
+        }
+        Command::Sql { graph, dialect, params, data_root, connections, calendars } => {
+            cli::sql(&graph, &params, &connections, &calendars, data_root, &dialect).await
         }
         Command::Secrets { action: SecretsCommand::Rotate { data_dir, database_url, new_key_file } } => {
             let url = database_url.or_else(|| env("SLUICE_DATABASE_URL"));

@@ -167,3 +167,32 @@ async fn unreviewed_authors_start_after_the_last_approval() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn calendars_round_trip_on_both_databases() {
+    common::on_both(|store: Store, db| async move {
+        let cal = sluice_shared::calendar::parse_csv_with(
+            "date,kind,note\n2026-10-01,holiday,\"National Day, 1\"\n2026-10-10,workday,make-up\n",
+            [true, true, true, true, true, false, false],
+        )
+        .unwrap();
+        let row = store.create_calendar("bank", &cal, "boss").await.unwrap();
+        assert_eq!(row.weekly, "1111100", "{db}");
+        assert!(matches!(store.create_calendar("bank", &cal, "boss").await, Err(StoreError::Duplicate(_))), "{db}");
+        assert_eq!(store.calendar("bank").await.unwrap().unwrap().calendar(), Some(cal.clone()), "{db}");
+        // Saturdays open: the make-up Saturday would now be an error, so it goes.
+        let six_days = sluice_shared::calendar::parse_csv_with(
+            "date,kind,note\n2026-10-01,holiday,\n",
+            [true, true, true, true, true, true, false],
+        )
+        .unwrap();
+        store.replace_calendar("bank", &six_days, "boss").await.unwrap();
+        let all = store.calendars_by_name().await.unwrap();
+        assert_eq!(all.get("bank"), Some(&six_days), "{db}");
+        assert!(matches!(store.replace_calendar("nope", &cal, "boss").await, Err(StoreError::NotFound)), "{db}");
+        store.delete_calendar("bank").await.unwrap();
+        assert!(store.list_calendars().await.unwrap().is_empty(), "{db}");
+        assert!(matches!(store.delete_calendar("bank").await, Err(StoreError::NotFound)), "{db}");
+    })
+    .await;
+}

@@ -11,7 +11,9 @@ use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+mod calendars;
 mod ops;
+pub use calendars::*;
 pub use ops::*;
 
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a

@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         ("rate", ParamType::Float64),
         ("flag", ParamType::Bool),
     ] {
-        params.insert(name.to_string(), ParamDecl { ty, default: None });
+        params.insert(name.to_string(), ParamDecl { ty, default: None, derive: None });
     }
     let _ = check(text, &Scope { schema: Some(&schema), params: &params });
     let _ = check(text, &Scope { schema: None, params: &params });

@@ -41,6 +41,16 @@ pub struct CsvSource {
     pub encoding: Option<String>,
 }
 
+/// `source.dates`: one row per day of [`from`, `to`]; each a date or `$param`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatesSource {
+    pub from: String,
+    pub to: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FileSource {
@@ -349,6 +359,7 @@ pub enum NodeConfig {
     SourceJson(FileSource),
     SourceExcel(ExcelSource),
     SourceTable(TableSource),
+    SourceDates(DatesSource),
     Filter(FilterConfig),
     Select(SelectConfig),
     Derive(DeriveConfig),
@@ -378,6 +389,7 @@ impl NodeConfig {
             NodeKind::SourceJson => Self::SourceJson(p(config)?),
             NodeKind::SourceExcel => Self::SourceExcel(p(config)?),
             NodeKind::SourceTable => Self::SourceTable(p(config)?),
+            NodeKind::SourceDates => Self::SourceDates(p(config)?),
             NodeKind::Filter => Self::Filter(p(config)?),
             NodeKind::Select => Self::Select(p(config)?),
             NodeKind::Derive => Self::Derive(p(config)?),

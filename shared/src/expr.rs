@@ -414,7 +414,7 @@ mod tests {
             Field::new("txn_date", Some(DataType::Date)),
         ]);
         let mut params = BTreeMap::new();
-        params.insert("biz_date".to_string(), ParamDecl { ty: ParamType::Date, default: None });
+        params.insert("biz_date".to_string(), ParamDecl { ty: ParamType::Date, default: None, derive: None });
         check(text, &Scope { schema: Some(&schema), params: &params })
     }
 

@@ -15,6 +15,8 @@ pub struct NodeCtx<'a> {
     pub inputs: Vec<(&'a str, &'a str, Option<&'a Schema>)>,
     /// A schema the server learned by inspecting this node's source, if any.
     pub inspected: Option<&'a Schema>,
+    /// The business calendars known where the graph runs (`None`: not known).
+    pub calendars: Option<&'a std::collections::BTreeMap<String, crate::calendar::Calendar>>,
 }
 
 /// Problems as (field, message) pairs; the caller ties them to the node.
@@ -51,6 +53,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             }
             ctx.inspected.cloned()
         }
+        NodeConfig::SourceDates(c) => Some(crate::calendar::dates::check(c, ctx, issues)),
         NodeConfig::Filter(c) => {
             let input = ctx.input("in");
             let checked = expr::check(&c.predicate, &Scope { schema: input, params: ctx.scope_params });

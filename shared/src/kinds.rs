@@ -31,6 +31,7 @@ pub enum NodeKind {
     SourceJson,
     SourceExcel,
     SourceTable,
+    SourceDates,
     Filter,
     Select,
     Derive,
@@ -49,12 +50,13 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 20] = [
+    pub const ALL: [NodeKind; 21] = [
         Self::SourceCsv,
         Self::SourceParquet,
         Self::SourceJson,
         Self::SourceExcel,
         Self::SourceTable,
+        Self::SourceDates,
         Self::Filter,
         Self::Select,
         Self::Derive,
@@ -80,6 +82,7 @@ impl NodeKind {
             Self::SourceJson => "source.json",
             Self::SourceExcel => "source.excel",
             Self::SourceTable => "source.table",
+            Self::SourceDates => "source.dates",
             Self::Filter => "transform.filter",
             Self::Select => "transform.select",
             Self::Derive => "transform.derive",
@@ -110,6 +113,7 @@ impl NodeKind {
             Self::SourceJson => "JSON lines file",
             Self::SourceExcel => "Excel sheet",
             Self::SourceTable => "Database table",
+            Self::SourceDates => "Dates",
             Self::Filter => "Filter",
             Self::Select => "Select columns",
             Self::Derive => "Formula",

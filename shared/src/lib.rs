@@ -4,9 +4,11 @@
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
 pub mod api;
+pub mod calendar;
 pub mod complexity;
 pub mod config;
 pub mod connections;
+pub mod derived;
 pub mod diff;
 pub mod expr;
 pub mod infer;
@@ -25,7 +27,7 @@ pub mod wiring;
 
 pub use config::NodeConfig;
 pub use kinds::{Category, NodeKind};
-pub use model::{Edge, FORMAT_V1, Graph, Node, ParamDecl, ParamType};
+pub use model::{Derive, Edge, FORMAT_V1, Graph, Node, ParamDecl, ParamType};
 pub use params::ParamValue;
 pub use parse::{parse_graph, parse_graph_value};
 pub use problem::Problem;

@@ -97,6 +97,27 @@ pub struct ParamDecl {
     pub ty: ParamType,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub default: Option<Value>,
+    /// A date derived from another parameter by a business calendar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derive: Option<Derive>,
+}
+
+/// `"derive": {"from": "biz_date", "calendar": "cn", "offset": -1, "rule"?: ...}`:
+/// the rule (if any) picks a business day of `from`'s period, then the offset
+/// moves by business days (`sluice bizdate` semantics).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Derive {
+    pub from: String,
+    pub calendar: String,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub offset: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<crate::calendar::Rule>,
+}
+
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// The types a parameter can have.

@@ -104,9 +104,11 @@ pub fn check_decls(params: &BTreeMap<String, ParamDecl>, problems: &mut Vec<Prob
 
 /// Binds given values (text, as on the command line) and defaults to the declared
 /// parameters. Every missing, undeclared or ill-typed value is a problem.
+/// Derived parameters are computed last, by `calendars` ([`crate::derived`]).
 pub fn bind(
     params: &BTreeMap<String, ParamDecl>,
     given: &BTreeMap<String, String>,
+    calendars: Option<&BTreeMap<String, crate::calendar::Calendar>>,
 ) -> Result<BTreeMap<String, ParamValue>, Vec<Problem>> {
     let mut problems = Vec::new();
     let mut values = BTreeMap::new();
@@ -118,6 +120,15 @@ pub fn bind(
     }
     for (name, decl) in params {
         let field = format!("params.{name}");
+        if let Some(d) = &decl.derive {
+            if given.contains_key(name) {
+                problems.push(Problem::graph(
+                    Some(&field),
+                    format!("`{name}` is derived from `{}` by calendar `{}`; it takes no value", d.from, d.calendar),
+                ));
+            }
+            continue;
+        }
         let value = match (given.get(name), &decl.default) {
             (Some(text), _) => ParamValue::parse(decl.ty, text),
             (None, Some(default)) => ParamValue::from_json(decl.ty, default),
@@ -130,5 +141,6 @@ pub fn bind(
             Err(e) => problems.push(Problem::graph(Some(&field), e)),
         }
     }
+    crate::derived::bind(params, &mut values, calendars, &mut problems);
     if problems.is_empty() { Ok(values) } else { Err(problems) }
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 const TOP_FIELDS: &[&str] = &["format", "name", "description", "params", "nodes", "edges", "ui"];
 const NODE_FIELDS: &[&str] = &["id", "kind", "config", "pos", "ui"];
 const EDGE_FIELDS: &[&str] = &["from", "to", "port", "ui"];
-const PARAM_FIELDS: &[&str] = &["type", "default"];
+const PARAM_FIELDS: &[&str] = &["type", "default", "derive"];
 
 /// Parses a graph document. Every unknown field is reported, each with its node.
 pub fn parse_graph(text: &str) -> Result<Graph, Vec<Problem>> {

@@ -24,6 +24,9 @@ pub struct Context<'a> {
     /// The connections of the environment the graph is checked for. `None`:
     /// names are checked for form only (the editor before it has the list).
     pub connections: Option<&'a crate::connections::Known>,
+    /// The business calendars derived parameters may name. `None`: not known
+    /// (names are not checked; derived values cannot be bound).
+    pub calendars: Option<&'a BTreeMap<String, crate::calendar::Calendar>>,
 }
 
 /// The outcome of validating a graph.
@@ -59,9 +62,10 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
     let mut problems = Vec::new();
     let st = structure::check(graph, &mut problems);
     params::check_decls(&graph.params, &mut problems);
+    crate::derived::check(&graph.params, ctx.calendars, &mut problems);
     let mut report = Report::default();
     if let Some(given) = ctx.params {
-        match params::bind(&graph.params, given) {
+        match params::bind(&graph.params, given, ctx.calendars) {
             Ok(v) => report.param_values = Some(v),
             Err(p) => problems.extend(p),
         }
@@ -112,7 +116,8 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
                 inputs.push((port.as_str(), from.as_str(), schema));
             }
         }
-        let nctx = NodeCtx { id, scope_params: &graph.params, inputs, inspected: inspected.get(id) };
+        let nctx =
+            NodeCtx { id, scope_params: &graph.params, inputs, inspected: inspected.get(id), calendars: ctx.calendars };
         let mut issues = Vec::new();
         let schema = infer::infer(cfg, &nctx, &mut issues);
         for (field, msg) in issues {

@@ -40,6 +40,9 @@ fn config(kind: NodeKind) -> BoxedStrategy<Value> {
             path.prop_map(|p| json!({ "path": p })).boxed()
         }
         NodeKind::SourceTable => Just(json!({ "connection": "dw", "table": "t" })).boxed(),
+        NodeKind::SourceDates => prop::sample::select(vec!["2024-01-01", "$biz_date", "$nope", "soon"])
+            .prop_map(|f| json!({ "from": f, "to": "2024-12-31", "calendar": "cn" }))
+            .boxed(),
         NodeKind::Filter => expr().prop_map(|e| json!({ "predicate": e })).boxed(),
         NodeKind::Select => prop::collection::vec(column(), 0..3).prop_map(|c| json!({ "columns": c })).boxed(),
         NodeKind::Derive => {

@@ -7,7 +7,7 @@ use datafusion::common::tree_node::{Transformed, TreeNode};
 use datafusion::error::{DataFusionError, Result};
 use datafusion::logical_expr::Expr;
 use datafusion::prelude::{DataFrame, lit};
-use sluice_shared::ParamValue;
+use sluice_shared::{Graph, ParamValue};
 use std::collections::{BTreeMap, HashMap};
 
 /// The typed value DataFusion sees for a parameter.
@@ -41,4 +41,32 @@ pub fn expr(df: &DataFrame, text: &str, params: &BTreeMap<String, ParamValue>) -
             _ => Ok(Transformed::no(e)),
         })
         .map(|t| t.data)
+}
+
+/// Parameter values from defaults alone (for checking a graph being edited), and
+/// the dates derived from them where the calendars allow.
+pub fn defaults(graph: &Graph, calendars: Option<&super::limits::Calendars>) -> BTreeMap<String, ParamValue> {
+    let mut values = graph
+        .params
+        .iter()
+        .filter_map(|(k, d)| Some((k.clone(), ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?)))
+        .collect();
+    // A derived value that cannot be computed stays missing (a stand-in takes its place).
+    sluice_shared::derived::bind(&graph.params, &mut values, calendars, &mut Vec::new());
+    values
+}
+
+/// In Check mode a parameter may have no value yet; expressions still need a
+/// typed literal to plan, so a stand-in of the declared type fills the gap.
+pub fn with_stand_ins(graph: &Graph, mut params: BTreeMap<String, ParamValue>) -> BTreeMap<String, ParamValue> {
+    for (name, decl) in &graph.params {
+        params.entry(name.clone()).or_insert_with(|| match decl.ty {
+            sluice_shared::ParamType::Date => ParamValue::Date(0, "1970-01-01".into()),
+            sluice_shared::ParamType::String => ParamValue::String(String::new()),
+            sluice_shared::ParamType::Int64 => ParamValue::Int64(0),
+            sluice_shared::ParamType::Float64 => ParamValue::Float64(0.0),
+            sluice_shared::ParamType::Bool => ParamValue::Bool(false),
+        });
+    }
+    params
 }

@@ -129,16 +129,26 @@ pub async fn off_thread<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'stati
     }
 }
 
+/// Business calendars by name, as derived parameters name them.
+pub type Calendars = BTreeMap<String, sluice_shared::calendar::Calendar>;
+
 /// [`sluice_shared::validate`] off the async workers.
 pub async fn validate(
     graph: &Graph,
     schemas: Option<&HashMap<String, Schema>>,
     params: Option<&BTreeMap<String, String>>,
     connections: Option<&sluice_shared::connections::Known>,
+    calendars: Option<&Arc<Calendars>>,
 ) -> Report {
     let (graph, schemas, params, known) = (graph.clone(), schemas.cloned(), params.cloned(), connections.cloned());
+    let calendars = calendars.cloned();
     off_thread(move || {
-        let ctx = Context { source_schemas: schemas.as_ref(), params: params.as_ref(), connections: known.as_ref() };
+        let ctx = Context {
+            source_schemas: schemas.as_ref(),
+            params: params.as_ref(),
+            connections: known.as_ref(),
+            calendars: calendars.as_deref(),
+        };
         sluice_shared::validate(&graph, &ctx)
     })
     .await

@@ -11,6 +11,7 @@
 pub mod bind;
 mod capped;
 pub mod connect;
+mod dates;
 pub mod dbmeta;
 pub mod error;
 mod excel_read;
@@ -94,6 +95,8 @@ pub struct Options {
     /// Sources become empty tables named by their node ids (for `sluice sql`:
     /// the plans then read tables, not files).
     pub named_sources: bool,
+    /// The business calendars derived parameters may name. `None`: not known.
+    pub calendars: Option<Arc<limits::Calendars>>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -140,17 +143,23 @@ async fn plan_graph(
     // Pass 1: everything that needs no data.
     let given_ref = (mode.needs_params() || !given.is_empty()).then_some(given);
     let known = opts.connections.as_ref().map(|c| c.known());
-    let first = limits::validate(graph, None, given_ref, known.as_ref()).await;
+    // A derived date outside its calendar's years fails the run (exit 1), as `sluice bizdate` does.
+    if let Some(given) = given_ref
+        && let Some(message) = sluice_shared::derived::outside_coverage(&graph.params, given, opts.calendars.as_deref())
+    {
+        return Err(EngineError::Failed { node: None, message }.into());
+    }
+    let first = limits::validate(graph, None, given_ref, known.as_ref(), opts.calendars.as_ref()).await;
     if !first.is_valid() {
         return Err(Failure { error: EngineError::Invalid(first.problems), schemas: Some(first.schemas) });
     }
     let params = match first.param_values.clone() {
         Some(v) => v,
-        None => defaults(graph),
+        None => bind::defaults(graph, opts.calendars.as_deref()),
     };
     // Paths only get real values; a source whose path needs a missing value stays closed.
     let texts: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
-    let params = with_stand_ins(graph, params);
+    let params = bind::with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
@@ -159,7 +168,7 @@ async fn plan_graph(
     publish::check_resolved(&sink_paths(graph, &paths))?;
 
     // Pass 2: with real source schemas, every column reference is checked.
-    let report = limits::validate(graph, Some(&inspected), given_ref, known.as_ref()).await;
+    let report = limits::validate(graph, Some(&inspected), given_ref, known.as_ref(), opts.calendars.as_ref()).await;
     if !report.is_valid() {
         return Err(Failure { error: EngineError::Invalid(report.problems), schemas: Some(report.schemas) });
     }
@@ -230,7 +239,11 @@ async fn open_sources(
         if kind_of(graph, id) != Some(Category::Collection) {
             continue;
         }
-        match sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await {
+        let opened = match cfg {
+            NodeConfig::SourceDates(c) => dates::open(ctx, id, c, &graph.params, texts, opts.calendars.as_deref()),
+            _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+        };
+        match opened {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
                 let df = if opts.named_sources {
@@ -260,15 +273,17 @@ async fn named(ctx: &SessionContext, id: &str, df: &DataFrame) -> datafusion::er
 
 /// What the editor needs to hear about a graph: every problem, and the columns
 /// on every edge as far as they can be known, even while the graph is invalid.
+/// `calendars`: the business calendars the graph may name (`None`: not known).
 pub async fn check(
     graph: &Graph,
     given: &BTreeMap<String, String>,
     root: &DataRoot,
+    calendars: Option<Arc<limits::Calendars>>,
 ) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
-    check_with(graph, given, root, Options::default()).await
+    check_with(graph, given, root, Options { calendars, ..Default::default() }).await
 }
 
-/// [`check`] with [`Options`] (the server passes its `dev` connections).
+/// [`check`] with [`Options`] (the server passes its `dev` connections and its calendars).
 pub async fn check_with(
     graph: &Graph,
     given: &BTreeMap<String, String>,
@@ -276,6 +291,7 @@ pub async fn check_with(
     opts: Options,
 ) -> (Vec<sluice_shared::Problem>, BTreeMap<String, Option<Schema>>) {
     let known = opts.connections.as_ref().map(|c| c.known());
+    let cals = opts.calendars.clone();
     match plan_graph(graph, given, root, Mode::Check, opts).await {
         Ok(p) => {
             let planned = planned_schemas(&p);
@@ -294,7 +310,7 @@ pub async fn check_with(
             };
             let schemas = match schemas {
                 Some(s) => s,
-                None => limits::validate(graph, None, None, known.as_ref()).await.schemas,
+                None => limits::validate(graph, None, None, known.as_ref(), cals.as_ref()).await.schemas,
             };
             (problems, schemas)
         }
@@ -303,30 +319,6 @@ pub async fn check_with(
 
 fn kind_of(graph: &Graph, id: &str) -> Option<Category> {
     graph.node(id).and_then(|n| sluice_shared::NodeKind::parse(&n.kind)).map(|k| k.category())
-}
-
-/// Parameter values from defaults alone (for checking a graph being edited).
-fn defaults(graph: &Graph) -> BTreeMap<String, ParamValue> {
-    graph
-        .params
-        .iter()
-        .filter_map(|(k, d)| Some((k.clone(), ParamValue::from_json(d.ty, d.default.as_ref()?).ok()?)))
-        .collect()
-}
-
-/// In Check mode a parameter may have no value yet; expressions still need a
-/// typed literal to plan, so a stand-in of the declared type fills the gap.
-fn with_stand_ins(graph: &Graph, mut params: BTreeMap<String, ParamValue>) -> BTreeMap<String, ParamValue> {
-    for (name, decl) in &graph.params {
-        params.entry(name.clone()).or_insert_with(|| match decl.ty {
-            sluice_shared::ParamType::Date => ParamValue::Date(0, "1970-01-01".into()),
-            sluice_shared::ParamType::String => ParamValue::String(String::new()),
-            sluice_shared::ParamType::Int64 => ParamValue::Int64(0),
-            sluice_shared::ParamType::Float64 => ParamValue::Float64(0.0),
-            sluice_shared::ParamType::Bool => ParamValue::Bool(false),
-        });
-    }
-    params
 }
 
 /// The schema DataFusion computes for each planned node.

@@ -105,7 +105,9 @@ pub fn cache_key(
     hex::encode(h.finalize())
 }
 
-/// Computes the preview of `node` within `limits` (memory and spill space).
+/// Computes the preview of `node` within `limits` (memory and spill space), with
+/// the business `calendars` the graph may name.
+#[allow(clippy::too_many_arguments)]
 pub async fn run(
     graph: &Graph,
     node: &str,
@@ -114,8 +116,9 @@ pub async fn run(
     limit: usize,
     full: bool,
     limits: Limits,
+    calendars: Option<std::sync::Arc<super::limits::Calendars>>,
 ) -> Result<Preview, EngineError> {
-    run_in(graph, node, given, root, limit, full, limits, None).await
+    run_in(graph, node, given, root, limit, full, limits, None, calendars).await
 }
 
 /// [`run`] with the connections of the environment the preview runs in.
@@ -129,6 +132,7 @@ pub async fn run_in(
     full: bool,
     limits: Limits,
     connections: Option<Arc<Connections>>,
+    calendars: Option<Arc<super::limits::Calendars>>,
 ) -> Result<Preview, EngineError> {
     let up = upstream(graph, node);
     let blocking = up.iter().any(|id| kind(graph, id).is_some_and(NodeKind::is_blocking));
@@ -137,6 +141,7 @@ pub async fn run_in(
         source_limit: sample.then_some(SAMPLE_ROWS),
         limits: Some(limits),
         connections,
+        calendars,
         ..Default::default()
     };
     let prepared = prepare_with(graph, given, root, Mode::Preview, opts).await?;

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Days, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
+use sluice_shared::calendar::{self as cal_calendar, Calendar, CalendarError};
 use std::str::FromStr;
 
 pub const DEFAULT_TZ: &str = "Asia/Shanghai";
@@ -62,6 +63,75 @@ pub fn sla_deadline(tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {
     tz.from_local_datetime(&local).earliest().map(|t| t.timestamp_millis())
 }
 
+/// The business date of a firing by a business calendar: `None` when the firing
+/// day is closed (the schedule does not fire), else `offset` business days from
+/// it (-1: the business day before, 0: the day itself).
+pub fn business_biz_date(cal: &Calendar, tz: Tz, fire_ms: i64, offset: i64) -> Result<Option<String>, CalendarError> {
+    let day = at(tz, fire_ms).date_naive().format("%Y-%m-%d").to_string();
+    let day = cal_calendar::parse_date(&day).unwrap_or_default();
+    if !cal.is_business_day(day)? {
+        return Ok(None);
+    }
+    Ok(Some(cal_calendar::format_date(cal.offset(day, offset)?)))
+}
+
+/// The next `n` firings after `after` with their business dates (ms, date): by
+/// `cal` when given (closed days skipped; the list stops where its data ends).
+pub fn next_firings(
+    cron: &Cron,
+    tz: Tz,
+    cal: Option<&Calendar>,
+    offset: i64,
+    after: i64,
+    n: usize,
+) -> Vec<(i64, String)> {
+    let horizon = after + 400 * 86_400_000;
+    let mut out = Vec::new();
+    for f in fire_times(cron, tz, after, horizon, 5000) {
+        let date = match cal {
+            None => biz_date(tz, f, offset),
+            Some(cal) => match business_biz_date(cal, tz, f, offset) {
+                Ok(Some(d)) => d,
+                Ok(None) => continue,
+                Err(_) => break,
+            },
+        };
+        out.push((f, date));
+        if out.len() == n {
+            break;
+        }
+    }
+    out
+}
+
+/// The year of a firing's local day when the calendar has no data for it.
+pub fn uncovered_year(cal: &Calendar, tz: Tz, fire_ms: i64) -> Option<i32> {
+    let day = at(tz, fire_ms).date_naive();
+    let days = cal_calendar::parse_date(&day.format("%Y-%m-%d").to_string())?;
+    (!cal.covers(days)).then(|| chrono::Datelike::year(&day))
+}
+
+/// The SLA deadline by a business calendar: `sla` local time on the business
+/// day after the business date.
+pub fn business_sla_deadline(cal: &Calendar, tz: Tz, biz_date: &str, sla: NaiveTime) -> Option<i64> {
+    let next = cal.offset(cal_calendar::parse_date(biz_date)?, 1).ok()?;
+    let day = NaiveDate::parse_from_str(&cal_calendar::format_date(next), "%Y-%m-%d").ok()?;
+    tz.from_local_datetime(&day.and_time(sla)).earliest().map(|t| t.timestamp_millis())
+}
+
+/// The business days among `dates`; a date the calendar has no data for is an
+/// error naming its year.
+pub fn business_dates(cal: &Calendar, dates: Vec<String>) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for d in dates {
+        let day = cal_calendar::parse_date(&d).ok_or_else(|| format!("`{d}` is not a date"))?;
+        if cal.is_business_day(day).map_err(|e| e.to_string())? {
+            out.push(d);
+        }
+    }
+    Ok(out)
+}
+
 /// Every date from `from` to `to`, inclusive, oldest first.
 pub fn date_range(from: &str, to: &str) -> Result<Vec<String>, String> {
     let p = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"));
@@ -95,5 +165,41 @@ mod tests {
         assert_eq!(date_range("2026-02-27", "2026-03-02").unwrap().len(), 4);
         assert!(parse_cron("61 * * * *").is_err());
         assert!(parse_tz("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn next_firings_follow_the_business_calendar() {
+        let cal =
+            cal_calendar::parse_csv("date,kind,note\n2026-11-24,holiday,\n2026-11-25,holiday,\n2026-11-28,workday,\n")
+                .unwrap();
+        let tz = parse_tz(DEFAULT_TZ).unwrap();
+        let cron = parse_cron("0 2 * * *").unwrap();
+        let start = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap().timestamp_millis();
+        let got = next_firings(&cron, tz, Some(&cal), -1, start, 10);
+        let local = |ms: i64| at(tz, ms).format("%m-%d").to_string();
+        let pairs: Vec<String> = got.iter().map(|(f, d)| format!("{}→{}", local(*f), &d[5..])).collect();
+        assert_eq!(
+            pairs,
+            [
+                "11-23→11-20",
+                "11-26→11-23",
+                "11-27→11-26",
+                "11-28→11-27",
+                "11-30→11-28",
+                "12-01→11-30",
+                "12-02→12-01",
+                "12-03→12-02",
+                "12-04→12-03",
+                "12-07→12-04"
+            ]
+        );
+        // T-0: the firing day itself.
+        assert_eq!(next_firings(&cron, tz, Some(&cal), 0, start, 1)[0].1, "2026-11-23");
+        // The list ends where the calendar's data ends (2026).
+        let late = Utc.with_ymd_and_hms(2026, 12, 27, 0, 0, 0).unwrap().timestamp_millis();
+        let tail: Vec<String> = next_firings(&cron, tz, Some(&cal), -1, late, 10).into_iter().map(|(_, d)| d).collect();
+        assert_eq!(tail, ["2026-12-25", "2026-12-28", "2026-12-29", "2026-12-30"]);
+        // Without a calendar: every day, the previous day.
+        assert_eq!(next_firings(&cron, tz, None, -1, start, 2)[1].1, "2026-11-21");
     }
 }

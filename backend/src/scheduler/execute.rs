@@ -9,6 +9,7 @@ use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
 use crate::store::{RunKind, RunNodeRow, RunRow};
 use sluice_shared::{Category, Graph, NodeKind};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 impl Scheduler {
@@ -81,8 +82,15 @@ impl Scheduler {
         if graph.params.contains_key("biz_date") {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }
+        // Derived date parameters count by the built-in and the stored calendars.
+        let mut calendars = self.store.calendars_by_name().await.unwrap_or_default();
+        calendars.extend(crate::calendars::builtins().iter().map(|(k, v)| (k.clone(), v.clone())));
         let result = async {
-            let opts = engine::Options { connections: Some(env.connections.clone()), ..Default::default() };
+            let opts = engine::Options {
+                connections: Some(env.connections.clone()),
+                calendars: Some(Arc::new(calendars)),
+                ..Default::default()
+            };
             let prepared = engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await?;
             engine::execute(&prepared, &out).await
         }

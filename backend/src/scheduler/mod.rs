@@ -183,6 +183,37 @@ impl Scheduler {
         Ok(schedules)
     }
 
+    /// A calendar by name: built-in first, then the store's.
+    pub async fn calendar(&self, name: &str) -> Result<Option<sluice_shared::calendar::Calendar>> {
+        if let Some(c) = crate::calendars::builtin(name) {
+            return Ok(Some(c));
+        }
+        Ok(self.store.calendar(name).await.map_err(db)?.and_then(|r| r.calendar()))
+    }
+
+    /// The calendar a schedule follows, if it names one. A name that no longer
+    /// resolves is an error (the schedule must not silently run every day).
+    pub async fn schedule_calendar(&self, s: &ScheduleRow) -> Result<Option<sluice_shared::calendar::Calendar>> {
+        if s.calendar.is_empty() {
+            return Ok(None);
+        }
+        match self.calendar(&s.calendar).await? {
+            Some(c) => Ok(Some(c)),
+            None => Err(format!("schedule {} names calendar `{}`, which does not exist", s.id, s.calendar)),
+        }
+    }
+
+    /// The business dates a backfill of `from..=to` runs, oldest first: every
+    /// day, or with a calendar its business days (a date it has no data for is
+    /// an error naming the year).
+    pub async fn backfill_dates(&self, s: &ScheduleRow, from: &str, to: &str) -> Result<Vec<String>> {
+        let dates = calendar::date_range(from, to)?;
+        match self.schedule_calendar(s).await? {
+            None => Ok(dates),
+            Some(cal) => calendar::business_dates(&cal, dates),
+        }
+    }
+
     /// One pass: fire due schedules, check SLAs, start what may start.
     pub async fn tick(self: &Arc<Self>) -> Result<()> {
         let now = self.clock.now_ms();
@@ -192,6 +223,9 @@ impl Scheduler {
         }
         for s in schedules.iter().filter(|s| s.sla.is_some()) {
             self.check_sla(s, now).await?;
+        }
+        for s in schedules.iter().filter(|s| s.enabled == 1 && !s.calendar.is_empty()) {
+            self.check_calendar_gap(s, now).await?;
         }
         self.dispatch(now, &schedules).await
     }
@@ -207,8 +241,24 @@ impl Scheduler {
         if !self.store.advance_schedule(&s.id, s.last_fire_at, last).await.map_err(db)? {
             return Ok(());
         }
+        let cal = match self.schedule_calendar(s).await {
+            Ok(c) => c,
+            Err(e) => return self.alert(Some(&s.id), None, "", "calendar", e).await,
+        };
         for f in fires {
-            let date = calendar::biz_date(tz, f, s.biz_date_offset);
+            let date = match &cal {
+                None => calendar::biz_date(tz, f, s.biz_date_offset),
+                // Fires on business days only; the business date counts business days.
+                Some(cal) => match calendar::business_biz_date(cal, tz, f, s.biz_date_offset) {
+                    Ok(Some(d)) => d,
+                    Ok(None) => continue,
+                    Err(e) => {
+                        let message = format!("schedule {} did not fire: calendar `{}`: {e}", s.id, s.calendar);
+                        self.alert(Some(&s.id), None, "", "calendar", message).await?;
+                        continue;
+                    }
+                },
+            };
             self.enqueue(s, &date, RunKind::Scheduled.as_str(), "scheduler").await?;
         }
         Ok(())

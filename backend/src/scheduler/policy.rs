@@ -57,8 +57,14 @@ impl Scheduler {
             .collect();
         dates.sort();
         dates.dedup();
+        let cal = self.schedule_calendar(s).await.ok().flatten();
         for date in dates {
-            let Some(deadline) = calendar::sla_deadline(tz, &date, sla) else { continue };
+            let deadline = match &cal {
+                None => calendar::sla_deadline(tz, &date, sla),
+                // By the same calendar: the SLA time on the next business day.
+                Some(cal) => calendar::business_sla_deadline(cal, tz, &date, sla),
+            };
+            let Some(deadline) = deadline else { continue };
             if now <= deadline {
                 continue;
             }
@@ -77,7 +83,30 @@ impl Scheduler {
         Ok(())
     }
 
-    async fn alert(
+    /// Alerts once per year when schedule `s` will fire within 30 days on a day
+    /// its calendar has no data for (it would not fire then).
+    pub(super) async fn check_calendar_gap(&self, s: &ScheduleRow, now: i64) -> Result<()> {
+        let (Ok(cron), Ok(tz)) = (calendar::parse_cron(&s.cron), calendar::parse_tz(&s.timezone)) else {
+            return Ok(());
+        };
+        let Ok(Some(cal)) = self.schedule_calendar(s).await else { return Ok(()) };
+        let soon = calendar::fire_times(&cron, tz, now, now + 30 * 86_400_000, 1000);
+        let Some(year) = soon.into_iter().find_map(|f| calendar::uncovered_year(&cal, tz, f)) else {
+            return Ok(());
+        };
+        let message = format!(
+            "schedule {} (graph {}) fires within 30 days in {year}, which calendar `{}` has no data for \
+             (it covers {} to {}); add that year's holidays",
+            s.id,
+            s.graph_id,
+            s.calendar,
+            cal.years().0,
+            cal.years().1
+        );
+        self.alert(Some(&s.id), None, &format!("{year}-01-01"), "calendar_gap", message).await
+    }
+
+    pub(super) async fn alert(
         &self,
         schedule: Option<&str>,
         run: Option<&str>,

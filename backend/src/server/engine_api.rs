@@ -64,9 +64,10 @@ pub async fn validate(
         Ok(g) => g,
         Err(problems) => return Ok(Json(ValidateResponse { problems, schemas: BTreeMap::new() })),
     };
-    // The editor checks against `dev`: its files and its connections.
+    // The editor checks against `dev`: its files and its connections, and the calendars.
     let env = state.environment(DEV).await?;
-    let opts = engine::Options { connections: Some(env.connections), ..Default::default() };
+    let calendars = super::calendars::known(&state).await?;
+    let opts = engine::Options { connections: Some(env.connections), calendars: Some(calendars), ..Default::default() };
     let (problems, schemas) = engine::check_with(&graph, &req.params, &env.root, opts).await;
     Ok(Json(ValidateResponse { problems, schemas }))
 }
@@ -188,15 +189,17 @@ pub async fn preview(
     // In a task of its own, within the preview limits; a newer preview from the
     // same editor aborts it, and so does running out of time.
     let slot = req.editor.map(|e| format!("{}:{e}", user.id));
-    let result =
-        state.previews.run(graph, &req.node, &req.params, &env, limit, req.full, slot.as_deref()).await.map_err(
-            |f| match f {
-                Failure::Engine(e) => engine_error(e),
-                Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
-                Failure::Replaced => ApiError::Conflict(f.to_string()),
-                Failure::Panicked(m) => ApiError::Internal(m),
-            },
-        )?;
+    let calendars = super::calendars::known(&state).await?;
+    let result = state
+        .previews
+        .run(graph, &req.node, &req.params, &env, limit, req.full, slot.as_deref(), Some(calendars))
+        .await
+        .map_err(|f| match f {
+            Failure::Engine(e) => engine_error(e),
+            Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
+            Failure::Replaced => ApiError::Conflict(f.to_string()),
+            Failure::Panicked(m) => ApiError::Internal(m),
+        })?;
     let answer = PreviewResponse {
         columns: result.columns,
         rows: result.rows,

@@ -79,7 +79,7 @@ fn parse(v: Value) -> ApiResult<(Graph, String)> {
 
 /// Validation runs off the async workers (see `engine::limits`).
 async fn problems(graph: &Graph) -> Vec<Problem> {
-    crate::engine::limits::validate(graph, None, None, None).await.problems
+    crate::engine::limits::validate(graph, None, None, None, None).await.problems
 }
 
 /// Loads a graph the user may see, or answers 404 (not 403: no probing by id).

@@ -4,6 +4,7 @@
 
 mod assets;
 pub mod auth;
+pub mod calendars;
 pub mod connections;
 pub mod engine_api;
 pub mod error;
@@ -238,6 +239,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(users::router().layer(small()))
         .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
+        .merge(calendars::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

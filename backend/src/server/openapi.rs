@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, connections, engine_api, graphs, reviews, runs, users};
+use super::{auth, calendars, connections, engine_api, graphs, reviews, runs, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -65,6 +65,13 @@ use utoipa::{IntoParams, OpenApi};
         connections::catalog::list,
         connections::catalog::tables,
         connections::catalog::columns,
+        calendars::list,
+        calendars::show,
+        calendars::export,
+        calendars::create,
+        calendars::replace,
+        calendars::remove,
+        calendars::next_firings,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -95,6 +102,14 @@ use utoipa::{IntoParams, OpenApi};
         crate::store::SubmissionRow,
         crate::store::AuditRow,
         users::UserInfo,
+        calendars::CalendarInfo,
+        calendars::CalendarList,
+        calendars::CalendarDetail,
+        calendars::ExceptionInfo,
+        calendars::NewCalendar,
+        calendars::CalendarUpdate,
+        calendars::Firing,
+        calendars::FiringList,
         users::UserList,
         users::NewUser,
         users::UserUpdate,

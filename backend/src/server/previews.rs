@@ -101,10 +101,13 @@ impl Previews {
         limit: usize,
         full: bool,
         slot: Option<&str>,
+        calendars: Option<std::sync::Arc<crate::engine::limits::Calendars>>,
     ) -> Result<Preview, Failure> {
         let (node_id, params, l) = (node.to_string(), params.clone(), self.limits);
         let (root, conns) = (env.root.clone(), env.connections.clone());
-        let work = async move { preview::run_in(&graph, &node_id, &params, &root, limit, full, l, Some(conns)).await };
+        let work = async move {
+            preview::run_in(&graph, &node_id, &params, &root, limit, full, l, Some(conns), calendars).await
+        };
         let outcome = limits::bounded(work, self.timeout, |handle| {
             if let Some(slot) = slot {
                 self.start(slot, handle);

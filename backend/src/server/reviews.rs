@@ -283,7 +283,8 @@ async fn sample_diffs(
                     return Ok(Vec::new());
                 }
                 // Within the preview limits and timeout, like the editor's previews.
-                state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None).await.map(|p| p.rows)
+                let calendars = super::calendars::known(&state).await.ok();
+                state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None, calendars).await.map(|p| p.rows)
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);

@@ -86,6 +86,10 @@ pub struct NewSchedule {
     pub depends_on: Vec<String>,
     #[serde(default)]
     pub enabled: Option<bool>,
+    /// A business calendar (`GET /api/calendars`): the schedule fires on its business
+    /// days only, and `biz_date_offset` counts business days (-1: T-1, 0: T-0).
+    #[serde(default)]
+    pub calendar: Option<String>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -148,6 +152,10 @@ pub async fn create_schedule(
             cycle.join(" → ")
         )));
     }
+    let calendar = req.calendar.as_deref().map(str::trim).unwrap_or_default().to_string();
+    if !calendar.is_empty() && state.scheduler.calendar(&calendar).await.map_err(ApiError::Internal)?.is_none() {
+        return Err(ApiError::BadRequest(format!("no calendar `{calendar}` (see GET /api/calendars)")));
+    }
     let now = state.scheduler.clock.now_ms();
     let row = ScheduleRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -162,6 +170,7 @@ pub async fn create_schedule(
         timeout_secs: req.timeout_secs.unwrap_or(3600).clamp(1, 86_400),
         sla: req.sla,
         depends_on: serde_json::to_string(&req.depends_on).unwrap_or_else(|_| "[]".into()),
+        calendar,
         last_fire_at: now,
         created_by: user.username.clone(),
         created_at: now,
@@ -240,7 +249,7 @@ pub async fn backfill(
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     not_archived(&state, &schedule.graph_id).await?;
-    let dates = calendar::date_range(&req.from, &req.to).map_err(ApiError::BadRequest)?;
+    let dates = state.scheduler.backfill_dates(&schedule, &req.from, &req.to).await.map_err(ApiError::BadRequest)?;
     let mut runs = Vec::new();
     for d in &dates {
         if let Some(r) = state
@@ -269,7 +278,13 @@ pub struct RunNow {
 /// The business date and parameter values of a draft run: every value is
 /// checked against the graph's declarations now, so the run never starts with
 /// values that cannot bind.
-fn draft_values(doc: &str, req: RunNow, today: String) -> ApiResult<(String, crate::store::RunParams)> {
+/// Derived date parameters bind by `calendars` (the stored and built-in ones).
+fn draft_values(
+    doc: &str,
+    req: RunNow,
+    today: String,
+    calendars: &crate::engine::limits::Calendars,
+) -> ApiResult<(String, crate::store::RunParams)> {
     let graph: sluice_shared::Graph =
         serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
     let mut given = req.params;
@@ -285,7 +300,7 @@ fn draft_values(doc: &str, req: RunNow, today: String) -> ApiResult<(String, cra
     if graph.params.contains_key("biz_date") {
         given.insert("biz_date".into(), date.clone());
     }
-    sluice_shared::params::bind(&graph.params, &given).map_err(ApiError::InvalidGraph)?;
+    sluice_shared::params::bind(&graph.params, &given, Some(calendars)).map_err(ApiError::InvalidGraph)?;
     given.remove("biz_date");
     Ok((date, crate::store::RunParams(given)))
 }
@@ -311,7 +326,8 @@ pub async fn run_draft(
         state.scheduler.clock.now_ms(),
         -1,
     );
-    let (date, params) = draft_values(&g.doc, req, today)?;
+    let calendars = super::calendars::known(&state).await?;
+    let (date, params) = draft_values(&g.doc, req, today, &calendars)?;
     let run = crate::store::NewRun {
         schedule_id: None,
         graph_id: &id,

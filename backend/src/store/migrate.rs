@@ -14,6 +14,7 @@ const SQLITE: &[(i64, &str)] = &[
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
+    (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -25,6 +26,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
+    (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 

@@ -3,6 +3,7 @@
 //! sqlx's `Any` driver: every column is TEXT or BIGINT, which `Any` maps the
 //! same on both, and `$n` placeholders work on both.
 
+mod calendars;
 mod connections;
 mod graphs;
 mod migrate;
@@ -11,6 +12,7 @@ mod run_access;
 mod scheduling;
 mod users;
 
+pub use calendars::{CalendarRow, weekly_from_text, weekly_text};
 pub use connections::{ConnectionRow, EnvironmentRow, SecretChange};
 pub use graphs::{GraphRow, GraphSummary, Listing, Removal, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};

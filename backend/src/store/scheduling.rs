@@ -25,6 +25,8 @@ pub struct ScheduleRow {
     pub sla: Option<String>,
     /// JSON array of graph ids whose run for the same business date must succeed first.
     pub depends_on: String,
+    /// The business calendar it follows (`""`: every day is a business day).
+    pub calendar: String,
     pub last_fire_at: i64,
     pub created_by: String,
     pub created_at: i64,
@@ -108,7 +110,7 @@ pub struct AlertRow {
 }
 
 const RUN_COLS: &str = "id, schedule_id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, started_at, finished_at, error, requested_by, params";
-const SCHEDULE_COLS: &str = "id, graph_id, hash, cron, timezone, biz_date_offset, enabled, retries, backoff_secs, timeout_secs, sla, depends_on, last_fire_at, created_by, created_at";
+const SCHEDULE_COLS: &str = "id, graph_id, hash, cron, timezone, biz_date_offset, enabled, retries, backoff_secs, timeout_secs, sla, depends_on, last_fire_at, created_by, created_at, calendar";
 
 /// A run to create.
 pub struct NewRun<'a> {
@@ -126,7 +128,7 @@ pub struct NewRun<'a> {
 impl Store {
     pub async fn create_schedule(&self, s: &ScheduleRow) -> Result<()> {
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO schedules ({SCHEDULE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+            "INSERT INTO schedules ({SCHEDULE_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)"
         )))
         .bind(&s.id)
         .bind(&s.graph_id)
@@ -143,6 +145,7 @@ impl Store {
         .bind(s.last_fire_at)
         .bind(&s.created_by)
         .bind(s.created_at)
+        .bind(&s.calendar)
         .execute(self.pool())
         .await?;
         Ok(())

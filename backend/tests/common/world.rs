@@ -118,6 +118,7 @@ impl World {
             timeout_secs: 60,
             sla: sla.map(str::to_string),
             depends_on: serde_json::to_string(deps).unwrap(),
+            calendar: String::new(),
             last_fire_at: self.clock.now_ms(),
             created_by: "admin".into(),
             created_at: self.clock.now_ms(),

@@ -227,6 +227,9 @@ pub struct Schedule {
     /// JSON array of graph ids, as text.
     #[serde(default)]
     pub depends_on: String,
+    /// The business calendar it follows (`""`: every day).
+    #[serde(default)]
+    pub calendar: String,
 }
 
 impl Schedule {

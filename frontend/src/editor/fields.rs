@@ -76,6 +76,11 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             f("table", "Table", OPT_TEXT, "a table, or a query below"),
             f("query", "Query", Widget::Code { optional: true, placeholder: "SELECT ..." }, ""),
         ],
+        SourceDates => vec![
+            f("from", "From", TEXT, "YYYY-MM-DD or $param"),
+            f("to", "To", TEXT, "YYYY-MM-DD or $param"),
+            f("calendar", "Calendar", OPT_TEXT, "optional: adds is_business_day, business_day_of_month"),
+        ],
         Filter => vec![f(
             "predicate",
             "Keep rows where",

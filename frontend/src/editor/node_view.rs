@@ -23,6 +23,7 @@ pub fn kind_icon(kind: Option<NodeKind>) -> &'static str {
         Some(NodeKind::SourceCsv | NodeKind::SinkCsv) => "▦",
         Some(NodeKind::SourceParquet | NodeKind::SinkParquet) => "▥",
         Some(NodeKind::SourceJson) => "{}",
+        Some(NodeKind::SourceDates) => "▣",
         Some(NodeKind::SourceExcel | NodeKind::SinkExcel) => "▤",
         Some(NodeKind::SourceTable | NodeKind::SinkTable) => "⛁",
         Some(NodeKind::Filter) => "▽",
@@ -117,6 +118,7 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
         },
         Some(NodeKind::Limit) => format!("first {}", text(get("n"))),
         Some(NodeKind::Sql) => text(get("query")),
+        Some(NodeKind::SourceDates) => format!("{} … {}", text(get("from")), text(get("to"))),
         Some(NodeKind::SinkReport) => {
             let t = text(get("title"));
             let chart = text(get("chart"));

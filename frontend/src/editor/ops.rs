@@ -22,6 +22,7 @@ pub fn default_config(kind: NodeKind) -> Value {
         | NodeKind::SinkParquet
         | NodeKind::SinkExcel => json!({ "path": "" }),
         NodeKind::SourceTable => json!({ "connection": "", "table": "" }),
+        NodeKind::SourceDates => json!({ "from": "", "to": "" }),
         NodeKind::Filter => json!({ "predicate": "" }),
         NodeKind::Select | NodeKind::Derive => json!({ "columns": [] }),
         NodeKind::Join => json!({ "how": "inner", "on": [] }),

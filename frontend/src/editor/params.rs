@@ -31,7 +31,7 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
             .find(|n| ed.params.with_untracked(|ps| !ps.iter().any(|p| p.name == *n)))
             .unwrap_or_default();
         ed.edit(None, || {
-            ed.params.update(|ps| ps.push(ParamRow { name, ty: ParamType::Date, default: String::new() }))
+            ed.params.update(|ps| ps.push(ParamRow { name, ty: ParamType::Date, default: String::new(), derive: None }))
         });
     };
     let row = move |i: usize| {

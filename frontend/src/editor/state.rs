@@ -147,6 +147,8 @@ pub struct ParamRow {
     pub name: String,
     pub ty: ParamType,
     pub default: String,
+    /// A calendar derivation, kept as read (not edited in this form).
+    pub derive: Option<sluice_shared::Derive>,
 }
 
 pub fn param_type_name(t: ParamType) -> &'static str {
@@ -166,7 +168,7 @@ impl ParamRow {
             Some(Value::String(s)) => s.clone(),
             Some(v) => v.to_string(),
         };
-        ParamRow { name: name.to_string(), ty: d.ty, default }
+        ParamRow { name: name.to_string(), ty: d.ty, default, derive: d.derive.clone() }
     }
 
     /// The declaration; a default that does not read as its type is kept as
@@ -191,7 +193,7 @@ impl ParamRow {
                 ParamType::Date | ParamType::String => Value::from(self.default.clone()),
             })
         };
-        ParamDecl { ty: self.ty, default }
+        ParamDecl { ty: self.ty, default, derive: self.derive.clone() }
     }
 }
 
@@ -539,6 +541,7 @@ pub fn id_base(kind: NodeKind) -> &'static str {
         NodeKind::SourceJson => "json",
         NodeKind::SourceExcel => "excel",
         NodeKind::SourceTable => "table",
+        NodeKind::SourceDates => "dates",
         NodeKind::Filter => "filter",
         NodeKind::Select => "select",
         NodeKind::Derive => "derive",

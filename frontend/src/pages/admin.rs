@@ -1,7 +1,8 @@
-//! `#/admin`: users and roles, the audit log, and (from [`super::schedules`])
-//! schedules, backfills and alerts. The server refuses all of it to non-admins;
+//! `#/admin`: users and roles, the audit log, (from [`super::schedules`])
+//! schedules, backfills and alerts, and (from [`super::calendars`]) business calendars. The server refuses all of it to non-admins;
 //! the page only spares them the attempt.
 
+use super::calendars::CalendarsSection;
 use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
 use crate::api::{self, AuditEntry, UserInfo};
@@ -14,6 +15,7 @@ const ROLES: [&str; 3] = ["viewer", "analyst", "admin"];
 #[component]
 pub fn AdminPage() -> impl IntoView {
     let app = expect_context::<AppCtx>();
+    provide_context(super::calendars::CalendarNames(RwSignal::new(Vec::new())));
     move || {
         if !app.is_admin() {
             return view! { <div class="list-page"><div class="banner error">"Only admins can open this page."</div></div> }
@@ -24,6 +26,7 @@ pub fn AdminPage() -> impl IntoView {
                 <div class="list-head"><h1>"Administration"</h1></div>
                 <UsersSection/>
                 <SchedulesSection/>
+                <CalendarsSection/>
                 <AuditSection/>
             </div>
         }

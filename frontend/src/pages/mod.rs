@@ -1,6 +1,7 @@
 //! Pages outside the editor.
 
 mod admin;
+mod calendars;
 mod fmt;
 mod graph_list;
 mod graph_svg;

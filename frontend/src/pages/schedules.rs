@@ -1,6 +1,7 @@
 //! The admin page's scheduling section: schedules of approved graphs (create,
 //! pause, resume), backfills for a range of business dates, and alerts.
 
+use super::calendars::CalendarNames;
 use super::fmt::{error_banner, time_ms};
 use crate::api::{self, Alert, Schedule};
 use leptos::prelude::*;
@@ -53,6 +54,7 @@ pub fn SchedulesSection() -> impl IntoView {
                 <td>{s.timezone.clone()}</td>
                 <td>{s.retries}</td>
                 <td>{s.sla.clone().unwrap_or_default()}</td>
+                <td data-testid="schedule-calendar-name">{s.calendar.clone()}</td>
                 <td>{deps}</td>
                 <td>{if enabled { "active" } else { "paused" }}</td>
                 <td>
@@ -61,6 +63,7 @@ pub fn SchedulesSection() -> impl IntoView {
                     </button>
                 </td>
                 <td><Backfill id=s.id.clone() notice=notice error=error/></td>
+                <td><NextFirings id=s.id.clone() error=error/></td>
             </tr>
         }
     };
@@ -70,8 +73,8 @@ pub fn SchedulesSection() -> impl IntoView {
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info" data-testid="schedule-notice">{n}</div> })}
             <table class="data-table" data-testid="schedules-table">
-                <thead><tr><th>"Graph"</th><th>"Cron"</th><th>"Time zone"</th><th>"Retries"</th><th>"SLA"</th>
-                    <th>"Depends on"</th><th>"State"</th><th></th><th>"Backfill"</th></tr></thead>
+                <thead><tr><th>"Graph"</th><th>"Cron"</th><th>"Time zone"</th><th>"Retries"</th><th>"SLA"</th><th>"Calendar"</th>
+                    <th>"Depends on"</th><th>"State"</th><th></th><th>"Backfill"</th><th>"Next runs"</th></tr></thead>
                 <tbody>{move || schedules.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <NewSchedule approved=approved schedules=schedules error=error on_created=move || reload()/>
@@ -113,6 +116,33 @@ fn Backfill(id: String, notice: RwSignal<Option<String>>, error: RwSignal<Option
     }
 }
 
+/// The next 10 firings with their business dates, on demand.
+#[component]
+fn NextFirings(id: String, error: RwSignal<Option<String>>) -> impl IntoView {
+    let firings = RwSignal::new(None::<Vec<api::Firing>>);
+    let id = StoredValue::new(id);
+    let show = move |_| {
+        spawn_local(async move {
+            match api::next_firings(&id.get_value()).await {
+                Ok(f) => firings.try_set(Some(f)).map_or((), drop),
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        })
+    };
+    view! {
+        <button class="btn small" type="button" data-testid="schedule-next-show" on:click=show>"Show"</button>
+        {move || firings.get().map(|list| view! {
+            <ol class="next-firings" data-testid="schedule-next">
+                {list.into_iter().map(|f| view! {
+                    <li data-testid="schedule-next-firing" data-biz-date=f.biz_date.clone()>
+                        {format!("{} → {}", time_ms(f.at), f.biz_date)}
+                    </li>
+                }).collect_view()}
+            </ol>
+        })}
+    }
+}
+
 #[component]
 fn NewSchedule(
     approved: RwSignal<BTreeMap<String, String>>,
@@ -126,6 +156,14 @@ fn NewSchedule(
     let retries = RwSignal::new("2".to_string());
     let sla = RwSignal::new(String::new());
     let deps = RwSignal::new(Vec::<String>::new());
+    let calendar = RwSignal::new(String::new());
+    let offset = RwSignal::new(-1i64);
+    let calendars = use_context::<CalendarNames>().map_or_else(|| RwSignal::new(Vec::new()), |c| c.0);
+    spawn_local(async move {
+        if let Ok(list) = api::calendars().await {
+            let _ = calendars.try_set(list.into_iter().map(|c| c.name).collect());
+        }
+    });
     let create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let g = graph.get_untracked();
@@ -139,6 +177,8 @@ fn NewSchedule(
             "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),
             "sla": (!sla_text.is_empty()).then_some(sla_text),
             "depends_on": deps.get_untracked(),
+            "calendar": Some(calendar.get_untracked()).filter(|c| !c.is_empty()),
+            "biz_date_offset": offset.get_untracked(),
         });
         spawn_local(async move {
             match api::create_schedule(&body).await {
@@ -177,6 +217,18 @@ fn NewSchedule(
                         let name = approved.with(|a| a.get(&s.graph_id).cloned().unwrap_or_else(|| s.graph_id.clone()));
                         view! { <option value=s.graph_id.clone()>{name}</option> }
                     }).collect_view()}
+                </select>
+            </label>
+            <label>"Calendar"
+                <select data-testid="schedule-calendar" on:change=move |ev| calendar.set(event_target_value(&ev))>
+                    <option value="">"every day"</option>
+                    {move || calendars.get().into_iter().map(|c| view! { <option value=c.clone()>{c.clone()}</option> }).collect_view()}
+                </select>
+            </label>
+            <label>"Business date"
+                <select data-testid="schedule-offset" on:change=move |ev| offset.set(event_target_value(&ev).parse().unwrap_or(-1))>
+                    <option value="-1" selected>"T-1 (the business day before)"</option>
+                    <option value="0">"T-0 (the firing day)"</option>
                 </select>
             </label>
             <button class="btn primary" type="submit" data-testid="schedule-create">"Add schedule"</button>
