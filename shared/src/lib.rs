@@ -4,6 +4,8 @@
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
 pub mod api;
+pub mod check;
+pub mod check_rules;
 pub mod complexity;
 pub mod config;
 pub mod connections;
