@@ -20,7 +20,7 @@ use datafusion::functions::expr_fn::concat_ws;
 use datafusion::functions::math::expr_fn::abs;
 use datafusion::functions_aggregate::count::{count_all, count_all_window};
 use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
-use datafusion::logical_expr::{ExprFunctionExt, JoinType, Operator, binary_expr, cast, is_false, is_true, when};
+use datafusion::logical_expr::{ExprFunctionExt, JoinType, Operator, binary_expr, cast, when};
 use datafusion::prelude::{DataFrame, Expr, ident, lit};
 use serde_json::Value;
 use sluice_shared::ParamValue;
@@ -58,7 +58,9 @@ pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<Stri
     let mut row_rules = Vec::new();
     for (i, r) in c.rules.iter().enumerate() {
         if let Some(fails) = row_failure(&input, i, r, params)? {
-            exprs.push(is_true(fails).alias(flag(i)));
+            // `CASE WHEN .. THEN true ELSE false`, not `IS TRUE`: DataFusion 55 plans
+            // `IS TRUE` of a nullable input as nullable and then refuses its own plan.
+            exprs.push(when(fails, lit(true)).otherwise(lit(false))?.alias(flag(i)));
             row_rules.push(i);
         }
     }
@@ -121,7 +123,7 @@ fn row_failure(
         }
         RuleKind::Expr => {
             let e = bind::expr(input, r.expr.as_deref().unwrap_or_default(), params)?;
-            Some(is_false(e))
+            Some(e.not())
         }
         RuleKind::RowCount | RuleKind::Reconcile => return Ok(None),
     };

@@ -7,7 +7,7 @@ use datafusion::arrow::array::{Array, AsArray, BooleanArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::compute::kernels::regexp::regexp_is_match_scalar;
 use datafusion::arrow::datatypes::DataType;
-use datafusion::common::{DataFusionError, Result};
+use datafusion::common::Result;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
@@ -21,9 +21,8 @@ struct Matches {
 
 /// `value matches pattern` as an expression: NULL for a NULL value. The pattern
 /// is compiled here first, so a bad one is a planning error naming it.
-pub fn matches(value: Expr, pattern: &str) -> Result<Expr> {
-    regex::Regex::new(pattern)
-        .map_err(|e| DataFusionError::Plan(format!("`{pattern}` is not a regular expression: {e}")))?;
+pub fn matches(value: Expr, pattern: &str) -> std::result::Result<Expr, String> {
+    regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
     let udf = Matches { pattern: pattern.to_string(), signature: Signature::string(1, Volatility::Immutable) };
     Ok(ScalarUDF::new_from_impl(udf).call(vec![value]))
 }

@@ -330,6 +330,9 @@ pub async fn list_runs(
 pub struct RunDetail {
     pub run: RunRow,
     pub nodes: Vec<RunNodeRow>,
+    /// What each check node found (`transform.check`): rows, failures per rule, a sample.
+    #[schema(value_type = Vec<Object>)]
+    pub checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 #[utoipa::path(get, path = "/api/runs/{id}", responses((status = 200, body = RunDetail), (status = 404)))]
@@ -339,7 +342,8 @@ pub async fn run_detail(
     Path(id): Path<String>,
 ) -> ApiResult<Json<RunDetail>> {
     let run = visible_run(&state, &user, &id).await?;
-    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, run }))
+    let checks = state.store.run_checks(&id).await?;
+    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, checks, run }))
 }
 
 #[utoipa::path(post, path = "/api/runs/{id}/cancel", responses((status = 204), (status = 404), (status = 409)))]

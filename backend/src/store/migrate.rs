@@ -12,6 +12,7 @@ const SQLITE: &[(i64, &str)] = &[
     (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
+    (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
@@ -20,6 +21,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (4, include_str!("../../../migrations/sqlite/0004_run_scope.sql")),
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
+    (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

@@ -3,6 +3,7 @@
 //! sqlx's `Any` driver: every column is TEXT or BIGINT, which `Any` maps the
 //! same on both, and `$n` placeholders work on both.
 
+mod checks;
 mod graphs;
 mod migrate;
 mod reviews;

@@ -154,6 +154,9 @@ pub struct RunDetail {
     pub run: Run,
     #[serde(default)]
     pub nodes: Vec<RunNode>,
+    /// What each check node found.
+    #[serde(default)]
+    pub checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 /// Runs the latest saved version of graph `id` now, marked `draft`.

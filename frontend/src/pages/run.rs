@@ -223,6 +223,7 @@ pub fn RunPage(id: String) -> impl IntoView {
             {body}
             {move || graph.get().map(|g| view! { <h2>"Graph"</h2> <RunPicture graph=g states=states/> })}
             {nodes_table}
+            {move || detail.get().map(|d| view! { <super::run_checks::CheckResults checks=d.checks/> })}
         </div>
     }
 }
