@@ -82,9 +82,15 @@ pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<Stri
     let quarantine = flagged
         .clone()
         .filter(any(None).unwrap_or(lit(false)))?
-        .select(columns().into_iter().chain([concat_ws(lit(","), reasons).alias(FAILED_RULES)]).collect::<Vec<_>>())?;
+        .select(columns().into_iter().chain([failed_rules(reasons).alias(FAILED_RULES)]).collect::<Vec<_>>())?;
     let counts = counts(c, flagged, inputs.get("against").map(|a| a[0].1.clone()), &row_rules)?;
     Ok(CheckPlan { node: node.to_string(), config: c.clone(), out, quarantine, counts })
+}
+
+/// The names of the failed rules joined by `,` (`concat_ws` skips the NULLs of
+/// rules a row passed); with no row rules an empty text (no row gets here).
+fn failed_rules(reasons: Vec<Expr>) -> Expr {
+    if reasons.is_empty() { lit("") } else { concat_ws(lit(","), reasons) }
 }
 
 /// The condition under which a row fails rule `i` (NULL read as passing), or

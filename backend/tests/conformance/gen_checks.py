@@ -70,7 +70,7 @@ def check_case(name: str, rules: list[dict], *, quarantine: bool = True, against
     cfg = {"rules": cfg_rules}
     if quarantine:
         cfg["quarantine"] = {"path": "out/quarantine.csv"}
-    nodes = [s, node("chk", "transform.check", **cfg), node("out", "sink.csv", path=sink_path)]
+    nodes = [s, node("chk", "transform.check", **cfg), node("out", "sink.parquet" if sink_path.endswith(".parquet") else "sink.csv", path=sink_path)]
     edges = chain("src", "chk", "out")
     files = [f]
     if against is not None:
