@@ -61,6 +61,8 @@ impl RuleKind {
     }
 }
 
+// The enum comes from `word_enum!`, which derives no `Default`.
+#[allow(clippy::derivable_impls)]
 impl Default for RuleLevel {
     fn default() -> Self {
         Self::Error
