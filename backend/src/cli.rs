@@ -150,9 +150,11 @@ pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<
         Err(EngineError::Invalid(problems)) => print_problems(&problems, false),
         Err(_) if outcome.checks.iter().any(|c| c.failed()) => {
             print_written(&outcome.quarantined);
-            eprintln!(
-                "run failed: a check broke; quarantine outputs were published, other outputs were left unchanged"
-            );
+            if outcome.quarantined.is_empty() {
+                eprintln!("run failed: a check broke; previous outputs were left unchanged");
+            } else {
+                eprintln!("run failed: a check broke; quarantine outputs were published, other outputs unchanged");
+            }
             ExitCode::from(EXIT_FAILED)
         }
         Err(e) => {

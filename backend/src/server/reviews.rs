@@ -191,6 +191,9 @@ pub struct ReviewDetail {
     pub diff: GraphDiff,
     pub schemas: Vec<NodeSchemaDiff>,
     pub samples: Vec<SinkSampleDiff>,
+    /// What the checks found in the graph's last production run (`transform.check`).
+    #[schema(value_type = Vec<Object>)]
+    pub last_checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 #[utoipa::path(get, path = "/api/reviews/{sid}", responses((status = 200, body = ReviewDetail), (status = 404)))]
@@ -222,7 +225,8 @@ pub async fn detail(
         d.nodes_added.iter().chain(d.nodes_changed.iter().map(|c| &c.id)).cloned().collect();
     let schemas = schema_diffs(&state, before, &graph, &touched).await;
     let samples = sample_diffs(&state, before, &graph, &touched).await;
-    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples }))
+    let last_checks = state.store.last_production_checks(&sub.graph_id).await?.map(|(_, c)| c).unwrap_or_default();
+    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples, last_checks }))
 }
 
 async fn planned(state: &AppState, g: &Graph) -> BTreeMap<String, Schema> {

@@ -29,4 +29,24 @@ impl Store {
             .await?;
         Ok(rows.into_iter().filter_map(|(json,)| serde_json::from_str(&json).ok()).collect())
     }
+
+    /// The check results of the graph's latest production run that has any
+    /// (what the version under review would be compared with), and that run's id.
+    pub async fn last_production_checks(&self, graph_id: &str) -> Result<Option<(String, Vec<CheckResult>)>> {
+        let id: Option<(String,)> = sqlx::query_as(
+            "SELECT r.id FROM runs r WHERE r.graph_id = $1 AND r.kind <> 'draft' \
+             AND EXISTS (SELECT 1 FROM run_checks c WHERE c.run_id = r.id) \
+             ORDER BY r.created_at DESC, r.attempt DESC LIMIT 1",
+        )
+        .bind(graph_id)
+        .fetch_optional(self.pool())
+        .await?;
+        match id {
+            Some((id,)) => {
+                let checks = self.run_checks(&id).await?;
+                Ok(Some((id, checks)))
+            }
+            None => Ok(None),
+        }
+    }
 }

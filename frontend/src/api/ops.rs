@@ -92,6 +92,9 @@ pub struct ReviewDetail {
     pub schemas: Vec<SchemaDiff>,
     #[serde(default)]
     pub samples: Vec<SampleDiff>,
+    /// What the checks found in the graph's last production run.
+    #[serde(default)]
+    pub last_checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 pub async fn review(sid: &str) -> Result<ReviewDetail, ApiError> {
