@@ -40,6 +40,10 @@ async fn a_broken_error_rule_fails_the_run_keeps_its_results_and_publishes_the_q
     assert_eq!(summary, [("a_set", RuleLevel::Error, 1, true), ("b_known", RuleLevel::Warn, 1, true)]);
     assert_eq!(c.sample.len(), 2);
     assert_eq!(c.sample_columns, ["a", "b", "_failed_rules"]);
+    // The run history's summary: one broken error rule, one broken warning.
+    let summaries = w.store.check_summaries(&[run.id.as_str(), "no-such-run"]).await.unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[&run.id], sluice_shared::check::CheckSummary { errors: 1, warnings: 1 });
     // Drafts write into the sandbox: the quarantine is there, the sink is not.
     let bad = std::fs::read_to_string(w.sandbox().join("out/bad_2026-11-20.csv")).unwrap();
     assert!(bad.contains(",y,a_set") && bad.contains("2,z,b_known"), "{bad}");

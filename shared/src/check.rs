@@ -248,6 +248,25 @@ pub struct RuleResult {
     pub detail: Option<String>,
 }
 
+/// Broken rules of a run's checks, for the run history.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckSummary {
+    pub errors: u64,
+    pub warnings: u64,
+}
+
+impl CheckSummary {
+    /// Adds the broken rules of `r`.
+    pub fn add(&mut self, r: &CheckResult) {
+        for rule in r.rules.iter().filter(|x| x.broken) {
+            match rule.level {
+                RuleLevel::Error => self.errors += 1,
+                RuleLevel::Warn => self.warnings += 1,
+            }
+        }
+    }
+}
+
 impl CheckResult {
     /// Whether an `error` rule broke (the run fails).
     pub fn failed(&self) -> bool {

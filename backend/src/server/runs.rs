@@ -218,6 +218,10 @@ pub struct Backfill {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RunList {
     pub runs: Vec<RunRow>,
+    /// Broken check rules per run id (runs whose checks all passed or that have none are absent).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[schema(value_type = Object)]
+    pub checks: std::collections::BTreeMap<String, sluice_shared::check::CheckSummary>,
 }
 
 /// Queues one run per business date, oldest first; dependencies still hold.
@@ -253,7 +257,7 @@ pub async fn backfill(
         }
     }
     state.store.audit(&user.username, "backfill", &schedule.graph_id, &format!("{} to {}", req.from, req.to)).await?;
-    Ok((StatusCode::CREATED, Json(RunList { runs })))
+    Ok((StatusCode::CREATED, Json(RunList { runs, checks: Default::default() })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -323,7 +327,11 @@ pub async fn list_runs(
     user: CurrentUser,
     Query(f): Query<RunFilter>,
 ) -> ApiResult<Json<RunList>> {
-    Ok(Json(RunList { runs: state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await? }))
+    let runs = state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await?;
+    let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+    let mut checks = state.store.check_summaries(&ids).await?;
+    checks.retain(|_, c| c.errors + c.warnings > 0);
+    Ok(Json(RunList { runs, checks }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]

@@ -1,7 +1,8 @@
 //! Check results per run and check node (`transform.check`), kept as JSON.
 
 use super::{Result, Store, StoreError};
-use sluice_shared::check::CheckResult;
+use sluice_shared::check::{CheckResult, CheckSummary};
+use std::collections::BTreeMap;
 
 impl Store {
     /// Records what a run's checks found (again on a retry: the last attempt wins).
@@ -48,5 +49,24 @@ impl Store {
             }
             None => Ok(None),
         }
+    }
+
+    /// Broken rules per run, for the runs listed (runs without checks are left out).
+    pub async fn check_summaries(&self, run_ids: &[&str]) -> Result<BTreeMap<String, CheckSummary>> {
+        let mut out: BTreeMap<String, CheckSummary> = BTreeMap::new();
+        for chunk in run_ids.chunks(100) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT run_id, result FROM run_checks WHERE run_id IN ({})", marks.join(", "));
+            let mut q = sqlx::query_as::<_, (String, String)>(sqlx::AssertSqlSafe(sql));
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            for (run, json) in q.fetch_all(self.pool()).await? {
+                if let Ok(r) = serde_json::from_str::<CheckResult>(&json) {
+                    out.entry(run).or_default().add(&r);
+                }
+            }
+        }
+        Ok(out)
     }
 }

@@ -110,6 +110,9 @@ pub async fn decide(sid: &str, approve: bool, comment: &str) -> Result<Submissio
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Run {
     pub id: String,
+    /// Broken check rules (from the run list; not part of the run itself).
+    #[serde(default)]
+    pub checks: Option<sluice_shared::check::CheckSummary>,
     pub schedule_id: Option<String>,
     pub graph_id: String,
     /// Content hash of the graph version the run executes.
@@ -171,9 +174,16 @@ pub async fn runs(graph: &str, status: &str, date: &str) -> Result<Vec<Run>, Api
     #[derive(Deserialize)]
     struct List {
         runs: Vec<Run>,
+        #[serde(default)]
+        checks: std::collections::BTreeMap<String, sluice_shared::check::CheckSummary>,
     }
     let url = format!("/api/runs?graph={}&status={}&date={}", q(graph), q(status), q(date));
-    call_as::<List>("GET", &url, None).await.map(|l| l.runs)
+    call_as::<List>("GET", &url, None).await.map(|mut l| {
+        for r in &mut l.runs {
+            r.checks = l.checks.remove(&r.id);
+        }
+        l.runs
+    })
 }
 
 pub async fn run(id: &str) -> Result<RunDetail, ApiError> {
