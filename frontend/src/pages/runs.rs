@@ -45,7 +45,7 @@ pub fn RunsPage() -> impl IntoView {
                 <td>{r.attempt}</td>
                 <td>{opt_time(r.started_at)}</td>
                 <td>{opt_time(r.finished_at)}</td>
-                <td data-testid="run-checks-summary">{r.checks.map(|c| check_pills(c))}</td>
+                <td data-testid="run-checks-summary">{r.checks.map(check_pills)}</td>
             </tr>
         }
     };
