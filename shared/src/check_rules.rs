@@ -25,76 +25,28 @@ pub fn rule(
     {
         p("max_ratio", format!("`max_ratio` is a share of the rows, from 0 to 1, not {ratio}"));
     }
-    let col = |p: &mut dyn FnMut(&str, String), schema: Option<&Schema>| -> Option<Option<DataType>> {
-        let Some(name) = r.column.as_deref() else {
-            p("column", format!("a `{}` rule needs a `column`", r.kind.as_str()));
-            return None;
-        };
-        let mut found = Vec::new();
-        let f = need_column(schema, name, "column", &mut found);
-        for (field, msg) in found {
-            p(&field, msg);
-        }
-        Some(f.and_then(|f| f.ty))
-    };
     match r.kind {
         RuleKind::NotNull | RuleKind::Unique => match r.columns.as_deref() {
             None | Some([]) => p("columns", format!("a `{}` rule needs at least one column", r.kind.as_str())),
             Some(cols) => {
                 for c in cols {
-                    let mut found = Vec::new();
-                    need_column(input, c, "columns", &mut found);
-                    for (field, msg) in found {
-                        p(&field, msg);
-                    }
+                    need(input, c, "columns", &mut p);
                 }
             }
         },
         RuleKind::In => {
-            let ty = col(&mut p, input).flatten();
+            let ty = column_type(r, input, &mut p);
             match r.values.as_deref() {
                 None | Some([]) => p("values", "an `in` rule needs a list of `values`".into()),
                 Some(vals) => {
-                    for v in vals {
-                        if let Err(e) = fits(v, ty) {
-                            p("values", e);
-                        }
+                    for e in vals.iter().filter_map(|v| fits(v, ty).err()) {
+                        p("values", e);
                     }
                 }
             }
         }
-        RuleKind::Between => {
-            let ty = col(&mut p, input).flatten();
-            if r.min.is_none() && r.max.is_none() {
-                p("min", "a `between` rule needs `min`, `max` or both".into());
-            }
-            for (field, v) in [("min", &r.min), ("max", &r.max)] {
-                if let Some(v) = v
-                    && let Err(e) = fits(v, ty)
-                {
-                    p(field, e);
-                }
-            }
-            if let (Some(a), Some(b)) = (r.min.as_ref().and_then(Value::as_f64), r.max.as_ref().and_then(Value::as_f64))
-                && a > b
-            {
-                p("min", format!("`min` {a} is above `max` {b}"));
-            }
-        }
-        RuleKind::Matches => {
-            let ty = col(&mut p, input).flatten();
-            if let Some(t) = ty.filter(|t| *t != DataType::String) {
-                p("column", format!("`matches` needs a string column; `{}` is {t}", r.column.as_deref().unwrap_or("")));
-            }
-            match r.pattern.as_deref() {
-                None => p("pattern", "a `matches` rule needs a `pattern`".into()),
-                Some(pat) => {
-                    if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pat) {
-                        p("pattern", format!("`{pat}` is not a regular expression: {}", e.kind()));
-                    }
-                }
-            }
-        }
+        RuleKind::Between => between(r, column_type(r, input, &mut p), &mut p),
+        RuleKind::Matches => matches(r, column_type(r, input, &mut p), &mut p),
         RuleKind::Expr => match r.expr.as_deref() {
             None => p("expr", "an `expr` rule needs an `expr`".into()),
             Some(text) => {
@@ -105,6 +57,59 @@ pub fn rule(
         },
         RuleKind::RowCount => row_count(r, &mut p),
         RuleKind::Reconcile => reconcile(r, input, against, &mut p),
+    }
+}
+
+/// Records an unknown column under `field`; the column's type if known.
+fn need(schema: Option<&Schema>, name: &str, field: &str, p: &mut dyn FnMut(&str, String)) -> Option<DataType> {
+    let mut found = Vec::new();
+    let ty = need_column(schema, name, field, &mut found).and_then(|f| f.ty);
+    for (field, msg) in found {
+        p(&field, msg);
+    }
+    ty
+}
+
+/// The rule's `column` (required by its kind) and its type, if known.
+fn column_type(r: &CheckRule, schema: Option<&Schema>, p: &mut dyn FnMut(&str, String)) -> Option<DataType> {
+    match r.column.as_deref() {
+        None => {
+            p("column", format!("a `{}` rule needs a `column`", r.kind.as_str()));
+            None
+        }
+        Some(name) => need(schema, name, "column", p),
+    }
+}
+
+fn between(r: &CheckRule, ty: Option<DataType>, p: &mut dyn FnMut(&str, String)) {
+    if r.min.is_none() && r.max.is_none() {
+        p("min", "a `between` rule needs `min`, `max` or both".into());
+    }
+    for (field, v) in [("min", &r.min), ("max", &r.max)] {
+        if let Some(Err(e)) = v.as_ref().map(|v| fits(v, ty)) {
+            p(field, e);
+        }
+    }
+    if let (Some(a), Some(b)) = (r.min.as_ref().and_then(Value::as_f64), r.max.as_ref().and_then(Value::as_f64))
+        && a > b
+    {
+        p("min", format!("`min` {a} is above `max` {b}"));
+    }
+}
+
+fn matches(r: &CheckRule, ty: Option<DataType>, p: &mut dyn FnMut(&str, String)) {
+    if let Some(t) = ty.filter(|t| *t != DataType::String) {
+        p("column", format!("`matches` needs a string column; `{}` is {t}", r.column.as_deref().unwrap_or("")));
+    }
+    match r.pattern.as_deref() {
+        None => p("pattern", "a `matches` rule needs a `pattern`".into()),
+        // The syntax only (no Unicode tables in the browser bundle); the engine
+        // compiles the pattern with `regex` before running and names it if it fails.
+        Some(pat) => {
+            if let Err(e) = regex_syntax::ast::parse::Parser::new().parse(pat) {
+                p("pattern", format!("`{pat}` is not a regular expression: {}", e.kind()));
+            }
+        }
     }
 }
 
