@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod check;
+pub mod check_diff;
 pub mod check_rules;
 pub mod complexity;
 pub mod config;

@@ -126,3 +126,46 @@ fn thresholds_count_or_ratio() {
     let r = rule(json!({"name": "a", "kind": "not_null", "columns": ["x"], "max_ratio": 0.5, "max_failures": 1}));
     assert!(r.breaks(2, 10), "either threshold breaks it");
 }
+
+#[test]
+fn review_lists_rules_added_removed_and_loosened() {
+    use sluice_shared::check_diff::{Change, rule_changes};
+    let doc = |rules: Value| {
+        sluice_shared::parse_graph_value(json!({"format": "sluice.graph/v1", "name": "t", "nodes": [
+            {"id": "src", "kind": "source.csv", "config": {"path": "in.csv"}},
+            {"id": "chk", "kind": "transform.check", "config": {"rules": rules}}],
+            "edges": [{"from": "src", "to": "chk"}]}))
+        .unwrap()
+    };
+    let before = doc(json!([
+        {"name": "ids", "kind": "not_null", "columns": ["id"]},
+        {"name": "range", "kind": "between", "column": "d", "min": "2026-01-01", "max": 10},
+        {"name": "ccy", "kind": "in", "column": "c", "values": ["CNY"]},
+        {"name": "gone", "kind": "unique", "columns": ["id"]},
+        {"name": "same", "kind": "row_count", "min": 1}
+    ]));
+    let after = doc(json!([
+        {"name": "ids", "kind": "not_null", "columns": ["id"], "level": "warn", "max_failures": 3},
+        {"name": "range", "kind": "between", "column": "d", "min": "2025-06-01"},
+        {"name": "ccy", "kind": "in", "column": "c", "values": ["USD"]},
+        {"name": "same", "kind": "row_count", "min": 1},
+        {"name": "new", "kind": "expr", "expr": "id > 0"}
+    ]));
+    let got: Vec<(String, Change)> = rule_changes(&before, &after).into_iter().map(|c| (c.rule, c.change)).collect();
+    assert_eq!(
+        got,
+        [
+            ("ids".to_string(), Change::Loosened),
+            ("range".to_string(), Change::Loosened),
+            ("ccy".to_string(), Change::Changed),
+            ("new".to_string(), Change::Added),
+            ("gone".to_string(), Change::Removed),
+        ]
+    );
+    let tightened = rule_changes(&after, &before);
+    assert!(
+        tightened
+            .iter()
+            .any(|c| c.rule == "ids" && c.change == Change::Changed && c.detail.contains("level warn → error"))
+    );
+}

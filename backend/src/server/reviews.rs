@@ -191,6 +191,9 @@ pub struct ReviewDetail {
     pub diff: GraphDiff,
     pub schemas: Vec<NodeSchemaDiff>,
     pub samples: Vec<SinkSampleDiff>,
+    /// Check rules this version adds, removes, loosens or changes.
+    #[schema(value_type = Vec<Object>)]
+    pub check_changes: Vec<sluice_shared::check_diff::RuleChange>,
     /// What the checks found in the graph's last production run (`transform.check`).
     #[schema(value_type = Vec<Object>)]
     pub last_checks: Vec<sluice_shared::check::CheckResult>,
@@ -226,7 +229,18 @@ pub async fn detail(
     let schemas = schema_diffs(&state, before, &graph, &touched).await;
     let samples = sample_diffs(&state, before, &graph, &touched).await;
     let last_checks = state.store.last_production_checks(&sub.graph_id).await?.map(|(_, c)| c).unwrap_or_default();
-    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples, last_checks }))
+    let check_changes = sluice_shared::check_diff::rule_changes(before, &graph);
+    Ok(Json(ReviewDetail {
+        submission: sub,
+        graph,
+        base,
+        base_version,
+        diff: d,
+        schemas,
+        samples,
+        check_changes,
+        last_checks,
+    }))
 }
 
 async fn planned(state: &AppState, g: &Graph) -> BTreeMap<String, Schema> {

@@ -92,6 +92,9 @@ pub struct ReviewDetail {
     pub schemas: Vec<SchemaDiff>,
     #[serde(default)]
     pub samples: Vec<SampleDiff>,
+    /// Check rules this version adds, removes, loosens or changes.
+    #[serde(default)]
+    pub check_changes: Vec<sluice_shared::check_diff::RuleChange>,
     /// What the checks found in the graph's last production run.
     #[serde(default)]
     pub last_checks: Vec<sluice_shared::check::CheckResult>,

@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use sluice_shared::check::{CheckResult, RuleLevel};
+use sluice_shared::check_diff::{Change, RuleChange};
 
 fn cell(v: &serde_json::Value) -> String {
     match v {
@@ -68,5 +69,39 @@ pub fn CheckResults(checks: Vec<CheckResult>) -> impl IntoView {
     Some(view! {
         <h2>"Checks"</h2>
         <div data-testid="run-checks">{blocks}</div>
+    })
+}
+
+/// The review's list of check rules a version adds, removes, loosens or changes.
+#[component]
+pub fn RuleChanges(changes: Vec<RuleChange>) -> impl IntoView {
+    if changes.is_empty() {
+        return None;
+    }
+    let rows = changes
+        .into_iter()
+        .map(|c| {
+            let what = match c.change {
+                Change::Added => "added",
+                Change::Removed => "removed",
+                Change::Loosened => "loosened",
+                Change::Changed => "changed",
+            };
+            view! {
+                <tr data-testid="check-change" data-rule=c.rule.clone() data-change=what>
+                    <td class="code">{c.node.clone()}</td>
+                    <td class="code">{c.rule.clone()}</td>
+                    <td><span class=format!("status-pill check-change-{what}")>{what}</span></td>
+                    <td>{c.detail.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    Some(view! {
+        <h2>"Check rules"</h2>
+        <table class="data-table" data-testid="review-check-changes">
+            <thead><tr><th>"Check"</th><th>"Rule"</th><th>"Change"</th><th>"What"</th></tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
     })
 }
