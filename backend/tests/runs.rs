@@ -216,6 +216,7 @@ async fn run_access_queries_hold_on_both_databases() {
             attempt: 1,
             not_before: 0,
             requested_by: who,
+            params: &sluice_backend::store::NO_PARAMS,
         };
         // The draft quota is checked in the insert itself.
         let d = store.create_draft_run(run("draft", "h1", "q"), 1).await.unwrap().expect("under quota");
@@ -265,6 +266,7 @@ async fn analysts_cancel_their_own_drafts_but_no_scheduled_run() {
         attempt: 1,
         not_before: 0,
         requested_by: "analyst",
+        params: &sluice_backend::store::NO_PARAMS,
     };
     let scheduled = state.store.create_run(run("scheduled")).await.unwrap();
     let (s, body) = app.req("POST", &format!("/api/runs/{}/cancel", scheduled.id), None, Some(&ana)).await;

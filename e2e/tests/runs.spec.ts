@@ -1,6 +1,7 @@
-// A draft run from the editor: the analyst runs the demo graph, watches the
-// run page light every node of the graph as the run's events arrive, and finds
-// the run in the history.
+// A draft run from the editor: the analyst opens the run dialog (prefilled with
+// what the preview uses), runs the demo graph, watches the run page light every
+// node of the graph as the run's events arrive, and finds the run in the
+// history. A run for a date without data says so instead of a silent success.
 import { test, expect } from '@playwright/test';
 import { Server, ANALYST } from './server';
 import { login } from './helpers';
@@ -24,8 +25,12 @@ test('run the demo graph: the run page lights every node, the history lists the 
   expect(nodeIds.length).toBeGreaterThan(0);
 
   await page.getByTestId('run').click();
+  await expect(page.getByTestId('run-dialog')).toBeVisible();
+  await expect(page.getByTestId('run-param-biz_date')).toHaveValue('2026-11-24');
+  await page.getByTestId('run-start').click();
   await expect(page.getByTestId('run-page')).toBeVisible();
   await expect(page).toHaveURL(/#\/runs\/[^/]+$/);
+  await expect(page.getByTestId('run-params')).toHaveText('biz_date = 2026-11-24');
   const runId = page.url().split('#/runs/')[1];
 
   // The picture shows every node of the graph, each with a live state.
@@ -59,4 +64,20 @@ test('run the demo graph: the run page lights every node, the history lists the 
   await expect(row).toHaveCount(1);
   await expect(row).toHaveAttribute('data-status', 'succeeded');
   await expect(row).toContainText('succeeded');
+});
+
+test('the run dialog checks its values, and a run that wrote nothing says so', async ({ page }) => {
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await page.locator(`[data-testid="graph-item"][data-name="${GRAPH}"]`).click();
+  await page.getByTestId('run').click();
+  const date = page.getByTestId('run-param-biz_date');
+  await date.fill('2026-13-01');
+  await expect(page.getByTestId('run-dialog')).toContainText('is not a date');
+  await expect(page.getByTestId('run-start')).toBeDisabled();
+  await date.fill('2020-01-01');
+  await expect(page.getByTestId('run-start')).toBeEnabled();
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 30_000 });
+  await expect(page.getByTestId('run-params')).toHaveText('biz_date = 2020-01-01');
+  await expect(page.getByTestId('run-warning')).toContainText('summary_csv');
 });

@@ -73,7 +73,8 @@ impl Scheduler {
         if let Some(hook) = hook {
             hook(run);
         }
-        let mut params = BTreeMap::new();
+        // The values the run was started with; the business date is the run's own.
+        let mut params = run.params.0.clone();
         if graph.params.contains_key("biz_date") {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }

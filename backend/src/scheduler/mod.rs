@@ -202,6 +202,7 @@ impl Scheduler {
             attempt: 1,
             not_before: 0,
             requested_by: who,
+            params: &crate::store::NO_PARAMS,
         };
         self.queue(run).await.map(Some)
     }

@@ -29,6 +29,7 @@ impl Scheduler {
                 attempt: r.attempt + 1,
                 not_before: self.clock.now_ms() + delay,
                 requested_by: &r.requested_by,
+                params: &r.params,
             };
             self.queue(next).await?;
             return Ok(());

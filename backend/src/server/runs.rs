@@ -264,12 +264,40 @@ pub async fn backfill(
 pub struct RunNow {
     #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub biz_date: Option<String>,
+    /// Values of the graph's parameters, as text (`--param` form); a declared
+    /// `biz_date` given here is the run's business date.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+/// The business date and parameter values of a draft run: every value is
+/// checked against the graph's declarations now, so the run never starts with
+/// values that cannot bind.
+fn draft_values(doc: &str, req: RunNow, today: String) -> ApiResult<(String, crate::store::RunParams)> {
+    let graph: sluice_shared::Graph =
+        serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
+    let mut given = req.params;
+    let date = match (given.get("biz_date"), req.biz_date) {
+        (Some(p), Some(d)) if *p != d => {
+            return Err(ApiError::BadRequest(format!("`biz_date` is {d} but the parameter biz_date is {p}")));
+        }
+        (Some(p), _) => p.clone(),
+        (None, Some(d)) => d,
+        (None, None) => today,
+    };
+    let date = calendar::date_range(&date, &date).map_err(ApiError::BadRequest)?.remove(0);
+    if graph.params.contains_key("biz_date") {
+        given.insert("biz_date".into(), date.clone());
+    }
+    sluice_shared::params::bind(&graph.params, &given).map_err(ApiError::InvalidGraph)?;
+    given.remove("biz_date");
+    Ok((date, crate::store::RunParams(given)))
 }
 
 /// Runs the caller's latest saved version now, marked `draft`, in the
 /// caller's sandbox: it reads the production inputs and writes no production output.
 #[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow,
-    responses((status = 201, body = RunRow), (status = 404), (status = 409), (status = 429)))]
+    responses((status = 201, body = RunRow), (status = 400), (status = 404), (status = 409), (status = 422), (status = 429)))]
 pub async fn run_draft(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -282,14 +310,12 @@ pub async fn run_draft(
         return Err(ApiError::NotFound(format!("no graph `{id}`")));
     }
     not_archived(&state, &id).await?;
-    let date = match req.biz_date {
-        Some(d) => calendar::date_range(&d, &d).map_err(ApiError::BadRequest)?.remove(0),
-        None => calendar::biz_date(
-            calendar::parse_tz(calendar::DEFAULT_TZ).map_err(ApiError::Internal)?,
-            state.scheduler.clock.now_ms(),
-            -1,
-        ),
-    };
+    let today = calendar::biz_date(
+        calendar::parse_tz(calendar::DEFAULT_TZ).map_err(ApiError::Internal)?,
+        state.scheduler.clock.now_ms(),
+        -1,
+    );
+    let (date, params) = draft_values(&g.doc, req, today)?;
     let run = crate::store::NewRun {
         schedule_id: None,
         graph_id: &id,
@@ -299,6 +325,7 @@ pub async fn run_draft(
         attempt: 1,
         not_before: 0,
         requested_by: &user.username,
+        params: &params,
     };
     let quota = state.runs.draft_quota;
     let row = state.store.create_draft_run(run, quota).await?.ok_or_else(|| {

@@ -13,6 +13,7 @@ const SQLITE: &[(i64, &str)] = &[
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
+    (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
@@ -22,6 +23,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (5, include_str!("../../../migrations/sqlite/0005_archive.sql")),
     (6, include_str!("../../../migrations/sqlite/0006_user_disabled.sql")),
     (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
+    (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

@@ -67,7 +67,7 @@ const RUN_SCOPE: &str = "($1 = 'all' \
         OR (r.kind <> 'draft' AND r.graph_id IN (SELECT o.id FROM graphs o WHERE o.owner_id = $3)))))";
 
 const RUN_COLS: &str = "r.id, r.schedule_id, r.graph_id, r.hash, r.biz_date, r.kind, r.status, r.attempt, \
-    r.not_before, r.created_at, r.started_at, r.finished_at, r.error, r.requested_by";
+    r.not_before, r.created_at, r.started_at, r.finished_at, r.error, r.requested_by, r.params";
 
 impl Store {
     /// Whether a production run of this graph and date has one of `statuses`.
@@ -134,8 +134,8 @@ impl Store {
     pub async fn create_draft_run(&self, r: NewRun<'_>, quota: i64) -> Result<Option<RunRow>> {
         let id = uuid::Uuid::new_v4().to_string();
         let n = sqlx::query(
-            "INSERT INTO runs (id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, requested_by) \
-             SELECT $1, $2, $3, $4, 'draft', 'queued', $5, $6, $7, $8 \
+            "INSERT INTO runs (id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, requested_by, params) \
+             SELECT $1, $2, $3, $4, 'draft', 'queued', $5, $6, $7, $8, $10 \
              WHERE (SELECT COUNT(*) FROM runs WHERE kind = 'draft' AND requested_by = $8 \
                     AND status IN ('queued', 'running')) < $9",
         )
@@ -148,6 +148,7 @@ impl Store {
         .bind(now_ms())
         .bind(r.requested_by)
         .bind(quota)
+        .bind(r.params.to_json())
         .execute(self.pool())
         .await?;
         if n.rows_affected() == 0 { Ok(None) } else { self.run(&id).await.map(Some) }

@@ -2,6 +2,7 @@
 
 use super::{Result, Store, StoreError, now_ms};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ScheduleRow {
@@ -53,6 +54,32 @@ pub struct RunRow {
     pub finished_at: Option<i64>,
     pub error: Option<String>,
     pub requested_by: String,
+    /// Parameter values the run was started with, besides `biz_date`.
+    #[sqlx(try_from = "String")]
+    #[schema(value_type = BTreeMap<String, String>)]
+    pub params: RunParams,
+}
+
+/// Parameter values of a run (name → text, as `--param` takes them), kept in
+/// the store as a JSON object.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct RunParams(pub BTreeMap<String, String>);
+
+impl TryFrom<String> for RunParams {
+    type Error = serde_json::Error;
+    fn try_from(text: String) -> std::result::Result<Self, Self::Error> {
+        serde_json::from_str(&text).map(RunParams)
+    }
+}
+
+/// No parameter values (scheduled runs: their business date is all they get).
+pub static NO_PARAMS: RunParams = RunParams(BTreeMap::new());
+
+impl RunParams {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(&self.0).unwrap_or_else(|_| "{}".into())
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
@@ -80,7 +107,7 @@ pub struct AlertRow {
     pub delivered: i64,
 }
 
-const RUN_COLS: &str = "id, schedule_id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, started_at, finished_at, error, requested_by";
+const RUN_COLS: &str = "id, schedule_id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, started_at, finished_at, error, requested_by, params";
 const SCHEDULE_COLS: &str = "id, graph_id, hash, cron, timezone, biz_date_offset, enabled, retries, backoff_secs, timeout_secs, sla, depends_on, last_fire_at, created_by, created_at";
 
 /// A run to create.
@@ -93,6 +120,7 @@ pub struct NewRun<'a> {
     pub attempt: i64,
     pub not_before: i64,
     pub requested_by: &'a str,
+    pub params: &'a RunParams,
 }
 
 impl Store {
@@ -162,7 +190,7 @@ impl Store {
     pub async fn create_run(&self, r: NewRun<'_>) -> Result<RunRow> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO runs ({RUN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, NULL, NULL, NULL, $10)"
+            "INSERT INTO runs ({RUN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, NULL, NULL, NULL, $10, $11)"
         )))
         .bind(&id)
         .bind(r.schedule_id)
@@ -174,6 +202,7 @@ impl Store {
         .bind(r.not_before)
         .bind(now_ms())
         .bind(r.requested_by)
+        .bind(r.params.to_json())
         .execute(self.pool())
         .await?;
         self.run(&id).await

@@ -93,6 +93,7 @@ impl World {
             attempt: 1,
             not_before: 0,
             requested_by: "ana",
+            params: &sluice_backend::store::NO_PARAMS,
         };
         self.store.create_run(run).await.unwrap()
     }

@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use sluice_shared::Graph;
 use sluice_shared::diff::GraphDiff;
+use std::collections::BTreeMap;
 
 /// `s` made safe for a query string value.
 fn q(s: &str) -> String {
@@ -137,6 +138,9 @@ pub struct Run {
     pub error: Option<String>,
     #[serde(default)]
     pub requested_by: String,
+    /// Parameter values the run was started with, besides its business date.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
 }
 
 impl Run {
@@ -168,9 +172,11 @@ pub struct RunDetail {
     pub checks: Vec<sluice_shared::check::CheckResult>,
 }
 
-/// Runs the latest saved version of graph `id` now, marked `draft`.
-pub async fn run_draft(id: &str) -> Result<Run, ApiError> {
-    call_as("POST", &format!("{}/run", graph_url(id)), Some(&json!({}))).await
+/// Runs the latest saved version of graph `id` now, marked `draft`, for
+/// `biz_date` (the server's default when `None`) with these parameter values.
+pub async fn run_draft(id: &str, biz_date: Option<String>, params: &BTreeMap<String, String>) -> Result<Run, ApiError> {
+    let body = json!({ "biz_date": biz_date, "params": params });
+    call_as("POST", &format!("{}/run", graph_url(id)), Some(&body)).await
 }
 
 pub async fn runs(graph: &str, status: &str, date: &str) -> Result<Vec<Run>, ApiError> {

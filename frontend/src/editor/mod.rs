@@ -23,6 +23,7 @@ mod preview;
 mod problems;
 mod raw_config;
 mod review_bar;
+mod run_dialog;
 mod state;
 mod toolbar;
 mod validation;

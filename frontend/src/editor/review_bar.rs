@@ -1,12 +1,11 @@
 //! The editor header's review and run controls: the graph's review status
 //! (latest submission and the reviewer's comment), a submit button that asks
-//! for a message, and "run now" of the saved draft.
+//! for a message ("run now" is in `run_dialog`).
 
 use super::persist;
 use super::state::EditorState;
 use crate::api::{self, Submission};
 use crate::app::AppCtx;
-use crate::dom;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -35,7 +34,7 @@ impl ReviewState {
 }
 
 /// Saves first if there are unsaved changes; answers the version to submit or run.
-async fn saved_version(ed: EditorState) -> Option<i64> {
+pub(super) async fn saved_version(ed: EditorState) -> Option<i64> {
     if ed.is_dirty() { persist::save_now(ed).await } else { Some(ed.version.get_untracked()) }
 }
 
@@ -135,32 +134,5 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
                 })}
             </div>
         </Show>
-    }
-}
-
-#[component]
-pub fn RunButton() -> impl IntoView {
-    let ed = expect_context::<EditorState>();
-    let busy = RwSignal::new(false);
-    let run = move |_| {
-        busy.set(true);
-        spawn_local(async move {
-            let answer = match saved_version(ed).await {
-                Some(_) => api::run_draft(&ed.graph_id.get_value()).await.map_err(|e| e.to_string()),
-                None => Err("save the graph first".into()),
-            };
-            if !ed.alive() {
-                return;
-            }
-            busy.set(false);
-            match answer {
-                Ok(run) => dom::navigate(&format!("#/runs/{}", run.id)),
-                Err(e) => ed.notify_error(format!("Not run: {e}")),
-            }
-        });
-    };
-    view! {
-        <button class="btn" data-testid="run" disabled=move || ed.readonly || busy.get()
-            title="Run the saved draft now" on:click=run>"▶ Run"</button>
     }
 }

@@ -4,7 +4,8 @@
 
 use super::params::ParamsEditor;
 use super::persist;
-use super::review_bar::{ReviewState, ReviewStatus, RunButton, SubmitButton};
+use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
+use super::run_dialog::RunButton;
 use super::state::EditorState;
 use leptos::prelude::*;
 

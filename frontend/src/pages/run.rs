@@ -185,11 +185,18 @@ pub fn RunPage(id: String) -> impl IntoView {
                         <tr><th>"Kind"</th><td>{r.kind.clone()}</td></tr>
                         <tr><th>"Attempt"</th><td>{r.attempt}</td></tr>
                         <tr><th>"Requested by"</th><td>{r.requested_by.clone()}</td></tr>
+                        <tr><th>"Parameters"</th><td data-testid="run-params">{params_text(&r)}</td></tr>
                         <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
                         <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
                         {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
                     </tbody>
                 </table>
+                {empty_outputs(&d).map(|names| view! {
+                    <div class="banner warn" data-testid="run-warning">
+                        <b>"Wrote 0 rows: "</b>{names}
+                        <span class="muted">" — check the business date and the parameters above."</span>
+                    </div>
+                })}
             }
         })
     };
@@ -230,4 +237,24 @@ pub fn RunPage(id: String) -> impl IntoView {
             {move || detail.get().map(|d| view! { <super::run_checks::CheckResults checks=d.checks/> })}
         </div>
     }
+}
+
+/// The business date and the parameter values a run was started with.
+fn params_text(r: &api::Run) -> String {
+    std::iter::once(format!("biz_date = {}", r.biz_date))
+        .chain(r.params.iter().map(|(k, v)| format!("{k} = {v}")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Outputs of a finished run that wrote no rows: succeeded, but most likely
+/// not what the user meant (a wrong date, a filter that matches nothing).
+fn empty_outputs(d: &api::RunDetail) -> Option<String> {
+    let names: Vec<&str> = d
+        .nodes
+        .iter()
+        .filter(|n| n.kind.starts_with("sink.") && n.status == "succeeded" && n.rows_out == Some(0))
+        .map(|n| n.node_id.as_str())
+        .collect();
+    (!names.is_empty()).then(|| names.join(", "))
 }

@@ -1,0 +1,161 @@
+//! "▶ Run": a dialog that asks for the business date and every parameter
+//! before a draft run starts, prefilled with what the live preview uses (the
+//! declared defaults), so a run never silently disagrees with its preview.
+//! Values are checked as they are typed with the shared parameter rules.
+
+use super::review_bar::saved_version;
+use super::state::{EditorState, ParamRow};
+use crate::api;
+use crate::dom;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sluice_shared::params::ParamValue;
+use sluice_shared::{ParamType, params::type_name};
+use std::collections::BTreeMap;
+
+/// One input of the dialog: a declared parameter, or the business date when
+/// the graph declares no `biz_date`.
+#[derive(Clone)]
+struct Field {
+    name: String,
+    ty: ParamType,
+    testid: String,
+    value: RwSignal<String>,
+}
+
+impl Field {
+    /// Whether this is the business date input of a graph without `biz_date`.
+    fn is_biz_date(&self) -> bool {
+        self.testid == "run-biz-date"
+    }
+
+    /// Why the typed text cannot run (the shared parameter rules); an empty
+    /// business date means the server's default.
+    fn error(&self) -> Option<String> {
+        let text = self.value.get();
+        if text.trim().is_empty() {
+            return (self.ty != ParamType::String && !self.is_biz_date())
+                .then(|| format!("give a {}", type_name(self.ty)));
+        }
+        ParamValue::parse(self.ty, text.trim()).err()
+    }
+}
+
+fn fields(params: &[ParamRow]) -> Vec<Field> {
+    let mut out: Vec<Field> = params
+        .iter()
+        .map(|p| Field {
+            name: p.name.clone(),
+            ty: p.ty,
+            testid: format!("run-param-{}", p.name),
+            value: RwSignal::new(p.default.clone()),
+        })
+        .collect();
+    if !params.iter().any(|p| p.name == "biz_date") {
+        out.insert(
+            0,
+            Field {
+                name: "biz_date".into(),
+                ty: ParamType::Date,
+                testid: "run-biz-date".into(),
+                value: RwSignal::new(String::new()),
+            },
+        );
+    }
+    out
+}
+
+#[component]
+pub fn RunButton() -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let open = RwSignal::new(false);
+    let inputs = RwSignal::new(Vec::<Field>::new());
+    let toggle = move |_| {
+        if !open.get_untracked() {
+            inputs.set(ed.params.with_untracked(|p| fields(p)));
+        }
+        open.update(|o| *o = !*o);
+    };
+    view! {
+        <div class="params-anchor">
+            <button class="btn" data-testid="run" disabled=move || ed.readonly
+                title="Run the saved draft in your sandbox" on:click=toggle>"▶ Run"</button>
+            {move || open.get().then(|| view! { <RunDialog inputs=inputs.get() on_close=move || open.set(false)/> })}
+        </div>
+    }
+}
+
+#[component]
+fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let all = StoredValue::new(inputs.clone());
+    let invalid = move || all.with_value(|fs| fs.iter().any(|f| f.error().is_some()));
+    let start = move |_| {
+        let fs = all.get_value();
+        if let Some(bad) = fs.iter().find_map(|f| f.error().map(|e| format!("{}: {e}", f.name))) {
+            error.set(Some(bad));
+            return;
+        }
+        let mut params = BTreeMap::new();
+        let mut biz_date = None;
+        for f in &fs {
+            let v = f.value.get_untracked().trim().to_string();
+            if f.is_biz_date() {
+                biz_date = (!v.is_empty()).then_some(v);
+            } else {
+                params.insert(f.name.clone(), v);
+            }
+        }
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let answer = match saved_version(ed).await {
+                Some(_) => api::run_draft(&ed.graph_id.get_value(), biz_date, &params).await.map_err(|e| e.to_string()),
+                None => Err("save the graph first".into()),
+            };
+            if !ed.alive() {
+                return;
+            }
+            busy.set(false);
+            match answer {
+                Ok(run) => dom::navigate(&format!("#/runs/{}", run.id)),
+                Err(e) => error.set(Some(format!("Not run: {e}"))),
+            }
+        });
+    };
+    view! {
+        <div class="popover run-popover" data-testid="run-dialog">
+            <div class="popover-head"><b>"Run the saved draft"</b>
+                <button class="btn ghost small" on:click=move |_| on_close()>"✕"</button></div>
+            <p class="muted">"Runs in your sandbox: production outputs are not touched. Prefilled with what the preview uses."</p>
+            {inputs.into_iter().map(|f| view! { <FieldRow f=f/> }).collect_view()}
+            {move || error.get().map(|e| view! { <div class="form-error" data-testid="run-error-msg">{e}</div> })}
+            <div class="form-actions">
+                <button class="btn primary" data-testid="run-start" disabled=move || busy.get() || invalid()
+                    on:click=start>{move || if busy.get() { "Starting…" } else { "Start run" }}</button>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn FieldRow(f: Field) -> impl IntoView {
+    let label = if f.is_biz_date() {
+        "Business date (empty: yesterday)".to_string()
+    } else {
+        format!("{} ({})", f.name, type_name(f.ty))
+    };
+    let placeholder = if f.ty == ParamType::Date { "YYYY-MM-DD" } else { "" };
+    let value = f.value;
+    let check = f.clone();
+    view! {
+        <label class="field">
+            <span class="field-label">{label}</span>
+            <input type="text" placeholder=placeholder spellcheck="false" data-testid=f.testid.clone() prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))/>
+            {move || check.error().map(|e| view! { <span class="field-problem">{e}</span> })}
+        </label>
+    }
+}
