@@ -162,6 +162,10 @@ impl NodeKind {
     /// Whether this kind must see all its input before it emits a row
     /// (previews run these on a sample).
     pub fn is_blocking(self) -> bool {
-        matches!(self, Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql)
+        // A check counts its whole input (and `unique` compares every row).
+        matches!(
+            self,
+            Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql | Self::TransformCheck
+        )
     }
 }
