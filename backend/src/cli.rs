@@ -158,23 +158,30 @@ pub async fn run(
         calendars: Some(calendars),
         ..Default::default()
     };
-    let result = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
-        Ok(prepared) => engine::execute(&prepared, &root).await,
-        Err(e) => Err(e),
+    let outcome = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
+        Ok(prepared) => engine::run::execute(&prepared, &root, &Default::default()).await,
+        Err(e) => engine::run::Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Err(e) },
     };
-    match result {
+    // Broken rules first, one line each (`warning: ` for `warn` rules).
+    for line in outcome.checks.iter().flat_map(|c| c.lines()) {
+        eprintln!("{line}");
+    }
+    match outcome.result {
         Ok(written) => {
-            for w in written {
-                if w.path.is_empty() {
-                    println!("{}: report computed, {} rows", w.node, w.rows);
-                } else {
-                    println!("{}: wrote {} rows to {}", w.node, w.rows, w.path);
-                }
-            }
+            print_written(&written);
             eprintln!("done in {:.2}s", started.elapsed().as_secs_f64());
             ExitCode::from(EXIT_OK)
         }
         Err(EngineError::Invalid(problems)) => print_problems(&problems, false),
+        Err(_) if outcome.checks.iter().any(|c| c.failed()) => {
+            print_written(&outcome.quarantined);
+            if outcome.quarantined.is_empty() {
+                eprintln!("run failed: a check broke; previous outputs were left unchanged");
+            } else {
+                eprintln!("run failed: a check broke; quarantine outputs were published, other outputs unchanged");
+            }
+            ExitCode::from(EXIT_FAILED)
+        }
         Err(e) => {
             eprintln!("{e}");
             eprintln!("run failed; previous outputs were left unchanged");
@@ -225,6 +232,16 @@ pub async fn sql(
         Err(e) => {
             eprintln!("{e}");
             ExitCode::from(EXIT_FAILED)
+        }
+    }
+}
+
+fn print_written(written: &[engine::Written]) {
+    for w in written {
+        if w.path.is_empty() {
+            println!("{}: report computed, {} rows", w.node, w.rows);
+        } else {
+            println!("{}: wrote {} rows to {}", w.node, w.rows, w.path);
         }
     }
 }

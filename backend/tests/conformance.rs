@@ -240,12 +240,15 @@ fn sinks_by_path(graph: &Value, params: &BTreeMap<String, String>) -> BTreeMap<S
     values.extend(params.clone());
     let mut out = BTreeMap::new();
     for n in graph["nodes"].as_array().unwrap() {
-        if n["kind"].as_str().unwrap().starts_with("sink.") {
-            let mut path = n["config"]["path"].as_str().unwrap().to_string();
+        // A check's quarantine file is an output too (written as CSV unless named .parquet/.xlsx).
+        let quarantine = &n["config"]["quarantine"];
+        let cfg = if n["kind"].as_str().unwrap().starts_with("sink.") { &n["config"] } else { quarantine };
+        if let Some(path) = cfg["path"].as_str() {
+            let mut path = path.to_string();
             for (k, v) in &values {
                 path = path.replace(&format!("{{{k}}}"), v);
             }
-            out.insert(path, n["config"].clone());
+            out.insert(path, cfg.clone());
         }
     }
     out

@@ -197,6 +197,9 @@ pub struct Preview {
     pub sample: bool,
     #[serde(default)]
     pub elapsed_ms: f64,
+    /// For a check node: what its rules find in the previewed input.
+    #[serde(default)]
+    pub check: Option<sluice_shared::check::CheckResult>,
 }
 
 /// The server's view of a graph: its problems and the schema of every node.

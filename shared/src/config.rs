@@ -370,6 +370,7 @@ pub enum NodeConfig {
     Distinct(DistinctConfig),
     Limit(LimitConfig),
     Sql(SqlConfig),
+    TransformCheck(crate::check::CheckConfig),
     SinkCsv(CsvSink),
     SinkParquet(FileSink),
     SinkExcel(ExcelSink),
@@ -400,6 +401,7 @@ impl NodeConfig {
             NodeKind::Distinct => Self::Distinct(p(config)?),
             NodeKind::Limit => Self::Limit(p(config)?),
             NodeKind::Sql => Self::Sql(p(config)?),
+            NodeKind::TransformCheck => Self::TransformCheck(p(config)?),
             NodeKind::SinkCsv => Self::SinkCsv(p(config)?),
             NodeKind::SinkParquet => Self::SinkParquet(p(config)?),
             NodeKind::SinkExcel => Self::SinkExcel(p(config)?),
@@ -408,7 +410,7 @@ impl NodeConfig {
         })
     }
 
-    /// The file path a source reads or a sink writes, if it has one.
+    /// The file path a source reads, or a sink or a check's quarantine writes, if it has one.
     pub fn path(&self) -> Option<&str> {
         match self {
             Self::SourceCsv(c) => Some(&c.path),
@@ -417,6 +419,7 @@ impl NodeConfig {
             Self::SourceExcel(c) => Some(&c.path),
             Self::SinkCsv(c) => Some(&c.path),
             Self::SinkExcel(c) => Some(&c.path),
+            Self::TransformCheck(c) => c.quarantine.as_ref().and_then(|q| q.path.as_deref()),
             _ => None,
         }
     }

@@ -59,6 +59,7 @@ pub fn named_by(cfg: &NodeConfig) -> Option<(&str, bool)> {
     match cfg {
         NodeConfig::SourceTable(c) => Some((c.connection.as_str(), false)),
         NodeConfig::SinkTable(c) => Some((c.connection.as_str(), true)),
+        NodeConfig::TransformCheck(c) => Some((c.quarantine.as_ref()?.connection.as_deref()?, true)),
         _ => None,
     }
 }

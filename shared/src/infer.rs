@@ -101,6 +101,13 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             push_all(issues, "query", crate::sqlcheck::check(&c.query, &inputs, &declared));
             None
         }
+        NodeConfig::TransformCheck(c) => {
+            let input = ctx.input("in");
+            let against = ctx.inputs.iter().find(|(p, _, _)| *p == "against").map(|(_, _, s)| *s);
+            let rctx = crate::check::RuleCtx { params: ctx.scope_params };
+            crate::check::infer(c, input, against, &rctx, issues);
+            input.cloned()
+        }
         NodeConfig::SinkCsv(c) => {
             single_char(&c.delimiter, "delimiter", issues);
             ctx.input("in").cloned()
@@ -167,7 +174,12 @@ fn declared(cols: Option<&[ColumnDecl]>, issues: &mut Issues) -> Option<Schema> 
 
 /// Records an unknown-column problem; returns the column if it exists (or if the
 /// input is not known yet, in which case nothing can be said).
-fn need_column<'s>(input: Option<&'s Schema>, name: &str, field: &str, issues: &mut Issues) -> Option<&'s Field> {
+pub(crate) fn need_column<'s>(
+    input: Option<&'s Schema>,
+    name: &str,
+    field: &str,
+    issues: &mut Issues,
+) -> Option<&'s Field> {
     let input = input?;
     let found = input.field(name);
     if found.is_none() {

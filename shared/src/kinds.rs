@@ -22,6 +22,7 @@ const ONE_IN: &[Port] = &[Port { name: "in", min: 1, max: Some(1) }];
 const JOIN_IN: &[Port] = &[Port { name: "left", min: 1, max: Some(1) }, Port { name: "right", min: 1, max: Some(1) }];
 const UNION_IN: &[Port] = &[Port { name: "in", min: 2, max: None }];
 const SQL_IN: &[Port] = &[Port { name: "in", min: 1, max: None }];
+const CHECK_IN: &[Port] = &[Port { name: "in", min: 1, max: Some(1) }, Port { name: "against", min: 0, max: Some(1) }];
 
 /// Every node kind of `sluice.graph/v1`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,6 +43,7 @@ pub enum NodeKind {
     Distinct,
     Limit,
     Sql,
+    TransformCheck,
     SinkCsv,
     SinkParquet,
     SinkExcel,
@@ -50,7 +52,7 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
-    pub const ALL: [NodeKind; 21] = [
+    pub const ALL: [NodeKind; 22] = [
         Self::SourceCsv,
         Self::SourceParquet,
         Self::SourceJson,
@@ -67,6 +69,7 @@ impl NodeKind {
         Self::Distinct,
         Self::Limit,
         Self::Sql,
+        Self::TransformCheck,
         Self::SinkCsv,
         Self::SinkParquet,
         Self::SinkExcel,
@@ -93,6 +96,7 @@ impl NodeKind {
             Self::Distinct => "transform.distinct",
             Self::Limit => "transform.limit",
             Self::Sql => "transform.sql",
+            Self::TransformCheck => "transform.check",
             Self::SinkCsv => "sink.csv",
             Self::SinkParquet => "sink.parquet",
             Self::SinkExcel => "sink.excel",
@@ -124,6 +128,7 @@ impl NodeKind {
             Self::Distinct => "Distinct",
             Self::Limit => "Limit",
             Self::Sql => "SQL",
+            Self::TransformCheck => "Check",
             Self::SinkCsv => "CSV file",
             Self::SinkParquet => "Parquet file",
             Self::SinkExcel => "Excel workbook",
@@ -152,6 +157,7 @@ impl NodeKind {
                 Self::Join => JOIN_IN,
                 Self::Union => UNION_IN,
                 Self::Sql => SQL_IN,
+                Self::TransformCheck => CHECK_IN,
                 _ => ONE_IN,
             },
         }
@@ -160,6 +166,10 @@ impl NodeKind {
     /// Whether this kind must see all its input before it emits a row
     /// (previews run these on a sample).
     pub fn is_blocking(self) -> bool {
-        matches!(self, Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql)
+        // A check counts its whole input (and `unique` compares every row).
+        matches!(
+            self,
+            Self::Aggregate | Self::Sort | Self::Join | Self::Distinct | Self::Union | Self::Sql | Self::TransformCheck
+        )
     }
 }

@@ -5,6 +5,9 @@
 
 pub mod api;
 pub mod calendar;
+pub mod check;
+pub mod check_diff;
+pub mod check_rules;
 pub mod complexity;
 pub mod config;
 pub mod connections;

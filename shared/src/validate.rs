@@ -84,8 +84,8 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
             Ok(cfg) => {
                 if let Some(path) = cfg.path() {
                     if let Err(e) = paths::check_path(path, &declared) {
-                        problems.push(Problem::node(&node.id, Some("path"), e));
-                    } else if kind.category() == crate::kinds::Category::Distribution {
+                        problems.push(Problem::node(&node.id, Some(path_field(*kind)), e));
+                    } else if writes_files(*kind) {
                         written.push((node.id.clone(), path.to_string()));
                     }
                 }
@@ -99,7 +99,8 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
     }
     let outputs: Vec<(&str, &str)> = written.iter().map(|(id, p)| (id.as_str(), p.as_str())).collect();
     for (id, msg) in paths::clashes(&outputs) {
-        problems.push(Problem::node(&id, Some("path"), msg));
+        let field = graph.node(&id).and_then(|n| crate::NodeKind::parse(&n.kind)).map_or("path", path_field);
+        problems.push(Problem::node(&id, Some(field), msg));
     }
 
     let empty = HashMap::new();
@@ -129,6 +130,17 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
     report.order = st.order;
     report.inputs = st.inputs;
     report
+}
+
+/// Kinds whose path (see [`NodeConfig::path`]) is written, not read: sinks, and
+/// checks (their quarantine).
+pub fn writes_files(kind: crate::NodeKind) -> bool {
+    kind.category() == crate::kinds::Category::Distribution || kind == crate::NodeKind::TransformCheck
+}
+
+/// The config field that holds a kind's path.
+fn path_field(kind: crate::NodeKind) -> &'static str {
+    if kind == crate::NodeKind::TransformCheck { "quarantine.path" } else { "path" }
 }
 
 /// Parses and validates a document in one step; parse problems come back alone.

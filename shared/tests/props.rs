@@ -63,6 +63,12 @@ fn config(kind: NodeKind) -> BoxedStrategy<Value> {
                 .prop_map(|q| json!({ "query": q }))
                 .boxed()
         }
+        NodeKind::TransformCheck => (column(), expr(), path, prop::sample::select(vec!["not_null", "unique", "bogus"]))
+            .prop_map(|(c, e, p, k)| {
+                json!({ "rules": [{ "name": "a", "kind": k, "columns": [c] }, { "name": "b", "kind": "expr", "expr": e }],
+                        "quarantine": { "path": p } })
+            })
+            .boxed(),
         NodeKind::SinkCsv | NodeKind::SinkParquet | NodeKind::SinkExcel => {
             path.prop_map(|p| json!({ "path": p })).boxed()
         }

@@ -10,6 +10,7 @@
 
 pub mod bind;
 mod capped;
+pub mod checks;
 pub mod connect;
 mod dates;
 pub mod dbmeta;
@@ -21,7 +22,9 @@ pub mod limits;
 pub mod locks;
 pub mod preview;
 pub mod publish;
+mod regex_match;
 pub mod root;
+pub mod run;
 pub mod sinks;
 pub mod sources;
 pub mod sql_export;
@@ -67,6 +70,8 @@ pub struct Prepared {
     pub params: BTreeMap<String, ParamValue>,
     /// The connections table sources and sinks resolve their names in.
     pub connections: Arc<connect::Connections>,
+    /// Every check node, in graph order (see [`checks`]).
+    pub checks: Vec<checks::CheckPlan>,
     _scratch: sources::Scratch,
 }
 
@@ -174,6 +179,7 @@ async fn plan_graph(
     }
 
     // Plan every transform; a planning error is the graph's fault (exit 2).
+    let mut planned_checks = Vec::new();
     for id in &report.order {
         let cfg = &report.configs[id];
         if kind_of(graph, id) != Some(Category::Processing) {
@@ -192,11 +198,31 @@ async fn plan_graph(
         if !ready {
             continue; // an upstream source could not be opened (Check mode only)
         }
+        if let NodeConfig::TransformCheck(c) = cfg {
+            if c.quarantine.as_ref().is_some_and(|q| q.table.is_some()) {
+                let msg = "table quarantine needs the table sink, which this build does not have yet; give a file target {\"path\"}";
+                return Err(EngineError::invalid(id, Some("quarantine"), msg).into());
+            }
+            let plan = checks::plan(id, c, &inputs, &params).map_err(|e| check_error(id, e))?;
+            frames.insert(id.clone(), plan.out.clone());
+            planned_checks.push(plan);
+            continue;
+        }
         let df = transforms::apply(&ctx, cfg, &inputs, &params).await.map_err(|e| EngineError::plan(id, e))?;
         frames.insert(id.clone(), df);
     }
     let connections = opts.connections.unwrap_or_default();
-    Ok(Prepared { report, frames, paths, params, connections, _scratch: scratch })
+    Ok(Prepared { report, frames, paths, params, connections, checks: planned_checks, _scratch: scratch })
+}
+
+/// A check node that cannot be planned: a table quarantine (not written by this
+/// engine yet) or a rule the planner refused, named by its field.
+fn check_error(id: &str, e: datafusion::error::DataFusionError) -> Failure {
+    let text = error::clean(&e);
+    match text.split_once(": ").filter(|(field, _)| field.starts_with("rules[")) {
+        Some((field, msg)) => EngineError::invalid(id, Some(field), msg).into(),
+        None => EngineError::invalid(id, None, text).into(),
+    }
 }
 
 /// What opening a graph's sources gives: resolved paths, a plan per source,
@@ -334,13 +360,13 @@ pub struct Written {
     pub rows: u64,
 }
 
-/// The file sinks of a graph and their resolved paths, in the graph's node
+/// The file sinks (and check quarantines) of a graph and their resolved paths, in the graph's node
 /// order (as validation reports clashes).
 fn sink_paths<'a>(graph: &'a Graph, paths: &'a HashMap<String, String>) -> Vec<(&'a str, &'a str)> {
     graph
         .nodes
         .iter()
-        .filter(|n| kind_of(graph, &n.id) == Some(Category::Distribution))
+        .filter(|n| sluice_shared::NodeKind::parse(&n.kind).is_some_and(sluice_shared::validate::writes_files))
         .filter_map(|n| Some((n.id.as_str(), paths.get(&n.id)?.as_str())))
         .collect()
 }
@@ -353,57 +379,5 @@ pub async fn execute(p: &Prepared, root: &DataRoot) -> Result<Vec<Written>, Engi
 
 /// [`execute`] with [`publish::Hooks`] for tests to watch the publish.
 pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Result<Vec<Written>, EngineError> {
-    let mut sinks = Vec::new();
-    for id in &p.report.order {
-        let cfg = &p.report.configs[id];
-        let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
-            continue;
-        };
-        if matches!(
-            cfg,
-            NodeConfig::SinkCsv(_)
-                | NodeConfig::SinkParquet(_)
-                | NodeConfig::SinkExcel(_)
-                | NodeConfig::SinkTable(_)
-                | NodeConfig::SinkReport(_)
-        ) {
-            sinks.push((id, cfg, input));
-        }
-    }
-    // Every target is opened and checked before anything runs.
-    let files: Vec<(&str, &str)> = sinks
-        .iter()
-        .filter(|(_, cfg, _)| {
-            matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_))
-        })
-        .map(|(id, _, _)| (id.as_str(), p.paths[*id].as_str()))
-        .collect();
-    let mut targets = publish::open_targets(&files, root)?;
-    let mut staged = Vec::new();
-    let mut written = Vec::new();
-    for (id, cfg, input) in sinks {
-        let df = p.frames[input].clone();
-        match cfg {
-            NodeConfig::SinkTable(_) => {
-                return Err(EngineError::failed(
-                    id,
-                    "database tables are written through a connection on the server (`sluice serve`); the command line writes files only",
-                ));
-            }
-            NodeConfig::SinkReport(_) => {
-                // Reports are shown by the server; a command-line run still computes
-                // them so that a broken report fails the run.
-                let rows = df.count().await.map_err(|e| EngineError::exec(id, e))?;
-                written.push(Written { node: id.clone(), path: String::new(), rows: rows as u64 });
-            }
-            _ => {
-                let out = targets.remove(id.as_str()).expect("every file sink has a target");
-                let file = sinks::stage(id, cfg, df, out, &p.paths[id]).await?;
-                written.push(Written { node: id.clone(), path: file.rel.clone(), rows: file.rows });
-                staged.push(file);
-            }
-        }
-    }
-    publish::publish(root, staged, hooks).await?;
-    Ok(written)
+    run::execute(p, root, hooks).await.result
 }

@@ -26,6 +26,8 @@ pub struct Preview {
     pub columns: Vec<Field>,
     pub rows: Vec<Vec<Value>>,
     pub sample: bool,
+    /// For a check node: what its rules find in the (sampled) input.
+    pub check: Option<sluice_shared::check::CheckResult>,
 }
 
 /// `node` and every node upstream of it (linear in the edges).
@@ -159,7 +161,11 @@ pub async fn run_in(
     let schema = df.schema().as_arrow().clone();
     // Past the memory limit the pool's own message says so (see `limits`).
     let batches = df.collect().await.map_err(|e| EngineError::exec(node, e))?;
-    Ok(Preview { columns: super::types::schema_from_arrow(&schema).0, rows: rows_json(&batches), sample })
+    let check = match prepared.checks.iter().find(|c| c.node == node) {
+        Some(plan) => Some(super::checks::evaluate(plan).await.map_err(|e| EngineError::exec(node, e))?),
+        None => None,
+    };
+    Ok(Preview { columns: super::types::schema_from_arrow(&schema).0, rows: rows_json(&batches), sample, check })
 }
 
 /// Rows as JSON arrays: numbers and booleans as JSON values, the rest as text.

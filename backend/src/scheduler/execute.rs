@@ -85,20 +85,28 @@ impl Scheduler {
         // Derived date parameters count by the built-in and the stored calendars.
         let mut calendars = self.store.calendars_by_name().await.unwrap_or_default();
         calendars.extend(crate::calendars::builtins().iter().map(|(k, v)| (k.clone(), v.clone())));
-        let result = async {
-            let opts = engine::Options {
-                connections: Some(env.connections.clone()),
-                calendars: Some(Arc::new(calendars)),
-                ..Default::default()
-            };
-            let prepared = engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await?;
-            engine::execute(&prepared, &out).await
+        let opts = engine::Options {
+            connections: Some(env.connections.clone()),
+            calendars: Some(Arc::new(calendars)),
+            ..Default::default()
+        };
+        let (checks, result) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await {
+            Ok(prepared) => {
+                let o = engine::run::execute(&prepared, &out, &Default::default()).await;
+                (o.checks, o.result)
+            }
+            Err(e) => (Vec::new(), Err(e)),
+        };
+        if let Err(e) = self.store.save_checks(&run.id, &checks).await {
+            eprintln!("scheduler: recording the checks of run {}: {e}", run.id);
         }
-        .await;
         let now = self.clock.now_ms();
         match result {
             Ok(written) => {
-                let rows: BTreeMap<String, i64> = written.iter().map(|w| (w.node.clone(), w.rows as i64)).collect();
+                // A check node's own write is its quarantine, not its output.
+                let is_check = |id: &str| graph.node(id).is_some_and(|n| n.kind == NodeKind::TransformCheck.as_str());
+                let rows: BTreeMap<String, i64> =
+                    written.iter().filter(|w| !is_check(&w.node)).map(|w| (w.node.clone(), w.rows as i64)).collect();
                 for n in &graph.nodes {
                     let r = rows.get(&n.id).copied();
                     self.node(run, n, "succeeded", r, None, Some(started), Some(now)).await;

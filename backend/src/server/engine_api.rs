@@ -156,6 +156,10 @@ pub struct PreviewResponse {
     pub elapsed_ms: u64,
     /// Whether the answer came from the preview cache.
     pub cached: bool,
+    /// For a check node: rows checked, failures per rule and failing rows, on the previewed input.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub check: Option<sluice_shared::check::CheckResult>,
 }
 
 /// The first rows of one node's output (see `engine::preview`). Answers are
@@ -206,6 +210,7 @@ pub async fn preview(
         sample: result.sample,
         elapsed_ms: started.elapsed().as_millis() as u64,
         cached: false,
+        check: result.check,
     };
     state.previews.put(key, answer.clone());
     Ok(Json(answer))

@@ -197,6 +197,12 @@ pub struct ReviewDetail {
     pub samples: Vec<SinkSampleDiff>,
     /// The connections and tables this version reads and writes, resolved in `prod`.
     pub connections: Vec<uses::ConnectionUse>,
+    /// Check rules this version adds, removes, loosens or changes.
+    #[schema(value_type = Vec<Object>)]
+    pub check_changes: Vec<sluice_shared::check_diff::RuleChange>,
+    /// What the checks found in the graph's last production run (`transform.check`).
+    #[schema(value_type = Vec<Object>)]
+    pub last_checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 #[utoipa::path(get, path = "/api/reviews/{sid}", responses((status = 200, body = ReviewDetail), (status = 404)))]
@@ -232,7 +238,20 @@ pub async fn detail(
     let schemas = schema_diffs(&dev, before, &graph, &touched).await;
     let samples = sample_diffs(&state, &dev, before, &graph, &touched).await;
     let connections = uses::in_prod(&state, &graph).await?;
-    Ok(Json(ReviewDetail { submission: sub, graph, base, base_version, diff: d, schemas, samples, connections }))
+    let last_checks = state.store.last_production_checks(&sub.graph_id).await?.map(|(_, c)| c).unwrap_or_default();
+    let check_changes = sluice_shared::check_diff::rule_changes(before, &graph);
+    Ok(Json(ReviewDetail {
+        submission: sub,
+        graph,
+        base,
+        base_version,
+        diff: d,
+        schemas,
+        samples,
+        connections,
+        check_changes,
+        last_checks,
+    }))
 }
 
 async fn planned(dev: &Resolved, g: &Graph) -> BTreeMap<String, Schema> {

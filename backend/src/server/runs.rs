@@ -227,6 +227,10 @@ pub struct Backfill {
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RunList {
     pub runs: Vec<RunRow>,
+    /// Broken check rules per run id (runs whose checks all passed or that have none are absent).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    #[schema(value_type = Object)]
+    pub checks: std::collections::BTreeMap<String, sluice_shared::check::CheckSummary>,
 }
 
 /// Queues one run per business date, oldest first; dependencies still hold.
@@ -262,7 +266,7 @@ pub async fn backfill(
         }
     }
     state.store.audit(&user.username, "backfill", &schedule.graph_id, &format!("{} to {}", req.from, req.to)).await?;
-    Ok((StatusCode::CREATED, Json(RunList { runs })))
+    Ok((StatusCode::CREATED, Json(RunList { runs, checks: Default::default() })))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -366,13 +370,20 @@ pub async fn list_runs(
     user: CurrentUser,
     Query(f): Query<RunFilter>,
 ) -> ApiResult<Json<RunList>> {
-    Ok(Json(RunList { runs: state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await? }))
+    let runs = state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await?;
+    let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
+    let mut checks = state.store.check_summaries(&ids).await?;
+    checks.retain(|_, c| c.errors + c.warnings > 0);
+    Ok(Json(RunList { runs, checks }))
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct RunDetail {
     pub run: RunRow,
     pub nodes: Vec<RunNodeRow>,
+    /// What each check node found (`transform.check`): rows, failures per rule, a sample.
+    #[schema(value_type = Vec<Object>)]
+    pub checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 #[utoipa::path(get, path = "/api/runs/{id}", responses((status = 200, body = RunDetail), (status = 404)))]
@@ -382,7 +393,8 @@ pub async fn run_detail(
     Path(id): Path<String>,
 ) -> ApiResult<Json<RunDetail>> {
     let run = visible_run(&state, &user, &id).await?;
-    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, run }))
+    let checks = state.store.run_checks(&id).await?;
+    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, checks, run }))
 }
 
 #[utoipa::path(post, path = "/api/runs/{id}/cancel", responses((status = 204), (status = 404), (status = 409)))]

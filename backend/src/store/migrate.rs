@@ -15,6 +15,7 @@ const SQLITE: &[(i64, &str)] = &[
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
     (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
+    (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -27,6 +28,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (7, include_str!("../../../migrations/sqlite/0007_connections.sql")),
     (8, include_str!("../../../migrations/sqlite/0008_environments.sql")),
     (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
+    (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
 ];
 

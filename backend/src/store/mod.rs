@@ -4,6 +4,7 @@
 //! same on both, and `$n` placeholders work on both.
 
 mod calendars;
+mod checks;
 mod connections;
 mod graphs;
 mod migrate;

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import shutil
 
+from gen_checks import check_cases
 from gen_invalid import write_invalid
 from gen_lib import *  # noqa: F401,F403 (tables, writers, graph helpers)
 from gen_lib import CASES, COUNT, HERE, INVALID
@@ -386,6 +387,7 @@ def main() -> None:
     sorts_distinct_limit()
     sql_nodes()
     sinks()
+    check_cases()
     write_invalid()
     print(f"wrote {COUNT['cases']} cases to {CASES.relative_to(HERE.parent.parent.parent)} "
           f"and {COUNT['invalid']} invalid graphs to {INVALID.relative_to(HERE.parent.parent.parent)}")

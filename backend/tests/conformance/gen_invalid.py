@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from gen_lib import *  # noqa: F401,F403 (tables and graph helpers)
+from gen_checks import invalid_check_cases
 from gen_lib import COUNT, INVALID
 
 # --------------------------------------------------------------------------------------------
@@ -119,6 +120,8 @@ def write_invalid() -> None:
     linear("aggregate_bad_fn", [node("a", "transform.aggregate", group_by=["branch"],
                                      aggregates=[{"fn": "median", "column": "amount", "as": "m"}])],
            {"node": "a", "contains": ["median"]})
+
+    invalid_check_cases(cases, src, out)
 
     expect = {}
     for name, (g, e) in cases.items():

@@ -93,6 +93,12 @@ pub struct ReviewDetail {
     pub schemas: Vec<SchemaDiff>,
     #[serde(default)]
     pub samples: Vec<SampleDiff>,
+    /// Check rules this version adds, removes, loosens or changes.
+    #[serde(default)]
+    pub check_changes: Vec<sluice_shared::check_diff::RuleChange>,
+    /// What the checks found in the graph's last production run.
+    #[serde(default)]
+    pub last_checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 pub async fn review(sid: &str) -> Result<ReviewDetail, ApiError> {
@@ -108,6 +114,9 @@ pub async fn decide(sid: &str, approve: bool, comment: &str) -> Result<Submissio
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Run {
     pub id: String,
+    /// Broken check rules (from the run list; not part of the run itself).
+    #[serde(default)]
+    pub checks: Option<sluice_shared::check::CheckSummary>,
     pub schedule_id: Option<String>,
     pub graph_id: String,
     /// Content hash of the graph version the run executes.
@@ -158,6 +167,9 @@ pub struct RunDetail {
     pub run: Run,
     #[serde(default)]
     pub nodes: Vec<RunNode>,
+    /// What each check node found.
+    #[serde(default)]
+    pub checks: Vec<sluice_shared::check::CheckResult>,
 }
 
 /// Runs the latest saved version of graph `id` now, marked `draft`, for
@@ -171,9 +183,16 @@ pub async fn runs(graph: &str, status: &str, date: &str) -> Result<Vec<Run>, Api
     #[derive(Deserialize)]
     struct List {
         runs: Vec<Run>,
+        #[serde(default)]
+        checks: std::collections::BTreeMap<String, sluice_shared::check::CheckSummary>,
     }
     let url = format!("/api/runs?graph={}&status={}&date={}", q(graph), q(status), q(date));
-    call_as::<List>("GET", &url, None).await.map(|l| l.runs)
+    call_as::<List>("GET", &url, None).await.map(|mut l| {
+        for r in &mut l.runs {
+            r.checks = l.checks.remove(&r.id);
+        }
+        l.runs
+    })
 }
 
 pub async fn run(id: &str) -> Result<RunDetail, ApiError> {

@@ -127,6 +127,12 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             Widget::Code { optional: false, placeholder: "SELECT * FROM upstream_id" },
             "each input is a table named by its node id",
         )],
+        TransformCheck => vec![f(
+            "rules",
+            "Rules",
+            Widget::List(&lists::CHECK_RULES),
+            "columns, values, min/max and the quarantine target: in the raw config",
+        )],
         SinkCsv => vec![path, f("delimiter", "Delimiter", Widget::Delimiter, "")],
         SinkExcel => vec![path, f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "Sheet1" }, "")],
         SinkTable => vec![

@@ -72,6 +72,28 @@ pub const DERIVE_COLUMNS: ListSpec = ListSpec {
     add_label: "+ Add formula",
 };
 
+/// `transform.check` rules: name, kind, level and the scalar fields most rules
+/// use; lists (`columns`, `values`) and bounds are edited in the raw config.
+pub const CHECK_RULES: ListSpec = ListSpec {
+    key: "rules",
+    subs: &[
+        sub("name", Cell::Text("rule name")),
+        sub(
+            "kind",
+            Cell::Choice(&["not_null", "unique", "in", "between", "matches", "expr", "row_count", "reconcile"]),
+        ),
+        Sub { key: "level", cell: Cell::Choice(&["error", "warn"]), optional: true },
+        Sub { key: "column", cell: Cell::Column("in"), optional: true },
+        Sub { key: "pattern", cell: Cell::Text("regex (matches)"), optional: true },
+        Sub { key: "expr", cell: Cell::Code("passes when true (expr)"), optional: true },
+    ],
+    port: "in",
+    new_row: || json!({ "name": "", "kind": "not_null", "columns": [] }),
+    compact: false,
+    drop_when_empty: false,
+    add_label: "+ Add rule",
+};
+
 pub const AGG_FNS: &[&str] = &["count", "count_distinct", "sum", "avg", "min", "max"];
 
 pub const AGGREGATES: ListSpec = ListSpec {

@@ -36,6 +36,7 @@ pub fn kind_icon(kind: Option<NodeKind>) -> &'static str {
         Some(NodeKind::Distinct) => "◇",
         Some(NodeKind::Limit) => "⤓",
         Some(NodeKind::Sql) => "⌘",
+        Some(NodeKind::TransformCheck) => "✓",
         Some(NodeKind::SinkReport) => "◔",
         None => "?",
     }
@@ -119,6 +120,7 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
         Some(NodeKind::Limit) => format!("first {}", text(get("n"))),
         Some(NodeKind::Sql) => text(get("query")),
         Some(NodeKind::SourceDates) => format!("{} … {}", text(get("from")), text(get("to"))),
+        Some(NodeKind::TransformCheck) => names(get("rules"), "name").join(", "),
         Some(NodeKind::SinkReport) => {
             let t = text(get("title"));
             let chart = text(get("chart"));

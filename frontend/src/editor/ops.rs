@@ -31,6 +31,7 @@ pub fn default_config(kind: NodeKind) -> Value {
         NodeKind::Sort => json!({ "by": [] }),
         NodeKind::Limit => json!({ "n": 100 }),
         NodeKind::Sql => json!({ "query": "" }),
+        NodeKind::TransformCheck => json!({ "rules": [] }),
         NodeKind::SinkTable => json!({ "connection": "", "table": "", "mode": "replace" }),
         NodeKind::SinkReport => json!({ "title": "", "chart": "table" }),
     }

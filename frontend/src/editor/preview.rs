@@ -169,6 +169,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                     })}
                     <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
                 </div>
+                {p.check.clone().map(check_summary)}
                 <div class="preview-table-wrap">
                     <table class="preview-table">
                         <thead><tr>{head}</tr></thead>
@@ -189,4 +190,25 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             <div class="preview-body">{body}</div>
         </section>
     }
+}
+
+/// A check node's rules on the previewed rows: failures per rule, broken ones marked.
+fn check_summary(c: sluice_shared::check::CheckResult) -> impl IntoView {
+    let rows = c.rows;
+    let items = c
+        .rules
+        .into_iter()
+        .map(|r| {
+            let state = match (r.broken, r.level) {
+                (false, _) => "passed",
+                (true, sluice_shared::check::RuleLevel::Warn) => "warning",
+                (true, sluice_shared::check::RuleLevel::Error) => "failed",
+            };
+            view! {
+                <span class=format!("status-pill check-{state}") data-testid="preview-check-rule" data-rule=r.name.clone()
+                    data-state=state>{format!("{}: {} of {rows}", r.name, r.failures)}</span>
+            }
+        })
+        .collect_view();
+    view! { <div class="preview-meta" data-testid="preview-check">{items}</div> }
 }

@@ -552,6 +552,7 @@ pub fn id_base(kind: NodeKind) -> &'static str {
         NodeKind::Distinct => "distinct",
         NodeKind::Limit => "limit",
         NodeKind::Sql => "sql",
+        NodeKind::TransformCheck => "check",
         NodeKind::SinkCsv => "csv_out",
         NodeKind::SinkParquet => "parquet_out",
         NodeKind::SinkExcel => "excel_out",

@@ -11,6 +11,7 @@ mod review_picture;
 mod review_queue;
 mod review_tables;
 mod run;
+mod run_checks;
 mod run_picture;
 mod runs;
 mod schedules;

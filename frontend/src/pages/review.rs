@@ -77,6 +77,13 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
                 <ConfigDiff diff=d.diff.clone()/>
                 <SchemaDiffs schemas=d.schemas.clone()/>
                 <SampleDiffs samples=d.samples.clone()/>
+                <super::run_checks::RuleChanges changes=d.check_changes.clone()/>
+                {(!d.last_checks.is_empty()).then(|| view! {
+                    <div data-testid="review-last-checks">
+                        <p class="muted">"Checks in the last production run of the approved version:"</p>
+                        <super::run_checks::CheckResults checks=d.last_checks.clone()/>
+                    </div>
+                })}
                 <Decision submission=s/>
             }
         })

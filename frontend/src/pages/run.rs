@@ -53,6 +53,10 @@ fn apply_detail(states: RwSignal<HashMap<String, NodeLive>>, graph: Option<&Grap
     for n in &d.nodes {
         record(states, &n.node_id, &n.status, n.rows_out);
     }
+    // A check node whose warnings broke (and no error) turns amber; a broken error already failed it.
+    for c in d.checks.iter().filter(|c| !c.failed() && c.rules.iter().any(|r| r.broken)) {
+        record(states, &c.node, "warning", None);
+    }
     if matches!(d.run.status.as_str(), "cancelled" | "interrupted") {
         let ids: Vec<String> = match graph {
             Some(g) => g.nodes.iter().map(|n| n.id.clone()).collect(),
@@ -230,6 +234,7 @@ pub fn RunPage(id: String) -> impl IntoView {
             {body}
             {move || graph.get().map(|g| view! { <h2>"Graph"</h2> <RunPicture graph=g states=states/> })}
             {nodes_table}
+            {move || detail.get().map(|d| view! { <super::run_checks::CheckResults checks=d.checks/> })}
         </div>
     }
 }

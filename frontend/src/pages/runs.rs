@@ -45,6 +45,7 @@ pub fn RunsPage() -> impl IntoView {
                 <td>{r.attempt}</td>
                 <td>{opt_time(r.started_at)}</td>
                 <td>{opt_time(r.finished_at)}</td>
+                <td data-testid="run-checks-summary">{r.checks.map(check_pills)}</td>
             </tr>
         }
     };
@@ -71,16 +72,25 @@ pub fn RunsPage() -> impl IntoView {
             <table class="data-table" data-testid="runs-table">
                 <thead><tr>
                     <th>"Graph"</th><th>"Business date"</th><th>"Kind"</th><th>"Status"</th>
-                    <th>"Attempt"</th><th>"Started"</th><th>"Finished"</th>
+                    <th>"Attempt"</th><th>"Started"</th><th>"Finished"</th><th>"Checks"</th>
                 </tr></thead>
                 <tbody>
                     {move || match runs.get() {
-                        None => view! { <tr><td colspan="7" class="muted">"Loading…"</td></tr> }.into_any(),
-                        Some(list) if list.is_empty() => view! { <tr><td colspan="7" class="muted">"No runs."</td></tr> }.into_any(),
+                        None => view! { <tr><td colspan="8" class="muted">"Loading…"</td></tr> }.into_any(),
+                        Some(list) if list.is_empty() => view! { <tr><td colspan="8" class="muted">"No runs."</td></tr> }.into_any(),
                         Some(list) => list.into_iter().map(row).collect_view().into_any(),
                     }}
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// Broken check rules of a run: red for errors, amber for warnings.
+fn check_pills(c: sluice_shared::check::CheckSummary) -> impl IntoView {
+    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    view! {
+        {(c.errors > 0).then(|| view! { <span class="status-pill check-failed">{plural(c.errors, "error")}</span> })}
+        {(c.warnings > 0).then(|| view! { <span class="status-pill check-warning">{plural(c.warnings, "warning")}</span> })}
     }
 }

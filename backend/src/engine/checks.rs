@@ -1,0 +1,249 @@
+//! `transform.check` as plan steps. Every row rule becomes one boolean column
+//! (`true`: the row fails it; NULL values pass every rule but `not_null`), added
+//! to the input in one projection (`unique` through a window count). From that:
+//! - `out`: rows failing no `error` row rule, with the input's columns;
+//! - `quarantine`: rows failing any row rule, plus `_failed_rules`;
+//! - the counts: one aggregate over the flagged input (failures per rule, rows,
+//!   the `in` side of `reconcile`), joined with one aggregate over `against`.
+//!
+//! Nothing loops over rows in Rust: [`evaluate`] reads the single row of the
+//! count plan and the capped sample.
+
+use super::bind;
+use super::regex_match;
+use super::transforms::Inputs;
+use datafusion::arrow::array::{Array, AsArray, RecordBatch};
+use datafusion::arrow::datatypes::{DataType as ArrowType, Int64Type};
+use datafusion::common::ScalarValue;
+use datafusion::error::{DataFusionError, Result};
+use datafusion::functions::expr_fn::concat_ws;
+use datafusion::functions::math::expr_fn::abs;
+use datafusion::functions_aggregate::count::{count_all, count_all_window};
+use datafusion::functions_aggregate::expr_fn::{count, max, min, sum};
+use datafusion::logical_expr::{ExprFunctionExt, JoinType, Operator, binary_expr, cast, when};
+use datafusion::prelude::{DataFrame, Expr, ident, lit};
+use serde_json::Value;
+use sluice_shared::ParamValue;
+use sluice_shared::check::{
+    CheckConfig, CheckResult, CheckRule, FAILED_RULES, ReconcileFn, RuleKind, RuleResult, SAMPLE_ROWS,
+};
+use std::collections::BTreeMap;
+use std::ops::Not;
+
+/// A check node planned: its outputs and the plan that counts its failures.
+pub struct CheckPlan {
+    pub node: String,
+    pub config: CheckConfig,
+    /// The rows that pass every `error` row rule.
+    pub out: DataFrame,
+    /// The rows failing any row rule, with `_failed_rules`.
+    pub quarantine: DataFrame,
+    /// One row: `rows`, then per rule `n{i}` (row rules) or `r{i}`, `d{i}` (table rules).
+    counts: DataFrame,
+}
+
+fn flag(i: usize) -> String {
+    format!("__sluice_f{i}")
+}
+
+fn plan_err(rule: usize, field: &str, msg: impl std::fmt::Display) -> DataFusionError {
+    DataFusionError::Plan(format!("rules[{rule}].{field}: {msg}"))
+}
+
+/// Plans check node `node`.
+pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<String, ParamValue>) -> Result<CheckPlan> {
+    let input = inputs["in"][0].1.clone();
+    let names: Vec<String> = input.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let mut exprs: Vec<Expr> = names.iter().map(|n| ident(n).alias(n)).collect();
+    let mut row_rules = Vec::new();
+    for (i, r) in c.rules.iter().enumerate() {
+        if let Some(fails) = row_failure(&input, i, r, params)? {
+            // `CASE WHEN .. THEN true ELSE false`, not `IS TRUE`: DataFusion 55 plans
+            // `IS TRUE` of a nullable input as nullable and then refuses its own plan.
+            exprs.push(when(fails, lit(true)).otherwise(lit(false))?.alias(flag(i)));
+            row_rules.push(i);
+        }
+    }
+    let flagged = input.clone().select(exprs)?;
+    let columns = || names.iter().map(|n| ident(n).alias(n)).collect::<Vec<_>>();
+    let any = |level: Option<sluice_shared::check::RuleLevel>| {
+        row_rules
+            .iter()
+            .filter(|i| level.is_none_or(|l| c.rules[**i].level == l))
+            .map(|i| ident(flag(*i)))
+            .reduce(Expr::or)
+    };
+    let out = match any(Some(sluice_shared::check::RuleLevel::Error)) {
+        Some(failing) => flagged.clone().filter(failing.not())?.select(columns())?,
+        None => input.clone(),
+    };
+    let reasons: Vec<Expr> =
+        row_rules.iter().map(|i| when(ident(flag(*i)), lit(c.rules[*i].name.clone())).end()).collect::<Result<_>>()?;
+    let quarantine = flagged
+        .clone()
+        .filter(any(None).unwrap_or(lit(false)))?
+        .select(columns().into_iter().chain([failed_rules(reasons).alias(FAILED_RULES)]).collect::<Vec<_>>())?;
+    let counts = counts(c, flagged, inputs.get("against").map(|a| a[0].1.clone()), &row_rules)?;
+    Ok(CheckPlan { node: node.to_string(), config: c.clone(), out, quarantine, counts })
+}
+
+/// The names of the failed rules joined by `,` (`concat_ws` skips the NULLs of
+/// rules a row passed); with no row rules an empty text (no row gets here).
+fn failed_rules(reasons: Vec<Expr>) -> Expr {
+    if reasons.is_empty() { lit("") } else { concat_ws(lit(","), reasons) }
+}
+
+/// The condition under which a row fails rule `i` (NULL read as passing), or
+/// `None` for a table rule.
+fn row_failure(
+    input: &DataFrame,
+    i: usize,
+    r: &CheckRule,
+    params: &BTreeMap<String, ParamValue>,
+) -> Result<Option<Expr>> {
+    let column = || ident(r.column.clone().unwrap_or_default());
+    let cols = || r.columns.clone().unwrap_or_default();
+    let literal = |v: &Value, field: &str| -> Result<Expr> {
+        let ty = input.schema().field_with_unqualified_name(r.column.as_deref().unwrap_or_default())?.data_type();
+        Ok(cast(lit(scalar(v).map_err(|e| plan_err(i, field, e))?), ty.clone()))
+    };
+    let fails = match r.kind {
+        RuleKind::NotNull => cols().into_iter().map(|c| ident(c).is_null()).reduce(Expr::or),
+        RuleKind::Unique => {
+            let all_set = cols().into_iter().map(|c| ident(c).is_not_null()).reduce(Expr::and).unwrap_or(lit(true));
+            let dups = count_all_window().partition_by(cols().into_iter().map(ident).collect()).build()?;
+            Some(all_set.and(dups.gt(lit(1i64))))
+        }
+        RuleKind::In => {
+            let values = r.values.iter().flatten().map(|v| literal(v, "values")).collect::<Result<Vec<_>>>()?;
+            Some(column().in_list(values, true))
+        }
+        RuleKind::Between => {
+            let below = r.min.as_ref().map(|v| literal(v, "min")).transpose()?.map(|m| column().lt(m));
+            let above = r.max.as_ref().map(|v| literal(v, "max")).transpose()?.map(|m| column().gt(m));
+            below.into_iter().chain(above).reduce(Expr::or)
+        }
+        RuleKind::Matches => {
+            let pattern = r.pattern.as_deref().unwrap_or_default();
+            Some(regex_match::matches(column(), pattern).map_err(|e| plan_err(i, "pattern", e))?.not())
+        }
+        RuleKind::Expr => {
+            let e = bind::expr(input, r.expr.as_deref().unwrap_or_default(), params)?;
+            Some(e.not())
+        }
+        RuleKind::RowCount | RuleKind::Reconcile => return Ok(None),
+    };
+    Ok(Some(fails.unwrap_or(lit(false))))
+}
+
+/// A value written in a rule as a literal; the plan casts it to the column's type.
+fn scalar(v: &Value) -> std::result::Result<ScalarValue, String> {
+    Ok(match v {
+        Value::String(s) => ScalarValue::Utf8(Some(s.clone())),
+        Value::Bool(b) => ScalarValue::Boolean(Some(*b)),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => ScalarValue::Int64(Some(i)),
+            None => ScalarValue::Float64(n.as_f64()),
+        },
+        other => return Err(format!("{other} is not a single value")),
+    })
+}
+
+fn aggregate(f: ReconcileFn, column: Option<&str>) -> Expr {
+    match (f, column) {
+        (ReconcileFn::Count, None) => count_all(),
+        (ReconcileFn::Count, Some(c)) => count(ident(c)),
+        (ReconcileFn::Sum, c) => sum(ident(c.unwrap_or_default())),
+        (ReconcileFn::Min, c) => min(ident(c.unwrap_or_default())),
+        (ReconcileFn::Max, c) => max(ident(c.unwrap_or_default())),
+    }
+}
+
+/// The one-row plan of counts: `rows`, `n{i}` per row rule, and for each
+/// `reconcile` rule `r{i}` (broken) and `d{i}` (the two values, as text).
+fn counts(c: &CheckConfig, flagged: DataFrame, against: Option<DataFrame>, row_rules: &[usize]) -> Result<DataFrame> {
+    let mut aggs = vec![count_all().alias("rows")];
+    for i in row_rules {
+        aggs.push(sum(cast(ident(flag(*i)), ArrowType::Int64)).alias(format!("n{i}")));
+    }
+    let reconciles: Vec<(usize, &CheckRule)> =
+        c.rules.iter().enumerate().filter(|(_, r)| r.kind == RuleKind::Reconcile).collect();
+    let mut against_aggs = Vec::new();
+    for (i, r) in &reconciles {
+        let f = r.func.unwrap_or(ReconcileFn::Count);
+        aggs.push(aggregate(f, r.column.as_deref()).alias(format!("a{i}")));
+        against_aggs.push(aggregate(f, r.against_column()).alias(format!("b{i}")));
+    }
+    let mut df = flagged.aggregate(vec![], aggs)?;
+    let Some(against) = against.filter(|_| !reconciles.is_empty()) else {
+        return Ok(df);
+    };
+    df = df.join(against.aggregate(vec![], against_aggs)?, JoinType::Inner, &[], &[], None)?;
+    let mut out = vec![ident("rows")];
+    out.extend(row_rules.iter().map(|i| ident(format!("n{i}"))));
+    for (i, r) in &reconciles {
+        let (a, b) = (ident(format!("a{i}")), ident(format!("b{i}")));
+        let tolerance = r.tolerance.unwrap_or(0.0);
+        let differs = binary_expr(a.clone(), Operator::IsDistinctFrom, b.clone());
+        let broken = if tolerance > 0.0 {
+            when(a.clone().is_null().or(b.clone().is_null()), differs)
+                .otherwise(abs(a.clone() - b.clone()).gt(lit(tolerance)))?
+        } else {
+            differs
+        };
+        out.push(broken.alias(format!("r{i}")));
+        let text = |e: Expr| datafusion::functions::expr_fn::coalesce(vec![cast(e, ArrowType::Utf8), lit("NULL")]);
+        out.push(concat_ws(lit(" against "), vec![text(a), text(b)]).alias(format!("d{i}")));
+    }
+    df.select(out)
+}
+
+/// Runs the count plan and the sample; one [`CheckResult`] per check node.
+pub async fn evaluate(p: &CheckPlan) -> Result<CheckResult> {
+    let batches = p.counts.clone().collect().await?;
+    let batch =
+        batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| DataFusionError::Internal("no counts".into()))?;
+    let rows = int(batch, "rows")?;
+    let mut rules = Vec::new();
+    for (i, r) in p.config.rules.iter().enumerate() {
+        let (failures, broken, detail) = match r.kind {
+            RuleKind::RowCount => {
+                let low = r.min.as_ref().and_then(Value::as_u64).is_some_and(|m| rows < m);
+                let high = r.max.as_ref().and_then(Value::as_u64).is_some_and(|m| rows > m);
+                let broken = low || high;
+                (if broken { rows } else { 0 }, broken, Some(format!("{rows} rows")))
+            }
+            RuleKind::Reconcile => {
+                let broken = batch.column_by_name(&format!("r{i}")).map(|a| a.as_boolean().value(0)).unwrap_or(false);
+                let d = batch.column_by_name(&format!("d{i}")).map(|a| cast_text(a.as_ref())).transpose()?.flatten();
+                (if broken { rows } else { 0 }, broken, d)
+            }
+            _ => {
+                let n = int(batch, &format!("n{i}"))?;
+                (n, r.breaks(n, rows), None)
+            }
+        };
+        rules.push(RuleResult { name: r.name.clone(), kind: r.kind, level: r.level, failures, broken, detail });
+    }
+    let any_failing = rules.iter().any(|r| !r.kind.is_table_rule() && r.failures > 0);
+    let sample_columns = p.quarantine.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let sample = if any_failing {
+        super::preview::rows_json(&p.quarantine.clone().limit(0, Some(SAMPLE_ROWS))?.collect().await?)
+    } else {
+        Vec::new()
+    };
+    Ok(CheckResult { node: p.node.clone(), rows, rules, sample_columns, sample })
+}
+
+fn int(batch: &RecordBatch, name: &str) -> Result<u64> {
+    let a = batch.column_by_name(name).ok_or_else(|| DataFusionError::Internal(format!("no column {name}")))?;
+    let a = datafusion::arrow::compute::cast(a, &ArrowType::Int64)?;
+    let a = a.as_primitive::<Int64Type>();
+    Ok(if a.is_null(0) { 0 } else { a.value(0).max(0) as u64 })
+}
+
+fn cast_text(a: &dyn Array) -> Result<Option<String>> {
+    let a = datafusion::arrow::compute::cast(a, &ArrowType::Utf8)?;
+    let s = a.as_string::<i32>();
+    Ok((!s.is_null(0)).then(|| s.value(0).to_string()))
+}

@@ -1,0 +1,152 @@
+//! Running a prepared graph: checks first, then sinks, then one publish.
+//!
+//! 1. Every file target (sinks and check quarantines) is opened and checked.
+//! 2. Every check node's counts are computed ([`checks::evaluate`]) before any
+//!    sink stages, so a broken `error` rule is known before anything is written.
+//! 3. If one broke, only the quarantine files are staged and published (so the
+//!    bad rows can be seen); every other target keeps its old content and the
+//!    run fails. Otherwise every sink and quarantine stages, and all publish
+//!    together or none does (see [`publish`]).
+
+use super::error::EngineError;
+use super::root::{DataRoot, Output};
+use super::{Prepared, Written, checks, publish, sinks};
+use datafusion::prelude::DataFrame;
+use sluice_shared::check::CheckResult;
+use sluice_shared::config::{CsvSink, ExcelSink, FileSink, NodeConfig};
+use std::collections::HashMap;
+
+/// What a run did: the check results (also when the run failed) and the outcome.
+pub struct Outcome {
+    pub checks: Vec<CheckResult>,
+    /// Quarantine files published although the run failed (a broken `error` rule).
+    pub quarantined: Vec<Written>,
+    pub result: Result<Vec<Written>, EngineError>,
+}
+
+/// One output of the run: a sink, or a check's quarantine (written as CSV).
+struct Target<'a> {
+    id: &'a str,
+    cfg: NodeConfig,
+    df: DataFrame,
+    quarantine: bool,
+}
+
+fn targets(p: &Prepared) -> Vec<Target<'_>> {
+    let mut out = Vec::new();
+    for id in &p.report.order {
+        let cfg = &p.report.configs[id];
+        if let NodeConfig::TransformCheck(c) = cfg {
+            let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
+            if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
+                let cfg = quarantine_sink(&p.paths[id]);
+                out.push(Target { id, cfg, df: plan.quarantine.clone(), quarantine: true });
+            }
+            continue;
+        }
+        let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
+            continue;
+        };
+        if matches!(
+            cfg,
+            NodeConfig::SinkCsv(_)
+                | NodeConfig::SinkParquet(_)
+                | NodeConfig::SinkExcel(_)
+                | NodeConfig::SinkTable(_)
+                | NodeConfig::SinkReport(_)
+        ) {
+            out.push(Target { id, cfg: cfg.clone(), df: p.frames[input].clone(), quarantine: false });
+        }
+    }
+    out
+}
+
+/// A quarantine file is written in the format its name says: `.parquet`,
+/// `.xlsx`, otherwise CSV.
+fn quarantine_sink(path: &str) -> NodeConfig {
+    let lower = path.to_ascii_lowercase();
+    let path = path.to_string();
+    if lower.ends_with(".parquet") {
+        NodeConfig::SinkParquet(FileSink { path })
+    } else if lower.ends_with(".xlsx") {
+        NodeConfig::SinkExcel(ExcelSink { path, sheet: "Sheet1".into() })
+    } else {
+        NodeConfig::SinkCsv(CsvSink { path, delimiter: ",".into() })
+    }
+}
+
+fn is_file(cfg: &NodeConfig) -> bool {
+    matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_))
+}
+
+/// Runs every check and sink of `p` and publishes (see the module comment).
+pub async fn execute(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Outcome {
+    let mut o = Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Ok(Vec::new()) };
+    o.result = run(p, root, hooks, &mut o.checks, &mut o.quarantined).await;
+    o
+}
+
+async fn run(
+    p: &Prepared,
+    root: &DataRoot,
+    hooks: &publish::Hooks,
+    results: &mut Vec<CheckResult>,
+    quarantined: &mut Vec<Written>,
+) -> Result<Vec<Written>, EngineError> {
+    let all = targets(p);
+    // Every target is opened and checked before anything runs.
+    let files: Vec<(&str, &str)> =
+        all.iter().filter(|t| is_file(&t.cfg)).map(|t| (t.id, p.paths[t.id].as_str())).collect();
+    let mut outputs = publish::open_targets(&files, root)?;
+    for plan in &p.checks {
+        let r = checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?;
+        results.push(r);
+    }
+    let broken = results.iter().find_map(|r| {
+        let rule = r.rules.iter().find(|x| x.broken && x.level == sluice_shared::check::RuleLevel::Error)?;
+        Some(EngineError::failed(&r.node, format!("check {} failed: {} of {} rows", rule.name, rule.failures, r.rows)))
+    });
+    let chosen: Vec<&Target> = all.iter().filter(|t| broken.is_none() || t.quarantine).collect();
+    let (staged, written) = stage(p, &chosen, &mut outputs).await?;
+    publish::publish(root, staged, hooks).await?;
+    match broken {
+        Some(e) => {
+            *quarantined = written;
+            Err(e)
+        }
+        None => Ok(written),
+    }
+}
+
+async fn stage(
+    p: &Prepared,
+    chosen: &[&Target<'_>],
+    outputs: &mut HashMap<String, Output>,
+) -> Result<(Vec<sinks::Staged>, Vec<Written>), EngineError> {
+    let mut staged = Vec::new();
+    let mut written = Vec::new();
+    for t in chosen {
+        let id = t.id;
+        match &t.cfg {
+            NodeConfig::SinkTable(_) => {
+                return Err(EngineError::failed(
+                    id,
+                    "database tables are written through a connection on the server (`sluice serve`); the command line writes files only",
+                ));
+            }
+            NodeConfig::SinkReport(_) => {
+                // Reports are shown by the server; a command-line run still computes
+                // them so that a broken report fails the run.
+                let rows = t.df.clone().count().await.map_err(|e| EngineError::exec(id, e))?;
+                written.push(Written { node: id.to_string(), path: String::new(), rows: rows as u64 });
+            }
+            _ => {
+                let out = outputs.remove(id).expect("every file output has a target");
+                let file = sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await?;
+                written.push(Written { node: id.to_string(), path: file.rel.clone(), rows: file.rows });
+                staged.push(file);
+            }
+        }
+    }
+    Ok((staged, written))
+}
