@@ -23,7 +23,7 @@ async fn previewing_a_check_shows_its_rules_results_and_passing_rows() {
     }))
     .unwrap();
     let root = DataRoot::new(dir.path());
-    let p = preview::run(&graph, "chk", &BTreeMap::new(), &root, 100, false, Limits::PREVIEW).await.unwrap();
+    let p = preview::run(&graph, "chk", &BTreeMap::new(), &root, 100, false, Limits::PREVIEW, None).await.unwrap();
     assert!(p.sample, "a check sees all its input, so it previews like a blocking step");
     let mut rows: Vec<String> = p.rows.iter().map(|r| format!("{}|{}", r[0], r[1])).collect();
     rows.sort();
