@@ -22,6 +22,7 @@ pub mod publish;
 pub mod root;
 pub mod sinks;
 pub mod sources;
+pub mod tables;
 pub mod transforms;
 pub mod types;
 
@@ -312,6 +313,8 @@ pub struct Written {
     pub node: String,
     pub path: String,
     pub rows: u64,
+    /// For a table sink: `<connection>.<table>` (the path is empty).
+    pub table: Option<String>,
 }
 
 /// The file sinks of a graph and their resolved paths, in the graph's node
@@ -360,30 +363,40 @@ pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks)
         .collect();
     let mut targets = publish::open_targets(&files, root)?;
     let mut staged = Vec::new();
+    let mut tables: Vec<tables::write::StagedTable> = Vec::new();
     let mut written = Vec::new();
     for (id, cfg, input) in sinks {
         let df = p.frames[input].clone();
-        match cfg {
-            NodeConfig::SinkTable(_) => {
-                return Err(EngineError::failed(
-                    id,
-                    "database tables are written through a connection on the server (`sluice serve`); the command line writes files only",
-                ));
-            }
+        let result = match cfg {
+            NodeConfig::SinkTable(c) => tables::write::stage(id, c, df, &p.connections, &p.params).await.map(|t| {
+                written.push(Written {
+                    node: id.clone(),
+                    path: String::new(),
+                    rows: t.rows,
+                    table: Some(t.label.clone()),
+                });
+                tables.push(t);
+            }),
             NodeConfig::SinkReport(_) => {
                 // Reports are shown by the server; a command-line run still computes
                 // them so that a broken report fails the run.
-                let rows = df.count().await.map_err(|e| EngineError::exec(id, e))?;
-                written.push(Written { node: id.clone(), path: String::new(), rows: rows as u64 });
+                df.count().await.map_err(|e| EngineError::exec(id, e)).map(|rows| {
+                    written.push(Written { node: id.clone(), path: String::new(), rows: rows as u64, table: None });
+                })
             }
             _ => {
                 let out = targets.remove(id.as_str()).expect("every file sink has a target");
-                let file = sinks::stage(id, cfg, df, out, &p.paths[id]).await?;
-                written.push(Written { node: id.clone(), path: file.rel.clone(), rows: file.rows });
-                staged.push(file);
+                sinks::stage(id, cfg, df, out, &p.paths[id]).await.map(|file| {
+                    written.push(Written { node: id.clone(), path: file.rel.clone(), rows: file.rows, table: None });
+                    staged.push(file);
+                })
             }
+        };
+        if let Err(e) = result {
+            tables::commit::discard_all(tables).await;
+            return Err(e);
         }
     }
-    publish::publish(root, staged, hooks).await?;
+    tables::commit::publish_all(tables, root, staged, hooks).await?;
     Ok(written)
 }
