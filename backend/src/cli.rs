@@ -140,7 +140,9 @@ pub async fn run(file: &Path, params: &[String], conns: &[String], root: Option<
     match result {
         Ok(written) => {
             for w in written {
-                if w.path.is_empty() {
+                if let Some(table) = &w.table {
+                    println!("{}: wrote {} rows to table {table}", w.node, w.rows);
+                } else if w.path.is_empty() {
                     println!("{}: report computed, {} rows", w.node, w.rows);
                 } else {
                     println!("{}: wrote {} rows to {}", w.node, w.rows, w.path);
