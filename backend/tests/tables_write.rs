@@ -160,7 +160,9 @@ async fn types(kind: Kind) {
     );
     if kind == Kind::Lite {
         // SQLite has no date type: the contract's ISO text.
-        let t = db.lines("SELECT typeof(dt), CAST(dt AS TEXT), typeof(ts), CAST(ts AS TEXT) FROM \"类型\" WHERE i = 1").await;
+        let t = db
+            .lines("SELECT typeof(dt), CAST(dt AS TEXT), typeof(ts), CAST(ts AS TEXT) FROM \"类型\" WHERE i = 1")
+            .await;
         assert_eq!(t, ["text|2024-02-29|text|2024-02-29 13:45:01.123456"]);
     }
     db.drop().await;

@@ -289,4 +289,41 @@ mod tests {
             assert_eq!(v, m.as_str());
         }
     }
+
+    fn problems(config: serde_json::Value) -> Vec<(String, String)> {
+        use crate::types::Field;
+        let c: TableSink = serde_json::from_value(config).unwrap();
+        let input = Schema(vec![Field::new("id", Some(DataType::Int64)), Field::new("city", Some(DataType::String))]);
+        let mut params = BTreeMap::new();
+        params.insert("biz_date".to_string(), serde_json::from_value(serde_json::json!({"type": "date"})).unwrap());
+        let mut issues = Vec::new();
+        check_sink(&c, Some(&input), &params, &mut issues);
+        issues
+    }
+
+    #[test]
+    fn every_mode_needs_its_fields_and_real_columns() {
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t", "mode": "merge"}));
+        assert_eq!(p, [("keys".to_string(), "mode `merge` needs `keys`: list at least one column".to_string())]);
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t", "mode": "scd1", "keys": ["idd"]}));
+        assert_eq!(p[0].0, "keys");
+        assert!(p[0].1.contains("unknown column `idd`; did you mean `id`?"), "{p:?}");
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t", "mode": "replace_partition"}));
+        assert_eq!(p[0].0, "partition_by");
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t", "mode": "scd2", "keys": ["id"]}));
+        let fields: Vec<&str> = p.iter().map(|(f, _)| f.as_str()).collect();
+        assert_eq!(fields, ["tracked", "as_of"]);
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t", "mode": "scd2", "keys": ["id"],
+            "tracked": ["city"], "as_of": "city"}));
+        assert!(p.iter().any(|(f, m)| f == "as_of" && m.contains("city")), "{p:?}");
+        let ok = problems(serde_json::json!({"connection": "dw", "table": "dw.t_{biz_date}", "mode": "scd2",
+            "keys": ["id"], "tracked": ["city"], "as_of": "$biz_date"}));
+        assert!(ok.is_empty(), "{ok:?}");
+        let p = problems(serde_json::json!({"connection": "dw", "table": "t_{nope}"}));
+        assert!(p[0].1.contains("`{nope}`"), "{p:?}");
+        assert!(
+            serde_json::from_value::<TableSink>(serde_json::json!({"connection": "d", "table": "t", "mode": "upsert"}))
+                .is_err()
+        );
+    }
 }

@@ -35,99 +35,126 @@ pub async fn load(
     db: &mut Db,
     staging: &str,
     cols: &[&str],
-    mut stream: SendableRecordBatchStream,
+    stream: SendableRecordBatchStream,
 ) -> Result<u64, StageError> {
-    let kind = db.kind();
-    let collist = list(kind, cols);
-    let mut rows = 0u64;
+    let collist = list(db.kind(), cols);
     match db {
-        Db::Pg(c) => {
-            let mut copy = c.copy_in_raw(&format!("COPY {staging} ({collist}) FROM STDIN")).await?;
-            let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
-            while let Some(batch) = stream.next().await {
-                let batch = match batch {
-                    Ok(b) => b,
-                    Err(e) => {
-                        let _ = copy.abort("the rows could not be computed").await;
-                        return Err(StageError::Plan(e));
-                    }
-                };
-                let cells = match encode::columns(&batch) {
-                    Ok(c) => c,
-                    Err(e) => {
-                        let _ = copy.abort("a value cannot be written").await;
-                        return Err(StageError::Value(e));
-                    }
-                };
-                for r in 0..batch.num_rows() {
-                    for (i, col) in cells.iter().enumerate() {
-                        if i > 0 {
-                            buf.push(b'\t');
-                        }
-                        encode::copy_text(&mut buf, &col.get(r));
-                    }
-                    buf.push(b'\n');
-                    if buf.len() >= COPY_CHUNK {
-                        copy.send(std::mem::take(&mut buf)).await?;
-                        buf.reserve(COPY_CHUNK + 4096);
-                    }
-                }
-                rows += batch.num_rows() as u64;
-            }
-            if !buf.is_empty() {
-                copy.send(buf).await?;
-            }
-            copy.finish().await?;
-        }
+        Db::Pg(c) => copy(c, &format!("COPY {staging} ({collist}) FROM STDIN"), stream).await,
         Db::My(c) => {
-            let packet =
-                sqlx::query_scalar::<_, i64>("SELECT CAST(@@max_allowed_packet AS SIGNED)").fetch_one(&mut *c).await?;
-            let budget = usize::try_from(packet).unwrap_or(4 << 20) / 2;
-            let per = MYSQL_ROWS.min(65_535 / cols.len().max(1)).max(1);
-            let mut pending: Vec<Vec<Val<'static>>> = Vec::with_capacity(per);
-            let mut bytes = 0usize;
-            while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(StageError::Plan)?;
-                for row in owned_rows(&batch)? {
-                    bytes += row.iter().map(size_of_val).sum::<usize>();
-                    pending.push(row);
-                    if pending.len() >= per || bytes >= budget {
-                        rows += mysql_insert(c, staging, &collist, cols.len(), &pending).await?;
-                        pending.clear();
-                        bytes = 0;
-                    }
-                }
-            }
-            if !pending.is_empty() {
-                rows += mysql_insert(c, staging, &collist, cols.len(), &pending).await?;
-            }
+            let sql = |n: usize| {
+                let one = format!("({})", vec!["?"; cols.len()].join(", "));
+                format!("INSERT INTO {staging} ({collist}) VALUES {}", vec![one.as_str(); n].join(", "))
+            };
+            mysql(c, &sql, cols.len(), stream).await
         }
         Db::Lite(c) => {
             let marks = vec!["?"; cols.len()].join(", ");
-            let sql = format!("INSERT INTO {staging} ({collist}) VALUES ({marks})");
-            sqlx::raw_sql("BEGIN").execute(&mut *c).await?;
-            while let Some(batch) = stream.next().await {
-                let batch = batch.map_err(StageError::Plan)?;
-                let cells = encode::columns(&batch).map_err(StageError::Value)?;
-                for r in 0..batch.num_rows() {
-                    let mut q = sqlx::query(AssertSqlSafe(sql.as_str()));
-                    for col in &cells {
-                        q = match col.get(r) {
-                            Val::Null => q.bind(None::<String>),
-                            Val::Int(i) => q.bind(i),
-                            Val::Float(f) => q.bind(f),
-                            Val::Formatted(s) => q.bind(s),
-                            Val::Text(s) => q.bind(s.to_string()),
-                            Val::Bool(b) => q.bind(i64::from(b)),
-                        };
-                    }
-                    q.execute(&mut *c).await?;
-                }
-                rows += batch.num_rows() as u64;
-            }
-            sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
+            sqlite(c, &format!("INSERT INTO {staging} ({collist}) VALUES ({marks})"), stream).await
         }
     }
+}
+
+/// PostgreSQL: one `COPY ... FROM STDIN` in text format, sent in pieces.
+async fn copy(
+    c: &mut sqlx::PgConnection,
+    statement: &str,
+    mut stream: SendableRecordBatchStream,
+) -> Result<u64, StageError> {
+    let mut copy = c.copy_in_raw(statement).await?;
+    let mut buf = Vec::with_capacity(COPY_CHUNK + 4096);
+    let mut rows = 0u64;
+    while let Some(batch) = stream.next().await {
+        let cells = match batch
+            .map_err(StageError::Plan)
+            .and_then(|b| encode::columns(&b).map(|c| (b, c)).map_err(StageError::Value))
+        {
+            Ok(ok) => ok,
+            Err(e) => {
+                let _ = copy.abort("the rows could not be computed").await;
+                return Err(e);
+            }
+        };
+        let (batch, cells) = cells;
+        for r in 0..batch.num_rows() {
+            for (i, col) in cells.iter().enumerate() {
+                if i > 0 {
+                    buf.push(b'\t');
+                }
+                encode::copy_text(&mut buf, &col.get(r));
+            }
+            buf.push(b'\n');
+            if buf.len() >= COPY_CHUNK {
+                copy.send(std::mem::take(&mut buf)).await?;
+                buf.reserve(COPY_CHUNK + 4096);
+            }
+        }
+        rows += batch.num_rows() as u64;
+    }
+    if !buf.is_empty() {
+        copy.send(buf).await?;
+    }
+    copy.finish().await?;
+    Ok(rows)
+}
+
+/// MySQL: multi-row `INSERT`s of at most [`MYSQL_ROWS`] rows, 65,535
+/// placeholders and half of `max_allowed_packet`.
+async fn mysql(
+    c: &mut sqlx::MySqlConnection,
+    sql: &(dyn Fn(usize) -> String + Sync),
+    ncols: usize,
+    mut stream: SendableRecordBatchStream,
+) -> Result<u64, StageError> {
+    let packet = sqlx::query_scalar::<_, i64>("SELECT CAST(@@max_allowed_packet AS SIGNED)").fetch_one(&mut *c).await?;
+    let budget = usize::try_from(packet).unwrap_or(4 << 20) / 2;
+    let per = MYSQL_ROWS.min(65_535 / ncols.max(1)).max(1);
+    let mut pending: Vec<Vec<Val<'static>>> = Vec::with_capacity(per);
+    let (mut bytes, mut rows) = (0usize, 0u64);
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(StageError::Plan)?;
+        for row in owned_rows(&batch)? {
+            bytes += row.iter().map(size_of_val).sum::<usize>();
+            pending.push(row);
+            if pending.len() >= per || bytes >= budget {
+                rows += mysql_insert(c, &sql(pending.len()), &mut pending).await?;
+                bytes = 0;
+            }
+        }
+    }
+    if !pending.is_empty() {
+        rows += mysql_insert(c, &sql(pending.len()), &mut pending).await?;
+    }
+    Ok(rows)
+}
+
+/// SQLite: one prepared `INSERT` per row, all in one transaction.
+async fn sqlite(
+    c: &mut sqlx::SqliteConnection,
+    sql: &str,
+    mut stream: SendableRecordBatchStream,
+) -> Result<u64, StageError> {
+    let mut rows = 0u64;
+    sqlx::raw_sql("BEGIN").execute(&mut *c).await?;
+    while let Some(batch) = stream.next().await {
+        let batch = batch.map_err(StageError::Plan)?;
+        let cells = encode::columns(&batch).map_err(StageError::Value)?;
+        for r in 0..batch.num_rows() {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            for col in &cells {
+                q = match col.get(r) {
+                    Val::Null => q.bind(None::<String>),
+                    Val::Int(i) => q.bind(i),
+                    Val::Float(f) => q.bind(f),
+                    Val::Formatted(s) => q.bind(s),
+                    Val::Text(s) => q.bind(s.to_string()),
+                    Val::Bool(b) => q.bind(i64::from(b)),
+                };
+            }
+            q.execute(&mut *c).await?;
+        }
+        rows += batch.num_rows() as u64;
+    }
+    sqlx::raw_sql("COMMIT").execute(&mut *c).await?;
     Ok(rows)
 }
 
@@ -169,23 +196,19 @@ fn owned_rows(batch: &RecordBatch) -> Result<Vec<Vec<Val<'static>>>, StageError>
 
 async fn mysql_insert(
     c: &mut sqlx::MySqlConnection,
-    staging: &str,
-    collist: &str,
-    ncols: usize,
-    rows: &[Vec<Val<'static>>],
+    sql: &str,
+    rows: &mut Vec<Vec<Val<'static>>>,
 ) -> Result<u64, sqlx::Error> {
-    let one = format!("({})", vec!["?"; ncols].join(", "));
-    let sql = format!("INSERT INTO {staging} ({collist}) VALUES {}", vec![one.as_str(); rows.len()].join(", "));
     let mut q = sqlx::query(AssertSqlSafe(sql));
-    for row in rows {
+    for row in rows.drain(..) {
         for v in row {
             q = match v {
                 Val::Null => q.bind(None::<String>),
-                Val::Int(i) => q.bind(*i),
-                Val::Float(f) => q.bind(*f),
-                Val::Formatted(s) => q.bind(s.clone()),
+                Val::Int(i) => q.bind(i),
+                Val::Float(f) => q.bind(f),
+                Val::Formatted(s) => q.bind(s),
                 Val::Text(s) => q.bind(s.to_string()),
-                Val::Bool(b) => q.bind(*b),
+                Val::Bool(b) => q.bind(b),
             };
         }
     }
