@@ -19,6 +19,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/sluice-target}"
+export PGOPTIONS="-c client_min_messages=warning"
 PG="${SLUICE_TEST_PG:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
 nice -n 10 cargo build -q --profile "$PROFILE" -p sluice-backend --bin sluice
 dir_profile="$PROFILE"; [ "$PROFILE" = dev ] && dir_profile=debug
