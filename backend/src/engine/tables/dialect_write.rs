@@ -175,9 +175,13 @@ impl ModeSql<'_> {
                 s = self.s,
                 pl = list(k, parts)
             ),
-            _ => {
-                format!("DELETE FROM {t} AS x WHERE EXISTS (SELECT 1 FROM {s} p WHERE {cond})", t = self.t, s = self.s)
-            }
+            // The distinct partitions are few: the subquery is computed once and rescanned.
+            _ => format!(
+                "DELETE FROM {t} AS x WHERE EXISTS (SELECT 1 FROM (SELECT DISTINCT {pl} FROM {s}) p WHERE {cond})",
+                t = self.t,
+                s = self.s,
+                pl = list(k, parts)
+            ),
         };
         vec![delete, self.insert_all()]
     }

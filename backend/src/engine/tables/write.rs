@@ -236,6 +236,11 @@ impl StagedTable {
             Err(StageError::Value(m)) => return Err(self.fail(m)),
             Err(StageError::Db(e)) => return Err(self.db_fail("staging rows", &e)),
         }
+        if kind == DbKind::Postgres {
+            // Temporary tables are never analysed automatically; the publish joins want statistics.
+            let analyze = format!("ANALYZE {}", self.staging);
+            self.db.exec(&analyze).await.map_err(|e| self.db_fail("analysing the staging table", &e))?;
+        }
         if keyed { self.check_keys().await } else { Ok(()) }
     }
 
