@@ -69,6 +69,43 @@ async fn second_sink_fails(kind: Kind) {
     db.drop().await;
 }
 
+/// Both sinks stage; the second one's statements fail while publishing (its
+/// table has a NOT NULL column the output lacks): the first table's open
+/// transaction is rolled back too.
+async fn publish_fails(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    db.write("in.csv", "id,name\n9,z\n");
+    let first = graph("in.csv", schema(), json!({"connection": "dw", "table": "a", "mode": "replace"}));
+    db.run(&first, &[("biz_date", "2024-01-01")]).await.unwrap();
+    db.exec("CREATE TABLE b (id BIGINT, name TEXT, must TEXT NOT NULL)").await;
+    db.exec("INSERT INTO b VALUES (5, 'e', 'm')").await;
+    db.write("in.csv", "id,name\n1,x\n");
+    let mut g = first.clone();
+    g["nodes"].as_array_mut().unwrap().push(
+        json!({"id": "out2", "kind": "sink.table", "config": {"connection": "dw", "table": "b", "mode": "append"}}),
+    );
+    g["edges"].as_array_mut().unwrap().push(json!({"from": "src", "to": "out2"}));
+    let (node, msg) = failure(db.run(&g, &[("biz_date", "2024-01-01")]).await);
+    assert_eq!(node.as_deref(), Some("out2"), "{msg}");
+    assert!(msg.contains("publishing") && msg.contains("must"), "{msg}");
+    assert_eq!(ids(&db, "a").await, ["9|z"], "the first table's transaction was rolled back");
+    assert_eq!(ids(&db, "b").await, ["5|e"]);
+    db.drop().await;
+}
+
+#[tokio::test]
+async fn a_publish_failure_rolls_back_every_table_on_postgres() {
+    publish_fails(Kind::Pg).await;
+}
+#[tokio::test]
+async fn a_publish_failure_rolls_back_every_table_on_mariadb() {
+    publish_fails(Kind::My).await;
+}
+#[tokio::test]
+async fn a_publish_failure_rolls_back_every_table_on_sqlite() {
+    publish_fails(Kind::Lite).await;
+}
+
 #[tokio::test]
 async fn duplicate_merge_keys_fail_and_change_nothing_on_postgres() {
     duplicate_keys(Kind::Pg).await;
