@@ -80,7 +80,7 @@ async fn copy(
                 if i > 0 {
                     buf.push(b'\t');
                 }
-                encode::copy_text(&mut buf, &col.get(r));
+                col.copy_cell(r, &mut buf);
             }
             buf.push(b'\n');
             if buf.len() >= COPY_CHUNK {
