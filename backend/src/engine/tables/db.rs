@@ -55,9 +55,11 @@ impl Db {
                 DbKind::Mysql => {
                     let mut c = MySqlConnection::connect(url).await?;
                     // Strict: a value that does not fit is an error, never a silent truncation.
-                    sqlx::raw_sql("SET SESSION sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION'")
-                        .execute(&mut c)
-                        .await?;
+                    sqlx::raw_sql(
+                        "SET SESSION sql_mode = CONCAT(@@sql_mode, IF(@@sql_mode = '', '', ','), 'STRICT_ALL_TABLES')",
+                    )
+                    .execute(&mut c)
+                    .await?;
                     Db::My(c)
                 }
                 DbKind::Sqlite => {
@@ -66,7 +68,10 @@ impl Db {
                 }
             })
         };
-        tokio::time::timeout(conn.connect_timeout, open).await.map_err(|_| sqlx::Error::PoolTimedOut)?
+        tokio::time::timeout(conn.connect_timeout, open).await.map_err(|_| {
+            let m = format!("no connection within {} s", conn.connect_timeout.as_secs());
+            sqlx::Error::Io(std::io::Error::new(std::io::ErrorKind::TimedOut, m))
+        })?
     }
 
     pub fn kind(&self) -> DbKind {
