@@ -365,6 +365,11 @@ pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks)
     let mut staged = Vec::new();
     let mut tables: Vec<tables::write::StagedTable> = Vec::new();
     let mut written = Vec::new();
+    // Files (and reports) stage first, tables last: a connection is held open
+    // only from its sink's staging to the publish. `written` keeps graph order.
+    let order: HashMap<&str, usize> = sinks.iter().enumerate().map(|(i, (id, _, _))| (id.as_str(), i)).collect();
+    let mut sinks = sinks;
+    sinks.sort_by_key(|(_, cfg, _)| matches!(cfg, NodeConfig::SinkTable(_)));
     for (id, cfg, input) in sinks {
         let df = p.frames[input].clone();
         let result = match cfg {
@@ -398,5 +403,6 @@ pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks)
         }
     }
     tables::commit::publish_all(tables, root, staged, hooks).await?;
+    written.sort_by_key(|w: &Written| order.get(w.node.as_str()).copied());
     Ok(written)
 }
