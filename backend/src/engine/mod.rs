@@ -368,7 +368,6 @@ pub async fn execute_with(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks)
     // Files (and reports) stage first, tables last: a connection is held open
     // only from its sink's staging to the publish. `written` keeps graph order.
     let order: HashMap<&str, usize> = sinks.iter().enumerate().map(|(i, (id, _, _))| (id.as_str(), i)).collect();
-    let mut sinks = sinks;
     sinks.sort_by_key(|(_, cfg, _)| matches!(cfg, NodeConfig::SinkTable(_)));
     for (id, cfg, input) in sinks {
         let df = p.frames[input].clone();
