@@ -238,7 +238,9 @@ pub async fn sql(
 
 fn print_written(written: &[engine::Written]) {
     for w in written {
-        if w.path.is_empty() {
+        if let Some(table) = &w.table {
+            println!("{}: wrote {} rows to table {table}", w.node, w.rows);
+        } else if w.path.is_empty() {
             println!("{}: report computed, {} rows", w.node, w.rows);
         } else {
             println!("{}: wrote {} rows to {}", w.node, w.rows, w.path);

@@ -269,25 +269,7 @@ pub struct ExcelSink {
     pub sheet: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum TableMode {
-    Replace,
-    Append,
-}
-
-fn replace() -> TableMode {
-    TableMode::Replace
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TableSink {
-    pub connection: String,
-    pub table: String,
-    #[serde(default = "replace")]
-    pub mode: TableMode,
-}
+pub use crate::tables::{TableMode, TableSink};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

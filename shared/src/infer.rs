@@ -126,12 +126,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
         }
         NodeConfig::SinkParquet(_) => ctx.input("in").cloned(),
         NodeConfig::SinkTable(c) => {
-            if c.connection.trim().is_empty() {
-                issues.push(("connection".into(), "choose a connection".into()));
-            }
-            if c.table.trim().is_empty() {
-                issues.push(("table".into(), "name the table to write".into()));
-            }
+            crate::tables::check_sink(c, ctx.input("in"), ctx.scope_params, issues);
             ctx.input("in").cloned()
         }
         NodeConfig::SinkReport(c) => {

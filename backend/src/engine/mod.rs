@@ -28,6 +28,7 @@ pub mod run;
 pub mod sinks;
 pub mod sources;
 pub mod sql_export;
+pub mod tables;
 pub mod transforms;
 pub mod types;
 
@@ -358,6 +359,8 @@ pub struct Written {
     pub node: String,
     pub path: String,
     pub rows: u64,
+    /// For a table sink: `<connection>.<table>` (the path is empty).
+    pub table: Option<String>,
 }
 
 /// The file sinks (and check quarantines) of a graph and their resolved paths, in the graph's node

@@ -10,7 +10,7 @@
 
 use super::error::EngineError;
 use super::root::{DataRoot, Output};
-use super::{Prepared, Written, checks, publish, sinks};
+use super::{Prepared, Written, checks, publish, sinks, tables};
 use datafusion::prelude::DataFrame;
 use sluice_shared::check::CheckResult;
 use sluice_shared::config::{CsvSink, ExcelSink, FileSink, NodeConfig};
@@ -106,9 +106,14 @@ async fn run(
         let rule = r.rules.iter().find(|x| x.broken && x.level == sluice_shared::check::RuleLevel::Error)?;
         Some(EngineError::failed(&r.node, format!("check {} failed: {} of {} rows", rule.name, rule.failures, r.rows)))
     });
-    let chosen: Vec<&Target> = all.iter().filter(|t| broken.is_none() || t.quarantine).collect();
-    let (staged, written) = stage(p, &chosen, &mut outputs).await?;
-    publish::publish(root, staged, hooks).await?;
+    let mut chosen: Vec<&Target> = all.iter().filter(|t| broken.is_none() || t.quarantine).collect();
+    // Files (and reports) stage first, tables last: a connection is held open
+    // only from its sink's staging to the publish. `written` keeps graph order.
+    let order: HashMap<&str, usize> = chosen.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
+    chosen.sort_by_key(|t| matches!(t.cfg, NodeConfig::SinkTable(_)));
+    let (staged, staged_tables, mut written) = stage(p, &chosen, &mut outputs).await?;
+    tables::commit::publish_all(staged_tables, root, staged, hooks).await?;
+    written.sort_by_key(|w| order.get(w.node.as_str()).copied());
     match broken {
         Some(e) => {
             *quarantined = written;
@@ -118,35 +123,46 @@ async fn run(
     }
 }
 
+/// Staged files, staged tables and what each target wrote.
+type Stages = (Vec<sinks::Staged>, Vec<tables::write::StagedTable>, Vec<Written>);
+
 async fn stage(
     p: &Prepared,
     chosen: &[&Target<'_>],
     outputs: &mut HashMap<String, Output>,
-) -> Result<(Vec<sinks::Staged>, Vec<Written>), EngineError> {
+) -> Result<Stages, EngineError> {
     let mut staged = Vec::new();
+    let mut staged_tables: Vec<tables::write::StagedTable> = Vec::new();
     let mut written = Vec::new();
     for t in chosen {
         let id = t.id;
-        match &t.cfg {
-            NodeConfig::SinkTable(_) => {
-                return Err(EngineError::failed(
-                    id,
-                    "database tables are written through a connection on the server (`sluice serve`); the command line writes files only",
-                ));
+        let result = match &t.cfg {
+            NodeConfig::SinkTable(c) => {
+                tables::write::stage(id, c, t.df.clone(), &p.connections, &p.params).await.map(|st| {
+                    let table = Some(st.label.clone());
+                    written.push(Written { node: id.to_string(), path: String::new(), rows: st.rows, table });
+                    staged_tables.push(st);
+                })
             }
             NodeConfig::SinkReport(_) => {
                 // Reports are shown by the server; a command-line run still computes
                 // them so that a broken report fails the run.
-                let rows = t.df.clone().count().await.map_err(|e| EngineError::exec(id, e))?;
-                written.push(Written { node: id.to_string(), path: String::new(), rows: rows as u64 });
+                t.df.clone().count().await.map_err(|e| EngineError::exec(id, e)).map(|rows| {
+                    written.push(Written { node: id.to_string(), path: String::new(), rows: rows as u64, table: None });
+                })
             }
             _ => {
                 let out = outputs.remove(id).expect("every file output has a target");
-                let file = sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await?;
-                written.push(Written { node: id.to_string(), path: file.rel.clone(), rows: file.rows });
-                staged.push(file);
+                sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await.map(|file| {
+                    written.push(Written { node: id.to_string(), path: file.rel.clone(), rows: file.rows, table: None });
+                    staged.push(file);
+                })
             }
+        };
+        if let Err(e) = result {
+            tables::commit::discard_all(staged_tables).await;
+            return Err(e);
         }
     }
-    Ok((staged, written))
+    Ok((staged, staged_tables, written))
 }

@@ -6,6 +6,7 @@ use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
+use sluice_shared::tables::TableMode;
 
 /// How one config key is edited.
 #[derive(Clone, Copy)]
@@ -138,7 +139,12 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         SinkTable => vec![
             f("connection", "Connection", TEXT, ""),
             f("table", "Table", TEXT, ""),
-            f("mode", "Mode", Widget::Choice { options: &["replace", "append"], optional: false }, ""),
+            f("mode", "Mode", Widget::Choice { options: &TableMode::NAMES, optional: false }, ""),
+            f("keys", "Keys", Widget::List(&lists::TABLE_KEYS), "merge, scd1, scd2"),
+            f("partition_by", "Partition by", Widget::List(&lists::TABLE_PARTITION_BY), "replace_partition"),
+            f("tracked", "Tracked columns", Widget::List(&lists::TABLE_TRACKED), "scd2"),
+            f("as_of", "As of", Widget::Code { optional: true, placeholder: "$biz_date" }, "scd2: a date expression"),
+            f("expire_missing", "Close keys missing from the output", Widget::Bool(false), "scd2"),
         ],
         SinkReport => vec![
             f("title", "Title", TEXT, ""),
