@@ -22,6 +22,7 @@ pub mod publish;
 pub mod root;
 pub mod sinks;
 pub mod sources;
+pub mod tables;
 pub mod transforms;
 pub mod types;
 
@@ -225,7 +226,11 @@ async fn open_sources(
         if kind_of(graph, id) != Some(Category::Collection) {
             continue;
         }
-        match sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await {
+        let opened = match cfg {
+            NodeConfig::SourceTable(t) => tables::read::open(ctx, id, t, texts, opts.connections.as_deref()).await,
+            _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+        };
+        match opened {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
                 let df = match opts.source_limit {
