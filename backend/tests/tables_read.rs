@@ -178,6 +178,14 @@ async fn a_preview_of_two_million_rows_sends_limit_and_where() {
     let got: usize = df.collect().await.unwrap().iter().map(|b| b.num_rows()).sum();
     let want = pg_rows("SELECT count(*)::text FROM tsr_big.t WHERE id > 1999990").await;
     assert_eq!(Some(got.to_string()), want[0][0]);
+    // All 2,000,000 rows stream through (many COPY chunks and batches); DataFusion's
+    // sum and max agree with the database's.
+    use datafusion::functions_aggregate::expr_fn::{max, sum};
+    let all = p.frames["src"].clone().aggregate(vec![], vec![sum(col("amount")), max(col("note"))]).unwrap();
+    let all = all.collect().await.unwrap();
+    let want = pg_rows("SELECT sum(amount)::text, max(note) FROM tsr_big.t").await;
+    assert_eq!(texts(&all, &all[0].schema().field(0).name().clone()), column(&want, 0));
+    assert_eq!(texts(&all, &all[0].schema().field(1).name().clone()), column(&want, 1));
     let sent = recent_queries();
     assert!(
         sent.iter()
