@@ -53,6 +53,23 @@ async fn postgres_types_match_what_the_database_computes() {
     assert_eq!(texts(&got, "ok"), column(&want, 6));
     assert_eq!(texts(&got, "f"), column(&want, 7));
     assert_eq!(texts(&got, "n"), column(&want, 8));
+
+    // No column needed at all (count of rows): the SELECT reads a constant.
+    use datafusion::functions_aggregate::expr_fn::count;
+    let n = p.frames["src"].clone().aggregate(vec![], vec![count(lit(1))]).unwrap().collect().await.unwrap();
+    assert_eq!(texts(&n, &n[0].schema().field(0).name().clone()), vec![Some("3".into())]);
+    // A filter on a date column runs in the database, exactly.
+    let df = p.frames["src"]
+        .clone()
+        .filter(col("d").lt(lit(datafusion::common::ScalarValue::Date32(Some(20_000)))))
+        .unwrap();
+    let got = df.collect().await.unwrap();
+    assert_eq!(got.iter().map(|b| b.num_rows()).sum::<usize>(), 1);
+    assert!(
+        recent_queries().iter().any(|q| q.contains("FROM \"tsr_pg_types\".\"t\" WHERE ((\"d\" < ")),
+        "{:#?}",
+        recent_queries()
+    );
 }
 
 #[tokio::test]

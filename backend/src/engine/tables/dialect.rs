@@ -130,7 +130,12 @@ fn compare(kind: DbKind, c: &Column, op: Operator) -> Push {
         return Push::Unsupported;
     }
     match (c.ty, kind) {
-        (DataType::Int64 | DataType::Float64 | DataType::Decimal(..), _) => Push::Exact,
+        (DataType::Int64, _) => Push::Exact,
+        // Only 8-byte floats: a PostgreSQL `real` compares in single precision.
+        (DataType::Float64, DbKind::Sqlite) => Push::Exact,
+        (DataType::Float64, _) if matches!(c.db_type.as_str(), "FLOAT8" | "DOUBLE") => Push::Exact,
+        // SQLite keeps "decimals" as binary floats.
+        (DataType::Decimal(..), DbKind::Postgres | DbKind::Mysql) => Push::Exact,
         (DataType::Bool, DbKind::Postgres) => Push::Exact,
         (DataType::Date | DataType::Timestamp, DbKind::Postgres | DbKind::Mysql) => Push::Exact,
         (DataType::String, DbKind::Postgres) if !ordering => Push::Exact,
@@ -224,14 +229,22 @@ mod tests {
     use datafusion::prelude::{col, lit};
 
     fn cols() -> Vec<Column> {
-        let c = |name: &str, ty, wire| Column { name: name.into(), db_type: String::new(), ty, wire, zoned: false };
-        vec![c("n", DataType::Int64, Wire::I64), c("s", DataType::String, Wire::Text)]
+        let c =
+            |name: &str, db: &str, ty, wire| Column { name: name.into(), db_type: db.into(), ty, wire, zoned: false };
+        vec![
+            c("n", "INT4", DataType::Int64, Wire::I64),
+            c("s", "TEXT", DataType::String, Wire::Text),
+            c("r", "FLOAT4", DataType::Float64, Wire::F64),
+            c("x", "FLOAT8", DataType::Float64, Wire::F64),
+        ]
     }
 
     #[test]
     fn filters_push_only_what_the_database_answers_the_same() {
         let cs = cols();
         assert_eq!(support(DbKind::Postgres, &cs, &col("n").gt(lit(5i64))), Push::Exact);
+        assert_eq!(support(DbKind::Postgres, &cs, &col("r").gt(lit(1.1f64))), Push::Unsupported, "real");
+        assert_eq!(support(DbKind::Postgres, &cs, &col("x").gt(lit(1.1f64))), Push::Exact, "double precision");
         assert_eq!(support(DbKind::Mysql, &cs, &col("s").eq(lit("a"))), Push::Inexact);
         assert_eq!(support(DbKind::Mysql, &cs, &col("s").lt(lit("a"))), Push::Unsupported);
         assert_eq!(support(DbKind::Mysql, &cs, &col("s").eq(lit("a\\"))), Push::Unsupported);
