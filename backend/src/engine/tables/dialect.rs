@@ -162,7 +162,7 @@ fn literal_ok(kind: DbKind, e: &Expr) -> bool {
     match v {
         ScalarValue::Utf8(Some(s)) | ScalarValue::LargeUtf8(Some(s)) | ScalarValue::Utf8View(Some(s)) => {
             // No backslashes: MySQL may read them as escapes.
-            !s.contains('\0') && !(kind == DbKind::Mysql && s.contains('\\'))
+            !(s.contains('\0') || kind == DbKind::Mysql && s.contains('\\'))
         }
         ScalarValue::Int8(_)
         | ScalarValue::Int16(_)

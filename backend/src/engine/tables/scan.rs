@@ -75,13 +75,16 @@ impl Conn {
     }
 }
 
+/// A column as the database describes it: name, type name, `(p, s)` if known.
+pub type Described = (String, String, Option<(u32, u32)>);
+
 /// The columns of `SELECT * FROM from`, with `(p, s)` looked up where the
 /// statement's metadata leaves them out. `table` is set in table mode.
 pub async fn describe(
     conn: &mut Conn,
     from: &str,
     table: Option<&sluice_shared::tables::TableName>,
-) -> Result<Vec<(String, String, Option<(u32, u32)>)>, sqlx::Error> {
+) -> Result<Vec<Described>, sqlx::Error> {
     let sql = format!("SELECT * FROM {from}");
     Ok(match conn {
         Conn::Pg(c) => {
@@ -168,7 +171,7 @@ pub async fn describe(
 
 /// Maps described columns to the contract's types; an unreadable type is an
 /// error naming the column.
-pub fn map_columns(kind: DbKind, described: Vec<(String, String, Option<(u32, u32)>)>) -> Result<Vec<Column>, String> {
+pub fn map_columns(kind: DbKind, described: Vec<Described>) -> Result<Vec<Column>, String> {
     described
         .into_iter()
         .map(|(name, db_type, prec)| {
