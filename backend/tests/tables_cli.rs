@@ -126,3 +126,32 @@ async fn a_wrong_password_fails_the_run_without_showing_it() {
     assert!(!show(&o).contains("Sup3rS3cretPw"), "{}", show(&o));
     assert!(!dir.path().join("out.csv").exists());
 }
+
+#[tokio::test]
+async fn validate_checks_columns_against_the_table_itself() {
+    pg("DROP SCHEMA IF EXISTS tsc_val CASCADE; CREATE SCHEMA tsc_val; CREATE TABLE tsc_val.t (id int, updated_at timestamp);").await;
+    let dir = tempfile::tempdir().unwrap();
+    let flag = format!("core={}", pg_url());
+    let doc = json!({
+        "format": "sluice.graph/v1", "name": "t",
+        "nodes": [
+            {"id": "src", "kind": "source.table", "config": {"connection": "core", "table": "tsc_val.t", "incremental": {"column": "updated_at"}}},
+            {"id": "big", "kind": "transform.filter", "config": {"predicate": "nope > 1"}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out.csv"}}
+        ],
+        "edges": [{"from": "src", "to": "big"}, {"from": "big", "to": "out"}]
+    });
+    write_graph(dir.path(), &doc);
+    let o = sluice(dir.path(), &["validate", "g.json", "--connection", &flag], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(lines(&o).iter().any(|l| l.starts_with("big: ") && l.contains("nope")), "{}", show(&o));
+    assert!(!lines(&o).iter().any(|l| l.starts_with("src: ")), "{}", show(&o));
+
+    let mut doc = doc;
+    doc["nodes"][0]["config"]["incremental"]["column"] = json!("changed_at");
+    doc["nodes"][1]["config"]["predicate"] = json!("id > 1");
+    write_graph(dir.path(), &doc);
+    let o = sluice(dir.path(), &["validate", "g.json", "--connection", &flag], &[]);
+    assert_eq!(o.status.code(), Some(2), "{}", show(&o));
+    assert!(lines(&o).iter().any(|l| l.starts_with("src: ") && l.contains("changed_at")), "{}", show(&o));
+}
