@@ -302,3 +302,24 @@ async fn queries_that_would_write_are_refused_before_anything_runs() {
     let e = p.frames["src"].clone().collect().await.unwrap_err().to_string();
     assert!(e.contains("read-only"), "{e}");
 }
+
+#[tokio::test]
+async fn an_unreachable_server_fails_within_the_connect_timeout() {
+    use sluice_backend::engine::connect::{Connection, Connections};
+    use sluice_backend::engine::{self, Mode, Options, root::DataRoot};
+    let dir = tempfile::tempdir().unwrap();
+    let root = DataRoot::new(dir.path());
+    // A non-routable address: the connection attempt hangs (or is refused at once).
+    let mut c = Connection::parse("postgres://u:Hidden9Pw@10.255.255.1:5432/db", &root).unwrap();
+    c.connect_timeout = std::time::Duration::from_secs(1);
+    let mut conns = Connections::default();
+    conns.insert("core", c);
+    let doc = table_graph(json!({"connection": "core", "table": "t"}), json!({}));
+    let opts = Options { connections: Some(std::sync::Arc::new(conns)), ..Default::default() };
+    let started = std::time::Instant::now();
+    let e = engine::prepare_with(&graph(doc), &Default::default(), &root, Mode::Run, opts).await.err().unwrap();
+    assert!(started.elapsed().as_secs_f64() < 5.0, "{:?}", started.elapsed());
+    let text = e.to_string();
+    assert!(text.starts_with("src: connection `core`: cannot connect"), "{text}");
+    assert!(!text.contains("Hidden9Pw"), "{text}");
+}
