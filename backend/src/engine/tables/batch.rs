@@ -27,6 +27,21 @@ pub trait Cells {
     fn float(&self, i: usize) -> Result<Option<f64>, String>;
     fn boolean(&self, i: usize) -> Result<Option<bool>, String>;
     fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, String>;
+    /// A date column: days since 1970-01-01. By default its text form, parsed.
+    fn date(&self, i: usize) -> Result<Option<i32>, String> {
+        parsed(self.text(i)?, "date", types::parse_date)
+    }
+    /// A timestamp column: nanoseconds since the epoch (UTC). By default its text form, parsed.
+    fn timestamp(&self, i: usize) -> Result<Option<i64>, String> {
+        parsed(self.text(i)?, "timestamp", types::parse_timestamp)
+    }
+}
+
+fn parsed<T>(text: Option<Cow<'_, str>>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, String> {
+    match text {
+        None => Ok(None),
+        Some(t) => parse(&t).map(Some).ok_or_else(|| format!("`{}` is not a {what}", shorten(&t))),
+    }
 }
 
 macro_rules! typed_cells {
@@ -124,10 +139,6 @@ impl Builder {
     }
 
     pub fn push(&mut self, c: &Column, row: &impl Cells, i: usize) -> Result<(), String> {
-        let parsed = |text: Option<Cow<'_, str>>, parse: &dyn Fn(&str) -> Option<i128>, what: &str| match text {
-            None => Ok(None),
-            Some(t) => parse(&t).map(Some).ok_or_else(|| format!("`{}` is not a {what}", shorten(&t))),
-        };
         match self {
             Builder::I64(b) => b.append_option(row.int(i)?),
             Builder::F64(b) => b.append_option(row.float(i)?),
@@ -137,14 +148,10 @@ impl Builder {
             Builder::Dec(b, p, s) => {
                 let (p, s) = (*p, *s);
                 let what = format!("decimal({p},{s})");
-                b.append_option(parsed(row.text(i)?, &|t| types::parse_decimal(t, p, s), &what)?)
+                b.append_option(parsed(row.text(i)?, &what, |t| types::parse_decimal(t, p, s))?)
             }
-            Builder::Date(b) => b.append_option(
-                parsed(row.text(i)?, &|t| types::parse_date(t).map(i128::from), "date")?.map(|v| v as i32),
-            ),
-            Builder::Ts(b) => b.append_option(
-                parsed(row.text(i)?, &|t| types::parse_timestamp(t).map(i128::from), "timestamp")?.map(|v| v as i64),
-            ),
+            Builder::Date(b) => b.append_option(row.date(i)?),
+            Builder::Ts(b) => b.append_option(row.timestamp(i)?),
         }
         Ok(())
     }

@@ -55,7 +55,10 @@ pub fn select_item(kind: DbKind, c: &Column) -> String {
         (DbKind::Postgres, Wire::F64) => format!("CAST({q} AS DOUBLE PRECISION)"),
         (DbKind::Postgres, Wire::Bool) => q.clone(),
         (DbKind::Postgres, Wire::Text) if is_text(&c.db_type) => q.clone(),
-        (DbKind::Postgres, Wire::Text) if c.zoned => format!("CAST({q} AT TIME ZONE 'UTC' AS TEXT)"),
+        // Binary COPY carries these as integers (see `pgcopy`).
+        (DbKind::Postgres, Wire::Text) if matches!(c.db_type.as_str(), "DATE" | "TIMESTAMP" | "TIMESTAMPTZ") => {
+            q.clone()
+        }
         (DbKind::Postgres, Wire::Text) => format!("CAST({q} AS TEXT)"),
         (DbKind::Mysql, Wire::I64 | Wire::Bool) => format!("CAST({q} AS SIGNED)"),
         (DbKind::Mysql, Wire::F64) => format!("CAST({q} AS DOUBLE)"),

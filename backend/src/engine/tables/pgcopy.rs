@@ -2,7 +2,8 @@
 //! streamed through sqlx's copy API and decoded straight into Arrow builders
 //! (the way ConnectorX reads PostgreSQL). The SELECT is the one
 //! `dialect::select` built, so every column arrives as int8, float8, bool or
-//! text (see `dialect::select_item`).
+//! text (see `dialect::select_item`);
+//! dates and timestamps arrive in PostgreSQL's binary form.
 
 use super::batch::{Builder, Cells, finish};
 use super::scan::{BATCH_ROWS, Out};
@@ -13,6 +14,8 @@ use sqlx::postgres::PgConnection;
 use std::borrow::Cow;
 
 const SIGNATURE: &[u8] = b"PGCOPY\n\xff\r\n\0";
+/// Days from 1970-01-01 to PostgreSQL's epoch 2000-01-01.
+const PG_EPOCH_DAYS: i32 = 10_957;
 
 /// Runs `select` as a binary COPY and sends its rows as batches.
 pub async fn pump(
@@ -157,6 +160,25 @@ impl Cells for CopyTuple<'_> {
     }
     fn boolean(&self, i: usize) -> Result<Option<bool>, String> {
         Ok(self.bytes::<1>(i)?.map(|b| b[0] != 0))
+    }
+    /// PostgreSQL's binary date: int4 days since 2000-01-01.
+    fn date(&self, i: usize) -> Result<Option<i32>, String> {
+        match self.bytes::<4>(i)?.map(i32::from_be_bytes) {
+            Some(i32::MAX | i32::MIN) => Err("infinity is not a date".into()),
+            d => Ok(d.map(|d| d.saturating_add(PG_EPOCH_DAYS))),
+        }
+    }
+    /// PostgreSQL's binary timestamp / timestamptz: int8 µs since 2000-01-01 (UTC).
+    fn timestamp(&self, i: usize) -> Result<Option<i64>, String> {
+        match self.bytes::<8>(i)?.map(i64::from_be_bytes) {
+            Some(i64::MAX | i64::MIN) => Err("infinity is not a timestamp".into()),
+            None => Ok(None),
+            Some(us) => us
+                .checked_add(PG_EPOCH_DAYS as i64 * 86_400_000_000)
+                .and_then(|us| us.checked_mul(1000))
+                .map(Some)
+                .ok_or_else(|| "a timestamp outside the years 1677 to 2262".to_string()),
+        }
     }
     fn text(&self, i: usize) -> Result<Option<Cow<'_, str>>, String> {
         match self.fields[i] {

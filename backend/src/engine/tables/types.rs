@@ -1,7 +1,7 @@
 //! Database column types → the contract's types, and the text forms the
-//! reader parses (decimals, dates and timestamps travel as text so that no
-//! precision is lost and no driver feature is needed). The table is in
-//! docs/tables.md.
+//! reader parses (decimals, and dates and timestamps outside PostgreSQL,
+//! travel as text so that no precision is lost and no driver feature is
+//! needed). The table is in docs/tables.md.
 
 use super::dialect::DbKind;
 use sluice_shared::DataType;
