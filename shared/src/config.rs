@@ -75,6 +75,17 @@ pub struct TableSource {
     pub table: Option<String>,
     #[serde(default)]
     pub query: Option<String>,
+    /// Read only rows newer than the last successful run's high-water mark
+    /// (server only; the command line reads everything).
+    #[serde(default)]
+    pub incremental: Option<Incremental>,
+}
+
+/// `incremental: {"column": "updated_at"}` on a `source.table`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Incremental {
+    pub column: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -46,12 +46,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             if c.connection.trim().is_empty() {
                 issues.push(("connection".into(), "choose a connection".into()));
             }
-            match (&c.table, &c.query) {
-                (Some(_), Some(_)) => issues.push(("table".into(), "give `table` or `query`, not both".into())),
-                (None, None) => issues.push(("table".into(), "give a `table` or a `query`".into())),
-                _ => {}
-            }
-            ctx.inspected.cloned()
+            table_source(c, ctx, issues)
         }
         NodeConfig::SourceDates(c) => Some(crate::calendar::dates::check(c, ctx, issues)),
         NodeConfig::Filter(c) => {
@@ -152,6 +147,31 @@ fn single_char(d: &str, field: &str, issues: &mut Issues) {
     if d.len() != 1 || !d.is_ascii() {
         issues.push((field.into(), format!("the {field} must be one character, not `{d}`")));
     }
+}
+
+/// `source.table`: a table name or one read-only SELECT, and the incremental column.
+fn table_source(c: &TableSource, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
+    let declared = |p: &str| ctx.scope_params.contains_key(p);
+    match (&c.table, &c.query) {
+        (Some(_), Some(_)) => issues.push(("table".into(), "give `table` or `query`, not both".into())),
+        (None, None) => issues.push(("table".into(), "give a `table` or a `query`".into())),
+        (Some(t), None) => {
+            if let Err(e) = crate::table_source::check_written(t, &declared) {
+                issues.push(("table".into(), e));
+            }
+        }
+        (None, Some(q)) => push_all(issues, "query", crate::sqlcheck::check_query_readonly(q)),
+    }
+    if let Some(inc) = &c.incremental {
+        if inc.column.trim().is_empty() {
+            issues.push(("incremental".into(), "name the column that grows (for example `updated_at`)".into()));
+        } else if let Some(s) = ctx.inspected
+            && s.field(&inc.column).is_none()
+        {
+            issues.push(("incremental".into(), format!("column `{}` is not in the table", inc.column)));
+        }
+    }
+    ctx.inspected.cloned()
 }
 
 fn declared(cols: Option<&[ColumnDecl]>, issues: &mut Issues) -> Option<Schema> {

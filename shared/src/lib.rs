@@ -24,6 +24,7 @@ pub mod paths;
 pub mod problem;
 pub mod sqlcheck;
 pub mod structure;
+pub mod table_source;
 pub mod tables;
 pub mod types;
 pub mod validate;

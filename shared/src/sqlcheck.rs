@@ -11,6 +11,65 @@ use std::ops::ControlFlow;
 /// Checks `query` for a SQL node whose inputs are `inputs` (upstream node ids).
 /// `declared` tells whether a `$param` exists. Returns every problem found.
 pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> Vec<String> {
+    check_in(query, Over::Inputs(inputs), declared)
+}
+
+/// Checks the `query` of a `source.table`: one SELECT the database runs over
+/// its own tables, by the statement rules of `transform.sql` (no DDL, DML,
+/// locking, `SELECT INTO`, table functions, several statements). Table names
+/// are the database's, so they are not checked against inputs; functions that
+/// reach outside the database (files, other servers, sleeping) are refused,
+/// and `$params` are not available (filter after the source instead: the
+/// filter is pushed down to the database).
+pub fn check_query_readonly(query: &str) -> Vec<String> {
+    check_in(query, Over::Database, &|_| false)
+}
+
+/// What the FROM clauses of a query may name.
+#[derive(Clone, Copy)]
+enum Over<'a> {
+    /// A SQL node's inputs (upstream node ids).
+    Inputs(&'a [&'a str]),
+    /// Any table of the database the query runs on.
+    Database,
+}
+
+/// Functions a read-only database query may not call: they read or write
+/// server files, reach other servers, change settings or stall the server.
+const DB_REFUSED_FUNCTIONS: &[&str] = &[
+    "pg_read_file",
+    "pg_read_binary_file",
+    "pg_ls_dir",
+    "pg_stat_file",
+    "lo_import",
+    "lo_export",
+    "lo_from_bytea",
+    "lo_put",
+    "dblink",
+    "dblink_exec",
+    "pg_sleep",
+    "pg_sleep_for",
+    "pg_sleep_until",
+    "pg_terminate_backend",
+    "pg_cancel_backend",
+    "pg_reload_conf",
+    "set_config",
+    "pg_advisory_lock",
+    "pg_notify",
+    "load_file",
+    "sleep",
+    "benchmark",
+    "get_lock",
+    "load_extension",
+    "readfile",
+    "writefile",
+];
+
+fn check_in(query: &str, over: Over, declared: &dyn Fn(&str) -> bool) -> Vec<String> {
+    let inputs: &[&str] = match over {
+        Over::Inputs(i) => i,
+        Over::Database => &[],
+    };
     if let Err(e) = crate::complexity::check(query, crate::complexity::MAX_SQL_OPERATORS) {
         return vec![format!("the SQL is {e}")];
     }
@@ -28,6 +87,7 @@ pub fn check(query: &str, inputs: &[&str], declared: &dyn Fn(&str) -> bool) -> V
         [Statement::Query(q)] => {
             let mut v = Checker {
                 inputs,
+                database: matches!(over, Over::Database),
                 declared,
                 ctes: BTreeSet::new(),
                 functions: BTreeSet::new(),
@@ -57,6 +117,8 @@ fn leading_keywords(sql: &str) -> String {
 
 struct Checker<'a> {
     inputs: &'a [&'a str],
+    /// A query the database runs over its own tables (`source.table`).
+    database: bool,
     declared: &'a dyn Fn(&str) -> bool,
     ctes: BTreeSet<String>,
     /// Table functions already refused, so their names are not reported again as tables.
@@ -113,6 +175,14 @@ impl Visitor for Checker<'_> {
     }
 
     fn pre_visit_relation(&mut self, name: &ObjectName) -> ControlFlow<()> {
+        if self.database {
+            let quoted_text =
+                name.0.iter().any(|p| matches!(p, ObjectNamePart::Identifier(id) if id.quote_style == Some('\'')));
+            if quoted_text || name.0.len() > 3 {
+                self.err(format!("`{name}` is not a table name of the database"));
+            }
+            return ControlFlow::Continue(());
+        }
         let parts: Vec<&ObjectNamePart> = name.0.iter().collect();
         let ident = match parts.as_slice() {
             [ObjectNamePart::Identifier(id)] => id,
@@ -135,11 +205,22 @@ impl Visitor for Checker<'_> {
         {
             self.err(m);
         }
+        if self.database
+            && let Expr::Function(f) = e
+            && let Some(ObjectNamePart::Identifier(last)) = f.name.0.last()
+            && DB_REFUSED_FUNCTIONS.contains(&last.value.to_ascii_lowercase().as_str())
+        {
+            self.err(format!("function `{}` is not allowed in a database query", f.name));
+        }
         if let Expr::Value(v) = e
             && let Value::Placeholder(p) = &v.value
         {
             let name = p.strip_prefix('$').unwrap_or(p);
-            if !(self.declared)(name) {
+            if self.database {
+                self.err(format!(
+                    "parameter `{p}` cannot be used in a database query; filter after the source with transform.filter (the filter runs in the database)"
+                ));
+            } else if !(self.declared)(name) {
                 self.err(format!("parameter `{p}` is not declared in the graph's params"));
             }
         }
@@ -149,7 +230,22 @@ impl Visitor for Checker<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::check;
+    use super::{check, check_query_readonly};
+
+    #[test]
+    fn database_queries_are_one_select_over_any_table() {
+        assert!(check_query_readonly("SELECT a, b FROM core.txns t JOIN accts USING (id) WHERE a > 1").is_empty());
+        assert!(check_query_readonly("WITH x AS (SELECT * FROM t) SELECT count(*) FROM x").is_empty());
+        assert!(check_query_readonly("INSERT INTO t VALUES (1)")[0].contains("INSERT"));
+        assert!(check_query_readonly("DROP TABLE t")[0].contains("DROP"));
+        assert!(check_query_readonly("CREATE TABLE t (a int)")[0].contains("CREATE"));
+        assert!(check_query_readonly("SELECT 1; DELETE FROM t")[0].contains("2 statements"));
+        assert!(check_query_readonly("SELECT * FROM t FOR UPDATE")[0].contains("FOR UPDATE"));
+        assert!(check_query_readonly("SELECT * INTO t2 FROM t")[0].contains("INTO"));
+        assert!(check_query_readonly("SELECT pg_read_file('/etc/passwd')")[0].contains("pg_read_file"));
+        assert!(check_query_readonly("SELECT * FROM t WHERE d = $biz_date")[0].contains("transform.filter"));
+        assert!(check_query_readonly("SELECT * FROM generate_series(1, 10)")[0].contains("table function"));
+    }
 
     fn errs(q: &str) -> Vec<String> {
         check(q, &["txns", "accts"], &|p| p == "biz_date")

@@ -268,6 +268,7 @@ async fn open_sources(
         }
         let opened = match cfg {
             NodeConfig::SourceDates(c) => dates::open(ctx, id, c, &graph.params, texts, opts.calendars.as_deref()),
+            NodeConfig::SourceTable(t) => tables::read::open(ctx, id, t, texts, opts.connections.as_deref()).await,
             _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
         };
         match opened {

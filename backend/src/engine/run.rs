@@ -154,7 +154,12 @@ async fn stage(
             _ => {
                 let out = outputs.remove(id).expect("every file output has a target");
                 sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await.map(|file| {
-                    written.push(Written { node: id.to_string(), path: file.rel.clone(), rows: file.rows, table: None });
+                    written.push(Written {
+                        node: id.to_string(),
+                        path: file.rel.clone(),
+                        rows: file.rows,
+                        table: None,
+                    });
                     staged.push(file);
                 })
             }

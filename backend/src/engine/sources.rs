@@ -62,11 +62,8 @@ pub async fn open(
             ctx.read_batch(batch)
         }
         NodeConfig::SourceTable(_) => {
-            return Err(EngineError::failed(
-                id,
-                "database tables are read through a connection on the server (`sluice serve`); \
-                 the command line reads files only",
-            ));
+            // Opened by `tables::read::open`, which needs the run's connections.
+            return Err(EngineError::failed(id, "a table source is opened through its connection"));
         }
         _ => unreachable!("open() is only called for sources"),
     };

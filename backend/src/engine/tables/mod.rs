@@ -1,9 +1,17 @@
-//! Database tables: `sink.table` writing (and `source.table` reading).
+//! Database tables through a named connection: `source.table` reads
+//! (`read.rs`, `scan.rs`, `pgcopy.rs`, `batch.rs`) and `sink.table` writes
+//! (`write.rs`, `stage.rs`, `commit.rs`). See docs/tables.md for the type mapping.
 
+pub mod batch;
 pub mod commit;
 mod db;
+pub mod dialect;
 pub mod dialect_write;
 mod encode;
+pub mod pgcopy;
+pub mod read;
+pub mod scan;
 mod stage;
 mod target;
+pub mod types;
 pub mod write;
