@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+pub mod connections;
 mod ops;
 pub use ops::*;
 

@@ -259,11 +259,55 @@ pub struct ExcelSink {
     pub sheet: String,
 }
 
+/// How `sink.table` writes (graph-format.md, "Tables and connections").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum TableMode {
     Replace,
     Append,
+    Merge,
+    ReplacePartition,
+    Scd1,
+    Scd2,
+}
+
+/// The `sink.table` config keys that only some modes use.
+pub const TABLE_MODE_KEYS: [&str; 5] = ["keys", "partition_by", "tracked", "as_of", "expire_missing"];
+
+impl TableMode {
+    pub const ALL: [TableMode; 6] = [
+        TableMode::Replace,
+        TableMode::Append,
+        TableMode::Merge,
+        TableMode::ReplacePartition,
+        TableMode::Scd1,
+        TableMode::Scd2,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableMode::Replace => "replace",
+            TableMode::Append => "append",
+            TableMode::Merge => "merge",
+            TableMode::ReplacePartition => "replace_partition",
+            TableMode::Scd1 => "scd1",
+            TableMode::Scd2 => "scd2",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<TableMode> {
+        Self::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    /// The keys of [`TABLE_MODE_KEYS`] this mode uses, in form order.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            TableMode::Replace | TableMode::Append => &[],
+            TableMode::Merge | TableMode::Scd1 => &["keys"],
+            TableMode::ReplacePartition => &["partition_by"],
+            TableMode::Scd2 => &["keys", "tracked", "as_of", "expire_missing"],
+        }
+    }
 }
 
 fn replace() -> TableMode {
@@ -277,6 +321,21 @@ pub struct TableSink {
     pub table: String,
     #[serde(default = "replace")]
     pub mode: TableMode,
+    /// `merge`, `scd1`, `scd2`: the columns that identify a row.
+    #[serde(default)]
+    pub keys: Option<Vec<String>>,
+    /// `replace_partition`: the columns whose values name the partitions replaced.
+    #[serde(default)]
+    pub partition_by: Option<Vec<String>>,
+    /// `scd2`: the columns whose change starts a new version.
+    #[serde(default)]
+    pub tracked: Option<Vec<String>>,
+    /// `scd2`: the date a new version is valid from (usually `$biz_date`).
+    #[serde(default)]
+    pub as_of: Option<String>,
+    /// `scd2`: close the current rows of keys absent from the output.
+    #[serde(default)]
+    pub expire_missing: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

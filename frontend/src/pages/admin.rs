@@ -1,5 +1,5 @@
 //! `#/admin`: users and roles, the audit log, and (from [`super::schedules`])
-//! schedules, backfills and alerts. The server refuses all of it to non-admins;
+//! schedules, backfills and alerts; a link to `#/admin/connections`. The server refuses all of it to non-admins;
 //! the page only spares them the attempt.
 
 use super::fmt::{error_banner, time_ms};
@@ -21,7 +21,10 @@ pub fn AdminPage() -> impl IntoView {
         }
         view! {
             <div class="list-page wide" data-testid="admin-page">
-                <div class="list-head"><h1>"Administration"</h1></div>
+                <div class="list-head">
+                    <h1>"Administration"</h1>
+                    <a class="btn" href="#/admin/connections" data-testid="admin-connections">"Connections and environments"</a>
+                </div>
                 <UsersSection/>
                 <SchedulesSection/>
                 <AuditSection/>

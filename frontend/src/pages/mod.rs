@@ -1,6 +1,9 @@
 //! Pages outside the editor.
 
 mod admin;
+mod connection_form;
+mod connections;
+mod environments;
 mod fmt;
 mod graph_list;
 mod graph_svg;
@@ -15,6 +18,7 @@ mod runs;
 mod schedules;
 
 pub use admin::AdminPage;
+pub use connections::ConnectionsPage;
 pub use graph_list::GraphList;
 pub use login::Login;
 pub use review::ReviewPage;
