@@ -3,6 +3,7 @@
 
 use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
 use super::state::{EditorState, NodeData};
+use super::table_fields;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
@@ -37,8 +38,21 @@ pub enum Widget {
     /// One column of the input, optional.
     Column,
     List(&'static ListSpec),
+    /// A connection from the catalog; `writes`: only writable ones.
+    Connection {
+        writes: bool,
+    },
+    /// A table of the chosen connection; `query_switch`: offer a query instead.
+    Table {
+        query_switch: bool,
+    },
+    /// A source's query, with the way back to a table.
+    Query,
+    /// A `sink.table` mode, from `TableMode::ALL`.
+    TableMode,
 }
 
+#[derive(Clone, Copy)]
 pub struct FieldSpec {
     pub key: &'static str,
     pub label: &'static str,
@@ -51,7 +65,6 @@ const fn f(key: &'static str, label: &'static str, widget: Widget, help: &'stati
 }
 
 const TEXT: Widget = Widget::Text { optional: false, placeholder: "" };
-const OPT_TEXT: Widget = Widget::Text { optional: true, placeholder: "" };
 
 /// The form of a kind, in the order a user fills it in.
 pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
@@ -72,9 +85,14 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional"),
         ],
         SourceTable => vec![
-            f("connection", "Connection", TEXT, "a connection set up by an admin"),
-            f("table", "Table", OPT_TEXT, "a table, or a query below"),
-            f("query", "Query", Widget::Code { optional: true, placeholder: "SELECT ..." }, ""),
+            f(
+                "connection",
+                "Connection",
+                Widget::Connection { writes: false },
+                "set up by an admin; dev while editing",
+            ),
+            f("table", "Table", Widget::Table { query_switch: true }, ""),
+            f("query", "Query", Widget::Query, "one SELECT over this connection; it cannot change anything"),
         ],
         Filter => vec![f(
             "predicate",
@@ -125,9 +143,24 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         SinkCsv => vec![path, f("delimiter", "Delimiter", Widget::Delimiter, "")],
         SinkExcel => vec![path, f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "Sheet1" }, "")],
         SinkTable => vec![
-            f("connection", "Connection", TEXT, ""),
-            f("table", "Table", TEXT, ""),
-            f("mode", "Mode", Widget::Choice { options: &["replace", "append"], optional: false }, ""),
+            f("connection", "Connection", Widget::Connection { writes: true }, "read-only connections are not offered"),
+            f("table", "Table", Widget::Table { query_switch: false }, "created from the output when missing"),
+            f("mode", "Mode", Widget::TableMode, ""),
+            f("keys", "Key columns", Widget::List(&table_fields::KEYS), "the columns that identify a row"),
+            f(
+                "partition_by",
+                "Partition columns",
+                Widget::List(&table_fields::PARTITION_BY),
+                "rows whose values occur in the output are replaced",
+            ),
+            f("tracked", "Tracked columns", Widget::List(&table_fields::TRACKED), "a change starts a new version"),
+            f(
+                "as_of",
+                "Valid from",
+                Widget::Code { optional: true, placeholder: "$biz_date" },
+                "a date expression for new versions",
+            ),
+            f("expire_missing", "Close keys missing from the output", Widget::Bool(false), ""),
         ],
         SinkReport => vec![
             f("title", "Title", TEXT, ""),
@@ -244,6 +277,10 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         }
         .into_any(),
         Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
+        Widget::Connection { writes } => table_fields::connection_select(ed, n, writes),
+        Widget::Table { query_switch } => table_fields::table_input(ed, n, query_switch),
+        Widget::Query => table_fields::query_input(ed, n),
+        Widget::TableMode => table_fields::mode_select(ed, n),
     }
 }
 
