@@ -259,8 +259,9 @@ pub struct ExcelSink {
     pub sheet: String,
 }
 
-/// How `sink.table` writes (graph-format.md, "Tables and connections").
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// How a table sink changes its table (graph-format.md, "Tables and connections").
+/// Which keys each mode uses: [`TableMode::keys`] in `table_modes.rs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TableMode {
     Replace,
@@ -270,9 +271,6 @@ pub enum TableMode {
     Scd1,
     Scd2,
 }
-
-/// The `sink.table` config keys that only some modes use.
-pub const TABLE_MODE_KEYS: [&str; 5] = ["keys", "partition_by", "tracked", "as_of", "expire_missing"];
 
 impl TableMode {
     pub const ALL: [TableMode; 6] = [
@@ -284,7 +282,7 @@ impl TableMode {
         TableMode::Scd2,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    pub const fn as_str(self) -> &'static str {
         match self {
             TableMode::Replace => "replace",
             TableMode::Append => "append",
@@ -292,20 +290,6 @@ impl TableMode {
             TableMode::ReplacePartition => "replace_partition",
             TableMode::Scd1 => "scd1",
             TableMode::Scd2 => "scd2",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<TableMode> {
-        Self::ALL.into_iter().find(|m| m.as_str() == s)
-    }
-
-    /// The keys of [`TABLE_MODE_KEYS`] this mode uses, in form order.
-    pub fn keys(self) -> &'static [&'static str] {
-        match self {
-            TableMode::Replace | TableMode::Append => &[],
-            TableMode::Merge | TableMode::Scd1 => &["keys"],
-            TableMode::ReplacePartition => &["partition_by"],
-            TableMode::Scd2 => &["keys", "tracked", "as_of", "expire_missing"],
         }
     }
 }
@@ -321,20 +305,16 @@ pub struct TableSink {
     pub table: String,
     #[serde(default = "replace")]
     pub mode: TableMode,
-    /// `merge`, `scd1`, `scd2`: the columns that identify a row.
-    #[serde(default)]
-    pub keys: Option<Vec<String>>,
-    /// `replace_partition`: the columns whose values name the partitions replaced.
-    #[serde(default)]
-    pub partition_by: Option<Vec<String>>,
-    /// `scd2`: the columns whose change starts a new version.
-    #[serde(default)]
-    pub tracked: Option<Vec<String>>,
-    /// `scd2`: the date a new version is valid from (usually `$biz_date`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub partition_by: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tracked: Vec<String>,
+    /// `scd2`: the date versions start and end on, usually `$biz_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
-    /// `scd2`: close the current rows of keys absent from the output.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub expire_missing: bool,
 }
 

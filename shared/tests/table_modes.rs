@@ -2,7 +2,8 @@
 
 use serde_json::json;
 use sluice_shared::NodeKind;
-use sluice_shared::config::{NodeConfig, TABLE_MODE_KEYS, TableMode};
+use sluice_shared::config::{NodeConfig, TableMode};
+use sluice_shared::table_modes::TABLE_MODE_KEYS;
 
 #[test]
 fn every_mode_is_spelled_as_the_contract_says() {
@@ -42,7 +43,7 @@ fn a_table_sink_reads_every_mode_and_its_keys() {
     });
     let NodeConfig::SinkTable(s) = NodeConfig::parse(NodeKind::SinkTable, &cfg).unwrap() else { panic!() };
     assert_eq!(s.mode, TableMode::Scd2);
-    assert_eq!(s.keys.as_deref(), Some(&["customer_id".to_string()][..]));
+    assert_eq!(s.keys, ["customer_id"]);
     assert!(s.expire_missing);
     let cfg = json!({ "connection": "dw", "table": "t", "mode": "replace_partition", "partition_by": ["biz_date"] });
     let NodeConfig::SinkTable(s) = NodeConfig::parse(NodeKind::SinkTable, &cfg).unwrap() else { panic!() };

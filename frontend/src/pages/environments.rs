@@ -46,7 +46,7 @@ pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoVie
         <section class="review-section" data-testid="environments-section">
             <h2>"Environments"</h2>
             <p class="muted">
-                {format!("`{DEV}` is used while editing, previewing and for draft runs; `{PROD}` for scheduled runs of \
+                {format!("{DEV} is used while editing, previewing and for draft runs; {PROD} for scheduled runs of \
                     approved versions. A graph names a connection; each environment says which connection that name means \
                     (without a binding, the connection of the same name).")}
             </p>
