@@ -19,7 +19,6 @@ pub mod paths;
 pub mod problem;
 pub mod sqlcheck;
 pub mod structure;
-pub mod table_modes;
 pub mod types;
 pub mod validate;
 pub mod wiring;

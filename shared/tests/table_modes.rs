@@ -2,8 +2,7 @@
 
 use serde_json::json;
 use sluice_shared::NodeKind;
-use sluice_shared::config::{NodeConfig, TableMode};
-use sluice_shared::table_modes::TABLE_MODE_KEYS;
+use sluice_shared::config::{NodeConfig, TABLE_MODE_KEYS, TableMode};
 
 #[test]
 fn every_mode_is_spelled_as_the_contract_says() {

@@ -146,14 +146,14 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             f("connection", "Connection", Widget::Connection { writes: true }, "read-only connections are not offered"),
             f("table", "Table", Widget::Table { query_switch: false }, "created from the output when missing"),
             f("mode", "Mode", Widget::TableMode, ""),
-            f("keys", "Key columns", Widget::List(&table_fields::KEYS), "the columns that identify a row"),
+            f("keys", "Key columns", Widget::List(&lists::TABLE_KEYS), "the columns that identify a row"),
             f(
                 "partition_by",
                 "Partition columns",
-                Widget::List(&table_fields::PARTITION_BY),
+                Widget::List(&lists::TABLE_PARTITION_BY),
                 "rows whose values occur in the output are replaced",
             ),
-            f("tracked", "Tracked columns", Widget::List(&table_fields::TRACKED), "a change starts a new version"),
+            f("tracked", "Tracked columns", Widget::List(&lists::TABLE_TRACKED), "a change starts a new version"),
             f(
                 "as_of",
                 "Valid from",

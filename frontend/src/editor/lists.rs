@@ -108,6 +108,23 @@ pub const DISTINCT_COLUMNS: ListSpec = ListSpec {
     add_label: "+ Add column",
 };
 
+/// A list of input columns stored under `key` (table sinks' keys, partitions, tracked columns).
+const fn column_names(key: &'static str) -> ListSpec {
+    ListSpec {
+        key,
+        subs: &[],
+        port: "in",
+        new_row: || json!(""),
+        compact: false,
+        drop_when_empty: true,
+        add_label: "+ Add column",
+    }
+}
+
+pub const TABLE_KEYS: ListSpec = column_names("keys");
+pub const TABLE_PARTITION_BY: ListSpec = column_names("partition_by");
+pub const TABLE_TRACKED: ListSpec = column_names("tracked");
+
 pub const SORT_BY: ListSpec = ListSpec {
     key: "by",
     subs: &[sub("column", Cell::Column("in")), sub("desc", Cell::Check)],

@@ -3,20 +3,12 @@
 //! and for tables a sink creates), the table/query switch, and the sink's mode.
 
 use super::catalog::{Catalog, Loaded};
-use super::lists::{ListSpec, text_of};
+use super::lists::text_of;
 use super::state::{EditorState, NodeData};
 use super::table_rules::{mode_of, set_mode, table_text, use_query};
 use leptos::prelude::*;
-use serde_json::{Value, json};
+use serde_json::Value;
 use sluice_shared::config::TableMode;
-
-/// Column lists of `sink.table` modes, picked from the input's columns.
-const fn column_list(key: &'static str, add_label: &'static str) -> ListSpec {
-    ListSpec { key, subs: &[], port: "in", new_row: || json!(""), compact: false, drop_when_empty: true, add_label }
-}
-pub const KEYS: ListSpec = column_list("keys", "+ Add key column");
-pub const PARTITION_BY: ListSpec = column_list("partition_by", "+ Add partition column");
-pub const TRACKED: ListSpec = column_list("tracked", "+ Add tracked column");
 
 fn config_text(n: NodeData, key: &'static str) -> impl Fn() -> String + Copy {
     move || n.config.with(|c| text_of(c.get(key)))

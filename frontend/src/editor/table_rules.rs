@@ -6,8 +6,7 @@
 use serde_json::{Map, Value};
 use sluice_shared::NodeKind;
 use sluice_shared::api::connections::TableRef;
-use sluice_shared::config::TableMode;
-use sluice_shared::table_modes::TABLE_MODE_KEYS;
+use sluice_shared::config::{TABLE_MODE_KEYS, TableMode};
 
 /// The mode a `sink.table` config names (`replace` when it names none or one
 /// this build does not know: the validator reports that one).
