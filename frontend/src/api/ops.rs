@@ -92,6 +92,9 @@ pub struct ReviewDetail {
     pub schemas: Vec<SchemaDiff>,
     #[serde(default)]
     pub samples: Vec<SampleDiff>,
+    /// What the version reads and writes, resolved in `prod`.
+    #[serde(default)]
+    pub connections: Vec<super::connections::ConnectionUse>,
 }
 
 pub async fn review(sid: &str) -> Result<ReviewDetail, ApiError> {

@@ -65,15 +65,11 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
     let connection = config_text(n, "connection");
     let tables = move || {
         let conn = connection();
-        if conn.is_empty() {
-            return view! {}.into_any();
-        }
-        match catalog.tables(&conn) {
-            Loaded::Ready(list) => {
-                list.tables.iter().map(|t| view! { <option value=table_text(t)></option> }).collect_view().into_any()
-            }
-            _ => view! {}.into_any(),
-        }
+        let names: Vec<String> = match catalog.tables(&conn) {
+            Loaded::Ready(list) if !conn.is_empty() => list.tables.iter().map(table_text).collect(),
+            _ => Vec::new(),
+        };
+        names.into_iter().map(|t| view! { <option value=t></option> }).collect_view()
     };
     let note = move || {
         let conn = connection();

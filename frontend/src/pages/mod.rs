@@ -12,6 +12,7 @@ mod review;
 mod review_picture;
 mod review_queue;
 mod review_tables;
+mod review_uses;
 mod run;
 mod run_picture;
 mod runs;
