@@ -1,7 +1,8 @@
 // Databases end to end: the admin registers a PostgreSQL connection (tests it,
 // saves it; the password never comes back to the page), then the analyst builds
-// table → filter → table by dragging, sees live rows from PostgreSQL, saves and
-// runs the draft, and the rows written are read back with psql.
+// table → filter → table by dragging, sees live rows from PostgreSQL, saves,
+// submits and runs the draft, the rows written are read back with psql, and the
+// reviewer sees which tables the version reads and writes in prod.
 //
 // Needs PostgreSQL on 127.0.0.1:5432 with trust auth (user postgres, database
 // test), as on CI; without it the setup fails loudly.
@@ -21,7 +22,7 @@ const OUT = `e2e_connui_out_${process.pid}`;
 function psql(sql: string): string {
   return execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', PG.db,
     '-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql],
-  { encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '5' } }).trim();
+  { encoding: 'utf8', env: { ...process.env, PGCONNECT_TIMEOUT: '5', PGOPTIONS: '-c client_min_messages=warning' } }).trim();
 }
 
 test.beforeAll(async () => {
@@ -138,10 +139,31 @@ test('admin connects PostgreSQL; analyst reads, filters and writes a table', asy
 
   await page.getByTestId('save').click();
   await expect(page.getByTestId('save-state')).toContainText('Saved');
+  await page.getByTestId('submit').click();
+  await page.getByTestId('submit-message').fill('PostgreSQL in, PostgreSQL out');
+  await page.getByTestId('submit-confirm').click();
+  await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'submitted');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('run-page')).toBeVisible();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
 
   const written = psql(`SELECT id, coalesce(name, '<null>'), amount::numeric(12,2) FROM public.${OUT} ORDER BY id`);
   expect(written.split('\n')).toEqual(['2|张三|150.50', '4|Émile|1200.00', '5|<null>|101.00']);
+
+  // The reviewer sees what the version reads and writes where it will run (prod;
+  // without a binding there, the connection of the same name).
+  await page.getByTestId('sign-out').click();
+  await login(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.getByTestId('nav-reviews').click();
+  await page.getByTestId('review-item').filter({ hasText: 'e2e_tables' }).click();
+  await expect(page.getByTestId('review-connection')).toHaveCount(2);
+  const reads = page.locator(`[data-testid="review-connection"][data-node="${src}"]`);
+  await expect(reads).toContainText('reads');
+  await expect(reads).toContainText(SRC);
+  await expect(reads).toContainText(`PostgreSQL · ${PG.host}:${PG.port}/${PG.db}`);
+  const writes = page.locator(`[data-testid="review-connection"][data-node="${sink}"]`);
+  await expect(writes).toContainText('writes');
+  await expect(writes).toContainText(`public.${OUT}`);
+  await expect(writes).toContainText(CONN);
+  expect(await page.content()).not.toContain(SECRET);
 });
