@@ -37,6 +37,12 @@ test.afterAll(async () => {
   psql(`DROP TABLE IF EXISTS public.${SRC}; DROP TABLE IF EXISTS public.${OUT};`);
 });
 
+/** Signs out and waits for the login form, so the next sign-in types into a form that stays. */
+async function signOut(page: Page) {
+  await page.getByTestId('sign-out').click();
+  await expect(page.getByTestId('login-user')).toBeVisible();
+}
+
 async function createConnection(page: Page) {
   await login(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.getByTestId('nav-admin').click();
@@ -85,7 +91,7 @@ async function createConnection(page: Page) {
   // Both environments every server has are there to bind names in.
   await expect(page.getByTestId('env-dev')).toBeVisible();
   await expect(page.getByTestId('env-prod')).toBeVisible();
-  await page.getByTestId('sign-out').click();
+  await signOut(page);
 }
 
 test('admin connects PostgreSQL; analyst reads, filters and writes a table', async ({ page }) => {
@@ -152,7 +158,7 @@ test('admin connects PostgreSQL; analyst reads, filters and writes a table', asy
 
   // The reviewer sees what the version reads and writes where it will run (prod;
   // without a binding there, the connection of the same name).
-  await page.getByTestId('sign-out').click();
+  await signOut(page);
   await login(page, server.url, 'admin', ADMIN_PASSWORD);
   await page.getByTestId('nav-reviews').click();
   await page.getByTestId('review-item').filter({ hasText: 'e2e_tables' }).click();
@@ -166,4 +172,81 @@ test('admin connects PostgreSQL; analyst reads, filters and writes a table', asy
   await expect(writes).toContainText(`public.${OUT}`);
   await expect(writes).toContainText(CONN);
   expect(await page.content()).not.toContain(SECRET);
+});
+
+test('forms: mistakes named, failures explained, read-only kept from sinks, fields per mode', async ({ page }) => {
+  const RO = 'e2e_ro';
+  await login(page, server.url, 'admin', ADMIN_PASSWORD);
+  await page.goto(server.url + '/#/admin/connections');
+  await page.getByTestId('new-connection').click();
+  await page.getByTestId('connection-name').fill(RO);
+  await page.getByTestId('connection-host').fill(PG.host);
+  await page.getByTestId('connection-port').fill('70000');
+  await page.getByTestId('connection-database').fill('e2e_no_such_database');
+  await page.getByTestId('connection-user').fill(PG.user);
+  // A mistake in the form is named before anything is sent.
+  await page.getByTestId('connection-test').click();
+  await expect(page.getByTestId('connection-problem')).toContainText('port:');
+  // The server's answer for a database that is not there, in words.
+  await page.getByTestId('connection-port').fill(String(PG.port));
+  await page.getByTestId('connection-test').click();
+  const result = page.getByTestId('connection-test-result');
+  await expect(result).toHaveAttribute('data-ok', 'false', { timeout: 15_000 });
+  await expect(result).toContainText('does not exist');
+  await page.getByTestId('connection-database').fill(PG.db);
+  await page.getByTestId('connection-test').click();
+  await expect(result).toHaveAttribute('data-ok', 'true', { timeout: 15_000 });
+  // SQLite asks for a file only.
+  await page.getByTestId('connection-kind').selectOption('sqlite');
+  await expect(page.getByTestId('connection-host')).toHaveCount(0);
+  await page.getByTestId('connection-kind').selectOption('postgres');
+  await expect(page.getByTestId('connection-host')).toHaveValue(PG.host);
+  await page.getByTestId('connection-save').click();
+  const row = page.getByTestId(`connection-${RO}`);
+  await expect(row).toContainText('read-only');
+  await expect(row).toContainText('no secret');
+
+  // prod binds the name to a connection and has its own data root; both stay after a reload.
+  const prod = page.getByTestId('env-prod');
+  await prod.getByTestId('env-add-binding').click();
+  await prod.getByTestId('env-binding-name').last().fill('core');
+  await prod.getByTestId('env-save').click();
+  await expect(prod.getByTestId('env-status')).toContainText('choose the connection');
+  await prod.getByTestId('env-binding-connection').last().selectOption(RO);
+  await prod.getByTestId('env-data-root').fill('prodfiles');
+  await prod.getByTestId('env-save').click();
+  await expect(prod.getByTestId('env-status')).toContainText('Saved prod');
+  await page.reload();
+  await expect(page.getByTestId('env-prod').getByTestId('env-binding-name').last()).toHaveValue('core');
+  await expect(page.getByTestId('env-prod').getByTestId('env-binding-connection').last()).toHaveValue(RO);
+  await expect(page.getByTestId('env-prod').getByTestId('env-data-root')).toHaveValue('prodfiles');
+  await signOut(page);
+
+  await newGraph(page, server.url, 'e2e_table_forms');
+  const src = await dropNode(page, 'source.table', 100, 150);
+  const sink = await dropNode(page, 'sink.table', 400, 150);
+  await wire(page, src, sink);
+  await select(page, src);
+  await page.getByTestId('config-connection').selectOption(RO);
+  await page.getByTestId('config-table').fill(`public.${SRC}`);
+  await page.getByTestId('config-use-query').click();
+  await expect(page.getByTestId('config-query')).toHaveValue(`SELECT * FROM public.${SRC}`);
+  await expect(page.getByTestId('config-table')).toHaveCount(0);
+  await page.getByTestId('config-use-table').click();
+  await expect(page.getByTestId('config-query')).toHaveCount(0);
+  await page.getByTestId('config-table').fill(`public.${SRC}`);
+
+  // A sink is offered writable connections only.
+  await select(page, sink);
+  await expect(page.getByTestId('config-connection').locator(`option[value="${RO}"]`)).toHaveCount(0);
+  await page.getByTestId('config-mode').selectOption('merge');
+  await page.getByTestId('config-keys-0').fill('id');
+  await page.getByTestId('config-mode').selectOption('scd2');
+  await expect(page.getByTestId('config-keys-0')).toHaveValue('id');
+  await expect(page.getByTestId('config-tracked')).toBeVisible();
+  // A mode that does not use keys drops them; choosing merge again starts empty.
+  await page.getByTestId('config-mode').selectOption('append');
+  await expect(page.getByTestId('config-keys')).toHaveCount(0);
+  await page.getByTestId('config-mode').selectOption('merge');
+  await expect(page.getByTestId('config-keys-0')).toHaveValue('');
 });
