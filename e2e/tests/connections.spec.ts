@@ -150,6 +150,10 @@ test('admin connects PostgreSQL; analyst reads, filters and writes a table', asy
   await page.getByTestId('submit-confirm').click();
   await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'submitted');
   await page.getByTestId('run').click();
+  // Where draft runs ask for their business date and parameters first, start from the dialog.
+  const dialog = page.getByTestId('run-dialog');
+  await expect(page.getByTestId('run-page').or(dialog)).toBeVisible();
+  if (await dialog.isVisible()) await page.getByTestId('run-start').click();
   await expect(page.getByTestId('run-page')).toBeVisible();
   await expect(page.getByTestId('run-status')).toHaveAttribute('data-status', 'succeeded', { timeout: 60_000 });
 
