@@ -89,16 +89,16 @@ async fn bad_files_names_and_roles_are_refused() {
     let admin = app.login("admin").await;
     let bad = "date,kind,note\n2026-10-01,holiday,\n2026-10-01,holiday,again\n";
     let (s, body) = app.req("POST", "/api/calendars", Some(json!({"name": "x", "csv": bad})), Some(&admin)).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body["error"]["message"].as_str().unwrap().contains("line 3"), "{body}");
     let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "cn", "csv": BANK})), Some(&admin)).await;
     assert_eq!(s, StatusCode::CONFLICT, "a built-in cannot be shadowed");
     let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "a b", "csv": BANK})), Some(&admin)).await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _) = app
         .req("POST", "/api/calendars", Some(json!({"name": "w", "csv": BANK, "weekly": "11111"})), Some(&admin))
         .await;
-    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
     let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "bank", "csv": BANK})), Some(&admin)).await;
     assert_eq!(s, StatusCode::CREATED);
     let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "bank", "csv": BANK})), Some(&admin)).await;

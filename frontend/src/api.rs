@@ -12,6 +12,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
 mod calendars;
+pub mod connections;
 mod ops;
 pub use calendars::*;
 pub use ops::*;

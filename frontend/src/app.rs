@@ -5,7 +5,7 @@
 use crate::api::{self, User};
 use crate::dom;
 use crate::editor::Editor;
-use crate::pages::{AdminPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
+use crate::pages::{AdminPage, ConnectionsPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -19,6 +19,7 @@ pub enum Route {
     Runs,
     Run(String),
     Admin,
+    Connections,
 }
 
 impl Route {
@@ -33,6 +34,7 @@ impl Route {
             (Some("reviews"), None) => Route::Reviews,
             (Some("runs"), Some(id)) => Route::Run(decode(id)),
             (Some("runs"), None) => Route::Runs,
+            (Some("admin"), Some("connections")) => Route::Connections,
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }
@@ -124,6 +126,7 @@ pub fn App() -> impl IntoView {
             Route::Runs => view! { <RunsPage/> }.into_any(),
             Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
             Route::Admin => view! { <AdminPage/> }.into_any(),
+            Route::Connections => view! { <ConnectionsPage/> }.into_any(),
         }
     };
     view! {

@@ -4,10 +4,12 @@
 //!
 //! Code map:
 //! - [`app`]: session check, hash routing (`#/login`, `#/graphs`, `#/graphs/<id>`,
-//!   `#/reviews`, `#/reviews/<sid>`, `#/runs`, `#/runs/<id>`, `#/admin`), top bar.
-//! - [`api`]: every call to the server, in one place (review, runs and admin in `api/ops.rs`).
+//!   `#/reviews`, `#/reviews/<sid>`, `#/runs`, `#/runs/<id>`, `#/admin`, `#/admin/connections`), top bar.
+//! - [`api`]: every call to the server, in one place (review, runs and admin in `api/ops.rs`;
+//!   connections, environments and the table catalog in `api/connections.rs`).
 //! - [`pages`]: the login form, the graph list, the review queue and review page,
-//!   run history and run progress, and the admin page (users, schedules, audit).
+//!   run history and run progress, the admin page (users, schedules, audit), and
+//!   connections and environments.
 //! - [`editor`]: the node editor (canvas, palette, inspector, problems, preview).
 
 pub mod api;

@@ -180,6 +180,8 @@ fn test() -> Result<(), String> {
     // The default members: shared, backend (engine, store on SQLite and PostgreSQL, API,
     // scheduler, crash test) and xtask.
     cargo(&["test"])?;
+    // The front-end's plain-Rust rules (form state, which fields a mode shows) run natively.
+    cargo(&["test", "-p", "sluice-frontend", "--lib"])?;
     e2e()?;
     api_fuzz()?;
     fuzz()

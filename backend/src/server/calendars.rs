@@ -159,7 +159,7 @@ fn check_name(name: &str) -> ApiResult<()> {
     let ok =
         !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if !ok {
-        return Err(ApiError::BadRequest("a calendar name is 1 to 64 letters, digits, `_` or `-`".into()));
+        return Err(ApiError::Unprocessable("a calendar name is 1 to 64 letters, digits, `_` or `-`".into()));
     }
     if crate::calendars::builtin(name).is_some() {
         return Err(ApiError::Conflict(format!("`{name}` is a built-in calendar; choose another name")));
@@ -171,13 +171,13 @@ fn weekly(text: Option<&str>, default: [bool; 7]) -> ApiResult<[bool; 7]> {
     match text {
         None => Ok(default),
         Some(t) => weekly_from_text(t.trim()).ok_or_else(|| {
-            ApiError::BadRequest(format!("weekly `{t}` is not seven 0/1 characters, Monday first (e.g. 1111100)"))
+            ApiError::Unprocessable(format!("weekly `{t}` is not seven 0/1 characters, Monday first (e.g. 1111100)"))
         }),
     }
 }
 
 fn read(csv: &str, open: [bool; 7]) -> ApiResult<Calendar> {
-    calendar::parse_csv_with(csv, open).map_err(|e| ApiError::BadRequest(format!("calendar file: {e}")))
+    calendar::parse_csv_with(csv, open).map_err(|e| ApiError::Unprocessable(format!("calendar file: {e}")))
 }
 
 #[utoipa::path(get, path = "/api/calendars", responses((status = 200, body = CalendarList)))]
@@ -223,7 +223,7 @@ pub async fn export(
 }
 
 #[utoipa::path(post, path = "/api/calendars", request_body = NewCalendar,
-    responses((status = 201, body = CalendarInfo), (status = 400), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 201, body = CalendarInfo), (status = 400), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn create(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -239,7 +239,7 @@ pub async fn create(
             let open = weekly(req.weekly.as_deref(), base.weekly())?;
             (read(&base.to_csv(), open)?, format!("copied from {from}"))
         }
-        _ => return Err(ApiError::BadRequest("give either `csv` (a calendar file) or `copy_from`".into())),
+        _ => return Err(ApiError::Unprocessable("give either `csv` (a calendar file) or `copy_from`".into())),
     };
     let row = state.store.create_calendar(name, &cal, &user.username).await?;
     let summary = format!("{detail}; {} exceptions; weekly {}", cal.exceptions().len(), row.weekly);
@@ -248,7 +248,7 @@ pub async fn create(
 }
 
 #[utoipa::path(put, path = "/api/calendars/{name}", request_body = CalendarUpdate,
-    responses((status = 200, body = CalendarInfo), (status = 400), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 200, body = CalendarInfo), (status = 400), (status = 403), (status = 404), (status = 409), (status = 422)))]
 pub async fn replace(
     State(state): State<AppState>,
     user: CurrentUser,

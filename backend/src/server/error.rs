@@ -30,6 +30,9 @@ pub enum ApiError {
     /// A connection's database cannot be reached or refuses: the request is
     /// fine, the connection (or the database) must change.
     Unreachable(String),
+    /// Well-formed, but the content does not hold (a calendar file with a bad
+    /// line, a name outside the rules): 422, like an invalid graph.
+    Unprocessable(String),
     Internal(String),
 }
 
@@ -54,6 +57,7 @@ impl ApiError {
             WrongHost(m) => (StatusCode::MISDIRECTED_REQUEST, "wrong_host", m.clone()),
             Timeout(m) => (StatusCode::GATEWAY_TIMEOUT, "timeout", m.clone()),
             Unreachable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "unreachable", m.clone()),
+            Unprocessable(m) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid", m.clone()),
             Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", "something went wrong on the server".into()),
         }
     }

@@ -99,6 +99,9 @@ pub struct ReviewDetail {
     /// What the checks found in the graph's last production run.
     #[serde(default)]
     pub last_checks: Vec<sluice_shared::check::CheckResult>,
+    /// What the version reads and writes, resolved in `prod`.
+    #[serde(default)]
+    pub connections: Vec<super::connections::ConnectionUse>,
 }
 
 pub async fn review(sid: &str) -> Result<ReviewDetail, ApiError> {

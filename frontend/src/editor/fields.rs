@@ -3,10 +3,10 @@
 
 use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
 use super::state::{EditorState, NodeData};
+use super::table_fields;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
-use sluice_shared::tables::TableMode;
 
 /// How one config key is edited.
 #[derive(Clone, Copy)]
@@ -38,8 +38,21 @@ pub enum Widget {
     /// One column of the input, optional.
     Column,
     List(&'static ListSpec),
+    /// A connection from the catalog; `writes`: only writable ones.
+    Connection {
+        writes: bool,
+    },
+    /// A table of the chosen connection; `query_switch`: offer a query instead.
+    Table {
+        query_switch: bool,
+    },
+    /// A source's query, with the way back to a table.
+    Query,
+    /// A `sink.table` mode, from `TableMode::ALL`.
+    TableMode,
 }
 
+#[derive(Clone, Copy)]
 pub struct FieldSpec {
     pub key: &'static str,
     pub label: &'static str,
@@ -73,9 +86,14 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional"),
         ],
         SourceTable => vec![
-            f("connection", "Connection", TEXT, "a connection set up by an admin"),
-            f("table", "Table", OPT_TEXT, "a table, or a query below"),
-            f("query", "Query", Widget::Code { optional: true, placeholder: "SELECT ..." }, ""),
+            f(
+                "connection",
+                "Connection",
+                Widget::Connection { writes: false },
+                "set up by an admin; dev while editing",
+            ),
+            f("table", "Table", Widget::Table { query_switch: true }, ""),
+            f("query", "Query", Widget::Query, "one SELECT over this connection; it cannot change anything"),
         ],
         SourceDates => vec![
             f("from", "From", TEXT, "YYYY-MM-DD or $param"),
@@ -137,14 +155,24 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         SinkCsv => vec![path, f("delimiter", "Delimiter", Widget::Delimiter, "")],
         SinkExcel => vec![path, f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "Sheet1" }, "")],
         SinkTable => vec![
-            f("connection", "Connection", TEXT, ""),
-            f("table", "Table", TEXT, ""),
-            f("mode", "Mode", Widget::Choice { options: &TableMode::NAMES, optional: false }, ""),
-            f("keys", "Keys", Widget::List(&lists::TABLE_KEYS), "merge, scd1, scd2"),
-            f("partition_by", "Partition by", Widget::List(&lists::TABLE_PARTITION_BY), "replace_partition"),
-            f("tracked", "Tracked columns", Widget::List(&lists::TABLE_TRACKED), "scd2"),
-            f("as_of", "As of", Widget::Code { optional: true, placeholder: "$biz_date" }, "scd2: a date expression"),
-            f("expire_missing", "Close keys missing from the output", Widget::Bool(false), "scd2"),
+            f("connection", "Connection", Widget::Connection { writes: true }, "read-only connections are not offered"),
+            f("table", "Table", Widget::Table { query_switch: false }, "created from the output when missing"),
+            f("mode", "Mode", Widget::TableMode, ""),
+            f("keys", "Key columns", Widget::List(&lists::TABLE_KEYS), "the columns that identify a row"),
+            f(
+                "partition_by",
+                "Partition columns",
+                Widget::List(&lists::TABLE_PARTITION_BY),
+                "rows whose values occur in the output are replaced",
+            ),
+            f("tracked", "Tracked columns", Widget::List(&lists::TABLE_TRACKED), "a change starts a new version"),
+            f(
+                "as_of",
+                "Valid from",
+                Widget::Code { optional: true, placeholder: "$biz_date" },
+                "a date expression for new versions",
+            ),
+            f("expire_missing", "Close keys missing from the output", Widget::Bool(false), ""),
         ],
         SinkReport => vec![
             f("title", "Title", TEXT, ""),
@@ -261,6 +289,10 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         }
         .into_any(),
         Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
+        Widget::Connection { writes } => table_fields::connection_select(ed, n, writes),
+        Widget::Table { query_switch } => table_fields::table_input(ed, n, query_switch),
+        Widget::Query => table_fields::query_input(ed, n),
+        Widget::TableMode => table_fields::mode_select(ed, n),
     }
 }
 

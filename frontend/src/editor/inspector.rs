@@ -7,6 +7,7 @@ use super::lists::columns_list_id;
 use super::node_view::{category_class, kind_icon};
 use super::raw_config::RawConfig;
 use super::state::{EdgeData, EditorState, NodeData};
+use super::table_rules::field_visible;
 use leptos::prelude::*;
 use sluice_shared::{Category, NodeKind, Schema};
 
@@ -166,7 +167,15 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
         .collect_view();
 
     let form = match kind {
-        Some(k) => fields_for(k).into_iter().map(|spec| view! { <Field n=n spec=spec/> }).collect_view().into_any(),
+        Some(k) => fields_for(k)
+            .into_iter()
+            .map(|spec| {
+                // Re-rendered only when the field appears or goes (a mode change), not as the config changes.
+                let shown = Memo::new(move |_| n.config.with(|c| field_visible(k, spec.key, c)));
+                move || shown.get().then(|| view! { <Field n=n spec=spec/> })
+            })
+            .collect_view()
+            .into_any(),
         None => view! {
             <p class="muted">{format!("Unknown kind `{}`: its config is kept as it is.", n.kind.get_value())}</p>
         }

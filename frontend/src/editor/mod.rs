@@ -5,6 +5,7 @@
 //! undo in [`history`], validation in [`validation`], server I/O in [`persist`].
 
 mod canvas;
+mod catalog;
 mod edges;
 mod fields;
 mod geometry;
@@ -25,6 +26,8 @@ mod raw_config;
 mod review_bar;
 mod run_dialog;
 mod state;
+mod table_fields;
+mod table_rules;
 mod toolbar;
 mod validation;
 mod zoom;
@@ -83,7 +86,9 @@ pub fn Editor(id: String) -> impl IntoView {
             ed.files.set(files.into_iter().map(|f| f.path).collect());
         }
     });
-    validation::start(ed);
+    let catalog = catalog::Catalog::new();
+    provide_context(catalog);
+    validation::start(ed, catalog);
     keys::install(ed, it);
     leave::install(ed);
     let selected = selection(ed);

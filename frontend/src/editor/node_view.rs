@@ -74,7 +74,9 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
             _ => String::new(),
         },
         Some(NodeKind::SinkTable) => {
-            format!("{} · {}", text(get("connection")), text(get("table")))
+            let mode = text(get("mode"));
+            let mode = if mode.is_empty() || mode == "replace" { String::new() } else { format!(" · {mode}") };
+            format!("{} · {}{mode}", text(get("connection")), text(get("table")))
         }
         Some(NodeKind::Filter) => text(get("predicate")),
         Some(NodeKind::Select) | Some(NodeKind::Derive) => names(get("columns"), "name").join(", "),

@@ -1,4 +1,4 @@
-//! The editor's header: name and description, parameters, undo/redo, import and
+//! The editor's header: name and description, the environment it works in (`dev`), parameters, undo/redo, import and
 //! export, save state, review status, run, submit and save; plus the banners for a save conflict and
 //! an import that did not parse.
 
@@ -8,6 +8,7 @@ use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
 use super::run_dialog::RunButton;
 use super::state::EditorState;
 use leptos::prelude::*;
+use sluice_shared::api::connections::DEV;
 
 #[component]
 pub fn Toolbar() -> impl IntoView {
@@ -98,6 +99,8 @@ pub fn Toolbar() -> impl IntoView {
                 />
                 <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
             </div>
+            <span class="env-badge" title="Preview, validation and draft runs read and write the dev environment's connections and files"
+                data-testid="environment">{DEV}</span>
             <span class=move || if ed.is_dirty() { "save-state dirty" } else { "save-state" } data-testid="save-state">{save_state}</span>
             <ReviewStatus rs=rs/>
             <RunButton/>

@@ -1,13 +1,17 @@
 //! Keeps problems and schemas current. The shared validator runs in the browser
 //! after every edit (moves excluded: they cannot change validity). Sources'
 //! real columns come from the server (`POST /api/validate` opens the files),
-//! cached by node id and config so the local validator can use them.
+//! cached by node id and config so the local validator can use them. Until the
+//! server has answered for a `source.table`, the catalog's columns of its table
+//! stand in, and the catalog's connections let the browser check the names.
 
+use super::catalog::Catalog;
 use super::state::{EditorState, NodeData, set_if_changed};
+use super::table_rules::table_to_inspect;
 use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sluice_shared::{Category, Context, Problem, Schema};
+use sluice_shared::{Category, Context, NodeKind, Problem, Schema};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -34,7 +38,7 @@ fn source_key(id: &str, kind: &str, config: &serde_json::Value) -> String {
 }
 
 /// Starts validation for the editor: local on every edit, server for sources.
-pub fn start(ed: EditorState) {
+pub fn start(ed: EditorState, catalog: Catalog) {
     let cache = SourceCache {
         entries: StoredValue::new(HashMap::new()),
         pending: StoredValue::new(HashSet::new()),
@@ -49,6 +53,7 @@ pub fn start(ed: EditorState) {
     Effect::new(move |_| {
         ed.doc_rev.track();
         cache.rev.track();
+        catalog.track();
         // Text typed into number fields that does not read is reported too.
         ed.nodes.with(|ns| ns.iter().for_each(|n| n.typed.track()));
         if let Some(h) = timer.get_value() {
@@ -59,7 +64,7 @@ pub fn start(ed: EditorState) {
                 return;
             }
             let t0 = crate::dom::now_ms();
-            revalidate(ed, cache);
+            revalidate(ed, cache, catalog);
             cost.set_value(crate::dom::now_ms() - t0);
         };
         if cost.get_value() < 16.0 {
@@ -89,7 +94,23 @@ fn source_keys(ed: EditorState) -> Vec<(String, String)> {
     })
 }
 
-fn revalidate(ed: EditorState, cache: SourceCache) {
+/// The catalog's columns for the `source.table` nodes the server has not
+/// described (yet): (node id, schema).
+fn catalog_schemas(ed: EditorState, catalog: Catalog, known: &HashMap<String, Schema>) -> Vec<(String, Schema)> {
+    let tables: Vec<(String, (String, String))> = ed.nodes.with_untracked(|ns| {
+        ns.iter()
+            .filter(|n| n.node_kind() == Some(NodeKind::SourceTable))
+            .filter_map(|n| {
+                let id = n.id.get_untracked();
+                let table = n.config.with_untracked(table_to_inspect)?;
+                (!known.contains_key(&id)).then_some((id, table))
+            })
+            .collect()
+    });
+    tables.into_iter().filter_map(|(id, (c, t))| catalog.columns(&c, &t).map(|s| (id, s))).collect()
+}
+
+fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
     let graph = ed.snapshot();
     let keys = source_keys(ed);
     let mut inspected = HashMap::new();
@@ -104,9 +125,13 @@ fn revalidate(ed: EditorState, cache: SourceCache) {
             }
         }
     });
+    for (id, schema) in catalog_schemas(ed, catalog, &inspected) {
+        inspected.insert(id, schema);
+    }
+    let known = catalog.known();
     let report = sluice_shared::validate(
         &graph,
-        &Context { source_schemas: Some(&inspected), params: None, ..Default::default() },
+        &Context { source_schemas: Some(&inspected), params: None, connections: known.as_ref(), ..Default::default() },
     );
     let mut problems = report.problems;
     // The server also knows whether a source's file exists and reads: add what

@@ -1,5 +1,6 @@
 //! `#/admin`: users and roles, the audit log, (from [`super::schedules`])
-//! schedules, backfills and alerts, and (from [`super::calendars`]) business calendars. The server refuses all of it to non-admins;
+//! schedules, backfills and alerts, (from [`super::calendars`]) business calendars, and a link to
+//! `#/admin/connections`. The server refuses all of it to non-admins;
 //! the page only spares them the attempt.
 
 use super::calendars::CalendarsSection;
@@ -23,7 +24,10 @@ pub fn AdminPage() -> impl IntoView {
         }
         view! {
             <div class="list-page wide" data-testid="admin-page">
-                <div class="list-head"><h1>"Administration"</h1></div>
+                <div class="list-head">
+                    <h1>"Administration"</h1>
+                    <a class="btn" href="#/admin/connections" data-testid="admin-connections">"Connections and environments"</a>
+                </div>
                 <UsersSection/>
                 <SchedulesSection/>
                 <CalendarsSection/>

@@ -2,6 +2,9 @@
 
 mod admin;
 mod calendars;
+mod connection_form;
+mod connections;
+mod environments;
 mod fmt;
 mod graph_list;
 mod graph_svg;
@@ -10,6 +13,7 @@ mod review;
 mod review_picture;
 mod review_queue;
 mod review_tables;
+mod review_uses;
 mod run;
 mod run_checks;
 mod run_picture;
@@ -17,6 +21,7 @@ mod runs;
 mod schedules;
 
 pub use admin::AdminPage;
+pub use connections::ConnectionsPage;
 pub use graph_list::GraphList;
 pub use login::Login;
 pub use review::ReviewPage;

@@ -4,6 +4,7 @@
 use super::fmt::{error_banner, opt_time, time_ms};
 use super::review_picture::{Mark, ReviewPicture};
 use super::review_tables::{ConfigDiff, SampleDiffs, SchemaDiffs, empty_like};
+use super::review_uses::ConnectionUses;
 use crate::api::{self, ReviewDetail, Submission};
 use crate::app::AppCtx;
 use leptos::prelude::*;
@@ -74,6 +75,7 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
                     </div>
                 </div>
                 {d.diff.is_empty().then(|| view! { <p class="muted">"No differences from the approved version."</p> })}
+                <ConnectionUses uses=d.connections.clone()/>
                 <ConfigDiff diff=d.diff.clone()/>
                 <SchemaDiffs schemas=d.schemas.clone()/>
                 <SampleDiffs samples=d.samples.clone()/>

@@ -1,0 +1,60 @@
+//! The review page's "Databases in prod": every table node of the submitted
+//! version, the connection its name leads to where the version will run, and
+//! the table it reads or writes. A name that leads nowhere is flagged.
+
+use super::connection_form::{default_port, is_networked, kind_label};
+use crate::api::connections::{Access, ConnectionUse, ProdConnection};
+use leptos::prelude::*;
+
+fn target(c: &ProdConnection) -> String {
+    if !is_networked(c.kind) {
+        return format!("{} · file {}", kind_label(c.kind), c.database);
+    }
+    let port = c.port.or(default_port(c.kind).map(i64::from)).map(|p| format!(":{p}")).unwrap_or_default();
+    format!("{} · {}{port}/{}", kind_label(c.kind), c.host.clone().unwrap_or_default(), c.database)
+}
+
+#[component]
+pub fn ConnectionUses(uses: Vec<ConnectionUse>) -> impl IntoView {
+    (!uses.is_empty()).then(|| {
+        let rows = uses
+            .into_iter()
+            .map(|u| {
+                let what = match (&u.table, u.query) {
+                    (_, true) => "its own query".to_string(),
+                    (Some(t), _) => t.clone(),
+                    (None, _) => "—".to_string(),
+                };
+                let (access, class) = match u.access {
+                    Access::Read => ("reads", ""),
+                    Access::Write => ("writes", "strong"),
+                };
+                let leads = match &u.resolved {
+                    Some(c) if c.name == u.connection => target(c),
+                    Some(c) => format!("{} → {}", c.name, target(c)),
+                    None => "no such connection in prod: the version would fail there".to_string(),
+                };
+                let missing = u.resolved.is_none();
+                view! {
+                    <tr data-testid="review-connection" data-node=u.node.clone() class:problem-row=missing>
+                        <td><code>{u.node.clone()}</code></td>
+                        <td class=class>{access}</td>
+                        <td class="code">{what}</td>
+                        <td><b>{u.connection.clone()}</b></td>
+                        <td class:field-problem=missing>{leads}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <section class="review-section" data-testid="review-connections">
+                <h2>"Databases in prod"</h2>
+                <p class="muted">"Where this version reads and writes once approved and scheduled."</p>
+                <table class="data-table">
+                    <thead><tr><th>"Node"</th><th></th><th>"Table"</th><th>"Connection"</th><th>"Leads to in prod"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </section>
+        }
+    })
+}
