@@ -16,6 +16,7 @@ mod previews;
 mod problem_cache;
 pub mod reviews;
 mod run_events;
+mod run_now;
 pub mod runs;
 pub mod throttle;
 pub mod users;

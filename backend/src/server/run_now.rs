@@ -1,0 +1,47 @@
+//! `POST /api/graphs/{id}/run`'s body: the business date and parameter values
+//! the run dialog sends, bound against the graph before anything is queued.
+
+use super::error::{ApiError, ApiResult};
+use crate::scheduler::calendar;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct RunNow {
+    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
+    pub biz_date: Option<String>,
+    /// Values of the graph's parameters, as text (`--param` form); a declared
+    /// `biz_date` given here is the run's business date.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+/// The business date and parameter values of a draft run: every value is
+/// checked against the graph's declarations now, so the run never starts with
+/// values that cannot bind.
+/// Derived date parameters bind by `calendars` (the stored and built-in ones).
+pub(super) fn draft_values(
+    doc: &str,
+    req: RunNow,
+    today: String,
+    calendars: &crate::engine::limits::Calendars,
+) -> ApiResult<(String, crate::store::RunParams)> {
+    let graph: sluice_shared::Graph =
+        serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
+    let mut given = req.params;
+    let date = match (given.get("biz_date"), req.biz_date) {
+        (Some(p), Some(d)) if *p != d => {
+            return Err(ApiError::BadRequest(format!("`biz_date` is {d} but the parameter biz_date is {p}")));
+        }
+        (Some(p), _) => p.clone(),
+        (None, Some(d)) => d,
+        (None, None) => today,
+    };
+    let date = calendar::date_range(&date, &date).map_err(ApiError::BadRequest)?.remove(0);
+    if graph.params.contains_key("biz_date") {
+        given.insert("biz_date".into(), date.clone());
+    }
+    sluice_shared::params::bind(&graph.params, &given, Some(calendars)).map_err(ApiError::InvalidGraph)?;
+    given.remove("biz_date");
+    Ok((date, crate::store::RunParams(given)))
+}
