@@ -101,6 +101,32 @@ fn inputs(file: &Path, params: &[String], calendars: &[String]) -> Result<Inputs
     }
 }
 
+/// What every graph command starts from: the graph, its `--param` values, the
+/// data root, and engine options with the connections and calendars it names.
+struct Loaded {
+    graph: sluice_shared::Graph,
+    given: BTreeMap<String, String>,
+    root: DataRoot,
+    opts: engine::Options,
+}
+
+/// Loads a graph command's inputs; on a problem, prints it (to stdout for
+/// `validate`, else stderr) and answers the exit code.
+fn load_all(
+    file: &Path,
+    params: &[String],
+    conns: &[String],
+    calendars: &[String],
+    root: Option<PathBuf>,
+    to_stdout: bool,
+) -> Result<Loaded, ExitCode> {
+    let (graph, given, calendars) = inputs(file, params, calendars).map_err(|p| print_problems(&p, to_stdout))?;
+    let root = data_root(file, root);
+    let connections = connections(&graph, conns, &root).map_err(|p| print_problems(&p, to_stdout))?;
+    let opts = engine::Options { connections: Some(connections), calendars: Some(calendars), ..Default::default() };
+    Ok(Loaded { graph, given, root, opts })
+}
+
 pub async fn validate(
     file: &Path,
     params: &[String],
@@ -108,16 +134,10 @@ pub async fn validate(
     calendars: &[String],
     root: Option<PathBuf>,
 ) -> ExitCode {
-    let (graph, given, calendars) = match inputs(file, params, calendars) {
-        Ok(i) => i,
-        Err(problems) => return print_problems(&problems, true),
+    let Loaded { graph, given, root, opts } = match load_all(file, params, conns, calendars, root, true) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
-    let root = data_root(file, root);
-    let connections = match connections(&graph, conns, &root) {
-        Ok(c) => c,
-        Err(problems) => return print_problems(&problems, true),
-    };
-    let opts = engine::Options { connections: Some(connections), calendars: Some(calendars), ..Default::default() };
     match engine::prepare_with(&graph, &given, &root, Mode::Check, opts).await {
         Ok(p) => {
             eprintln!("valid: {} nodes, {} edges", p.report.order.len(), graph.edges.len());
@@ -140,24 +160,14 @@ pub async fn run(
     root: Option<PathBuf>,
     limits: Limits,
 ) -> ExitCode {
-    let (graph, given, calendars) = match inputs(file, params, calendars) {
-        Ok(i) => i,
-        Err(problems) => return print_problems(&problems, false),
-    };
-    let root = data_root(file, root);
-    let connections = match connections(&graph, conns, &root) {
-        Ok(c) => c,
-        Err(problems) => return print_problems(&problems, false),
+    let Loaded { graph, given, root, opts } = match load_all(file, params, conns, calendars, root, false) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
     // A publish an earlier process left half done is completed or rolled back first.
     engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
-    let opts = engine::Options {
-        limits: Some(limits),
-        connections: Some(connections),
-        calendars: Some(calendars),
-        ..Default::default()
-    };
+    let opts = engine::Options { limits: Some(limits), ..opts };
     let outcome = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::run::execute(&prepared, &root, &Default::default()).await,
         Err(e) => engine::run::Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Err(e) },
@@ -208,16 +218,10 @@ pub async fn sql(
             return ExitCode::from(EXIT_INVALID);
         }
     };
-    let (graph, given, calendars) = match inputs(file, params, calendars) {
-        Ok(i) => i,
-        Err(problems) => return print_problems(&problems, false),
+    let Loaded { graph, given, root, opts } = match load_all(file, params, conns, calendars, root, false) {
+        Ok(l) => l,
+        Err(code) => return code,
     };
-    let root = data_root(file, root);
-    let connections = match connections(&graph, conns, &root) {
-        Ok(c) => c,
-        Err(problems) => return print_problems(&problems, false),
-    };
-    let opts = engine::Options { connections: Some(connections), calendars: Some(calendars), ..Default::default() };
     match engine::sql_export::export(&graph, &given, &root, dialect, opts).await {
         Ok(sinks) => {
             for s in sinks {

@@ -72,6 +72,21 @@ fn csv_rows(file: &Path) -> (Vec<String>, Vec<Vec<String>>) {
     (header, rows)
 }
 
+/// For one printed statement: the sink's header and sorted rows as `sluice run`
+/// wrote them, and the statement wrapped to give every column as text.
+fn expect(
+    dir: &Path,
+    sink: &str,
+    sql: &str,
+    as_text: impl Fn(&str) -> String,
+) -> (Vec<String>, Vec<Vec<String>>, String) {
+    let file = dir.join(if sink == "out" { "out/a.csv" } else { "out/b.csv" });
+    let (header, expected) = csv_rows(&file);
+    let cols: Vec<String> = header.iter().map(|c| as_text(c)).collect();
+    let wrapped = format!("SELECT {} FROM ({sql}) AS q", cols.join(", "));
+    (header, expected, wrapped)
+}
+
 fn setup() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("t.csv"), T).unwrap();
@@ -121,11 +136,8 @@ async fn postgres_runs_the_postgres_statements_to_the_same_rows() {
         conn.execute(sqlx::AssertSqlSafe(s)).await.unwrap();
     }
     for (sink, sql) in statements(&text) {
-        let file = dir.path().join(if sink == "out" { "out/a.csv" } else { "out/b.csv" });
-        let (header, expected) = csv_rows(&file);
-        let cols: Vec<String> = header.iter().map(|c| format!("CAST(\"{c}\" AS TEXT)")).collect();
-        let wrapped = format!("SELECT {} FROM ({sql}) AS q", cols.join(", "));
-        let rows = sqlx::query(sqlx::AssertSqlSafe(wrapped.clone()))
+        let (header, expected, wrapped) = expect(dir.path(), &sink, &sql, |c| format!("CAST(\"{c}\" AS TEXT)"));
+        let rows = sqlx::query(sqlx::AssertSqlSafe(wrapped))
             .fetch_all(&mut *conn)
             .await
             .unwrap_or_else(|e| panic!("{sink}: {e}\n{sql}"));
@@ -155,10 +167,7 @@ async fn mariadb_runs_the_mysql_statements_to_the_same_rows() {
         conn.execute(sqlx::AssertSqlSafe(s)).await.unwrap();
     }
     for (sink, sql) in statements(&text) {
-        let file = dir.path().join(if sink == "out" { "out/a.csv" } else { "out/b.csv" });
-        let (header, expected) = csv_rows(&file);
-        let cols: Vec<String> = header.iter().map(|c| format!("CAST(`{c}` AS CHAR)")).collect();
-        let wrapped = format!("SELECT {} FROM ({sql}) AS q", cols.join(", "));
+        let (header, expected, wrapped) = expect(dir.path(), &sink, &sql, |c| format!("CAST(`{c}` AS CHAR)"));
         let rows = sqlx::query(sqlx::AssertSqlSafe(wrapped))
             .fetch_all(&mut *conn)
             .await

@@ -182,11 +182,10 @@ async fn a_preview_of_two_million_rows_sends_limit_and_where() {
     let dir = tempfile::tempdir().unwrap();
     let doc = table_graph(json!({"connection": "core", "table": "tsr_big.t"}), json!({}));
     let p = prepare(dir.path(), doc, &pg_url(), &[]).await.unwrap();
-    let started = std::time::Instant::now();
+    // What shows the table is not read is the SQL the database got (a timing would
+    // belong in a benchmark): the limit goes with the query.
     let rows = p.frames["src"].clone().limit(0, Some(5)).unwrap().collect().await.unwrap();
-    let elapsed = started.elapsed();
     assert_eq!(rows.iter().map(|b| b.num_rows()).sum::<usize>(), 5);
-    assert!(elapsed.as_secs_f64() < 2.0, "a 5-row preview took {elapsed:?}");
     let sent = recent_queries();
     assert!(sent.iter().any(|q| q.contains("FROM \"tsr_big\".\"t\"") && q.ends_with("LIMIT 5")), "{sent:#?}");
 

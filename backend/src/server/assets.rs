@@ -77,8 +77,7 @@ impl Files {
                 continue;
             }
             let Some((body, hash, mime)) = embedded::get(&name) else { continue };
-            let gzip = embedded::get(&format!("{name}.gz")).map(|(gz, _, _)| Bytes::from(gz));
-            let body = Bytes::from(body);
+            let gzip = embedded::get(&format!("{name}.gz")).map(|(gz, _, _)| gz);
             by_path.insert(format!("/{name}"), File { body, gzip, mime, hash });
         }
         let index =
@@ -164,6 +163,8 @@ pub fn describe(source: &Source) -> String {
 
 #[cfg(feature = "embed")]
 mod embedded {
+    use axum::body::Bytes;
+
     #[derive(rust_embed::Embed)]
     #[folder = "../static"]
     #[allow_missing = true]
@@ -177,23 +178,30 @@ mod embedded {
         App::iter().map(|n| n.into_owned()).collect()
     }
 
-    /// Bytes, hex SHA-256 and MIME type of an embedded file.
-    pub fn get(name: &str) -> Option<(Vec<u8>, String, String)> {
+    /// Bytes (borrowed from the binary, not copied), hex SHA-256 and MIME type
+    /// of an embedded file.
+    pub fn get(name: &str) -> Option<(Bytes, String, String)> {
         let f = App::get(name)?;
         let hash = hex::encode(f.metadata.sha256_hash());
-        Some((f.data.into_owned(), hash[..16].to_string(), f.metadata.mimetype().to_string()))
+        let body = match f.data {
+            std::borrow::Cow::Borrowed(b) => Bytes::from_static(b),
+            std::borrow::Cow::Owned(v) => Bytes::from(v),
+        };
+        Some((body, hash[..16].to_string(), f.metadata.mimetype().to_string()))
     }
 }
 
 #[cfg(not(feature = "embed"))]
 mod embedded {
+    use axum::body::Bytes;
+
     pub fn has_app() -> bool {
         false
     }
     pub fn names() -> Vec<String> {
         Vec::new()
     }
-    pub fn get(_: &str) -> Option<(Vec<u8>, String, String)> {
+    pub fn get(_: &str) -> Option<(Bytes, String, String)> {
         None
     }
 }
