@@ -138,6 +138,9 @@ enum Command {
         /// also `SLUICE_ALLOWED_HOSTS`, comma-separated). Other `Host` headers get 421.
         #[arg(long = "allowed-host", value_name = "NAME")]
         allowed_hosts: Vec<String>,
+        /// Log lines as `text` (for people) or `json` (one object per line, for log collectors).
+        #[arg(long, value_enum, env = "SLUICE_LOG_FORMAT", default_value = "text")]
+        log_format: sluice_backend::server::logging::LogFormat,
     },
 }
 
@@ -219,7 +222,9 @@ async fn run_cli() -> ExitCode {
             tls,
             trusted_proxy,
             mut allowed_hosts,
+            log_format,
         } => {
+            sluice_backend::server::logging::init(log_format);
             let from_env = env("SLUICE_ALLOWED_HOSTS").unwrap_or_default();
             allowed_hosts.extend(from_env.split(',').map(str::trim).filter(|h| !h.is_empty()).map(String::from));
             let spill = spill_limit as u64;
@@ -236,6 +241,7 @@ async fn run_cli() -> ExitCode {
                 tls: tls || env("SLUICE_TLS").is_some_and(|v| v == "1" || v == "true"),
                 trusted_proxy,
                 allowed_hosts,
+                config: Some(sluice_backend::server::config::Config::from_env()),
                 ..Default::default()
             };
             match sluice_backend::server::serve(opts).await {

@@ -12,6 +12,7 @@ use axum::http::{Request, StatusCode, header};
 use common::app::{ADMIN_PASSWORD, App, USER_PASSWORD, app_store};
 use serde_json::{Value, json};
 use std::net::SocketAddr;
+use sluice_shared::api::{Role};
 
 fn sign_in(user: &str, password: &str, from: &str, forwarded: Option<&str>) -> Request<Body> {
     let mut req =
@@ -243,8 +244,8 @@ fn serve_reads_the_database_url_from_the_environment() {
 async fn the_store_disables_purges_and_ends_sessions_on_both_databases() {
     use sluice_backend::store::{Disabled, StoreError};
     common::on_both(|store, db| async move {
-        let a = store.create_user("a1", "h", "admin").await.unwrap();
-        let b = store.create_user("b1", "h", "analyst").await.unwrap();
+        let a = store.create_user("a1", "h", Role::Admin).await.unwrap();
+        let b = store.create_user("b1", "h", Role::Analyst).await.unwrap();
         store.create_session("s-a", &a.id, 60_000).await.unwrap();
         store.create_session("s-b", &b.id, 60_000).await.unwrap();
         store.create_session("s-old", &b.id, -1).await.unwrap();

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use sluice_backend::secrets::{self, Keyring, Secret};
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
 use std::os::unix::fs::PermissionsExt;
+use sluice_shared::api::{SubmissionStatus};
 
 /// A password no answer may ever contain.
 const SECRET: &str = "Zq7-s3cr3t:p@ss/w#rd%";
@@ -353,7 +354,7 @@ async fn the_review_shows_what_the_version_reads_and_writes_in_prod() {
 
     // Approved, the graph holds on to its connections: deleting one is refused, naming it.
     let sid = sub["id"].as_str().unwrap();
-    app.state.store.decide(sid, "approved", "admin2", "ok").await.unwrap();
+    app.state.store.decide(sid, SubmissionStatus::Approved, "admin2", "ok").await.unwrap();
     app.req("PUT", "/api/environments/prod", Some(json!({})), Some(&admin)).await;
     let (s, body) = app.req("DELETE", "/api/connections/dw", None, Some(&admin)).await;
     assert_eq!(s, StatusCode::CONFLICT, "{body}");

@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sluice_backend::engine::connect::DbKind;
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
 use sqlx::Connection as _;
+use sluice_backend::store::RunFilter;
 
 fn mysql_admin_url() -> String {
     std::env::var("SLUICE_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
@@ -246,7 +247,7 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
     w.schedule(&(gid.clone(), hash), &[], 0, None).await;
     w.clock.advance(common::world::DAY);
     w.sched.drain().await.unwrap();
-    let runs = w.store.runs(&gid, "", "", 10).await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&gid), 10).await.unwrap();
     let failed = runs.iter().find(|r| r.kind == "scheduled").unwrap();
     assert_eq!(failed.status, "failed", "{runs:?}");
     let error = failed.error.clone().unwrap_or_default();

@@ -288,13 +288,19 @@ async fn an_admin_who_edited_the_graph_cannot_approve_it() {
 /// use of it is in the audit log.
 #[tokio::test]
 async fn self_approval_escape_hatch_needs_a_single_admin_and_is_audited() {
-    let app = App::new().await;
+    // The deployment says so at start (`SLUICE_ALLOW_SELF_APPROVAL=1`, read into the config once).
+    let app = App::with_options(|o| {
+        o.config = Some(sluice_backend::server::config::Config {
+            allow_self_approval: true,
+            ..sluice_backend::server::config::Config::from_env()
+        })
+    })
+    .await;
     let (ana, admin) = (app.login("analyst").await, app.login("admin").await);
     let (id, _) = demo_graph(&app, &ana).await;
     let edited = save_edit(&app, &admin, &id, describe("the admin's change")).await;
     let sid = submit(&app, &ana, &id).await;
-    // Two admins: the variable does not apply (no test in this binary has a single admin but this one).
-    unsafe { std::env::set_var("SLUICE_ALLOW_SELF_APPROVAL", "1") };
+    // Two admins: the setting does not apply.
     assert_eq!(decide(&app, &admin, &sid, "approve").await.0, StatusCode::FORBIDDEN);
     let (s, _) = app.req("PATCH", "/api/users/admin2", Some(json!({"role": "analyst"})), Some(&admin)).await;
     assert_eq!(s, StatusCode::NO_CONTENT);

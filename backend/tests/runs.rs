@@ -12,6 +12,8 @@ use sluice_backend::server::{AppState, ServeOptions};
 use sluice_backend::store::{AlertRow, RunScope, Store};
 use std::time::Duration;
 use tower::ServiceExt;
+use sluice_backend::store::RunFilter;
+use sluice_shared::api::{NodeStatus, Role, RunStatus, SubmissionStatus};
 
 /// `App::with_options`, with its state (to drive the scheduler).
 async fn app_with(set: impl FnOnce(&mut ServeOptions)) -> (App, AppState) {
@@ -205,14 +207,14 @@ async fn the_event_stream_ends_at_sign_out_and_is_limited_per_user() {
 #[tokio::test]
 async fn run_access_queries_hold_on_both_databases() {
     common::on_both(|store: Store, db| async move {
-        let u = store.create_user("q", "h", "analyst").await.unwrap();
+        let u = store.create_user("q", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&u.id, "q", "g", "", "{}").await.unwrap();
         let run = |kind: &'static str, hash: &'static str, who: &'static str| sluice_backend::store::NewRun {
             schedule_id: None,
             graph_id: &g.id,
             hash,
             biz_date: "2026-11-24",
-            kind,
+            kind: kind.parse().unwrap(),
             attempt: 1,
             not_before: 0,
             requested_by: who,
@@ -222,27 +224,27 @@ async fn run_access_queries_hold_on_both_databases() {
         let d = store.create_draft_run(run("draft", "h1", "q"), 1).await.unwrap().expect("under quota");
         assert!(store.create_draft_run(run("draft", "h1", "q"), 1).await.unwrap().is_none(), "{db}");
         assert_eq!((d.kind.as_str(), d.status.as_str()), ("draft", "queued"), "{db}");
-        store.finish_run(&d.id, "succeeded", None, 2).await.unwrap();
+        store.finish_run(&d.id, RunStatus::Succeeded, None, 2).await.unwrap();
         assert!(store.create_draft_run(run("draft", "h1", "q"), 1).await.unwrap().is_some(), "{db}: quota freed");
         // Only a scheduled run of an approved hash is production.
         let p = store.create_run(run("scheduled", "h1", "scheduler")).await.unwrap();
-        store.finish_run(&p.id, "succeeded", None, 3).await.unwrap();
-        assert!(!store.production_run_exists(&g.id, "2026-11-24", &["succeeded"]).await.unwrap(), "{db}");
+        store.finish_run(&p.id, RunStatus::Succeeded, None, 3).await.unwrap();
+        assert!(!store.production_run_exists(&g.id, "2026-11-24", &[RunStatus::Succeeded]).await.unwrap(), "{db}");
         let sub = store.submit(&g.id, 1, "h1", "", "q").await.unwrap();
-        store.decide(&sub.id, "approved", "admin", "ok").await.unwrap();
-        assert!(store.production_run_exists(&g.id, "2026-11-24", &["succeeded"]).await.unwrap(), "{db}");
+        store.decide(&sub.id, SubmissionStatus::Approved, "admin", "ok").await.unwrap();
+        assert!(store.production_run_exists(&g.id, "2026-11-24", &[RunStatus::Succeeded]).await.unwrap(), "{db}");
         assert_eq!(store.production_successes(&g.id, "2026-11-24").await.unwrap().len(), 1, "{db}");
         assert_eq!(store.latest_approved().await.unwrap()[&g.id], ("h1".to_string(), 1), "{db}");
         // Scopes: the owner sees both, a viewer the production run, another analyst nothing.
         let owner = RunScope::Owner { username: "q", user_id: &u.id };
         let other = RunScope::Owner { username: "z", user_id: "nobody" };
         for (scope, n) in [(RunScope::All, 3), (owner, 3), (RunScope::Production, 1), (other, 0)] {
-            assert_eq!(store.runs_in_scope(scope, "", "", "", 10).await.unwrap().len(), n, "{db} {scope:?}");
+            assert_eq!(store.runs_in_scope(scope, &RunFilter::default(), 10).await.unwrap().len(), n, "{db} {scope:?}");
         }
         assert!(store.run_in_scope(RunScope::Production, &d.id).await.unwrap().is_none(), "{db}");
         assert!(store.run_in_scope(owner, &d.id).await.unwrap().is_some(), "{db}");
         assert!(store.alerts_in_scope(other, 10).await.unwrap().is_empty(), "{db}");
-        store.end_open_run_nodes(&d.id, "failed").await.unwrap();
+        store.end_open_run_nodes(&d.id, NodeStatus::Failed).await.unwrap();
     })
     .await;
 }
@@ -257,12 +259,12 @@ async fn analysts_cancel_their_own_drafts_but_no_scheduled_run() {
     let id = graph_id(&app, &ana, "daily_branch_summary").await;
     let doc = state.store.get_graph(&id).await.unwrap().doc;
     let hash = sluice_backend::store::content_hash(&doc);
-    let run = |kind| sluice_backend::store::NewRun {
+    let run = |kind: &str| sluice_backend::store::NewRun {
         schedule_id: None,
         graph_id: &id,
         hash: &hash,
         biz_date: "2026-11-24",
-        kind,
+        kind: kind.parse().unwrap(),
         attempt: 1,
         not_before: 0,
         requested_by: "analyst",

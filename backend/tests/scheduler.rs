@@ -10,6 +10,8 @@ use sluice_backend::engine::root::DataRoot;
 use sluice_backend::scheduler::{Limits, Scheduler};
 use sluice_backend::store::RunRow;
 use std::sync::Arc;
+use sluice_backend::store::RunFilter;
+use sluice_shared::api::{RunStatus};
 
 #[tokio::test]
 async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
@@ -33,7 +35,7 @@ async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
     let got: Vec<String> = w.statuses(&g.0).await.into_iter().map(|(d, s, _)| format!("{d} {s}")).collect();
     assert_eq!(got, ["2026-11-20 succeeded", "2026-11-21 succeeded", "2026-11-22 succeeded", "2026-11-23 succeeded"]);
     assert!(w.files().join("out/daily_2026-11-23.csv").exists());
-    let nodes = w.store.run_nodes(&w.store.runs(&g.0, "", "2026-11-23", 1).await.unwrap()[0].id).await.unwrap();
+    let nodes = w.store.run_nodes(&w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-23"), 1).await.unwrap()[0].id).await.unwrap();
     assert!(nodes.iter().all(|n| n.status == "succeeded"));
     assert_eq!(nodes.iter().find(|n| n.node_id == "out").unwrap().rows_out, Some(1));
 }
@@ -56,8 +58,8 @@ async fn dependents_wait_for_the_same_business_date() {
     let sa = w.store.schedules().await.unwrap().into_iter().find(|s| s.graph_id == a.0).unwrap();
     w.sched.enqueue(&sa, "2026-11-20", "backfill", "admin").await.unwrap();
     w.sched.drain().await.unwrap();
-    let ra = w.store.runs(&a.0, "succeeded", "2026-11-20", 1).await.unwrap();
-    let rb = w.store.runs(&b.0, "succeeded", "2026-11-20", 1).await.unwrap();
+    let ra = w.store.runs(&RunFilter::default().graph(&a.0).status(RunStatus::Succeeded).date("2026-11-20"), 1).await.unwrap();
+    let rb = w.store.runs(&RunFilter::default().graph(&b.0).status(RunStatus::Succeeded).date("2026-11-20"), 1).await.unwrap();
     assert!(rb[0].started_at.unwrap() >= ra[0].finished_at.unwrap());
 }
 
@@ -127,7 +129,7 @@ async fn a_backfill_of_ten_days_runs_oldest_first_in_dependency_order() {
         w.sched.enqueue(&sa, &d, "backfill", "admin").await.unwrap();
     }
     w.sched.drain().await.unwrap();
-    let mut all = w.store.runs("", "", "", 100).await.unwrap();
+    let mut all = w.store.runs(&RunFilter::default(), 100).await.unwrap();
     assert!(all.iter().all(|r| r.status == "succeeded"), "{all:?}");
     // Runs claimed in the same tick share a millisecond; claims follow date order.
     all.sort_by(|x, y| (x.started_at, &x.biz_date).cmp(&(y.started_at, &y.biz_date)));
@@ -174,7 +176,7 @@ async fn a_failed_run_leaves_the_previous_output_whole() {
     std::fs::write(w.files().join("in_2026-11-20.csv"), [0u8, 1, 2, 3]).unwrap();
     w.sched.enqueue(&s, "2026-11-20", "backfill", "admin").await.unwrap();
     w.sched.drain().await.unwrap();
-    let runs = w.store.runs(&g.0, "", "2026-11-20", 10).await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
     assert_eq!(runs[0].status, "failed");
     assert!(runs[0].error.as_deref().unwrap().contains("src"));
     let nodes = w.store.run_nodes(&runs[0].id).await.unwrap();
@@ -196,7 +198,7 @@ async fn runs_left_running_by_a_crash_are_interrupted_then_retried() {
     let s = w.schedule(&g, &[], 1, None).await;
     // Simulate the state a `kill -9` leaves: a run claimed and never finished.
     let run = w.sched.enqueue(&s, "2026-11-20", "scheduled", "scheduler").await.unwrap().unwrap();
-    assert!(w.store.claim_run(&run.id).await.unwrap());
+    assert!(w.store.claim_run(&run.id, 0).await.unwrap());
     let restarted = Scheduler::new(w.store.clone(), DataRoot::new(w.files()), w.clock.clone(), None);
     assert_eq!(restarted.recover().await.unwrap(), 1);
     assert_eq!(w.store.run(&run.id).await.unwrap().status, "interrupted");
@@ -240,7 +242,7 @@ async fn a_draft_run_writes_only_into_its_sandbox_and_never_stands_for_the_sched
     // The schedule fires for 2026-11-20: the draft's success does not count.
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
-    let runs = w.store.runs(&g.0, "", "2026-11-20", 10).await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
     let scheduled: Vec<_> = runs.iter().filter(|r| r.kind == "scheduled").collect();
     assert_eq!(scheduled.len(), 1, "{runs:?}");
     assert_eq!((scheduled[0].status.as_str(), scheduled[0].hash.as_str()), ("succeeded", g.1.as_str()));
@@ -276,7 +278,7 @@ async fn a_schedule_follows_the_latest_approved_version() {
     w.approve(&g.0, v2, &h2).await;
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
-    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    let run = &w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 1).await.unwrap()[0];
     assert_eq!((run.status.as_str(), run.hash.as_str()), ("succeeded", h2.as_str()));
     assert!(w.files().join("out/v2_2026-11-20.csv").exists());
     assert_eq!(w.store.schedule(&s.id).await.unwrap().hash, h2);
@@ -299,9 +301,9 @@ async fn scheduled_runs_start_before_drafts_in_their_own_slots() {
         w.draft(&g.0, &g.1, &d).await;
     }
     w.sched.tick().await.unwrap();
-    let runs = w.store.runs(&g.0, "", "", 10).await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&g.0), 10).await.unwrap();
     w.sched.idle().await;
-    let started = |kind: &str| runs.iter().filter(|r| r.kind == kind && r.status != "queued").count();
+    let started = |kind: &str| runs.iter().filter(|r| r.kind.as_str() == kind && r.status != RunStatus::Queued).count();
     assert_eq!((started("scheduled"), started("draft")), (1, 1), "{runs:?}");
 }
 
@@ -330,7 +332,7 @@ async fn a_panicking_run_fails_with_the_panic_message() {
     w.sched.set_attempt_hook(Arc::new(|run: &RunRow| panic!("engine bug while running {}", run.biz_date)));
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
-    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    let run = &w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 1).await.unwrap()[0];
     assert_eq!(run.status, "failed");
     assert!(run.error.as_deref().unwrap().contains("engine bug while running 2026-11-20"), "{run:?}");
     let nodes = w.store.run_nodes(&run.id).await.unwrap();
@@ -357,7 +359,7 @@ async fn run_errors_do_not_quote_cell_values() {
     w.schedule(&g, &[], 0, None).await;
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
-    let run = &w.store.runs(&g.0, "", "2026-11-20", 1).await.unwrap()[0];
+    let run = &w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 1).await.unwrap()[0];
     let error = run.error.clone().unwrap();
     assert_eq!(run.status, "failed");
     assert!(!error.contains("ZHANG"), "{error}");

@@ -3,13 +3,14 @@
 mod common;
 
 use sluice_backend::store::{Listing, Removal, Store, StoreError};
+use sluice_shared::api::{Role, SubmissionStatus};
 
 #[tokio::test]
 async fn users_and_sessions() {
     common::on_both(|store: Store, db| async move {
         assert_eq!(store.count_users().await.unwrap(), 0, "{db}");
-        let u = store.create_user("ana", "hash", "analyst").await.unwrap();
-        assert!(matches!(store.create_user("ana", "h2", "viewer").await, Err(StoreError::Duplicate(_))), "{db}");
+        let u = store.create_user("ana", "hash", Role::Analyst).await.unwrap();
+        assert!(matches!(store.create_user("ana", "h2", Role::Viewer).await, Err(StoreError::Duplicate(_))), "{db}");
         assert_eq!(store.user_by_name("ana").await.unwrap().unwrap().role, "analyst");
         assert!(store.user_by_name("nobody").await.unwrap().is_none());
         store.create_session("tok", &u.id, 60_000).await.unwrap();
@@ -25,8 +26,8 @@ async fn users_and_sessions() {
 #[tokio::test]
 async fn graphs_keep_every_version_and_refuse_stale_saves() {
     common::on_both(|store: Store, db| async move {
-        let a = store.create_user("a", "h", "analyst").await.unwrap();
-        let b = store.create_user("b", "h", "analyst").await.unwrap();
+        let a = store.create_user("a", "h", Role::Analyst).await.unwrap();
+        let b = store.create_user("b", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&a.id, "a", "g1", "first", r#"{"v":1}"#).await.unwrap();
         assert_eq!(g.version, 1);
         assert_eq!(store.save_graph(&g.id, 1, "a", "g1", "second", r#"{"v":2}"#).await.unwrap(), 2, "{db}");
@@ -58,7 +59,7 @@ async fn graphs_keep_every_version_and_refuse_stale_saves() {
 #[tokio::test]
 async fn concurrent_saves_of_one_version_let_exactly_one_win() {
     common::on_both(|store: Store, db| async move {
-        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let a = store.create_user("a", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
         let saves = (0..8).map(|i| {
             let store = store.clone();
@@ -78,7 +79,7 @@ async fn migrations_apply_once() {
     let dir = tempfile::tempdir().unwrap();
     let url = Store::sqlite_url(dir.path());
     let s = Store::open(&url).await.unwrap();
-    s.create_user("x", "h", "admin").await.unwrap();
+    s.create_user("x", "h", Role::Admin).await.unwrap();
     drop(s);
     let again = Store::open(&url).await.unwrap();
     assert_eq!(again.count_users().await.unwrap(), 1, "reopening keeps data and does not re-run migrations");
@@ -87,17 +88,17 @@ async fn migrations_apply_once() {
 #[tokio::test]
 async fn submissions_move_once_and_the_audit_log_filters() {
     common::on_both(|store: Store, db| async move {
-        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let a = store.create_user("a", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
         let s = store.submit(&g.id, 1, "hash1", "please", "a").await.unwrap();
         assert!(matches!(store.submit(&g.id, 1, "hash1", "again", "a").await, Err(StoreError::Duplicate(_))), "{db}");
-        assert_eq!(store.submissions(Some("submitted"), None).await.unwrap().len(), 1, "{db}");
+        assert_eq!(store.submissions(Some(SubmissionStatus::Submitted), None).await.unwrap().len(), 1, "{db}");
         assert_eq!(store.submissions(None, Some(&g.id)).await.unwrap().len(), 1, "{db}");
         assert!(store.approved(&g.id).await.unwrap().is_none());
-        let d = store.decide(&s.id, "approved", "boss", "fine").await.unwrap();
+        let d = store.decide(&s.id, SubmissionStatus::Approved, "boss", "fine").await.unwrap();
         assert_eq!((d.status.as_str(), d.comment.as_deref()), ("approved", Some("fine")), "{db}");
         assert!(
-            matches!(store.decide(&s.id, "rejected", "boss", "no").await, Err(StoreError::Conflict { .. })),
+            matches!(store.decide(&s.id, SubmissionStatus::Rejected, "boss", "no").await, Err(StoreError::Conflict { .. })),
             "{db}"
         );
         assert_eq!(store.approved(&g.id).await.unwrap().unwrap().hash, "hash1", "{db}");
@@ -117,10 +118,10 @@ async fn submissions_move_once_and_the_audit_log_filters() {
 #[tokio::test]
 async fn approved_graphs_are_archived_not_deleted() {
     common::on_both(|store: Store, db| async move {
-        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let a = store.create_user("a", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&a.id, "a", "g", "", r#"{"v":1}"#).await.unwrap();
         let s = store.submit(&g.id, 1, "hash1", "m", "a").await.unwrap();
-        store.decide(&s.id, "approved", "boss", "ok").await.unwrap();
+        store.decide(&s.id, SubmissionStatus::Approved, "boss", "ok").await.unwrap();
         store.save_graph(&g.id, 1, "a", "g", "", r#"{"v":2}"#).await.unwrap();
         let pending = store.submit(&g.id, 2, "hash2", "m", "a").await.unwrap();
         assert_eq!(store.remove_graph(&g.id, "a").await.unwrap(), Removal::Archived, "{db}");
@@ -137,7 +138,7 @@ async fn approved_graphs_are_archived_not_deleted() {
             "{db}: an archived graph takes no saves"
         );
         assert!(
-            matches!(store.decide(&pending.id, "approved", "boss", "ok").await, Err(StoreError::Conflict { .. })),
+            matches!(store.decide(&pending.id, SubmissionStatus::Approved, "boss", "ok").await, Err(StoreError::Conflict { .. })),
             "{db}: nothing is approved while archived"
         );
         assert_eq!(store.submission(&pending.id).await.unwrap().status, "submitted", "{db}");
@@ -152,13 +153,13 @@ async fn approved_graphs_are_archived_not_deleted() {
 #[tokio::test]
 async fn unreviewed_authors_start_after_the_last_approval() {
     common::on_both(|store: Store, db| async move {
-        let a = store.create_user("a", "h", "analyst").await.unwrap();
+        let a = store.create_user("a", "h", Role::Analyst).await.unwrap();
         let g = store.create_graph(&a.id, "a", "g", "", "{}").await.unwrap();
         store.save_graph(&g.id, 1, "boss", "g", "", r#"{"v":2}"#).await.unwrap();
         let two = |v: &[(i64, String)]| v.iter().map(|(n, u)| format!("{n}:{u}")).collect::<Vec<_>>().join(",");
         assert_eq!(two(&store.unreviewed_authors(&g.id, 2).await.unwrap()), "1:a,2:boss", "{db}");
         let s = store.submit(&g.id, 2, "h2", "", "a").await.unwrap();
-        store.decide(&s.id, "approved", "other", "ok").await.unwrap();
+        store.decide(&s.id, SubmissionStatus::Approved, "other", "ok").await.unwrap();
         store.save_graph(&g.id, 2, "a", "g", "", r#"{"v":3}"#).await.unwrap();
         store.save_graph(&g.id, 3, "c", "g", "", r#"{"v":4}"#).await.unwrap();
         assert_eq!(two(&store.unreviewed_authors(&g.id, 4).await.unwrap()), "3:a,4:c", "{db}");

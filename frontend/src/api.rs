@@ -5,6 +5,10 @@
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+pub use sluice_shared::api::graphs::{GraphDoc, GraphList, GraphSummary, Saved};
+use sluice_shared::api::users::LoginRequest;
+pub use sluice_shared::api::users::SessionInfo as User;
+pub use sluice_shared::api::{NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp};
 use sluice_shared::{DataType, Field, Problem, Schema};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -108,6 +112,11 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
     })
 }
 
+/// A request body as JSON.
+fn to_json<T: serde::Serialize>(body: &T) -> Result<Value, ApiError> {
+    serde_json::to_value(body).map_err(|e| ApiError::local(format!("cannot send this: {e}")))
+}
+
 async fn call_as<T: DeserializeOwned>(method: &str, url: &str, body: Option<&Value>) -> Result<T, ApiError> {
     let v = call(method, url, body).await?;
     serde_json::from_value(v).map_err(|e| ApiError::local(format!("unexpected answer: {e}")))
@@ -115,53 +124,6 @@ async fn call_as<T: DeserializeOwned>(method: &str, url: &str, body: Option<&Val
 
 fn graph_url(id: &str) -> String {
     format!("/api/graphs/{}", String::from(js_sys::encode_uri_component(id)))
-}
-
-/// Graph ids may come as numbers or strings; the front-end treats them as text.
-fn id_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    Ok(match Value::deserialize(d)? {
-        Value::String(s) => s,
-        other => other.to_string(),
-    })
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct User {
-    pub username: String,
-    #[serde(default)]
-    pub role: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct GraphSummary {
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    #[serde(default)]
-    pub name: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub version: i64,
-    #[serde(default)]
-    pub updated_at: Value,
-    #[serde(default)]
-    pub owner: Value,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct GraphDoc {
-    #[serde(deserialize_with = "id_text")]
-    pub id: String,
-    #[serde(default)]
-    pub version: i64,
-    #[serde(default)]
-    pub graph: Value,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-pub struct Saved {
-    #[serde(default)]
-    pub version: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -215,8 +177,8 @@ pub async fn session() -> Result<User, ApiError> {
 }
 
 pub async fn login(username: &str, password: &str) -> Result<User, ApiError> {
-    let body = json!({ "username": username, "password": password });
-    call_as("POST", "/api/session", Some(&body)).await
+    let body = LoginRequest { username: username.into(), password: password.into() };
+    call_as("POST", "/api/session", Some(&to_json(&body)?)).await
 }
 
 pub async fn logout() -> Result<(), ApiError> {
@@ -224,15 +186,12 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 pub async fn list_graphs() -> Result<Vec<GraphSummary>, ApiError> {
-    #[derive(Deserialize)]
-    struct List {
-        graphs: Vec<GraphSummary>,
-    }
-    call_as::<List>("GET", "/api/graphs", None).await.map(|l| l.graphs)
+    call_as::<GraphList>("GET", "/api/graphs", None).await.map(|l| l.graphs)
 }
 
 pub async fn create_graph(graph: &Value) -> Result<GraphDoc, ApiError> {
-    call_as("POST", "/api/graphs", Some(&json!({ "graph": graph }))).await
+    let body = sluice_shared::api::graphs::CreateGraph { graph: graph.clone() };
+    call_as("POST", "/api/graphs", Some(&to_json(&body)?)).await
 }
 
 pub async fn get_graph(id: &str) -> Result<GraphDoc, ApiError> {
@@ -241,8 +200,8 @@ pub async fn get_graph(id: &str) -> Result<GraphDoc, ApiError> {
 
 /// Saves over `base_version`; a 409 (`code: conflict`) means someone saved after it.
 pub async fn save_graph(id: &str, graph: &Value, base_version: i64) -> Result<Saved, ApiError> {
-    let body = json!({ "graph": graph, "base_version": base_version });
-    call_as("PUT", &graph_url(id), Some(&body)).await
+    let body = sluice_shared::api::graphs::SaveGraph { graph: graph.clone(), base_version };
+    call_as("PUT", &graph_url(id), Some(&to_json(&body)?)).await
 }
 
 pub async fn delete_graph(id: &str) -> Result<(), ApiError> {

@@ -2,7 +2,7 @@
 //! `#/admin`, each with `/<id>` where it fits) and the top bar. Hash routes keep the
 //! bundle free of a router crate and need nothing from the server but `index.html`.
 
-use crate::api::{self, User};
+use crate::api::{self, Role, User};
 use crate::dom;
 use crate::editor::Editor;
 use crate::pages::{AdminPage, ConnectionsPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
@@ -58,12 +58,12 @@ pub struct AppCtx {
 impl AppCtx {
     /// Whether the signed-in user may change graphs (viewers may only look).
     pub fn can_edit(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u.role != "viewer"))
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.role.edits()))
     }
 
     /// Whether the signed-in user reviews submissions and administers Sluice.
     pub fn is_admin(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u.role == "admin"))
+        self.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
     }
 }
 
@@ -173,7 +173,7 @@ fn TopBar() -> impl IntoView {
                                     {u.username.chars().next().unwrap_or('?').to_uppercase().to_string()}
                                 </span>
                                 {u.username.clone()}
-                                <span class="role">{u.role.clone()}</span>
+                                <span class="role">{u.role.as_str()}</span>
                             </span>
                             <button class="btn ghost" data-testid="sign-out" on:click=sign_out>
                                 "Sign out"

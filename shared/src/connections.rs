@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// The database behind a connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum DbKind {
     Postgres,

@@ -2,8 +2,9 @@
 //! drafts in theirs; each run in its own task, whose panic fails the run
 //! instead of leaving it `running`.
 
-use super::{Result, Scheduler, db, redact};
+use super::{Result, Scheduler, redact};
 use crate::store::{RunKind, RunRow, ScheduleRow};
+use sluice_shared::api::{NodeStatus, RunStatus};
 use futures::FutureExt;
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
@@ -21,16 +22,16 @@ impl Scheduler {
         self.running.lock().expect("running").retain(|_, s| !s.handle.is_finished());
         let schedules: HashMap<&str, &ScheduleRow> = all.iter().map(|s| (s.id.as_str(), s)).collect();
         // Production runs come first (then oldest business date), drafts last.
-        for run in self.store.due_runs(now).await.map_err(db)? {
-            let draft = run.kind == RunKind::Draft.as_str();
+        for run in self.store.due_runs(now).await? {
+            let draft = run.kind == RunKind::Draft;
             if self.busy(draft) {
                 continue;
             }
             let schedule = run.schedule_id.as_deref().and_then(|id| schedules.get(id));
-            if !self.may_start(&run, schedule.copied()).await? || !self.store.claim_run(&run.id).await.map_err(db)? {
+            if !self.may_start(&run, schedule.copied()).await? || !self.store.claim_run(&run.id, now).await? {
                 continue;
             }
-            self.emit(&run.id, None, "running", None, None);
+            self.emit(&run.id, None, RunStatus::Running.as_str(), None, None);
             let timeout = schedule.map(|s| s.timeout_secs).unwrap_or(3600);
             let id = run.id.clone();
             let handle = tokio::spawn(Arc::clone(self).guarded(run, timeout));
@@ -49,14 +50,14 @@ impl Scheduler {
     /// Never the same graph and business date twice at once (per requester for
     /// drafts, which write to their own sandbox), and dependencies first.
     async fn may_start(&self, run: &RunRow, schedule: Option<&ScheduleRow>) -> Result<bool> {
-        if run.kind == RunKind::Draft.as_str() {
-            return Ok(!self.store.draft_running(&run.graph_id, &run.biz_date, &run.requested_by).await.map_err(db)?);
+        if run.kind == RunKind::Draft {
+            return Ok(!self.store.draft_running(&run.graph_id, &run.biz_date, &run.requested_by).await?);
         }
-        if self.store.production_run_exists(&run.graph_id, &run.biz_date, &["running"]).await.map_err(db)? {
+        if self.store.production_run_exists(&run.graph_id, &run.biz_date, &[RunStatus::Running]).await? {
             return Ok(false);
         }
         for dep in schedule.map(|s| s.dependencies()).unwrap_or_default() {
-            if !self.store.production_run_exists(&dep, &run.biz_date, &["succeeded"]).await.map_err(db)? {
+            if !self.store.production_run_exists(&dep, &run.biz_date, &[RunStatus::Succeeded]).await? {
                 return Ok(false);
             }
         }
@@ -74,13 +75,13 @@ impl Scheduler {
             .unwrap_or_else(|| "no message".into());
         let text = format!("the run stopped on an internal error (a panic): {}", redact::redact(&what));
         let now = self.clock.now_ms();
-        if let Err(e) = self.store.end_open_run_nodes(&run.id, "failed").await {
-            eprintln!("scheduler: ending the nodes of run {}: {e}", run.id);
+        if let Err(e) = self.store.end_open_run_nodes(&run.id, NodeStatus::Failed).await {
+            tracing::error!(run = %run.id, "scheduler: ending the nodes of the run: {e}");
         }
-        if self.store.finish_run(&run.id, "failed", Some(&text), now).await.unwrap_or(false) {
-            self.emit(&run.id, None, "failed", None, Some(&text));
+        if self.store.finish_run(&run.id, RunStatus::Failed, Some(&text), now).await.unwrap_or(false) {
+            self.emit(&run.id, None, RunStatus::Failed.as_str(), None, Some(&text));
             if let Err(e) = self.retry_or_alert(&run, &text).await {
-                eprintln!("scheduler: {e}");
+                tracing::error!("scheduler: {e}");
             }
         }
     }
@@ -120,11 +121,10 @@ impl Scheduler {
         }
         let done = self
             .store
-            .finish_run(id, "cancelled", Some("cancelled by a user"), self.clock.now_ms())
-            .await
-            .map_err(db)?;
+            .finish_run(id, RunStatus::Cancelled, Some("cancelled by a user"), self.clock.now_ms())
+            .await?;
         if done {
-            self.emit(id, None, "cancelled", None, None);
+            self.emit(id, None, RunStatus::Cancelled.as_str(), None, None);
         }
         Ok(done)
     }

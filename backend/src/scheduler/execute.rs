@@ -7,6 +7,7 @@
 use super::{RunEvent, Scheduler, redact::redact};
 use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
 use crate::store::{RunKind, RunNodeRow, RunRow};
+use sluice_shared::api::{NodeStatus, RunStatus};
 use sluice_shared::{Category, Graph, NodeKind};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -23,8 +24,8 @@ impl Scheduler {
         let result = result.map_err(|(node, message)| (node, redact(&message)));
         match result {
             Ok(()) => {
-                if self.store.finish_run(&run.id, "succeeded", None, now).await.unwrap_or(false) {
-                    self.emit(&run.id, None, "succeeded", None, None);
+                if self.store.finish_run(&run.id, RunStatus::Succeeded, None, now).await.unwrap_or(false) {
+                    self.emit(&run.id, None, RunStatus::Succeeded.as_str(), None, None);
                 }
             }
             Err((node, message)) => {
@@ -32,10 +33,10 @@ impl Scheduler {
                     Some(n) => format!("{n}: {message}"),
                     None => message.clone(),
                 };
-                if self.store.finish_run(&run.id, "failed", Some(&text), now).await.unwrap_or(false) {
-                    self.emit(&run.id, None, "failed", None, Some(&text));
+                if self.store.finish_run(&run.id, RunStatus::Failed, Some(&text), now).await.unwrap_or(false) {
+                    self.emit(&run.id, None, RunStatus::Failed.as_str(), None, Some(&text));
                     if let Err(e) = self.retry_or_alert(&run, &text).await {
-                        eprintln!("scheduler: {e}");
+                        tracing::error!("scheduler: {e}");
                     }
                 }
             }
@@ -45,7 +46,7 @@ impl Scheduler {
     /// Where a run's sinks write: the data root for production runs, the
     /// requester's sandbox `<sandbox>/<user id>/` for drafts.
     async fn write_root(&self, run: &RunRow, env: &DataRoot) -> Result<DataRoot, String> {
-        if run.kind != RunKind::Draft.as_str() {
+        if run.kind != RunKind::Draft {
             return Ok(env.clone());
         }
         let user = self
@@ -61,7 +62,7 @@ impl Scheduler {
 
     async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
         // Drafts resolve connections and files in `dev`, the others in `prod`.
-        let env = self.environment_for(&run.kind).await.map_err(|e| (None, e))?;
+        let env = self.environment_for(run.kind).await.map_err(|e| (None, e.to_string()))?;
         let out = self.write_root(run, &env.root).await.map_err(|e| (None, e))?;
         let doc = self
             .store
@@ -71,7 +72,7 @@ impl Scheduler {
         let graph: Graph = serde_json::from_str(&doc).map_err(|e| (None, format!("stored graph: {e}")))?;
         let started = self.clock.now_ms();
         for n in &graph.nodes {
-            self.node(run, n, "running", None, None, Some(started), None).await;
+            self.node(run, n, NodeStatus::Running, None, None, Some(started), None).await;
         }
         let hook = self.hook.lock().expect("hook").clone();
         if let Some(hook) = hook {
@@ -98,7 +99,7 @@ impl Scheduler {
             Err(e) => (Vec::new(), Err(e)),
         };
         if let Err(e) = self.store.save_checks(&run.id, &checks).await {
-            eprintln!("scheduler: recording the checks of run {}: {e}", run.id);
+            tracing::error!(run = %run.id, "scheduler: recording the checks: {e}");
         }
         let now = self.clock.now_ms();
         match result {
@@ -109,7 +110,7 @@ impl Scheduler {
                     written.iter().filter(|w| !is_check(&w.node)).map(|w| (w.node.clone(), w.rows as i64)).collect();
                 for n in &graph.nodes {
                     let r = rows.get(&n.id).copied();
-                    self.node(run, n, "succeeded", r, None, Some(started), Some(now)).await;
+                    self.node(run, n, NodeStatus::Succeeded, r, None, Some(started), Some(now)).await;
                 }
                 Ok(())
             }
@@ -121,7 +122,7 @@ impl Scheduler {
                 let message = redact(&message);
                 for n in &graph.nodes {
                     let (status, err) =
-                        if culprits.contains(&n.id) { ("failed", Some(message.as_str())) } else { ("cancelled", None) };
+                        if culprits.contains(&n.id) { (NodeStatus::Failed, Some(message.as_str())) } else { (NodeStatus::Cancelled, None) };
                     self.node(run, n, status, None, err, Some(started), Some(now)).await;
                 }
                 Err((culprits.first().cloned(), message))
@@ -134,7 +135,7 @@ impl Scheduler {
         &self,
         run: &RunRow,
         n: &sluice_shared::Node,
-        status: &str,
+        status: NodeStatus,
         rows: Option<i64>,
         error: Option<&str>,
         started: Option<i64>,
@@ -145,7 +146,7 @@ impl Scheduler {
             run_id: run.id.clone(),
             node_id: n.id.clone(),
             kind: n.kind.clone(),
-            status: status.to_string(),
+            status,
             rows_in: if is_sink { rows } else { None },
             rows_out: rows,
             started_at: started,
@@ -153,12 +154,12 @@ impl Scheduler {
             error: error.map(str::to_string),
         };
         if let Err(e) = self.store.upsert_run_node(&row).await {
-            eprintln!("scheduler: recording node {}: {e}", n.id);
+            tracing::error!(node = %n.id, "scheduler: recording a node: {e}");
         }
         let _ = self.events.send(RunEvent {
             run_id: run.id.clone(),
             node: Some(n.id.clone()),
-            status: status.to_string(),
+            status: status.as_str().to_string(),
             rows,
             error: error.map(str::to_string),
         });

@@ -19,9 +19,10 @@ mod policy;
 pub mod redact;
 
 use crate::engine::root::DataRoot;
-use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store};
+use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store, StoreError};
 use clock::Clock;
 use serde::Serialize;
+use sluice_shared::api::RunStatus;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -73,10 +74,38 @@ pub struct Scheduler {
     keys: Mutex<Option<Arc<crate::secrets::Keyring>>>,
 }
 
-type Result<T> = std::result::Result<T, String>;
+/// Why the scheduler could not do something.
+#[derive(Debug)]
+pub enum SchedulerError {
+    /// The store failed (an outage, not a refusal).
+    Store(StoreError),
+    /// What was asked does not hold: dates, a calendar's coverage, a schedule's settings.
+    Invalid(String),
+    /// Resolving an environment or delivering an alert failed.
+    Other(String),
+}
 
-fn db<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
+impl std::fmt::Display for SchedulerError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SchedulerError::Store(e) => write!(f, "store: {e}"),
+            SchedulerError::Invalid(m) | SchedulerError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SchedulerError {}
+
+impl From<StoreError> for SchedulerError {
+    fn from(e: StoreError) -> Self {
+        SchedulerError::Store(e)
+    }
+}
+
+type Result<T> = std::result::Result<T, SchedulerError>;
+
+fn invalid(message: String) -> SchedulerError {
+    SchedulerError::Invalid(message)
 }
 
 impl Scheduler {
@@ -127,10 +156,10 @@ impl Scheduler {
     }
 
     /// The environment a run resolves in: `dev` for drafts, `prod` otherwise.
-    pub async fn environment_for(&self, kind: &str) -> Result<crate::environments::Resolved> {
-        let env = if kind == RunKind::Draft.as_str() { crate::environments::DEV } else { crate::environments::PROD };
+    pub async fn environment_for(&self, kind: RunKind) -> Result<crate::environments::Resolved> {
+        let env = if kind == RunKind::Draft { crate::environments::DEV } else { crate::environments::PROD };
         let keys = self.keys.lock().expect("keys").clone();
-        crate::environments::resolve(&self.store, keys.as_deref(), &self.dirs(), env).await
+        crate::environments::resolve(&self.store, keys.as_deref(), &self.dirs(), env).await.map_err(SchedulerError::Other)
     }
 
     /// After a restart: runs that were going are interrupted, then retried per policy.
@@ -140,7 +169,7 @@ impl Scheduler {
         // staged temporary file left is a crash's leftover.
         let mut roots = vec![self.root.clone()];
         // Environments with a data root of their own publish there too.
-        for env in self.store.environments().await.map_err(db)? {
+        for env in self.store.environments().await? {
             match self.dirs().root(env.data_root.as_deref()) {
                 Ok(r) if !roots.iter().any(|k| k.path() == r.path()) => roots.push(r),
                 _ => {}
@@ -151,9 +180,9 @@ impl Scheduler {
             remove_stale_temporaries(root.path(), 0);
         }
         remove_stale_temporaries(&self.sandbox, 0);
-        let interrupted = self.store.interrupt_running().await.map_err(db)?;
+        let interrupted = self.store.interrupt_running(self.clock.now_ms()).await?;
         for r in &interrupted {
-            self.emit(&r.id, None, "interrupted", None, None);
+            self.emit(&r.id, None, RunStatus::Interrupted.as_str(), None, None);
             self.retry_or_alert(r, "interrupted by a server restart").await?;
         }
         Ok(interrupted.len())
@@ -162,21 +191,21 @@ impl Scheduler {
     /// Every schedule, each moved to the latest approved version of its graph
     /// first (audited as `schedule_follow`): a schedule runs what was approved last.
     pub async fn schedules(&self) -> Result<Vec<ScheduleRow>> {
-        let mut schedules = self.store.schedules().await.map_err(db)?;
-        let approved = self.store.latest_approved().await.map_err(db)?;
+        let mut schedules = self.store.schedules().await?;
+        let approved = self.store.latest_approved().await?;
         for s in &mut schedules {
             let Some((hash, version)) = approved.get(&s.graph_id) else { continue };
             if *hash == s.hash {
                 continue;
             }
-            if self.store.set_schedule_hash(&s.id, &s.hash, hash).await.map_err(db)? {
+            if self.store.set_schedule_hash(&s.id, &s.hash, hash).await? {
                 let detail = format!(
                     "graph {}: follows approved version {version} ({}), was {}",
                     s.graph_id,
                     short(hash),
                     short(&s.hash)
                 );
-                self.store.audit("scheduler", "schedule_follow", &s.id, &detail).await.map_err(db)?;
+                self.store.audit("scheduler", "schedule_follow", &s.id, &detail).await?;
             }
             s.hash = hash.clone();
         }
@@ -188,7 +217,7 @@ impl Scheduler {
         if let Some(c) = crate::calendars::builtin(name) {
             return Ok(Some(c));
         }
-        Ok(self.store.calendar(name).await.map_err(db)?.and_then(|r| r.calendar()))
+        Ok(self.store.calendar(name).await?.and_then(|r| r.calendar()))
     }
 
     /// The calendar a schedule follows, if it names one. A name that no longer
@@ -199,7 +228,7 @@ impl Scheduler {
         }
         match self.calendar(&s.calendar).await? {
             Some(c) => Ok(Some(c)),
-            None => Err(format!("schedule {} names calendar `{}`, which does not exist", s.id, s.calendar)),
+            None => Err(invalid(format!("schedule {} names calendar `{}`, which does not exist", s.id, s.calendar))),
         }
     }
 
@@ -207,10 +236,10 @@ impl Scheduler {
     /// day, or with a calendar its business days (a date it has no data for is
     /// an error naming the year).
     pub async fn backfill_dates(&self, s: &ScheduleRow, from: &str, to: &str) -> Result<Vec<String>> {
-        let dates = calendar::date_range(from, to)?;
+        let dates = calendar::date_range(from, to).map_err(invalid)?;
         match self.schedule_calendar(s).await? {
             None => Ok(dates),
-            Some(cal) => calendar::business_dates(&cal, dates),
+            Some(cal) => calendar::business_dates(&cal, dates).map_err(invalid),
         }
     }
 
@@ -218,13 +247,13 @@ impl Scheduler {
     pub async fn tick(self: &Arc<Self>) -> Result<()> {
         let now = self.clock.now_ms();
         let schedules = self.schedules().await?;
-        for s in schedules.iter().filter(|s| s.enabled == 1) {
+        for s in schedules.iter().filter(|s| s.enabled != 0) {
             self.fire(s, now).await?;
         }
         for s in schedules.iter().filter(|s| s.sla.is_some()) {
             self.check_sla(s, now).await?;
         }
-        for s in schedules.iter().filter(|s| s.enabled == 1 && !s.calendar.is_empty()) {
+        for s in schedules.iter().filter(|s| s.enabled != 0 && !s.calendar.is_empty()) {
             self.check_calendar_gap(s, now).await?;
         }
         self.dispatch(now, &schedules).await
@@ -238,12 +267,12 @@ impl Scheduler {
         let Some(&last) = fires.last() else { return Ok(()) };
         // Claim the fire times first: a second scheduler process (or tick) that
         // read the same high-water mark loses the race and creates nothing.
-        if !self.store.advance_schedule(&s.id, s.last_fire_at, last).await.map_err(db)? {
+        if !self.store.advance_schedule(&s.id, s.last_fire_at, last).await? {
             return Ok(());
         }
         let cal = match self.schedule_calendar(s).await {
             Ok(c) => c,
-            Err(e) => return self.alert(Some(&s.id), None, "", "calendar", e).await,
+            Err(e) => return self.alert(Some(&s.id), None, "", "calendar", e.to_string()).await,
         };
         for f in fires {
             let date = match &cal {
@@ -259,20 +288,20 @@ impl Scheduler {
                     }
                 },
             };
-            self.enqueue(s, &date, RunKind::Scheduled.as_str(), "scheduler").await?;
+            self.enqueue(s, &date, RunKind::Scheduled, "scheduler").await?;
         }
         Ok(())
     }
 
     /// Queues a run of schedule `s` for `date` unless a production run of it
     /// is queued, running or (except for backfills) done. Drafts never count.
-    pub async fn enqueue(&self, s: &ScheduleRow, date: &str, kind: &str, who: &str) -> Result<Option<RunRow>> {
-        let busy: &[&str] = if kind == RunKind::Backfill.as_str() {
-            &["queued", "running"]
+    pub async fn enqueue(&self, s: &ScheduleRow, date: &str, kind: RunKind, who: &str) -> Result<Option<RunRow>> {
+        let busy: &[RunStatus] = if kind == RunKind::Backfill {
+            &RunStatus::ACTIVE
         } else {
-            &["queued", "running", "succeeded"]
+            &[RunStatus::Queued, RunStatus::Running, RunStatus::Succeeded]
         };
-        if self.store.production_run_exists(&s.graph_id, date, busy).await.map_err(db)? {
+        if self.store.production_run_exists(&s.graph_id, date, busy).await? {
             return Ok(None);
         }
         let run = NewRun {
@@ -291,13 +320,13 @@ impl Scheduler {
 
     /// Creates a run, announces it, and audits which version it runs.
     async fn queue(&self, run: NewRun<'_>) -> Result<RunRow> {
-        let row = self.store.create_run(run).await.map_err(db)?;
-        self.emit(&row.id, None, "queued", None, None);
+        let row = self.store.create_run(run).await?;
+        self.emit(&row.id, None, RunStatus::Queued.as_str(), None, None);
         let detail = format!(
             "run {} ({}, attempt {}) for {} runs version {}",
             row.id, row.kind, row.attempt, row.biz_date, row.hash
         );
-        self.store.audit(&row.requested_by, "run_queue", &row.graph_id, &detail).await.map_err(db)?;
+        self.store.audit(&row.requested_by, "run_queue", &row.graph_id, &detail).await?;
         Ok(row)
     }
 
@@ -318,7 +347,7 @@ impl Scheduler {
             loop {
                 every.tick().await;
                 if let Err(e) = self.tick().await {
-                    eprintln!("scheduler: {e}");
+                    tracing::error!("scheduler: {e}");
                 }
             }
         });

@@ -1,14 +1,15 @@
 //! What happens after a run: retries with backoff or an alert, and SLA
 //! deadlines. Only production runs (scheduled, backfill) alert or count.
 
-use super::{Result, Scheduler, alerts, calendar, db};
+use super::{Result, Scheduler, alerts, calendar};
+use crate::store::RunFilter;
 use crate::store::{AlertRow, NewRun, RunKind, RunRow, ScheduleRow};
 
 impl Scheduler {
     /// After a failed or interrupted attempt: queue the next one with
     /// exponential backoff, or, when attempts are used up, alert.
     pub(super) async fn retry_or_alert(&self, r: &RunRow, why: &str) -> Result<()> {
-        if r.kind == RunKind::Draft.as_str() {
+        if r.kind == RunKind::Draft {
             // A draft's failure is its author's to see in the run list, not an operations alert.
             return Ok(());
         }
@@ -25,7 +26,7 @@ impl Scheduler {
                 // The schedule follows the latest approval; so do its retries.
                 hash: schedule.as_ref().map_or(&r.hash, |s| &s.hash),
                 biz_date: &r.biz_date,
-                kind: &r.kind,
+                kind: r.kind,
                 attempt: r.attempt + 1,
                 not_before: self.clock.now_ms() + delay,
                 requested_by: &r.requested_by,
@@ -48,9 +49,8 @@ impl Scheduler {
         };
         let mut dates: Vec<String> = self
             .store
-            .runs(&s.graph_id, "", "", 200)
-            .await
-            .map_err(db)?
+            .runs(&RunFilter { graph_id: Some(s.graph_id.clone()), ..RunFilter::default() }, 200)
+            .await?
             .into_iter()
             .filter(|r| r.schedule_id.as_deref() == Some(&s.id))
             .map(|r| r.biz_date)
@@ -68,7 +68,7 @@ impl Scheduler {
             if now <= deadline {
                 continue;
             }
-            let runs = self.store.production_successes(&s.graph_id, &date).await.map_err(db)?;
+            let runs = self.store.production_successes(&s.graph_id, &date).await?;
             if runs.iter().any(|r| r.finished_at.is_some_and(|f| f <= deadline)) {
                 continue;
             }
@@ -124,13 +124,13 @@ impl Scheduler {
             at: self.clock.now_ms(),
             delivered: 0,
         };
-        if !self.store.record_alert(&row).await.map_err(db)? {
+        if !self.store.record_alert(&row).await? {
             return Ok(()); // already alerted for this schedule, date and kind
         }
         if let Some(url) = &self.webhook
             && alerts::post_json(url, &serde_json::to_value(&row).unwrap_or_default()).await.is_ok()
         {
-            self.store.mark_alert_delivered(&row.id).await.map_err(db)?;
+            self.store.mark_alert_delivered(&row.id).await?;
         }
         Ok(())
     }

@@ -14,7 +14,6 @@ use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::convert::Infallible;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -23,31 +22,8 @@ pub const COOKIE_NAME: &str = "sluice_session";
 /// Sessions last a working day.
 pub const SESSION_TTL_MS: i64 = 12 * 60 * 60 * 1000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Admin,
-    Analyst,
-    Viewer,
-}
-
-impl Role {
-    pub fn parse(s: &str) -> Option<Role> {
-        match s {
-            "admin" => Some(Role::Admin),
-            "analyst" => Some(Role::Analyst),
-            "viewer" => Some(Role::Viewer),
-            _ => None,
-        }
-    }
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Analyst => "analyst",
-            Role::Viewer => "viewer",
-        }
-    }
-}
+pub use sluice_shared::api::Role;
+pub use sluice_shared::api::users::{LoginRequest, SessionInfo};
 
 /// The signed-in user of a request. Extracting it is how a handler demands a session.
 #[derive(Debug, Clone)]
@@ -78,8 +54,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .session_user(&hash_token(&token))
             .await?
             .ok_or_else(|| ApiError::Unauthorized("your session has ended; sign in again".into()))?;
-        let role = Role::parse(&user.role).ok_or_else(|| ApiError::Internal(format!("bad role {}", user.role)))?;
-        Ok(CurrentUser { id: user.id, username: user.username, role })
+        Ok(CurrentUser { id: user.id, username: user.username, role: user.role })
     }
 }
 
@@ -145,18 +120,6 @@ pub(super) fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct LoginRequest {
-    pub username: String,
-    pub password: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SessionInfo {
-    pub username: String,
-    pub role: Role,
-}
-
 /// Signs in. The same message for an unknown user and a wrong password, so
 /// the answer never tells which accounts exist.
 #[utoipa::path(post, path = "/api/session", request_body = LoginRequest,
@@ -187,8 +150,7 @@ pub async fn login(
     state.store.create_session(&hash_token(&token), &user.id, SESSION_TTL_MS).await?;
     state.store.audit(&user.username, "login", "session", &format!("from {ip}")).await?;
     let cookie = session_cookie(&state, &token, SESSION_TTL_MS / 1000);
-    let role = Role::parse(&user.role).unwrap_or(Role::Viewer);
-    let body = axum::Json(SessionInfo { username: user.username, role });
+    let body = axum::Json(SessionInfo { username: user.username, role: user.role });
     Ok(([(SET_COOKIE, cookie)], body).into_response())
 }
 

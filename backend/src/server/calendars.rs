@@ -46,7 +46,7 @@ pub async fn next_firings(
     Path(id): Path<String>,
 ) -> ApiResult<Json<FiringList>> {
     use crate::scheduler::calendar as sc;
-    let s = state.store.schedule(&id).await.map_err(|_| ApiError::NotFound(format!("no schedule `{id}`")))?;
+    let s = state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
     let cron = sc::parse_cron(&s.cron).map_err(ApiError::Internal)?;
     let tz = sc::parse_tz(&s.timezone).map_err(ApiError::Internal)?;
     let cal = state.scheduler.schedule_calendar(&s).await.map_err(ApiError::Internal)?;

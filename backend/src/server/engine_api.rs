@@ -199,7 +199,7 @@ pub async fn preview(
         .run(graph, &req.node, &req.params, &env, limit, req.full, slot.as_deref(), Some(calendars))
         .await
         .map_err(|f| match f {
-            Failure::Engine(e) => engine_error(e),
+            Failure::Engine(e) => e.into(),
             Failure::TimedOut { .. } => ApiError::Timeout(f.to_string()),
             Failure::Replaced => ApiError::Conflict(f.to_string()),
             Failure::Panicked(m) => ApiError::Internal(m),
@@ -214,13 +214,4 @@ pub async fn preview(
     };
     state.previews.put(key, answer.clone());
     Ok(Json(answer))
-}
-
-/// An invalid graph is a 422 with its problems; a failing read is a 422 too,
-/// tied to the node, since the graph (a path, a type) is what must change.
-fn engine_error(e: EngineError) -> ApiError {
-    match e {
-        EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
-        EngineError::Failed { node, message } => ApiError::InvalidGraph(vec![Problem { node, field: None, message }]),
-    }
 }

@@ -10,6 +10,8 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 use sluice_shared::Problem;
 
+use crate::engine::error::EngineError;
+use crate::scheduler::SchedulerError;
 use crate::store::StoreError;
 
 #[derive(Debug)]
@@ -71,12 +73,46 @@ impl IntoResponse for ApiError {
                 json!({ "error": { "code": code, "message": message, "details": { "problems": problems } }, "problems": problems })
             }
             ApiError::Internal(detail) => {
-                eprintln!("internal error: {detail}");
+                tracing::error!(cause = %detail, "internal error");
                 json!({ "error": { "code": code, "message": message } })
             }
             _ => json!({ "error": { "code": code, "message": message } }),
         };
         (status, axum::Json(body)).into_response()
+    }
+}
+
+impl ApiError {
+    /// For a store call whose "not found" means `what` does not exist (404):
+    /// every other store error is the store's failure (500, its cause logged),
+    /// never a 404 that would hide an outage.
+    pub fn missing(what: impl Into<String>) -> impl FnOnce(StoreError) -> ApiError {
+        move |e| match e {
+            StoreError::NotFound => ApiError::NotFound(what.into()),
+            e => e.into(),
+        }
+    }
+}
+
+/// An invalid graph is a 422 with its problems; a failing read is a 422 too,
+/// tied to the node, since the graph (a path, a type) is what must change.
+impl From<EngineError> for ApiError {
+    fn from(e: EngineError) -> Self {
+        match e {
+            EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
+            EngineError::Failed { node, message } => ApiError::InvalidGraph(vec![Problem { node, field: None, message }]),
+        }
+    }
+}
+
+/// The scheduler refuses what does not hold (400); its store or environment failing is a 500.
+impl From<SchedulerError> for ApiError {
+    fn from(e: SchedulerError) -> Self {
+        match e {
+            SchedulerError::Store(e) => e.into(),
+            SchedulerError::Invalid(m) => ApiError::BadRequest(m),
+            SchedulerError::Other(m) => ApiError::Internal(m),
+        }
     }
 }
 
@@ -152,6 +188,21 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A query parameter that may be absent or empty (both: no filter), else
+/// must read as `T` (an unknown status is a 400, not an empty answer).
+pub fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    let text: Option<String> = serde::Deserialize::deserialize(d)?;
+    match text.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(serde::de::Error::custom),
+    }
+}
 
 /// Gives every API failure the one error shape: an answer of 400 or more that
 /// is not JSON (axum's own refusals of a malformed path or query parameter, a

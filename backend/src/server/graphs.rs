@@ -5,16 +5,21 @@
 //! approvals and schedules (disabled) kept; an admin can unarchive it.
 
 use super::AppState;
+use super::access::graph_for;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::store::{GraphRow, GraphSummary, Listing, Removal, StoreError, VersionRow};
+use crate::store::{GraphRow, Listing, Removal, StoreError};
 use axum::Json;
 use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
+pub use sluice_shared::api::graphs::{
+    Archived, CreateGraph, GraphDoc, GraphList, GraphSummary, SaveGraph, Saved, VersionInfo, VersionList,
+};
+use sluice_shared::api::Timestamp;
 use sluice_shared::{Graph, Problem};
 
 pub fn router() -> Router<AppState> {
@@ -25,49 +30,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/graphs/{id}/unarchive", post(unarchive))
         .route("/api/graphs/{id}/versions", get(versions))
         .route("/api/graphs/{id}/versions/{version}", get(version))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct GraphList {
-    pub graphs: Vec<GraphSummary>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct CreateGraph {
-    /// A `sluice.graph/v1` document.
-    #[schema(value_type = Object)]
-    pub graph: Value,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct SaveGraph {
-    #[schema(value_type = Object)]
-    pub graph: Value,
-    /// The version the editor started from.
-    pub base_version: i64,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct GraphDoc {
-    pub id: String,
-    pub version: i64,
-    #[schema(value_type = Object)]
-    pub graph: Graph,
-    pub updated_at: i64,
-    pub owner: String,
-    /// Set when the graph is archived (read-only).
-    pub archived_at: Option<i64>,
-    /// What the validator says of this version (drafts may be incomplete).
-    #[schema(value_type = Vec<Object>)]
-    pub problems: Vec<Problem>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Saved {
-    pub id: String,
-    pub version: i64,
-    #[schema(value_type = Vec<Object>)]
-    pub problems: Vec<Problem>,
 }
 
 /// Parses a document; one that does not even parse is refused with its problems.
@@ -82,16 +44,6 @@ async fn problems(graph: &Graph) -> Vec<Problem> {
     crate::engine::limits::validate(graph, None, None, None, None).await.problems
 }
 
-/// Loads a graph the user may see, or answers 404 (not 403: no probing by id).
-async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<GraphRow> {
-    let row = state.store.get_graph(id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
-    if user.role == Role::Admin || row.owner_id == user.id {
-        Ok(row)
-    } else {
-        Err(ApiError::NotFound(format!("no graph `{id}`")))
-    }
-}
-
 async fn doc(state: &AppState, row: GraphRow) -> ApiResult<GraphDoc> {
     let graph: Graph = serde_json::from_str(&row.doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
     let hash = crate::store::content_hash(&row.doc);
@@ -103,9 +55,9 @@ async fn doc(state: &AppState, row: GraphRow) -> ApiResult<GraphDoc> {
         id: row.id,
         version: row.version,
         graph,
-        updated_at: row.updated_at,
+        updated_at: Timestamp(row.updated_at),
         owner: row.owner,
-        archived_at: row.archived_at,
+        archived_at: row.archived_at.map(Timestamp),
         problems,
     })
 }
@@ -143,12 +95,12 @@ pub async fn list(
     Query(f): Query<ListFilter>,
 ) -> ApiResult<Json<GraphList>> {
     let listing = f.listing()?;
-    let graphs = match user.role {
+    let rows = match user.role {
         Role::Admin => state.store.list_graphs(None, listing).await?,
         Role::Analyst => state.store.list_graphs(Some(&user.id), listing).await?,
         Role::Viewer => state.store.list_approved_graphs(listing).await?,
     };
-    Ok(Json(GraphList { graphs }))
+    Ok(Json(GraphList { graphs: rows.into_iter().map(GraphSummary::from).collect() }))
 }
 
 #[utoipa::path(post, path = "/api/graphs", request_body = CreateGraph,
@@ -171,7 +123,7 @@ pub async fn fetch(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<GraphDoc>> {
-    Ok(Json(doc(&state, visible(&state, &user, &id).await?).await?))
+    Ok(Json(doc(&state, graph_for(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(put, path = "/api/graphs/{id}", request_body = SaveGraph,
@@ -183,7 +135,7 @@ pub async fn save(
     ApiJson(req): ApiJson<SaveGraph>,
 ) -> ApiResult<Json<Saved>> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    if visible(&state, &user, &id).await?.archived_at.is_some() {
+    if graph_for(&state, &user, &id).await?.archived_at.is_some() {
         return Err(archived_error(&id));
     }
     let (graph, canonical) = parse(req.graph)?;
@@ -203,13 +155,6 @@ pub async fn save(
     Ok(Json(Saved { id, version, problems: problems(&graph).await }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Archived {
-    pub id: String,
-    pub archived: bool,
-    pub message: String,
-}
-
 /// Deletes a graph never approved (204); archives one that was (200): its
 /// schedules are disabled and everything else is kept.
 #[utoipa::path(delete, path = "/api/graphs/{id}",
@@ -221,7 +166,7 @@ pub async fn remove(
 ) -> ApiResult<axum::response::Response> {
     use axum::response::IntoResponse;
     user.require(&[Role::Admin, Role::Analyst])?;
-    let row = visible(&state, &user, &id).await?;
+    let row = graph_for(&state, &user, &id).await?;
     if row.archived_at.is_some() {
         return Err(ApiError::Conflict(format!("graph `{id}` is already archived")));
     }
@@ -255,13 +200,13 @@ pub async fn unarchive(
     Path(id): Path<String>,
 ) -> ApiResult<Json<GraphDoc>> {
     user.require(&[Role::Admin])?;
-    visible(&state, &user, &id).await?;
+    graph_for(&state, &user, &id).await?;
     state.store.unarchive_graph(&id).await.map_err(|e| match e {
         StoreError::NotFound => ApiError::Conflict(format!("graph `{id}` is not archived")),
         e => e.into(),
     })?;
     state.store.audit(&user.username, "graph_unarchive", &id, "schedules stay disabled").await?;
-    Ok(Json(doc(&state, visible(&state, &user, &id).await?).await?))
+    Ok(Json(doc(&state, graph_for(&state, &user, &id).await?).await?))
 }
 
 #[utoipa::path(post, path = "/api/graphs/{id}/duplicate", responses((status = 201, body = GraphDoc), (status = 404)))]
@@ -271,7 +216,7 @@ pub async fn duplicate(
     Path(id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<GraphDoc>)> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let row = visible(&state, &user, &id).await?;
+    let row = graph_for(&state, &user, &id).await?;
     let mut graph: Graph = serde_json::from_str(&row.doc).map_err(|e| ApiError::Internal(e.to_string()))?;
     graph.name = format!("{} (copy)", graph.name);
     let canonical = serde_json::to_string_pretty(&graph).map_err(|e| ApiError::Internal(e.to_string()))?;
@@ -280,19 +225,15 @@ pub async fn duplicate(
     Ok((StatusCode::CREATED, Json(doc(&state, new).await?)))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct VersionList {
-    pub versions: Vec<VersionRow>,
-}
-
 #[utoipa::path(get, path = "/api/graphs/{id}/versions", responses((status = 200, body = VersionList), (status = 404)))]
 pub async fn versions(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<VersionList>> {
-    visible(&state, &user, &id).await?;
-    Ok(Json(VersionList { versions: state.store.list_versions(&id).await? }))
+    graph_for(&state, &user, &id).await?;
+    let versions = state.store.list_versions(&id).await?.into_iter().map(VersionInfo::from).collect();
+    Ok(Json(VersionList { versions }))
 }
 
 #[utoipa::path(get, path = "/api/graphs/{id}/versions/{version}", responses((status = 200, body = GraphDoc), (status = 404)))]
@@ -301,9 +242,9 @@ pub async fn version(
     user: CurrentUser,
     Path((id, version)): Path<(String, i64)>,
 ) -> ApiResult<Json<GraphDoc>> {
-    let mut row = visible(&state, &user, &id).await?;
+    let mut row = graph_for(&state, &user, &id).await?;
     row.doc =
-        state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
+        state.store.get_version(&id, version).await.map_err(ApiError::missing(format!("no version {version}")))?;
     row.version = version;
     Ok(Json(doc(&state, row).await?))
 }

@@ -2,15 +2,18 @@
 //! One module per resource, each with its own `router()`; one `AppState`; one
 //! error type (`error::ApiError`) that every handler returns.
 
+mod access;
 mod assets;
 pub mod auth;
 pub mod calendars;
+pub mod config;
 pub mod connections;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
 pub mod hosts;
 pub mod limits;
+pub mod logging;
 mod openapi;
 mod previews;
 mod problem_cache;
@@ -67,6 +70,8 @@ pub struct Inner {
     pub keys: Arc<crate::secrets::Keyring>,
     /// `--data-dir`: environments' data roots are folders in it.
     pub data_dir: PathBuf,
+    /// What the environment said at start.
+    pub config: config::Config,
 }
 
 impl AppState {
@@ -124,6 +129,8 @@ pub struct ServeOptions {
     pub max_event_streams: usize,
     /// How often an open run-event stream checks that its session still holds.
     pub stream_session_check: std::time::Duration,
+    /// Settings from environment variables; `None` reads them when the app is built.
+    pub config: Option<config::Config>,
 }
 
 impl Default for ServeOptions {
@@ -146,6 +153,7 @@ impl Default for ServeOptions {
             draft_quota: 3,
             max_event_streams: 4,
             stream_session_check: std::time::Duration::from_secs(5),
+            config: None,
         }
     }
 }
@@ -156,15 +164,16 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     std::fs::create_dir_all(&files).map_err(|e| format!("cannot create {}: {e}", files.display()))?;
     let url = opts.database_url.clone().unwrap_or_else(|| Store::sqlite_url(&opts.data_dir));
     let store = Store::open(&url).await.map_err(|e| format!("cannot open the database: {e}"))?;
-    bootstrap_admin(&store).await?;
+    let config = opts.config.clone().unwrap_or_else(config::Config::from_env);
+    bootstrap_admin(&store, config.admin_password.clone()).await?;
     if opts.demo {
-        install_demo(&store, &files).await?;
+        install_demo(&store, &files, config.demo_password.clone()).await?;
     }
     let root = DataRoot::new(files);
     let (keys, _) = crate::secrets::Keyring::load(&opts.data_dir)?;
     let keys = Arc::new(keys);
     crate::engine::limits::set_run_limits(opts.run_limits);
-    let webhook = opts.alert_webhook.clone().or_else(|| std::env::var("SLUICE_ALERT_WEBHOOK").ok());
+    let webhook = opts.alert_webhook.clone().or_else(|| config.alert_webhook.clone());
     let clock: Arc<dyn crate::scheduler::clock::Clock> = Arc::new(crate::scheduler::clock::SystemClock);
     let limits = crate::scheduler::Limits { max_runs: opts.max_runs, max_draft_runs: opts.max_draft_runs };
     let scheduler = crate::scheduler::Scheduler::with_limits(store.clone(), root.clone(), clock, webhook, limits);
@@ -183,6 +192,7 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
         problem_cache: Default::default(),
         keys,
         data_dir: opts.data_dir.clone(),
+        config,
     }));
     let static_dir = assets::choose(opts.static_dir.clone());
     let allowed = hosts::AllowedHosts::new(opts.addr, &opts.allowed_hosts);
@@ -218,7 +228,7 @@ fn spawn_session_purge(store: Store) {
         loop {
             every.tick().await;
             if let Err(e) = store.purge_expired_sessions().await {
-                eprintln!("purging expired sessions: {e}");
+                tracing::error!("purging expired sessions: {e}");
             }
         }
     });
@@ -252,6 +262,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(assets::service(static_dir))
         .layer(CompressionLayer::new())
         .layer(middleware::from_fn(no_sniff))
+        .layer(logging::requests())
 }
 
 /// Refuses state-changing requests whose `Origin` is another site. With the
@@ -284,16 +295,16 @@ async fn no_sniff(req: Request, next: Next) -> Response {
 
 /// On first start, the `admin` account gets `SLUICE_ADMIN_PASSWORD`, or a random
 /// password printed once.
-async fn bootstrap_admin(store: &Store) -> Result<(), String> {
+async fn bootstrap_admin(store: &Store, from_env: Option<String>) -> Result<(), String> {
     if store.count_users().await.map_err(|e| e.to_string())? > 0 {
         return Ok(());
     }
-    let (password, generated) = match std::env::var("SLUICE_ADMIN_PASSWORD") {
-        Ok(p) if !p.is_empty() => (p, false),
-        _ => (uuid::Uuid::new_v4().simple().to_string()[..16].to_string(), true),
+    let (password, generated) = match from_env {
+        Some(p) => (p, false),
+        None => (uuid::Uuid::new_v4().simple().to_string()[..16].to_string(), true),
     };
     let hash = auth::hash_password(&password).map_err(|e| format!("{e:?}"))?;
-    store.create_user("admin", &hash, "admin").await.map_err(|e| e.to_string())?;
+    store.create_user("admin", &hash, auth::Role::Admin).await.map_err(|e| e.to_string())?;
     if generated {
         println!("Created the admin account: user `admin`, password `{password}` (shown once)");
     }
@@ -302,15 +313,15 @@ async fn bootstrap_admin(store: &Store) -> Result<(), String> {
 
 /// `--demo`: sample bank files, an analyst account and example graphs, added
 /// once (nothing existing is overwritten).
-async fn install_demo(store: &Store, files: &Path) -> Result<(), String> {
+async fn install_demo(store: &Store, files: &Path, demo_password_env: Option<String>) -> Result<(), String> {
     crate::demo::write_files(files).map_err(|e| format!("demo files: {e}"))?;
     let analyst = match store.user_by_name("analyst").await.map_err(|e| e.to_string())? {
         Some(u) => u,
         None => {
-            let (password, line) = demo_password(std::env::var("SLUICE_DEMO_PASSWORD").ok());
+            let (password, line) = demo_password(demo_password_env);
             let hash = auth::hash_password(&password).map_err(|e| format!("{e:?}"))?;
             println!("{line}");
-            store.create_user("analyst", &hash, "analyst").await.map_err(|e| e.to_string())?
+            store.create_user("analyst", &hash, auth::Role::Analyst).await.map_err(|e| e.to_string())?
         }
     };
     for graph in crate::demo::graphs() {

@@ -8,18 +8,23 @@
 //! of each affected sink.
 
 use super::AppState;
+use super::access::graph_for;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::engine::{self, Mode, error::EngineError, preview};
+use crate::engine::{self, Mode, preview};
 use crate::environments::{DEV, Resolved};
-use crate::store::{SubmissionRow, content_hash};
+use crate::store::content_hash;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use sluice_shared::diff::{GraphDiff, diff};
+use serde::Deserialize;
+pub use sluice_shared::api::reviews::{
+    Approved, Decision, NodeSchemaDiff, ReviewDetail, SinkSampleDiff, SubmissionList, SubmitRequest,
+};
+use sluice_shared::api::reviews::Submission;
+use sluice_shared::api::{SubmissionFilter, SubmissionStatus};
+use sluice_shared::diff::diff;
 use sluice_shared::{Category, Graph, NodeKind, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -38,75 +43,41 @@ pub fn router() -> Router<AppState> {
         .route("/api/reviews/{sid}/reject", post(reject))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct SubmitRequest {
-    /// The saved version to submit (default: the latest).
-    pub version: Option<i64>,
-    #[serde(default)]
-    pub message: String,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct Decision {
-    /// Why: required, not blank.
-    #[serde(default)]
-    #[schema(required = true, pattern = r"\S")]
-    pub comment: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SubmissionList {
-    pub submissions: Vec<SubmissionRow>,
-}
-
-async fn own_graph(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<crate::store::GraphRow> {
-    let row = state.store.get_graph(id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
-    if user.role == Role::Admin || row.owner_id == user.id {
-        Ok(row)
-    } else {
-        Err(ApiError::NotFound(format!("no graph `{id}`")))
-    }
-}
-
 fn parse_doc(doc: &str) -> ApiResult<Graph> {
     serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))
 }
 
 #[utoipa::path(post, path = "/api/graphs/{id}/submit", request_body = SubmitRequest,
-    responses((status = 201, body = SubmissionRow), (status = 404), (status = 409), (status = 422)))]
+    responses((status = 201, body = Submission), (status = 404), (status = 409), (status = 422)))]
 pub async fn submit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<SubmitRequest>,
-) -> ApiResult<(StatusCode, Json<SubmissionRow>)> {
+) -> ApiResult<(StatusCode, Json<Submission>)> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let row = own_graph(&state, &user, &id).await?;
+    let row = graph_for(&state, &user, &id).await?;
     if row.archived_at.is_some() {
         return Err(archived(&id));
     }
     let version = req.version.unwrap_or(row.version);
     let doc =
-        state.store.get_version(&id, version).await.map_err(|_| ApiError::NotFound(format!("no version {version}")))?;
+        state.store.get_version(&id, version).await.map_err(ApiError::missing(format!("no version {version}")))?;
     // Only a graph that validates against the real data can be submitted.
     let graph = parse_doc(&doc)?;
     let dev = state.environment(DEV).await?;
     let opts = engine::Options { connections: Some(dev.connections), ..Default::default() };
-    match engine::prepare_with(&graph, &BTreeMap::new(), &dev.root, Mode::Check, opts).await {
-        Ok(_) => {}
-        Err(EngineError::Invalid(p)) => return Err(ApiError::InvalidGraph(p)),
-        Err(EngineError::Failed { node, message }) => {
-            return Err(ApiError::InvalidGraph(vec![sluice_shared::Problem { node, field: None, message }]));
-        }
-    }
+    engine::prepare_with(&graph, &BTreeMap::new(), &dev.root, Mode::Check, opts).await?;
     let sub = state.store.submit(&id, version, &content_hash(&doc), req.message.trim(), &user.username).await?;
     state.store.audit(&user.username, "submit", &id, &format!("version {version}")).await?;
-    Ok((StatusCode::CREATED, Json(sub)))
+    Ok((StatusCode::CREATED, Json(sub.into())))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct QueueFilter {
-    pub status: Option<String>,
+    /// One state (default `submitted`) or `all`.
+    #[serde(default, deserialize_with = "super::error::empty_as_none")]
+    pub status: Option<SubmissionFilter>,
 }
 
 /// Admins see every submission (default: those awaiting review); others their own.
@@ -116,13 +87,12 @@ pub async fn queue(
     user: CurrentUser,
     Query(f): Query<QueueFilter>,
 ) -> ApiResult<Json<SubmissionList>> {
-    let status = f.status.unwrap_or_else(|| "submitted".into());
-    let status = (status != "all").then_some(status);
-    let mut subs = state.store.submissions(status.as_deref(), None).await?;
+    let status = f.status.unwrap_or(SubmissionFilter::Submitted).status();
+    let mut subs = state.store.submissions(status, None).await?;
     if user.role != Role::Admin {
         subs.retain(|s| s.submitted_by == user.username);
     }
-    Ok(Json(SubmissionList { submissions: subs }))
+    Ok(Json(SubmissionList { submissions: subs.into_iter().map(Submission::from).collect() }))
 }
 
 #[utoipa::path(get, path = "/api/graphs/{id}/submissions", responses((status = 200, body = SubmissionList), (status = 404)))]
@@ -131,16 +101,9 @@ pub async fn graph_submissions(
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> ApiResult<Json<SubmissionList>> {
-    own_graph(&state, &user, &id).await?;
-    Ok(Json(SubmissionList { submissions: state.store.submissions(None, Some(&id)).await? }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct Approved {
-    pub version: i64,
-    pub hash: String,
-    #[schema(value_type = Object)]
-    pub graph: Graph,
+    graph_for(&state, &user, &id).await?;
+    let subs = state.store.submissions(None, Some(&id)).await?;
+    Ok(Json(SubmissionList { submissions: subs.into_iter().map(Submission::from).collect() }))
 }
 
 /// The version that runs today. Viewers may read it; nobody can change it.
@@ -151,7 +114,7 @@ pub async fn approved(
     Path(id): Path<String>,
 ) -> ApiResult<Json<Approved>> {
     if user.role != Role::Viewer {
-        own_graph(&state, &user, &id).await?;
+        graph_for(&state, &user, &id).await?;
     }
     let sub = state
         .store
@@ -162,56 +125,13 @@ pub async fn approved(
     Ok(Json(Approved { version: sub.version, hash: sub.hash, graph: parse_doc(&doc)? }))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct NodeSchemaDiff {
-    pub node: String,
-    /// The columns (`[{"name", "type"}]`), or null where the node is absent or fails.
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub before: Option<Schema>,
-    #[schema(value_type = Option<Vec<Object>>)]
-    pub after: Option<Schema>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct SinkSampleDiff {
-    pub node: String,
-    #[schema(value_type = Vec<Vec<Value>>)]
-    pub rows_added: Vec<Vec<Value>>,
-    #[schema(value_type = Vec<Vec<Value>>)]
-    pub rows_removed: Vec<Vec<Value>>,
-    pub error: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ReviewDetail {
-    pub submission: SubmissionRow,
-    #[schema(value_type = Object)]
-    pub graph: Graph,
-    /// The version approved before this one, if any ("what runs today").
-    #[schema(value_type = Option<Object>)]
-    pub base: Option<Graph>,
-    pub base_version: Option<i64>,
-    #[schema(value_type = Object)]
-    pub diff: GraphDiff,
-    pub schemas: Vec<NodeSchemaDiff>,
-    pub samples: Vec<SinkSampleDiff>,
-    /// The connections and tables this version reads and writes, resolved in `prod`.
-    pub connections: Vec<uses::ConnectionUse>,
-    /// Check rules this version adds, removes, loosens or changes.
-    #[schema(value_type = Vec<Object>)]
-    pub check_changes: Vec<sluice_shared::check_diff::RuleChange>,
-    /// What the checks found in the graph's last production run (`transform.check`).
-    #[schema(value_type = Vec<Object>)]
-    pub last_checks: Vec<sluice_shared::check::CheckResult>,
-}
-
 #[utoipa::path(get, path = "/api/reviews/{sid}", responses((status = 200, body = ReviewDetail), (status = 404)))]
 pub async fn detail(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
 ) -> ApiResult<Json<ReviewDetail>> {
-    let sub = state.store.submission(&sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
+    let sub = state.store.submission(&sid).await.map_err(ApiError::missing(format!("no submission `{sid}`")))?;
     if user.role != Role::Admin && sub.submitted_by != user.username {
         return Err(ApiError::NotFound(format!("no submission `{sid}`")));
     }
@@ -219,7 +139,7 @@ pub async fn detail(
     // Compare with the version approved before this submission was decided.
     let base_sub = state
         .store
-        .submissions(Some("approved"), Some(&sub.graph_id))
+        .submissions(Some(SubmissionStatus::Approved), Some(&sub.graph_id))
         .await?
         .into_iter()
         .find(|s| s.id != sub.id && s.reviewed_at.unwrap_or(0) <= sub.reviewed_at.unwrap_or(i64::MAX));
@@ -241,7 +161,7 @@ pub async fn detail(
     let last_checks = state.store.last_production_checks(&sub.graph_id).await?.map(|(_, c)| c).unwrap_or_default();
     let check_changes = sluice_shared::check_diff::rule_changes(before, &graph);
     Ok(Json(ReviewDetail {
-        submission: sub,
+        submission: sub.into(),
         graph,
         base,
         base_version,
@@ -352,23 +272,23 @@ fn multiset_diff(old: &[Vec<Value>], new: &[Vec<Value>]) -> (Vec<Vec<Value>>, Ve
 }
 
 #[utoipa::path(post, path = "/api/reviews/{sid}/approve", request_body = Decision,
-    responses((status = 200, body = SubmissionRow), (status = 400), (status = 403), (status = 409)))]
+    responses((status = 200, body = Submission), (status = 400), (status = 403), (status = 409)))]
 pub async fn approve(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
-) -> ApiResult<Json<SubmissionRow>> {
+) -> ApiResult<Json<Submission>> {
     decide(&state, &user, &sid, true, &d.comment).await
 }
 
 #[utoipa::path(post, path = "/api/reviews/{sid}/reject", request_body = Decision,
-    responses((status = 200, body = SubmissionRow), (status = 400), (status = 403), (status = 409)))]
+    responses((status = 200, body = Submission), (status = 400), (status = 403), (status = 409)))]
 pub async fn reject(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
-) -> ApiResult<Json<SubmissionRow>> {
+) -> ApiResult<Json<Submission>> {
     decide(&state, &user, &sid, false, &d.comment).await
 }

@@ -7,6 +7,7 @@
 //! (429 beyond). A run that has already ended answers 204 No Content, which
 //! also tells a browser's `EventSource` to stop reconnecting once a run is over.
 
+use sluice_shared::api::RunStatus;
 use super::AppState;
 use super::auth::{self, CurrentUser};
 use super::error::{ApiError, ApiResult};
@@ -66,8 +67,9 @@ impl Drop for Slot {
     }
 }
 
+/// A run event's status that ends the run (node events are never passed here).
 fn terminal(status: &str) -> bool {
-    matches!(status, "succeeded" | "failed" | "cancelled" | "interrupted")
+    status.parse::<RunStatus>().is_ok_and(|s| !s.is_active())
 }
 
 fn to_event(ev: &RunEvent) -> Event {
@@ -108,8 +110,8 @@ impl Follow {
                         return None; // signed out or expired
                     }
                     // A final event missed while lagging still ends the stream.
-                    if let Ok(run) = store.run(&self.id).await && terminal(&run.status) {
-                        return Some((snapshot(&run.id, &run.status, run.error.as_deref()), true));
+                    if let Ok(run) = store.run(&self.id).await && !run.status.is_active() {
+                        return Some((snapshot(&run.id, run.status, run.error.as_deref()), true));
                     }
                 }
             }
@@ -117,8 +119,8 @@ impl Follow {
     }
 }
 
-fn snapshot(id: &str, status: &str, error: Option<&str>) -> RunEvent {
-    RunEvent { run_id: id.into(), node: None, status: status.into(), rows: None, error: error.map(str::to_string) }
+fn snapshot(id: &str, status: RunStatus, error: Option<&str>) -> RunEvent {
+    RunEvent { run_id: id.into(), node: None, status: status.as_str().into(), rows: None, error: error.map(str::to_string) }
 }
 
 /// Live progress of one run: its current state, then every run and node
@@ -137,13 +139,13 @@ pub async fn events(
     // Subscribe before reading the state, so no change falls in between.
     let rx = state.scheduler.events.subscribe();
     let run = state.store.run(&id).await?;
-    if terminal(&run.status) {
+    if !run.status.is_active() {
         return Ok(StatusCode::NO_CONTENT.into_response());
     }
     let mut check = tokio::time::interval(state.runs.streams.check);
     check.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let follow = Follow {
-        first: Some(snapshot(&run.id, &run.status, run.error.as_deref())),
+        first: Some(snapshot(&run.id, run.status, run.error.as_deref())),
         id,
         rx,
         session,

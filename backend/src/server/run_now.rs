@@ -3,18 +3,7 @@
 
 use super::error::{ApiError, ApiResult};
 use crate::scheduler::calendar;
-use serde::Deserialize;
-use std::collections::BTreeMap;
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct RunNow {
-    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
-    pub biz_date: Option<String>,
-    /// Values of the graph's parameters, as text (`--param` form); a declared
-    /// `biz_date` given here is the run's business date.
-    #[serde(default)]
-    pub params: BTreeMap<String, String>,
-}
+use sluice_shared::api::runs::RunNow;
 
 /// The business date and parameter values of a draft run: every value is
 /// checked against the graph's declarations now, so the run never starts with

@@ -8,18 +8,23 @@
 //! own; viewers the scheduled and backfill runs and their alerts, never a draft.
 
 use super::AppState;
+use super::access::graph_for;
 use super::auth::{CurrentUser, Role};
-use super::error::{ApiError, ApiJson, ApiResult};
+use super::error::{ApiError, ApiJson, ApiResult, empty_as_none};
 use super::run_events::{self, Streams};
-pub use super::run_now::RunNow;
 use super::run_now::draft_values;
 use crate::scheduler::calendar;
-use crate::store::{AlertRow, RunKind, RunNodeRow, RunRow, RunScope, ScheduleRow, content_hash};
+use crate::store::{RunFilter, RunKind, RunRow, RunScope, ScheduleRow, content_hash};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use sluice_shared::api::RunStatus;
+pub use sluice_shared::api::runs::{
+    Alert, AlertList, Backfill, NewSchedule, Run, RunDetail, RunList, RunNode, RunNow, Schedule, ScheduleList,
+    ScheduleUpdate,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Limits on what users may start or hold open.
@@ -65,49 +70,16 @@ pub fn router() -> Router<AppState> {
         .route("/api/alerts", get(alerts))
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewSchedule {
-    pub graph_id: String,
-    pub cron: String,
-    #[serde(default)]
-    pub timezone: Option<String>,
-    /// Days added to the firing day to get the business date (default -1).
-    #[serde(default)]
-    pub biz_date_offset: Option<i64>,
-    #[serde(default)]
-    pub retries: Option<i64>,
-    #[serde(default)]
-    pub backoff_secs: Option<i64>,
-    #[serde(default)]
-    pub timeout_secs: Option<i64>,
-    /// `HH:MM`: the run for a business date must have succeeded by then, the day after.
-    #[serde(default)]
-    pub sla: Option<String>,
-    /// Graph ids whose run of the same business date must succeed first.
-    #[serde(default)]
-    pub depends_on: Vec<String>,
-    #[serde(default)]
-    pub enabled: Option<bool>,
-    /// A business calendar (`GET /api/calendars`): the schedule fires on its business
-    /// days only, and `biz_date_offset` counts business days (-1: T-1, 0: T-0).
-    #[serde(default)]
-    pub calendar: Option<String>,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct ScheduleList {
-    pub schedules: Vec<ScheduleRow>,
-}
-
 #[utoipa::path(get, path = "/api/schedules", responses((status = 200, body = ScheduleList)))]
 pub async fn list_schedules(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<ScheduleList>> {
     // Each schedule's `hash` is what it runs next: the latest approved version.
-    Ok(Json(ScheduleList { schedules: state.scheduler.schedules().await.map_err(ApiError::Internal)? }))
+    let schedules = state.scheduler.schedules().await?;
+    Ok(Json(ScheduleList { schedules: schedules.into_iter().map(Schedule::from).collect() }))
 }
 
 /// Refuses work on an archived graph: it is read-only until an admin unarchives it.
 async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::store::GraphRow> {
-    let g = state.store.get_graph(graph_id).await.map_err(|_| ApiError::NotFound(format!("no graph `{graph_id}`")))?;
+    let g = state.store.get_graph(graph_id).await.map_err(ApiError::missing(format!("no graph `{graph_id}`")))?;
     if g.archived_at.is_some() {
         return Err(ApiError::Conflict(format!(
             "graph `{graph_id}` is archived: it cannot be scheduled or run until an admin unarchives it"
@@ -118,12 +90,12 @@ async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::stor
 
 /// Attaches a schedule to a graph's approved version; refuses a dependency cycle.
 #[utoipa::path(post, path = "/api/schedules", request_body = NewSchedule,
-    responses((status = 201, body = ScheduleRow), (status = 400), (status = 403), (status = 404), (status = 409)))]
+    responses((status = 201, body = Schedule), (status = 400), (status = 403), (status = 404), (status = 409)))]
 pub async fn create_schedule(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(req): ApiJson<NewSchedule>,
-) -> ApiResult<(StatusCode, Json<ScheduleRow>)> {
+) -> ApiResult<(StatusCode, Json<Schedule>)> {
     user.require(&[Role::Admin])?;
     not_archived(&state, &req.graph_id).await?;
     let approved = state
@@ -155,7 +127,7 @@ pub async fn create_schedule(
         )));
     }
     let calendar = req.calendar.as_deref().map(str::trim).unwrap_or_default().to_string();
-    if !calendar.is_empty() && state.scheduler.calendar(&calendar).await.map_err(ApiError::Internal)?.is_none() {
+    if !calendar.is_empty() && state.scheduler.calendar(&calendar).await?.is_none() {
         return Err(ApiError::BadRequest(format!("no calendar `{calendar}` (see GET /api/calendars)")));
     }
     let now = state.scheduler.clock.now_ms();
@@ -179,12 +151,7 @@ pub async fn create_schedule(
     };
     state.store.create_schedule(&row).await?;
     state.store.audit(&user.username, "schedule_create", &row.graph_id, &row.cron).await?;
-    Ok((StatusCode::CREATED, Json(row)))
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct ScheduleUpdate {
-    pub enabled: bool,
+    Ok((StatusCode::CREATED, Json(row.into())))
 }
 
 #[utoipa::path(patch, path = "/api/schedules/{id}", request_body = ScheduleUpdate,
@@ -198,7 +165,7 @@ pub async fn update_schedule(
     user.require(&[Role::Admin])?;
     if req.enabled {
         let schedule =
-            state.store.schedule(&id).await.map_err(|_| ApiError::NotFound(format!("no schedule `{id}`")))?;
+            state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
         not_archived(&state, &schedule.graph_id).await?;
     }
     state.store.set_schedule_enabled(&id, req.enabled).await?;
@@ -218,23 +185,6 @@ pub async fn delete_schedule(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct Backfill {
-    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
-    pub from: String,
-    #[schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
-    pub to: String,
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RunList {
-    pub runs: Vec<RunRow>,
-    /// Broken check rules per run id (runs whose checks all passed or that have none are absent).
-    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
-    #[schema(value_type = Object)]
-    pub checks: std::collections::BTreeMap<String, sluice_shared::check::CheckSummary>,
-}
-
 /// Queues one run per business date, oldest first; dependencies still hold.
 #[utoipa::path(post, path = "/api/schedules/{id}/backfill", request_body = Backfill,
     responses((status = 201, body = RunList), (status = 400), (status = 404), (status = 409)))]
@@ -249,22 +199,16 @@ pub async fn backfill(
     let schedule = state
         .scheduler
         .schedules()
-        .await
-        .map_err(ApiError::Internal)?
+        .await?
         .into_iter()
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     not_archived(&state, &schedule.graph_id).await?;
-    let dates = state.scheduler.backfill_dates(&schedule, &req.from, &req.to).await.map_err(ApiError::BadRequest)?;
+    let dates = state.scheduler.backfill_dates(&schedule, &req.from, &req.to).await?;
     let mut runs = Vec::new();
     for d in &dates {
-        if let Some(r) = state
-            .scheduler
-            .enqueue(&schedule, d, RunKind::Backfill.as_str(), &user.username)
-            .await
-            .map_err(ApiError::Internal)?
-        {
-            runs.push(r);
+        if let Some(r) = state.scheduler.enqueue(&schedule, d, RunKind::Backfill, &user.username).await? {
+            runs.push(Run::from(r));
         }
     }
     state.store.audit(&user.username, "backfill", &schedule.graph_id, &format!("{} to {}", req.from, req.to)).await?;
@@ -274,18 +218,15 @@ pub async fn backfill(
 /// Runs the caller's latest saved version now, marked `draft`, in the
 /// caller's sandbox: it reads the production inputs and writes no production output.
 #[utoipa::path(post, path = "/api/graphs/{id}/run", request_body = RunNow,
-    responses((status = 201, body = RunRow), (status = 400), (status = 404), (status = 409), (status = 422), (status = 429)))]
+    responses((status = 201, body = Run), (status = 400), (status = 404), (status = 409), (status = 422), (status = 429)))]
 pub async fn run_draft(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     ApiJson(req): ApiJson<RunNow>,
-) -> ApiResult<(StatusCode, Json<RunRow>)> {
+) -> ApiResult<(StatusCode, Json<Run>)> {
     user.require(&[Role::Admin, Role::Analyst])?;
-    let g = state.store.get_graph(&id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
-    if user.role != Role::Admin && g.owner_id != user.id {
-        return Err(ApiError::NotFound(format!("no graph `{id}`")));
-    }
+    let g = graph_for(&state, &user, &id).await?;
     not_archived(&state, &id).await?;
     let today = calendar::biz_date(
         calendar::parse_tz(calendar::DEFAULT_TZ).map_err(ApiError::Internal)?,
@@ -299,7 +240,7 @@ pub async fn run_draft(
         graph_id: &id,
         hash: &content_hash(&g.doc),
         biz_date: &date,
-        kind: RunKind::Draft.as_str(),
+        kind: RunKind::Draft,
         attempt: 1,
         not_before: 0,
         requested_by: &user.username,
@@ -313,39 +254,40 @@ pub async fn run_draft(
     })?;
     let detail = format!("draft run {} for {date} runs version {} in the sandbox", row.id, row.hash);
     state.store.audit(&user.username, "run_request", &id, &detail).await?;
-    Ok((StatusCode::CREATED, Json(row)))
+    Ok((StatusCode::CREATED, Json(row.into())))
 }
 
+/// `GET /api/runs`' query: each filter optional (absent or empty: any).
 #[derive(Deserialize, utoipa::IntoParams)]
-pub struct RunFilter {
-    #[serde(default)]
-    pub graph: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub date: String,
+pub struct RunQuery {
+    /// A graph id.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub graph: Option<String>,
+    #[serde(default, deserialize_with = "empty_as_none")]
+    pub status: Option<RunStatus>,
+    /// A business date.
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(format = Date)]
+    pub date: Option<String>,
+}
+
+impl From<RunQuery> for RunFilter {
+    fn from(q: RunQuery) -> Self {
+        RunFilter { graph_id: q.graph, status: q.status, biz_date: q.date }
+    }
 }
 
 #[utoipa::path(get, path = "/api/runs", responses((status = 200, body = RunList)))]
 pub async fn list_runs(
     State(state): State<AppState>,
     user: CurrentUser,
-    Query(f): Query<RunFilter>,
+    Query(q): Query<RunQuery>,
 ) -> ApiResult<Json<RunList>> {
-    let runs = state.store.runs_in_scope(scope(&user), &f.graph, &f.status, &f.date, 500).await?;
+    let runs = state.store.runs_in_scope(scope(&user), &q.into(), 500).await?;
     let ids: Vec<&str> = runs.iter().map(|r| r.id.as_str()).collect();
     let mut checks = state.store.check_summaries(&ids).await?;
     checks.retain(|_, c| c.errors + c.warnings > 0);
-    Ok(Json(RunList { runs, checks }))
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct RunDetail {
-    pub run: RunRow,
-    pub nodes: Vec<RunNodeRow>,
-    /// What each check node found (`transform.check`): rows, failures per rule, a sample.
-    #[schema(value_type = Vec<Object>)]
-    pub checks: Vec<sluice_shared::check::CheckResult>,
+    Ok(Json(RunList { runs: runs.into_iter().map(Run::from).collect(), checks }))
 }
 
 #[utoipa::path(get, path = "/api/runs/{id}", responses((status = 200, body = RunDetail), (status = 404)))]
@@ -356,7 +298,8 @@ pub async fn run_detail(
 ) -> ApiResult<Json<RunDetail>> {
     let run = visible_run(&state, &user, &id).await?;
     let checks = state.store.run_checks(&id).await?;
-    Ok(Json(RunDetail { nodes: state.store.run_nodes(&id).await?, checks, run }))
+    let nodes = state.store.run_nodes(&id).await?.into_iter().map(RunNode::from).collect();
+    Ok(Json(RunDetail { nodes, checks, run: run.into() }))
 }
 
 #[utoipa::path(post, path = "/api/runs/{id}/cancel", responses((status = 204), (status = 404), (status = 409)))]
@@ -365,23 +308,19 @@ pub async fn cancel(State(state): State<AppState>, user: CurrentUser, Path(id): 
     let run = visible_run(&state, &user, &id).await?;
     // Analysts cancel their own drafts; a production run is an admin's call
     // (whatever an account is named, `requested_by` of a scheduled run is not a person).
-    let own_draft = run.kind == RunKind::Draft.as_str() && run.requested_by == user.username;
+    let own_draft = run.kind == RunKind::Draft && run.requested_by == user.username;
     if user.role != Role::Admin && !own_draft {
         return Err(ApiError::Forbidden("only admins cancel scheduled runs and other people's runs".into()));
     }
-    if !state.scheduler.cancel(&id).await.map_err(ApiError::Internal)? {
+    if !state.scheduler.cancel(&id).await? {
         return Err(ApiError::Conflict(format!("the run already ended ({})", run.status)));
     }
     state.store.audit(&user.username, "run_cancel", &id, "").await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AlertList {
-    pub alerts: Vec<AlertRow>,
-}
-
 #[utoipa::path(get, path = "/api/alerts", responses((status = 200, body = AlertList)))]
 pub async fn alerts(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<AlertList>> {
-    Ok(Json(AlertList { alerts: state.store.alerts_in_scope(scope(&user), 200).await? }))
+    let alerts = state.store.alerts_in_scope(scope(&user), 200).await?;
+    Ok(Json(AlertList { alerts: alerts.into_iter().map(Alert::from).collect() }))
 }

@@ -6,12 +6,14 @@
 use super::AppState;
 use super::auth::{ClientAddr, CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
-use crate::store::{AuditRow, Disabled};
+use crate::store::Disabled;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::routing::{get, patch};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
+use sluice_shared::api::Timestamp;
+pub use sluice_shared::api::users::{AuditEntry, AuditList, NewUser, UserInfo, UserList, UserUpdate};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -20,50 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/audit", get(audit))
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct UserInfo {
-    pub username: String,
-    pub role: String,
-    pub created_at: i64,
-    /// A disabled account cannot sign in and has no sessions.
-    pub disabled: bool,
-}
-
-impl From<crate::store::UserRow> for UserInfo {
-    fn from(u: crate::store::UserRow) -> Self {
-        UserInfo { username: u.username, role: u.role, created_at: u.created_at, disabled: u.disabled_at != 0 }
-    }
-}
-
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct UserList {
-    pub users: Vec<UserInfo>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct NewUser {
-    /// 1 to 64 letters, digits, `.`, `_` or `-` (surrounding spaces are dropped).
-    #[schema(pattern = r"^[ \t\r\n]*[A-Za-z0-9._-]{1,64}[ \t\r\n]*$")]
-    pub username: String,
-    #[schema(min_length = 10)]
-    pub password: String,
-    pub role: Role,
-    /// The acting admin's own password; required when `role` is `admin`.
-    #[serde(default)]
-    pub current_password: Option<String>,
-}
-
-#[derive(Deserialize, utoipa::ToSchema)]
-pub struct UserUpdate {
-    pub role: Option<Role>,
-    #[schema(min_length = 10)]
-    /// A new password; ends every session of the user.
-    pub password: Option<String>,
-    /// `true` disables the account (its sessions end), `false` enables it again.
-    pub disabled: Option<bool>,
-    /// The acting admin's own password; required to set `password` or make someone `admin`.
-    #[serde(default)]
-    pub current_password: Option<String>,
+fn user_info(u: crate::store::UserRow) -> UserInfo {
+    UserInfo { username: u.username, role: u.role, created_at: Timestamp(u.created_at), disabled: u.disabled_at != 0 }
 }
 
 fn check_password(p: &str) -> ApiResult<()> {
@@ -77,7 +37,7 @@ fn check_password(p: &str) -> ApiResult<()> {
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<UserList>> {
     user.require(&[Role::Admin])?;
     let users = state.store.list_users().await?;
-    Ok(Json(UserList { users: users.into_iter().map(UserInfo::from).collect() }))
+    Ok(Json(UserList { users: users.into_iter().map(user_info).collect() }))
 }
 
 /// Checks the acting admin's own password before a sensitive change; a
@@ -138,9 +98,9 @@ pub async fn create(
         detail.push_str("; confirmed with password");
     }
     let hash = state.hasher.hash(&req.password).await?;
-    let row = state.store.create_user(name, &hash, req.role.as_str()).await?;
+    let row = state.store.create_user(name, &hash, req.role).await?;
     state.store.audit(&user.username, "user_create", name, &detail).await?;
-    Ok((StatusCode::CREATED, Json(UserInfo::from(row))))
+    Ok((StatusCode::CREATED, Json(user_info(row))))
 }
 
 /// Changes a role, sets a password (ending the user's sessions), or disables
@@ -166,7 +126,7 @@ pub async fn update(
         check_password(p)?;
     }
     // What gives someone admin power or an account's password needs the acting admin's password.
-    let target_is_admin = state.store.user_by_name(&name).await?.is_some_and(|u| u.role == Role::Admin.as_str());
+    let target_is_admin = state.store.user_by_name(&name).await?.is_some_and(|u| u.role == Role::Admin);
     let mut acts = Vec::new();
     if req.role == Some(Role::Admin) {
         acts.push(format!("make {name} admin"));
@@ -183,7 +143,7 @@ pub async fn update(
     }
     let confirmed = if sensitive.is_some() { "; confirmed with password" } else { "" };
     if let Some(role) = req.role {
-        state.store.set_role(&name, role.as_str()).await?;
+        state.store.set_role(&name, role).await?;
         state.store.audit(&user.username, "role_change", &name, &format!("{}{confirmed}", role.as_str())).await?;
     }
     if let Some(p) = req.password {
@@ -212,10 +172,6 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AuditList {
-    pub entries: Vec<AuditRow>,
-}
 
 #[utoipa::path(get, path = "/api/audit", responses((status = 200, body = AuditList), (status = 403)))]
 pub async fn audit(
@@ -234,5 +190,5 @@ pub async fn audit(
             f.limit.unwrap_or(500).clamp(1, 5000),
         )
         .await?;
-    Ok(Json(AuditList { entries }))
+    Ok(Json(AuditList { entries: entries.into_iter().map(AuditEntry::from).collect() }))
 }

@@ -5,8 +5,10 @@
 
 use super::{Result, Store, StoreError, now_ms};
 use sha2::{Digest, Sha256};
+use sluice_shared::api::graphs as api;
+use sluice_shared::api::{RunStatus, SubmissionStatus, Timestamp};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct GraphSummary {
     pub id: String,
     pub name: String,
@@ -60,12 +62,32 @@ pub enum Removal {
     Archived,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct VersionRow {
     pub version: i64,
     pub hash: String,
     pub saved_by: String,
     pub saved_at: i64,
+}
+
+impl From<GraphSummary> for api::GraphSummary {
+    fn from(g: GraphSummary) -> Self {
+        api::GraphSummary {
+            id: g.id,
+            name: g.name,
+            description: g.description,
+            version: g.version,
+            updated_at: Timestamp(g.updated_at),
+            owner: g.owner,
+            archived_at: g.archived_at.map(Timestamp),
+        }
+    }
+}
+
+impl From<VersionRow> for api::VersionInfo {
+    fn from(v: VersionRow) -> Self {
+        api::VersionInfo { version: v.version, hash: v.hash, saved_by: v.saved_by, saved_at: Timestamp(v.saved_at) }
+    }
 }
 
 /// Content hash of a stored document (the canonical JSON the server wrote).
@@ -80,8 +102,10 @@ const SELECT_GRAPH: &str = "SELECT g.id, g.owner_id, u.username AS owner, g.vers
 const SUMMARY: &str = "SELECT g.id, g.name, g.description, g.version, g.updated_at, u.username AS owner, \
      g.archived_at FROM graphs g JOIN users u ON u.id = g.owner_id";
 
-/// The graph `g` has (had) an approved version.
-const APPROVED: &str = "EXISTS (SELECT 1 FROM submissions s WHERE s.graph_id = g.id AND s.status = 'approved')";
+/// The graph `g` has (had) an approved version; `approved` is bound at `$k`.
+fn approved(k: usize) -> String {
+    format!("EXISTS (SELECT 1 FROM submissions s WHERE s.graph_id = g.id AND s.status = ${k})")
+}
 
 impl Store {
     /// Graphs visible to a user: all of them, or only those `owner_id` owns.
@@ -95,8 +119,11 @@ impl Store {
 
     /// Graphs that have an approved version (what viewers may read).
     pub async fn list_approved_graphs(&self, listing: Listing) -> Result<Vec<GraphSummary>> {
-        let sql = format!("{SUMMARY} WHERE {APPROVED} AND {} ORDER BY g.updated_at DESC", listing.condition());
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(self.pool()).await?)
+        let sql = format!("{SUMMARY} WHERE {} AND {} ORDER BY g.updated_at DESC", approved(1), listing.condition());
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql))
+            .bind(SubmissionStatus::Approved.as_str())
+            .fetch_all(self.pool())
+            .await?)
     }
 
     pub async fn get_graph(&self, id: &str) -> Result<GraphRow> {
@@ -187,9 +214,11 @@ impl Store {
             return Err(StoreError::NotFound);
         }
         let approved: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM graphs g WHERE g.id = $1 AND {APPROVED}"
+            "SELECT COUNT(*) FROM graphs g WHERE g.id = $1 AND {}",
+            approved(2)
         )))
         .bind(id)
+        .bind(SubmissionStatus::Approved.as_str())
         .fetch_one(&mut *tx)
         .await?;
         let removal = if approved > 0 {
@@ -202,11 +231,13 @@ impl Store {
             sqlx::query("UPDATE schedules SET enabled = 0 WHERE graph_id = $1").bind(id).execute(&mut *tx).await?;
             // Nothing queued starts once archived: backfills, retries and drafts are cancelled.
             sqlx::query(
-                "UPDATE runs SET status = 'cancelled', finished_at = $1, error = 'the graph was archived' \
-                 WHERE graph_id = $2 AND status = 'queued'",
+                "UPDATE runs SET status = $3, finished_at = $1, error = 'the graph was archived' \
+                 WHERE graph_id = $2 AND status = $4",
             )
             .bind(now_ms())
             .bind(id)
+            .bind(RunStatus::Cancelled.as_str())
+            .bind(RunStatus::Queued.as_str())
             .execute(&mut *tx)
             .await?;
             Removal::Archived

@@ -18,7 +18,7 @@ pub use connections::{ConnectionRow, EnvironmentRow, SecretChange};
 pub use graphs::{GraphRow, GraphSummary, Listing, Removal, VersionRow, content_hash};
 pub use reviews::{AuditRow, SubmissionRow};
 pub use run_access::{RunKind, RunScope};
-pub use scheduling::{AlertRow, NO_PARAMS, NewRun, RunNodeRow, RunParams, RunRow, ScheduleRow};
+pub use scheduling::{AlertRow, NO_PARAMS, NewRun, RunFilter, RunNodeRow, RunParams, RunRow, ScheduleRow};
 pub use users::{Disabled, SessionUser, UserRow};
 
 use sqlx::AnyPool;

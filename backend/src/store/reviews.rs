@@ -2,8 +2,11 @@
 //! never deleted or rewritten except the one transition from `submitted`.
 
 use super::{Result, Store, StoreError, now_ms};
+use sluice_shared::api::reviews::Submission;
+use sluice_shared::api::users::AuditEntry;
+use sluice_shared::api::{Role, SubmissionStatus, Timestamp};
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct SubmissionRow {
     pub id: String,
     pub graph_id: String,
@@ -11,7 +14,8 @@ pub struct SubmissionRow {
     pub version: i64,
     pub hash: String,
     pub message: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: SubmissionStatus,
     pub submitted_by: String,
     pub submitted_at: i64,
     pub reviewed_by: Option<String>,
@@ -23,7 +27,26 @@ const SELECT: &str = "SELECT s.id, s.graph_id, g.name AS graph_name, s.version, 
     s.submitted_by, s.submitted_at, s.reviewed_by, s.reviewed_at, s.comment \
     FROM submissions s JOIN graphs g ON g.id = s.graph_id";
 
-#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize, utoipa::ToSchema)]
+impl From<SubmissionRow> for Submission {
+    fn from(s: SubmissionRow) -> Self {
+        Submission {
+            id: s.id,
+            graph_id: s.graph_id,
+            graph_name: s.graph_name,
+            version: s.version,
+            hash: s.hash,
+            message: s.message,
+            status: s.status,
+            submitted_by: s.submitted_by,
+            submitted_at: Timestamp(s.submitted_at),
+            reviewed_by: s.reviewed_by,
+            reviewed_at: s.reviewed_at.map(Timestamp),
+            comment: s.comment,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct AuditRow {
     pub id: i64,
     pub at: i64,
@@ -31,6 +54,12 @@ pub struct AuditRow {
     pub action: String,
     pub target: String,
     pub detail: String,
+}
+
+impl From<AuditRow> for AuditEntry {
+    fn from(a: AuditRow) -> Self {
+        AuditEntry { id: a.id, at: Timestamp(a.at), actor: a.actor, action: a.action, target: a.target, detail: a.detail }
+    }
 }
 
 impl Store {
@@ -44,8 +73,9 @@ impl Store {
         actor: &str,
     ) -> Result<SubmissionRow> {
         let pending: Option<String> =
-            sqlx::query_scalar("SELECT id FROM submissions WHERE graph_id = $1 AND status = 'submitted'")
+            sqlx::query_scalar("SELECT id FROM submissions WHERE graph_id = $1 AND status = $2")
                 .bind(graph_id)
+                .bind(SubmissionStatus::Submitted.as_str())
                 .fetch_optional(self.pool())
                 .await?;
         if pending.is_some() {
@@ -54,7 +84,7 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(
             "INSERT INTO submissions (id, graph_id, version, hash, message, status, submitted_by, submitted_at) \
-             VALUES ($1, $2, $3, $4, $5, 'submitted', $6, $7)",
+             VALUES ($1, $2, $3, $4, $5, $8, $6, $7)",
         )
         .bind(&id)
         .bind(graph_id)
@@ -63,6 +93,7 @@ impl Store {
         .bind(message)
         .bind(actor)
         .bind(now_ms())
+        .bind(SubmissionStatus::Submitted.as_str())
         .execute(self.pool())
         .await?;
         self.submission(&id).await
@@ -76,12 +107,16 @@ impl Store {
     }
 
     /// Submissions, newest first, optionally of one status and/or one graph.
-    pub async fn submissions(&self, status: Option<&str>, graph_id: Option<&str>) -> Result<Vec<SubmissionRow>> {
+    pub async fn submissions(
+        &self,
+        status: Option<SubmissionStatus>,
+        graph_id: Option<&str>,
+    ) -> Result<Vec<SubmissionRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE ($1 = '' OR s.status = $1) AND ($2 = '' OR s.graph_id = $2) ORDER BY s.submitted_at DESC"
+            "{SELECT} WHERE ($1 IS NULL OR s.status = $1) AND ($2 IS NULL OR s.graph_id = $2) ORDER BY s.submitted_at DESC"
         )))
-        .bind(status.unwrap_or(""))
-        .bind(graph_id.unwrap_or(""))
+        .bind(status.map(SubmissionStatus::as_str))
+        .bind(graph_id)
         .fetch_all(self.pool())
         .await?)
     }
@@ -90,7 +125,13 @@ impl Store {
     /// and only while its graph is not archived (`Conflict` otherwise). The
     /// graph row is written first, so a decision and `remove_graph` of the same
     /// graph never interleave.
-    pub async fn decide(&self, id: &str, status: &str, reviewer: &str, comment: &str) -> Result<SubmissionRow> {
+    pub async fn decide(
+        &self,
+        id: &str,
+        status: SubmissionStatus,
+        reviewer: &str,
+        comment: &str,
+    ) -> Result<SubmissionRow> {
         let mut tx = self.pool().begin().await?;
         let live = sqlx::query(
             "UPDATE graphs SET updated_at = updated_at \
@@ -105,13 +146,14 @@ impl Store {
         } else {
             sqlx::query(
                 "UPDATE submissions SET status = $1, reviewed_by = $2, reviewed_at = $3, comment = $4 \
-                 WHERE id = $5 AND status = 'submitted'",
+                 WHERE id = $5 AND status = $6",
             )
-            .bind(status)
+            .bind(status.as_str())
             .bind(reviewer)
             .bind(now_ms())
             .bind(comment)
             .bind(id)
+            .bind(SubmissionStatus::Submitted.as_str())
             .execute(&mut *tx)
             .await?
             .rows_affected()
@@ -133,11 +175,12 @@ impl Store {
         Ok(sqlx::query_as(
             "SELECT v.version, v.saved_by FROM graph_versions v WHERE v.graph_id = $1 AND v.version <= $2 \
              AND v.version > COALESCE((SELECT MAX(s.version) FROM submissions s \
-                 WHERE s.graph_id = $1 AND s.status = 'approved' AND s.version <= $2), 0) \
+                 WHERE s.graph_id = $1 AND s.status = $3 AND s.version <= $2), 0) \
              ORDER BY v.version",
         )
         .bind(graph_id)
         .bind(version)
+        .bind(SubmissionStatus::Approved.as_str())
         .fetch_all(self.pool())
         .await?)
     }
@@ -145,15 +188,19 @@ impl Store {
     /// The version that runs today: the latest approved submission.
     pub async fn approved(&self, graph_id: &str) -> Result<Option<SubmissionRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{SELECT} WHERE s.graph_id = $1 AND s.status = 'approved' ORDER BY s.reviewed_at DESC LIMIT 1"
+            "{SELECT} WHERE s.graph_id = $1 AND s.status = $2 ORDER BY s.reviewed_at DESC LIMIT 1"
         )))
         .bind(graph_id)
+        .bind(SubmissionStatus::Approved.as_str())
         .fetch_optional(self.pool())
         .await?)
     }
 
     pub async fn count_admins(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin'").fetch_one(self.pool()).await?)
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1")
+            .bind(Role::Admin.as_str())
+            .fetch_one(self.pool())
+            .await?)
     }
 
     /// Audit entries, newest first, filtered by actor and action (empty = any) and time.

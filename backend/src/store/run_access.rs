@@ -6,34 +6,12 @@
 //! Who sees a run (and an alert) is one rule, [`RunScope`], used both for
 //! listings and for single runs.
 
-use super::scheduling::{AlertRow, NewRun, RunRow};
+use super::scheduling::{AlertRow, NewRun, RunFilter, RunRow};
 use super::{Result, Store, now_ms};
+use sluice_shared::api::{NodeStatus, RunStatus, SubmissionStatus};
 use std::collections::HashMap;
 
-/// Why a run exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RunKind {
-    /// Fired by a schedule.
-    Scheduled,
-    /// Queued by an admin for past business dates.
-    Backfill,
-    /// An analyst's "run now" of their latest saved version, in their sandbox.
-    Draft,
-}
-
-impl RunKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunKind::Scheduled => "scheduled",
-            RunKind::Backfill => "backfill",
-            RunKind::Draft => "draft",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<RunKind> {
-        [RunKind::Scheduled, RunKind::Backfill, RunKind::Draft].into_iter().find(|k| k.as_str() == s)
-    }
-}
+pub use sluice_shared::api::RunKind;
 
 /// Which runs and alerts a user may see.
 #[derive(Debug, Clone, Copy)]
@@ -57,8 +35,26 @@ impl RunScope<'_> {
 }
 
 /// `kind IN (...) AND hash approved`, for runs aliased `r`.
-const PRODUCTION: &str = "r.kind IN ('scheduled', 'backfill') AND r.hash IN \
-    (SELECT p.hash FROM submissions p WHERE p.graph_id = r.graph_id AND p.status = 'approved')";
+/// `kind IN (...) AND hash approved`, for runs aliased `r`, with the two
+/// production kinds and the approved status bound at `$k`, `$k+1`, `$k+2`
+/// (see [`bind_production`]).
+fn production(k: usize) -> String {
+    format!(
+        "r.kind IN (${k}, ${}) AND r.hash IN \
+         (SELECT p.hash FROM submissions p WHERE p.graph_id = r.graph_id AND p.status = ${})",
+        k + 1,
+        k + 2
+    )
+}
+
+/// The values of [`production`]'s three placeholders, in order.
+const PRODUCTION_BINDS: [&str; 3] =
+    [RunKind::Scheduled.as_str(), RunKind::Backfill.as_str(), SubmissionStatus::Approved.as_str()];
+
+/// `$from, $from+1, ...` for `n` values.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+}
 
 /// The scope rule over runs aliased `r`, with the scope bound at `$1..$3`.
 const RUN_SCOPE: &str = "($1 = 'all' \
@@ -71,38 +67,51 @@ const RUN_COLS: &str = "r.id, r.schedule_id, r.graph_id, r.hash, r.biz_date, r.k
 
 impl Store {
     /// Whether a production run of this graph and date has one of `statuses`.
-    pub async fn production_run_exists(&self, graph_id: &str, biz_date: &str, statuses: &[&str]) -> Result<bool> {
-        let list = statuses.iter().map(|s| format!("'{}'", s.replace('\'', ""))).collect::<Vec<_>>().join(",");
-        let n: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM runs r WHERE r.graph_id = $1 AND r.biz_date = $2 AND r.status IN ({list}) AND {PRODUCTION}"
-        )))
-        .bind(graph_id)
-        .bind(biz_date)
-        .fetch_one(self.pool())
-        .await?;
+    /// The statuses are bound parameters, never text in the SQL.
+    pub async fn production_run_exists(&self, graph_id: &str, biz_date: &str, statuses: &[RunStatus]) -> Result<bool> {
+        if statuses.is_empty() {
+            return Ok(false);
+        }
+        let sql = format!(
+            "SELECT COUNT(*) FROM runs r WHERE r.graph_id = $1 AND r.biz_date = $2 AND r.status IN ({}) AND {}",
+            placeholders(3, statuses.len()),
+            production(3 + statuses.len())
+        );
+        let mut q = sqlx::query_scalar(sqlx::AssertSqlSafe(sql)).bind(graph_id).bind(biz_date);
+        for s in statuses {
+            q = q.bind(s.as_str());
+        }
+        for v in PRODUCTION_BINDS {
+            q = q.bind(v);
+        }
+        let n: i64 = q.fetch_one(self.pool()).await?;
         Ok(n > 0)
     }
 
     /// Production runs of a graph that succeeded for a date.
     pub async fn production_successes(&self, graph_id: &str, biz_date: &str) -> Result<Vec<RunRow>> {
-        Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLS} FROM runs r WHERE r.graph_id = $1 AND r.biz_date = $2 AND r.status = 'succeeded' AND {PRODUCTION}"
-        )))
-        .bind(graph_id)
-        .bind(biz_date)
-        .fetch_all(self.pool())
-        .await?)
+        let sql = format!(
+            "SELECT {RUN_COLS} FROM runs r WHERE r.graph_id = $1 AND r.biz_date = $2 AND r.status = $3 AND {}",
+            production(4)
+        );
+        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(graph_id).bind(biz_date).bind(RunStatus::Succeeded.as_str());
+        for v in PRODUCTION_BINDS {
+            q = q.bind(v);
+        }
+        Ok(q.fetch_all(self.pool()).await?)
     }
 
     /// Whether a draft of this user for this graph and date is running.
     pub async fn draft_running(&self, graph_id: &str, biz_date: &str, username: &str) -> Result<bool> {
         let n: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM runs WHERE graph_id = $1 AND biz_date = $2 AND requested_by = $3 \
-             AND kind = 'draft' AND status = 'running'",
+             AND kind = $4 AND status = $5",
         )
         .bind(graph_id)
         .bind(biz_date)
         .bind(username)
+        .bind(RunKind::Draft.as_str())
+        .bind(RunStatus::Running.as_str())
         .fetch_one(self.pool())
         .await?;
         Ok(n > 0)
@@ -111,8 +120,9 @@ impl Store {
     /// The latest approved version of every graph that has one: graph id → (hash, version).
     pub async fn latest_approved(&self) -> Result<HashMap<String, (String, i64)>> {
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT graph_id, hash, version FROM submissions WHERE status = 'approved' ORDER BY reviewed_at, version",
+            "SELECT graph_id, hash, version FROM submissions WHERE status = $1 ORDER BY reviewed_at, version",
         )
+        .bind(SubmissionStatus::Approved.as_str())
         .fetch_all(self.pool())
         .await?;
         Ok(rows.into_iter().map(|(g, h, v)| (g, (h, v))).collect())
@@ -135,9 +145,9 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         let n = sqlx::query(
             "INSERT INTO runs (id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, requested_by, params) \
-             SELECT $1, $2, $3, $4, 'draft', 'queued', $5, $6, $7, $8, $10 \
-             WHERE (SELECT COUNT(*) FROM runs WHERE kind = 'draft' AND requested_by = $8 \
-                    AND status IN ('queued', 'running')) < $9",
+             SELECT $1, $2, $3, $4, $11, $12, $5, $6, $7, $8, $10 \
+             WHERE (SELECT COUNT(*) FROM runs WHERE kind = $11 AND requested_by = $8 \
+                    AND status IN ($12, $13)) < $9",
         )
         .bind(&id)
         .bind(r.graph_id)
@@ -149,32 +159,29 @@ impl Store {
         .bind(r.requested_by)
         .bind(quota)
         .bind(r.params.to_json())
+        .bind(RunKind::Draft.as_str())
+        .bind(RunStatus::Queued.as_str())
+        .bind(RunStatus::Running.as_str())
         .execute(self.pool())
         .await?;
         if n.rows_affected() == 0 { Ok(None) } else { self.run(&id).await.map(Some) }
     }
 
-    /// Runs `scope` may see, newest first, filtered by graph, status and date (empty = any).
-    pub async fn runs_in_scope(
-        &self,
-        scope: RunScope<'_>,
-        graph_id: &str,
-        status: &str,
-        biz_date: &str,
-        limit: i64,
-    ) -> Result<Vec<RunRow>> {
+    /// Runs `scope` may see, newest first, that pass `filter`.
+    pub async fn runs_in_scope(&self, scope: RunScope<'_>, filter: &RunFilter, limit: i64) -> Result<Vec<RunRow>> {
         let (s, u, o) = scope.binds();
+        let (graph, status, date) = filter.binds();
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLS} FROM runs r WHERE {RUN_SCOPE} AND ($4 = '' OR r.graph_id = $4) \
-             AND ($5 = '' OR r.status = $5) AND ($6 = '' OR r.biz_date = $6) \
+            "SELECT {RUN_COLS} FROM runs r WHERE {RUN_SCOPE} AND ($4 IS NULL OR r.graph_id = $4) \
+             AND ($5 IS NULL OR r.status = $5) AND ($6 IS NULL OR r.biz_date = $6) \
              ORDER BY r.created_at DESC, r.attempt DESC LIMIT $7"
         )))
         .bind(s)
         .bind(u)
         .bind(o)
-        .bind(graph_id)
+        .bind(graph)
         .bind(status)
-        .bind(biz_date)
+        .bind(date)
         .bind(limit)
         .fetch_all(self.pool())
         .await?)
@@ -213,10 +220,13 @@ impl Store {
     }
 
     /// Ends the nodes of a run still pending or running (after a panic or a crash).
-    pub async fn end_open_run_nodes(&self, run_id: &str, status: &str) -> Result<()> {
-        sqlx::query("UPDATE run_nodes SET status = $1 WHERE run_id = $2 AND status IN ('pending', 'running')")
-            .bind(status)
+    pub async fn end_open_run_nodes(&self, run_id: &str, status: NodeStatus) -> Result<()> {
+        let [pending, running] = NodeStatus::OPEN;
+        sqlx::query("UPDATE run_nodes SET status = $1 WHERE run_id = $2 AND status IN ($3, $4)")
+            .bind(status.as_str())
             .bind(run_id)
+            .bind(pending.as_str())
+            .bind(running.as_str())
             .execute(self.pool())
             .await?;
         Ok(())

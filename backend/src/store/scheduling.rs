@@ -2,9 +2,11 @@
 
 use super::{Result, Store, StoreError, now_ms};
 use serde::{Deserialize, Serialize};
+use sluice_shared::api::runs as api;
+use sluice_shared::api::{NodeStatus, RunKind, RunStatus, Timestamp};
 use std::collections::BTreeMap;
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize)]
 pub struct ScheduleRow {
     pub id: String,
     pub graph_id: String,
@@ -38,17 +40,41 @@ impl ScheduleRow {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+/// The API's view: `enabled` a bool, `depends_on` an array (the store keeps 0/1 and JSON text).
+impl From<ScheduleRow> for api::Schedule {
+    fn from(s: ScheduleRow) -> Self {
+        api::Schedule {
+            depends_on: s.dependencies(),
+            id: s.id,
+            graph_id: s.graph_id,
+            hash: s.hash,
+            cron: s.cron,
+            timezone: s.timezone,
+            biz_date_offset: s.biz_date_offset,
+            enabled: s.enabled != 0,
+            retries: s.retries,
+            backoff_secs: s.backoff_secs,
+            timeout_secs: s.timeout_secs,
+            sla: s.sla,
+            calendar: s.calendar,
+            last_fire_at: Timestamp(s.last_fire_at),
+            created_by: s.created_by,
+            created_at: Timestamp(s.created_at),
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct RunRow {
     pub id: String,
     pub schedule_id: Option<String>,
     pub graph_id: String,
     pub hash: String,
     pub biz_date: String,
-    /// scheduled | backfill | draft (see `RunKind`)
-    pub kind: String,
-    /// queued | running | succeeded | failed | interrupted | cancelled
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub kind: RunKind,
+    #[sqlx(try_from = "String")]
+    pub status: RunStatus,
     pub attempt: i64,
     pub not_before: i64,
     pub created_at: i64,
@@ -58,8 +84,33 @@ pub struct RunRow {
     pub requested_by: String,
     /// Parameter values the run was started with, besides `biz_date`.
     #[sqlx(try_from = "String")]
-    #[schema(value_type = BTreeMap<String, String>)]
     pub params: RunParams,
+}
+
+fn stamp(t: Option<i64>) -> Option<Timestamp> {
+    t.map(Timestamp)
+}
+
+impl From<RunRow> for api::Run {
+    fn from(r: RunRow) -> Self {
+        api::Run {
+            id: r.id,
+            schedule_id: r.schedule_id,
+            graph_id: r.graph_id,
+            hash: r.hash,
+            biz_date: r.biz_date,
+            kind: r.kind,
+            status: r.status,
+            attempt: r.attempt,
+            not_before: Timestamp(r.not_before),
+            created_at: Timestamp(r.created_at),
+            started_at: stamp(r.started_at),
+            finished_at: stamp(r.finished_at),
+            error: r.error,
+            requested_by: r.requested_by,
+            params: r.params.0,
+        }
+    }
 }
 
 /// Parameter values of a run (name → text, as `--param` takes them), kept in
@@ -84,12 +135,13 @@ impl RunParams {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct RunNodeRow {
     pub run_id: String,
     pub node_id: String,
     pub kind: String,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: NodeStatus,
     pub rows_in: Option<i64>,
     pub rows_out: Option<i64>,
     pub started_at: Option<i64>,
@@ -97,7 +149,23 @@ pub struct RunNodeRow {
     pub error: Option<String>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow, Serialize, utoipa::ToSchema)]
+impl From<RunNodeRow> for api::RunNode {
+    fn from(n: RunNodeRow) -> Self {
+        api::RunNode {
+            run_id: n.run_id,
+            node_id: n.node_id,
+            kind: n.kind,
+            status: n.status,
+            rows_in: n.rows_in,
+            rows_out: n.rows_out,
+            started_at: stamp(n.started_at),
+            finished_at: stamp(n.finished_at),
+            error: n.error,
+        }
+    }
+}
+
+#[derive(Debug, Clone, sqlx::FromRow, Serialize)]
 pub struct AlertRow {
     pub id: String,
     pub run_id: Option<String>,
@@ -109,8 +177,53 @@ pub struct AlertRow {
     pub delivered: i64,
 }
 
+impl From<AlertRow> for api::Alert {
+    fn from(a: AlertRow) -> Self {
+        api::Alert {
+            id: a.id,
+            run_id: a.run_id,
+            schedule_id: a.schedule_id,
+            biz_date: a.biz_date,
+            kind: a.kind,
+            message: a.message,
+            at: Timestamp(a.at),
+            delivered: a.delivered != 0,
+        }
+    }
+}
+
 const RUN_COLS: &str = "id, schedule_id, graph_id, hash, biz_date, kind, status, attempt, not_before, created_at, started_at, finished_at, error, requested_by, params";
 const SCHEDULE_COLS: &str = "id, graph_id, hash, cron, timezone, biz_date_offset, enabled, retries, backoff_secs, timeout_secs, sla, depends_on, last_fire_at, created_by, created_at, calendar";
+
+/// Which runs a listing shows; `None` matches any.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RunFilter {
+    pub graph_id: Option<String>,
+    pub status: Option<RunStatus>,
+    pub biz_date: Option<String>,
+}
+
+impl RunFilter {
+    pub fn graph(mut self, id: impl Into<String>) -> Self {
+        self.graph_id = Some(id.into());
+        self
+    }
+
+    pub fn status(mut self, status: RunStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+
+    pub fn date(mut self, biz_date: impl Into<String>) -> Self {
+        self.biz_date = Some(biz_date.into());
+        self
+    }
+
+    /// The three values bound into a query (NULL: any).
+    pub(super) fn binds(&self) -> (Option<&str>, Option<&'static str>, Option<&str>) {
+        (self.graph_id.as_deref(), self.status.map(RunStatus::as_str), self.biz_date.as_deref())
+    }
+}
 
 /// A run to create.
 pub struct NewRun<'a> {
@@ -118,7 +231,7 @@ pub struct NewRun<'a> {
     pub graph_id: &'a str,
     pub hash: &'a str,
     pub biz_date: &'a str,
-    pub kind: &'a str,
+    pub kind: RunKind,
     pub attempt: i64,
     pub not_before: i64,
     pub requested_by: &'a str,
@@ -193,19 +306,20 @@ impl Store {
     pub async fn create_run(&self, r: NewRun<'_>) -> Result<RunRow> {
         let id = uuid::Uuid::new_v4().to_string();
         sqlx::query(sqlx::AssertSqlSafe(format!(
-            "INSERT INTO runs ({RUN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $8, $9, NULL, NULL, NULL, $10, $11)"
+            "INSERT INTO runs ({RUN_COLS}) VALUES ($1, $2, $3, $4, $5, $6, $12, $7, $8, $9, NULL, NULL, NULL, $10, $11)"
         )))
         .bind(&id)
         .bind(r.schedule_id)
         .bind(r.graph_id)
         .bind(r.hash)
         .bind(r.biz_date)
-        .bind(r.kind)
+        .bind(r.kind.as_str())
         .bind(r.attempt)
         .bind(r.not_before)
         .bind(now_ms())
         .bind(r.requested_by)
         .bind(r.params.to_json())
+        .bind(RunStatus::Queued.as_str())
         .execute(self.pool())
         .await?;
         self.run(&id).await
@@ -218,15 +332,16 @@ impl Store {
             .await?)
     }
 
-    /// Runs, newest first, filtered by graph, status and business date (empty = any).
-    pub async fn runs(&self, graph_id: &str, status: &str, biz_date: &str, limit: i64) -> Result<Vec<RunRow>> {
+    /// Runs, newest first, that pass `filter`.
+    pub async fn runs(&self, filter: &RunFilter, limit: i64) -> Result<Vec<RunRow>> {
+        let (graph, status, date) = filter.binds();
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLS} FROM runs WHERE ($1 = '' OR graph_id = $1) AND ($2 = '' OR status = $2) \
-             AND ($3 = '' OR biz_date = $3) ORDER BY created_at DESC, attempt DESC LIMIT $4"
+            "SELECT {RUN_COLS} FROM runs WHERE ($1 IS NULL OR graph_id = $1) AND ($2 IS NULL OR status = $2) \
+             AND ($3 IS NULL OR biz_date = $3) ORDER BY created_at DESC, attempt DESC LIMIT $4"
         )))
-        .bind(graph_id)
+        .bind(graph)
         .bind(status)
-        .bind(biz_date)
+        .bind(date)
         .bind(limit)
         .fetch_all(self.pool())
         .await?)
@@ -236,48 +351,51 @@ impl Store {
     /// drafts, then oldest business date first.
     pub async fn due_runs(&self, now: i64) -> Result<Vec<RunRow>> {
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "SELECT {RUN_COLS} FROM runs WHERE status = 'queued' AND not_before <= $1 \
-             ORDER BY CASE WHEN kind = 'draft' THEN 1 ELSE 0 END, biz_date, created_at"
+            "SELECT {RUN_COLS} FROM runs WHERE status = $2 AND not_before <= $1 \
+             ORDER BY CASE WHEN kind = $3 THEN 1 ELSE 0 END, biz_date, created_at"
         )))
         .bind(now)
+        .bind(RunStatus::Queued.as_str())
+        .bind(RunKind::Draft.as_str())
         .fetch_all(self.pool())
         .await?)
     }
 
-    /// Claims a queued run: only one dispatcher can move it to `running`.
-    pub async fn claim_run(&self, id: &str) -> Result<bool> {
-        let n = sqlx::query("UPDATE runs SET status = 'running', started_at = $1 WHERE id = $2 AND status = 'queued'")
-            .bind(now_ms())
+    /// Claims a queued run at `now`: only one dispatcher can move it to `running`.
+    pub async fn claim_run(&self, id: &str, now: i64) -> Result<bool> {
+        let n = sqlx::query("UPDATE runs SET status = $3, started_at = $1 WHERE id = $2 AND status = $4")
+            .bind(now)
             .bind(id)
+            .bind(RunStatus::Running.as_str())
+            .bind(RunStatus::Queued.as_str())
             .execute(self.pool())
             .await?;
         Ok(n.rows_affected() == 1)
     }
 
     /// Ends a run, unless it has already ended (e.g. cancelled meanwhile).
-    pub async fn finish_run(&self, id: &str, status: &str, error: Option<&str>, at: i64) -> Result<bool> {
-        let n = sqlx::query("UPDATE runs SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND status IN ('queued', 'running')")
-            .bind(status)
+    pub async fn finish_run(&self, id: &str, status: RunStatus, error: Option<&str>, at: i64) -> Result<bool> {
+        let [queued, running] = RunStatus::ACTIVE;
+        let n = sqlx::query("UPDATE runs SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND status IN ($5, $6)")
+            .bind(status.as_str())
             .bind(error)
             .bind(at)
             .bind(id)
+            .bind(queued.as_str())
+            .bind(running.as_str())
             .execute(self.pool())
             .await?;
         Ok(n.rows_affected() == 1)
     }
 
     /// Runs left `running` by a previous process: they are interrupted.
-    pub async fn interrupt_running(&self) -> Result<Vec<RunRow>> {
-        let running = self.runs("", "running", "", 100_000).await?;
+    pub async fn interrupt_running(&self, now: i64) -> Result<Vec<RunRow>> {
+        let filter = RunFilter { status: Some(RunStatus::Running), ..RunFilter::default() };
+        let running = self.runs(&filter, 100_000).await?;
         for r in &running {
-            self.finish_run(&r.id, "interrupted", Some("the server stopped while this run was going"), now_ms())
-                .await?;
-            sqlx::query(
-                "UPDATE run_nodes SET status = 'interrupted' WHERE run_id = $1 AND status IN ('pending', 'running')",
-            )
-            .bind(&r.id)
-            .execute(self.pool())
-            .await?;
+            let why = "the server stopped while this run was going";
+            self.finish_run(&r.id, RunStatus::Interrupted, Some(why), now).await?;
+            self.end_open_run_nodes(&r.id, NodeStatus::Interrupted).await?;
         }
         Ok(running)
     }
@@ -295,7 +413,7 @@ impl Store {
         .bind(&n.run_id)
         .bind(&n.node_id)
         .bind(&n.kind)
-        .bind(&n.status)
+        .bind(n.status.as_str())
         .bind(n.rows_in)
         .bind(n.rows_out)
         .bind(n.started_at)

@@ -1,13 +1,15 @@
 //! Accounts and sessions. Only password hashes and session-token hashes are stored.
 
 use super::{Result, Store, StoreError, now_ms};
+use sluice_shared::api::Role;
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct UserRow {
     pub id: String,
     pub username: String,
     pub password_hash: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub created_at: i64,
     /// 0 while the account is active; when it was disabled otherwise.
     pub disabled_at: i64,
@@ -28,7 +30,8 @@ const USER_COLUMNS: &str = "id, username, password_hash, role, created_at, disab
 pub struct SessionUser {
     pub id: String,
     pub username: String,
-    pub role: String,
+    #[sqlx(try_from = "String")]
+    pub role: Role,
 }
 
 impl Store {
@@ -36,12 +39,12 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users").fetch_one(self.pool()).await?)
     }
 
-    pub async fn create_user(&self, username: &str, password_hash: &str, role: &str) -> Result<UserRow> {
+    pub async fn create_user(&self, username: &str, password_hash: &str, role: Role) -> Result<UserRow> {
         let row = UserRow {
             id: uuid::Uuid::new_v4().to_string(),
             username: username.to_string(),
             password_hash: password_hash.to_string(),
-            role: role.to_string(),
+            role,
             created_at: now_ms(),
             disabled_at: 0,
         };
@@ -51,7 +54,7 @@ impl Store {
         .bind(&row.id)
         .bind(&row.username)
         .bind(&row.password_hash)
-        .bind(&row.role)
+        .bind(row.role.as_str())
         .bind(row.created_at)
         .execute(self.pool())
         .await;
@@ -118,14 +121,15 @@ impl Store {
 
     /// Admins whose accounts are active.
     pub async fn count_active_admins(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at = 0")
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = $1 AND disabled_at = 0")
+            .bind(Role::Admin.as_str())
             .fetch_one(self.pool())
             .await?)
     }
 
-    pub async fn set_role(&self, username: &str, role: &str) -> Result<()> {
+    pub async fn set_role(&self, username: &str, role: Role) -> Result<()> {
         let n = sqlx::query("UPDATE users SET role = $1 WHERE username = $2")
-            .bind(role)
+            .bind(role.as_str())
             .bind(username)
             .execute(self.pool())
             .await?;
@@ -156,11 +160,12 @@ impl Store {
     pub async fn set_disabled(&self, username: &str, disabled: bool) -> Result<Disabled> {
         let mut tx = self.pool().begin().await?;
         let n = sqlx::query(
-            "UPDATE users SET disabled_at = $1 WHERE username = $2 AND ($1 = 0 OR role <> 'admin' OR disabled_at <> 0 \
-             OR (SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at = 0) > 1)",
+            "UPDATE users SET disabled_at = $1 WHERE username = $2 AND ($1 = 0 OR role <> $3 OR disabled_at <> 0 \
+             OR (SELECT COUNT(*) FROM users WHERE role = $3 AND disabled_at = 0) > 1)",
         )
         .bind(if disabled { now_ms() } else { 0 })
         .bind(username)
+        .bind(Role::Admin.as_str())
         .execute(&mut *tx)
         .await?
         .rows_affected();

@@ -50,7 +50,7 @@ impl App {
         let (router, state) = server::build(&opts).await.unwrap();
         let h = hash_password(USER_PASSWORD).unwrap();
         for (u, r) in [("admin2", "admin"), ("bob", "analyst"), ("val", "viewer")] {
-            state.store.create_user(u, &h, r).await.unwrap();
+            state.store.create_user(u, &h, r.parse().unwrap()).await.unwrap();
         }
         App { router, dir, state }
     }

@@ -11,6 +11,8 @@ use sluice_backend::scheduler::{
 use sluice_backend::store::{NewRun, RunRow, ScheduleRow, Store, content_hash};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use sluice_backend::store::RunFilter;
+use sluice_shared::api::{Role, SubmissionStatus};
 
 pub const DAY: i64 = 86_400_000;
 
@@ -36,7 +38,7 @@ impl World {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("files")).unwrap();
         let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
-        let owner = store.create_user("ana", "h", "analyst").await.unwrap().id;
+        let owner = store.create_user("ana", "h", Role::Analyst).await.unwrap().id;
         let clock = Arc::new(ManualClock::new(t0()));
         let root = DataRoot::new(dir.path().join("files"));
         let sched = Scheduler::with_limits(store.clone(), root, clock.clone(), webhook, limits);
@@ -79,7 +81,7 @@ impl World {
     /// Records an analyst's submission of a version and an admin's approval.
     pub async fn approve(&self, graph_id: &str, version: i64, hash: &str) {
         let sub = self.store.submit(graph_id, version, hash, "", "ana").await.unwrap();
-        self.store.decide(&sub.id, "approved", "admin", "ok").await.unwrap();
+        self.store.decide(&sub.id, SubmissionStatus::Approved, "admin", "ok").await.unwrap();
     }
 
     /// Queues a draft run of `ana`'s, as `POST /api/graphs/{id}/run` does.
@@ -89,7 +91,7 @@ impl World {
             graph_id,
             hash,
             biz_date: date,
-            kind: "draft",
+            kind: sluice_backend::store::RunKind::Draft,
             attempt: 1,
             not_before: 0,
             requested_by: "ana",
@@ -132,7 +134,7 @@ impl World {
     }
 
     pub async fn statuses(&self, graph: &str) -> Vec<(String, String, i64)> {
-        let mut runs = self.store.runs(graph, "", "", 1000).await.unwrap();
+        let mut runs = self.store.runs(&RunFilter::default().graph(graph), 1000).await.unwrap();
         runs.sort_by_key(|r| (r.biz_date.clone(), r.attempt));
         runs.into_iter().map(|r| (r.biz_date, r.status, r.attempt)).collect()
     }

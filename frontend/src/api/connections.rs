@@ -58,41 +58,5 @@ pub async fn catalog_columns(connection: &str, table: &str) -> Result<ColumnList
     call_as("GET", &url, None).await
 }
 
-/// Reads or writes (a review's [`ConnectionUse`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Access {
-    Read,
-    Write,
-}
-
-/// Where a graph connection name leads in `prod` (never a secret).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct ProdConnection {
-    pub name: String,
-    pub kind: sluice_shared::connections::DbKind,
-    #[serde(default)]
-    pub host: Option<String>,
-    #[serde(default)]
-    pub port: Option<i64>,
-    #[serde(default)]
-    pub database: String,
-    #[serde(default)]
-    pub read_only: bool,
-}
-
-/// One table node of a submitted version, and what it reads or writes in `prod`
-/// (the review detail's `connections`).
-#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
-pub struct ConnectionUse {
-    pub node: String,
-    pub connection: String,
-    pub access: Access,
-    #[serde(default)]
-    pub table: Option<String>,
-    #[serde(default)]
-    pub query: bool,
-    /// `None`: the name leads to no connection in `prod`.
-    #[serde(default)]
-    pub resolved: Option<ProdConnection>,
-}
+/// What a reviewed version reads and writes in `prod` (the review detail's `connections`).
+pub use sluice_shared::api::reviews::{Access, ConnectionUse, ProdConnection};

@@ -18,8 +18,7 @@ pub async fn load(ed: EditorState) -> Result<(), String> {
     if !ed.alive() {
         return Ok(());
     }
-    let mut graph = sluice_shared::parse_graph_value(doc.graph)
-        .map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    let mut graph = doc.graph;
     layout_missing(&mut graph);
     ed.restore(&graph);
     ed.version.set(doc.version);

@@ -4,7 +4,7 @@
 
 use super::persist;
 use super::state::EditorState;
-use crate::api::{self, Submission};
+use crate::api::{self, Submission, SubmissionStatus};
 use crate::app::AppCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,11 +42,10 @@ pub(super) async fn saved_version(ed: EditorState) -> Option<i64> {
 pub fn ReviewStatus(rs: ReviewState) -> impl IntoView {
     move || {
         rs.latest.get().map(|s| {
-            let label = match s.status.as_str() {
-                "submitted" => format!("In review · v{}", s.version),
-                "approved" => format!("Approved · v{}", s.version),
-                "rejected" => format!("Rejected · v{}", s.version),
-                other => format!("{other} · v{}", s.version),
+            let label = match s.status {
+                SubmissionStatus::Submitted => format!("In review · v{}", s.version),
+                SubmissionStatus::Approved => format!("Approved · v{}", s.version),
+                SubmissionStatus::Rejected => format!("Rejected · v{}", s.version),
             };
             let title = match &s.reviewed_by {
                 Some(r) => format!("{} by {r}", s.status),
@@ -55,7 +54,7 @@ pub fn ReviewStatus(rs: ReviewState) -> impl IntoView {
             let comment = s.comment.clone().filter(|c| !c.trim().is_empty());
             view! {
                 <span class=format!("review-status status-{}", s.status) data-testid="review-status"
-                    data-status=s.status.clone() title=title>
+                    data-status=s.status.as_str() title=title>
                     {label}
                     {comment.map(|c| view! {
                         <span class="review-status-comment" data-testid="review-status-comment">{format!("“{c}”")}</span>
@@ -74,8 +73,8 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
     let message = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
-    let allowed = move || app.user.with(|u| u.as_ref().is_some_and(|u| u.role == "admin" || u.role == "analyst"));
-    let pending = move || rs.latest.with(|s| s.as_ref().is_some_and(|s| s.status == "submitted"));
+    let allowed = move || app.user.with(|u| u.as_ref().is_some_and(|u| u.role.edits()));
+    let pending = move || rs.latest.with(|s| s.as_ref().is_some_and(|s| s.status == SubmissionStatus::Submitted));
     let send = move || {
         if busy.get_untracked() {
             return;

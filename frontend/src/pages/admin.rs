@@ -6,12 +6,15 @@
 use super::calendars::CalendarsSection;
 use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
-use crate::api::{self, AuditEntry, UserInfo};
+use crate::api::{self, AuditEntry, Role, UserInfo};
 use crate::app::AppCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const ROLES: [&str; 3] = ["viewer", "analyst", "admin"];
+/// The roles as the pickers list them: least power first.
+fn roles() -> impl Iterator<Item = Role> {
+    Role::ALL.iter().rev().copied()
+}
 
 #[component]
 pub fn AdminPage() -> impl IntoView {
@@ -44,7 +47,7 @@ fn UsersSection() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let notice = RwSignal::new(None::<String>);
     let (name, password, role) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new("analyst".to_string()));
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(Role::Analyst));
     // The admin's own password, which the server asks for before it creates an admin or makes one.
     let mine = RwSignal::new(String::new());
     let reload = move || {
@@ -61,7 +64,7 @@ fn UsersSection() -> impl IntoView {
         let (n, p, r, me) =
             (name.get_untracked(), password.get_untracked(), role.get_untracked(), mine.get_untracked());
         spawn_local(async move {
-            match api::create_user(n.trim(), &p, &r, &me).await {
+            match api::create_user(n.trim(), &p, r, &me).await {
                 Ok(u) => {
                     let _ = notice.try_set(Some(format!("Created {} ({}).", u.username, u.role)));
                     let _ = error.try_set(None);
@@ -75,8 +78,9 @@ fn UsersSection() -> impl IntoView {
     };
     let change_role = move |user: String, r: String| {
         let me = mine.get_untracked();
+        let Ok(r) = r.parse::<Role>() else { return };
         spawn_local(async move {
-            match api::set_role(&user, &r, &me).await {
+            match api::set_role(&user, r, &me).await {
                 Ok(()) => {
                     let _ = notice.try_set(Some(format!("{user} is now {r}.")));
                     let _ = error.try_set(None);
@@ -107,7 +111,7 @@ fn UsersSection() -> impl IntoView {
                 <td>{u.username.clone()}</td>
                 <td>
                     <select data-testid="user-role" on:change=move |ev| change_role(who.clone(), event_target_value(&ev))>
-                        {ROLES.map(|r| view! { <option value=r selected=u.role == r>{r}</option> })}
+                        {roles().map(|r| view! { <option value=r.as_str() selected=u.role == r>{r.as_str()}</option> }).collect_view()}
                     </select>
                 </td>
                 <td>{time_ms(u.created_at)}</td>
@@ -134,8 +138,9 @@ fn UsersSection() -> impl IntoView {
                     on:input=move |ev| name.set(event_target_value(&ev))/>
                 <input type="password" placeholder="password" data-testid="user-new-password" prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))/>
-                <select data-testid="user-new-role" on:change=move |ev| role.set(event_target_value(&ev))>
-                    {ROLES.map(|r| view! { <option value=r selected=r == "analyst">{r}</option> })}
+                <select data-testid="user-new-role"
+                    on:change=move |ev| role.set(event_target_value(&ev).parse().unwrap_or(Role::Analyst))>
+                    {roles().map(|r| view! { <option value=r.as_str() selected=r == Role::Analyst>{r.as_str()}</option> }).collect_view()}
                 </select>
                 <button class="btn primary" type="submit" data-testid="user-create">"Create user"</button>
             </form>

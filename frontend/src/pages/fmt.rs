@@ -2,10 +2,11 @@
 
 use leptos::prelude::*;
 use serde_json::Value;
+use sluice_shared::api::Timestamp;
 
-/// Epoch milliseconds as local `2026-11-25 14:03:07`.
-pub fn time_ms(ms: i64) -> String {
-    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+/// A moment as local `2026-11-25 14:03:07`.
+pub fn time_ms(t: impl Into<Timestamp>) -> String {
+    let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(t.into().millis() as f64));
     format!(
         "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
         d.get_full_year(),
@@ -17,8 +18,13 @@ pub fn time_ms(ms: i64) -> String {
     )
 }
 
-pub fn opt_time(ms: Option<i64>) -> String {
-    ms.map(time_ms).unwrap_or_else(|| "—".into())
+pub fn opt_time<T: Into<Timestamp>>(t: Option<T>) -> String {
+    t.map(time_ms).unwrap_or_else(|| "—".into())
+}
+
+/// A moment as local `2026-11-25 14:03` (lists).
+pub fn minute_time(t: Timestamp) -> String {
+    time_ms(t).chars().take(16).collect()
 }
 
 /// A JSON value as a table cell: text without quotes, nothing as an empty cell.

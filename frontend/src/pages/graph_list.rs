@@ -1,40 +1,12 @@
 //! The list of saved graphs: open, rename, duplicate, delete, and a new empty one.
 
+use super::fmt::minute_time;
 use crate::api::{self, GraphSummary};
 use crate::app::AppCtx;
 use crate::dom;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-
-/// The text of a loosely typed field (`owner` may be a name or an object).
-fn text_of(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Object(o) => o.get("username").or_else(|| o.get("name")).map(text_of).unwrap_or_default(),
-        other => other.to_string(),
-    }
-}
-
-/// A timestamp (epoch seconds or milliseconds, or ISO text) as local
-/// `2026-11-25 14:03`.
-fn short_time(v: &Value) -> String {
-    if let Some(n) = v.as_f64() {
-        let ms = if n > 1e12 { n } else { n * 1000.0 };
-        let d = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms));
-        return format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}",
-            d.get_full_year(),
-            d.get_month() + 1,
-            d.get_date(),
-            d.get_hours(),
-            d.get_minutes()
-        );
-    }
-    let t = text_of(v);
-    if t.len() >= 16 && t.as_bytes().get(10) == Some(&b'T') { format!("{} {}", &t[..10], &t[11..16]) } else { t }
-}
 
 #[component]
 pub fn GraphList() -> impl IntoView {
@@ -88,7 +60,8 @@ pub fn GraphList() -> impl IntoView {
             let res = async {
                 let doc = api::get_graph(&id).await?;
                 let mut graph = doc.graph;
-                graph["name"] = Value::String(name);
+                graph.name = name;
+                let graph = serde_json::to_value(&graph).unwrap_or_default();
                 api::save_graph(&id, &graph, doc.version).await
             }
             .await;
@@ -127,7 +100,7 @@ pub fn GraphList() -> impl IntoView {
             }
             match answer {
                 Ok(()) => {
-                    deleted.set(doc.map(|d| d.graph));
+                    deleted.set(doc.and_then(|d| serde_json::to_value(&d.graph).ok()));
                     notice.set(Some(format!("Deleted “{name}”.")));
                 }
                 Err(e) => error.set(Some(format!("Could not delete: {e}"))),
@@ -204,8 +177,8 @@ pub fn GraphList() -> impl IntoView {
                     <div class="graph-meta">
                         {format!("v{}", g.version)}
                         " · "
-                        {short_time(&g.updated_at)}
-                        {(!text_of(&g.owner).is_empty()).then(|| format!(" · {}", text_of(&g.owner)))}
+                        {minute_time(g.updated_at)}
+                        {(!g.owner.is_empty()).then(|| format!(" · {}", g.owner))}
                     </div>
                 </div>
                 <div class="graph-actions" on:click=|ev| ev.stop_propagation()>

@@ -5,7 +5,7 @@ use super::fmt::{error_banner, opt_time, time_ms};
 use super::review_picture::{Mark, ReviewPicture};
 use super::review_tables::{ConfigDiff, SampleDiffs, SchemaDiffs, empty_like};
 use super::review_uses::ConnectionUses;
-use crate::api::{self, ReviewDetail, Submission};
+use crate::api::{self, ReviewDetail, Submission, SubmissionStatus};
 use crate::app::AppCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -104,7 +104,7 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
 fn Decision(submission: Submission) -> impl IntoView {
     let app = expect_context::<AppCtx>();
     let sid = StoredValue::new(submission.id.clone());
-    let outcome = RwSignal::new((submission.status != "submitted").then_some(submission));
+    let outcome = RwSignal::new((submission.status != SubmissionStatus::Submitted).then_some(submission));
     let comment = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -132,8 +132,12 @@ fn Decision(submission: Submission) -> impl IntoView {
         match outcome.get() {
         Some(s) => view! {
             <section class=format!("review-section outcome status-{}", s.status) data-testid="review-outcome"
-                data-status=s.status.clone()>
-                <h2>{match s.status.as_str() { "approved" => "Approved", "rejected" => "Rejected", other => other }.to_string()}</h2>
+                data-status=s.status.as_str()>
+                <h2>{match s.status {
+                    SubmissionStatus::Approved => "Approved",
+                    SubmissionStatus::Rejected => "Rejected",
+                    SubmissionStatus::Submitted => "Submitted",
+                }}</h2>
                 <p>{format!("by {} · {}", s.reviewed_by.clone().unwrap_or_default(), opt_time(s.reviewed_at))}</p>
                 {s.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <blockquote>{c}</blockquote> })}
             </section>

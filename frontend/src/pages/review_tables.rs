@@ -3,7 +3,7 @@
 //! affected output gains or loses.
 
 use super::fmt::{cell, opt_cell};
-use crate::api::{SampleDiff, SchemaDiff};
+use crate::api::{NodeSchemaDiff as SchemaDiff, SinkSampleDiff as SampleDiff};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::diff::{GraphDiff, ValueChange};
@@ -105,7 +105,8 @@ pub fn SchemaDiffs(schemas: Vec<SchemaDiff>) -> impl IntoView {
         let rows = schemas
             .into_iter()
             .map(|s| {
-                let (before, after) = (columns(&s.before), columns(&s.after));
+                let json = |s: &Option<sluice_shared::Schema>| serde_json::to_value(s).unwrap_or_default();
+                let (before, after) = (columns(&json(&s.before)), columns(&json(&s.after)));
                 let list = move |cols: Vec<String>, other: Vec<String>, class: &'static str| {
                     cols.into_iter()
                         .map(|c| {

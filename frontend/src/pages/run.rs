@@ -4,8 +4,8 @@
 //! lit by its live state, updated straight from the `node` events.
 
 use super::fmt::{error_banner, opt_time};
-use super::run_picture::{NodeLive, RunPicture, record};
-use crate::api::{self, RunDetail};
+use super::run_picture::{Lit, NodeLive, RunPicture, record};
+use crate::api::{self, NodeStatus, RunDetail, RunStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::Graph;
@@ -42,8 +42,10 @@ fn apply_event(states: RwSignal<HashMap<String, NodeLive>>, ev: &web_sys::Event)
     let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else {
         return;
     };
-    if let Ok(LiveEvent { node: Some(node), status, rows }) = serde_json::from_str::<LiveEvent>(&text) {
-        record(states, &node, &status, rows);
+    if let Ok(LiveEvent { node: Some(node), status, rows }) = serde_json::from_str::<LiveEvent>(&text)
+        && let Ok(status) = status.parse::<NodeStatus>()
+    {
+        record(states, &node, Lit::Node(status), rows);
     }
 }
 
@@ -51,23 +53,28 @@ fn apply_event(states: RwSignal<HashMap<String, NodeLive>>, ev: &web_sys::Event)
 /// cancelled or interrupted run's unfinished nodes take the run's status.
 fn apply_detail(states: RwSignal<HashMap<String, NodeLive>>, graph: Option<&Graph>, d: &RunDetail) {
     for n in &d.nodes {
-        record(states, &n.node_id, &n.status, n.rows_out);
+        record(states, &n.node_id, Lit::Node(n.status), n.rows_out);
     }
     // A check node whose warnings broke (and no error) turns amber; a broken error already failed it.
     for c in d.checks.iter().filter(|c| !c.failed() && c.rules.iter().any(|r| r.broken)) {
-        record(states, &c.node, "warning", None);
+        record(states, &c.node, Lit::Warning, None);
     }
-    if matches!(d.run.status.as_str(), "cancelled" | "interrupted") {
+    let ended = match d.run.status {
+        RunStatus::Cancelled => Some(NodeStatus::Cancelled),
+        RunStatus::Interrupted => Some(NodeStatus::Interrupted),
+        _ => None,
+    };
+    if let Some(ended) = ended {
         let ids: Vec<String> = match graph {
             Some(g) => g.nodes.iter().map(|n| n.id.clone()).collect(),
             None => d.nodes.iter().map(|n| n.node_id.clone()).collect(),
         };
         for id in ids {
             let unfinished = states
-                .try_with_untracked(|m| m.get(&id).is_none_or(|s| matches!(s.status.as_str(), "pending" | "running")));
+                .try_with_untracked(|m| m.get(&id).is_none_or(|s| matches!(s.status, Lit::Node(n) if n.is_open())));
             if unfinished == Some(true) {
                 states.try_update(|m| {
-                    m.insert(id.clone(), NodeLive { status: d.run.status.clone(), rows: None });
+                    m.insert(id.clone(), NodeLive { status: Lit::Node(ended), rows: None });
                 });
             }
         }
@@ -91,10 +98,8 @@ pub fn RunPage(id: String) -> impl IntoView {
                         let gid = d.run.graph_id.clone();
                         let _ = graph_name.try_set(Some(gid.clone()));
                         spawn_local(async move {
-                            if let Ok(g) = api::get_graph(&gid).await
-                                && let Some(name) = g.graph.get("name").and_then(|n| n.as_str())
-                            {
-                                let _ = graph_name.try_set(Some(name.to_string()));
+                            if let Ok(g) = api::get_graph(&gid).await {
+                                let _ = graph_name.try_set(Some(g.graph.name));
                             }
                         });
                         let (gid, hash) = (d.run.graph_id.clone(), d.run.hash.clone());
@@ -173,7 +178,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                         let date = r.biz_date.clone();
                         move || format!("Run of {} for {date}", graph_name.get().unwrap_or_default())
                     }</h1>
-                    {r.active().then(|| view! {
+                    {r.status.is_active().then(|| view! {
                         <button class="btn danger" data-testid="run-cancel" on:click=cancel>"Cancel"</button>
                     })}
                     <a class="btn" href="#/runs">"All runs"</a>
@@ -181,8 +186,8 @@ pub fn RunPage(id: String) -> impl IntoView {
                 <table class="data-table kv" data-testid="run-summary">
                     <tbody>
                         <tr><th>"Status"</th><td><span class=format!("status-pill status-{}", r.status)
-                            data-testid="run-status" data-status=r.status.clone()>{r.status.clone()}</span></td></tr>
-                        <tr><th>"Kind"</th><td>{r.kind.clone()}</td></tr>
+                            data-testid="run-status" data-status=r.status.as_str()>{r.status.as_str()}</span></td></tr>
+                        <tr><th>"Kind"</th><td>{r.kind.as_str()}</td></tr>
                         <tr><th>"Attempt"</th><td>{r.attempt}</td></tr>
                         <tr><th>"Requested by"</th><td>{r.requested_by.clone()}</td></tr>
                         <tr><th>"Parameters"</th><td data-testid="run-params">{params_text(&r)}</td></tr>
@@ -207,9 +212,9 @@ pub fn RunPage(id: String) -> impl IntoView {
                 .into_iter()
                 .map(|n| {
                     view! {
-                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.clone()>
+                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.as_str()>
                             <td class="code">{n.node_id.clone()}</td>
-                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.clone()}</span></td>
+                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.as_str()}</span></td>
                             <td>{n.rows_out.or(n.rows_in).map(|r| r.to_string()).unwrap_or_default()}</td>
                             <td>{opt_time(n.started_at)}</td>
                             <td>{opt_time(n.finished_at)}</td>
@@ -253,7 +258,7 @@ fn empty_outputs(d: &api::RunDetail) -> Option<String> {
     let names: Vec<&str> = d
         .nodes
         .iter()
-        .filter(|n| n.kind.starts_with("sink.") && n.status == "succeeded" && n.rows_out == Some(0))
+        .filter(|n| n.kind.starts_with("sink.") && n.status == NodeStatus::Succeeded && n.rows_out == Some(0))
         .map(|n| n.node_id.as_str())
         .collect();
     (!names.is_empty()).then(|| names.join(", "))

@@ -4,33 +4,52 @@
 
 use super::graph_svg::{H, W, frame, label, positions, wire};
 use leptos::prelude::*;
+use sluice_shared::api::NodeStatus;
 use sluice_shared::{Category, Graph, NodeKind};
 use std::collections::HashMap;
+
+/// How a node is lit: its state in the run, or amber for a check node whose
+/// warning rules broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lit {
+    Node(NodeStatus),
+    Warning,
+}
+
+impl Lit {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Lit::Node(s) => s.as_str(),
+            Lit::Warning => "warning",
+        }
+    }
+
+    /// How far along it is; a node never goes back within one run, so an
+    /// answer that arrives late cannot undo a newer event.
+    fn rank(self) -> u8 {
+        match self {
+            Lit::Node(NodeStatus::Pending) => 0,
+            Lit::Node(NodeStatus::Running) => 1,
+            _ => 2,
+        }
+    }
+}
 
 /// One node's state in a run.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NodeLive {
-    pub status: String,
+    pub status: Lit,
     pub rows: Option<i64>,
-}
-
-/// How far along a status is; a node never goes back within one run, so an
-/// answer that arrives late cannot undo a newer event.
-fn rank(status: &str) -> u8 {
-    match status {
-        "pending" | "queued" => 0,
-        "running" => 1,
-        _ => 2,
-    }
 }
 
 /// Records `status` (and `rows`, when known) for `node` unless it would move
 /// the node backwards.
-pub fn record(states: RwSignal<HashMap<String, NodeLive>>, node: &str, status: &str, rows: Option<i64>) {
+pub fn record(states: RwSignal<HashMap<String, NodeLive>>, node: &str, status: Lit, rows: Option<i64>) {
     states.try_update(|m| {
-        let entry = m.entry(node.to_string()).or_insert_with(|| NodeLive { status: "pending".into(), rows: None });
-        if rank(status) >= rank(&entry.status) {
-            entry.status = status.to_string();
+        let entry =
+            m.entry(node.to_string()).or_insert_with(|| NodeLive { status: Lit::Node(NodeStatus::Pending), rows: None });
+        if status.rank() >= entry.status.rank() {
+            entry.status = status;
             if rows.is_some() {
                 entry.rows = rows;
             }
@@ -63,7 +82,7 @@ pub fn RunPicture(graph: Graph, states: RwSignal<HashMap<String, NodeLive>>) -> 
             let status = {
                 let id = id.clone();
                 Memo::new(move |_| {
-                    states.with(|m| m.get(&id).map(|s| s.status.clone()).unwrap_or_else(|| "pending".to_string()))
+                    states.with(|m| m.get(&id).map_or(NodeStatus::Pending.as_str(), |s| s.status.as_str()))
                 })
             };
             let rows = {

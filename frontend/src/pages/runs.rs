@@ -1,17 +1,16 @@
 //! `#/runs`: the history of runs, filtered by graph, status and business date.
 
 use super::fmt::{error_banner, opt_time};
-use crate::api::{self, Run};
+use crate::api::{self, Run, RunStatus};
 use crate::dom;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use sluice_shared::check::CheckSummary;
 use std::collections::HashMap;
-
-pub const STATUSES: [&str; 6] = ["queued", "running", "succeeded", "failed", "interrupted", "cancelled"];
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
-    let runs = RwSignal::new(None::<Vec<Run>>);
+    let runs = RwSignal::new(None::<Vec<(Run, Option<CheckSummary>)>>);
     let names = RwSignal::new(HashMap::<String, String>::new());
     let error = RwSignal::new(None::<String>);
     let (graph, status, date) =
@@ -19,7 +18,7 @@ pub fn RunsPage() -> impl IntoView {
     let reload = move || {
         let (g, s, d) = (graph.get_untracked(), status.get_untracked(), date.get_untracked());
         spawn_local(async move {
-            let answer = api::runs(&g, &s, &d).await;
+            let answer = api::runs(&g, s.parse().ok(), &d).await;
             match answer {
                 Ok(list) => runs.try_set(Some(list)).map_or((), drop),
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
@@ -33,19 +32,19 @@ pub fn RunsPage() -> impl IntoView {
         }
     });
     let name_of = move |id: &str| names.with(|n| n.get(id).cloned().unwrap_or_else(|| id.to_string()));
-    let row = move |r: Run| {
+    let row = move |(r, checks): (Run, Option<CheckSummary>)| {
         let href = format!("#/runs/{}", r.id);
         view! {
-            <tr class="clickable" data-testid="run-row" data-id=r.id.clone() data-status=r.status.clone()
+            <tr class="clickable" data-testid="run-row" data-id=r.id.clone() data-status=r.status.as_str()
                 on:click=move |_| dom::navigate(&href)>
                 <td>{name_of(&r.graph_id)}</td>
                 <td>{r.biz_date.clone()}</td>
-                <td>{r.kind.clone()}</td>
-                <td><span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span></td>
+                <td>{r.kind.as_str()}</td>
+                <td><span class=format!("status-pill status-{}", r.status)>{r.status.as_str()}</span></td>
                 <td>{r.attempt}</td>
                 <td>{opt_time(r.started_at)}</td>
                 <td>{opt_time(r.finished_at)}</td>
-                <td data-testid="run-checks-summary">{r.checks.map(check_pills)}</td>
+                <td data-testid="run-checks-summary">{checks.map(check_pills)}</td>
             </tr>
         }
     };
@@ -63,7 +62,7 @@ pub fn RunsPage() -> impl IntoView {
                 </select>
                 <select data-testid="runs-filter-status" on:change=move |ev| { status.set(event_target_value(&ev)); reload() }>
                     <option value="">"Any status"</option>
-                    {STATUSES.map(|s| view! { <option value=s>{s}</option> })}
+                    {RunStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
                 </select>
                 <input type="date" data-testid="runs-filter-date" on:change=move |ev| { date.set(event_target_value(&ev)); reload() }/>
                 <button class="btn" data-testid="runs-refresh" on:click=move |_| reload()>"Refresh"</button>

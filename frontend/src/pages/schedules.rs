@@ -3,10 +3,9 @@
 
 use super::calendars::CalendarNames;
 use super::fmt::{error_banner, time_ms};
-use crate::api::{self, Alert, Schedule};
+use crate::api::{self, Alert, NewSchedule, Schedule, SubmissionFilter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 use std::collections::BTreeMap;
 
 #[component]
@@ -30,7 +29,7 @@ pub fn SchedulesSection() -> impl IntoView {
     };
     reload();
     spawn_local(async move {
-        if let Ok(subs) = api::submissions_with_status("approved").await {
+        if let Ok(subs) = api::submissions_with_status(SubmissionFilter::Approved).await {
             let _ = approved.try_set(subs.into_iter().map(|s| (s.graph_id, s.graph_name)).collect());
         }
     });
@@ -44,9 +43,9 @@ pub fn SchedulesSection() -> impl IntoView {
         })
     };
     let row = move |s: Schedule| {
-        let enabled = s.enabled != 0;
+        let enabled = s.enabled;
         let id = s.id.clone();
-        let deps = s.dependencies().iter().map(|d| name_of(d)).collect::<Vec<_>>().join(", ");
+        let deps = s.depends_on.iter().map(|d| name_of(d)).collect::<Vec<_>>().join(", ");
         view! {
             <tr data-testid="schedule-row" data-id=s.id.clone() data-graph=s.graph_id.clone()>
                 <td>{name_of(&s.graph_id)}</td>
@@ -170,16 +169,17 @@ fn NewSchedule(
         let g =
             if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
         let sla_text = sla.get_untracked().trim().to_string();
-        let body = json!({
-            "graph_id": g,
-            "cron": cron.get_untracked().trim(),
-            "timezone": tz.get_untracked().trim(),
-            "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),
-            "sla": (!sla_text.is_empty()).then_some(sla_text),
-            "depends_on": deps.get_untracked(),
-            "calendar": Some(calendar.get_untracked()).filter(|c| !c.is_empty()),
-            "biz_date_offset": offset.get_untracked(),
-        });
+        let body = NewSchedule {
+            graph_id: g,
+            cron: cron.get_untracked().trim().to_string(),
+            timezone: Some(tz.get_untracked().trim().to_string()),
+            retries: Some(retries.get_untracked().trim().parse::<i64>().unwrap_or(2)),
+            sla: (!sla_text.is_empty()).then_some(sla_text),
+            depends_on: deps.get_untracked(),
+            calendar: Some(calendar.get_untracked()).filter(|c| !c.is_empty()),
+            biz_date_offset: Some(offset.get_untracked()),
+            ..NewSchedule::default()
+        };
         spawn_local(async move {
             match api::create_schedule(&body).await {
                 Ok(_) => {

@@ -1,4 +1,15 @@
 //! Request and response bodies of `/api`, defined once and used by the server's
-//! handlers and the browser alike (issue 11 moves the older resources here too).
+//! handlers and the browser alike. With the `openapi` feature (the server's)
+//! they also derive `utoipa::ToSchema`, so the OpenAPI document is generated
+//! from these same types.
 
 pub mod connections;
+pub mod graphs;
+pub mod reviews;
+pub mod runs;
+pub mod states;
+pub mod users;
+
+pub use states::{
+    NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp, UnknownState,
+};

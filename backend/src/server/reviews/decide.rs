@@ -8,6 +8,8 @@ use super::super::auth::{CurrentUser, Role};
 use super::super::error::{ApiError, ApiResult};
 use crate::store::{StoreError, SubmissionRow, content_hash};
 use axum::Json;
+use sluice_shared::api::SubmissionStatus;
+use sluice_shared::api::reviews::Submission;
 
 pub(super) fn archived(graph_id: &str) -> ApiError {
     ApiError::Conflict(format!(
@@ -21,13 +23,13 @@ pub(super) async fn decide(
     sid: &str,
     approve: bool,
     comment: &str,
-) -> ApiResult<Json<SubmissionRow>> {
+) -> ApiResult<Json<Submission>> {
     user.require(&[Role::Admin])?;
     let comment = comment.trim();
     if comment.is_empty() {
         return Err(ApiError::BadRequest("a review needs a comment".into()));
     }
-    let sub = state.store.submission(sid).await.map_err(|_| ApiError::NotFound(format!("no submission `{sid}`")))?;
+    let sub = state.store.submission(sid).await.map_err(ApiError::missing(format!("no submission `{sid}`")))?;
     if state.store.get_graph(&sub.graph_id).await?.archived_at.is_some() {
         return Err(archived(&sub.graph_id));
     }
@@ -39,12 +41,12 @@ pub(super) async fn decide(
             return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
         }
     }
-    let status = if approve { "approved" } else { "rejected" };
+    let status = if approve { SubmissionStatus::Approved } else { SubmissionStatus::Rejected };
     let row = match state.store.decide(sid, status, &user.username, comment).await {
         Ok(row) => row,
         Err(StoreError::Conflict { .. }) => {
             let now = state.store.submission(sid).await?;
-            return Err(if now.status == "submitted" {
+            return Err(if now.status == SubmissionStatus::Submitted {
                 archived(&sub.graph_id) // the graph was archived in the meantime
             } else {
                 ApiError::Conflict(format!("this submission was already {}", now.status))
@@ -60,7 +62,7 @@ pub(super) async fn decide(
             format!("version {} {status} by the admin who {why}, allowed by SLUICE_ALLOW_SELF_APPROVAL", sub.version);
         state.store.audit(&user.username, "self_approval", &sub.graph_id, &detail).await?;
     }
-    Ok(Json(row))
+    Ok(Json(row.into()))
 }
 
 fn status_action(approve: bool) -> &'static str {
@@ -109,6 +111,5 @@ async fn own_work(
 
 /// A deployment with a single admin may allow self-approval, if it says so.
 async fn self_approval_allowed(state: &AppState) -> ApiResult<bool> {
-    let allowed = std::env::var("SLUICE_ALLOW_SELF_APPROVAL").is_ok_and(|v| v == "1" || v == "true");
-    Ok(allowed && state.store.count_admins().await? == 1)
+    Ok(state.config.allow_self_approval && state.store.count_admins().await? == 1)
 }

@@ -5,46 +5,11 @@
 use super::super::AppState;
 use super::super::error::ApiResult;
 use crate::environments::{PROD, target};
-use serde::Serialize;
 use sluice_shared::Graph;
 use sluice_shared::config::NodeConfig;
-use sluice_shared::connections::named_by;
+use sluice_shared::connections::{DbKind, named_by};
 
-/// Reads or writes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Access {
-    Read,
-    Write,
-}
-
-/// Where a graph connection name leads in `prod`.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct ProdConnection {
-    /// The stored connection's name (differs from the graph's when bound).
-    pub name: String,
-    /// `postgres`, `mysql` or `sqlite`.
-    pub kind: String,
-    pub host: Option<String>,
-    pub port: Option<i64>,
-    pub database: String,
-    pub read_only: bool,
-}
-
-/// One table node's use of a connection.
-#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
-pub struct ConnectionUse {
-    pub node: String,
-    /// The connection name as the graph writes it.
-    pub connection: String,
-    pub access: Access,
-    /// The table (as written, `{param}`s unresolved); `None` for a `query`.
-    pub table: Option<String>,
-    /// The source reads with its own SELECT (`query`).
-    pub query: bool,
-    /// `None`: the name leads to no connection in `prod`, so the version would fail there.
-    pub resolved: Option<ProdConnection>,
-}
+pub use sluice_shared::api::reviews::{Access, ConnectionUse, ProdConnection};
 
 /// Every table node of `graph`, in node order, with its connection resolved in `prod`.
 pub async fn in_prod(state: &AppState, graph: &Graph) -> ApiResult<Vec<ConnectionUse>> {
@@ -61,13 +26,15 @@ pub async fn in_prod(state: &AppState, graph: &Graph) -> ApiResult<Vec<Connectio
             _ => (None, false),
         };
         let to = env.as_ref().map_or(name, |e| target(e, name));
-        let resolved = stored.iter().find(|c| c.name == to).map(|c| ProdConnection {
+        let resolved = stored.iter().find(|c| c.name == to).and_then(|c| {
+            Some(ProdConnection {
             name: c.name.clone(),
-            kind: c.kind.clone(),
+            kind: DbKind::ALL.into_iter().find(|k| k.as_str() == c.kind)?,
             host: c.host.clone(),
             port: c.port,
             database: c.db_name.clone(),
             read_only: c.read_only != 0,
+        })
         });
         out.push(ConnectionUse {
             node: n.id.clone(),

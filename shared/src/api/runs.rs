@@ -1,0 +1,178 @@
+//! `/api/schedules`, `/api/runs`, `/api/alerts` and a draft's "run now".
+
+use super::states::{NodeStatus, RunKind, RunStatus, Timestamp};
+use crate::check::{CheckResult, CheckSummary};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A schedule attached to a graph's approved version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Schedule {
+    pub id: String,
+    pub graph_id: String,
+    /// The approved version this schedule runs next, by content hash.
+    pub hash: String,
+    /// Five-field cron expression, in `timezone`.
+    pub cron: String,
+    pub timezone: String,
+    /// Business date = the firing day plus this many (business) days.
+    pub biz_date_offset: i64,
+    pub enabled: bool,
+    pub retries: i64,
+    pub backoff_secs: i64,
+    pub timeout_secs: i64,
+    /// `HH:MM` in `timezone` on the day after the business date by which its run must have succeeded.
+    pub sla: Option<String>,
+    /// Graph ids whose run for the same business date must succeed first.
+    pub depends_on: Vec<String>,
+    /// The business calendar it follows (`""`: every day is a business day).
+    pub calendar: String,
+    pub last_fire_at: Timestamp,
+    pub created_by: String,
+    pub created_at: Timestamp,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleList {
+    pub schedules: Vec<Schedule>,
+}
+
+/// `POST /api/schedules`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewSchedule {
+    pub graph_id: String,
+    pub cron: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
+    /// Days added to the firing day to get the business date (default -1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub biz_date_offset: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retries: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backoff_secs: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout_secs: Option<i64>,
+    /// `HH:MM`: the run for a business date must have succeeded by then, the day after.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sla: Option<String>,
+    /// Graph ids whose run of the same business date must succeed first.
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// A business calendar (`GET /api/calendars`): the schedule fires on its business
+    /// days only, and `biz_date_offset` counts business days (-1: T-1, 0: T-0).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ScheduleUpdate {
+    pub enabled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Backfill {
+    #[cfg_attr(feature = "openapi", schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub from: String,
+    #[cfg_attr(feature = "openapi", schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    pub to: String,
+}
+
+/// One attempt of one graph for one business date.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Run {
+    pub id: String,
+    pub schedule_id: Option<String>,
+    pub graph_id: String,
+    /// Content hash of the graph version the run executes.
+    pub hash: String,
+    pub biz_date: String,
+    pub kind: RunKind,
+    pub status: RunStatus,
+    pub attempt: i64,
+    /// Not started before this moment (retries wait).
+    pub not_before: Timestamp,
+    pub created_at: Timestamp,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub error: Option<String>,
+    pub requested_by: String,
+    /// Parameter values the run was started with, besides `biz_date`.
+    pub params: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunList {
+    pub runs: Vec<Run>,
+    /// Broken check rules per run id (runs whose checks all passed or that have none are absent).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub checks: BTreeMap<String, CheckSummary>,
+}
+
+/// One node of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunNode {
+    pub run_id: String,
+    pub node_id: String,
+    pub kind: String,
+    pub status: NodeStatus,
+    pub rows_in: Option<i64>,
+    pub rows_out: Option<i64>,
+    pub started_at: Option<Timestamp>,
+    pub finished_at: Option<Timestamp>,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunDetail {
+    pub run: Run,
+    pub nodes: Vec<RunNode>,
+    /// What each check node found (`transform.check`): rows, failures per rule, a sample.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<Object>))]
+    pub checks: Vec<CheckResult>,
+}
+
+/// `POST /api/graphs/{id}/run`: the business date and parameter values of a draft run.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RunNow {
+    #[cfg_attr(feature = "openapi", schema(format = Date, pattern = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"))]
+    #[serde(default)]
+    pub biz_date: Option<String>,
+    /// Values of the graph's parameters, as text (`--param` form); a declared
+    /// `biz_date` given here is the run's business date.
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Alert {
+    pub id: String,
+    pub run_id: Option<String>,
+    pub schedule_id: Option<String>,
+    pub biz_date: String,
+    pub kind: String,
+    pub message: String,
+    pub at: Timestamp,
+    /// The webhook took it.
+    pub delivered: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AlertList {
+    pub alerts: Vec<Alert>,
+}
