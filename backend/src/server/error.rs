@@ -190,7 +190,7 @@ fn json_rejection(rejection: JsonRejection) -> ApiError {
 pub type ApiResult<T> = Result<T, ApiError>;
 
 /// A query parameter that may be absent or empty (both: no filter), else
-/// must read as `T` (an unknown status is a 400, not an empty answer).
+/// must read as `T`.
 pub fn empty_as_none<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
 where
     D: serde::Deserializer<'de>,

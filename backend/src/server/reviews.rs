@@ -76,7 +76,7 @@ pub async fn submit(
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct QueueFilter {
     /// One state (default `submitted`) or `all`.
-    #[serde(default, deserialize_with = "super::error::empty_as_none")]
+    #[serde(default)]
     pub status: Option<SubmissionFilter>,
 }
 

@@ -257,17 +257,17 @@ pub async fn run_draft(
     Ok((StatusCode::CREATED, Json(row.into())))
 }
 
-/// `GET /api/runs`' query: each filter optional (absent or empty: any).
+/// `GET /api/runs`' query: each filter optional (a graph or date absent or
+/// empty: any). A status must be one of `RunStatus` (anything else is a 400).
 #[derive(Deserialize, utoipa::IntoParams)]
 pub struct RunQuery {
     /// A graph id.
     #[serde(default, deserialize_with = "empty_as_none")]
     pub graph: Option<String>,
-    #[serde(default, deserialize_with = "empty_as_none")]
+    #[serde(default)]
     pub status: Option<RunStatus>,
-    /// A business date.
+    /// A business date (`YYYY-MM-DD`).
     #[serde(default, deserialize_with = "empty_as_none")]
-    #[param(format = Date)]
     pub date: Option<String>,
 }
 

@@ -70,8 +70,10 @@ pub async fn runs(
     status: Option<RunStatus>,
     date: &str,
 ) -> Result<Vec<(Run, Option<CheckSummary>)>, ApiError> {
-    let status = status.map(RunStatus::as_str).unwrap_or_default();
-    let url = format!("/api/runs?graph={}&status={status}&date={}", q(graph), q(date));
+    let mut url = format!("/api/runs?graph={}&date={}", q(graph), q(date));
+    if let Some(s) = status {
+        url.push_str(&format!("&status={}", s.as_str()));
+    }
     call_as::<RunList>("GET", &url, None).await.map(|mut l| {
         l.runs
             .into_iter()
