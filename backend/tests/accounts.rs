@@ -11,8 +11,8 @@ use axum::extract::ConnectInfo;
 use axum::http::{Request, StatusCode, header};
 use common::app::{ADMIN_PASSWORD, App, USER_PASSWORD, app_store};
 use serde_json::{Value, json};
+use sluice_shared::api::Role;
 use std::net::SocketAddr;
-use sluice_shared::api::{Role};
 
 fn sign_in(user: &str, password: &str, from: &str, forwarded: Option<&str>) -> Request<Body> {
     let mut req =

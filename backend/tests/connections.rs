@@ -9,8 +9,8 @@ use common::app::App;
 use serde_json::{Value, json};
 use sluice_backend::secrets::{self, Keyring, Secret};
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
+use sluice_shared::api::SubmissionStatus;
 use std::os::unix::fs::PermissionsExt;
-use sluice_shared::api::{SubmissionStatus};
 
 /// A password no answer may ever contain.
 const SECRET: &str = "Zq7-s3cr3t:p@ss/w#rd%";

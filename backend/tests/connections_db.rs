@@ -10,9 +10,9 @@ use common::app::App;
 use common::world::World;
 use serde_json::{Value, json};
 use sluice_backend::engine::connect::DbKind;
+use sluice_backend::store::RunFilter;
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
 use sqlx::Connection as _;
-use sluice_backend::store::RunFilter;
 
 fn mysql_admin_url() -> String {
     std::env::var("SLUICE_TEST_MYSQL").unwrap_or_else(|_| "mysql://root@127.0.0.1:3306/test".into())
@@ -214,8 +214,8 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
     };
     w.store.put_environment(&bind("dev", "dev-db", None), "admin").await.unwrap();
     w.store.put_environment(&bind("prod", "prod-db", Some("prod-files")), "admin").await.unwrap();
-    let prod = w.sched.environment_for("scheduled").await.unwrap();
-    let dev = w.sched.environment_for("draft").await.unwrap();
+    let prod = w.sched.environment_for(sluice_backend::store::RunKind::Scheduled).await.unwrap();
+    let dev = w.sched.environment_for(sluice_backend::store::RunKind::Draft).await.unwrap();
     assert_eq!(prod.root.path(), w.dir.path().join("prod-files"));
     assert_eq!(dev.root.path(), w.files());
     let (p, d) = (prod.connections.get("src").unwrap(), dev.connections.get("src").unwrap());

@@ -9,11 +9,11 @@ use axum::http::{Request, StatusCode, header};
 use common::app::App;
 use serde_json::{Value, json};
 use sluice_backend::server::{AppState, ServeOptions};
+use sluice_backend::store::RunFilter;
 use sluice_backend::store::{AlertRow, RunScope, Store};
+use sluice_shared::api::{NodeStatus, Role, RunStatus, SubmissionStatus};
 use std::time::Duration;
 use tower::ServiceExt;
-use sluice_backend::store::RunFilter;
-use sluice_shared::api::{NodeStatus, Role, RunStatus, SubmissionStatus};
 
 /// `App::with_options`, with its state (to drive the scheduler).
 async fn app_with(set: impl FnOnce(&mut ServeOptions)) -> (App, AppState) {

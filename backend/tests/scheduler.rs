@@ -8,10 +8,10 @@ use common::world::{DAY, World, copy_doc, dates, receiver};
 use serde_json::json;
 use sluice_backend::engine::root::DataRoot;
 use sluice_backend::scheduler::{Limits, Scheduler};
-use sluice_backend::store::RunRow;
-use std::sync::Arc;
 use sluice_backend::store::RunFilter;
-use sluice_shared::api::{RunStatus};
+use sluice_backend::store::RunRow;
+use sluice_shared::api::RunStatus;
+use std::sync::Arc;
 
 #[tokio::test]
 async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
@@ -35,7 +35,11 @@ async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
     let got: Vec<String> = w.statuses(&g.0).await.into_iter().map(|(d, s, _)| format!("{d} {s}")).collect();
     assert_eq!(got, ["2026-11-20 succeeded", "2026-11-21 succeeded", "2026-11-22 succeeded", "2026-11-23 succeeded"]);
     assert!(w.files().join("out/daily_2026-11-23.csv").exists());
-    let nodes = w.store.run_nodes(&w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-23"), 1).await.unwrap()[0].id).await.unwrap();
+    let nodes = w
+        .store
+        .run_nodes(&w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-23"), 1).await.unwrap()[0].id)
+        .await
+        .unwrap();
     assert!(nodes.iter().all(|n| n.status == "succeeded"));
     assert_eq!(nodes.iter().find(|n| n.node_id == "out").unwrap().rows_out, Some(1));
 }
@@ -56,10 +60,18 @@ async fn dependents_wait_for_the_same_business_date() {
     // Re-run A for that date (a backfill of one day): then B goes.
     w.input("a_in", "2026-11-20", "x\n1\n");
     let sa = w.store.schedules().await.unwrap().into_iter().find(|s| s.graph_id == a.0).unwrap();
-    w.sched.enqueue(&sa, "2026-11-20", "backfill", "admin").await.unwrap();
+    w.sched.enqueue(&sa, "2026-11-20", sluice_backend::store::RunKind::Backfill, "admin").await.unwrap();
     w.sched.drain().await.unwrap();
-    let ra = w.store.runs(&RunFilter::default().graph(&a.0).status(RunStatus::Succeeded).date("2026-11-20"), 1).await.unwrap();
-    let rb = w.store.runs(&RunFilter::default().graph(&b.0).status(RunStatus::Succeeded).date("2026-11-20"), 1).await.unwrap();
+    let ra = w
+        .store
+        .runs(&RunFilter::default().graph(&a.0).status(RunStatus::Succeeded).date("2026-11-20"), 1)
+        .await
+        .unwrap();
+    let rb = w
+        .store
+        .runs(&RunFilter::default().graph(&b.0).status(RunStatus::Succeeded).date("2026-11-20"), 1)
+        .await
+        .unwrap();
     assert!(rb[0].started_at.unwrap() >= ra[0].finished_at.unwrap());
 }
 
@@ -123,10 +135,10 @@ async fn a_backfill_of_ten_days_runs_oldest_first_in_dependency_order() {
     let sa = w.schedule(&a, &[], 0, None).await;
     // Queue B's dates before A's: the scheduler must still run A first for each date.
     for d in dates(1, 10) {
-        w.sched.enqueue(&sb, &d, "backfill", "admin").await.unwrap();
+        w.sched.enqueue(&sb, &d, sluice_backend::store::RunKind::Backfill, "admin").await.unwrap();
     }
     for d in dates(1, 10) {
-        w.sched.enqueue(&sa, &d, "backfill", "admin").await.unwrap();
+        w.sched.enqueue(&sa, &d, sluice_backend::store::RunKind::Backfill, "admin").await.unwrap();
     }
     w.sched.drain().await.unwrap();
     let mut all = w.store.runs(&RunFilter::default(), 100).await.unwrap();
@@ -174,7 +186,7 @@ async fn a_failed_run_leaves_the_previous_output_whole() {
     let before = std::fs::read(&out).unwrap();
     // The input turns bad (binary): re-running the date fails and changes nothing.
     std::fs::write(w.files().join("in_2026-11-20.csv"), [0u8, 1, 2, 3]).unwrap();
-    w.sched.enqueue(&s, "2026-11-20", "backfill", "admin").await.unwrap();
+    w.sched.enqueue(&s, "2026-11-20", sluice_backend::store::RunKind::Backfill, "admin").await.unwrap();
     w.sched.drain().await.unwrap();
     let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
     assert_eq!(runs[0].status, "failed");
@@ -197,7 +209,12 @@ async fn runs_left_running_by_a_crash_are_interrupted_then_retried() {
     w.input("in", "2026-11-20", "a\n1\n");
     let s = w.schedule(&g, &[], 1, None).await;
     // Simulate the state a `kill -9` leaves: a run claimed and never finished.
-    let run = w.sched.enqueue(&s, "2026-11-20", "scheduled", "scheduler").await.unwrap().unwrap();
+    let run = w
+        .sched
+        .enqueue(&s, "2026-11-20", sluice_backend::store::RunKind::Scheduled, "scheduler")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(w.store.claim_run(&run.id, 0).await.unwrap());
     let restarted = Scheduler::new(w.store.clone(), DataRoot::new(w.files()), w.clock.clone(), None);
     assert_eq!(restarted.recover().await.unwrap(), 1);

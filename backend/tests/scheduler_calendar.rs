@@ -64,7 +64,7 @@ async fn a_backfill_skips_closed_days_and_refuses_years_without_data() {
     let dates = w.sched.backfill_dates(&s, "2026-11-21", "2026-11-30").await.unwrap();
     assert_eq!(dates, ["2026-11-23", "2026-11-26", "2026-11-27", "2026-11-28", "2026-11-30"]);
     let err = w.sched.backfill_dates(&s, "2026-12-30", "2027-01-04").await.unwrap_err();
-    assert!(err.contains("2027"), "{err}");
+    assert!(err.to_string().contains("2027"), "{err}");
 }
 
 #[tokio::test]

@@ -77,7 +77,8 @@ async fn the_review_sees_the_last_production_runs_checks_not_drafts() {
     assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
     assert!(w.store.last_production_checks(&g.0).await.unwrap().is_none(), "a draft is not production");
     let s = w.schedule(&g, &[], 0, None).await;
-    let run = w.sched.enqueue(&s, "2026-11-20", "backfill", "admin").await.unwrap().unwrap();
+    let run =
+        w.sched.enqueue(&s, "2026-11-20", sluice_backend::store::RunKind::Backfill, "admin").await.unwrap().unwrap();
     w.sched.drain().await.unwrap();
     let (id, checks) = w.store.last_production_checks(&g.0).await.unwrap().expect("a production run with checks");
     assert_eq!(id, run.id);

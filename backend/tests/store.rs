@@ -98,7 +98,10 @@ async fn submissions_move_once_and_the_audit_log_filters() {
         let d = store.decide(&s.id, SubmissionStatus::Approved, "boss", "fine").await.unwrap();
         assert_eq!((d.status.as_str(), d.comment.as_deref()), ("approved", Some("fine")), "{db}");
         assert!(
-            matches!(store.decide(&s.id, SubmissionStatus::Rejected, "boss", "no").await, Err(StoreError::Conflict { .. })),
+            matches!(
+                store.decide(&s.id, SubmissionStatus::Rejected, "boss", "no").await,
+                Err(StoreError::Conflict { .. })
+            ),
             "{db}"
         );
         assert_eq!(store.approved(&g.id).await.unwrap().unwrap().hash, "hash1", "{db}");
@@ -138,7 +141,10 @@ async fn approved_graphs_are_archived_not_deleted() {
             "{db}: an archived graph takes no saves"
         );
         assert!(
-            matches!(store.decide(&pending.id, SubmissionStatus::Approved, "boss", "ok").await, Err(StoreError::Conflict { .. })),
+            matches!(
+                store.decide(&pending.id, SubmissionStatus::Approved, "boss", "ok").await,
+                Err(StoreError::Conflict { .. })
+            ),
             "{db}: nothing is approved while archived"
         );
         assert_eq!(store.submission(&pending.id).await.unwrap().status, "submitted", "{db}");

@@ -4,8 +4,8 @@
 
 use super::{Result, Scheduler, redact};
 use crate::store::{RunKind, RunRow, ScheduleRow};
-use sluice_shared::api::{NodeStatus, RunStatus};
 use futures::FutureExt;
+use sluice_shared::api::{NodeStatus, RunStatus};
 use std::collections::HashMap;
 use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
@@ -119,10 +119,8 @@ impl Scheduler {
         if let Some(s) = self.running.lock().expect("running").remove(id) {
             s.handle.abort();
         }
-        let done = self
-            .store
-            .finish_run(id, RunStatus::Cancelled, Some("cancelled by a user"), self.clock.now_ms())
-            .await?;
+        let done =
+            self.store.finish_run(id, RunStatus::Cancelled, Some("cancelled by a user"), self.clock.now_ms()).await?;
         if done {
             self.emit(id, None, RunStatus::Cancelled.as_str(), None, None);
         }

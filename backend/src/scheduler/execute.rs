@@ -121,8 +121,11 @@ impl Scheduler {
                 };
                 let message = redact(&message);
                 for n in &graph.nodes {
-                    let (status, err) =
-                        if culprits.contains(&n.id) { (NodeStatus::Failed, Some(message.as_str())) } else { (NodeStatus::Cancelled, None) };
+                    let (status, err) = if culprits.contains(&n.id) {
+                        (NodeStatus::Failed, Some(message.as_str()))
+                    } else {
+                        (NodeStatus::Cancelled, None)
+                    };
                     self.node(run, n, status, None, err, Some(started), Some(now)).await;
                 }
                 Err((culprits.first().cloned(), message))

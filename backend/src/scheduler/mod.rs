@@ -159,7 +159,9 @@ impl Scheduler {
     pub async fn environment_for(&self, kind: RunKind) -> Result<crate::environments::Resolved> {
         let env = if kind == RunKind::Draft { crate::environments::DEV } else { crate::environments::PROD };
         let keys = self.keys.lock().expect("keys").clone();
-        crate::environments::resolve(&self.store, keys.as_deref(), &self.dirs(), env).await.map_err(SchedulerError::Other)
+        crate::environments::resolve(&self.store, keys.as_deref(), &self.dirs(), env)
+            .await
+            .map_err(SchedulerError::Other)
     }
 
     /// After a restart: runs that were going are interrupted, then retried per policy.

@@ -49,7 +49,7 @@ pub async fn next_firings(
     let s = state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
     let cron = sc::parse_cron(&s.cron).map_err(ApiError::Internal)?;
     let tz = sc::parse_tz(&s.timezone).map_err(ApiError::Internal)?;
-    let cal = state.scheduler.schedule_calendar(&s).await.map_err(ApiError::Internal)?;
+    let cal = state.scheduler.schedule_calendar(&s).await?;
     let now = state.scheduler.clock.now_ms();
     let firings = sc::next_firings(&cron, tz, cal.as_ref(), s.biz_date_offset, now, 10)
         .into_iter()

@@ -38,7 +38,11 @@ mod tests {
 
     #[test]
     fn reads_each_variable_and_ignores_empty_ones() {
-        let vars = [("SLUICE_ADMIN_PASSWORD", "pw-1234567"), ("SLUICE_DEMO_PASSWORD", ""), ("SLUICE_ALLOW_SELF_APPROVAL", "true")];
+        let vars = [
+            ("SLUICE_ADMIN_PASSWORD", "pw-1234567"),
+            ("SLUICE_DEMO_PASSWORD", ""),
+            ("SLUICE_ALLOW_SELF_APPROVAL", "true"),
+        ];
         let c = Config::from_vars(|n| vars.iter().find(|(k, _)| *k == n).map(|(_, v)| v.to_string()));
         assert_eq!(c.admin_password.as_deref(), Some("pw-1234567"));
         assert_eq!(c.demo_password, None);

@@ -5,7 +5,7 @@ use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
 use super::previews::Failure;
-use crate::engine::{self, error::EngineError, preview};
+use crate::engine::{self, preview};
 use crate::environments::DEV;
 use axum::Json;
 use axum::Router;

@@ -100,7 +100,9 @@ impl From<EngineError> for ApiError {
     fn from(e: EngineError) -> Self {
         match e {
             EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
-            EngineError::Failed { node, message } => ApiError::InvalidGraph(vec![Problem { node, field: None, message }]),
+            EngineError::Failed { node, message } => {
+                ApiError::InvalidGraph(vec![Problem { node, field: None, message }])
+            }
         }
     }
 }

@@ -16,10 +16,10 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use serde::Deserialize;
 use serde_json::Value;
+use sluice_shared::api::Timestamp;
 pub use sluice_shared::api::graphs::{
     Archived, CreateGraph, GraphDoc, GraphList, GraphSummary, SaveGraph, Saved, VersionInfo, VersionList,
 };
-use sluice_shared::api::Timestamp;
 use sluice_shared::{Graph, Problem};
 
 pub fn router() -> Router<AppState> {

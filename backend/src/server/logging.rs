@@ -25,8 +25,7 @@ pub fn init(format: LogFormat) {
 }
 
 /// One span per request, and its response (status, latency) as an event in it.
-pub fn requests() -> TraceLayer<tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>>
-{
+pub fn requests() -> TraceLayer<tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>> {
     TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_response(DefaultOnResponse::new().level(Level::INFO))

@@ -204,7 +204,7 @@ pub async fn serve(opts: ServeOptions) -> Result<(), String> {
     let (app, state) = build(&opts).await?;
     // Runs a previous process left going are interrupted and retried, then the
     // scheduler ticks every second.
-    let recovered = state.scheduler.recover().await?;
+    let recovered = state.scheduler.recover().await.map_err(|e| e.to_string())?;
     if recovered > 0 {
         println!("Marked {recovered} interrupted run(s) from the previous start; retrying per their policy");
     }

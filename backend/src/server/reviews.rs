@@ -19,10 +19,11 @@ use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
+use serde_json::Value;
+use sluice_shared::api::reviews::Submission;
 pub use sluice_shared::api::reviews::{
     Approved, Decision, NodeSchemaDiff, ReviewDetail, SinkSampleDiff, SubmissionList, SubmitRequest,
 };
-use sluice_shared::api::reviews::Submission;
 use sluice_shared::api::{SubmissionFilter, SubmissionStatus};
 use sluice_shared::diff::diff;
 use sluice_shared::{Category, Graph, NodeKind, Schema};

@@ -7,7 +7,6 @@
 //! (429 beyond). A run that has already ended answers 204 No Content, which
 //! also tells a browser's `EventSource` to stop reconnecting once a run is over.
 
-use sluice_shared::api::RunStatus;
 use super::AppState;
 use super::auth::{self, CurrentUser};
 use super::error::{ApiError, ApiResult};
@@ -17,6 +16,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
+use sluice_shared::api::RunStatus;
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::Mutex;
@@ -120,7 +120,13 @@ impl Follow {
 }
 
 fn snapshot(id: &str, status: RunStatus, error: Option<&str>) -> RunEvent {
-    RunEvent { run_id: id.into(), node: None, status: status.as_str().into(), rows: None, error: error.map(str::to_string) }
+    RunEvent {
+        run_id: id.into(),
+        node: None,
+        status: status.as_str().into(),
+        rows: None,
+        error: error.map(str::to_string),
+    }
 }
 
 /// Live progress of one run: its current state, then every run and node

@@ -164,8 +164,7 @@ pub async fn update_schedule(
 ) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin])?;
     if req.enabled {
-        let schedule =
-            state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
+        let schedule = state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
         not_archived(&state, &schedule.graph_id).await?;
     }
     state.store.set_schedule_enabled(&id, req.enabled).await?;

@@ -172,7 +172,6 @@ pub struct AuditFilter {
     pub limit: Option<i64>,
 }
 
-
 #[utoipa::path(get, path = "/api/audit", responses((status = 200, body = AuditList), (status = 403)))]
 pub async fn audit(
     State(state): State<AppState>,

@@ -58,7 +58,14 @@ pub struct AuditRow {
 
 impl From<AuditRow> for AuditEntry {
     fn from(a: AuditRow) -> Self {
-        AuditEntry { id: a.id, at: Timestamp(a.at), actor: a.actor, action: a.action, target: a.target, detail: a.detail }
+        AuditEntry {
+            id: a.id,
+            at: Timestamp(a.at),
+            actor: a.actor,
+            action: a.action,
+            target: a.target,
+            detail: a.detail,
+        }
     }
 }
 

@@ -94,7 +94,8 @@ impl Store {
             "SELECT {RUN_COLS} FROM runs r WHERE r.graph_id = $1 AND r.biz_date = $2 AND r.status = $3 AND {}",
             production(4)
         );
-        let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(graph_id).bind(biz_date).bind(RunStatus::Succeeded.as_str());
+        let mut q =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(graph_id).bind(biz_date).bind(RunStatus::Succeeded.as_str());
         for v in PRODUCTION_BINDS {
             q = q.bind(v);
         }

@@ -376,15 +376,17 @@ impl Store {
     /// Ends a run, unless it has already ended (e.g. cancelled meanwhile).
     pub async fn finish_run(&self, id: &str, status: RunStatus, error: Option<&str>, at: i64) -> Result<bool> {
         let [queued, running] = RunStatus::ACTIVE;
-        let n = sqlx::query("UPDATE runs SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND status IN ($5, $6)")
-            .bind(status.as_str())
-            .bind(error)
-            .bind(at)
-            .bind(id)
-            .bind(queued.as_str())
-            .bind(running.as_str())
-            .execute(self.pool())
-            .await?;
+        let n = sqlx::query(
+            "UPDATE runs SET status = $1, error = $2, finished_at = $3 WHERE id = $4 AND status IN ($5, $6)",
+        )
+        .bind(status.as_str())
+        .bind(error)
+        .bind(at)
+        .bind(id)
+        .bind(queued.as_str())
+        .bind(running.as_str())
+        .execute(self.pool())
+        .await?;
         Ok(n.rows_affected() == 1)
     }
 

@@ -8,11 +8,11 @@ use sluice_backend::scheduler::{
     Limits, Scheduler,
     clock::{Clock, ManualClock},
 };
+use sluice_backend::store::RunFilter;
 use sluice_backend::store::{NewRun, RunRow, ScheduleRow, Store, content_hash};
+use sluice_shared::api::{Role, SubmissionStatus};
 use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use sluice_backend::store::RunFilter;
-use sluice_shared::api::{Role, SubmissionStatus};
 
 pub const DAY: i64 = 86_400_000;
 

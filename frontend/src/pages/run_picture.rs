@@ -46,8 +46,9 @@ pub struct NodeLive {
 /// the node backwards.
 pub fn record(states: RwSignal<HashMap<String, NodeLive>>, node: &str, status: Lit, rows: Option<i64>) {
     states.try_update(|m| {
-        let entry =
-            m.entry(node.to_string()).or_insert_with(|| NodeLive { status: Lit::Node(NodeStatus::Pending), rows: None });
+        let entry = m
+            .entry(node.to_string())
+            .or_insert_with(|| NodeLive { status: Lit::Node(NodeStatus::Pending), rows: None });
         if status.rank() >= entry.status.rank() {
             entry.status = status;
             if rows.is_some() {

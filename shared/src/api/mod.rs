@@ -10,6 +10,4 @@ pub mod runs;
 pub mod states;
 pub mod users;
 
-pub use states::{
-    NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp, UnknownState,
-};
+pub use states::{NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp, UnknownState};

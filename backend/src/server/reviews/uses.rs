@@ -28,13 +28,13 @@ pub async fn in_prod(state: &AppState, graph: &Graph) -> ApiResult<Vec<Connectio
         let to = env.as_ref().map_or(name, |e| target(e, name));
         let resolved = stored.iter().find(|c| c.name == to).and_then(|c| {
             Some(ProdConnection {
-            name: c.name.clone(),
-            kind: DbKind::ALL.into_iter().find(|k| k.as_str() == c.kind)?,
-            host: c.host.clone(),
-            port: c.port,
-            database: c.db_name.clone(),
-            read_only: c.read_only != 0,
-        })
+                name: c.name.clone(),
+                kind: DbKind::ALL.into_iter().find(|k| k.as_str() == c.kind)?,
+                host: c.host.clone(),
+                port: c.port,
+                database: c.db_name.clone(),
+                read_only: c.read_only != 0,
+            })
         });
         out.push(ConnectionUse {
             node: n.id.clone(),
