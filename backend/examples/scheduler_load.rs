@@ -7,7 +7,8 @@
 use chrono::{TimeZone, Utc};
 use sluice_backend::engine::root::DataRoot;
 use sluice_backend::scheduler::{Scheduler, clock::ManualClock};
-use sluice_backend::store::{ScheduleRow, Store, content_hash};
+use sluice_backend::store::{RunFilter, ScheduleRow, Store, content_hash};
+use sluice_shared::api::{Role, RunStatus, SubmissionStatus};
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -20,7 +21,7 @@ async fn main() {
     std::fs::create_dir_all(&files).unwrap();
     std::fs::write(files.join("in.csv"), "branch,amount\nB1,10\nB2,20\nB1,5\n").unwrap();
     let store = Store::open(&Store::sqlite_url(dir.path())).await.unwrap();
-    let owner = store.create_user("ana", "h", "analyst").await.unwrap().id;
+    let owner = store.create_user("ana", "h", Role::Analyst).await.unwrap().id;
     let t0 = Utc.with_ymd_and_hms(2026, 11, 20, 0, 0, 0).unwrap().timestamp_millis();
     let setup = Instant::now();
     for i in 0..n {
@@ -37,7 +38,7 @@ async fn main() {
         let g = store.create_graph(&owner, "ana", &format!("g{i}"), "", &doc).await.unwrap();
         // Schedules run approved versions; only those count as production runs.
         let sub = store.submit(&g.id, 1, &content_hash(&doc), "", "ana").await.unwrap();
-        store.decide(&sub.id, "approved", "admin", "ok").await.unwrap();
+        store.decide(&sub.id, SubmissionStatus::Approved, "admin", "ok").await.unwrap();
         let s = ScheduleRow {
             id: format!("s{i}"),
             graph_id: g.id,
@@ -64,12 +65,12 @@ async fn main() {
     let started = Instant::now();
     sched.drain().await.unwrap();
     let secs = started.elapsed().as_secs_f64();
-    let runs = store.runs("", "", "", 100_000).await.unwrap();
+    let runs = store.runs(&RunFilter::default(), 100_000).await.unwrap();
     let mut per_graph: HashMap<&str, usize> = HashMap::new();
     for r in &runs {
         *per_graph.entry(&r.graph_id).or_default() += 1;
     }
-    let succeeded = runs.iter().filter(|r| r.status == "succeeded").count();
+    let succeeded = runs.iter().filter(|r| r.status == RunStatus::Succeeded).count();
     let doubled = per_graph.values().filter(|c| **c > 1).count();
     let outputs = std::fs::read_dir(files.join("out")).map(|d| d.count()).unwrap_or(0);
     println!("| schedules | runs | succeeded | lost | doubled | outputs | drain s | runs/s |");

@@ -11,6 +11,7 @@ use common::world::World;
 use serde_json::{Value, json};
 use sluice_backend::engine::connect::DbKind;
 use sluice_backend::store::RunFilter;
+use sluice_shared::api::{RunKind, RunStatus};
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
 use sqlx::Connection as _;
 
@@ -231,7 +232,7 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
     let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
     w.clock.advance(common::world::DAY);
     w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
     let written = std::fs::read_to_string(prod.root.path().join("out/envs_2026-11-20.csv")).unwrap();
     assert_eq!(written, "a\nprod\n");
     assert_eq!(std::fs::read_to_string(w.sandbox().join("out/envs_2026-11-20.csv")).unwrap(), "a\ndev\n");
@@ -248,8 +249,8 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
     w.clock.advance(common::world::DAY);
     w.sched.drain().await.unwrap();
     let runs = w.store.runs(&RunFilter::default().graph(&gid), 10).await.unwrap();
-    let failed = runs.iter().find(|r| r.kind == "scheduled").unwrap();
-    assert_eq!(failed.status, "failed", "{runs:?}");
+    let failed = runs.iter().find(|r| r.kind == RunKind::Scheduled).unwrap();
+    assert_eq!(failed.status, RunStatus::Failed, "{runs:?}");
     let error = failed.error.clone().unwrap_or_default();
     assert!(error.contains("accounts") && error.contains("`dev-only` is not defined"), "{error}");
 }

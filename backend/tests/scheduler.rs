@@ -10,7 +10,7 @@ use sluice_backend::engine::root::DataRoot;
 use sluice_backend::scheduler::{Limits, Scheduler};
 use sluice_backend::store::RunFilter;
 use sluice_backend::store::RunRow;
-use sluice_shared::api::RunStatus;
+use sluice_shared::api::{NodeStatus, RunKind, RunStatus};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -40,7 +40,7 @@ async fn a_daily_schedule_fires_once_per_day_for_the_previous_day() {
         .run_nodes(&w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-23"), 1).await.unwrap()[0].id)
         .await
         .unwrap();
-    assert!(nodes.iter().all(|n| n.status == "succeeded"));
+    assert!(nodes.iter().all(|n| n.status == NodeStatus::Succeeded));
     assert_eq!(nodes.iter().find(|n| n.node_id == "out").unwrap().rows_out, Some(1));
 }
 
@@ -142,7 +142,7 @@ async fn a_backfill_of_ten_days_runs_oldest_first_in_dependency_order() {
     }
     w.sched.drain().await.unwrap();
     let mut all = w.store.runs(&RunFilter::default(), 100).await.unwrap();
-    assert!(all.iter().all(|r| r.status == "succeeded"), "{all:?}");
+    assert!(all.iter().all(|r| r.status == RunStatus::Succeeded), "{all:?}");
     // Runs claimed in the same tick share a millisecond; claims follow date order.
     all.sort_by(|x, y| (x.started_at, &x.biz_date).cmp(&(y.started_at, &y.biz_date)));
     for d in dates(1, 10) {
@@ -189,10 +189,10 @@ async fn a_failed_run_leaves_the_previous_output_whole() {
     w.sched.enqueue(&s, "2026-11-20", sluice_backend::store::RunKind::Backfill, "admin").await.unwrap();
     w.sched.drain().await.unwrap();
     let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
-    assert_eq!(runs[0].status, "failed");
+    assert_eq!(runs[0].status, RunStatus::Failed);
     assert!(runs[0].error.as_deref().unwrap().contains("src"));
     let nodes = w.store.run_nodes(&runs[0].id).await.unwrap();
-    assert_eq!(nodes.iter().find(|n| n.node_id == "src").unwrap().status, "failed");
+    assert_eq!(nodes.iter().find(|n| n.node_id == "src").unwrap().status, NodeStatus::Failed);
     assert_eq!(std::fs::read(&out).unwrap(), before);
     assert!(
         std::fs::read_dir(out.parent().unwrap())
@@ -218,7 +218,7 @@ async fn runs_left_running_by_a_crash_are_interrupted_then_retried() {
     assert!(w.store.claim_run(&run.id, 0).await.unwrap());
     let restarted = Scheduler::new(w.store.clone(), DataRoot::new(w.files()), w.clock.clone(), None);
     assert_eq!(restarted.recover().await.unwrap(), 1);
-    assert_eq!(w.store.run(&run.id).await.unwrap().status, "interrupted");
+    assert_eq!(w.store.run(&run.id).await.unwrap().status, RunStatus::Interrupted);
     w.clock.advance(60_000);
     restarted.drain().await.unwrap();
     assert_eq!(
@@ -250,7 +250,7 @@ async fn a_draft_run_writes_only_into_its_sandbox_and_never_stands_for_the_sched
     w.schedule(&g, &[], 0, None).await;
     let draft = w.draft(&g.0, &draft_hash, "2026-11-20").await;
     w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\nyesterday\n", "production output untouched");
     assert!(!w.files().join("demo/extra.csv").exists(), "nothing written into the production root");
     assert_eq!(std::fs::read_to_string(w.sandbox().join("out/branches_2026-11-20.csv")).unwrap(), "a\n");
@@ -260,7 +260,7 @@ async fn a_draft_run_writes_only_into_its_sandbox_and_never_stands_for_the_sched
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
     let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
-    let scheduled: Vec<_> = runs.iter().filter(|r| r.kind == "scheduled").collect();
+    let scheduled: Vec<_> = runs.iter().filter(|r| r.kind == RunKind::Scheduled).collect();
     assert_eq!(scheduled.len(), 1, "{runs:?}");
     assert_eq!((scheduled[0].status.as_str(), scheduled[0].hash.as_str()), ("succeeded", g.1.as_str()));
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\n1\n2\n");
@@ -350,10 +350,10 @@ async fn a_panicking_run_fails_with_the_panic_message() {
     w.clock.advance(DAY);
     w.sched.drain().await.unwrap();
     let run = &w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 1).await.unwrap()[0];
-    assert_eq!(run.status, "failed");
+    assert_eq!(run.status, RunStatus::Failed);
     assert!(run.error.as_deref().unwrap().contains("engine bug while running 2026-11-20"), "{run:?}");
     let nodes = w.store.run_nodes(&run.id).await.unwrap();
-    assert!(!nodes.is_empty() && nodes.iter().all(|n| n.status == "failed"), "{nodes:?}");
+    assert!(!nodes.is_empty() && nodes.iter().all(|n| n.status == NodeStatus::Failed), "{nodes:?}");
     assert_eq!(w.store.alerts(10).await.unwrap().len(), 1, "the failure is alerted like any other");
 }
 
@@ -378,11 +378,11 @@ async fn run_errors_do_not_quote_cell_values() {
     w.sched.drain().await.unwrap();
     let run = &w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 1).await.unwrap()[0];
     let error = run.error.clone().unwrap();
-    assert_eq!(run.status, "failed");
+    assert_eq!(run.status, RunStatus::Failed);
     assert!(!error.contains("ZHANG"), "{error}");
     assert!(error.contains("Cannot cast string '…'"), "the sentence stays, the value goes: {error}");
     let nodes = w.store.run_nodes(&run.id).await.unwrap();
-    let failed: Vec<_> = nodes.iter().filter(|n| n.status == "failed").collect();
+    let failed: Vec<_> = nodes.iter().filter(|n| n.status == NodeStatus::Failed).collect();
     assert!(!failed.is_empty(), "{nodes:?}");
     assert!(failed.iter().all(|n| !n.error.as_deref().unwrap_or("").contains("ZHANG")), "{failed:?}");
     assert!(w.store.alerts(10).await.unwrap().iter().all(|a| !a.message.contains("ZHANG")));
@@ -400,7 +400,7 @@ async fn a_draft_success_does_not_meet_the_sla() {
     w.input("in", "2026-11-20", "a\n1\n");
     let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
     w.sched.drain().await.unwrap(); // the draft succeeds, in time
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
     w.clock.advance(60_000);
     w.sched.drain().await.unwrap();
     let misses: Vec<_> = w.store.alerts(10).await.unwrap().into_iter().filter(|a| a.kind == "sla_miss").collect();

@@ -7,6 +7,7 @@ mod common;
 use common::world::{World, copy_doc};
 use serde_json::json;
 use sluice_shared::check::RuleLevel;
+use sluice_shared::api::{RunStatus, RunKind};
 
 fn checked_doc(name: &str) -> serde_json::Value {
     let mut doc = copy_doc(name, "in");
@@ -30,7 +31,7 @@ async fn a_broken_error_rule_fails_the_run_keeps_its_results_and_publishes_the_q
     let run = w.draft(&g.0, &hash, "2026-11-20").await;
     w.sched.drain().await.unwrap();
     let run = w.store.run(&run.id).await.unwrap();
-    assert_eq!(run.status, "failed");
+    assert_eq!(run.status, RunStatus::Failed);
     assert_eq!(run.error.as_deref(), Some("chk: check a_set failed: 1 of 3 rows"));
     let checks = w.store.run_checks(&run.id).await.unwrap();
     assert_eq!(checks.len(), 1, "{checks:?}");
@@ -58,7 +59,7 @@ async fn a_passing_run_records_its_warnings() {
     let (_, hash) = w.save(&g.0, 1, checked_doc("warned")).await;
     let run = w.draft(&g.0, &hash, "2026-11-20").await;
     w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&run.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&run.id).await.unwrap().status, RunStatus::Succeeded);
     let checks = w.store.run_checks(&run.id).await.unwrap();
     assert_eq!(checks[0].lines(), ["warning: chk: check b_known failed: 1 of 2 rows"]);
     assert_eq!(std::fs::read_to_string(w.sandbox().join("out/warned_2026-11-20.csv")).unwrap(), "a,b\n1,x\n2,z\n");
@@ -74,7 +75,7 @@ async fn the_review_sees_the_last_production_runs_checks_not_drafts() {
     w.input("in", "2026-11-20", "a,b\n1,x\n2,q\n");
     let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
     w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
     assert!(w.store.last_production_checks(&g.0).await.unwrap().is_none(), "a draft is not production");
     let s = w.schedule(&g, &[], 0, None).await;
     let run =

@@ -11,7 +11,7 @@ async fn users_and_sessions() {
         assert_eq!(store.count_users().await.unwrap(), 0, "{db}");
         let u = store.create_user("ana", "hash", Role::Analyst).await.unwrap();
         assert!(matches!(store.create_user("ana", "h2", Role::Viewer).await, Err(StoreError::Duplicate(_))), "{db}");
-        assert_eq!(store.user_by_name("ana").await.unwrap().unwrap().role, "analyst");
+        assert_eq!(store.user_by_name("ana").await.unwrap().unwrap().role, Role::Analyst);
         assert!(store.user_by_name("nobody").await.unwrap().is_none());
         store.create_session("tok", &u.id, 60_000).await.unwrap();
         assert_eq!(store.session_user("tok").await.unwrap().unwrap().username, "ana", "{db}");
@@ -147,7 +147,7 @@ async fn approved_graphs_are_archived_not_deleted() {
             ),
             "{db}: nothing is approved while archived"
         );
-        assert_eq!(store.submission(&pending.id).await.unwrap().status, "submitted", "{db}");
+        assert_eq!(store.submission(&pending.id).await.unwrap().status, SubmissionStatus::Submitted, "{db}");
         store.unarchive_graph(&g.id).await.unwrap();
         assert!(matches!(store.unarchive_graph(&g.id).await, Err(StoreError::NotFound)), "{db}");
         assert_eq!(store.save_graph(&g.id, 2, "a", "g", "", r#"{"v":3}"#).await.unwrap(), 3, "{db}");

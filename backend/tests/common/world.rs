@@ -133,10 +133,11 @@ impl World {
         std::fs::write(self.files().join(format!("{name}_{date}.csv")), body).unwrap();
     }
 
+    /// (business date, status as the API writes it, attempt) of every run of `graph`.
     pub async fn statuses(&self, graph: &str) -> Vec<(String, String, i64)> {
         let mut runs = self.store.runs(&RunFilter::default().graph(graph), 1000).await.unwrap();
         runs.sort_by_key(|r| (r.biz_date.clone(), r.attempt));
-        runs.into_iter().map(|r| (r.biz_date, r.status, r.attempt)).collect()
+        runs.into_iter().map(|r| (r.biz_date, r.status.to_string(), r.attempt)).collect()
     }
 }
 
