@@ -126,10 +126,10 @@ async function main() {
       await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
       editorTti.push(Date.now() - t0);
     }
+    const checkerMs = await checkerReady(page, `${base}/#/graphs/${created.id}`);
     await page.goto(`${base}/#/graphs/${created.id}`);
     await page.getByTestId('node-f_350').waitFor({ timeout: 60000 });
     await page.waitForTimeout(1000);
-    const checkerMs = await checkerReady(page, `${base}/#/graphs/${created.id}`);
     const counts = await page.evaluate(() => [document.querySelectorAll('[data-testid^="node-"][data-kind]').length, document.querySelectorAll('[data-testid^="edge-"]').length]);
 
     // Drag one node for 2 s with the real mouse while the page records frames.

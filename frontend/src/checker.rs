@@ -3,9 +3,10 @@
 //! loads after first paint (`static/index.html` sets `window.sluiceChecker`
 //! and fires `sluice-checker`). This module is built without them (no
 //! `sqlparser`, a third of its size), so until the checker arrives the editor
-//! shows the structural problems only; saving, previews and runs are still
-//! refused by the server (422) for the rest. Once it is there, the editor's
-//! problems are the server's, word for word: the same code gives them.
+//! shows the structural problems only; the server still refuses to preview or
+//! run a graph with the other problems (422) and lists them for a saved
+//! version. Once it is there, the editor's problems are the server's, word for
+//! word: the same code gives them.
 
 use leptos::prelude::*;
 use sluice_shared::checker::{Answer, Request};

@@ -2,9 +2,9 @@
 //! every column and `$param` checked against what the node can see, and a
 //! best-effort result type inferred so schemas flow downstream in the browser.
 
+use crate::model::ParamDecl;
 #[cfg(feature = "sql")]
 use crate::model::ParamType;
-use crate::model::ParamDecl;
 #[cfg(feature = "sql")]
 use crate::types::parse_date_days;
 use crate::types::{DataType, Schema};

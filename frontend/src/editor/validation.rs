@@ -131,8 +131,7 @@ fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
         inspected.insert(id, schema);
     }
     // The full checker once it has arrived (crate::checker), the structural checks until then.
-    let report =
-        crate::checker::validate(Request { graph, source_schemas: inspected, connections: catalog.known() });
+    let report = crate::checker::validate(Request { graph, source_schemas: inspected, connections: catalog.known() });
     let mut problems = report.problems;
     // The server also knows whether a source's file exists and reads: add what
     // it said about sources that the browser cannot know.
