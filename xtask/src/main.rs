@@ -92,9 +92,28 @@ fn wasm() -> Result<(), String> {
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
     let out = root().join("static/pkg");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let libs = [("sluice-frontend", "sluice_frontend"), ("sluice-checker", "sluice_checker")];
+    for (package, lib) in libs {
+        wasm_module(package, lib, &out)?;
+    }
+    // Zopfli takes minutes per module: both at once, one per core.
+    let gzipped: Vec<Result<(), String>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = libs
+            .iter()
+            .flat_map(|(_, lib)| [format!("{lib}_bg.wasm"), format!("{lib}.js")])
+            .map(|name| {
+                let file = out.join(name);
+                s.spawn(move || gzip(&file))
+            })
+            .collect();
+        jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err("gzip panicked".into()))).collect()
+    });
+    gzipped.into_iter().collect::<Result<Vec<()>, String>>()?;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
     let mut sizes = Vec::new();
-    for (package, lib) in [("sluice-frontend", "sluice_frontend"), ("sluice-checker", "sluice_checker")] {
-        sizes.push((lib, wasm_module(package, lib, &out)?));
+    for (_, lib) in libs {
+        let wasm = out.join(format!("{lib}_bg.wasm"));
+        sizes.push((lib, (size(&wasm)?, size(&wasm.with_extension("wasm.gz"))?)));
     }
     let total: (u64, u64) = sizes.iter().fold((0, 0), |(r, g), (_, (r1, g1))| (r + r1, g + g1));
     for (lib, (raw, gz)) in &sizes {
@@ -104,9 +123,8 @@ fn wasm() -> Result<(), String> {
     Ok(())
 }
 
-/// One module into `out`: `<lib>.js` and `<lib>_bg.wasm`, each with a `.gz`.
-/// Returns the wasm's raw and gzip sizes.
-fn wasm_module(package: &str, lib: &str, out: &Path) -> Result<(u64, u64), String> {
+/// One module into `out`: `<lib>.js` and `<lib>_bg.wasm` (gzipped by the caller).
+fn wasm_module(package: &str, lib: &str, out: &Path) -> Result<(), String> {
     cargo(&["build", "-p", package, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
     let input = target_dir().join(format!("wasm32-unknown-unknown/wasm-release/{lib}.wasm"));
     let mut b = wasm_bindgen_cli_support::Bindgen::new();
@@ -118,12 +136,7 @@ fn wasm_module(package: &str, lib: &str, out: &Path) -> Result<(u64, u64), Strin
         // The name section is debug info: over a third of the bundle.
         .remove_name_section(true)
         .typescript(false);
-    b.generate(out).map_err(|e| format!("wasm-bindgen: {e}"))?;
-    let wasm = out.join(format!("{lib}_bg.wasm"));
-    gzip(&wasm)?;
-    gzip(&out.join(format!("{lib}.js")))?;
-    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
-    Ok((size(&wasm)?, size(&wasm.with_extension("wasm.gz"))?))
+    b.generate(out).map_err(|e| format!("wasm-bindgen: {e}"))
 }
 
 /// Writes `<file>.gz` beside `file`, so the server can send it precompressed.
