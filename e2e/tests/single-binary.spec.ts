@@ -16,6 +16,7 @@ test.afterAll(async () => {
 
 test('the binary alone serves the editor, cached by content hash', async ({ page }) => {
   const wasm = page.waitForResponse((r) => r.url().includes('/pkg/sluice_frontend_bg.wasm'));
+  const checker = page.waitForResponse((r) => r.url().includes('/pkg/sluice_checker_bg.wasm'));
   await login(page, server.url, ANALYST.user, ANALYST.password);
   await expect(page.getByTestId('graph-list')).toBeVisible();
   const res = await wasm;
@@ -25,11 +26,19 @@ test('the binary alone serves the editor, cached by content hash', async ({ page
   expect(headers['cache-control']).toContain('immutable');
   expect(headers['content-encoding']).toBe('gzip');
 
+  // The full checker, loaded after first paint, is pinned and compressed the same way.
+  const second = await checker;
+  expect(second.url()).toMatch(/\?v=[0-9a-f]{16}$/);
+  expect(second.headers()['cache-control']).toContain('immutable');
+  expect(second.headers()['content-encoding']).toBe('gzip');
+  await expect.poll(() => page.evaluate(() => typeof (window as any).sluiceChecker?.validate)).toBe('function');
+
   // The page itself is never cached, so a new build is picked up at once.
   const index = await fetch(`${server.url}/`);
   expect(index.headers.get('cache-control')).toBe('no-cache');
   const html = await index.text();
   expect(html).toMatch(/\/pkg\/sluice_frontend\.js\?v=[0-9a-f]{16}/);
+  expect(html).toMatch(/\/pkg\/sluice_checker\.js\?v=[0-9a-f]{16}/);
   // Asked again by its tag, an unchanged file is not sent again.
   const again = await fetch(res.url(), { headers: { 'if-none-match': headers['etag'] } });
   expect(again.status).toBe(304);

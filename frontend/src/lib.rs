@@ -11,9 +11,11 @@
 //!   run history and run progress, the admin page (users, schedules, audit), and
 //!   connections and environments.
 //! - [`editor`]: the node editor (canvas, palette, inspector, problems, preview).
+//! - [`checker`]: the full validator, a second WebAssembly module loaded after first paint.
 
 pub mod api;
 pub mod app;
+pub mod checker;
 pub mod dom;
 pub mod editor;
 pub mod pages;

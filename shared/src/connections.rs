@@ -31,7 +31,7 @@ impl DbKind {
 }
 
 /// One connection as the validator sees it: its name is the map key.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnectionInfo {
     /// A read-only connection refuses `sink.table` (and table quarantines).
     pub read_only: bool,

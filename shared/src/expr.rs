@@ -2,13 +2,21 @@
 //! every column and `$param` checked against what the node can see, and a
 //! best-effort result type inferred so schemas flow downstream in the browser.
 
-use crate::model::{ParamDecl, ParamType};
-use crate::types::{DataType, Schema, parse_date_days};
+use crate::model::ParamDecl;
+#[cfg(feature = "sql")]
+use crate::model::ParamType;
+#[cfg(feature = "sql")]
+use crate::types::parse_date_days;
+use crate::types::{DataType, Schema};
+#[cfg(feature = "sql")]
 use sqlparser::ast::{
     self, BinaryOperator as Op, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value as V,
 };
+#[cfg(feature = "sql")]
 use sqlparser::dialect::GenericDialect;
+#[cfg(feature = "sql")]
 use sqlparser::parser::Parser;
+#[cfg(feature = "sql")]
 use sqlparser::tokenizer::Token;
 use std::collections::BTreeMap;
 
@@ -31,6 +39,7 @@ pub struct Checked {
 }
 
 /// Parses one SQL expression; the whole text must be that one expression.
+#[cfg(feature = "sql")]
 pub fn parse(text: &str) -> Result<Expr, String> {
     if text.trim().is_empty() {
         return Err("the expression is empty".into());
@@ -47,12 +56,14 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     Ok(expr)
 }
 
+#[cfg(feature = "sql")]
 fn clean(msg: String) -> String {
     let msg = msg.strip_prefix("sql parser error: ").unwrap_or(&msg);
     format!("cannot read the expression: {msg}")
 }
 
 /// Parses and checks `text` in `scope`.
+#[cfg(feature = "sql")]
 pub fn check(text: &str, scope: &Scope) -> Checked {
     let mut out = Checked::default();
     match parse(text) {
@@ -62,11 +73,21 @@ pub fn check(text: &str, scope: &Scope) -> Checked {
     out
 }
 
+/// Without the `sql` feature (the editor's first-paint module) nothing is
+/// parsed: no errors and an unknown type, so the checks downstream that need
+/// the type wait for the full checker (see `frontend/src/checker.rs`).
+#[cfg(not(feature = "sql"))]
+pub fn check(_text: &str, _scope: &Scope) -> Checked {
+    Checked::default()
+}
+
+#[cfg(feature = "sql")]
 struct Walker<'s, 'o> {
     scope: &'s Scope<'s>,
     out: &'o mut Checked,
 }
 
+#[cfg(feature = "sql")]
 impl Walker<'_, '_> {
     fn err(&mut self, msg: String) -> Option<DataType> {
         if !self.out.errors.contains(&msg) {
@@ -324,6 +345,7 @@ impl Walker<'_, '_> {
 /// A `repeat`, `lpad` or `rpad` whose literal count would build a value past
 /// [`MAX_STRING_BYTES`](crate::limits::MAX_STRING_BYTES). The engine enforces the
 /// same cap on every value at run time; this says so before anything runs.
+#[cfg(feature = "sql")]
 pub fn growth_problem(f: &ast::Function) -> Option<String> {
     let name = f.name.to_string().to_lowercase();
     if !matches!(name.as_str(), "repeat" | "lpad" | "rpad") {
@@ -350,6 +372,7 @@ pub fn growth_problem(f: &ast::Function) -> Option<String> {
     })
 }
 
+#[cfg(feature = "sql")]
 fn rounded(t: Option<DataType>) -> Option<DataType> {
     match t? {
         DataType::Decimal(..) => None,
@@ -359,6 +382,7 @@ fn rounded(t: Option<DataType>) -> Option<DataType> {
 
 /// The scalar functions an expression may call, with their result types.
 /// Aggregates are not here: they belong to the aggregate node.
+#[cfg(feature = "sql")]
 fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataType>, String> {
     use DataType::*;
     let first = args.first().copied().flatten();
@@ -381,6 +405,7 @@ fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataTyp
 }
 
 /// Maps a CAST target to a graph type.
+#[cfg(feature = "sql")]
 fn cast_type(t: &ast::DataType) -> Result<DataType, String> {
     let text = t.to_string().to_lowercase().replace(' ', "");
     let base = text.split('(').next().unwrap_or("");
@@ -402,6 +427,7 @@ fn cast_type(t: &ast::DataType) -> Result<DataType, String> {
     })
 }
 
+#[cfg(feature = "sql")]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,8 @@ pub mod calendar;
 pub mod check;
 pub mod check_diff;
 pub mod check_rules;
+pub mod checker;
+#[cfg(feature = "sql")]
 pub mod complexity;
 pub mod config;
 pub mod connections;

@@ -2,10 +2,15 @@
 //! DDL, DML, COPY, table functions, file paths and unknown tables are refused
 //! here, before anything runs, in the browser and on the server alike.
 
+#[cfg(feature = "sql")]
 use sqlparser::ast::{Expr, ObjectName, ObjectNamePart, Query, Select, Statement, TableFactor, Value, Visit, Visitor};
+#[cfg(feature = "sql")]
 use sqlparser::dialect::GenericDialect;
+#[cfg(feature = "sql")]
 use sqlparser::parser::Parser;
+#[cfg(feature = "sql")]
 use std::collections::BTreeSet;
+#[cfg(feature = "sql")]
 use std::ops::ControlFlow;
 
 /// Checks `query` for a SQL node whose inputs are `inputs` (upstream node ids).
@@ -27,6 +32,7 @@ pub fn check_query_readonly(query: &str) -> Vec<String> {
 
 /// What the FROM clauses of a query may name.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "sql"), allow(dead_code))]
 enum Over<'a> {
     /// A SQL node's inputs (upstream node ids).
     Inputs(&'a [&'a str]),
@@ -36,6 +42,7 @@ enum Over<'a> {
 
 /// Functions a read-only database query may not call: they read or write
 /// server files, reach other servers, change settings or stall the server.
+#[cfg(feature = "sql")]
 const DB_REFUSED_FUNCTIONS: &[&str] = &[
     "pg_read_file",
     "pg_read_binary_file",
@@ -65,6 +72,7 @@ const DB_REFUSED_FUNCTIONS: &[&str] = &[
     "writefile",
 ];
 
+#[cfg(feature = "sql")]
 fn check_in(query: &str, over: Over, declared: &dyn Fn(&str) -> bool) -> Vec<String> {
     let inputs: &[&str] = match over {
         Over::Inputs(i) => i,
@@ -110,11 +118,20 @@ fn check_in(query: &str, over: Over, declared: &dyn Fn(&str) -> bool) -> Vec<Str
     }
 }
 
+/// Without the `sql` feature (the editor's first-paint module) nothing is
+/// parsed and nothing reported: the full checker or the server does it.
+#[cfg(not(feature = "sql"))]
+fn check_in(_query: &str, _over: Over, _declared: &dyn Fn(&str) -> bool) -> Vec<String> {
+    Vec::new()
+}
+
+#[cfg(feature = "sql")]
 fn leading_keywords(sql: &str) -> String {
     let words: Vec<&str> = sql.split_whitespace().take(2).collect();
     words.join(" ").to_uppercase()
 }
 
+#[cfg(feature = "sql")]
 struct Checker<'a> {
     inputs: &'a [&'a str],
     /// A query the database runs over its own tables (`source.table`).
@@ -128,6 +145,7 @@ struct Checker<'a> {
     errors: Vec<String>,
 }
 
+#[cfg(feature = "sql")]
 impl Checker<'_> {
     fn err(&mut self, msg: String) {
         if !self.errors.contains(&msg) {
@@ -136,6 +154,7 @@ impl Checker<'_> {
     }
 }
 
+#[cfg(feature = "sql")]
 impl Visitor for Checker<'_> {
     type Break = ();
 
@@ -228,6 +247,7 @@ impl Visitor for Checker<'_> {
     }
 }
 
+#[cfg(feature = "sql")]
 #[cfg(test)]
 mod tests {
     use super::{check, check_query_readonly};

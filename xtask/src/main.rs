@@ -84,22 +84,49 @@ fn sh(cmd: &mut Command) -> Result<(), String> {
     if status.success() { Ok(()) } else { Err(format!("{shown} failed: {status}")) }
 }
 
-/// Builds the front-end for the browser: cargo → wasm-bindgen → gzip.
+/// Builds the front-end for the browser: cargo → wasm-bindgen → gzip, for the
+/// editor's first-paint module and for the full checker the page loads after
+/// first paint (`frontend/src/checker.rs`). Two cargo runs, not one: in one,
+/// `shared`'s `sql` feature (sqlparser) would be unified into the first module.
 fn wasm() -> Result<(), String> {
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
-    cargo(&[
-        "build",
-        "-p",
-        "sluice-frontend",
-        "--lib",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--profile",
-        "wasm-release",
-    ])?;
-    let input = target_dir().join("wasm32-unknown-unknown/wasm-release/sluice_frontend.wasm");
     let out = root().join("static/pkg");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let libs = [("sluice-frontend", "sluice_frontend"), ("sluice-checker", "sluice_checker")];
+    for (package, lib) in libs {
+        wasm_module(package, lib, &out)?;
+    }
+    // Zopfli takes minutes per module: both at once, one per core.
+    let gzipped: Vec<Result<(), String>> = std::thread::scope(|s| {
+        let jobs: Vec<_> = libs
+            .iter()
+            .flat_map(|(_, lib)| [format!("{lib}_bg.wasm"), format!("{lib}.js")])
+            .map(|name| {
+                let file = out.join(name);
+                s.spawn(move || gzip(&file))
+            })
+            .collect();
+        jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err("gzip panicked".into()))).collect()
+    });
+    gzipped.into_iter().collect::<Result<Vec<()>, String>>()?;
+    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
+    let mut sizes = Vec::new();
+    for (_, lib) in libs {
+        let wasm = out.join(format!("{lib}_bg.wasm"));
+        sizes.push((lib, (size(&wasm)?, size(&wasm.with_extension("wasm.gz"))?)));
+    }
+    let total: (u64, u64) = sizes.iter().fold((0, 0), |(r, g), (_, (r1, g1))| (r + r1, g + g1));
+    for (lib, (raw, gz)) in &sizes {
+        eprintln!("xtask: {lib}_bg.wasm {raw} bytes, {gz} bytes gzip");
+    }
+    eprintln!("xtask: wasm bundle {} bytes, {} bytes gzip (all modules)", total.0, total.1);
+    Ok(())
+}
+
+/// One module into `out`: `<lib>.js` and `<lib>_bg.wasm` (gzipped by the caller).
+fn wasm_module(package: &str, lib: &str, out: &Path) -> Result<(), String> {
+    cargo(&["build", "-p", package, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
+    let input = target_dir().join(format!("wasm32-unknown-unknown/wasm-release/{lib}.wasm"));
     let mut b = wasm_bindgen_cli_support::Bindgen::new();
     b.input_path(&input)
         .web(true)
@@ -109,14 +136,7 @@ fn wasm() -> Result<(), String> {
         // The name section is debug info: over a third of the bundle.
         .remove_name_section(true)
         .typescript(false);
-    b.generate(&out).map_err(|e| format!("wasm-bindgen: {e}"))?;
-    for name in ["sluice_frontend_bg.wasm", "sluice_frontend.js"] {
-        gzip(&out.join(name))?;
-    }
-    let raw = std::fs::metadata(out.join("sluice_frontend_bg.wasm")).map_err(|e| e.to_string())?.len();
-    let gz = std::fs::metadata(out.join("sluice_frontend_bg.wasm.gz")).map_err(|e| e.to_string())?.len();
-    eprintln!("xtask: wasm bundle {raw} bytes, {gz} bytes gzip");
-    Ok(())
+    b.generate(out).map_err(|e| format!("wasm-bindgen: {e}"))
 }
 
 /// Writes `<file>.gz` beside `file`, so the server can send it precompressed.
@@ -175,6 +195,7 @@ fn test() -> Result<(), String> {
     // The front-end only ever runs in the browser: lint it for that target.
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
     cargo(&["clippy", "-p", "sluice-frontend", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
+    cargo(&["clippy", "-p", "sluice-checker", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])?;
     // The bundle first: the server binary the tests build carries it inside.
     wasm()?;
     // The default members: shared, backend (engine, store on SQLite and PostgreSQL, API,

@@ -132,19 +132,22 @@ fn html(text: &str) -> Response {
     res
 }
 
-/// `index.html` with every file it loads pinned to its content hash. The
-/// WebAssembly module is loaded by the JavaScript glue, so its URL is handed to
-/// `init` explicitly.
+/// `index.html` with every file it loads pinned to its content hash (any
+/// quoted path of an embedded file: the style sheet, the app's glue, the full
+/// checker's glue and module). The first-paint module is loaded by its glue,
+/// so its URL is handed to `init` explicitly.
 fn stamp(index: &str, files: &HashMap<String, File>) -> String {
     let v = |p: &str| files.get(p).map(|f| format!("{p}?v={}", f.hash)).unwrap_or_else(|| p.to_string());
     let mut out = index.to_string();
-    for p in ["/style.css", "/pkg/sluice_frontend.js"] {
+    let mut paths: Vec<&String> = files.keys().filter(|p| p.as_str() != "/index.html").collect();
+    paths.sort();
+    for p in paths {
         out = out
             .replace(&format!("\"{p}\""), &format!("\"{}\"", v(p)))
             .replace(&format!("'{p}'"), &format!("'{}'", v(p)));
     }
     let wasm = v("/pkg/sluice_frontend_bg.wasm");
-    out.replace("init();", &format!("init({{ module_or_path: '{wasm}' }});"))
+    out.replacen("init()", &format!("init({{ module_or_path: '{wasm}' }})"), 1)
 }
 
 /// Where the app is served from, for the line printed at start.
@@ -217,13 +220,19 @@ mod tests {
             ("/style.css".to_string(), file("aa")),
             ("/pkg/sluice_frontend.js".to_string(), file("bb")),
             ("/pkg/sluice_frontend_bg.wasm".to_string(), file("cc")),
+            ("/pkg/sluice_checker.js".to_string(), file("dd")),
+            ("/pkg/sluice_checker_bg.wasm".to_string(), file("ee")),
         ]
         .into_iter()
         .collect();
-        let index = "<link href=\"/style.css\"><script>import init from '/pkg/sluice_frontend.js';\n init();</script>";
+        let index = "<link href=\"/style.css\"><script>import init from '/pkg/sluice_frontend.js';\n \
+                     init().then(() => import('/pkg/sluice_checker.js').then((m) => \
+                     m.default({ module_or_path: '/pkg/sluice_checker_bg.wasm' })));</script>";
         let out = stamp(index, &files);
         assert!(out.contains("\"/style.css?v=aa\""), "{out}");
         assert!(out.contains("'/pkg/sluice_frontend.js?v=bb'"), "{out}");
-        assert!(out.contains("init({ module_or_path: '/pkg/sluice_frontend_bg.wasm?v=cc' });"), "{out}");
+        assert!(out.contains("init({ module_or_path: '/pkg/sluice_frontend_bg.wasm?v=cc' }).then("), "{out}");
+        assert!(out.contains("import('/pkg/sluice_checker.js?v=dd')"), "{out}");
+        assert!(out.contains("m.default({ module_or_path: '/pkg/sluice_checker_bg.wasm?v=ee' })"), "{out}");
     }
 }

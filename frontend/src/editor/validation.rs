@@ -11,7 +11,8 @@ use super::table_rules::table_to_inspect;
 use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sluice_shared::{Category, Context, NodeKind, Problem, Schema};
+use sluice_shared::checker::Request;
+use sluice_shared::{Category, NodeKind, Problem, Schema};
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
@@ -54,6 +55,7 @@ pub fn start(ed: EditorState, catalog: Catalog) {
         ed.doc_rev.track();
         cache.rev.track();
         catalog.track();
+        crate::checker::ready().track();
         // Text typed into number fields that does not read is reported too.
         ed.nodes.with(|ns| ns.iter().for_each(|n| n.typed.track()));
         if let Some(h) = timer.get_value() {
@@ -128,11 +130,8 @@ fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
     for (id, schema) in catalog_schemas(ed, catalog, &inspected) {
         inspected.insert(id, schema);
     }
-    let known = catalog.known();
-    let report = sluice_shared::validate(
-        &graph,
-        &Context { source_schemas: Some(&inspected), params: None, connections: known.as_ref(), ..Default::default() },
-    );
+    // The full checker once it has arrived (crate::checker), the structural checks until then.
+    let report = crate::checker::validate(Request { graph, source_schemas: inspected, connections: catalog.known() });
     let mut problems = report.problems;
     // The server also knows whether a source's file exists and reads: add what
     // it said about sources that the browser cannot know.
