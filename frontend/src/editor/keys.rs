@@ -1,7 +1,7 @@
 //! Keyboard shortcuts of the editor. Keys typed into a field belong to the
 //! field (its own undo, Backspace), except Ctrl+S.
 
-use super::canvas::Interact;
+use super::interact::Interact;
 use super::persist;
 use super::state::EditorState;
 use crate::dom;
@@ -59,6 +59,10 @@ pub fn install(ed: EditorState, it: Interact) {
             }
             (false, _, "f") => {
                 ed.fit_view();
+                true
+            }
+            (false, _, "l") if !ed.readonly => {
+                ed.auto_layout();
                 true
             }
             (false, _, "h") => {
