@@ -45,7 +45,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 async function recordFrames(page) {
   await page.evaluate(() => {
     window.__frames = [];
-    const tick = (t) => { window.__frames.push(t); if (window.__frames.length < 100000) requestAnimationFrame(tick); };
+    if (window.__ticking) return; // one loop per page, however many measurements
+    window.__ticking = true;
+    const tick = (t) => { if (window.__frames.length < 100000) window.__frames.push(t); requestAnimationFrame(tick); };
     requestAnimationFrame(tick);
   });
 }

@@ -34,15 +34,16 @@ pub fn Canvas() -> impl IntoView {
         on_resize.remove();
     });
     Effect::new(move |_| {
-        if it.svg.get().is_some() {
+        if it.wrap.get().is_some() {
             it.measure(ed);
         }
     });
 
-    // Panning moves one CSS translate on a composited group (`.pan`, with
-    // `will-change: transform`): the compositor shifts the already painted
-    // picture and nothing is painted again, however many nodes there are. The
-    // zoom is an SVG scale inside it, so a zoom paints afresh at full sharpness.
+    // Panning moves one CSS translate on the scene SVG (an element of its own,
+    // `will-change: transform`, overflow visible): the compositor shifts the
+    // already painted picture and nothing is painted again, however many nodes
+    // there are (a transform on a group inside an SVG repaints the whole SVG).
+    // The zoom is an SVG scale inside it, so a zoom paints afresh, sharp.
     let pan = move || {
         let v = ed.view.get();
         format!("translate({:.1}px,{:.1}px)", v.x, v.y)
@@ -72,7 +73,7 @@ pub fn Canvas() -> impl IntoView {
         )
     };
     let class = move || {
-        let mut c = String::from("canvas");
+        let mut c = String::from("canvas-wrap");
         if ed.hand_mode.get() || ed.space_down.get() {
             c.push_str(" panning");
         }
@@ -87,7 +88,14 @@ pub fn Canvas() -> impl IntoView {
     let layer_class = move || if far.get() { "layer far" } else { "layer" };
 
     view! {
-        <div class="canvas-wrap">
+        <div
+            node_ref=it.wrap
+            class=class
+            data-testid="canvas"
+            on:pointerdown=move |ev| it.pressed(ed, &ev)
+            on:wheel=move |ev| it.wheel(ed, &ev)
+            on:contextmenu=|ev| ev.prevent_default()
+        >
             <div
                 class="grid"
                 style:transform=grid_shift
@@ -95,15 +103,7 @@ pub fn Canvas() -> impl IntoView {
                 style:background-position=grid_origin
                 style:background-image=grid_dot
             ></div>
-            <svg
-                node_ref=it.svg
-                class=class
-                data-testid="canvas"
-                on:pointerdown=move |ev| it.pressed(ed, &ev)
-                on:wheel=move |ev| it.wheel(ed, &ev)
-                on:contextmenu=|ev| ev.prevent_default()
-            >
-                <g class="pan" style:transform=pan>
+            <svg node_ref=it.scene class="scene" style:transform=pan>
                 <g class=layer_class transform=scale>
                     <g class="edges">
                         <For each=move || ed.edges.get() key=|e| e.key let:e>
@@ -120,12 +120,9 @@ pub fn Canvas() -> impl IntoView {
                         <rect class="rubber" x=x y=y width=w height=h></rect>
                     })}
                 </g>
-                </g>
             </svg>
-            <svg class="canvas-overlay">
-                <g class="pan" style:transform=pan>
-                    <g node_ref=it.overlay class=layer_class transform=scale></g>
-                </g>
+            <svg class="scene canvas-overlay" style:transform=pan>
+                <g node_ref=it.overlay class=layer_class transform=scale></g>
             </svg>
             {move || ed.nodes.with(Vec::is_empty).then(|| view! {
                 <div class="canvas-empty">

@@ -15,6 +15,11 @@ use wasm_bindgen::JsCast;
 impl Interact {
     /// Pointer pressed on the canvas.
     pub(super) fn pressed(&self, ed: EditorState, ev: &web_sys::PointerEvent) {
+        // The controls laid over the canvas (zoom, minimap) handle their own presses.
+        let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+        if target.is_some_and(|t| t.closest(".zoom-controls, .minimap-box, .toast").ok().flatten().is_some()) {
+            return;
+        }
         // Focus leaves inspector fields so Delete and Ctrl+Z reach the canvas.
         if let Some(el) = dom::document().active_element().and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
             let _ = el.blur();
@@ -28,8 +33,8 @@ impl Interact {
         ev.prevent_default();
         let (l, t, _, _) = self.rect();
         self.origin.set_value((l, t));
-        if let Some(svg) = self.svg.get_untracked() {
-            let _ = svg.set_pointer_capture(ev.pointer_id());
+        if let Some(wrap) = self.wrap.get_untracked() {
+            let _ = wrap.set_pointer_capture(ev.pointer_id());
         }
         if pan {
             let start = ed.view.get_untracked();

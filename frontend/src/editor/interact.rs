@@ -70,7 +70,10 @@ pub fn drop_back() {
 #[derive(Clone, Copy)]
 pub struct Interact {
     pub(super) drag: StoredValue<Drag>,
-    pub svg: NodeRef<leptos::svg::Svg>,
+    /// The canvas area (the gestures' target; its box maps client to canvas pixels).
+    pub wrap: NodeRef<leptos::html::Div>,
+    /// The SVG holding the wires and cards.
+    pub(super) scene: NodeRef<leptos::svg::Svg>,
     /// The overlay layer that holds what is being dragged.
     pub(super) overlay: NodeRef<leptos::svg::G>,
     /// The rubber band in graph units (x, y, w, h).
@@ -92,7 +95,8 @@ impl Interact {
     pub fn new() -> Self {
         Interact {
             drag: StoredValue::new(Drag::Idle),
-            svg: NodeRef::new(),
+            wrap: NodeRef::new(),
+            scene: NodeRef::new(),
             overlay: NodeRef::new(),
             rubber: RwSignal::new(None),
             ghost: RwSignal::new(None),
@@ -106,7 +110,7 @@ impl Interact {
     /// The canvas box in client pixels (left, top, width, height). A layout
     /// read: called when a gesture begins, never on every move.
     pub(super) fn rect(&self) -> (f64, f64, f64, f64) {
-        self.svg
+        self.wrap
             .get_untracked()
             .map(|el| {
                 let r = el.get_bounding_client_rect();
@@ -158,7 +162,7 @@ impl Interact {
     /// their own, the big one stays untouched and a drag costs the same with a
     /// thousand nodes as with ten.
     pub(super) fn lift(&self, ed: EditorState, items: &[(NodeData, (f64, f64))]) {
-        let (Some(main), Some(layer)) = (self.svg.get_untracked(), self.overlay.get_untracked()) else {
+        let (Some(main), Some(layer)) = (self.scene.get_untracked(), self.overlay.get_untracked()) else {
             return;
         };
         let keys: HashSet<u64> = items.iter().map(|(n, _)| n.key).collect();
