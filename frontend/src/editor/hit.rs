@@ -79,10 +79,13 @@ fn wire_points(a: (f64, f64), b: (f64, f64), n: usize) -> impl Iterator<Item = (
     })
 }
 
+/// A wire on the canvas: its key, its from point and its to point.
+pub type WireEnds = (u64, (f64, f64), (f64, f64));
+
 /// The wire (key, from point, to point) that runs under a card dropped at
 /// `rect` (x, y, w, h): of those passing through its inner part, the one
 /// passing closest to its centre.
-pub fn wire_under(rect: (f64, f64, f64, f64), wires: &[(u64, (f64, f64), (f64, f64))]) -> Option<u64> {
+pub fn wire_under(rect: (f64, f64, f64, f64), wires: &[WireEnds]) -> Option<u64> {
     let (x, y, w, h) = rect;
     let (cx, cy) = (x + w / 2.0, y + h / 2.0);
     // A margin inside the card, so a wire merely grazing its border is not taken.
