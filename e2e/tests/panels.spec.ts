@@ -17,6 +17,12 @@ async function newGraph(page: Page, name: string) {
 
 const box = async (page: Page, id: string) => (await page.getByTestId(id).boundingBox())!;
 
+/** A point on a side panel's resize handle, above its collapse button. */
+async function handle(page: Page, id: string): Promise<[number, number]> {
+  const b = await box(page, id);
+  return [b.x + b.width / 2, b.y + 80];
+}
+
 test('at 1024×768 the panels resize, collapse and the preview maximises', async ({ page }) => {
   await newGraph(page, 'e2e_panels');
   const canvas0 = await box(page, 'canvas');
@@ -25,14 +31,14 @@ test('at 1024×768 the panels resize, collapse and the preview maximises', async
 
   // Drag the palette's edge 80 px right: the palette grows, the canvas shrinks.
   const palette0 = await box(page, 'palette');
-  const [px, py] = await center(page.getByTestId('resize-palette'));
+  const [px, py] = await handle(page, 'resize-palette');
   await drag(page, [px, py], [px + 80, py]);
   await expect.poll(async () => Math.round((await box(page, 'palette')).width - palette0.width)).toBe(80);
   await expect.poll(async () => Math.round(canvas0.width - (await box(page, 'canvas')).width)).toBe(80);
 
   // The inspector's edge, dragged left, widens it.
   const insp0 = await box(page, 'inspector');
-  const [ix, iy] = await center(page.getByTestId('resize-inspector'));
+  const [ix, iy] = await handle(page, 'resize-inspector');
   await drag(page, [ix, iy], [ix - 60, iy]);
   await expect.poll(async () => Math.round((await box(page, 'inspector')).width - insp0.width)).toBe(60);
 

@@ -81,6 +81,7 @@ pub fn Editor(id: String) -> impl IntoView {
         match loaded {
             Ok(()) => {
                 load.set(Load::Ready);
+                ed.loaded.set(true);
                 request_animation_frame(move || {
                     if ed.alive() {
                         it.measure(ed);

@@ -76,6 +76,9 @@ pub struct EditorState {
     /// The last save was refused because someone saved a newer version.
     pub conflict: RwSignal<Option<String>>,
     pub saving: RwSignal<bool>,
+    /// The graph has arrived from the server: until then the name and
+    /// description fields take no typing (the load would overwrite it).
+    pub loaded: RwSignal<bool>,
     /// Problems of an import that did not parse.
     pub import_problems: RwSignal<Option<Vec<Problem>>>,
 }
@@ -112,6 +115,7 @@ impl EditorState {
             wire_hover: RwSignal::new(None),
             conflict: RwSignal::new(None),
             saving: RwSignal::new(false),
+            loaded: RwSignal::new(false),
             import_problems: RwSignal::new(None),
         }
     }
