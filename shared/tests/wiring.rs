@@ -222,7 +222,8 @@ fn a_wire_into_a_full_single_input_replaces_its_wire_only_where_the_result_is_va
     // The validator has nothing more to say about f than before (its empty config).
     let about_f = |g: &Graph| {
         let report = validate(g, &Context::default());
-        let mut m: Vec<String> = report.problems.into_iter().filter(|p| p.node.as_deref() == Some("f")).map(|p| p.message).collect();
+        let mut m: Vec<String> =
+            report.problems.into_iter().filter(|p| p.node.as_deref() == Some("f")).map(|p| p.message).collect();
         m.sort();
         m
     };

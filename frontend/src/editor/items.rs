@@ -142,3 +142,31 @@ impl EdgeData {
         }
     }
 }
+
+/// The id prefix for new nodes of a kind: `csv_1`, `filter_1`, `report_1`.
+pub fn id_base(kind: NodeKind) -> &'static str {
+    match kind {
+        NodeKind::SourceCsv => "csv",
+        NodeKind::SourceParquet => "parquet",
+        NodeKind::SourceJson => "json",
+        NodeKind::SourceExcel => "excel",
+        NodeKind::SourceTable => "table",
+        NodeKind::SourceDates => "dates",
+        NodeKind::Filter => "filter",
+        NodeKind::Select => "select",
+        NodeKind::Derive => "derive",
+        NodeKind::Join => "join",
+        NodeKind::Union => "union",
+        NodeKind::Aggregate => "aggregate",
+        NodeKind::Sort => "sort",
+        NodeKind::Distinct => "distinct",
+        NodeKind::Limit => "limit",
+        NodeKind::Sql => "sql",
+        NodeKind::TransformCheck => "check",
+        NodeKind::SinkCsv => "csv_out",
+        NodeKind::SinkParquet => "parquet_out",
+        NodeKind::SinkExcel => "excel_out",
+        NodeKind::SinkTable => "table_out",
+        NodeKind::SinkReport => "report",
+    }
+}

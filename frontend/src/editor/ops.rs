@@ -3,7 +3,8 @@
 //! `EditorState::edit` so it is one undo step.
 
 use super::geometry::{self, NODE_W, View};
-use super::state::{EditorState, NodeData, id_base};
+use super::items::id_base;
+use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use sluice_shared::structure::valid_id;

@@ -10,7 +10,7 @@ pub use super::param_rows::ParamRow;
 use crate::dom;
 use leptos::prelude::*;
 use serde_json::Value;
-use sluice_shared::{Edge, Graph, Node, NodeKind, ParamDecl, Problem};
+use sluice_shared::{Edge, Graph, Node, ParamDecl, Problem};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What a committed change touched.
@@ -374,33 +374,5 @@ impl EditorState {
 pub fn set_if_changed<T: PartialEq + Clone + Send + Sync + 'static>(s: RwSignal<T>, v: &T) {
     if s.with_untracked(|cur| cur != v) {
         s.set(v.clone());
-    }
-}
-
-/// The id prefix for new nodes of a kind: `csv_1`, `filter_1`, `report_1`.
-pub fn id_base(kind: NodeKind) -> &'static str {
-    match kind {
-        NodeKind::SourceCsv => "csv",
-        NodeKind::SourceParquet => "parquet",
-        NodeKind::SourceJson => "json",
-        NodeKind::SourceExcel => "excel",
-        NodeKind::SourceTable => "table",
-        NodeKind::SourceDates => "dates",
-        NodeKind::Filter => "filter",
-        NodeKind::Select => "select",
-        NodeKind::Derive => "derive",
-        NodeKind::Join => "join",
-        NodeKind::Union => "union",
-        NodeKind::Aggregate => "aggregate",
-        NodeKind::Sort => "sort",
-        NodeKind::Distinct => "distinct",
-        NodeKind::Limit => "limit",
-        NodeKind::Sql => "sql",
-        NodeKind::TransformCheck => "check",
-        NodeKind::SinkCsv => "csv_out",
-        NodeKind::SinkParquet => "parquet_out",
-        NodeKind::SinkExcel => "excel_out",
-        NodeKind::SinkTable => "table_out",
-        NodeKind::SinkReport => "report",
     }
 }
