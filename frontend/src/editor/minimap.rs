@@ -32,7 +32,13 @@ pub fn Minimap() -> impl IntoView {
         let (w, h) = ed.canvas_size.get();
         let (vx, vy, vw, vh) = ed.view.get().visible(w, h);
         let (x0, y0, x1, y1) = match bounds.get() {
-            Some((a, b, c, d)) => (a.min(vx), b.min(vy), c.max(vx + vw), d.max(vy + vh)),
+            Some((a, b, c, d)) => {
+                // Rounded out to an eighth of the graph, so a pan changes the
+                // area (and repaints every block) only now and then.
+                let q = ((c - a).max(d - b) / 8.0).max(200.0);
+                let (lo, hi) = (|v: f64| (v / q).floor() * q, |v: f64| (v / q).ceil() * q);
+                (lo(a.min(vx)), lo(b.min(vy)), hi(c.max(vx + vw)), hi(d.max(vy + vh)))
+            }
             None => (vx, vy, vx + vw, vy + vh),
         };
         let pad = 40.0;
