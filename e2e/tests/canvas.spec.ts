@@ -104,14 +104,11 @@ test('a wire that would make a cycle is refused, and says why', async ({ page })
   await expect(page.getByTestId(`edge-${c}-${a}`)).toHaveCount(0);
   // The refusal comes from shared::can_connect: the validator's problem for that edge, word for word.
   await expect(page.getByTestId('status')).toHaveText(`${c}: is on a cycle: ${c} → ${a} → ${b} → ${c}`);
-  // An input that takes one edge refuses a second.
-  const src1 = await dropNode(page, 'source.csv', 150, 350);
-  const src2 = await dropNode(page, 'source.csv', 150, 500);
-  const f = await dropNode(page, 'transform.filter', 400, 420);
-  await wire(page, src1, f);
-  await wire(page, src2, f);
-  await expect(page.getByTestId(`edge-${src2}-${f}`)).toHaveCount(0);
-  await expect(page.getByTestId('status')).toHaveText(`${f}: input port \`in\` takes 1 edge, has 2 (from ${src1}, ${src2})`);
+  // A shorter cycle, said the validator's way too.
+  await wire(page, c, b);
+  await expect(page.getByTestId(`edge-${c}-${b}`)).toHaveCount(0);
+  await expect(page.getByTestId(`edge-${a}-${b}`)).toBeVisible();
+  await expect(page.getByTestId('status')).toHaveText(`${c}: is on a cycle: ${c} → ${b} → ${c}`);
 });
 
 test('export and import round trip', async ({ page }, info) => {

@@ -1,71 +1,14 @@
-//! The shell: session check, hash routing (`#/graphs`, `#/reviews`, `#/runs`,
-//! `#/admin`, each with `/<id>` where it fits) and the top bar. Hash routes keep the
-//! bundle free of a router crate and need nothing from the server but `index.html`.
+//! The shell: session check, routing by the hash (parsed in `route`) and the
+//! top bar.
 
-use crate::api::{self, Role, User};
+use crate::api;
+pub use crate::ctx::AppCtx;
 use crate::dom;
 use crate::editor::Editor;
 use crate::pages::{AdminPage, ConnectionsPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
+use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Route {
-    Login,
-    Graphs,
-    Editor(String),
-    Reviews,
-    Review(String),
-    Runs,
-    Run(String),
-    Admin,
-    Connections,
-}
-
-impl Route {
-    fn from_hash(hash: &str) -> Route {
-        let path = hash.trim_start_matches('#').trim_start_matches('/');
-        let mut parts = path.splitn(2, '/');
-        let decode = |id: &str| js_sys::decode_uri_component(id).map(String::from).unwrap_or_else(|_| id.to_string());
-        match (parts.next(), parts.next().filter(|id| !id.is_empty())) {
-            (Some("login"), _) => Route::Login,
-            (Some("graphs"), Some(id)) => Route::Editor(decode(id)),
-            (Some("reviews"), Some(id)) => Route::Review(decode(id)),
-            (Some("reviews"), None) => Route::Reviews,
-            (Some("runs"), Some(id)) => Route::Run(decode(id)),
-            (Some("runs"), None) => Route::Runs,
-            (Some("admin"), Some("connections")) => Route::Connections,
-            (Some("admin"), _) => Route::Admin,
-            _ => Route::Graphs,
-        }
-    }
-}
-
-/// App-wide state, given to every page as context.
-#[derive(Clone, Copy)]
-pub struct AppCtx {
-    /// `None` until signed in.
-    pub user: RwSignal<Option<User>>,
-    /// Whether the first `GET /api/session` has answered.
-    pub checked: RwSignal<bool>,
-    /// The editor has unsaved changes: leaving asks first.
-    pub unsaved: RwSignal<bool>,
-    /// Where the user asked to go while there were unsaved changes (the
-    /// `confirm-leave` dialog is open).
-    pub leave_to: RwSignal<Option<String>>,
-}
-
-impl AppCtx {
-    /// Whether the signed-in user may change graphs (viewers may only look).
-    pub fn can_edit(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u.role.edits()))
-    }
-
-    /// Whether the signed-in user reviews submissions and administers Sluice.
-    pub fn is_admin(&self) -> bool {
-        self.user.with(|u| u.as_ref().is_some_and(|u| u.role == Role::Admin))
-    }
-}
 
 fn current_route() -> Route {
     Route::from_hash(&dom::window().location().hash().unwrap_or_default())

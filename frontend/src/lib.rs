@@ -3,8 +3,10 @@
 //! rules the server applies.
 //!
 //! Code map:
-//! - [`app`]: session check, hash routing (`#/login`, `#/graphs`, `#/graphs/<id>`,
-//!   `#/reviews`, `#/reviews/<sid>`, `#/runs`, `#/runs/<id>`, `#/admin`, `#/admin/connections`), top bar.
+//! - [`app`]: session check, the page for the route, top bar.
+//! - [`route`]: hash routes (`#/login`, `#/graphs`, `#/graphs/<id>`, `#/reviews`,
+//!   `#/reviews/<sid>`, `#/runs`, `#/runs/<id>`, `#/admin`, `#/admin/connections`).
+//! - [`ctx`]: `AppCtx`, the app-wide state (user, unsaved changes) every page reads.
 //! - [`api`]: every call to the server, in one place (review, runs and admin in `api/ops.rs`;
 //!   connections, environments and the table catalog in `api/connections.rs`).
 //! - [`pages`]: the login form, the graph list, the review queue and review page,
@@ -16,9 +18,11 @@
 pub mod api;
 pub mod app;
 pub mod checker;
+pub mod ctx;
 pub mod dom;
 pub mod editor;
 pub mod pages;
+pub mod route;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

@@ -20,6 +20,8 @@ macro_rules! word_enum {
         }
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The words, in the order of `ALL` (the editor's choices).
+            pub const NAMES: &'static [&'static str] = &[$($text),+];
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text),+ }
             }

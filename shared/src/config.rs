@@ -282,6 +282,38 @@ pub struct ExcelSink {
 
 pub use crate::tables::{TableMode, TableSink};
 
+/// `ALL`, `NAMES` (the config words, in order) and `as_str` for a config enum,
+/// so that the editor's option lists are derived from the enum, never copied.
+macro_rules! option_list {
+    ($ty:ident, $n:literal { $($v:ident => $t:literal),+ $(,)? }) => {
+        impl $ty {
+            pub const ALL: [$ty; $n] = [$($ty::$v),+];
+            /// The word of each variant in the config, in the order of `ALL`.
+            pub const NAMES: [&'static str; $n] = [$($t),+];
+            pub const fn as_str(self) -> &'static str {
+                match self {
+                    $($ty::$v => $t),+
+                }
+            }
+        }
+    };
+}
+
+option_list!(JoinHow, 6 { Inner => "inner", Left => "left", Right => "right", Full => "full", Semi => "semi", Anti => "anti" });
+option_list!(AggFn, 6 {
+    Count => "count",
+    CountDistinct => "count_distinct",
+    Sum => "sum",
+    Avg => "avg",
+    Min => "min",
+    Max => "max",
+});
+option_list!(ChartKind, 4 { Table => "table", Bar => "bar", Line => "line", Pie => "pie" });
+
+/// The text encodings a CSV source reads (`encoding`; `utf8` is accepted as
+/// another spelling of `utf-8`).
+pub const ENCODINGS: [&str; 2] = ["utf-8", "gbk"];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ChartKind {
@@ -439,5 +471,28 @@ impl TableMode {
             TableMode::ReplacePartition => &["partition_by"],
             TableMode::Scd2 => &["keys", "tracked", "as_of", "expire_missing"],
         }
+    }
+}
+
+#[cfg(test)]
+mod option_list_tests {
+    use super::*;
+
+    /// The words the editor offers are the words serde reads and writes.
+    #[test]
+    fn option_names_are_the_config_words() {
+        fn agree<T: Serialize + Copy>(all: &[T], names: &[&str], as_str: fn(T) -> &'static str) {
+            assert_eq!(all.len(), names.len());
+            for (v, n) in all.iter().zip(names) {
+                assert_eq!(serde_json::to_value(v).unwrap(), serde_json::json!(n));
+                assert_eq!(as_str(*v), *n);
+            }
+        }
+        agree(&JoinHow::ALL, &JoinHow::NAMES, JoinHow::as_str);
+        agree(&AggFn::ALL, &AggFn::NAMES, AggFn::as_str);
+        agree(&ChartKind::ALL, &ChartKind::NAMES, ChartKind::as_str);
+        agree(&TableMode::ALL, &TableMode::NAMES, TableMode::as_str);
+        agree(crate::check::RuleKind::ALL, crate::check::RuleKind::NAMES, crate::check::RuleKind::as_str);
+        agree(crate::check::RuleLevel::ALL, crate::check::RuleLevel::NAMES, crate::check::RuleLevel::as_str);
     }
 }

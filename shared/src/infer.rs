@@ -34,7 +34,9 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
         NodeConfig::SourceCsv(c) => {
             single_char(&c.delimiter, "delimiter", issues);
             if let Some(enc) = &c.encoding
-                && !matches!(enc.to_ascii_lowercase().as_str(), "utf-8" | "utf8" | "gbk")
+                && let lower = enc.to_ascii_lowercase()
+                && lower != "utf8"
+                && !crate::config::ENCODINGS.contains(&lower.as_str())
             {
                 issues.push(("encoding".into(), format!("encoding `{enc}` is not supported; use utf-8 or gbk")));
             }
@@ -394,12 +396,5 @@ pub fn agg_type(f: AggFn, input: Option<DataType>) -> Option<DataType> {
 }
 
 pub fn fn_name(f: AggFn) -> &'static str {
-    match f {
-        AggFn::Count => "count",
-        AggFn::CountDistinct => "count_distinct",
-        AggFn::Sum => "sum",
-        AggFn::Avg => "avg",
-        AggFn::Min => "min",
-        AggFn::Max => "max",
-    }
+    f.as_str()
 }

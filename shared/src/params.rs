@@ -67,6 +67,37 @@ impl ParamValue {
     }
 }
 
+impl ParamType {
+    pub const ALL: [ParamType; 5] =
+        [ParamType::Date, ParamType::String, ParamType::Int64, ParamType::Float64, ParamType::Bool];
+}
+
+/// A declared default as typed in a form: the typed JSON value when `text`
+/// reads as a value of `ty`, else the text itself (so the validator reports it
+/// instead of it vanishing); `None` when blank.
+pub fn default_from_text(ty: ParamType, text: &str) -> Option<Value> {
+    let t = text.trim();
+    if t.is_empty() {
+        return None;
+    }
+    Some(match ParamValue::parse(ty, t) {
+        Ok(ParamValue::Int64(v)) => Value::from(v),
+        Ok(ParamValue::Float64(v)) => serde_json::Number::from_f64(v).map_or_else(|| Value::from(t), Value::Number),
+        Ok(ParamValue::Bool(b)) => Value::Bool(b),
+        Ok(ParamValue::Date(..) | ParamValue::String(_)) if ty == ParamType::String => Value::from(text),
+        _ => Value::from(t),
+    })
+}
+
+/// The text a form shows for a declared default (the inverse of [`default_from_text`]).
+pub fn default_as_text(v: Option<&Value>) -> String {
+    match v {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(s)) => s.clone(),
+        Some(v) => v.to_string(),
+    }
+}
+
 pub fn type_name(ty: ParamType) -> &'static str {
     match ty {
         ParamType::Date => "date",
@@ -143,4 +174,34 @@ pub fn bind(
     }
     crate::derived::bind(params, &mut values, calendars, &mut problems);
     if problems.is_empty() { Ok(values) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod form_text_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_typed_default_becomes_a_typed_value_and_bad_text_stays_text() {
+        assert_eq!(default_from_text(ParamType::Int64, " 42 "), Some(json!(42)));
+        assert_eq!(default_from_text(ParamType::Int64, "4.5"), Some(json!("4.5")));
+        assert_eq!(default_from_text(ParamType::Float64, "2.5"), Some(json!(2.5)));
+        assert_eq!(default_from_text(ParamType::Float64, "inf"), Some(json!("inf")));
+        assert_eq!(default_from_text(ParamType::Bool, "true"), Some(json!(true)));
+        assert_eq!(default_from_text(ParamType::Bool, "yes"), Some(json!("yes")));
+        assert_eq!(default_from_text(ParamType::Date, "2026-11-24"), Some(json!("2026-11-24")));
+        assert_eq!(default_from_text(ParamType::Date, "tomorrow"), Some(json!("tomorrow")));
+        // A string keeps its spaces; blank is no default.
+        assert_eq!(default_from_text(ParamType::String, " a b "), Some(json!(" a b ")));
+        assert_eq!(default_from_text(ParamType::String, "  "), None);
+        for v in [json!(42), json!(true), json!("2026-11-24")] {
+            let ty = match &v {
+                Value::Number(_) => ParamType::Int64,
+                Value::Bool(_) => ParamType::Bool,
+                _ => ParamType::Date,
+            };
+            assert_eq!(default_from_text(ty, &default_as_text(Some(&v))), Some(v));
+        }
+        assert_eq!(ParamType::ALL.map(type_name), ["date", "string", "int64", "float64", "bool"]);
+    }
 }

@@ -212,6 +212,27 @@ impl<'g> Wiring<'g> {
                 return Err(Refusal::PortFull { to: to.to_string(), port: port.to_string(), max, feeding });
             }
         }
+        self.loop_or_cycle(from, to)
+    }
+
+    /// `check` for a wire dropped on an input that already takes its one wire,
+    /// which the new wire then replaces: `Ok(Some(old))` when the wire from
+    /// `old` is to go for it, `Ok(None)` when nothing needs replacing, else the
+    /// refusal that remains with the old wire gone. (Removing a wire into `to`
+    /// cannot change whether `to` reaches `from`: a path from `to` never needs
+    /// to enter `to` again.)
+    pub fn check_replacing(&self, from: &str, to: &str, port: &str) -> Result<Option<String>, Refusal> {
+        match self.check(from, to, port) {
+            Err(Refusal::PortFull { max: 1, mut feeding, .. }) if feeding.len() == 2 => {
+                self.loop_or_cycle(from, to)?;
+                feeding.truncate(1);
+                Ok(feeding.pop())
+            }
+            other => other.map(|()| None),
+        }
+    }
+
+    fn loop_or_cycle(&self, from: &str, to: &str) -> Result<(), Refusal> {
         if from == to {
             return Err(Refusal::SelfLoop { node: from.to_string() });
         }

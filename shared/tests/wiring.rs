@@ -209,3 +209,33 @@ fn find_cycle_in_answers_as_the_schedule_check_did() {
         assert_eq!(find_cycle_in(&m), old_find_cycle(&m), "{m:?}");
     }
 }
+
+#[test]
+fn a_wire_into_a_full_single_input_replaces_its_wire_only_where_the_result_is_valid() {
+    let g = base();
+    let w = Wiring::new(&g);
+    // f takes one input, fed by s1: a wire from s2 replaces it.
+    assert_eq!(w.check_replacing("s2", "f", "in"), Ok(Some("s1".to_string())));
+    let mut replaced = g.clone();
+    replaced.edges.retain(|e| !(e.from == "s1" && e.to == "f"));
+    let replaced = with_edge(replaced, "s2", "f", "in");
+    // The validator has nothing more to say about f than before (its empty config).
+    let about_f = |g: &Graph| {
+        let report = validate(g, &Context::default());
+        let mut m: Vec<String> =
+            report.problems.into_iter().filter(|p| p.node.as_deref() == Some("f")).map(|p| p.message).collect();
+        m.sort();
+        m
+    };
+    assert_eq!(about_f(&replaced), about_f(&g));
+    // The join's left input is full too; its right is free (nothing to replace).
+    assert_eq!(w.check_replacing("s2", "j", "left"), Ok(Some("s1".to_string())));
+    assert_eq!(w.check_replacing("s2", "j", "right"), Ok(None));
+    // Replacing does not lift the other rules: a cycle, a sink's output, the same wire again.
+    assert!(matches!(w.check_replacing("g", "f", "in"), Err(Refusal::Cycle { .. })));
+    assert!(matches!(w.check_replacing("k", "h", "in"), Err(Refusal::NoOutput { .. })));
+    assert!(matches!(w.check_replacing("s1", "f", "in"), Err(Refusal::Duplicate { .. })));
+    assert!(matches!(w.check_replacing("f", "f", "in"), Err(Refusal::SelfLoop { .. })));
+    // Without a replacement the plain check still refuses the full input.
+    assert!(matches!(can_connect(&g, "s2", "f", "in"), Err(Refusal::PortFull { .. })));
+}

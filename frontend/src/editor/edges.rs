@@ -1,8 +1,8 @@
 //! Wires: bezier paths that follow their two nodes, with a tooltip listing the
 //! columns flowing on them, and the ghost wire drawn while connecting.
 
-use super::canvas::Interact;
 use super::geometry::wire_path;
+use super::interact::Interact;
 use super::state::EdgeData;
 use leptos::prelude::*;
 use sluice_shared::Schema;
@@ -26,6 +26,18 @@ pub fn describe_schema(schema: Option<&Schema>) -> String {
 
 #[component]
 pub fn EdgeView(e: EdgeData) -> impl IntoView {
+    let it = expect_context::<Interact>();
+    let key = e.key;
+    let class = move || {
+        let mut c = String::from("edge");
+        if e.selected.get() {
+            c.push_str(" selected");
+        }
+        if it.insert_target.get() == Some(key) {
+            c.push_str(" insert");
+        }
+        c
+    };
     let port = e.port_name();
     let port_for_path = port.clone();
     // Reads only the two end positions: moving any other node leaves this alone.
@@ -50,7 +62,7 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
     };
     view! {
         <g
-            class=move || if e.selected.get() { "edge selected" } else { "edge" }
+            class=class
             data-role="edge"
             data-key=e.key.to_string()
             data-testid=move || format!("edge-{}-{}", e.from.id.get(), e.to.id.get())

@@ -7,6 +7,7 @@ use super::table_fields;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
+use sluice_shared::config::{ChartKind, ENCODINGS, JoinHow};
 
 /// How one config key is edited.
 #[derive(Clone, Copy)]
@@ -76,7 +77,7 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             path,
             f("delimiter", "Delimiter", Widget::Delimiter, "one character; \\t for tab"),
             f("has_header", "First row is the header", Widget::Bool(true), ""),
-            f("encoding", "Encoding", Widget::Choice { options: &["", "utf-8", "gbk"], optional: true }, ""),
+            f("encoding", "Encoding", Widget::Choice { options: &ENCODINGS, optional: true }, ""),
             f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional: otherwise types are inferred"),
         ],
         SourceParquet | SourceJson | SinkParquet => vec![path],
@@ -119,12 +120,7 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             "a name equal to an input column replaces it",
         )],
         Join => vec![
-            f(
-                "how",
-                "Join type",
-                Widget::Choice { options: &["inner", "left", "right", "full", "semi", "anti"], optional: false },
-                "",
-            ),
+            f("how", "Join type", Widget::Choice { options: &JoinHow::NAMES, optional: false }, ""),
             f("on", "Match on", Widget::List(&lists::JOIN_ON), "left column = right column"),
         ],
         Union => vec![f("distinct", "Remove duplicate rows", Widget::Bool(false), "")],
@@ -176,7 +172,7 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         ],
         SinkReport => vec![
             f("title", "Title", TEXT, ""),
-            f("chart", "Chart", Widget::Choice { options: &["table", "bar", "line", "pie"], optional: false }, ""),
+            f("chart", "Chart", Widget::Choice { options: &ChartKind::NAMES, optional: false }, ""),
             f("x", "X axis", Widget::Column, "optional"),
             f("y", "Y axis", Widget::Column, "optional"),
         ],
@@ -263,11 +259,14 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         Widget::Number { optional, default } => number_input(ed, n, key, optional, default),
         Widget::Choice { options, optional } => {
             let cur = move || text_of(current().as_ref());
-            let opts = options
-                .iter()
+            // An optional choice starts with "(default)": the key left out.
+            let opts = optional
+                .then_some("")
+                .into_iter()
+                .chain(options.iter().copied())
                 .map(|o| {
                     let label = if o.is_empty() { "(default)" } else { o };
-                    view! { <option value=*o selected=move || cur() == *o>{label}</option> }
+                    view! { <option value=o selected=move || cur() == o>{label}</option> }
                 })
                 .collect_view();
             view! {

@@ -66,3 +66,57 @@ impl History {
         self.last = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn g(name: &str) -> Graph {
+        Graph::new(name)
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_snapshots_and_a_new_edit_drops_the_redo() {
+        let mut h = History::default();
+        assert!(!h.can_undo() && !h.can_redo());
+        h.record(g("a"));
+        h.record(g("b"));
+        assert_eq!(h.undo(g("c")).map(|x| x.name), Some("b".into()));
+        assert_eq!(h.undo(g("b")).map(|x| x.name), Some("a".into()));
+        assert!(h.undo(g("a")).is_none());
+        assert_eq!(h.redo(g("a")).map(|x| x.name), Some("b".into()));
+        assert!(h.can_redo());
+        h.record(g("b"));
+        assert!(!h.can_redo(), "a new edit after undo forgets the redo");
+    }
+
+    #[test]
+    fn typing_in_one_field_coalesces_and_other_edits_or_a_pause_do_not() {
+        let mut h = History::default();
+        assert!(!h.coalesces(Some("cfg:1:predicate"), 0.0));
+        assert!(h.coalesces(Some("cfg:1:predicate"), 500.0));
+        assert!(h.coalesces(Some("cfg:1:predicate"), 1500.0));
+        assert!(!h.coalesces(Some("cfg:1:predicate"), 1500.0 + COALESCE_MS));
+        assert!(!h.coalesces(Some("cfg:2:predicate"), 1501.0 + COALESCE_MS));
+        assert!(!h.coalesces(None, 1502.0 + COALESCE_MS));
+        assert!(!h.coalesces(Some("cfg:2:predicate"), 1503.0 + COALESCE_MS));
+        h.seal();
+        assert!(!h.coalesces(Some("cfg:2:predicate"), 1504.0 + COALESCE_MS), "sealed: a new step");
+    }
+
+    #[test]
+    fn only_the_last_hundred_steps_are_kept() {
+        let mut h = History::default();
+        for i in 0..LIMIT + 20 {
+            h.record(g(&i.to_string()));
+        }
+        let mut n = 0;
+        let mut oldest = String::new();
+        while let Some(prev) = h.undo(g("now")) {
+            oldest = prev.name;
+            n += 1;
+        }
+        assert_eq!(n, LIMIT);
+        assert_eq!(oldest, "20");
+    }
+}

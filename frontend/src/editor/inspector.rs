@@ -104,7 +104,9 @@ fn GraphInfo() -> impl IntoView {
                 <tr><td>"Del, Backspace"</td><td>"delete the selection"</td></tr>
                 <tr><td>"Ctrl+Z, Ctrl+Shift+Z"</td><td>"undo, redo"</td></tr>
                 <tr><td>"Ctrl+C, Ctrl+V, Ctrl+D"</td><td>"copy, paste, duplicate"</td></tr>
-                <tr><td>"Ctrl+A, F"</td><td>"select all, fit to view"</td></tr>
+                <tr><td>"Ctrl+A, F, L"</td><td>"select all, fit to view, tidy up (auto-layout)"</td></tr>
+                <tr><td>"Drop a node on a wire"</td><td>"insert it there"</td></tr>
+                <tr><td>"Palette click, Enter"</td><td>"add (after the selected node, wired)"</td></tr>
                 <tr><td>"Ctrl+S"</td><td>"save"</td></tr>
             </table>
         </div>

@@ -4,7 +4,7 @@
 //! browser's own `beforeunload` prompt, armed only while there are unsaved changes.
 
 use super::state::EditorState;
-use crate::app::AppCtx;
+use crate::ctx::AppCtx;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

@@ -6,6 +6,8 @@
 use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
+use sluice_shared::check::{RuleKind, RuleLevel};
+use sluice_shared::config::AggFn;
 
 /// One cell of a row.
 #[derive(Clone, Copy)]
@@ -78,11 +80,8 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     key: "rules",
     subs: &[
         sub("name", Cell::Text("rule name")),
-        sub(
-            "kind",
-            Cell::Choice(&["not_null", "unique", "in", "between", "matches", "expr", "row_count", "reconcile"]),
-        ),
-        Sub { key: "level", cell: Cell::Choice(&["error", "warn"]), optional: true },
+        sub("kind", Cell::Choice(RuleKind::NAMES)),
+        Sub { key: "level", cell: Cell::Choice(RuleLevel::NAMES), optional: true },
         Sub { key: "column", cell: Cell::Column("in"), optional: true },
         Sub { key: "pattern", cell: Cell::Text("regex (matches)"), optional: true },
         Sub { key: "expr", cell: Cell::Code("passes when true (expr)"), optional: true },
@@ -94,7 +93,7 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     add_label: "+ Add rule",
 };
 
-pub const AGG_FNS: &[&str] = &["count", "count_distinct", "sum", "avg", "min", "max"];
+pub const AGG_FNS: &[&str] = &AggFn::NAMES;
 
 pub const AGGREGATES: ListSpec = ListSpec {
     key: "aggregates",

@@ -32,7 +32,13 @@ pub fn Minimap() -> impl IntoView {
         let (w, h) = ed.canvas_size.get();
         let (vx, vy, vw, vh) = ed.view.get().visible(w, h);
         let (x0, y0, x1, y1) = match bounds.get() {
-            Some((a, b, c, d)) => (a.min(vx), b.min(vy), c.max(vx + vw), d.max(vy + vh)),
+            Some((a, b, c, d)) => {
+                // Rounded out to an eighth of the graph, so a pan changes the
+                // area (and repaints every block) only now and then.
+                let q = ((c - a).max(d - b) / 8.0).max(200.0);
+                let (lo, hi) = (|v: f64| (v / q).floor() * q, |v: f64| (v / q).ceil() * q);
+                (lo(a.min(vx)), lo(b.min(vy)), hi(c.max(vx + vw)), hi(d.max(vy + vh)))
+            }
             None => (vx, vy, vx + vw, vy + vh),
         };
         let pad = 40.0;
@@ -42,15 +48,14 @@ pub fn Minimap() -> impl IntoView {
         (x0 - (nw - w) / 2.0, y0 - (nh - h) / 2.0, nw, nh)
     });
 
+    // The minimap's box, measured when the press begins (no layout read per move).
+    let origin = StoredValue::new((0.0, 0.0, MAP_W));
     let go = move |ev: &web_sys::PointerEvent| {
-        let Some(el) = map.get_untracked() else {
-            return;
-        };
-        let r = el.get_bounding_client_rect();
+        let (left, top, width) = origin.get_value();
         let (wx, wy, ww, _) = world.get_untracked();
-        let scale = r.width() / ww;
-        let gx = wx + (ev.client_x() as f64 - r.left()) / scale;
-        let gy = wy + (ev.client_y() as f64 - r.top()) / scale;
+        let scale = width / ww;
+        let gx = wx + (ev.client_x() as f64 - left) / scale;
+        let gy = wy + (ev.client_y() as f64 - top) / scale;
         let (w, h) = ed.canvas_size.get_untracked();
         ed.view.update(|v| *v = v.centred_on(gx, gy, w, h));
     };
@@ -60,23 +65,29 @@ pub fn Minimap() -> impl IntoView {
         ed.view.get().visible(w, h)
     };
 
+    let view_box = move || {
+        let (x, y, w, h) = world.get();
+        format!("{x:.0} {y:.0} {w:.0} {h:.0}")
+    };
+    // The frame is a second SVG on top: moving it while panning repaints that
+    // small picture, not a thousand node blocks.
     view! {
+        <div class="minimap-box">
         <svg
             node_ref=map
             class="minimap"
             data-testid="minimap"
             width=MAP_W
             height=MAP_H
-            viewBox=move || {
-                let (x, y, w, h) = world.get();
-                format!("{x:.0} {y:.0} {w:.0} {h:.0}")
-            }
+            viewBox=view_box
             on:pointerdown=move |ev| {
                 ev.prevent_default();
                 ev.stop_propagation();
                 dragging.set(true);
                 if let Some(el) = map.get_untracked() {
                     let _ = el.set_pointer_capture(ev.pointer_id());
+                    let r = el.get_bounding_client_rect();
+                    origin.set_value((r.left(), r.top(), r.width()));
                 }
                 go(&ev);
             }
@@ -104,6 +115,8 @@ pub fn Minimap() -> impl IntoView {
                     rx="12"
                 ></rect>
             </For>
+        </svg>
+        <svg class="minimap-frame" width=MAP_W height=MAP_H viewBox=view_box>
             <rect
                 class="minimap-view"
                 x=move || frame().0
@@ -112,5 +125,6 @@ pub fn Minimap() -> impl IntoView {
                 height=move || frame().3
             ></rect>
         </svg>
+        </div>
     }
 }

@@ -9,15 +9,22 @@ mod catalog;
 mod edges;
 mod fields;
 mod geometry;
+mod gestures;
 mod history;
+mod hit;
 mod inspector;
+mod interact;
+mod items;
 mod keys;
+mod layout;
 mod leave;
 mod lists;
 mod minimap;
 mod node_view;
 mod ops;
 mod palette;
+mod panels;
+mod param_rows;
 mod params;
 mod persist;
 mod preview;
@@ -30,12 +37,15 @@ mod table_fields;
 mod table_rules;
 mod toolbar;
 mod validation;
+mod wire_gesture;
+mod wiring_ops;
 mod zoom;
 
 use crate::api;
-use crate::app::AppCtx;
-use canvas::{Canvas, Interact};
+use crate::ctx::AppCtx;
+use canvas::Canvas;
 use inspector::{Inspector, selection};
+use interact::Interact;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use node_view::{category_class, kind_icon};
@@ -59,6 +69,8 @@ pub fn Editor(id: String) -> impl IntoView {
     provide_context(ed);
     let it = Interact::new();
     provide_context(it);
+    let panels = panels::Panels::new();
+    provide_context(panels);
     let load = RwSignal::new(Load::Loading);
 
     spawn_local(async move {
@@ -69,6 +81,7 @@ pub fn Editor(id: String) -> impl IntoView {
         match loaded {
             Ok(()) => {
                 load.set(Load::Ready);
+                ed.loaded.set(true);
                 request_animation_frame(move || {
                     if ed.alive() {
                         it.measure(ed);
@@ -108,9 +121,9 @@ pub fn Editor(id: String) -> impl IntoView {
     view! {
         <div class="editor">
             <Toolbar/>
-            <div class="editor-body">
+            <div class="editor-body" style=move || panels.style()>
                 <Palette/>
-                <div class="editor-center">
+                <div class="editor-center" class:preview-max=move || panels.preview_max.get()>
                     <Canvas/>
                     {move || match load.get() {
                         Load::Loading => Some(view! { <div class="overlay">"Loading graph…"</div> }.into_any()),
@@ -122,12 +135,14 @@ pub fn Editor(id: String) -> impl IntoView {
                         }.into_any()),
                         Load::Ready => None,
                     }}
-                    <div class="bottom-panels">
+                    <div class="bottom-panels" class:collapsed=move || !panels.bottom_open.get()>
                         <ProblemsPanel/>
                         <PreviewPanel selected=selected/>
                     </div>
+                    <panels::BottomHandles/>
                 </div>
                 <Inspector selected=selected/>
+                <panels::PanelHandles/>
             </div>
             {ghost}
             <datalist id="sluice-files">

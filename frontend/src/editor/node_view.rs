@@ -130,8 +130,43 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
         }
         _ => text(get("path")),
     };
-    let s = s.trim().replace('\n', " ");
-    if s.chars().count() > 27 { format!("{}…", s.chars().take(26).collect::<String>()) } else { s }
+    s.trim().replace('\n', " ")
+}
+
+/// The width of `c` in ems, estimated on the safe side for the UI font
+/// (proportional) or the monospace font.
+fn char_em(c: char, mono: bool) -> f64 {
+    let wide = matches!(c as u32, 0x1100..=0x115F | 0x2E80..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6)
+        || (c as u32) >= 0x1F300;
+    match c {
+        _ if wide => 1.0,
+        _ if mono => 0.6,
+        'i' | 'l' | 'j' | 't' | 'f' | 'r' | '.' | ',' | ':' | ';' | '\'' | '|' | '!' | ' ' | '(' | ')' => 0.36,
+        'm' | 'w' | 'M' | 'W' | '@' | '%' => 0.9,
+        'A'..='Z' => 0.72,
+        _ => 0.62,
+    }
+}
+
+/// `text` cut with "…" so that it is at most `max_px` wide in a `font_px`
+/// font: a card's text never runs past its border.
+pub fn fit_text(text: &str, max_px: f64, font_px: f64, mono: bool) -> String {
+    let width = |s: &str| s.chars().map(|c| char_em(c, mono)).sum::<f64>() * font_px;
+    if width(text) <= max_px {
+        return text.to_string();
+    }
+    let room = max_px - char_em('…', mono).max(0.62) * font_px;
+    let mut used = 0.0;
+    let mut out = String::new();
+    for c in text.chars() {
+        used += char_em(c, mono) * font_px;
+        if used > room {
+            break;
+        }
+        out.push(c);
+    }
+    out.push('…');
+    out
 }
 
 #[component]
@@ -146,6 +181,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
     let ports = n.ports();
     // Port names sit at the left edge of multi-input cards; the text moves aside.
     let text_x = if ports.len() > 1 { 44.0 } else { 12.0 };
+    let text_w = NODE_W - text_x - 10.0;
 
     let class = move || {
         let mut c = format!("node {cat}");
@@ -248,14 +284,50 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
             <path class="node-head" d=head></path>
             <rect class="node-outline" width=NODE_W height=h rx="10"></rect>
             <text class="node-icon" x="10" y="16.5">{kind_icon(kind)}</text>
-            <text class="node-label" x="30" y="16.5">{label}</text>
-            <text class="node-id" x=text_x y=HEAD_H + 19.0>{move || n.id.get()}</text>
+            <text class="node-label" x="30" y="16.5">{fit_text(&label, NODE_W - 30.0 - 24.0, 12.0, false)}</text>
+            <text class="node-id" x=text_x y=HEAD_H + 19.0>{move || n.id.with(|id| fit_text(id, text_w, 13.0, false))}</text>
             <text class="node-sub" x=text_x y=HEAD_H + 35.0>
-                {move || n.config.with(|c| summary(kind, c))}
+                {move || n.config.with(|c| fit_text(&summary(kind, c), text_w, 11.0, true))}
             </text>
             {problem_mark}
             {inputs}
             {output}
         </g>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn width(s: &str, font: f64, mono: bool) -> f64 {
+        s.chars().map(|c| char_em(c, mono)).sum::<f64>() * font
+    }
+
+    #[test]
+    fn short_text_is_kept_and_long_text_is_cut_inside_the_card() {
+        assert_eq!(fit_text("txns", 154.0, 13.0, false), "txns");
+        for (text, mono) in [
+            ("branch_daily_transactions_by_region_2026", false),
+            ("WWWWWWWWWWWWWWWWWWWWWWWW", false),
+            ("分行每日交易汇总按地区分组", false),
+            ("region <> 'x' AND amount > 1000 AND status = 'open'", true),
+        ] {
+            let font = if mono { 11.0 } else { 13.0 };
+            let cut = fit_text(text, 154.0, font, mono);
+            assert!(cut.ends_with('…') && cut.chars().count() < text.chars().count(), "{cut}");
+            assert!(width(&cut, font, mono) <= 154.0 + 1e-9, "{cut} is too wide");
+        }
+        // 154 px of an 11 px monospace font: 22 characters and the ellipsis.
+        assert_eq!(fit_text(&"a".repeat(40), 154.0, 11.0, true).chars().count(), 23);
+    }
+
+    #[test]
+    fn summaries_say_what_a_node_does() {
+        let c = json!({ "how": "left", "on": [{ "left": "id", "right": "branch_id" }] });
+        assert_eq!(summary(Some(NodeKind::Join), &c), "left on id = branch_id");
+        assert_eq!(summary(Some(NodeKind::Limit), &json!({ "n": 5 })), "first 5");
+        assert_eq!(summary(Some(NodeKind::Filter), &json!({ "predicate": "a > 1\nAND b" })), "a > 1 AND b");
     }
 }

@@ -3,11 +3,12 @@
 //! `EditorState::edit` so it is one undo step.
 
 use super::geometry::{self, NODE_W, View};
-use super::state::{EditorState, NodeData, id_base};
+use super::items::id_base;
+use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
-use sluice_shared::structure::{Wiring, valid_id};
-use sluice_shared::{Edge, Graph, Node, NodeKind};
+use sluice_shared::structure::valid_id;
+use sluice_shared::{Graph, Node, NodeKind};
 use std::collections::{HashMap, HashSet};
 
 /// The config a new node starts with: every required key, empty, so the
@@ -88,49 +89,6 @@ impl EditorState {
             }
         });
         self.layout_rev.update(|r| *r += 1);
-    }
-
-    /// The graph as the wiring rules see it: ids, kinds and wires, no config.
-    pub fn wiring_graph(&self) -> Graph {
-        let mut g = Graph::new(String::new());
-        g.nodes = self.nodes.with_untracked(|ns| {
-            ns.iter()
-                .map(|n| Node {
-                    id: n.id.get_untracked(),
-                    kind: n.kind.get_value(),
-                    config: Value::Null,
-                    pos: None,
-                    ui: None,
-                })
-                .collect()
-        });
-        g.edges = self.edges.with_untracked(|es| es.iter().map(|e| e.to_edge()).collect());
-        g
-    }
-
-    /// Whether a wire from `from` to input `port` of `to` is allowed. The editor
-    /// does not decide: `can_connect` does, and its refusal is the problem the
-    /// validator would report on the saved graph (`<node>: <message>`).
-    pub fn check_wire(&self, from: NodeData, to: NodeData, port: &str) -> Result<(), String> {
-        check_wire_in(&Wiring::new(&self.wiring_graph()), from, to, port)
-    }
-
-    /// Adds a wire after `check_wire`; refusals go to the status line.
-    pub fn connect(&self, from: NodeData, to: NodeData, port: &str) -> bool {
-        if let Err(why) = self.check_wire(from, to, port) {
-            self.notify_error(why);
-            return false;
-        }
-        let edge = Edge {
-            from: from.id.get_untracked(),
-            to: to.id.get_untracked(),
-            // `in` is the default port; leave it out as the format does.
-            port: (port != "in").then(|| port.to_string()),
-            ui: None,
-        };
-        let d = self.make_edge(from, to, &edge);
-        self.edit(None, || self.edges.update(|es| es.push(d)));
-        true
     }
 
     /// Renames a node; wires follow because they hold the node, not its id.
@@ -329,6 +287,25 @@ impl EditorState {
         }
     }
 
+    /// Lays the whole graph out in columns, left to right (one undo step), and
+    /// shows it.
+    pub fn auto_layout(&self) {
+        let (nodes, heights): (Vec<NodeData>, Vec<f64>) =
+            self.nodes.with_untracked(|ns| ns.iter().map(|n| (*n, n.height())).unzip());
+        let index: HashMap<u64, usize> = nodes.iter().enumerate().map(|(i, n)| (n.key, i)).collect();
+        let edges: Vec<(usize, usize)> = self.edges.with_untracked(|es| {
+            es.iter().filter_map(|e| Some((*index.get(&e.from.key)?, *index.get(&e.to.key)?))).collect()
+        });
+        let pos = super::layout::layered(&heights, &edges);
+        self.edit(None, || {
+            for (n, p) in nodes.iter().zip(pos) {
+                super::state::set_if_changed(n.pos, &p);
+            }
+        });
+        self.layout_rev.update(|r| *r += 1);
+        self.fit_view();
+    }
+
     /// Zooms about the centre of the canvas.
     pub fn zoom_by(&self, factor: f64) {
         let (w, h) = self.canvas_size.get_untracked();
@@ -348,11 +325,6 @@ impl EditorState {
         let (w, h) = self.canvas_size.get_untracked();
         self.view.get_untracked().to_graph(w / 2.0, h / 2.0)
     }
-}
-
-/// `check_wire` against a graph indexed once, for asking about many ports at a time.
-pub fn check_wire_in(wiring: &Wiring, from: NodeData, to: NodeData, port: &str) -> Result<(), String> {
-    wiring.check(&from.id.get_untracked(), &to.id.get_untracked(), port).map_err(|r| r.to_string())
 }
 
 /// Gives a position to every node that has none: columns by depth from the

@@ -1,8 +1,10 @@
 //! The palette: every node kind, grouped Collection / Processing / Distribution,
-//! with a search box. Drag an entry onto the canvas, or click it to add it in
-//! the middle of the view.
+//! with a search box that knows the words analysts use (group → Aggregate,
+//! lookup → Join...); Enter adds the first match. Drag an entry onto the canvas
+//! (onto a wire to insert it there), or click it: with one node selected the
+//! new node is added downstream of it, else in the middle of the view.
 
-use super::canvas::Interact;
+use super::interact::Interact;
 use super::node_view::{category_class, kind_icon};
 use super::state::EditorState;
 use leptos::prelude::*;
@@ -14,17 +16,81 @@ const GROUPS: [(Category, &str, &str); 3] = [
     (Category::Distribution, "Distribution", "write results"),
 ];
 
+/// Other words for a kind, as analysts coming from spreadsheets and SQL say them.
+const SYNONYMS: &[(&str, &[NodeKind])] = &[
+    ("group", &[NodeKind::Aggregate]),
+    ("summarise", &[NodeKind::Aggregate]),
+    ("summarize", &[NodeKind::Aggregate]),
+    ("pivot", &[NodeKind::Aggregate]),
+    ("total", &[NodeKind::Aggregate]),
+    ("lookup", &[NodeKind::Join]),
+    ("vlookup", &[NodeKind::Join]),
+    ("merge", &[NodeKind::Join]),
+    ("match", &[NodeKind::Join]),
+    ("rename", &[NodeKind::Select]),
+    ("columns", &[NodeKind::Select]),
+    ("drop", &[NodeKind::Select]),
+    ("top", &[NodeKind::Limit, NodeKind::Sort]),
+    ("first", &[NodeKind::Limit]),
+    ("head", &[NodeKind::Limit]),
+    ("order", &[NodeKind::Sort]),
+    ("rank", &[NodeKind::Sort]),
+    ("dedupe", &[NodeKind::Distinct]),
+    ("dedup", &[NodeKind::Distinct]),
+    ("unique", &[NodeKind::Distinct]),
+    ("duplicates", &[NodeKind::Distinct]),
+    ("where", &[NodeKind::Filter]),
+    ("condition", &[NodeKind::Filter]),
+    ("formula", &[NodeKind::Derive]),
+    ("calculate", &[NodeKind::Derive]),
+    ("append", &[NodeKind::Union]),
+    ("stack", &[NodeKind::Union]),
+    ("combine", &[NodeKind::Union, NodeKind::Join]),
+    ("chart", &[NodeKind::SinkReport]),
+    ("database", &[NodeKind::SourceTable, NodeKind::SinkTable]),
+    ("quality", &[NodeKind::TransformCheck]),
+    ("validate", &[NodeKind::TransformCheck]),
+];
+
+/// Whether kind `k` (in palette group `group`) answers the search `query`: by
+/// its label, its kind name, its group, or a synonym the query starts.
+pub fn matches(k: NodeKind, group: &str, query: &str) -> bool {
+    let q = query.trim().to_lowercase();
+    q.is_empty()
+        || k.label().to_lowercase().contains(&q)
+        || k.as_str().contains(&q)
+        || group.to_lowercase().contains(&q)
+        || SYNONYMS.iter().any(|(word, kinds)| word.starts_with(&q) && q.len() >= 3 && kinds.contains(&k))
+}
+
+/// The entries a search shows, in palette order (Enter adds the first).
+pub fn search_results(query: &str) -> Vec<NodeKind> {
+    GROUPS
+        .iter()
+        .flat_map(|&(cat, name, _)| {
+            NodeKind::ALL.into_iter().filter(move |k| k.category() == cat && matches(*k, name, query))
+        })
+        .collect()
+}
+
 #[component]
 pub fn Palette() -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let it = expect_context::<Interact>();
     let search = RwSignal::new(String::new());
-    let matches = move |k: NodeKind, group: &str| {
-        let q = search.with(|s| s.trim().to_lowercase());
-        q.is_empty()
-            || k.label().to_lowercase().contains(&q)
-            || k.as_str().contains(&q)
-            || group.to_lowercase().contains(&q)
+    let matches = move |k: NodeKind, group: &str| search.with(|q| matches(k, group, q));
+    let on_key = move |ev: leptos::ev::KeyboardEvent| match ev.key().as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            let first = search.with(|q| search_results(q).first().copied());
+            if let Some(k) = first
+                && !ed.readonly
+            {
+                it.palette_click(ed, k);
+            }
+        }
+        "Escape" => search.set(String::new()),
+        _ => {}
     };
 
     let groups = GROUPS
@@ -71,12 +137,34 @@ pub fn Palette() -> impl IntoView {
             <input
                 class="search"
                 type="search"
-                placeholder="Search nodes"
+                placeholder="Search nodes (Enter adds)"
                 data-testid="palette-search"
                 prop:value=search
                 on:input=move |ev| search.set(event_target_value(&ev))
+                on:keydown=on_key
             />
             <div class="palette-groups">{groups}</div>
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn analysts_words_find_their_kinds() {
+        assert_eq!(search_results("group"), [NodeKind::Aggregate]);
+        assert_eq!(search_results("lookup"), [NodeKind::Join]);
+        assert_eq!(search_results("rename"), [NodeKind::Select]);
+        assert_eq!(search_results("dedupe"), [NodeKind::Distinct]);
+        let top = search_results("top");
+        assert!(top.contains(&NodeKind::Limit) && top.contains(&NodeKind::Sort), "{top:?}");
+        // Labels and kind names still match, case and spaces aside.
+        assert_eq!(search_results(" FILTER "), [NodeKind::Filter]);
+        assert!(search_results("sink.csv").contains(&NodeKind::SinkCsv));
+        // An empty search shows everything; nonsense shows nothing.
+        assert_eq!(search_results("").len(), NodeKind::ALL.len());
+        assert!(search_results("zzzz").is_empty());
     }
 }

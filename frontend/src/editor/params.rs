@@ -1,15 +1,14 @@
 //! The parameters popover: declare `$name` parameters with a type and a default.
 
-use super::state::{EditorState, ParamRow, param_type_name};
+use super::state::{EditorState, ParamRow};
 use leptos::prelude::*;
 use sluice_shared::ParamType;
 use sluice_shared::structure::valid_id;
 
-const TYPES: [ParamType; 5] =
-    [ParamType::Date, ParamType::String, ParamType::Int64, ParamType::Float64, ParamType::Bool];
+use sluice_shared::params::type_name as param_type_name;
 
 fn parse_type(s: &str) -> ParamType {
-    TYPES.into_iter().find(|t| param_type_name(*t) == s).unwrap_or(ParamType::String)
+    ParamType::ALL.into_iter().find(|t| param_type_name(*t) == s).unwrap_or(ParamType::String)
 }
 
 #[component]
@@ -64,7 +63,7 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
                         let t = parse_type(&event_target_value(&ev));
                         update(i, "type", Box::new(move |p| p.ty = t));
                     }>
-                    {TYPES.into_iter().map(|t| {
+                    {ParamType::ALL.into_iter().map(|t| {
                         let name = param_type_name(t);
                         view! { <option value=name selected=move || ed.params.with(|ps| ps.get(i).is_some_and(|p| p.ty == t))>{name}</option> }
                     }).collect_view()}

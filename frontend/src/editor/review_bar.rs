@@ -5,7 +5,7 @@
 use super::persist;
 use super::state::EditorState;
 use crate::api::{self, Submission, SubmissionStatus};
-use crate::app::AppCtx;
+use crate::ctx::AppCtx;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -3,198 +3,23 @@
 //! only that node and its wires, never the whole graph. `snapshot` turns the
 //! signals back into a `sluice_shared::Graph` for validation, saving and undo.
 
-use super::geometry::{self, View};
+use super::geometry::View;
 use super::history::History;
+pub use super::items::{EdgeData, NodeData};
+pub use super::param_rows::ParamRow;
 use crate::dom;
 use leptos::prelude::*;
 use serde_json::Value;
-use sluice_shared::kinds::Port;
-use sluice_shared::{Category, Edge, Graph, Node, NodeKind, ParamDecl, ParamType, Problem, Schema};
+use sluice_shared::{Edge, Graph, Node, ParamDecl, Problem};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// One node on the canvas. `key` is stable for the node's life on the canvas
-/// (ids can be renamed); every field is a cheap copyable handle.
-#[derive(Clone, Copy)]
-pub struct NodeData {
-    pub key: u64,
-    pub id: RwSignal<String>,
-    pub kind: StoredValue<String>,
-    pub config: RwSignal<Value>,
-    pub pos: RwSignal<(f64, f64)>,
-    pub ui: StoredValue<Option<Value>>,
-    pub selected: RwSignal<bool>,
-    /// (field, message) of each problem the validator tied to this node.
-    pub problems: RwSignal<Vec<(Option<String>, String)>>,
-    /// The inferred output schema, `None` where unknown.
-    pub schema: RwSignal<Option<Schema>>,
-    /// Text typed into number fields that is not a value of the field's type:
-    /// kept as typed (the config keeps its last good value) and reported.
-    pub typed: RwSignal<Vec<TypedText>>,
-}
-
-/// Text in a number field that did not read as a value of its config key.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TypedText {
-    pub key: &'static str,
-    pub text: String,
-    pub message: String,
-    /// The key's config value when the text was typed: once the config moves
-    /// on (undo, import, the raw editor), the text is stale and dropped.
-    pub config_value: Option<Value>,
-}
-
-impl NodeData {
-    /// The text still pending for `key`, if the config has not moved on since.
-    pub fn pending_text(&self, key: &str) -> Option<TypedText> {
-        let now = self.config.with_untracked(|c| c.get(key).cloned());
-        self.typed.with_untracked(|t| t.iter().find(|t| t.key == key && t.config_value == now).cloned())
-    }
-
-    /// The pending texts whose config value is still current.
-    pub fn live_typed_untracked(&self) -> Vec<TypedText> {
-        let all = self.typed.get_untracked();
-        self.config.with_untracked(|c| all.into_iter().filter(|t| c.get(t.key) == t.config_value.as_ref()).collect())
-    }
-
-    /// Records (`Some`) or clears (`None`) the text pending for `key`.
-    pub fn set_typed(&self, key: &'static str, pending: Option<(String, String)>) {
-        let config_value = self.config.with_untracked(|c| c.get(key).cloned());
-        let mut all = self.typed.get_untracked();
-        all.retain(|t| t.key != key);
-        if let Some((text, message)) = pending {
-            all.push(TypedText { key, text, message, config_value });
-        }
-        set_if_changed(self.typed, &all);
-    }
-}
-
-impl PartialEq for NodeData {
-    fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
-    }
-}
-
-impl NodeData {
-    pub fn node_kind(&self) -> Option<NodeKind> {
-        self.kind.with_value(|k| NodeKind::parse(k))
-    }
-
-    pub fn ports(&self) -> &'static [Port] {
-        self.node_kind().map(NodeKind::ports).unwrap_or(&[])
-    }
-
-    /// Sinks have no output; unknown kinds keep one so their wires still show.
-    pub fn has_output(&self) -> bool {
-        self.node_kind().is_none_or(|k| k.category() != Category::Distribution)
-    }
-
-    pub fn height(&self) -> f64 {
-        geometry::node_height(self.ports().len())
-    }
-
-    /// Graph position of input `port` (first port for an unknown name).
-    pub fn in_port_at(&self, port: &str, (x, y): (f64, f64)) -> (f64, f64) {
-        let ports = self.ports();
-        let idx = ports.iter().position(|p| p.name == port).unwrap_or(0);
-        (x, y + geometry::in_port_y(idx, ports.len().max(1), self.height()))
-    }
-
-    pub fn out_port_at(&self, (x, y): (f64, f64)) -> (f64, f64) {
-        (x + geometry::NODE_W, y + geometry::out_port_y(self.height()))
-    }
-
-    pub fn to_node(self) -> Node {
-        let (x, y) = self.pos.get_untracked();
-        Node {
-            id: self.id.get_untracked(),
-            kind: self.kind.get_value(),
-            config: self.config.get_untracked(),
-            pos: Some([x.round(), y.round()]),
-            ui: self.ui.get_value(),
-        }
-    }
-}
-
-/// One wire, holding the handles of both ends so it follows them as they move.
-#[derive(Clone, Copy)]
-pub struct EdgeData {
-    pub key: u64,
-    pub from: NodeData,
-    pub to: NodeData,
-    pub port: StoredValue<Option<String>>,
-    pub ui: StoredValue<Option<Value>>,
-    pub selected: RwSignal<bool>,
-}
-
-impl EdgeData {
-    pub fn port_name(&self) -> String {
-        self.port.with_value(|p| p.clone().unwrap_or_else(|| "in".into()))
-    }
-
-    pub fn to_edge(self) -> Edge {
-        Edge {
-            from: self.from.id.get_untracked(),
-            to: self.to.id.get_untracked(),
-            port: self.port.get_value(),
-            ui: self.ui.get_value(),
-        }
-    }
-}
-
-/// A parameter row as edited: the default stays text until it is saved.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ParamRow {
-    pub name: String,
-    pub ty: ParamType,
-    pub default: String,
-    /// A calendar derivation, kept as read (not edited in this form).
-    pub derive: Option<sluice_shared::Derive>,
-}
-
-pub fn param_type_name(t: ParamType) -> &'static str {
-    match t {
-        ParamType::Date => "date",
-        ParamType::String => "string",
-        ParamType::Int64 => "int64",
-        ParamType::Float64 => "float64",
-        ParamType::Bool => "bool",
-    }
-}
-
-impl ParamRow {
-    fn from_decl(name: &str, d: &ParamDecl) -> Self {
-        let default = match &d.default {
-            None | Some(Value::Null) => String::new(),
-            Some(Value::String(s)) => s.clone(),
-            Some(v) => v.to_string(),
-        };
-        ParamRow { name: name.to_string(), ty: d.ty, default, derive: d.derive.clone() }
-    }
-
-    /// The declaration; a default that does not read as its type is kept as
-    /// text so the validator reports it instead of it vanishing.
-    fn to_decl(&self) -> ParamDecl {
-        let t = self.default.trim();
-        let default = if t.is_empty() {
-            None
-        } else {
-            Some(match self.ty {
-                ParamType::Int64 => t.parse::<i64>().map(Value::from).unwrap_or_else(|_| Value::from(t)),
-                ParamType::Float64 => t
-                    .parse::<f64>()
-                    .ok()
-                    .and_then(|f| serde_json::Number::from_f64(f).map(Value::Number))
-                    .unwrap_or_else(|| Value::from(t)),
-                ParamType::Bool => match t {
-                    "true" => Value::Bool(true),
-                    "false" => Value::Bool(false),
-                    _ => Value::from(t),
-                },
-                ParamType::Date | ParamType::String => Value::from(self.default.clone()),
-            })
-        };
-        ParamDecl { ty: self.ty, default, derive: self.derive.clone() }
-    }
+/// What a committed change touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Only positions: nothing to validate again.
+    Layout,
+    /// Nodes, wires or settings.
+    Document,
 }
 
 /// A short message at the bottom of the canvas.
@@ -251,6 +76,9 @@ pub struct EditorState {
     /// The last save was refused because someone saved a newer version.
     pub conflict: RwSignal<Option<String>>,
     pub saving: RwSignal<bool>,
+    /// The graph has arrived from the server: until then the name and
+    /// description fields take no typing (the load would overwrite it).
+    pub loaded: RwSignal<bool>,
     /// Problems of an import that did not parse.
     pub import_problems: RwSignal<Option<Vec<Problem>>>,
 }
@@ -287,6 +115,7 @@ impl EditorState {
             wire_hover: RwSignal::new(None),
             conflict: RwSignal::new(None),
             saving: RwSignal::new(false),
+            loaded: RwSignal::new(false),
             import_problems: RwSignal::new(None),
         }
     }
@@ -434,6 +263,21 @@ impl EditorState {
         self.touched(true);
     }
 
+    /// Ends a change made in several steps (a drag, a wire picked up and
+    /// dropped, an insertion): `before` is the state before its first step,
+    /// and the whole change is one undo step.
+    pub fn commit(&self, before: Graph, change: Change) {
+        self.history.update_value(|h| {
+            h.seal();
+            h.record(before)
+        });
+        self.history_rev.update(|r| *r += 1);
+        self.touched(change == Change::Document);
+        if change == Change::Layout {
+            self.layout_rev.update(|r| *r += 1);
+        }
+    }
+
     /// Marks the document changed; `validity` when the change can alter problems.
     pub fn touched(&self, validity: bool) {
         if validity {
@@ -530,33 +374,5 @@ impl EditorState {
 pub fn set_if_changed<T: PartialEq + Clone + Send + Sync + 'static>(s: RwSignal<T>, v: &T) {
     if s.with_untracked(|cur| cur != v) {
         s.set(v.clone());
-    }
-}
-
-/// The id prefix for new nodes of a kind: `csv_1`, `filter_1`, `report_1`.
-pub fn id_base(kind: NodeKind) -> &'static str {
-    match kind {
-        NodeKind::SourceCsv => "csv",
-        NodeKind::SourceParquet => "parquet",
-        NodeKind::SourceJson => "json",
-        NodeKind::SourceExcel => "excel",
-        NodeKind::SourceTable => "table",
-        NodeKind::SourceDates => "dates",
-        NodeKind::Filter => "filter",
-        NodeKind::Select => "select",
-        NodeKind::Derive => "derive",
-        NodeKind::Join => "join",
-        NodeKind::Union => "union",
-        NodeKind::Aggregate => "aggregate",
-        NodeKind::Sort => "sort",
-        NodeKind::Distinct => "distinct",
-        NodeKind::Limit => "limit",
-        NodeKind::Sql => "sql",
-        NodeKind::TransformCheck => "check",
-        NodeKind::SinkCsv => "csv_out",
-        NodeKind::SinkParquet => "parquet_out",
-        NodeKind::SinkExcel => "excel_out",
-        NodeKind::SinkTable => "table_out",
-        NodeKind::SinkReport => "report",
     }
 }

@@ -44,7 +44,7 @@ pub fn Toolbar() -> impl IntoView {
                     data-testid="graph-name"
                     placeholder="Graph name"
                     spellcheck="false"
-                    readonly=ed.readonly
+                    readonly=move || ed.readonly || !ed.loaded.get()
                     prop:value=move || ed.name.get()
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
@@ -55,7 +55,7 @@ pub fn Toolbar() -> impl IntoView {
                     class="desc-input"
                     data-testid="graph-description"
                     placeholder="Add a description"
-                    readonly=ed.readonly
+                    readonly=move || ed.readonly || !ed.loaded.get()
                     prop:value=move || ed.description.get()
                     on:input=move |ev| {
                         let v = event_target_value(&ev);

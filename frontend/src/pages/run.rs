@@ -13,15 +13,6 @@ use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
-/// The event source, closed when the page goes away. The browser runs this
-/// app on one thread, which is what makes moving it into Leptos' `Send`
-/// cleanup sound.
-struct BrowserOnly<T>(T);
-// SAFETY: WebAssembly in the browser here is single-threaded; the value never
-// crosses a thread.
-unsafe impl<T> Send for BrowserOnly<T> {}
-unsafe impl<T> Sync for BrowserOnly<T> {}
-
 /// Closes the event source an event came from.
 fn close_source(ev: &web_sys::Event) {
     if let Some(es) = ev.target().and_then(|t| t.dyn_into::<web_sys::EventSource>().ok()) {
@@ -157,8 +148,10 @@ pub fn RunPage(id: String) -> impl IntoView {
         on_event.forget();
         on_open.forget();
         on_error.forget();
-        let held = BrowserOnly(es);
-        on_cleanup(move || held.0.close());
+        // `on_cleanup` wants `Send`; the event source lives on the one browser
+        // thread, which `SendWrapper` checks at run time instead of asserting it.
+        let held = send_wrapper::SendWrapper::new(es);
+        on_cleanup(move || held.close());
     }
 
     let cancel = move |_| {
