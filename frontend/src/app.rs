@@ -20,6 +20,7 @@ pub enum Route {
     Run(String),
     Admin,
     Connections,
+    Dataflow,
 }
 
 impl Route {
@@ -35,6 +36,7 @@ impl Route {
             (Some("runs"), Some(id)) => Route::Run(decode(id)),
             (Some("runs"), None) => Route::Runs,
             (Some("admin"), Some("connections")) => Route::Connections,
+            (Some("dataflow"), _) => Route::Dataflow,
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }
@@ -127,6 +129,7 @@ pub fn App() -> impl IntoView {
             Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
             Route::Admin => view! { <AdminPage/> }.into_any(),
             Route::Connections => view! { <ConnectionsPage/> }.into_any(),
+            Route::Dataflow => view! { <crate::pages::DataflowPage/> }.into_any(),
         }
     };
     view! {
@@ -157,6 +160,7 @@ fn TopBar() -> impl IntoView {
             <nav>
                 <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
                 <a href="#/runs" data-testid="nav-runs">"Runs"</a>
+                <a href="#/dataflow" data-testid="nav-dataflow">"Data flow"</a>
                 {move || ctx.is_admin().then(|| view! {
                     <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
                     <a href="#/admin" data-testid="nav-admin">"Admin"</a>

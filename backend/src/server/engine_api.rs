@@ -218,7 +218,7 @@ pub async fn preview(
 
 /// An invalid graph is a 422 with its problems; a failing read is a 422 too,
 /// tied to the node, since the graph (a path, a type) is what must change.
-fn engine_error(e: EngineError) -> ApiError {
+pub(super) fn engine_error(e: EngineError) -> ApiError {
     match e {
         EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
         EngineError::Failed { node, message } => ApiError::InvalidGraph(vec![Problem { node, field: None, message }]),

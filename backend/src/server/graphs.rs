@@ -83,7 +83,7 @@ async fn problems(graph: &Graph) -> Vec<Problem> {
 }
 
 /// Loads a graph the user may see, or answers 404 (not 403: no probing by id).
-async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<GraphRow> {
+pub(super) async fn visible(state: &AppState, user: &CurrentUser, id: &str) -> ApiResult<GraphRow> {
     let row = state.store.get_graph(id).await.map_err(|_| ApiError::NotFound(format!("no graph `{id}`")))?;
     if user.role == Role::Admin || row.owner_id == user.id {
         Ok(row)

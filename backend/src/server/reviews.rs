@@ -24,6 +24,7 @@ use sluice_shared::{Category, Graph, NodeKind, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod decide;
+pub mod impact;
 pub mod uses;
 use decide::{archived, decide};
 
@@ -36,6 +37,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/reviews/{sid}", get(detail))
         .route("/api/reviews/{sid}/approve", post(approve))
         .route("/api/reviews/{sid}/reject", post(reject))
+        .route("/api/reviews/{sid}/impact", get(impact::get_impact))
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -52,6 +54,10 @@ pub struct Decision {
     #[serde(default)]
     #[schema(required = true, pattern = r"\S")]
     pub comment: String,
+    /// Approve although approved graphs downstream use columns this version
+    /// removes, renames or retypes (see `GET /api/reviews/{sid}/impact`).
+    #[serde(default)]
+    pub confirm_impact: bool,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -359,7 +365,7 @@ pub async fn approve(
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
 ) -> ApiResult<Json<SubmissionRow>> {
-    decide(&state, &user, &sid, true, &d.comment).await
+    decide(&state, &user, &sid, true, &d.comment, d.confirm_impact).await
 }
 
 #[utoipa::path(post, path = "/api/reviews/{sid}/reject", request_body = Decision,
@@ -370,5 +376,5 @@ pub async fn reject(
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
 ) -> ApiResult<Json<SubmissionRow>> {
-    decide(&state, &user, &sid, false, &d.comment).await
+    decide(&state, &user, &sid, false, &d.comment, false).await
 }

@@ -26,6 +26,7 @@ pub fn describe_schema(schema: Option<&Schema>) -> String {
 
 #[component]
 pub fn EdgeView(e: EdgeData) -> impl IntoView {
+    let lineage = use_context::<super::lineage::Lineage>();
     let port = e.port_name();
     let port_for_path = port.clone();
     // Reads only the two end positions: moving any other node leaves this alone.
@@ -50,7 +51,15 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
     };
     view! {
         <g
-            class=move || if e.selected.get() { "edge selected" } else { "edge" }
+            class=move || {
+                let lit = lineage.is_some_and(|l| l.edge_lit(&e.from.id.get(), &e.to.id.get()));
+                match (e.selected.get(), lit) {
+                    (true, true) => "edge selected lit",
+                    (true, false) => "edge selected",
+                    (false, true) => "edge lit",
+                    (false, false) => "edge",
+                }
+            }
             data-role="edge"
             data-key=e.key.to_string()
             data-testid=move || format!("edge-{}-{}", e.from.id.get(), e.to.id.get())

@@ -13,6 +13,7 @@ mod history;
 mod inspector;
 mod keys;
 mod leave;
+mod lineage;
 mod lists;
 mod minimap;
 mod node_view;
@@ -25,6 +26,7 @@ mod problems;
 mod raw_config;
 mod review_bar;
 mod run_dialog;
+mod sql_view;
 mod state;
 mod table_fields;
 mod table_rules;
@@ -91,6 +93,7 @@ pub fn Editor(id: String) -> impl IntoView {
     validation::start(ed, catalog);
     keys::install(ed, it);
     leave::install(ed);
+    lineage::Lineage::install(ed);
     let selected = selection(ed);
 
     let ghost = move || {
@@ -112,6 +115,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 <Palette/>
                 <div class="editor-center">
                     <Canvas/>
+                    <lineage::LineagePanel/>
                     {move || match load.get() {
                         Load::Loading => Some(view! { <div class="overlay">"Loading graph…"</div> }.into_any()),
                         Load::Failed(e) => Some(view! {

@@ -2,3 +2,7 @@
 //! handlers and the browser alike (issue 11 moves the older resources here too).
 
 pub mod connections;
+pub mod dataflow;
+pub mod impact;
+pub mod lineage;
+pub mod sql;
