@@ -146,7 +146,7 @@ mod tests {
     use crate::{DataType, Field};
 
     fn schema(cols: &[(&str, DataType)]) -> Schema {
-        Schema(cols.iter().map(|(n, t)| Field::new(n, Some(*t))).collect())
+        Schema(cols.iter().map(|(n, t)| Field::new(*n, Some(*t))).collect())
     }
 
     fn lin(node: &str, cols: &[(&str, &str)]) -> NodeLineage {

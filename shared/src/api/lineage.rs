@@ -121,7 +121,8 @@ impl GraphLineage {
     }
 
     /// The path of `column` of `node` back to its sources, one step at a time
-    /// along [`ColumnLineage::from`]. Empty when the column is unknown.
+    /// along [`ColumnLineage::from`] (group keys left out: they decide rows, like
+    /// filters and join keys). Empty when the column is unknown.
     pub fn path(&self, node: &str, column: &str) -> LitPath {
         let mut lit = LitPath::default();
         let Some(start) = self.node(node).and_then(|n| n.column(column)) else { return lit };
@@ -135,7 +136,8 @@ impl GraphLineage {
             lit.nodes.insert(n.clone());
             lit.columns.entry(n.clone()).or_default().insert(c.clone());
             let Some(col) = self.node(&n).and_then(|l| l.column(&c)) else { continue };
-            for hop in &col.from {
+            // The values' path: a group key decides which rows an aggregate sums, not its value.
+            for hop in col.from.iter().filter(|h| h.via != Via::GroupKey) {
                 lit.edges.insert((hop.node.clone(), n.clone()));
                 todo.push((hop.node.clone(), hop.column.clone()));
             }

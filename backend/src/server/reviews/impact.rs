@@ -30,13 +30,12 @@ fn why(e: EngineError) -> String {
     }
 }
 
-async fn plan(
-    state: &AppState,
-    g: &Graph,
-    sources: Option<HashMap<String, Schema>>,
-) -> Result<(GraphLineage, BTreeMap<String, Schema>), String> {
-    let env = state.environment(DEV).await.map_err(|e| e.to_string())?;
-    let calendars = super::super::calendars::known(state).await.map_err(|e| e.to_string())?;
+/// A graph's lineage and columns in `dev`; the engine's refusal as a sentence.
+type Planned = Result<(GraphLineage, BTreeMap<String, Schema>), String>;
+
+async fn plan(state: &AppState, g: &Graph, sources: Option<HashMap<String, Schema>>) -> ApiResult<Planned> {
+    let env = state.environment(DEV).await?;
+    let calendars = super::super::calendars::known(state).await?;
     let opts = engine::Options {
         connections: Some(env.connections),
         calendars: Some(calendars),
@@ -44,7 +43,7 @@ async fn plan(
         source_schemas: sources.map(Arc::new),
         ..Default::default()
     };
-    engine::lineage::with_schemas(g, &BTreeMap::new(), &env.root, opts).await.map_err(why)
+    Ok(engine::lineage::with_schemas(g, &BTreeMap::new(), &env.root, opts).await.map_err(why))
 }
 
 fn sinks(g: &Graph) -> impl Iterator<Item = &str> {
@@ -62,7 +61,7 @@ pub async fn impact(state: &AppState, sub: &SubmissionRow) -> ApiResult<Impact> 
     let before = parse(&state.store.get_version(&sub.graph_id, base.version).await?)?;
     let after = parse(&state.store.get_version(&sub.graph_id, sub.version).await?)?;
     let mut out = Impact { approved_version: Some(base.version), ..Default::default() };
-    let (old, new) = match (plan(state, &before, None).await, plan(state, &after, None).await) {
+    let (old, new) = match (plan(state, &before, None).await?, plan(state, &after, None).await?) {
         (Ok(old), Ok(new)) => (old, new),
         (Err(e), _) | (_, Err(e)) => {
             out.notes.push(format!("the columns could not be compared: {e}"));
@@ -114,7 +113,7 @@ async fn downstream(
         };
         // What the reader sees today: the approved sink's columns.
         let given = sink_schemas.get(&sink).map(|s| HashMap::from([(reader.clone(), s.clone())]));
-        let traced = plan(state, g, given).await.map(|(l, _)| l);
+        let traced = plan(state, g, given).await?.map(|(l, _)| l);
         for c in mine {
             let (used_by, unknown) = match &traced {
                 Ok(l) => (uses_of(l, &reader, &c.column, MAX_USES), None),
