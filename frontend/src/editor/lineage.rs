@@ -133,23 +133,24 @@ pub fn LineagePanel() -> impl IntoView {
             }
             .into_any(),
         ),
-        Shown::Lit { node, column, rows, .. } => Some(
+        Shown::Lit { node, column, rows, .. } => Some({
+            let ColumnLineage { name, origins, expr, .. } = column;
             view! {
                 <div class="lineage-panel" data-testid="lineage-panel" data-state="lit" data-node=node.clone()
-                    data-column=column.name.clone()>
+                    data-column=name.clone()>
                     <div class="lineage-head">
-                        <b>{format!("{node}.{}", column.name)}</b>
+                        <b>{format!("{node}.{name}")}</b>
                         <span class="muted">" comes from"</span>
                         <button class="btn ghost small" data-testid="lineage-clear" title="Clear" on:click=move |_| l.clear()>"✕"</button>
                     </div>
-                    {column.expr.clone().map(|e| view! { <code class="lineage-expr" data-testid="lineage-expr">{e}</code> })}
+                    {expr.map(|e| view! { <code class="lineage-expr" data-testid="lineage-expr">{e}</code> })}
                     <ul class="lineage-sources">
-                        {if column.origins.is_empty() {
+                        {if origins.is_empty() {
                             Some(view! { <li class="muted">"no source column (a constant or a row count)"</li> })
                         } else {
                             None
                         }}
-                        {column.origins.into_iter().map(|o| origin_item(o, "lineage-source")).collect_view()}
+                        {origins.into_iter().map(|o| origin_item(o, "lineage-source")).collect_view()}
                     </ul>
                     {(!rows.is_empty()).then(|| view! {
                         <div class="muted">"Rows decided by"</div>
@@ -157,7 +158,7 @@ pub fn LineagePanel() -> impl IntoView {
                     })}
                 </div>
             }
-            .into_any(),
-        ),
+            .into_any()
+        }),
     }
 }

@@ -84,13 +84,14 @@ fn picture(map: DataflowMap) -> impl IntoView {
         .iter()
         .map(|g| {
             let (x, y) = pos(&format!("g:{}", g.id));
+            let to = format!("#/graphs/{}", g.id);
             view! {
-                <a href=format!("#/graphs/{}", g.id)>
-                    <g class="flow-graph" data-testid="flow-graph" data-id=g.id.clone() transform=format!("translate({x:.1},{y:.1})")>
-                        <rect width=BOX_W height=BOX_H rx="4"></rect>
-                        <text x="10" y="24">{g.name.clone()}</text>
-                    </g>
-                </a>
+                <g class="flow-graph" data-testid="flow-graph" data-id=g.id.clone() transform=format!("translate({x:.1},{y:.1})")
+                    on:click=move |_| crate::dom::navigate(&to)>
+                    <rect width=BOX_W height=BOX_H rx="4"></rect>
+                    <text x="10" y="24">{g.name.clone()}</text>
+                    <title>"Open this graph"</title>
+                </g>
             }
         })
         .collect_view();
