@@ -137,6 +137,7 @@ async fn three_graphs_chain_through_a_file_and_a_table() {
         (g2_id.clone(), file.clone(), false),
         (g2_id.clone(), table.clone(), true),
         (g3_id.clone(), table.clone(), false),
+        (g3_id.clone(), "file:out/report.csv".to_string(), true),
     ];
     expected.sort();
     let demo_free: Vec<_> = edges(&map).into_iter().filter(|(g, _, _)| ids.contains(g)).collect();

@@ -9,7 +9,7 @@ use super::raw_config::RawConfig;
 use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
 use leptos::prelude::*;
-use sluice_shared::{Category, NodeKind, Schema};
+use sluice_shared::{Category, NodeKind};
 
 /// What is selected, as the inspector needs it.
 #[derive(Clone, Copy, PartialEq)]
