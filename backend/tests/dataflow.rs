@@ -96,8 +96,9 @@ async fn library() -> Lib {
     let (s, body) = app.req("PUT", "/api/connections/core", Some(spec), Some(&admin)).await;
     assert!(s.is_success(), "{body}");
     for env in ["dev", "prod"] {
-        let (s, body) =
-            app.req("PUT", &format!("/api/environments/{env}"), Some(json!({"bindings": {"core": "core"}})), Some(&admin)).await;
+        let (s, body) = app
+            .req("PUT", &format!("/api/environments/{env}"), Some(json!({"bindings": {"core": "core"}})), Some(&admin))
+            .await;
         assert!(s.is_success(), "{body}");
     }
     let mut ids = Vec::new();
@@ -115,7 +116,9 @@ fn edges(map: &Value) -> Vec<(String, String, bool)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|e| (e["graph"].as_str().unwrap().to_string(), e["dataset"].as_str().unwrap().to_string(), e["writes"] == true))
+        .map(|e| {
+            (e["graph"].as_str().unwrap().to_string(), e["dataset"].as_str().unwrap().to_string(), e["writes"] == true)
+        })
         .collect();
     out.sort();
     out
@@ -162,7 +165,9 @@ async fn three_graphs_chain_through_a_file_and_a_table() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| (s["graph"].as_str().unwrap().into(), s["upstream_graph"].as_str().unwrap().into(), s["missing"] == true))
+        .map(|s| {
+            (s["graph"].as_str().unwrap().into(), s["upstream_graph"].as_str().unwrap().into(), s["missing"] == true)
+        })
         .collect();
     got.sort();
     let mut want = vec![(g2_id.clone(), g1_id.clone(), true), (g3_id.clone(), g2_id.clone(), false)];
@@ -178,7 +183,10 @@ async fn three_graphs_chain_through_a_file_and_a_table() {
     assert_eq!(load["rows"], json!([{"node": "mid", "column": "total", "via": "filter"}]), "{load}");
     // Not another analyst's business.
     let bob = app.login("bob").await;
-    assert_eq!(app.req("GET", &format!("/api/graphs/{g2_id}/lineage"), None, Some(&bob)).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.req("GET", &format!("/api/graphs/{g2_id}/lineage"), None, Some(&bob)).await.0,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(app.req("GET", &format!("/api/graphs/{g2_id}/lineage"), None, None).await.0, StatusCode::UNAUTHORIZED);
 
     // G1 v2 renames `total`, which G2 filters and loads: approving needs the admin's confirmation.
@@ -224,14 +232,18 @@ async fn view_as_sql_and_draft_lineage_answer_for_the_posted_graph() {
     assert_eq!(x["statements"][0]["sink"], "out");
     let sql = x["statements"][0]["sql"].as_str().unwrap();
     assert!(sql.contains("GROUP BY") && sql.contains("\"txns\""), "{sql}");
-    let (s, _) = app.req("POST", "/api/sql", Some(json!({"graph": g1("t", false), "dialect": "oracle"})), Some(&ana)).await;
+    let (s, _) =
+        app.req("POST", "/api/sql", Some(json!({"graph": g1("t", false), "dialect": "oracle"})), Some(&ana)).await;
     assert!(s.is_client_error());
     let (s, l) = app.req("POST", "/api/lineage", Some(json!({"graph": g1("t", true)})), Some(&ana)).await;
     assert_eq!(s, StatusCode::OK, "{l}");
     let out = l["nodes"].as_array().unwrap().iter().find(|n| n["node"] == "out").unwrap();
     let t = out["columns"].as_array().unwrap().iter().find(|c| c["name"] == "t").unwrap();
-    assert_eq!(t["origins"], json!([{"node": "txns", "column": "amount", "via": "aggregated"},
-        {"node": "txns", "column": "branch", "via": "group_key"}]));
+    assert_eq!(
+        t["origins"],
+        json!([{"node": "txns", "column": "amount", "via": "aggregated"},
+        {"node": "txns", "column": "branch", "via": "group_key"}])
+    );
     assert_eq!(t["expr"], "sum(amount)");
     // An invalid graph is a 422 naming the node, never a 500.
     let mut bad = g1("t", false);
@@ -240,5 +252,8 @@ async fn view_as_sql_and_draft_lineage_answer_for_the_posted_graph() {
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert!(body.to_string().contains("nope"), "{body}");
     let viewer = app.login("val").await;
-    assert_eq!(app.req("POST", "/api/sql", Some(json!({"graph": g1("t", false)})), Some(&viewer)).await.0, StatusCode::FORBIDDEN);
+    assert_eq!(
+        app.req("POST", "/api/sql", Some(json!({"graph": g1("t", false)})), Some(&viewer)).await.0,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -73,7 +73,8 @@ pub async fn suggestions(state: &AppState) -> ApiResult<Vec<SuggestedDependency>
     for s in &schedules {
         let deps = s.dependencies();
         for (upstream, dataset) in map.upstream(&s.graph_id) {
-            let upstream_name = names.iter().find(|(id, _)| *id == upstream).map(|(_, n)| n.clone()).unwrap_or_default();
+            let upstream_name =
+                names.iter().find(|(id, _)| *id == upstream).map(|(_, n)| n.clone()).unwrap_or_default();
             out.push(SuggestedDependency {
                 schedule: s.id.clone(),
                 graph: s.graph_id.clone(),

@@ -12,9 +12,9 @@ use crate::environments::DEV;
 use axum::extract::{Path, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use sluice_shared::Graph;
 use sluice_shared::api::lineage::GraphLineage;
 use sluice_shared::api::sql::{LineageRequest, SinkSql, SqlExport, SqlRequest};
-use sluice_shared::Graph;
 use std::collections::BTreeMap;
 
 /// Longest statement `POST /api/sql` answers with; `sluice sql` prints any length.
@@ -119,7 +119,10 @@ pub async fn sql(
     let exported = match limits::bounded(work, state.previews.timeout, |_| {}).await {
         Ok(answer) => answer.map_err(super::engine_api::engine_error)?,
         Err(limits::Stopped::TimedOut(after)) => {
-            return Err(ApiError::Timeout(format!("the export took longer than {} s and was stopped", after.as_secs())));
+            return Err(ApiError::Timeout(format!(
+                "the export took longer than {} s and was stopped",
+                after.as_secs()
+            )));
         }
         Err(other) => return Err(ApiError::Internal(format!("sql export: {other:?}"))),
     };

@@ -60,10 +60,9 @@ impl Lineage {
             self.shown.set(match answer {
                 Err(e) => Shown::Failed(e.to_string()),
                 Ok(all) => match all.node(&node) {
-                    Some(n) if n.unknown.is_some() => Shown::Failed(format!(
-                        "no lineage for {node}: {}",
-                        n.unknown.clone().unwrap_or_default()
-                    )),
+                    Some(n) if n.unknown.is_some() => {
+                        Shown::Failed(format!("no lineage for {node}: {}", n.unknown.clone().unwrap_or_default()))
+                    }
                     Some(n) => match n.column(&column) {
                         Some(c) => Shown::Lit {
                             path: all.path(&node, &column),
@@ -118,7 +117,8 @@ fn origin_item(o: Origin, testid: &'static str) -> impl IntoView {
 #[component]
 pub fn LineagePanel() -> impl IntoView {
     let l = expect_context::<Lineage>();
-    move || match l.shown.get() {
+    move || {
+        match l.shown.get() {
         Shown::Idle => None,
         Shown::Loading(n, c) => Some(
             view! { <div class="lineage-panel" data-testid="lineage-panel" data-state="loading">{format!("Tracing {n}.{c}…")}</div> }
@@ -160,5 +160,6 @@ pub fn LineagePanel() -> impl IntoView {
             }
             .into_any()
         }),
+    }
     }
 }

@@ -151,9 +151,17 @@ mod tests {
             dataset: Dataset { kind: DatasetKind::File, connection: None, name: id.into() },
             external: false,
         };
-        let e = |graph: &str, dataset: &str, writes| FlowEdge { graph: graph.into(), node: "n".into(), dataset: dataset.into(), writes };
+        let e = |graph: &str, dataset: &str, writes| FlowEdge {
+            graph: graph.into(),
+            node: "n".into(),
+            dataset: dataset.into(),
+            writes,
+        };
         let map = DataflowMap {
-            graphs: vec![FlowGraph { id: "b".into(), name: "B".into() }, FlowGraph { id: "a".into(), name: "A".into() }],
+            graphs: vec![
+                FlowGraph { id: "b".into(), name: "B".into() },
+                FlowGraph { id: "a".into(), name: "A".into() },
+            ],
             datasets: vec![ds("x")],
             edges: vec![e("a", "x", true), e("b", "x", false)],
         };

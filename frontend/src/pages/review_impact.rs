@@ -81,7 +81,9 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
     };
     move || match found.get() {
         None => view! { <p class="muted">"Working out the impact downstream…"</p> }.into_any(),
-        Some(Err(e)) => view! { <p class="muted" data-testid="review-impact-error">{format!("Impact unknown: {e}")}</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="muted" data-testid="review-impact-error">{format!("Impact unknown: {e}")}</p> }.into_any()
+        }
         Some(Ok(i)) => shown(i).into_any(),
     }
 }

@@ -65,7 +65,8 @@ impl DataflowMap {
         map.datasets =
             written.iter().map(|(k, d)| FlowDataset { id: k.clone(), dataset: d.clone(), external: false }).collect();
         for (graph, a) in reads {
-            let meets: Vec<String> = written.iter().filter(|(_, d)| d.meets(&a.dataset)).map(|(k, _)| k.clone()).collect();
+            let meets: Vec<String> =
+                written.iter().filter(|(_, d)| d.meets(&a.dataset)).map(|(k, _)| k.clone()).collect();
             if meets.is_empty() {
                 let key = a.dataset.key();
                 if !map.datasets.iter().any(|d| d.id == key) {
@@ -74,7 +75,12 @@ impl DataflowMap {
                 map.edges.push(FlowEdge { graph, node: a.node, dataset: key, writes: false });
             } else {
                 for key in meets {
-                    map.edges.push(FlowEdge { graph: graph.clone(), node: a.node.clone(), dataset: key, writes: false });
+                    map.edges.push(FlowEdge {
+                        graph: graph.clone(),
+                        node: a.node.clone(),
+                        dataset: key,
+                        writes: false,
+                    });
                 }
             }
         }

@@ -174,7 +174,11 @@ mod tests {
             got.iter().map(|c| (c.column.as_str(), c.kind, c.renamed_to.as_deref())).collect();
         assert_eq!(
             kinds,
-            [("a", ChangeKind::Retyped, None), ("b", ChangeKind::Renamed, Some("b2")), ("c", ChangeKind::Removed, None)]
+            [
+                ("a", ChangeKind::Retyped, None),
+                ("b", ChangeKind::Renamed, Some("b2")),
+                ("c", ChangeKind::Removed, None)
+            ]
         );
         assert!(column_changes("out", &before, Some(&before), Some(&bl), Some(&bl)).is_empty());
     }

@@ -163,8 +163,16 @@ mod tests {
         // a(x) -> d (y = x + 1) -> j <- b(x); the sink's y comes from a only.
         let lineage = GraphLineage {
             nodes: vec![
-                NodeLineage { node: "a".into(), columns: vec![col("x", vec![o("a", "x", Via::Copied)], vec![])], ..Default::default() },
-                NodeLineage { node: "b".into(), columns: vec![col("x", vec![o("b", "x", Via::Copied)], vec![])], ..Default::default() },
+                NodeLineage {
+                    node: "a".into(),
+                    columns: vec![col("x", vec![o("a", "x", Via::Copied)], vec![])],
+                    ..Default::default()
+                },
+                NodeLineage {
+                    node: "b".into(),
+                    columns: vec![col("x", vec![o("b", "x", Via::Copied)], vec![])],
+                    ..Default::default()
+                },
                 NodeLineage {
                     node: "d".into(),
                     columns: vec![col("y", vec![o("a", "x", Via::Computed)], vec![o("a", "x", Via::Computed)])],

@@ -61,12 +61,17 @@ fn category(graph: &Graph, id: &str) -> Option<Category> {
 
 /// The lineage of a planned graph, in graph order.
 pub fn of_prepared(graph: &Graph, p: &Prepared) -> GraphLineage {
-    let sources: BTreeSet<String> =
-        graph.nodes.iter().filter(|n| category(graph, &n.id) == Some(Category::Collection)).map(|n| n.id.clone()).collect();
+    let sources: BTreeSet<String> = graph
+        .nodes
+        .iter()
+        .filter(|n| category(graph, &n.id) == Some(Category::Collection))
+        .map(|n| n.id.clone())
+        .collect();
     let mut memo = Memo::new(sources.clone());
     let mut done: BTreeMap<String, NodeLineage> = BTreeMap::new();
     for id in &p.report.order {
-        let inputs: Vec<String> = p.report.inputs.get(id).into_iter().flat_map(|ports| ports.values().flatten().cloned()).collect();
+        let inputs: Vec<String> =
+            p.report.inputs.get(id).into_iter().flat_map(|ports| ports.values().flatten().cloned()).collect();
         let lineage = if category(graph, id) == Some(Category::Distribution) {
             sink(id, inputs.first().and_then(|i| done.get(i)))
         } else if let Some(df) = p.frames.get(id) {
@@ -133,7 +138,11 @@ fn via(v: V, out_name: &str, from: &str) -> Via {
 fn origins(deps: &BTreeMap<walk::Key, V>, out_name: &str, skip: &str) -> Vec<Origin> {
     deps.iter()
         .filter(|((node, _), _)| node != skip)
-        .map(|((node, column), v)| Origin { node: node.clone(), column: column.clone(), via: via(*v, out_name, column) })
+        .map(|((node, column), v)| Origin {
+            node: node.clone(),
+            column: column.clone(),
+            via: via(*v, out_name, column),
+        })
         .collect()
 }
 

@@ -179,7 +179,8 @@ impl Memo {
         })?;
         let e = &self.entries[found];
         let names = plan.schema().fields().iter().map(|f| f.name().clone());
-        let cols = e.walked.cols.iter().zip(names).map(|(c, name)| [c[FULL].clone(), Lin::leaf(&e.id, &name)]).collect();
+        let cols =
+            e.walked.cols.iter().zip(names).map(|(c, name)| [c[FULL].clone(), Lin::leaf(&e.id, &name)]).collect();
         Some(Walked { cols, rows: [e.walked.rows[FULL].clone(), BTreeMap::new()] })
     }
 
@@ -211,7 +212,8 @@ impl Memo {
             LogicalPlan::Window(win) => {
                 let input = walk(&win.input)?;
                 let scope = Scope::one(&win.input, &input);
-                let extra = win.window_expr.iter().map(|e| self.expr_col(e, &scope, inputs)).collect::<Result<Vec<_>, _>>()?;
+                let extra =
+                    win.window_expr.iter().map(|e| self.expr_col(e, &scope, inputs)).collect::<Result<Vec<_>, _>>()?;
                 let mut w = input.clone();
                 w.cols.extend(extra);
                 w
@@ -237,7 +239,9 @@ impl Memo {
                 if let Some(view) = t.source.get_logical_plan() {
                     let w = walk(&view)?;
                     match &t.projection {
-                        Some(idx) => Walked { cols: idx.iter().filter_map(|i| w.cols.get(*i).cloned()).collect(), rows: w.rows },
+                        Some(idx) => {
+                            Walked { cols: idx.iter().filter_map(|i| w.cols.get(*i).cloned()).collect(), rows: w.rows }
+                        }
                         None => w,
                     }
                 } else {
@@ -247,7 +251,13 @@ impl Memo {
                         .schema()
                         .fields()
                         .iter()
-                        .map(|f| if known { [Lin::leaf(node, f.name()), Lin::leaf(node, f.name())] } else { Default::default() })
+                        .map(|f| {
+                            if known {
+                                [Lin::leaf(node, f.name()), Lin::leaf(node, f.name())]
+                            } else {
+                                Default::default()
+                            }
+                        })
                         .collect();
                     Walked { cols, rows: Default::default() }
                 }
@@ -273,7 +283,13 @@ impl Memo {
         })
     }
 
-    fn project(&self, exprs: &[Expr], input_plan: &LogicalPlan, input: Walked, inputs: &[String]) -> Result<Walked, String> {
+    fn project(
+        &self,
+        exprs: &[Expr],
+        input_plan: &LogicalPlan,
+        input: Walked,
+        inputs: &[String],
+    ) -> Result<Walked, String> {
         let scope = Scope::one(input_plan, &input);
         let cols = exprs.iter().map(|e| self.expr_col(e, &scope, inputs)).collect::<Result<Vec<_>, _>>()?;
         Ok(Walked { cols, rows: input.rows.clone() })
@@ -428,7 +444,8 @@ fn union(parts: Vec<Walked>) -> Walked {
     for i in 0..n {
         let mut col: Col = Default::default();
         for l in [FULL, HOP] {
-            let exprs: Vec<Option<&Expr>> = parts.iter().map(|p| p.cols.get(i).and_then(|c| c[l].expr.as_ref())).collect();
+            let exprs: Vec<Option<&Expr>> =
+                parts.iter().map(|p| p.cols.get(i).and_then(|c| c[l].expr.as_ref())).collect();
             // One expression when every input gives the same one (after the source names).
             col[l].expr = exprs[0].filter(|first| exprs.iter().all(|e| e == &Some(*first))).cloned();
             for p in &parts {

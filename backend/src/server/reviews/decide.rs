@@ -62,7 +62,11 @@ pub(super) async fn decide(
     state.store.audit(&user.username, status_action(approve), &sub.graph_id, &detail).await?;
     if let Some(i) = impact.filter(|i| i.breaks()) {
         let graphs: std::collections::BTreeSet<&str> = i.downstream.iter().map(|d| d.graph_name.as_str()).collect();
-        let detail = format!("version {} approved although it breaks: {}", sub.version, graphs.into_iter().collect::<Vec<_>>().join(", "));
+        let detail = format!(
+            "version {} approved although it breaks: {}",
+            sub.version,
+            graphs.into_iter().collect::<Vec<_>>().join(", ")
+        );
         state.store.audit(&user.username, "approve_with_impact", &sub.graph_id, &detail).await?;
     }
     if let Some(why) = own {

@@ -108,7 +108,8 @@ async fn downstream(
     let mut out = Vec::new();
     for (reader_graph, reader, dataset, sink) in map.downstream(graph_id) {
         let mine: Vec<&ColumnChange> = changes.iter().filter(|c| c.sink == sink).collect();
-        let (Some((_, name, g)), false) = (graphs.iter().find(|(id, _, _)| *id == reader_graph), mine.is_empty()) else {
+        let (Some((_, name, g)), false) = (graphs.iter().find(|(id, _, _)| *id == reader_graph), mine.is_empty())
+        else {
             continue;
         };
         // What the reader sees today: the approved sink's columns.
