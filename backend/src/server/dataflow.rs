@@ -32,7 +32,7 @@ pub async fn map(State(state): State<AppState>, user: CurrentUser) -> ApiResult<
         Role::Analyst => state.store.list_graphs(Some(&user.id), Listing::Active).await?,
         Role::Viewer => state.store.list_approved_graphs(Listing::Active).await?,
     };
-    listed.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    listed.sort_by_key(|g| std::cmp::Reverse(g.updated_at));
     listed.truncate(MAX_GRAPHS);
     let mut graphs = Vec::with_capacity(listed.len());
     for g in listed {
