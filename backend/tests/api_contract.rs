@@ -136,6 +136,13 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/runs/{id}/cancel"),
     ("get", "/api/runs/{id}/events"),
     ("get", "/api/alerts"),
+    ("get", "/api/graphs/{id}/lineage"),
+    ("get", "/api/graphs/{id}/versions/{version}/lineage"),
+    ("post", "/api/lineage"),
+    ("post", "/api/sql"),
+    ("get", "/api/dataflow"),
+    ("get", "/api/dataflow/schedules"),
+    ("get", "/api/reviews/{sid}/impact"),
 ];
 
 #[tokio::test]

@@ -17,6 +17,7 @@ use wasm_bindgen_futures::JsFuture;
 
 mod calendars;
 pub mod connections;
+pub mod lineage;
 mod ops;
 pub use calendars::*;
 pub use ops::*;

@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
             Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
             Route::Admin => view! { <AdminPage/> }.into_any(),
             Route::Connections => view! { <ConnectionsPage/> }.into_any(),
+            Route::Dataflow => view! { <crate::pages::DataflowPage/> }.into_any(),
         }
     };
     view! {
@@ -100,6 +101,7 @@ fn TopBar() -> impl IntoView {
             <nav>
                 <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
                 <a href="#/runs" data-testid="nav-runs">"Runs"</a>
+                <a href="#/dataflow" data-testid="nav-dataflow">"Data flow"</a>
                 {move || ctx.is_admin().then(|| view! {
                     <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
                     <a href="#/admin" data-testid="nav-admin">"Admin"</a>

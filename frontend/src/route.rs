@@ -14,6 +14,7 @@ pub enum Route {
     Run(String),
     Admin,
     Connections,
+    Dataflow,
 }
 
 impl Route {
@@ -29,6 +30,7 @@ impl Route {
             (Some("runs"), Some(id)) => Route::Run(decode(id)),
             (Some("runs"), None) => Route::Runs,
             (Some("admin"), Some("connections")) => Route::Connections,
+            (Some("dataflow"), _) => Route::Dataflow,
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }

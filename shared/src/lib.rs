@@ -13,6 +13,7 @@ pub mod checker;
 pub mod complexity;
 pub mod config;
 pub mod connections;
+pub mod dataflow;
 pub mod derived;
 pub mod diff;
 pub mod expr;

@@ -60,6 +60,18 @@ impl SqlDialect {
     }
 }
 
+impl From<sluice_shared::api::sql::Dialect> for SqlDialect {
+    fn from(d: sluice_shared::api::sql::Dialect) -> Self {
+        use sluice_shared::api::sql::Dialect as D;
+        match d {
+            D::Generic => SqlDialect::Generic,
+            D::Postgres => SqlDialect::Postgres,
+            D::Mysql => SqlDialect::Mysql,
+            D::Duckdb => SqlDialect::Duckdb,
+        }
+    }
+}
+
 /// One sink's statement, or why it has none.
 #[derive(Debug)]
 pub struct Exported {

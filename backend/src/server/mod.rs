@@ -8,12 +8,14 @@ pub mod auth;
 pub mod calendars;
 pub mod config;
 pub mod connections;
+pub mod dataflow;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
 pub mod hosts;
 pub mod limits;
 pub mod logging;
+pub mod lineage;
 mod openapi;
 mod previews;
 mod problem_cache;
@@ -246,6 +248,8 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
         .merge(engine_api::router())
+        .merge(lineage::router())
+        .merge(dataflow::router())
         .merge(reviews::router().layer(medium()))
         .merge(users::router().layer(small()))
         .merge(connections::router().layer(small()))

@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, engine_api, graphs, reviews, runs, users};
+use super::{auth, calendars, connections, dataflow, engine_api, graphs, lineage, reviews, runs, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -35,6 +35,12 @@ use utoipa::{IntoParams, OpenApi};
         engine_api::validate,
         engine_api::files,
         engine_api::preview,
+        lineage::stored_latest,
+        lineage::stored_version,
+        lineage::draft,
+        lineage::sql,
+        dataflow::map,
+        dataflow::schedules,
         reviews::submit,
         reviews::queue,
         reviews::graph_submissions,
@@ -42,6 +48,7 @@ use utoipa::{IntoParams, OpenApi};
         reviews::detail,
         reviews::approve,
         reviews::reject,
+        reviews::impact::get_impact,
         users::list,
         users::create,
         users::update,
@@ -92,6 +99,28 @@ use utoipa::{IntoParams, OpenApi};
         engine_api::FileList,
         engine_api::PreviewRequest,
         engine_api::PreviewResponse,
+        sluice_shared::api::lineage::GraphLineage,
+        sluice_shared::api::lineage::NodeLineage,
+        sluice_shared::api::lineage::ColumnLineage,
+        sluice_shared::api::lineage::Origin,
+        sluice_shared::api::lineage::Via,
+        sluice_shared::api::sql::LineageRequest,
+        sluice_shared::api::sql::SqlRequest,
+        sluice_shared::api::sql::SqlExport,
+        sluice_shared::api::sql::SinkSql,
+        sluice_shared::api::sql::Dialect,
+        sluice_shared::api::impact::Impact,
+        sluice_shared::api::impact::ColumnChange,
+        sluice_shared::api::impact::DownstreamUse,
+        sluice_shared::api::impact::ChangeKind,
+        sluice_shared::api::dataflow::DataflowMap,
+        sluice_shared::api::dataflow::FlowGraph,
+        sluice_shared::api::dataflow::FlowDataset,
+        sluice_shared::api::dataflow::FlowEdge,
+        sluice_shared::api::dataflow::ScheduleSuggestions,
+        sluice_shared::api::dataflow::SuggestedDependency,
+        sluice_shared::dataflow::Dataset,
+        sluice_shared::dataflow::DatasetKind,
         reviews::SubmitRequest,
         reviews::Decision,
         reviews::SubmissionList,
@@ -249,7 +278,7 @@ fn add_examples(doc: &mut Value) {
     let node = graph.nodes.iter().find(|n| n.kind.starts_with("transform.")).map(|n| n.id.clone());
     let graph = serde_json::to_value(&graph).unwrap_or_default();
     let schemas = &mut doc["components"]["schemas"];
-    for name in ["CreateGraph", "SaveGraph", "ValidateRequest", "PreviewRequest"] {
+    for name in ["CreateGraph", "SaveGraph", "ValidateRequest", "PreviewRequest", "LineageRequest", "SqlRequest"] {
         if schemas[name]["properties"]["graph"].is_object() {
             schemas[name]["properties"]["graph"]["example"] = graph.clone();
         }

@@ -30,6 +30,7 @@ use sluice_shared::{Category, Graph, NodeKind, Schema};
 use std::collections::{BTreeMap, BTreeSet};
 
 mod decide;
+pub mod impact;
 pub mod uses;
 use decide::{archived, decide};
 
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/reviews/{sid}", get(detail))
         .route("/api/reviews/{sid}/approve", post(approve))
         .route("/api/reviews/{sid}/reject", post(reject))
+        .route("/api/reviews/{sid}/impact", get(impact::get_impact))
 }
 
 fn parse_doc(doc: &str) -> ApiResult<Graph> {
@@ -280,7 +282,7 @@ pub async fn approve(
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
 ) -> ApiResult<Json<Submission>> {
-    decide(&state, &user, &sid, true, &d.comment).await
+    decide(&state, &user, &sid, true, &d.comment, d.confirm_impact).await
 }
 
 #[utoipa::path(post, path = "/api/reviews/{sid}/reject", request_body = Decision,
@@ -291,5 +293,5 @@ pub async fn reject(
     Path(sid): Path<String>,
     ApiJson(d): ApiJson<Decision>,
 ) -> ApiResult<Json<Submission>> {
-    decide(&state, &user, &sid, false, &d.comment).await
+    decide(&state, &user, &sid, false, &d.comment, false).await
 }

@@ -49,11 +49,17 @@ pub async fn review(sid: &str) -> Result<ReviewDetail, ApiError> {
     call_as("GET", &format!("/api/reviews/{}", q(sid)), None).await
 }
 
-/// Approves (`approve`) or rejects a submission with a comment.
-pub async fn decide(sid: &str, approve: bool, comment: &str) -> Result<Submission, ApiError> {
+/// Approves (`approve`) or rejects a submission with a comment; `confirm_impact`
+/// accepts breaking approved graphs downstream.
+pub async fn decide(sid: &str, approve: bool, comment: &str, confirm_impact: bool) -> Result<Submission, ApiError> {
     let verb = if approve { "approve" } else { "reject" };
-    let body = Decision { comment: comment.into() };
+    let body = Decision { comment: comment.into(), confirm_impact };
     call_as("POST", &format!("/api/reviews/{}/{verb}", q(sid)), Some(&to_json(&body)?)).await
+}
+
+/// `GET /api/reviews/{sid}/impact`.
+pub async fn review_impact(sid: &str) -> Result<sluice_shared::api::impact::Impact, ApiError> {
+    call_as("GET", &format!("/api/reviews/{}/impact", q(sid)), None).await
 }
 
 /// Runs the latest saved version of graph `id` now, marked `draft`, for

@@ -27,6 +27,7 @@ pub fn describe_schema(schema: Option<&Schema>) -> String {
 #[component]
 pub fn EdgeView(e: EdgeData) -> impl IntoView {
     let it = expect_context::<Interact>();
+    let lineage = use_context::<super::lineage::Lineage>();
     let key = e.key;
     let class = move || {
         let mut c = String::from("edge");
@@ -35,6 +36,9 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
         }
         if it.insert_target.get() == Some(key) {
             c.push_str(" insert");
+        }
+        if lineage.is_some_and(|l| l.edge_lit(&e.from.id.get(), &e.to.id.get())) {
+            c.push_str(" lit");
         }
         c
     };

@@ -9,7 +9,7 @@ use super::raw_config::RawConfig;
 use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
 use leptos::prelude::*;
-use sluice_shared::{Category, NodeKind, Schema};
+use sluice_shared::{Category, NodeKind};
 
 /// What is selected, as the inspector needs it.
 #[derive(Clone, Copy, PartialEq)]
@@ -234,7 +234,7 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
             <ul class="node-problems">{other_problems}</ul>
             {(!is_sink).then(|| view! {
                 <h3>"Output columns"</h3>
-                <OutputColumns schema=Signal::derive(move || n.schema.get())/>
+                <OutputColumns n=n/>
             })}
             <button class="btn danger small" data-testid="delete-node" on:click=move |_| {
                 ed.select_only(n);
@@ -244,16 +244,26 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
     }
 }
 
+/// The node's columns; clicking one lights its path on the canvas.
 #[component]
-fn OutputColumns(schema: Signal<Option<Schema>>) -> impl IntoView {
+fn OutputColumns(n: NodeData) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let lineage = expect_context::<super::lineage::Lineage>();
+    let trace = move |name: String| {
+        let id = n.id.get_untracked();
+        view! {
+            <button class="btn ghost small" data-testid="trace-column" data-column=name.clone() title="Show where this column comes from"
+                on:click=move |_| lineage.pick(ed, id.clone(), name.clone())>"⤺"</button>
+        }
+    };
     move || {
-        match schema.get() {
+        match n.schema.get() {
         None => view! { <p class="muted" data-testid="output-columns">"Not known yet: connect inputs and fill in the form."</p> }.into_any(),
         Some(s) => view! {
             <table class="columns" data-testid="output-columns">
                 <tbody>
                     {s.0.into_iter().map(|f| view! {
-                        <tr><td>{f.name}</td><td class="muted">{f.ty.map_or("?".to_string(), |t| t.to_string())}</td></tr>
+                        <tr><td>{f.name.clone()}</td><td class="muted">{f.ty.map_or("?".to_string(), |t| t.to_string())}</td><td>{trace(f.name)}</td></tr>
                     }).collect_view()}
                 </tbody>
             </table>

@@ -18,6 +18,7 @@ mod items;
 mod keys;
 mod layout;
 mod leave;
+mod lineage;
 mod lists;
 mod minimap;
 mod node_view;
@@ -32,6 +33,7 @@ mod problems;
 mod raw_config;
 mod review_bar;
 mod run_dialog;
+mod sql_view;
 mod state;
 mod table_fields;
 mod table_rules;
@@ -104,6 +106,7 @@ pub fn Editor(id: String) -> impl IntoView {
     validation::start(ed, catalog);
     keys::install(ed, it);
     leave::install(ed);
+    lineage::Lineage::install(ed);
     let selected = selection(ed);
 
     let ghost = move || {
@@ -125,6 +128,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 <Palette/>
                 <div class="editor-center" class:preview-max=move || panels.preview_max.get()>
                     <Canvas/>
+                    <lineage::LineagePanel/>
                     {move || match load.get() {
                         Load::Loading => Some(view! { <div class="overlay">"Loading graph…"</div> }.into_any()),
                         Load::Failed(e) => Some(view! {

@@ -172,6 +172,7 @@ pub fn fit_text(text: &str, max_px: f64, font_px: f64, mono: bool) -> String {
 #[component]
 pub fn NodeView(n: NodeData) -> impl IntoView {
     let ed = expect_context::<EditorState>();
+    let lineage = use_context::<super::lineage::Lineage>();
     let kind = n.node_kind();
     let cat = category_class(kind);
     let label = kind.map(NodeKind::label).unwrap_or("Unknown kind").to_string();
@@ -190,6 +191,12 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
         }
         if n.problems.with(|p| !p.is_empty()) {
             c.push_str(" has-problem");
+        }
+        if let Some(l) = lineage {
+            let id = n.id.get();
+            if l.node_lit(&id) {
+                c.push_str(if l.node_source(&id) { " lit lit-source" } else { " lit" });
+            }
         }
         c
     };

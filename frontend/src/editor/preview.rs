@@ -29,6 +29,7 @@ fn cell_text(v: &Value) -> (String, bool) {
 #[component]
 pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
     let ed = expect_context::<EditorState>();
+    let lineage = expect_context::<super::lineage::Lineage>();
     let state = RwSignal::new(State::Idle);
     let serial = StoredValue::new(0u64);
     let timer = StoredValue::new(None::<TimeoutHandle>);
@@ -142,7 +143,17 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             let head = p
                 .columns
                 .iter()
-                .map(|c| view! { <th>{c.name.clone()}<small>{c.type_text()}</small></th> })
+                .map(|c| {
+                    let (node, name) = (id.clone(), c.name.clone());
+                    let (n2, c2) = (id.clone(), c.name.clone());
+                    view! {
+                        <th data-testid="preview-column" data-column=c.name.clone() title="Show where this column comes from"
+                            class:picked=move || lineage.is_picked(&n2, &c2)
+                            on:click=move |_| lineage.pick(ed, node.clone(), name.clone())>
+                            {c.name.clone()}<small>{c.type_text()}</small>
+                        </th>
+                    }
+                })
                 .collect_view();
             let rows = p
                 .rows

@@ -108,6 +108,7 @@ fn Decision(submission: Submission) -> impl IntoView {
     let comment = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let confirm = RwSignal::new(false);
     let decide = move |approve: bool| {
         let text = comment.get_untracked().trim().to_string();
         if !approve && text.is_empty() {
@@ -117,7 +118,7 @@ fn Decision(submission: Submission) -> impl IntoView {
         busy.set(true);
         error.set(None);
         spawn_local(async move {
-            let answer = api::decide(&sid.get_value(), approve, &text).await;
+            let answer = api::decide(&sid.get_value(), approve, &text, confirm.get_untracked()).await;
             if busy.is_disposed() {
                 return;
             }
@@ -150,6 +151,7 @@ fn Decision(submission: Submission) -> impl IntoView {
         None => view! {
             <section class="review-section decision">
                 <h2>"Decision"</h2>
+                <super::review_impact::ReviewImpact sid=sid.get_value() confirm=confirm/>
                 <textarea rows="3" data-testid="review-comment" placeholder="Comment for the author (required to reject)"
                     prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 {error_banner(error)}

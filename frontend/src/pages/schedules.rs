@@ -76,6 +76,7 @@ pub fn SchedulesSection() -> impl IntoView {
                     <th>"Depends on"</th><th>"State"</th><th></th><th>"Backfill"</th><th>"Next runs"</th></tr></thead>
                 <tbody>{move || schedules.get().into_iter().map(row).collect_view()}</tbody>
             </table>
+            <super::schedule_deps::ScheduleDeps approved=approved/>
             <NewSchedule approved=approved schedules=schedules error=error on_created=move || reload()/>
             <h2>"Alerts"</h2>
             <table class="data-table" data-testid="alerts-table">

@@ -11,3 +11,7 @@ pub mod states;
 pub mod users;
 
 pub use states::{NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp, UnknownState};
+pub mod dataflow;
+pub mod impact;
+pub mod lineage;
+pub mod sql;

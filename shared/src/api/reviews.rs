@@ -27,6 +27,10 @@ pub struct Decision {
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(required = true, pattern = r"\S"))]
     pub comment: String,
+    /// Approve although approved graphs downstream use columns this version
+    /// removes, renames or retypes (see `GET /api/reviews/{sid}/impact`).
+    #[serde(default)]
+    pub confirm_impact: bool,
 }
 
 /// One submitted version of a graph and its decision.

@@ -23,6 +23,7 @@ pub(super) async fn decide(
     sid: &str,
     approve: bool,
     comment: &str,
+    confirm_impact: bool,
 ) -> ApiResult<Json<Submission>> {
     user.require(&[Role::Admin])?;
     let comment = comment.trim();
@@ -41,6 +42,11 @@ pub(super) async fn decide(
             return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
         }
     }
+    // What breaks downstream is refused unless the admin confirms it, and a confirmed one is audited.
+    let impact = if approve { Some(super::impact::bounded(state, &sub).await?) } else { None };
+    if let Some(i) = impact.as_ref().filter(|i| i.breaks() && !confirm_impact) {
+        return Err(super::impact::refusal(i));
+    }
     let status = if approve { SubmissionStatus::Approved } else { SubmissionStatus::Rejected };
     let row = match state.store.decide(sid, status, &user.username, comment).await {
         Ok(row) => row,
@@ -56,6 +62,15 @@ pub(super) async fn decide(
     };
     let detail = format!("version {} ({}): {comment}", sub.version, &sub.hash[..12]);
     state.store.audit(&user.username, status_action(approve), &sub.graph_id, &detail).await?;
+    if let Some(i) = impact.filter(|i| i.breaks()) {
+        let graphs: std::collections::BTreeSet<&str> = i.downstream.iter().map(|d| d.graph_name.as_str()).collect();
+        let detail = format!(
+            "version {} approved although it breaks: {}",
+            sub.version,
+            graphs.into_iter().collect::<Vec<_>>().join(", ")
+        );
+        state.store.audit(&user.username, "approve_with_impact", &sub.graph_id, &detail).await?;
+    }
     if let Some(why) = own {
         // The single-admin escape hatch leaves its own trace, separately searchable.
         let detail =

@@ -1,0 +1,88 @@
+// Column lineage in the editor, in real Chromium against a real `sluice serve`:
+// click a column in the sink's preview header and the path its values take
+// lights up, back to the right source column; "View as SQL" shows each sink's
+// statement; the data-flow page draws the library.
+import { test, expect, Page } from '@playwright/test';
+import { Server, ANALYST } from './server';
+import { login, select } from './helpers';
+
+const server = new Server(18447);
+test.beforeAll(async () => server.start());
+test.afterAll(async () => server.stop());
+
+async function openDemo(page: Page) {
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await page.locator('[data-testid="graph-item"][data-name="daily_branch_summary"]').click();
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await expect(page.getByTestId('node-summary_csv')).toBeVisible();
+}
+
+const header = (page: Page, column: string) =>
+  page.locator(`[data-testid="preview-column"][data-column="${column}"]`);
+const lit = (page: Page) =>
+  page.locator('[data-testid^="node-"][data-kind].lit').evaluateAll((els) =>
+    els.map((e) => (e as HTMLElement).dataset.testid!.slice('node-'.length)).sort());
+
+test('a report column lights its path back to the source column', async ({ page }) => {
+  await openDemo(page);
+  await select(page, 'summary_csv');
+  await expect(header(page, 'branch_name')).toBeVisible();
+
+  // branch_name comes from the branches file through the join's right side.
+  await header(page, 'branch_name').click();
+  const panel = page.getByTestId('lineage-panel');
+  await expect(panel).toHaveAttribute('data-state', 'lit');
+  await expect.poll(() => lit(page)).toEqual(
+    ['biggest_first', 'branches', 'per_branch', 'rounded', 'summary_csv', 'with_branch']);
+  await expect(page.getByTestId('node-branches')).toHaveClass(/lit-source/);
+  await expect(page.getByTestId('node-transactions')).not.toHaveClass(/\blit\b/);
+  await expect(page.getByTestId('edge-branches-with_branch')).toHaveClass(/\blit\b/);
+  await expect(page.getByTestId('edge-large_on_date-with_branch')).not.toHaveClass(/\blit\b/);
+  const source = panel.getByTestId('lineage-source');
+  await expect(source).toHaveCount(1);
+  await expect(source).toHaveAttribute('data-node', 'branches');
+  await expect(source).toHaveAttribute('data-column', 'branch_name');
+  await expect(source).toHaveAttribute('data-via', 'copied');
+
+  // total is summed from the transactions' amount, past the filter; the branches side only joins.
+  await header(page, 'total').click();
+  await expect(panel).toHaveAttribute('data-column', 'total');
+  await expect.poll(() => lit(page)).toEqual(
+    ['biggest_first', 'large_on_date', 'per_branch', 'rounded', 'summary_csv', 'transactions', 'with_branch']);
+  await expect(panel.locator('[data-testid="lineage-source"][data-node="transactions"][data-column="amount"]'))
+    .toHaveAttribute('data-via', 'aggregated');
+  await expect(page.getByTestId('lineage-expr')).toContainText('sum(amount)');
+  await expect(panel.locator('[data-testid="lineage-row"][data-node="branches"][data-column="branch"]'))
+    .toHaveAttribute('data-via', 'join key');
+
+  // An edit makes the lit path stale: it goes away.
+  await select(page, 'large_on_date');
+  await page.getByTestId('config-predicate').fill('amount > 200 AND txn_date = $biz_date');
+  await expect(panel).toHaveCount(0);
+  await expect.poll(() => lit(page)).toEqual([]);
+});
+
+test('the inspector traces an output column too, and View as SQL prints each sink', async ({ page }) => {
+  await openDemo(page);
+  await select(page, 'with_branch');
+  await page.locator('[data-testid="trace-column"][data-column="branch_right"]').click();
+  await expect(page.getByTestId('lineage-panel')).toHaveAttribute('data-state', 'lit');
+  await expect(page.getByTestId('lineage-source')).toHaveAttribute('data-node', 'branches');
+  await expect(page.getByTestId('lineage-source')).toHaveAttribute('data-via', 'renamed');
+
+  await page.getByTestId('view-sql').click();
+  const sink = page.locator('[data-testid="sql-sink"][data-sink="summary_csv"]');
+  await expect(sink.getByTestId('sql-text')).toContainText('GROUP BY');
+  await page.getByTestId('sql-dialect').selectOption('mysql');
+  await expect(sink.getByTestId('sql-text')).toContainText('`transactions`');
+  await page.getByTestId('sql-close').click();
+  await expect(page.getByTestId('sql-dialog')).toHaveCount(0);
+});
+
+test('the data-flow page draws the library', async ({ page }) => {
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await page.getByTestId('nav-dataflow').click();
+  await expect(page.getByTestId('flow-map')).toBeVisible();
+  await expect(page.getByTestId('flow-graph')).toHaveCount(3);
+  await expect(page.locator('[data-testid="flow-dataset"][data-id="file:demo/transactions.csv"]')).toBeVisible();
+});

@@ -1,0 +1,89 @@
+//! The review's impact: sink columns the submitted version removes, renames or
+//! retypes, and the approved graphs downstream that use them
+//! (`GET /api/reviews/{sid}/impact`). Approving over a break needs the box ticked.
+
+use crate::api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sluice_shared::api::impact::{ChangeKind, Impact};
+
+fn kind_text(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Removed => "removed",
+        ChangeKind::Renamed => "renamed",
+        ChangeKind::Retyped => "retyped",
+    }
+}
+
+#[component]
+pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
+    let found = RwSignal::new(None::<Result<Impact, String>>);
+    spawn_local(async move {
+        let answer = api::review_impact(&sid).await.map_err(|e| e.to_string());
+        let _ = found.try_set(Some(answer));
+    });
+    let shown = move |i: Impact| {
+        let changes = i
+            .changes
+            .iter()
+            .map(|c| {
+                let what = match (&c.renamed_to, c.kind) {
+                    (Some(to), _) => format!("renamed to {to}"),
+                    (None, ChangeKind::Retyped) => format!(
+                        "retyped {} → {}",
+                        c.type_before.clone().unwrap_or("?".into()),
+                        c.type_after.clone().unwrap_or("?".into())
+                    ),
+                    (None, k) => kind_text(k).to_string(),
+                };
+                view! {
+                    <li data-testid="impact-change" data-sink=c.sink.clone() data-column=c.column.clone() data-kind=kind_text(c.kind)>
+                        <code>{format!("{}.{}", c.sink, c.column)}</code>" "{what}
+                    </li>
+                }
+            })
+            .collect_view();
+        let uses = i
+            .downstream
+            .iter()
+            .map(|d| {
+                let used = if d.used_by.is_empty() {
+                    d.unknown.clone().map(|u| format!("cannot tell how it is used: {u}")).unwrap_or_default()
+                } else {
+                    format!("used by {}", d.used_by.join(", "))
+                };
+                view! {
+                    <li data-testid="impact-downstream" data-graph=d.graph.clone() data-column=d.column.clone()>
+                        <a href=format!("#/graphs/{}", d.graph)>{d.graph_name.clone()}</a>
+                        {format!(" reads {} through {} ({}): {used}", d.column, d.reader, d.dataset)}
+                    </li>
+                }
+            })
+            .collect_view();
+        let breaks = i.breaks();
+        view! {
+            <div class=if breaks { "review-impact breaks" } else { "review-impact" } data-testid="review-impact"
+                data-breaks=breaks.to_string()>
+                <h3>"Impact downstream"</h3>
+                {i.changes.is_empty().then(|| view! { <p class="muted">"No sink column is removed, renamed or retyped."</p> })}
+                <ul>{changes}</ul>
+                <ul>{uses}</ul>
+                {i.notes.into_iter().map(|n| view! { <p class="muted">{n}</p> }).collect_view()}
+                {breaks.then(|| view! {
+                    <label class="impact-confirm">
+                        <input type="checkbox" data-testid="confirm-impact" prop:checked=move || confirm.get()
+                            on:change=move |ev| confirm.set(event_target_checked(&ev))/>
+                        " Approve anyway: the graphs above must be changed too"
+                    </label>
+                })}
+            </div>
+        }
+    };
+    move || match found.get() {
+        None => view! { <p class="muted">"Working out the impact downstream…"</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="muted" data-testid="review-impact-error">{format!("Impact unknown: {e}")}</p> }.into_any()
+        }
+        Some(Ok(i)) => shown(i).into_any(),
+    }
+}
