@@ -138,7 +138,8 @@ async fn a_store_outage_answers_500_not_404() {
         ("POST", format!("/api/graphs/{id}/run")),
     ] {
         let body = (method == "POST").then(|| json!({}));
-        let (s, b) = app.req(method, &path, body, Some(&ana)).await;
+        let r = app.send_any(App::request(method, &path, body, Some(&ana))).await;
+        let (s, b) = (r.status, r.body);
         assert_eq!(s, StatusCode::INTERNAL_SERVER_ERROR, "{method} {path}: {b}");
         assert_eq!(b["error"]["code"], "internal", "{b}");
         assert!(!b.to_string().contains("graph_versions"), "the cause is logged, not answered: {b}");

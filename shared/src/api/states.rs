@@ -29,6 +29,10 @@ macro_rules! state_enum {
         $(#[$m])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        // Every state is one lowercase word, so `rename_all` says for the
+        // OpenAPI derive (which cannot read a macro's literal in `rename`)
+        // what each variant's `rename` says for serde.
+        #[serde(rename_all = "lowercase")]
         pub enum $name {
             $($(#[$vm])* #[serde(rename = $s)] $var),+
         }
