@@ -134,6 +134,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/runs"),
     ("get", "/api/runs/{id}"),
     ("post", "/api/runs/{id}/cancel"),
+    ("get", "/api/runs/{id}/outputs/{node}"),
     ("get", "/api/runs/{id}/events"),
     ("get", "/api/alerts"),
 ];

@@ -14,8 +14,10 @@ use wasm_bindgen_futures::JsFuture;
 mod calendars;
 pub mod connections;
 mod ops;
+mod schedule_edit;
 pub use calendars::*;
 pub use ops::*;
+pub use schedule_edit::*;
 
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a
 /// network failure (status 0).

@@ -10,6 +10,7 @@ pub mod check_diff;
 pub mod check_rules;
 pub mod complexity;
 pub mod config;
+pub mod cron_words;
 pub mod connections;
 pub mod derived;
 pub mod diff;

@@ -8,6 +8,7 @@
 //! [`execute`] runs the sinks' plans into temporary files and publishes them
 //! only when all have succeeded.
 
+mod blame;
 pub mod bind;
 mod capped;
 pub mod checks;
@@ -20,6 +21,7 @@ mod excel_write;
 pub mod journal;
 pub mod limits;
 pub mod locks;
+pub mod node_rows;
 pub mod preview;
 pub mod publish;
 mod regex_match;

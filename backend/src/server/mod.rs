@@ -17,6 +17,8 @@ mod problem_cache;
 pub mod reviews;
 mod run_events;
 mod run_now;
+mod run_outputs;
+mod schedule_edit;
 pub mod runs;
 pub mod throttle;
 pub mod users;
@@ -240,6 +242,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(users::router().layer(small()))
         .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
+        .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))

@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, engine_api, graphs, reviews, runs, users};
+use super::{auth, calendars, connections, engine_api, graphs, reviews, run_outputs, runs, schedule_edit, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -48,13 +48,14 @@ use utoipa::{IntoParams, OpenApi};
         users::audit,
         runs::list_schedules,
         runs::create_schedule,
-        runs::update_schedule,
+        schedule_edit::update_schedule,
         runs::delete_schedule,
         runs::backfill,
         runs::run_draft,
         runs::list_runs,
         runs::run_detail,
         runs::cancel,
+        run_outputs::download,
         runs::alerts,
         connections::list,
         connections::save,
@@ -116,7 +117,7 @@ use utoipa::{IntoParams, OpenApi};
         users::AuditList,
         runs::NewSchedule,
         runs::ScheduleList,
-        runs::ScheduleUpdate,
+        schedule_edit::ScheduleUpdate,
         runs::Backfill,
         runs::RunList,
         runs::RunNow,

@@ -355,6 +355,9 @@ pub struct AuditEntry {
     pub action: String,
     #[serde(default)]
     pub target: String,
+    /// The graph the target belongs to, when it is a graph, schedule or run.
+    #[serde(default)]
+    pub target_name: String,
     #[serde(default)]
     pub detail: String,
 }

@@ -18,6 +18,8 @@ mod run;
 mod run_checks;
 mod run_picture;
 mod runs;
+mod schedule_form;
+mod schedule_parts;
 mod schedules;
 
 pub use admin::AdminPage;
