@@ -171,6 +171,9 @@ pub struct FileEntry {
     pub path: String,
     #[serde(default)]
     pub size: u64,
+    /// Last modified, ms since 1970.
+    #[serde(default)]
+    pub modified: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

@@ -15,6 +15,7 @@ pub mod connections;
 pub mod derived;
 pub mod diff;
 pub mod expr;
+pub mod expr_words;
 pub mod infer;
 pub mod kinds;
 pub mod limits;

@@ -73,6 +73,9 @@ pub struct SchemaDiff {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct SampleDiff {
     pub node: String,
+    /// Column names of the rows.
+    #[serde(default)]
+    pub columns: Vec<String>,
     #[serde(default)]
     pub rows_added: Vec<Vec<Value>>,
     #[serde(default)]
@@ -163,6 +166,9 @@ pub struct RunNode {
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub error: Option<String>,
+    /// A sink's output: a file path (downloadable) or `<connection>.<table>`.
+    #[serde(default)]
+    pub output: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

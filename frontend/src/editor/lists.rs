@@ -42,6 +42,9 @@ pub struct ListSpec {
     /// Drop the key when the last row goes (`distinct.columns` is optional).
     pub drop_when_empty: bool,
     pub add_label: &'static str,
+    /// A blank last row to type a new item into; without it, only "+ Add" adds
+    /// (aggregates: a blank row would read as a setting that is not there).
+    pub phantom: bool,
 }
 
 const fn sub(key: &'static str, cell: Cell) -> Sub {
@@ -60,6 +63,7 @@ pub const SELECT_COLUMNS: ListSpec = ListSpec {
     compact: true,
     drop_when_empty: false,
     add_label: "+ Add column",
+    phantom: true,
 };
 
 pub const DERIVE_COLUMNS: ListSpec = ListSpec {
@@ -70,6 +74,7 @@ pub const DERIVE_COLUMNS: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add formula",
+    phantom: true,
 };
 
 /// `transform.check` rules: name, kind, level and the scalar fields most rules
@@ -92,6 +97,7 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add rule",
+    phantom: true,
 };
 
 pub const AGG_FNS: &[&str] = &["count", "count_distinct", "sum", "avg", "min", "max"];
@@ -108,6 +114,7 @@ pub const AGGREGATES: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add aggregate",
+    phantom: false,
 };
 
 pub const GROUP_BY: ListSpec = ListSpec {
@@ -118,6 +125,7 @@ pub const GROUP_BY: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add group column",
+    phantom: true,
 };
 
 pub const DISTINCT_COLUMNS: ListSpec = ListSpec {
@@ -128,6 +136,7 @@ pub const DISTINCT_COLUMNS: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: true,
     add_label: "+ Add column",
+    phantom: true,
 };
 
 /// A list of input columns stored under `key` (table sinks' keys, partitions, tracked columns).
@@ -140,6 +149,7 @@ const fn column_names(key: &'static str) -> ListSpec {
         compact: false,
         drop_when_empty: true,
         add_label: "+ Add column",
+        phantom: true,
     }
 }
 
@@ -155,6 +165,7 @@ pub const SORT_BY: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add sort key",
+    phantom: true,
 };
 
 pub const JOIN_ON: ListSpec = ListSpec {
@@ -165,6 +176,7 @@ pub const JOIN_ON: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add key pair",
+    phantom: true,
 };
 
 pub const SCHEMA: ListSpec = ListSpec {
@@ -175,6 +187,7 @@ pub const SCHEMA: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: true,
     add_label: "+ Declare a column",
+    phantom: true,
 };
 
 /// The `<datalist>` id with the columns of `port` of a node.
@@ -307,7 +320,7 @@ pub fn ListEditor(n: NodeData, spec: &'static ListSpec) -> impl IntoView {
             {header}
             // Keyed by index: a row's inputs stay the same elements (and keep
             // focus) when rows are added after it.
-            <For each=move || 0..=len.get() key=|i| *i children=row/>
+            <For each=move || 0..len.get() + usize::from(spec.phantom) key=|i| *i children=row/>
             <button class="btn small add" data-testid=format!("config-{key}-add") on:click=add>
                 {spec.add_label}
             </button>
