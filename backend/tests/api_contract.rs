@@ -105,6 +105,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/session"),
     ("get", "/api/graphs"),
     ("post", "/api/graphs"),
+    ("get", "/api/graphs/status"),
     ("get", "/api/graphs/{id}"),
     ("put", "/api/graphs/{id}"),
     ("delete", "/api/graphs/{id}"),

@@ -13,9 +13,11 @@ use wasm_bindgen_futures::JsFuture;
 
 mod calendars;
 pub mod connections;
+mod graph_status;
 mod ops;
 mod schedule_edit;
 pub use calendars::*;
+pub use graph_status::*;
 pub use ops::*;
 pub use schedule_edit::*;
 

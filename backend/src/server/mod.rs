@@ -9,6 +9,7 @@ pub mod connections;
 pub mod engine_api;
 pub mod error;
 pub mod graphs;
+mod graph_status;
 pub mod hosts;
 pub mod limits;
 mod openapi;
@@ -237,6 +238,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .route("/api/session", axum::routing::post(auth::login).get(auth::whoami).delete(auth::logout).layer(small()))
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
+        .merge(graph_status::router())
         .merge(engine_api::router())
         .merge(reviews::router().layer(medium()))
         .merge(users::router().layer(small()))

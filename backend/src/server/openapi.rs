@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, engine_api, graphs, reviews, run_outputs, runs, schedule_edit, users};
+use super::{auth, calendars, connections, engine_api, graph_status, graphs, reviews, run_outputs, runs, schedule_edit, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -55,6 +55,7 @@ use utoipa::{IntoParams, OpenApi};
         runs::list_runs,
         runs::run_detail,
         runs::cancel,
+        graph_status::status,
         run_outputs::download,
         runs::alerts,
         connections::list,

@@ -7,6 +7,7 @@ mod connections;
 mod environments;
 mod fmt;
 mod graph_list;
+mod graph_status;
 mod graph_svg;
 mod login;
 mod review;
