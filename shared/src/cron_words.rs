@@ -252,7 +252,7 @@ mod tests {
         assert_eq!(words("*/15 * * * *", None), "every 15 minutes");
         assert_eq!(words("*/30 * * * 1-5", Some("cn")), "every 30 minutes, every business day, Monday to Friday");
         assert_eq!(words("0 2,14 * * *", None), "every day at 02:00 and 14:00");
-        assert_eq!(words("0 6 1,15 * *", Some("cn")), "on day 1 and day 15 of the month at 06:00 (business days only)");
+        assert_eq!(words("0 6 1,15 * *", Some("cn")), "on day 1 and day 15 of the month (business days only) at 06:00");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! call this module.
 
 use sqlparser::dialect::GenericDialect;
-use sqlparser::tokenizer::{Token, Tokenizer, Whitespace};
+use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The scalar functions an expression may call: name, arguments, what it gives.
 pub const FUNCTIONS: &[(&str, &str, &str)] = &[
@@ -215,7 +215,7 @@ mod tests {
         assert_eq!(err("round(amount, 2"), "1 `(` not closed: add `)`");
         assert_eq!(err("amount)"), "`)` closes nothing: an opening `(` is missing");
         assert_eq!(err("branch = 'north"), "a text value is not closed: add the closing `'`");
-        assert_eq!(err("round(amount,)"), "a value is missing after `,`");
+        assert_eq!(err("coalesce(amount, , 1)"), "a value is missing between `,` and `,`");
         assert!(err("amount 100").contains("nothing between"), "{}", err("amount 100"));
         for e in ["amount /", "amount >", "round(amount, 2", "amount 100", "CASE WHEN"] {
             assert!(!err(e).contains("Expected"), "{e}: {}", err(e));

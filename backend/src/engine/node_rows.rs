@@ -70,6 +70,10 @@ fn find(op: &Plan, names: &[&str]) -> Result<Plan, Plan> {
         if names.contains(&at.name()) {
             return Ok(at);
         }
+        // A limit the optimizer folded into another operator (`fetch`).
+        if names.contains(&"GlobalLimitExec") && at.fetch().is_some() {
+            return Ok(at);
+        }
         let children = at.children();
         if !TRANSPARENT.contains(&at.name()) || children.len() != 1 {
             return Err(at);

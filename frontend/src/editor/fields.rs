@@ -3,6 +3,9 @@
 
 use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
 use super::state::{EditorState, NodeData};
+use super::file_picker::PathField;
+use super::formula_help::FormulaHelp;
+use super::select_checklist::SelectChecklist;
 use super::table_fields;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -217,7 +220,7 @@ pub fn Field(n: NodeData, spec: FieldSpec) -> impl IntoView {
     let help = (!spec.help.is_empty()).then(|| view! { <div class="field-help">{spec.help}</div> });
     let formula = formula_target(n.node_kind(), key).map(|target| {
         let inputs = Signal::derive(move || super::inspector::input_columns(ed, n, "in"));
-        view! { <super::formula_help::FormulaHelp n=n target=target inputs=inputs/> }
+        view! { <FormulaHelp n=n target=target inputs=inputs/> }
     });
     view! {
         <div class=format!("field field-{key}")>
@@ -253,7 +256,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
                 }></textarea>
         }
         .into_any(),
-        Widget::Path => view! { <super::file_picker::PathField n=n testid=testid/> }.into_any(),
+        Widget::Path => view! { <PathField n=n testid=testid/> }.into_any(),
         Widget::Delimiter => view! {
             <input class="short" data-testid=testid placeholder="," spellcheck="false"
                 prop:value=move || text_of(current().as_ref()).replace('\t', "\\t")
@@ -303,7 +306,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
         Widget::SelectColumns => {
             let inputs = Signal::derive(move || super::inspector::input_columns(ed, n, "in"));
-            view! { <super::select_checklist::SelectChecklist n=n inputs=inputs/> }.into_any()
+            view! { <SelectChecklist n=n inputs=inputs/> }.into_any()
         }
         Widget::Connection { writes } => table_fields::connection_select(ed, n, writes),
         Widget::Table { query_switch } => table_fields::table_input(ed, n, query_switch),

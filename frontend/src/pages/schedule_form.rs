@@ -65,13 +65,16 @@ pub fn ScheduleForm(
         ev.prevent_default();
         hooks.error.set(None);
         hooks.notice.set(None);
-        if let Err(e) = words() {
+        if let Err(e) = cron_words::describe(&cron.get_untracked(), None) {
             hooks.error.set(Some(format!("The cron does not read: {e}.")));
             return;
         }
         let sla_text = sla.get_untracked().trim().to_string();
         let body = json!({
-            "graph_id": chosen(),
+            "graph_id": {
+                let g = graph.get_untracked();
+                if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g }
+            },
             "cron": cron.get_untracked().trim(),
             "timezone": tz.get_untracked().trim(),
             "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),

@@ -81,7 +81,7 @@ pub fn SchedulesSection() -> impl IntoView {
                     <button class="btn small" data-testid="schedule-toggle" on:click=move |_| toggle(id.clone(), !enabled)>
                         {if enabled { "Pause" } else { "Resume" }}
                     </button>
-                    <DeleteSchedule id=s.id.clone() name=name msg=msg deleted=done/>
+                    <DeleteSchedule id=s.id.clone() name=name.clone() msg=msg deleted=done/>
                 </td>
                 <td><Backfill id=s.id.clone() msg=msg/></td>
                 <td><NextFirings id=s.id.clone() msg=msg/></td>
