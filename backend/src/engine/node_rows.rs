@@ -90,7 +90,7 @@ fn below(op: &Plan) -> Vec<Plan> {
     for child in op.children() {
         let inner = match op.name() {
             "AggregateExec" => find(child, &["AggregateExec"]).ok().filter(|a| {
-                a.as_any().downcast_ref::<AggregateExec>().is_some_and(|a| *a.mode() == AggregateMode::Partial)
+                a.downcast_ref::<AggregateExec>().is_some_and(|a| *a.mode() == AggregateMode::Partial)
             }),
             "SortPreservingMergeExec" => find(child, &["SortExec"]).ok(),
             "GlobalLimitExec" => find(child, &["LocalLimitExec"]).ok(),

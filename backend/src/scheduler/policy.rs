@@ -111,7 +111,7 @@ impl Scheduler {
 
     /// A graph's name for messages people read (its id when it is gone).
     pub(super) async fn graph_name(&self, id: &str) -> String {
-        self.store.get_graph(id).await.map(|g| g.name).unwrap_or_else(|_| id.to_string())
+        self.store.graph_name(id).await.ok().flatten().unwrap_or_else(|| id.to_string())
     }
 
     pub(super) async fn alert(

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A graph's name for messages (its id when it is gone).
 pub(super) async fn graph_name(state: &AppState, id: &str) -> String {
-    state.store.get_graph(id).await.map(|g| g.name).unwrap_or_else(|_| id.to_string())
+    state.store.graph_name(id).await.ok().flatten().unwrap_or_else(|| id.to_string())
 }
 
 /// Checks `row` (new or edited) against the rules above and the other schedules.

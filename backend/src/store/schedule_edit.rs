@@ -1,4 +1,5 @@
-//! Editing a schedule's settings (the server checked them first).
+//! Editing a schedule's settings (the server checked them first), and graph
+//! names for the messages about schedules.
 
 use super::{Result, Store, StoreError};
 use super::scheduling::ScheduleRow;
@@ -22,5 +23,10 @@ impl Store {
         .execute(self.pool())
         .await?;
         if n.rows_affected() == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+    }
+
+    /// A graph's name (for messages people read), `None` when it is gone.
+    pub async fn graph_name(&self, id: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT name FROM graphs WHERE id = $1").bind(id).fetch_optional(self.pool()).await?)
     }
 }
