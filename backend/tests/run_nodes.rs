@@ -7,19 +7,29 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use tower::ServiceExt;
 use common::app::App;
 use serde_json::{Value, json};
 use sluice_backend::engine::{self, Mode, error::EngineError, root::DataRoot};
 use std::collections::BTreeMap;
+use tower::ServiceExt;
 
 /// 10 accounts in 3 branches; 4 with amount over 100 (2 in b1, 1 in b2, 1 in b9, which has no branch row).
 fn data(dir: &std::path::Path) {
     let mut tx = String::from("id,branch,amount\n");
-    for (i, (b, a)) in
-        [("b1", 150), ("b1", 20), ("b2", 300), ("b2", 5), ("b1", 101), ("b3", 7), ("b3", 99), ("b9", 500), ("b3", 1), ("b2", 100)]
-            .iter()
-            .enumerate()
+    for (i, (b, a)) in [
+        ("b1", 150),
+        ("b1", 20),
+        ("b2", 300),
+        ("b2", 5),
+        ("b1", 101),
+        ("b3", 7),
+        ("b3", 99),
+        ("b9", 500),
+        ("b3", 1),
+        ("b2", 100),
+    ]
+    .iter()
+    .enumerate()
     {
         tx.push_str(&format!("{i},{b},{a}\n"));
     }

@@ -260,9 +260,15 @@ mod tests {
         let e = |x: &str| check(x).unwrap_err();
         assert_eq!(e("61 * * * *"), "the minute `61` is out of range: it must be 0 to 59");
         assert_eq!(e("0 24 * * *"), "the hour `24` is out of range: it must be 0 to 23");
-        assert!(e("0 2 * *").starts_with("a cron expression has five fields (minute hour day month weekday), `0 2 * *` has 4"));
+        assert!(
+            e("0 2 * *")
+                .starts_with("a cron expression has five fields (minute hour day month weekday), `0 2 * *` has 4")
+        );
         assert!(e("").starts_with("the cron expression is empty"));
-        assert!(e("0 2 * * FUNDAY").starts_with("the weekday field has `FUNDAY`, which is not a number or a name such as MON"));
+        assert!(
+            e("0 2 * * FUNDAY")
+                .starts_with("the weekday field has `FUNDAY`, which is not a number or a name such as MON")
+        );
         assert_eq!(e("0 5-2 * * *"), "the hour range `5-2` ends before it starts");
         assert!(e("*/0 * * * *").contains("a whole number above 0"));
         assert!(e("0 2 0 * *").starts_with("the day of the month `0` is out of range"));

@@ -165,7 +165,8 @@ fn brackets(toks: &[Token]) -> Option<String> {
                 if depth == 0 {
                     return Some("`)` closes nothing: an opening `(` is missing".into());
                 }
-                if i > 0 && toks[i - 1] == Token::LParen && !matches!(toks.get(i.wrapping_sub(2)), Some(Token::Word(_))) {
+                if i > 0 && toks[i - 1] == Token::LParen && !matches!(toks.get(i.wrapping_sub(2)), Some(Token::Word(_)))
+                {
                     return Some("a value is missing inside `()`".into());
                 }
                 depth -= 1;

@@ -8,8 +8,8 @@
 //! [`execute`] runs the sinks' plans into temporary files and publishes them
 //! only when all have succeeded.
 
-mod blame;
 pub mod bind;
+mod blame;
 mod capped;
 pub mod checks;
 pub mod connect;

@@ -89,9 +89,9 @@ fn below(op: &Plan) -> Vec<Plan> {
     let mut out = Vec::new();
     for child in op.children() {
         let inner = match op.name() {
-            "AggregateExec" => find(child, &["AggregateExec"]).ok().filter(|a| {
-                a.downcast_ref::<AggregateExec>().is_some_and(|a| *a.mode() == AggregateMode::Partial)
-            }),
+            "AggregateExec" => find(child, &["AggregateExec"])
+                .ok()
+                .filter(|a| a.downcast_ref::<AggregateExec>().is_some_and(|a| *a.mode() == AggregateMode::Partial)),
             "SortPreservingMergeExec" => find(child, &["SortExec"]).ok(),
             "GlobalLimitExec" => find(child, &["LocalLimitExec"]).ok(),
             _ => None,
@@ -178,7 +178,11 @@ impl Walk<'_> {
     /// (the optimizer may have swapped them).
     fn pair(&mut self, inputs: &[(String, String)], children: &[Plan], depth: usize) {
         let cols = |id: &str| -> BTreeSet<String> {
-            self.p.frames.get(id).map(|f| f.schema().fields().iter().map(|f| f.name().clone()).collect()).unwrap_or_default()
+            self.p
+                .frames
+                .get(id)
+                .map(|f| f.schema().fields().iter().map(|f| f.name().clone()).collect())
+                .unwrap_or_default()
         };
         let (a, b) = (cols(&inputs[0].1), cols(&inputs[1].1));
         let (c0, c1) = (names_of(&children[0]), names_of(&children[1]));

@@ -100,7 +100,12 @@ struct Seen<'a> {
     rows: &'a mut BTreeMap<String, u64>,
 }
 
-async fn run(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks, seen: &mut Seen<'_>) -> Result<Vec<Written>, EngineError> {
+async fn run(
+    p: &Prepared,
+    root: &DataRoot,
+    hooks: &publish::Hooks,
+    seen: &mut Seen<'_>,
+) -> Result<Vec<Written>, EngineError> {
     let results = &mut *seen.checks;
     let all = targets(p);
     // Every target is opened and checked before anything runs.

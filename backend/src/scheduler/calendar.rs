@@ -141,7 +141,8 @@ pub fn date_range(from: &str, to: &str) -> Result<Vec<String>, String> {
         if s.trim().is_empty() {
             return Err(format!("choose the {which} date of the range"));
         }
-        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| format!("the {which} date `{s}` is not a date (YYYY-MM-DD)"))
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("the {which} date `{s}` is not a date (YYYY-MM-DD)"))
     };
     let (mut d, end) = (p(from, "first")?, p(to, "last")?);
     if end < d {

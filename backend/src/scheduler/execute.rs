@@ -97,7 +97,8 @@ impl Scheduler {
             calendars: Some(Arc::new(calendars)),
             ..Default::default()
         };
-        let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await {
+        let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
+        {
             Ok(prepared) => {
                 let o = engine::run::execute(&prepared, &out, &Default::default()).await;
                 (o.checks, o.result, o.node_rows)

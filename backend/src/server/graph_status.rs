@@ -37,11 +37,7 @@ pub async fn status(State(state): State<AppState>, user: CurrentUser) -> ApiResu
     let graphs = graphs
         .into_iter()
         .map(|g| GraphStatus {
-            stage: GraphStage::of(
-                scheduled.contains(&g.id),
-                pending.contains(&g.id),
-                approved.contains_key(&g.id),
-            ),
+            stage: GraphStage::of(scheduled.contains(&g.id), pending.contains(&g.id), approved.contains_key(&g.id)),
             last_run: last.remove(&g.id).map(|r| LastRun {
                 id: r.id,
                 status: r.status,

@@ -4,7 +4,9 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, engine_api, graph_status, graphs, reviews, run_outputs, runs, schedule_edit, users};
+use super::{
+    auth, calendars, connections, engine_api, graph_status, graphs, reviews, run_outputs, runs, schedule_edit, users,
+};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;

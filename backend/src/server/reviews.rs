@@ -306,7 +306,10 @@ async fn sample_diffs(
                 // Within the preview limits and timeout, like the editor's previews.
                 let calendars = super::calendars::known(&state).await.ok();
                 let p = state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None, calendars).await?;
-                Ok::<_, super::previews::Failure>((p.columns.into_iter().map(|c| c.name).collect::<Vec<String>>(), p.rows))
+                Ok::<_, super::previews::Failure>((
+                    p.columns.into_iter().map(|c| c.name).collect::<Vec<String>>(),
+                    p.rows,
+                ))
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);

@@ -54,7 +54,10 @@ pub(super) async fn visible_run(state: &AppState, user: &CurrentUser, id: &str) 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/schedules", get(list_schedules).post(create_schedule))
-        .route("/api/schedules/{id}", axum::routing::patch(super::schedule_edit::update_schedule).delete(delete_schedule))
+        .route(
+            "/api/schedules/{id}",
+            axum::routing::patch(super::schedule_edit::update_schedule).delete(delete_schedule),
+        )
         .route("/api/schedules/{id}/backfill", post(backfill))
         .route("/api/graphs/{id}/run", post(run_draft))
         .route("/api/runs", get(list_runs))

@@ -25,8 +25,7 @@ pub(super) async fn check(state: &AppState, row: &ScheduleRow) -> ApiResult<()> 
     if let Some(sla) = &row.sla {
         calendar::parse_sla(sla).map_err(ApiError::BadRequest)?;
     }
-    if !row.calendar.is_empty()
-        && state.scheduler.calendar(&row.calendar).await.map_err(ApiError::Internal)?.is_none()
+    if !row.calendar.is_empty() && state.scheduler.calendar(&row.calendar).await.map_err(ApiError::Internal)?.is_none()
     {
         return Err(ApiError::BadRequest(format!("no calendar `{}` (see GET /api/calendars)", row.calendar)));
     }
@@ -163,7 +162,10 @@ pub async fn update_schedule(
     let detail = if only_pause {
         format!("graph {name}")
     } else {
-        format!("graph {name}: cron `{}` → `{}`, calendar `{}` → `{}`", before.cron, row.cron, before.calendar, row.calendar)
+        format!(
+            "graph {name}: cron `{}` → `{}`, calendar `{}` → `{}`",
+            before.cron, row.cron, before.calendar, row.calendar
+        )
     };
     state.store.audit(&user.username, action, &id, &detail).await?;
     Ok(axum::Json(row))

@@ -1,8 +1,8 @@
 //! Editing a schedule's settings (the server checked them first), and graph
 //! names for the messages about schedules.
 
-use super::{Result, Store, StoreError};
 use super::scheduling::ScheduleRow;
+use super::{Result, Store, StoreError};
 
 impl Store {
     /// Writes every editable setting of `s` (not its hash, high-water mark or author).

@@ -1,11 +1,11 @@
 //! The config form of each node kind: which keys it has and how each is edited.
 //! Every input writes to the graph as the user types, so problems follow live.
 
-use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
-use super::state::{EditorState, NodeData};
 use super::file_picker::PathField;
 use super::formula_help::FormulaHelp;
+use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
 use super::select_checklist::SelectChecklist;
+use super::state::{EditorState, NodeData};
 use super::table_fields;
 use leptos::prelude::*;
 use serde_json::Value;

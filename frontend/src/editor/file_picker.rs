@@ -81,7 +81,8 @@ fn when_text(ms: i64) -> String {
 pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let kind = NodeKind::parse(&n.kind.get_value());
-    let current = move || n.config.with(|c| c.get("path").and_then(Value::as_str).map(str::to_string)).unwrap_or_default();
+    let current =
+        move || n.config.with(|c| c.get("path").and_then(Value::as_str).map(str::to_string)).unwrap_or_default();
     let set = move |p: String| ed.set_config(n, "path", Some(Value::String(p)));
     let hint = move || kind.map(|k| placeholder(k, &ed.name.get(), &n.id.get())).unwrap_or_default();
     let is_source = kind.is_some_and(|k| k.category() == Category::Collection);
@@ -162,7 +163,10 @@ mod tests {
 
     #[test]
     fn outputs_default_to_a_path_of_their_own() {
-        assert_eq!(default_output("daily summary", "summary_csv", NodeKind::SinkCsv).unwrap(), "out/daily_summary_summary_csv.csv");
+        assert_eq!(
+            default_output("daily summary", "summary_csv", NodeKind::SinkCsv).unwrap(),
+            "out/daily_summary_summary_csv.csv"
+        );
         assert_eq!(default_output("", "out1", NodeKind::SinkParquet).unwrap(), "out/out1.parquet");
         assert_eq!(default_output("g", "x", NodeKind::SinkExcel).unwrap(), "out/g_x.xlsx");
         assert_eq!(default_output("g", "x", NodeKind::SourceCsv), None);

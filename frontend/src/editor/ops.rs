@@ -65,13 +65,8 @@ impl EditorState {
         if let Some(path) = super::file_picker::default_output(&self.name.get_untracked(), &id, kind) {
             config["path"] = Value::String(path);
         }
-        let node = Node {
-            id,
-            kind: kind.as_str().to_string(),
-            config,
-            pos: Some([at.0.round(), at.1.round()]),
-            ui: None,
-        };
+        let node =
+            Node { id, kind: kind.as_str().to_string(), config, pos: Some([at.0.round(), at.1.round()]), ui: None };
         let d = self.make_node(&node);
         self.edit(None, || self.nodes.update(|ns| ns.push(d)));
         self.layout_rev.update(|r| *r += 1);

@@ -25,11 +25,9 @@ pub fn read(config: &Value) -> Vec<Chosen> {
         .flatten()
         .filter_map(|c| match c {
             Value::String(s) => Some(Chosen { name: s.clone(), rename: None, cast: None }),
-            Value::Object(o) => Some(Chosen {
-                name: text(o.get("name"))?,
-                rename: text(o.get("as")),
-                cast: text(o.get("type")),
-            }),
+            Value::Object(o) => {
+                Some(Chosen { name: text(o.get("name"))?, rename: text(o.get("as")), cast: text(o.get("type")) })
+            }
             _ => None,
         })
         .collect()

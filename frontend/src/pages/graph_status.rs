@@ -15,17 +15,20 @@ pub fn GraphStatusLine(id: String, statuses: Statuses) -> impl IntoView {
             let stage = s.stage.label();
             let run = match s.last_run {
                 Some(r) => {
-                let href = format!("#/runs/{}", r.id);
-                view! {
-                    <a class="graph-last-run" data-testid="graph-last-run" data-status=r.status.clone() href=href
-                        on:click=|ev| ev.stop_propagation()>
-                        "last run "{r.biz_date.clone()}": "
-                        <span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span>
-                    </a>
+                    let href = format!("#/runs/{}", r.id);
+                    view! {
+                        <a class="graph-last-run" data-testid="graph-last-run" data-status=r.status.clone() href=href
+                            on:click=|ev| ev.stop_propagation()>
+                            "last run "{r.biz_date.clone()}": "
+                            <span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span>
+                        </a>
+                    }
+                    .into_any()
                 }
-                .into_any()
+                None => {
+                    view! { <span class="muted" data-testid="graph-last-run" data-status="none">"never run"</span> }
+                        .into_any()
                 }
-                None => view! { <span class="muted" data-testid="graph-last-run" data-status="none">"never run"</span> }.into_any(),
             };
             view! {
                 <div class="graph-status">

@@ -50,8 +50,8 @@ fn node_block(g: &Graph, id: &str, testid: &'static str, dot: &'static str) -> i
 #[component]
 pub fn AddedRemovedNodes(graph: Graph, base: Option<Graph>, added: Vec<String>, removed: Vec<String>) -> impl IntoView {
     let added = added.iter().map(|id| node_block(&graph, id, "added-node", "diff-added")).collect_view();
-    let removed = base
-        .map(|b| removed.iter().map(|id| node_block(&b, id, "removed-node", "diff-removed")).collect_view());
+    let removed =
+        base.map(|b| removed.iter().map(|id| node_block(&b, id, "removed-node", "diff-removed")).collect_view());
     view! { {added} {removed} }
 }
 

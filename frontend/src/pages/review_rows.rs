@@ -33,7 +33,11 @@ pub fn key_columns(graph: &Graph, sink: &str) -> Vec<String> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Line {
     /// Same key on both sides: before, after, and which cells differ.
-    Changed { before: Vec<Value>, after: Vec<Value>, changed: Vec<bool> },
+    Changed {
+        before: Vec<Value>,
+        after: Vec<Value>,
+        changed: Vec<bool>,
+    },
     Removed(Vec<Value>),
     Added(Vec<Value>),
 }
@@ -86,7 +90,12 @@ fn cells(row: &[Value]) -> impl IntoView + use<> {
 
 /// The lined-up rows under a header of `columns`.
 #[component]
-pub fn LinedRows(columns: Vec<String>, keys: Vec<String>, removed: Vec<Vec<Value>>, added: Vec<Vec<Value>>) -> impl IntoView {
+pub fn LinedRows(
+    columns: Vec<String>,
+    keys: Vec<String>,
+    removed: Vec<Vec<Value>>,
+    added: Vec<Vec<Value>>,
+) -> impl IntoView {
     let head = columns.iter().map(|c| {
         let is_key = keys.contains(c);
         view! { <th class:key=is_key data-testid="sample-header">{c.clone()}</th> }

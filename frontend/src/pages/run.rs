@@ -205,9 +205,8 @@ pub fn RunPage(id: String) -> impl IntoView {
             }
         })
     };
-    let nodes_table = move || {
-        detail.get().map(|d| view! { <RunNodes detail=d.clone() graph=graph.get()/> <RunOutputs detail=d/> })
-    };
+    let nodes_table =
+        move || detail.get().map(|d| view! { <RunNodes detail=d.clone() graph=graph.get()/> <RunOutputs detail=d/> });
     view! {
         <div class="list-page wide" data-testid="run-page">
             {error_banner(error)}

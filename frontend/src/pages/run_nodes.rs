@@ -69,7 +69,8 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
 #[component]
 pub fn RunOutputs(detail: RunDetail) -> impl IntoView {
     let run = detail.run.id.clone();
-    let outputs: Vec<RunNode> = detail.nodes.into_iter().filter(|n| n.output.as_deref().is_some_and(|o| !o.is_empty())).collect();
+    let outputs: Vec<RunNode> =
+        detail.nodes.into_iter().filter(|n| n.output.as_deref().is_some_and(|o| !o.is_empty())).collect();
     (!outputs.is_empty()).then(|| {
         let items = outputs
             .into_iter()
