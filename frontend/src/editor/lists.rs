@@ -51,21 +51,6 @@ const fn sub(key: &'static str, cell: Cell) -> Sub {
     Sub { key, cell, optional: false }
 }
 
-pub const SELECT_COLUMNS: ListSpec = ListSpec {
-    key: "columns",
-    subs: &[
-        sub("name", Cell::Column("in")),
-        Sub { key: "as", cell: Cell::Text("rename to"), optional: true },
-        Sub { key: "type", cell: Cell::Type, optional: true },
-    ],
-    port: "in",
-    new_row: || json!(""),
-    compact: true,
-    drop_when_empty: false,
-    add_label: "+ Add column",
-    phantom: true,
-};
-
 pub const DERIVE_COLUMNS: ListSpec = ListSpec {
     key: "columns",
     subs: &[sub("name", Cell::Text("new column")), sub("expr", Cell::Code("expression, e.g. amount * 2"))],

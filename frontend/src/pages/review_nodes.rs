@@ -13,7 +13,7 @@ pub fn setting_text(v: &Value) -> String {
         Value::Array(items) if items.iter().all(Value::is_string) => {
             items.iter().map(cell).collect::<Vec<_>>().join(", ")
         }
-        Value::Array(items) => items.iter().map(|i| setting_text(i)).collect::<Vec<_>>().join("; "),
+        Value::Array(items) => items.iter().map(setting_text).collect::<Vec<_>>().join("; "),
         Value::Object(map) => {
             map.iter().map(|(k, v)| format!("{k}: {}", setting_text(v))).collect::<Vec<_>>().join(", ")
         }

@@ -50,6 +50,9 @@ fn sort_key(row: &[Value]) -> String {
     row.iter().map(cell).collect::<Vec<_>>().join("\u{1f}")
 }
 
+/// The rows of one key: (before, after).
+type Sides = (Vec<Vec<Value>>, Vec<Vec<Value>>);
+
 /// Pairs `removed` and `added` rows by the `keys` columns (in `columns`), sorted by key;
 /// without keys (or a key column missing) the removed rows come first, each side sorted.
 pub fn line_up(columns: &[String], keys: &[String], removed: Vec<Vec<Value>>, added: Vec<Vec<Value>>) -> Vec<Line> {
@@ -60,7 +63,7 @@ pub fn line_up(columns: &[String], keys: &[String], removed: Vec<Vec<Value>>, ad
         a.sort_by_key(|x| sort_key(x));
         return r.into_iter().map(Line::Removed).chain(a.into_iter().map(Line::Added)).collect();
     };
-    let mut by_key: BTreeMap<String, (Vec<Vec<Value>>, Vec<Vec<Value>>)> = BTreeMap::new();
+    let mut by_key: BTreeMap<String, Sides> = BTreeMap::new();
     for r in removed {
         by_key.entry(text_key(&r, &idx)).or_default().0.push(r);
     }
@@ -113,8 +116,9 @@ pub fn LinedRows(
                     .map(|(i, v)| {
                         if changed.get(i).copied().unwrap_or(false) {
                             let old = before.get(i).map(cell).unwrap_or_default();
+                            let title = format!("was {old}");
                             view! {
-                                <td class="cell-changed" data-testid="sample-cell-changed" title=format!("was {old}")>
+                                <td class="cell-changed" data-testid="sample-cell-changed" title=title>
                                     <s class="diff-removed-text">{old}</s>" "<span class="diff-added-text">{cell(v)}</span>
                                 </td>
                             }

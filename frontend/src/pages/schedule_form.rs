@@ -70,11 +70,11 @@ pub fn ScheduleForm(
             return;
         }
         let sla_text = sla.get_untracked().trim().to_string();
+        let g = graph.get_untracked();
+        let graph_id =
+            if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
         let body = json!({
-            "graph_id": {
-                let g = graph.get_untracked();
-                if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g }
-            },
+            "graph_id": graph_id,
             "cron": cron.get_untracked().trim(),
             "timezone": tz.get_untracked().trim(),
             "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),
@@ -101,8 +101,8 @@ pub fn ScheduleForm(
                 Ok(s) => {
                     let what = if edit.is_some() { "Saved the schedule" } else { "Added a schedule" };
                     let text = cron_words::describe(&s.cron, Some(&s.calendar)).unwrap_or_default();
-                    hooks.notice.try_set(Some(format!("{what}: {text}."))).map_or((), drop);
-                    editing.try_set(None).map_or((), drop);
+                    let _ = hooks.notice.try_set(Some(format!("{what}: {text}.")));
+                    let _ = editing.try_set(None);
                     hooks.saved.run(());
                 }
                 Err(e) => hooks.error.try_set(Some(e.to_string())).map_or((), drop),
