@@ -234,8 +234,11 @@ test('forms: expression mistakes in words, a formula helper, select as a checkli
   const sel = await dropNode(page, 'transform.select', 650, 150);
   await wire(page, f, sel);
   await select(page, sel);
-  await page.getByTestId('select-col-amount').check();
-  await page.getByTestId('select-col-branch').check();
+  // Each tick redraws the list (ticked columns first), so click and look again.
+  await page.getByTestId('select-col-amount').click();
+  await expect(page.getByTestId('select-col-amount')).toBeChecked();
+  await page.getByTestId('select-col-branch').click();
+  await expect(page.getByTestId('select-col-branch')).toBeChecked();
   await page.getByTestId('select-as-branch').fill('branch_code');
   await page.getByTestId('select-as-branch').press('Tab');
   await page.getByTestId('select-up-branch').click();
