@@ -170,7 +170,12 @@ pub async fn run(
     let opts = engine::Options { limits: Some(limits), ..opts };
     let outcome = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::run::execute(&prepared, &root, &Default::default()).await,
-        Err(e) => engine::run::Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Err(e) },
+        Err(e) => engine::run::Outcome {
+            checks: Vec::new(),
+            quarantined: Vec::new(),
+            result: Err(e),
+            node_rows: Default::default(),
+        },
     };
     // Broken rules first, one line each (`warning: ` for `warn` rules).
     for line in outcome.checks.iter().flat_map(|c| c.lines()) {

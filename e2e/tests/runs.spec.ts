@@ -53,10 +53,11 @@ test('run the demo graph: the run page lights every node, the history lists the 
   for (const id of nodeIds) {
     await expect(page.locator(`[data-testid="run-node"][data-node="${id}"]`)).toHaveAttribute('data-status', 'succeeded');
   }
-  // Sinks show their rows out under the card.
+  // Every node shows its rows under the card; sinks their rows out.
   const captions = page.locator('[data-testid^="run-graph-rows-"]');
-  expect(await captions.count()).toBeGreaterThan(0);
-  await expect(captions.first()).toHaveText(/^\d+ rows out$/);
+  await expect(captions).toHaveCount(nodeIds.length);
+  await expect(page.getByTestId('run-graph-rows-summary_csv')).toHaveText(/^\d+ rows out$/);
+  await expect(page.getByTestId('run-graph-rows-transactions')).toHaveText(/^\d+ rows$/);
 
   // The history lists the run as succeeded.
   await page.getByTestId('nav-runs').click();

@@ -18,9 +18,13 @@ use wasm_bindgen_futures::JsFuture;
 mod calendars;
 pub mod connections;
 pub mod lineage;
+mod graph_status;
 mod ops;
+mod schedule_edit;
 pub use calendars::*;
+pub use graph_status::*;
 pub use ops::*;
+pub use schedule_edit::*;
 
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a
 /// network failure (status 0).
@@ -132,6 +136,9 @@ pub struct FileEntry {
     pub path: String,
     #[serde(default)]
     pub size: u64,
+    /// Last modified, ms since 1970.
+    #[serde(default)]
+    pub modified: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]

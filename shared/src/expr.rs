@@ -47,19 +47,20 @@ pub fn parse(text: &str) -> Result<Expr, String> {
     crate::complexity::check(text, crate::complexity::MAX_EXPR_OPERATORS)
         .map_err(|e| format!("the expression is {e}"))?;
     let dialect = GenericDialect {};
-    let mut parser = Parser::new(&dialect).try_with_sql(text).map_err(|e| clean(e.to_string()))?;
-    let expr = parser.parse_expr().map_err(|e| clean(e.to_string()))?;
+    // Mistakes are told in words from the expression's tokens (`expr_words`).
+    let words = |e: sqlparser::parser::ParserError| crate::expr_words::syntax(text, &e.to_string());
+    let mut parser = Parser::new(&dialect).try_with_sql(text).map_err(words)?;
+    let expr = parser.parse_expr().map_err(words)?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
-        return Err(format!("cannot read the expression: unexpected `{}` after `{expr}`", next.token));
+        let told = crate::expr_words::syntax(text, "");
+        return Err(if told.starts_with("the expression cannot") {
+            crate::expr_words::dangling(&expr.to_string(), &next.token.to_string())
+        } else {
+            told
+        });
     }
     Ok(expr)
-}
-
-#[cfg(feature = "sql")]
-fn clean(msg: String) -> String {
-    let msg = msg.strip_prefix("sql parser error: ").unwrap_or(&msg);
-    format!("cannot read the expression: {msg}")
 }
 
 /// Parses and checks `text` in `scope`.
@@ -400,7 +401,7 @@ fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataTyp
         "count" | "sum" | "avg" | "min" | "max" => {
             return Err(format!("`{name}` is an aggregate; use an aggregate node (or a SQL node) for it"));
         }
-        _ => return Err(format!("unknown function `{name}`")),
+        _ => return Err(crate::expr_words::unknown_function(name)),
     })
 }
 
@@ -466,8 +467,8 @@ mod tests {
         let c = scope_check("amt > 1 AND $nope = 1");
         assert!(c.errors.iter().any(|m| m.contains("`amt`")), "{:?}", c.errors);
         assert!(c.errors.iter().any(|m| m.contains("$nope")), "{:?}", c.errors);
-        assert!(scope_check("amount >").errors[0].contains("cannot read"));
-        assert!(scope_check("amount > 1 1").errors[0].contains("unexpected"));
+        assert_eq!(scope_check("amount >").errors[0], "a value is missing after `>`");
+        assert!(scope_check("amount > 1 1").errors[0].contains("nothing between"));
         assert!(scope_check("sum(amount) > 1").errors[0].contains("aggregate"));
         assert!(scope_check("branch + 1 > 2").errors[0].contains("numbers"));
         assert!(scope_check("txn_date > DATE '2026-02-30'").errors[0].contains("real date"));

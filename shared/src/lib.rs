@@ -14,9 +14,12 @@ pub mod complexity;
 pub mod config;
 pub mod connections;
 pub mod dataflow;
+pub mod cron_words;
 pub mod derived;
 pub mod diff;
 pub mod expr;
+#[cfg(feature = "sql")]
+pub mod expr_words;
 pub mod infer;
 pub mod kinds;
 pub mod limits;

@@ -9,6 +9,7 @@
 //! only when all have succeeded.
 
 pub mod bind;
+mod blame;
 mod capped;
 pub mod checks;
 pub mod connect;
@@ -21,6 +22,7 @@ pub mod journal;
 pub mod limits;
 pub mod lineage;
 pub mod locks;
+pub mod node_rows;
 pub mod preview;
 pub mod publish;
 mod regex_match;

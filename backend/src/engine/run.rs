@@ -10,11 +10,11 @@
 
 use super::error::EngineError;
 use super::root::{DataRoot, Output};
-use super::{Prepared, Written, checks, publish, sinks, tables};
+use super::{Prepared, Written, blame, checks, node_rows, publish, sinks, tables};
 use datafusion::prelude::DataFrame;
 use sluice_shared::check::CheckResult;
 use sluice_shared::config::{CsvSink, ExcelSink, FileSink, NodeConfig};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a run did: the check results (also when the run failed) and the outcome.
 pub struct Outcome {
@@ -22,11 +22,15 @@ pub struct Outcome {
     /// Quarantine files published although the run failed (a broken `error` rule).
     pub quarantined: Vec<Written>,
     pub result: Result<Vec<Written>, EngineError>,
+    /// Rows out of each node, from the plan metrics of the file sinks that ran ([`node_rows`]).
+    pub node_rows: BTreeMap<String, u64>,
 }
 
 /// One output of the run: a sink, or a check's quarantine (written as CSV).
 struct Target<'a> {
     id: &'a str,
+    /// The node whose output it writes (`None` for a quarantine).
+    input: Option<&'a str>,
     cfg: NodeConfig,
     df: DataFrame,
     quarantine: bool,
@@ -40,7 +44,7 @@ fn targets(p: &Prepared) -> Vec<Target<'_>> {
             let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
             if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
                 let cfg = quarantine_sink(&p.paths[id]);
-                out.push(Target { id, cfg, df: plan.quarantine.clone(), quarantine: true });
+                out.push(Target { id, input: None, cfg, df: plan.quarantine.clone(), quarantine: true });
             }
             continue;
         }
@@ -55,7 +59,8 @@ fn targets(p: &Prepared) -> Vec<Target<'_>> {
                 | NodeConfig::SinkTable(_)
                 | NodeConfig::SinkReport(_)
         ) {
-            out.push(Target { id, cfg: cfg.clone(), df: p.frames[input].clone(), quarantine: false });
+            let (cfg, df) = (cfg.clone(), p.frames[input].clone());
+            out.push(Target { id, input: Some(input), cfg, df, quarantine: false });
         }
     }
     out
@@ -81,18 +86,27 @@ fn is_file(cfg: &NodeConfig) -> bool {
 
 /// Runs every check and sink of `p` and publishes (see the module comment).
 pub async fn execute(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Outcome {
-    let mut o = Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Ok(Vec::new()) };
-    o.result = run(p, root, hooks, &mut o.checks, &mut o.quarantined).await;
+    let mut o =
+        Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Ok(Vec::new()), node_rows: BTreeMap::new() };
+    let mut seen = Seen { checks: &mut o.checks, quarantined: &mut o.quarantined, rows: &mut o.node_rows };
+    o.result = run(p, root, hooks, &mut seen).await;
     o
+}
+
+/// What a run saw besides its outcome.
+struct Seen<'a> {
+    checks: &'a mut Vec<CheckResult>,
+    quarantined: &'a mut Vec<Written>,
+    rows: &'a mut BTreeMap<String, u64>,
 }
 
 async fn run(
     p: &Prepared,
     root: &DataRoot,
     hooks: &publish::Hooks,
-    results: &mut Vec<CheckResult>,
-    quarantined: &mut Vec<Written>,
+    seen: &mut Seen<'_>,
 ) -> Result<Vec<Written>, EngineError> {
+    let results = &mut *seen.checks;
     let all = targets(p);
     // Every target is opened and checked before anything runs.
     let files: Vec<(&str, &str)> =
@@ -112,11 +126,20 @@ async fn run(
     let order: HashMap<&str, usize> = chosen.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
     chosen.sort_by_key(|t| matches!(t.cfg, NodeConfig::SinkTable(_)));
     let (staged, staged_tables, mut written) = stage(p, &chosen, &mut outputs).await?;
+    for file in &staged {
+        let input = chosen.iter().find(|t| t.id == file.node && !t.quarantine).and_then(|t| t.input);
+        if let (Some(input), Some(plan)) = (input, &file.plan) {
+            for (node, n) in node_rows::rows_by_node(p, input, plan) {
+                let e = seen.rows.entry(node).or_insert(0);
+                *e = (*e).max(n);
+            }
+        }
+    }
     tables::commit::publish_all(staged_tables, root, staged, hooks).await?;
     written.sort_by_key(|w| order.get(w.node.as_str()).copied());
     match broken {
         Some(e) => {
-            *quarantined = written;
+            *seen.quarantined = written;
             Err(e)
         }
         None => Ok(written),
@@ -166,7 +189,12 @@ async fn stage(
         };
         if let Err(e) = result {
             tables::commit::discard_all(staged_tables).await;
-            return Err(e);
+            // The sink ran its whole upstream: blame the node that really failed.
+            let blamed = match t.input {
+                Some(input) if !matches!(t.cfg, NodeConfig::SinkTable(_)) => blame::culprit(p, input).await,
+                _ => None,
+            };
+            return Err(blamed.unwrap_or(e));
         }
     }
     Ok((staged, staged_tables, written))

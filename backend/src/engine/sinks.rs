@@ -31,6 +31,8 @@ pub struct Staged {
     pub temp: String,
     /// The temporary file's identity (device, inode): once renamed, the target has it.
     pub id: (u64, u64),
+    /// The physical plan that ran, with its operators' metrics (rows per node).
+    pub plan: Option<std::sync::Arc<dyn datafusion::physical_plan::ExecutionPlan>>,
     pub(crate) published: bool,
 }
 
@@ -60,10 +62,22 @@ pub async fn stage(id: &str, cfg: &NodeConfig, df: DataFrame, out: Output, rel: 
     let (temp, file) =
         create_temp(&out).map_err(|e| EngineError::failed(id, format!("cannot create a file beside `{rel}`: {e}")))?;
     // From here on, dropping `staged` removes the temporary file.
-    let mut staged =
-        Staged { node: id.to_string(), rel: rel.to_string(), rows: 0, out, temp, id: (0, 0), published: false };
+    let mut staged = Staged {
+        node: id.to_string(),
+        rel: rel.to_string(),
+        rows: 0,
+        out,
+        temp,
+        id: (0, 0),
+        plan: None,
+        published: false,
+    };
     let schema = std::sync::Arc::new(df.schema().as_arrow().clone());
-    let mut stream = df.execute_stream().await.map_err(|e| EngineError::exec(id, e))?;
+    // The physical plan is kept: its metrics say how many rows each operator made.
+    let task = std::sync::Arc::new(df.task_ctx());
+    let plan = df.create_physical_plan().await.map_err(|e| EngineError::exec(id, e))?;
+    staged.plan = Some(plan.clone());
+    let mut stream = datafusion::physical_plan::execute_stream(plan, task).map_err(|e| EngineError::exec(id, e))?;
     let fail = |e: &dyn std::fmt::Display| EngineError::failed(id, format!("writing `{rel}`: {e}"));
     let mut rows = 0u64;
     match cfg {

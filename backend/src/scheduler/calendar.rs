@@ -8,8 +8,11 @@ use std::str::FromStr;
 
 pub const DEFAULT_TZ: &str = "Asia/Shanghai";
 
+/// A cron expression; a mistake explained in words (`shared::cron_words`).
 pub fn parse_cron(expr: &str) -> Result<Cron, String> {
-    Cron::from_str(expr.trim()).map_err(|e| format!("cron `{expr}`: {e}"))
+    let text = expr.trim();
+    sluice_shared::cron_words::check(text).map_err(|e| format!("cron `{text}`: {e}"))?;
+    Cron::from_str(text).map_err(|_| format!("cron `{text}` is not a schedule the scheduler can follow"))
 }
 
 pub fn parse_tz(name: &str) -> Result<Tz, String> {
@@ -134,8 +137,14 @@ pub fn business_dates(cal: &Calendar, dates: Vec<String>) -> Result<Vec<String>,
 
 /// Every date from `from` to `to`, inclusive, oldest first.
 pub fn date_range(from: &str, to: &str) -> Result<Vec<String>, String> {
-    let p = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"));
-    let (mut d, end) = (p(from)?, p(to)?);
+    let p = |s: &str, which: &str| {
+        if s.trim().is_empty() {
+            return Err(format!("choose the {which} date of the range"));
+        }
+        NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+            .map_err(|_| format!("the {which} date `{s}` is not a date (YYYY-MM-DD)"))
+    };
+    let (mut d, end) = (p(from, "first")?, p(to, "last")?);
     if end < d {
         return Err("the range ends before it starts".into());
     }
@@ -163,7 +172,12 @@ mod tests {
         let deadline = sla_deadline(tz, "2026-11-24", parse_sla("08:00").unwrap()).unwrap();
         assert_eq!(deadline, Utc.with_ymd_and_hms(2026, 11, 25, 0, 0, 0).unwrap().timestamp_millis());
         assert_eq!(date_range("2026-02-27", "2026-03-02").unwrap().len(), 4);
-        assert!(parse_cron("61 * * * *").is_err());
+        assert_eq!(
+            parse_cron("61 * * * *").unwrap_err(),
+            "cron `61 * * * *`: the minute `61` is out of range: it must be 0 to 59"
+        );
+        assert_eq!(date_range("", "2026-03-02").unwrap_err(), "choose the first date of the range");
+        assert_eq!(date_range("2026-03-02", " ").unwrap_err(), "choose the last date of the range");
         assert!(parse_tz("Mars/Olympus").is_err());
     }
 

@@ -45,6 +45,13 @@ impl Scheduler {
 
     /// Where a run's sinks write: the data root for production runs, the
     /// requester's sandbox `<sandbox>/<user id>/` for drafts.
+    /// Where a finished run's outputs are: the write root of [`Self::write_root`]
+    /// in the environment the run resolved in.
+    pub async fn output_root(&self, run: &RunRow) -> Result<DataRoot, String> {
+        let env = self.environment_for(&run.kind).await.map_err(|e| e.to_string())?;
+        self.write_root(run, &env.root).await
+    }
+
     async fn write_root(&self, run: &RunRow, env: &DataRoot) -> Result<DataRoot, String> {
         if run.kind != RunKind::Draft {
             return Ok(env.clone());
@@ -91,12 +98,13 @@ impl Scheduler {
             calendars: Some(Arc::new(calendars)),
             ..Default::default()
         };
-        let (checks, result) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await {
+        let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
+        {
             Ok(prepared) => {
                 let o = engine::run::execute(&prepared, &out, &Default::default()).await;
-                (o.checks, o.result)
+                (o.checks, o.result, o.node_rows)
             }
-            Err(e) => (Vec::new(), Err(e)),
+            Err(e) => (Vec::new(), Err(e), BTreeMap::new()),
         };
         if let Err(e) = self.store.save_checks(&run.id, &checks).await {
             tracing::error!(run = %run.id, "scheduler: recording the checks: {e}");
@@ -106,11 +114,16 @@ impl Scheduler {
             Ok(written) => {
                 // A check node's own write is its quarantine, not its output.
                 let is_check = |id: &str| graph.node(id).is_some_and(|n| n.kind == NodeKind::TransformCheck.as_str());
-                let rows: BTreeMap<String, i64> =
-                    written.iter().filter(|w| !is_check(&w.node)).map(|w| (w.node.clone(), w.rows as i64)).collect();
+                // Rows out of every node from the plan metrics; a sink's from what it wrote.
+                let mut rows: BTreeMap<String, i64> = node_rows.into_iter().map(|(k, v)| (k, v as i64)).collect();
+                let mut outputs = BTreeMap::new();
+                for w in written.iter().filter(|w| !is_check(&w.node)) {
+                    rows.insert(w.node.clone(), w.rows as i64);
+                    outputs.insert(w.node.clone(), w.table.clone().unwrap_or_else(|| w.path.clone()));
+                }
                 for n in &graph.nodes {
-                    let r = rows.get(&n.id).copied();
-                    self.node(run, n, NodeStatus::Succeeded, r, None, Some(started), Some(now)).await;
+                    let done = Done { rows: rows.get(&n.id).copied(), rows_in: rows_in(&graph, &rows, &n.id) };
+                    self.finished(run, n, done, outputs.remove(&n.id), (started, now)).await;
                 }
                 Ok(())
             }
@@ -131,6 +144,32 @@ impl Scheduler {
                 Err((culprits.first().cloned(), message))
             }
         }
+    }
+
+    /// Records a node that succeeded, with its rows and (for a sink) where it wrote.
+    async fn finished(&self, run: &RunRow, n: &sluice_shared::Node, d: Done, output: Option<String>, at: (i64, i64)) {
+        let row = RunNodeRow {
+            run_id: run.id.clone(),
+            node_id: n.id.clone(),
+            kind: n.kind.clone(),
+            status: "succeeded".into(),
+            rows_in: d.rows_in,
+            rows_out: d.rows,
+            started_at: Some(at.0),
+            finished_at: Some(at.1),
+            error: None,
+            output,
+        };
+        if let Err(e) = self.store.upsert_run_node(&row).await {
+            eprintln!("scheduler: recording node {}: {e}", n.id);
+        }
+        let _ = self.events.send(RunEvent {
+            run_id: run.id.clone(),
+            node: Some(n.id.clone()),
+            status: "succeeded".into(),
+            rows: d.rows,
+            error: None,
+        });
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -155,6 +194,7 @@ impl Scheduler {
             started_at: started,
             finished_at: finished,
             error: error.map(str::to_string),
+            output: None,
         };
         if let Err(e) = self.store.upsert_run_node(&row).await {
             tracing::error!(node = %n.id, "scheduler: recording a node: {e}");
@@ -167,4 +207,19 @@ impl Scheduler {
             error: error.map(str::to_string),
         });
     }
+}
+
+/// Rows a succeeded node made and took in.
+struct Done {
+    rows: Option<i64>,
+    rows_in: Option<i64>,
+}
+
+/// Rows into node `id`: the sum of its inputs' rows out, when all are known.
+fn rows_in(graph: &Graph, rows: &BTreeMap<String, i64>, id: &str) -> Option<i64> {
+    let froms: Vec<&str> = graph.edges.iter().filter(|e| e.to == id).map(|e| e.from.as_str()).collect();
+    if froms.is_empty() {
+        return None;
+    }
+    froms.iter().map(|f| rows.get(*f).copied()).sum()
 }

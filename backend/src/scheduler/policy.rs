@@ -37,7 +37,10 @@ impl Scheduler {
         }
         let message = format!(
             "run {} of graph {} for {} failed after {} attempt(s): {why}",
-            r.id, r.graph_id, r.biz_date, r.attempt
+            r.id,
+            self.graph_name(&r.graph_id).await,
+            r.biz_date,
+            r.attempt
         );
         self.alert(r.schedule_id.as_deref(), Some(&r.id), &r.biz_date, "failure", message).await
     }
@@ -52,7 +55,8 @@ impl Scheduler {
             .runs(&RunFilter { graph_id: Some(s.graph_id.clone()), ..RunFilter::default() }, 200)
             .await?
             .into_iter()
-            .filter(|r| r.schedule_id.as_deref() == Some(&s.id))
+            // A backfill re-runs past dates on purpose: their deadlines passed long ago.
+            .filter(|r| r.schedule_id.as_deref() == Some(&s.id) && r.kind == RunKind::Scheduled.as_str())
             .map(|r| r.biz_date)
             .collect();
         dates.sort();
@@ -74,7 +78,7 @@ impl Scheduler {
             }
             let message = format!(
                 "graph {} missed its SLA: the run for {date} had not succeeded by {} ({})",
-                s.graph_id,
+                self.graph_name(&s.graph_id).await,
                 s.sla.as_deref().unwrap_or(""),
                 s.timezone
             );
@@ -95,15 +99,19 @@ impl Scheduler {
             return Ok(());
         };
         let message = format!(
-            "schedule {} (graph {}) fires within 30 days in {year}, which calendar `{}` has no data for \
+            "the schedule of graph {} fires within 30 days in {year}, which calendar `{}` has no data for \
              (it covers {} to {}); add that year's holidays",
-            s.id,
-            s.graph_id,
+            self.graph_name(&s.graph_id).await,
             s.calendar,
             cal.years().0,
             cal.years().1
         );
         self.alert(Some(&s.id), None, &format!("{year}-01-01"), "calendar_gap", message).await
+    }
+
+    /// A graph's name for messages people read (its id when it is gone).
+    pub(super) async fn graph_name(&self, id: &str) -> String {
+        self.store.graph_name(id).await.ok().flatten().unwrap_or_else(|| id.to_string())
     }
 
     pub(super) async fn alert(

@@ -76,6 +76,8 @@ pub async fn validate(
 pub struct FileEntry {
     pub path: String,
     pub size: u64,
+    /// Last modified, ms since 1970 (0 when the file system does not say).
+    pub modified: i64,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -117,7 +119,12 @@ fn walk(root: &std::path::Path, dir: &std::path::Path, depth: usize, out: &mut V
         if meta.is_dir() {
             walk(root, &path, depth + 1, out);
         } else if let Ok(rel) = path.strip_prefix(root) {
-            out.push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), size: meta.len() });
+            let modified = meta
+                .modified()
+                .ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(0, |d| d.as_millis() as i64);
+            out.push(FileEntry { path: rel.to_string_lossy().replace('\\', "/"), size: meta.len(), modified });
         }
     }
 }

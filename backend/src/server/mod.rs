@@ -11,6 +11,7 @@ pub mod connections;
 pub mod dataflow;
 pub mod engine_api;
 pub mod error;
+mod graph_status;
 pub mod graphs;
 pub mod hosts;
 pub mod limits;
@@ -22,7 +23,9 @@ mod problem_cache;
 pub mod reviews;
 mod run_events;
 mod run_now;
+mod run_outputs;
 pub mod runs;
+mod schedule_edit;
 pub mod throttle;
 pub mod users;
 
@@ -247,6 +250,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .route("/api/session", axum::routing::post(auth::login).get(auth::whoami).delete(auth::logout).layer(small()))
         .route("/api/openapi.json", axum::routing::get(openapi::document))
         .merge(graphs::router())
+        .merge(graph_status::router())
         .merge(engine_api::router())
         .merge(lineage::router())
         .merge(dataflow::router())
@@ -254,6 +258,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(users::router().layer(small()))
         .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
+        .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))

@@ -4,7 +4,10 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, dataflow, engine_api, graphs, lineage, reviews, runs, users};
+use super::{
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, reviews, run_outputs, runs,
+    schedule_edit, users,
+};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -55,13 +58,15 @@ use utoipa::{IntoParams, OpenApi};
         users::audit,
         runs::list_schedules,
         runs::create_schedule,
-        runs::update_schedule,
+        schedule_edit::update_schedule,
         runs::delete_schedule,
         runs::backfill,
         runs::run_draft,
         runs::list_runs,
         runs::run_detail,
         runs::cancel,
+        graph_status::status,
+        run_outputs::download,
         runs::alerts,
         connections::list,
         connections::save,
@@ -147,7 +152,7 @@ use utoipa::{IntoParams, OpenApi};
         users::AuditList,
         runs::NewSchedule,
         runs::ScheduleList,
-        runs::ScheduleUpdate,
+        sluice_shared::api::runs::ScheduleUpdate,
         runs::Backfill,
         runs::RunList,
         runs::RunNow,

@@ -222,21 +222,27 @@ async fn sample_diffs(
             let state = state.clone();
             async move {
                 if g.node(&id).is_none() {
-                    return Ok(Vec::new());
+                    return Ok((Vec::new(), Vec::new()));
                 }
                 // Within the preview limits and timeout, like the editor's previews.
                 let calendars = super::calendars::known(&state).await.ok();
-                state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None, calendars).await.map(|p| p.rows)
+                let p = state.previews.run(g, &id, &BTreeMap::new(), dev, 200, false, None, calendars).await?;
+                Ok::<_, super::previews::Failure>((
+                    p.columns.into_iter().map(|c| c.name).collect::<Vec<String>>(),
+                    p.rows,
+                ))
             }
         };
         let (old, new) = (rows(before).await, rows(after).await);
         let entry = match (old, new) {
-            (Ok(old), Ok(new)) => {
+            (Ok((old_cols, old)), Ok((new_cols, new))) => {
                 let (added, removed) = multiset_diff(&old, &new);
-                SinkSampleDiff { node: n.id.clone(), rows_added: added, rows_removed: removed, error: None }
+                let columns = if new_cols.is_empty() { old_cols } else { new_cols };
+                SinkSampleDiff { node: n.id.clone(), columns, rows_added: added, rows_removed: removed, error: None }
             }
             (_, Err(e)) | (Err(e), _) => SinkSampleDiff {
                 node: n.id.clone(),
+                columns: vec![],
                 rows_added: vec![],
                 rows_removed: vec![],
                 error: Some(e.to_string()),

@@ -23,7 +23,6 @@ use serde::Deserialize;
 use sluice_shared::api::RunStatus;
 pub use sluice_shared::api::runs::{
     Alert, AlertList, Backfill, NewSchedule, Run, RunDetail, RunList, RunNode, RunNow, Schedule, ScheduleList,
-    ScheduleUpdate,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -60,7 +59,10 @@ pub(super) async fn visible_run(state: &AppState, user: &CurrentUser, id: &str) 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/schedules", get(list_schedules).post(create_schedule))
-        .route("/api/schedules/{id}", axum::routing::patch(update_schedule).delete(delete_schedule))
+        .route(
+            "/api/schedules/{id}",
+            axum::routing::patch(super::schedule_edit::update_schedule).delete(delete_schedule),
+        )
         .route("/api/schedules/{id}/backfill", post(backfill))
         .route("/api/graphs/{id}/run", post(run_draft))
         .route("/api/runs", get(list_runs))
@@ -78,7 +80,7 @@ pub async fn list_schedules(State(state): State<AppState>, _user: CurrentUser) -
 }
 
 /// Refuses work on an archived graph: it is read-only until an admin unarchives it.
-async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::store::GraphRow> {
+pub(super) async fn not_archived(state: &AppState, graph_id: &str) -> ApiResult<crate::store::GraphRow> {
     let g = state.store.get_graph(graph_id).await.map_err(ApiError::missing(format!("no graph `{graph_id}`")))?;
     if g.archived_at.is_some() {
         return Err(ApiError::Conflict(format!(
@@ -104,32 +106,7 @@ pub async fn create_schedule(
         .await?
         .ok_or_else(|| ApiError::Conflict("only an approved graph can be scheduled".into()))?;
     let timezone = req.timezone.unwrap_or_else(|| calendar::DEFAULT_TZ.into());
-    calendar::parse_cron(&req.cron).map_err(ApiError::BadRequest)?;
-    calendar::parse_tz(&timezone).map_err(ApiError::BadRequest)?;
-    if let Some(sla) = &req.sla {
-        calendar::parse_sla(sla).map_err(ApiError::BadRequest)?;
-    }
-    let existing = state.store.schedules().await?;
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for s in &existing {
-        edges.entry(s.graph_id.clone()).or_default().extend(s.dependencies());
-    }
-    for dep in &req.depends_on {
-        if !existing.iter().any(|s| &s.graph_id == dep) {
-            return Err(ApiError::BadRequest(format!("graph `{dep}` has no schedule to depend on")));
-        }
-    }
-    edges.entry(req.graph_id.clone()).or_default().extend(req.depends_on.iter().cloned());
-    if let Some(cycle) = sluice_shared::structure::find_cycle_in(&edges) {
-        return Err(ApiError::Conflict(format!(
-            "these schedules would wait for each other forever: {}",
-            cycle.join(" → ")
-        )));
-    }
     let calendar = req.calendar.as_deref().map(str::trim).unwrap_or_default().to_string();
-    if !calendar.is_empty() && state.scheduler.calendar(&calendar).await?.is_none() {
-        return Err(ApiError::BadRequest(format!("no calendar `{calendar}` (see GET /api/calendars)")));
-    }
     let now = state.scheduler.clock.now_ms();
     let row = ScheduleRow {
         id: uuid::Uuid::new_v4().to_string(),
@@ -142,34 +119,18 @@ pub async fn create_schedule(
         retries: req.retries.unwrap_or(2).clamp(0, 20),
         backoff_secs: req.backoff_secs.unwrap_or(300).clamp(0, 86_400),
         timeout_secs: req.timeout_secs.unwrap_or(3600).clamp(1, 86_400),
-        sla: req.sla,
+        sla: req.sla.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()),
         depends_on: serde_json::to_string(&req.depends_on).unwrap_or_else(|_| "[]".into()),
         calendar,
         last_fire_at: now,
         created_by: user.username.clone(),
         created_at: now,
     };
+    super::schedule_edit::check(&state, &row).await?;
     state.store.create_schedule(&row).await?;
-    state.store.audit(&user.username, "schedule_create", &row.graph_id, &row.cron).await?;
+    let name = super::schedule_edit::graph_name(&state, &row.graph_id).await;
+    state.store.audit(&user.username, "schedule_create", &row.graph_id, &format!("graph {name}: {}", row.cron)).await?;
     Ok((StatusCode::CREATED, Json(row.into())))
-}
-
-#[utoipa::path(patch, path = "/api/schedules/{id}", request_body = ScheduleUpdate,
-    responses((status = 204), (status = 404), (status = 409)))]
-pub async fn update_schedule(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    Path(id): Path<String>,
-    ApiJson(req): ApiJson<ScheduleUpdate>,
-) -> ApiResult<StatusCode> {
-    user.require(&[Role::Admin])?;
-    if req.enabled {
-        let schedule = state.store.schedule(&id).await.map_err(ApiError::missing(format!("no schedule `{id}`")))?;
-        not_archived(&state, &schedule.graph_id).await?;
-    }
-    state.store.set_schedule_enabled(&id, req.enabled).await?;
-    state.store.audit(&user.username, if req.enabled { "schedule_resume" } else { "schedule_pause" }, &id, "").await?;
-    Ok(StatusCode::NO_CONTENT)
 }
 
 #[utoipa::path(delete, path = "/api/schedules/{id}", responses((status = 204), (status = 404)))]
@@ -179,8 +140,10 @@ pub async fn delete_schedule(
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
     user.require(&[Role::Admin])?;
+    let s = state.store.schedule(&id).await.map_err(|_| ApiError::NotFound(format!("no schedule `{id}`")))?;
     state.store.delete_schedule(&id).await?;
-    state.store.audit(&user.username, "schedule_delete", &id, "").await?;
+    let name = super::schedule_edit::graph_name(&state, &s.graph_id).await;
+    state.store.audit(&user.username, "schedule_delete", &id, &format!("graph {name}: {}", s.cron)).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -10,6 +10,7 @@ mod graphs;
 mod migrate;
 mod reviews;
 mod run_access;
+mod schedule_edit;
 mod scheduling;
 mod users;
 

@@ -53,6 +53,9 @@ pub struct AuditRow {
     pub actor: String,
     pub action: String,
     pub target: String,
+    /// The target's name for people: the graph a graph, schedule or run id belongs to (empty otherwise).
+    #[sqlx(default)]
+    pub target_name: String,
     pub detail: String,
 }
 
@@ -64,6 +67,7 @@ impl From<AuditRow> for AuditEntry {
             actor: a.actor,
             action: a.action,
             target: a.target,
+            target_name: a.target_name,
             detail: a.detail,
         }
     }
@@ -220,8 +224,13 @@ impl Store {
         limit: i64,
     ) -> Result<Vec<AuditRow>> {
         Ok(sqlx::query_as(
-            "SELECT id, at, actor, action, target, detail FROM audit_log \
-             WHERE ($1 = '' OR actor = $1) AND ($2 = '' OR action = $2) AND at >= $3 AND at <= $4 ORDER BY id DESC LIMIT $5",
+            "SELECT a.id, a.at, a.actor, a.action, a.target, a.detail, \
+             COALESCE(g.name, gs.name, gr.name, '') AS target_name FROM audit_log a \
+             LEFT JOIN graphs g ON g.id = a.target \
+             LEFT JOIN schedules s ON s.id = a.target LEFT JOIN graphs gs ON gs.id = s.graph_id \
+             LEFT JOIN runs r ON r.id = a.target LEFT JOIN graphs gr ON gr.id = r.graph_id \
+             WHERE ($1 = '' OR a.actor = $1) AND ($2 = '' OR a.action = $2) AND a.at >= $3 AND a.at <= $4 \
+             ORDER BY a.id DESC LIMIT $5",
         )
         .bind(actor)
         .bind(action)

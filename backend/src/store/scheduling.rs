@@ -147,6 +147,9 @@ pub struct RunNodeRow {
     pub started_at: Option<i64>,
     pub finished_at: Option<i64>,
     pub error: Option<String>,
+    /// A sink's output: a file path from the run's write root, or `<connection>.<table>`.
+    #[sqlx(default)]
+    pub output: Option<String>,
 }
 
 impl From<RunNodeRow> for api::RunNode {
@@ -161,6 +164,7 @@ impl From<RunNodeRow> for api::RunNode {
             started_at: stamp(n.started_at),
             finished_at: stamp(n.finished_at),
             error: n.error,
+            output: n.output,
         }
     }
 }
@@ -409,8 +413,8 @@ impl Store {
             .execute(self.pool())
             .await?;
         sqlx::query(
-            "INSERT INTO run_nodes (run_id, node_id, kind, status, rows_in, rows_out, started_at, finished_at, error) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            "INSERT INTO run_nodes (run_id, node_id, kind, status, rows_in, rows_out, started_at, finished_at, error, output) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
         )
         .bind(&n.run_id)
         .bind(&n.node_id)
@@ -421,6 +425,7 @@ impl Store {
         .bind(n.started_at)
         .bind(n.finished_at)
         .bind(&n.error)
+        .bind(&n.output)
         .execute(self.pool())
         .await?;
         Ok(())
@@ -428,7 +433,7 @@ impl Store {
 
     pub async fn run_nodes(&self, run_id: &str) -> Result<Vec<RunNodeRow>> {
         Ok(sqlx::query_as(
-            "SELECT run_id, node_id, kind, status, rows_in, rows_out, started_at, finished_at, error FROM run_nodes WHERE run_id = $1 ORDER BY started_at, node_id",
+            "SELECT run_id, node_id, kind, status, rows_in, rows_out, started_at, finished_at, error, output FROM run_nodes WHERE run_id = $1 ORDER BY started_at, node_id",
         )
         .bind(run_id)
         .fetch_all(self.pool())

@@ -1,7 +1,10 @@
 //! The config form of each node kind: which keys it has and how each is edited.
 //! Every input writes to the graph as the user types, so problems follow live.
 
+use super::file_picker::PathField;
+use super::formula_help::FormulaHelp;
 use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
+use super::select_checklist::SelectChecklist;
 use super::state::{EditorState, NodeData};
 use super::table_fields;
 use leptos::prelude::*;
@@ -51,6 +54,8 @@ pub enum Widget {
     Query,
     /// A `sink.table` mode, from `TableMode::ALL`.
     TableMode,
+    /// `transform.select`'s columns as a checklist of the input's columns.
+    SelectColumns,
 }
 
 #[derive(Clone, Copy)]
@@ -110,8 +115,8 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         Select => vec![f(
             "columns",
             "Columns",
-            Widget::List(&lists::SELECT_COLUMNS),
-            "in output order; rename with “as”, cast with “type”",
+            Widget::SelectColumns,
+            "tick the columns to keep; rename and cast beside each; ↑ ↓ set the output order",
         )],
         Derive => vec![f(
             "columns",
@@ -184,6 +189,16 @@ pub fn field_matches(field: &str, key: &str) -> bool {
     field.strip_prefix(key).is_some_and(|rest| rest.is_empty() || rest.starts_with('.') || rest.starts_with('['))
 }
 
+/// The expression fields that get the formula helper.
+fn formula_target(kind: Option<NodeKind>, key: &str) -> Option<super::formula_help::Target> {
+    use super::formula_help::Target;
+    match (kind?, key) {
+        (NodeKind::Filter, "predicate") => Some(Target::Key("predicate")),
+        (NodeKind::Derive, "columns") => Some(Target::LastFormula),
+        _ => None,
+    }
+}
+
 /// One labelled field with its problems underneath.
 #[component]
 pub fn Field(n: NodeData, spec: FieldSpec) -> impl IntoView {
@@ -199,10 +214,15 @@ pub fn Field(n: NodeData, spec: FieldSpec) -> impl IntoView {
     };
     let input = widget(ed, n, key, spec.widget);
     let help = (!spec.help.is_empty()).then(|| view! { <div class="field-help">{spec.help}</div> });
+    let formula = formula_target(n.node_kind(), key).map(|target| {
+        let inputs = Signal::derive(move || super::inspector::input_columns(ed, n, "in"));
+        view! { <FormulaHelp n=n target=target inputs=inputs/> }
+    });
     view! {
         <div class=format!("field field-{key}")>
             <div class="field-label">{spec.label}<code>{key}</code></div>
             {input}
+            {formula}
             {help}
             {problems}
         </div>
@@ -232,12 +252,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
                 }></textarea>
         }
         .into_any(),
-        Widget::Path => view! {
-            <input data-testid=testid placeholder="e.g. data/transactions.csv" list="sluice-files" spellcheck="false"
-                prop:value=move || text_of(current().as_ref())
-                on:input=move |ev| set(Some(Value::String(event_target_value(&ev))))/>
-        }
-        .into_any(),
+        Widget::Path => view! { <PathField n=n testid=testid/> }.into_any(),
         Widget::Delimiter => view! {
             <input class="short" data-testid=testid placeholder="," spellcheck="false"
                 prop:value=move || text_of(current().as_ref()).replace('\t', "\\t")
@@ -288,6 +303,10 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         }
         .into_any(),
         Widget::List(spec) => view! { <ListEditor n=n spec=spec/> }.into_any(),
+        Widget::SelectColumns => {
+            let inputs = Signal::derive(move || super::inspector::input_columns(ed, n, "in"));
+            view! { <SelectChecklist n=n inputs=inputs/> }.into_any()
+        }
         Widget::Connection { writes } => table_fields::connection_select(ed, n, writes),
         Widget::Table { query_switch } => table_fields::table_input(ed, n, query_switch),
         Widget::Query => table_fields::query_input(ed, n),

@@ -46,7 +46,7 @@ pub fn selection(ed: EditorState) -> Memo<Selected> {
 }
 
 /// The columns arriving at input `port` of `n`, from the upstream schemas.
-fn input_columns(ed: EditorState, n: NodeData, port: &'static str) -> Vec<(String, String)> {
+pub(super) fn input_columns(ed: EditorState, n: NodeData, port: &'static str) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     ed.edges.with(|es| {
         for e in es.iter().filter(|e| e.to.key == n.key && e.port_name() == port) {

@@ -44,25 +44,14 @@ pub struct ListSpec {
     /// Drop the key when the last row goes (`distinct.columns` is optional).
     pub drop_when_empty: bool,
     pub add_label: &'static str,
+    /// A blank last row to type a new item into; without it, only "+ Add" adds
+    /// (aggregates: a blank row would read as a setting that is not there).
+    pub phantom: bool,
 }
 
 const fn sub(key: &'static str, cell: Cell) -> Sub {
     Sub { key, cell, optional: false }
 }
-
-pub const SELECT_COLUMNS: ListSpec = ListSpec {
-    key: "columns",
-    subs: &[
-        sub("name", Cell::Column("in")),
-        Sub { key: "as", cell: Cell::Text("rename to"), optional: true },
-        Sub { key: "type", cell: Cell::Type, optional: true },
-    ],
-    port: "in",
-    new_row: || json!(""),
-    compact: true,
-    drop_when_empty: false,
-    add_label: "+ Add column",
-};
 
 pub const DERIVE_COLUMNS: ListSpec = ListSpec {
     key: "columns",
@@ -72,6 +61,7 @@ pub const DERIVE_COLUMNS: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add formula",
+    phantom: true,
 };
 
 /// `transform.check` rules: name, kind, level and the scalar fields most rules
@@ -91,6 +81,7 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add rule",
+    phantom: true,
 };
 
 pub const AGG_FNS: &[&str] = &AggFn::NAMES;
@@ -107,6 +98,7 @@ pub const AGGREGATES: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add aggregate",
+    phantom: false,
 };
 
 pub const GROUP_BY: ListSpec = ListSpec {
@@ -117,6 +109,7 @@ pub const GROUP_BY: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add group column",
+    phantom: true,
 };
 
 pub const DISTINCT_COLUMNS: ListSpec = ListSpec {
@@ -127,6 +120,7 @@ pub const DISTINCT_COLUMNS: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: true,
     add_label: "+ Add column",
+    phantom: true,
 };
 
 /// A list of input columns stored under `key` (table sinks' keys, partitions, tracked columns).
@@ -139,6 +133,7 @@ const fn column_names(key: &'static str) -> ListSpec {
         compact: false,
         drop_when_empty: true,
         add_label: "+ Add column",
+        phantom: true,
     }
 }
 
@@ -154,6 +149,7 @@ pub const SORT_BY: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add sort key",
+    phantom: true,
 };
 
 pub const JOIN_ON: ListSpec = ListSpec {
@@ -164,6 +160,7 @@ pub const JOIN_ON: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: false,
     add_label: "+ Add key pair",
+    phantom: true,
 };
 
 pub const SCHEMA: ListSpec = ListSpec {
@@ -174,6 +171,7 @@ pub const SCHEMA: ListSpec = ListSpec {
     compact: false,
     drop_when_empty: true,
     add_label: "+ Declare a column",
+    phantom: true,
 };
 
 /// The `<datalist>` id with the columns of `port` of a node.
@@ -306,7 +304,7 @@ pub fn ListEditor(n: NodeData, spec: &'static ListSpec) -> impl IntoView {
             {header}
             // Keyed by index: a row's inputs stay the same elements (and keep
             // focus) when rows are added after it.
-            <For each=move || 0..=len.get() key=|i| *i children=row/>
+            <For each=move || 0..len.get() + usize::from(spec.phantom) key=|i| *i children=row/>
             <button class="btn small add" data-testid=format!("config-{key}-add") on:click=add>
                 {spec.add_label}
             </button>

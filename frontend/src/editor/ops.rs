@@ -28,7 +28,8 @@ pub fn default_config(kind: NodeKind) -> Value {
         NodeKind::Select | NodeKind::Derive => json!({ "columns": [] }),
         NodeKind::Join => json!({ "how": "inner", "on": [] }),
         NodeKind::Union | NodeKind::Distinct => json!({}),
-        NodeKind::Aggregate => json!({ "group_by": [], "aggregates": [] }),
+        // One real row to start from (a count), not a blank row that looks set.
+        NodeKind::Aggregate => json!({ "group_by": [], "aggregates": [{ "fn": "count", "as": "n" }] }),
         NodeKind::Sort => json!({ "by": [] }),
         NodeKind::Limit => json!({ "n": 100 }),
         NodeKind::Sql => json!({ "query": "" }),
@@ -59,13 +60,14 @@ impl EditorState {
             self.notify_error("This graph is read-only for your role.");
             return None;
         }
-        let node = Node {
-            id: self.unique_id(id_base(kind), &[]),
-            kind: kind.as_str().to_string(),
-            config: default_config(kind),
-            pos: Some([at.0.round(), at.1.round()]),
-            ui: None,
-        };
+        let id = self.unique_id(id_base(kind), &[]);
+        let mut config = default_config(kind);
+        // A new file output writes a path of its own: out/<graph>_<node>.<ext>.
+        if let Some(path) = super::file_picker::default_output(&self.name.get_untracked(), &id, kind) {
+            config["path"] = Value::String(path);
+        }
+        let node =
+            Node { id, kind: kind.as_str().to_string(), config, pos: Some([at.0.round(), at.1.round()]), ui: None };
         let d = self.make_node(&node);
         self.edit(None, || self.nodes.update(|ns| ns.push(d)));
         self.layout_rev.update(|r| *r += 1);

@@ -183,7 +183,10 @@ fn AuditSection() -> impl IntoView {
                     {move || entries.get().into_iter().map(|e| view! {
                         <tr data-testid="audit-row" data-action=e.action.clone()>
                             <td>{time_ms(e.at)}</td><td>{e.actor.clone()}</td><td>{e.action.clone()}</td>
-                            <td class="code">{e.target.clone()}</td><td>{e.detail.clone()}</td>
+                            <td data-testid="audit-target" title=e.target.clone()>
+                                {if e.target_name.is_empty() { e.target.clone() } else { e.target_name.clone() }}
+                            </td>
+                            <td>{e.detail.clone()}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

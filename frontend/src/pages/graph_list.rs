@@ -1,6 +1,7 @@
 //! The list of saved graphs: open, rename, duplicate, delete, and a new empty one.
 
 use super::fmt::minute_time;
+use super::graph_status::{GraphStatusLine, Statuses};
 use crate::api::{self, GraphSummary};
 use crate::app::AppCtx;
 use crate::dom;
@@ -19,9 +20,13 @@ pub fn GraphList() -> impl IntoView {
     let renaming = RwSignal::new(None::<(String, String)>);
     // The last deleted graph's document, so "Undo" can put it back.
     let deleted = RwSignal::new(None::<Value>);
+    let statuses: Statuses = RwSignal::new(Default::default());
 
     let reload = move || {
         spawn_local(async move {
+            if let Ok(list) = api::graph_statuses().await {
+                let _ = statuses.try_set(list.into_iter().map(|s| (s.id.clone(), s)).collect());
+            }
             let answer = api::list_graphs().await;
             if graphs.is_disposed() {
                 return; // the user left the page
@@ -174,6 +179,7 @@ pub fn GraphList() -> impl IntoView {
                 <div class="graph-main">
                     {title}
                     <div class="graph-desc">{g.description.clone()}</div>
+                    <GraphStatusLine id=g.id.clone() statuses=statuses/>
                     <div class="graph-meta">
                         {format!("v{}", g.version)}
                         " · "

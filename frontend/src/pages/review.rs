@@ -76,9 +76,9 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
                 </div>
                 {d.diff.is_empty().then(|| view! { <p class="muted">"No differences from the approved version."</p> })}
                 <ConnectionUses uses=d.connections.clone()/>
-                <ConfigDiff diff=d.diff.clone()/>
+                <ConfigDiff diff=d.diff.clone() graph=d.graph.clone() base=d.base.clone()/>
                 <SchemaDiffs schemas=d.schemas.clone()/>
-                <SampleDiffs samples=d.samples.clone()/>
+                <SampleDiffs samples=d.samples.clone() graph=d.graph.clone()/>
                 <super::run_checks::RuleChanges changes=d.check_changes.clone()/>
                 {(!d.last_checks.is_empty()).then(|| view! {
                     <div data-testid="review-last-checks">

@@ -3,6 +3,8 @@
 //! affected output gains or loses.
 
 use super::fmt::{cell, opt_cell};
+use super::review_nodes::AddedRemovedNodes;
+use super::review_rows::{LinedRows, key_columns};
 use crate::api::{NodeSchemaDiff as SchemaDiff, SinkSampleDiff as SampleDiff};
 use leptos::prelude::*;
 use serde_json::Value;
@@ -26,7 +28,7 @@ fn change_rows(changes: Vec<ValueChange>, node: Option<String>) -> impl IntoView
 
 /// Per-node configuration changes, plus name, description and parameters.
 #[component]
-pub fn ConfigDiff(diff: GraphDiff) -> impl IntoView {
+pub fn ConfigDiff(diff: GraphDiff, graph: Graph, base: Option<Graph>) -> impl IntoView {
     let graph_level = (!diff.graph.is_empty()).then(|| {
         view! {
             <h3>"Graph"</h3>
@@ -77,6 +79,7 @@ pub fn ConfigDiff(diff: GraphDiff) -> impl IntoView {
             {edges("Wires removed:", "diff-removed", &diff.edges_removed)}
             {graph_level}
             {nodes}
+            <AddedRemovedNodes graph=graph base=base added=diff.nodes_added.clone() removed=diff.nodes_removed.clone()/>
         </section>
     }
 }
@@ -136,20 +139,8 @@ pub fn SchemaDiffs(schemas: Vec<SchemaDiff>) -> impl IntoView {
     })
 }
 
-fn row_table(rows: Vec<Vec<Value>>, testid: &'static str) -> impl IntoView {
-    view! {
-        <table class="data-table">
-            <tbody>
-                {rows.into_iter().map(|r| view! {
-                    <tr data-testid=testid>{r.iter().map(|v| view! { <td>{cell(v)}</td> }).collect_view()}</tr>
-                }).collect_view()}
-            </tbody>
-        </table>
-    }
-}
-
 #[component]
-pub fn SampleDiffs(samples: Vec<SampleDiff>) -> impl IntoView {
+pub fn SampleDiffs(samples: Vec<SampleDiff>, graph: Graph) -> impl IntoView {
     (!samples.is_empty()).then(|| {
         let items = samples
             .into_iter()
@@ -159,19 +150,16 @@ pub fn SampleDiffs(samples: Vec<SampleDiff>) -> impl IntoView {
                     None if s.rows_added.is_empty() && s.rows_removed.is_empty() => {
                         view! { <p class="muted">"The sample output is the same."</p> }.into_any()
                     }
-                    None => view! {
-                        <div class="sample-cols">
-                            <div>
-                                <h4 class="diff-removed-text">{format!("Rows removed ({})", s.rows_removed.len())}</h4>
-                                {row_table(s.rows_removed, "sample-row-removed")}
-                            </div>
-                            <div>
-                                <h4 class="diff-added-text">{format!("Rows added ({})", s.rows_added.len())}</h4>
-                                {row_table(s.rows_added, "sample-row-added")}
-                            </div>
-                        </div>
+                    None => {
+                        let keys = key_columns(&graph, &s.node);
+                        let counts = format!("{} row(s) before, {} after", s.rows_removed.len(), s.rows_added.len());
+                        let by = (!keys.is_empty()).then(|| format!(" · lined up by {}", keys.join(", ")));
+                        view! {
+                            <p class="muted">{counts}{by}</p>
+                            <LinedRows columns=s.columns removed=s.rows_removed added=s.rows_added keys=keys/>
+                        }
+                        .into_any()
                     }
-                    .into_any(),
                 };
                 view! {
                     <div class="diff-node" data-testid="sample-diff" data-node=s.node.clone()>
@@ -184,7 +172,7 @@ pub fn SampleDiffs(samples: Vec<SampleDiff>) -> impl IntoView {
         view! {
             <section class="review-section" data-testid="review-samples">
                 <h2>"Sample output"</h2>
-                <p class="muted">"Rows of each affected output, on a sample of the data, that the change adds or removes."</p>
+                <p class="muted">"Rows of each affected output, on a sample of the data, that the change adds, removes or changes (changed cells marked)."</p>
                 {items}
             </section>
         }

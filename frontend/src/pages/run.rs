@@ -4,6 +4,7 @@
 //! lit by its live state, updated straight from the `node` events.
 
 use super::fmt::{error_banner, opt_time};
+use super::run_nodes::{RunNodes, RunOutputs, duration_text};
 use super::run_picture::{Lit, NodeLive, RunPicture, record};
 use crate::api::{self, NodeStatus, RunDetail, RunStatus};
 use leptos::prelude::*;
@@ -174,6 +175,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                     {r.status.is_active().then(|| view! {
                         <button class="btn danger" data-testid="run-cancel" on:click=cancel>"Cancel"</button>
                     })}
+                    <a class="btn" data-testid="run-graph-link" href=format!("#/graphs/{}", r.graph_id)>"Open the graph"</a>
                     <a class="btn" href="#/runs">"All runs"</a>
                 </div>
                 <table class="data-table kv" data-testid="run-summary">
@@ -186,6 +188,9 @@ pub fn RunPage(id: String) -> impl IntoView {
                         <tr><th>"Parameters"</th><td data-testid="run-params">{params_text(&r)}</td></tr>
                         <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
                         <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
+                        <tr><th>"Duration"</th><td data-testid="run-duration">{
+                            r.started_at.zip(r.finished_at).map(|(a, b)| duration_text(b - a)).unwrap_or_else(|| "—".into())
+                        }</td></tr>
                         {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
                     </tbody>
                 </table>
@@ -198,33 +203,8 @@ pub fn RunPage(id: String) -> impl IntoView {
             }
         })
     };
-    let nodes_table = move || {
-        detail.get().map(|d| {
-            let nodes = d
-                .nodes
-                .into_iter()
-                .map(|n| {
-                    view! {
-                        <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.as_str()>
-                            <td class="code">{n.node_id.clone()}</td>
-                            <td><span class=format!("status-pill status-{}", n.status)>{n.status.as_str()}</span></td>
-                            <td>{n.rows_out.or(n.rows_in).map(|r| r.to_string()).unwrap_or_default()}</td>
-                            <td>{opt_time(n.started_at)}</td>
-                            <td>{opt_time(n.finished_at)}</td>
-                            <td class="error-cell">{n.error.clone().unwrap_or_default()}</td>
-                        </tr>
-                    }
-                })
-                .collect_view();
-            view! {
-                <h2>"Nodes"</h2>
-                <table class="data-table" data-testid="run-nodes">
-                    <thead><tr><th>"Node"</th><th>"Status"</th><th>"Rows"</th><th>"Start"</th><th>"End"</th><th>"Error"</th></tr></thead>
-                    <tbody>{nodes}</tbody>
-                </table>
-            }
-        })
-    };
+    let nodes_table =
+        move || detail.get().map(|d| view! { <RunNodes detail=d.clone() graph=graph.get()/> <RunOutputs detail=d/> });
     view! {
         <div class="list-page wide" data-testid="run-page">
             {error_banner(error)}

@@ -1,6 +1,6 @@
 //! The graph a run executes, drawn like the review picture, with every node
 //! lit by its live state (`run-<status>`): pending, running (pulsing),
-//! succeeded, failed, cancelled or interrupted. Sinks show their rows out.
+//! succeeded, failed, cancelled or interrupted. Every node shows its rows out.
 
 use super::graph_svg::{H, W, frame, label, positions, wire};
 use leptos::prelude::*;
@@ -90,13 +90,12 @@ pub fn RunPicture(graph: Graph, states: RwSignal<HashMap<String, NodeLive>>) -> 
                 let id = id.clone();
                 move || states.with(|m| m.get(&id).and_then(|s| s.rows))
             };
-            let caption = is_sink(&n.kind).then(|| {
-                view! {
-                    <text x="10" y=H + 14.0 class="run-node-rows" data-testid=format!("run-graph-rows-{id}")>{
-                        move || rows().map(|r| format!("{r} rows out")).unwrap_or_default()
-                    }</text>
-                }
-            });
+            let unit = if is_sink(&n.kind) { "rows out" } else { "rows" };
+            let caption = view! {
+                <text x="10" y=H + 14.0 class="run-node-rows" data-testid=format!("run-graph-rows-{id}")>{
+                    move || rows().map(|r| format!("{r} {unit}")).unwrap_or_default()
+                }</text>
+            };
             view! {
                 <g class=move || format!("review-node run-node-pic run-{}", status.get())
                     data-testid=format!("run-graph-node-{id}") data-node=id.clone()

@@ -15,3 +15,4 @@ pub mod dataflow;
 pub mod impact;
 pub mod lineage;
 pub mod sql;
+pub mod graph_status;

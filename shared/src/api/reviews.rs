@@ -82,6 +82,9 @@ pub struct NodeSchemaDiff {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SinkSampleDiff {
     pub node: String,
+    /// Column names of the rows (the submitted version's; the approved one's when it has none).
+    #[serde(default)]
+    pub columns: Vec<String>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Value>>))]
     pub rows_added: Vec<Vec<Value>>,
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<Vec<Value>>))]

@@ -72,8 +72,40 @@ pub struct NewSchedule {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// Changes to a schedule (`PATCH /api/schedules/{id}`); absent fields stay as they are.
 pub struct ScheduleUpdate {
-    pub enabled: bool,
+    #[serde(default)]
+    pub enabled: Option<bool>,
+    #[serde(default)]
+    pub cron: Option<String>,
+    #[serde(default)]
+    pub timezone: Option<String>,
+    #[serde(default)]
+    pub biz_date_offset: Option<i64>,
+    #[serde(default)]
+    pub retries: Option<i64>,
+    /// `HH:MM`; an empty text removes the SLA.
+    #[serde(default)]
+    pub sla: Option<String>,
+    #[serde(default)]
+    pub depends_on: Option<Vec<String>>,
+    /// A calendar name; an empty text: every day.
+    #[serde(default)]
+    pub calendar: Option<String>,
+}
+
+impl ScheduleUpdate {
+    /// Only pauses or resumes: nothing but `enabled` is set.
+    pub fn only_pause(&self) -> bool {
+        self.enabled.is_some()
+            && self.cron.is_none()
+            && self.timezone.is_none()
+            && self.sla.is_none()
+            && self.depends_on.is_none()
+            && self.calendar.is_none()
+            && self.retries.is_none()
+            && self.biz_date_offset.is_none()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -132,6 +164,9 @@ pub struct RunNode {
     pub started_at: Option<Timestamp>,
     pub finished_at: Option<Timestamp>,
     pub error: Option<String>,
+    /// A sink's output: a file path from the run's write root, or `<connection>.<table>`.
+    #[serde(default)]
+    pub output: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

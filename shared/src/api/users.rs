@@ -74,6 +74,9 @@ pub struct AuditEntry {
     pub actor: String,
     pub action: String,
     pub target: String,
+    /// The graph the target belongs to, when it is a graph, schedule or run (empty otherwise).
+    #[serde(default)]
+    pub target_name: String,
     pub detail: String,
 }
 

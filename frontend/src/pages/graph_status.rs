@@ -1,0 +1,42 @@
+//! One graph's status line in the library: its stage (draft, in review,
+//! approved, scheduled) and its last run with the result, linked to the run.
+
+use leptos::prelude::*;
+use sluice_shared::api::graph_status::GraphStatus;
+use std::collections::BTreeMap;
+
+/// Statuses by graph id, loaded with the list.
+pub type Statuses = RwSignal<BTreeMap<String, GraphStatus>>;
+
+#[component]
+pub fn GraphStatusLine(id: String, statuses: Statuses) -> impl IntoView {
+    move || {
+        statuses.with(|m| m.get(&id).cloned()).map(|s| {
+            let stage = s.stage.label();
+            let run = match s.last_run {
+                Some(r) => {
+                    let href = format!("#/runs/{}", r.id);
+                    view! {
+                        <a class="graph-last-run" data-testid="graph-last-run" data-status=r.status.clone() href=href
+                            on:click=|ev| ev.stop_propagation()>
+                            "last run "{r.biz_date.clone()}": "
+                            <span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span>
+                        </a>
+                    }
+                    .into_any()
+                }
+                None => {
+                    view! { <span class="muted" data-testid="graph-last-run" data-status="none">"never run"</span> }
+                        .into_any()
+                }
+            };
+            view! {
+                <div class="graph-status">
+                    <span class=format!("stage-pill stage-{}", stage.replace(' ', "-")) data-testid="graph-stage"
+                        data-stage=stage>{stage}</span>
+                    {run}
+                </div>
+            }
+        })
+    }
+}

@@ -1,0 +1,178 @@
+//! The schedule form, for a new schedule and for an edit: the cron is read back
+//! in words as it is typed (`shared::cron_words`, the same reading the server
+//! uses for its messages), and "Depends on" offers every other scheduled graph,
+//! never the graph itself.
+
+use crate::api::{self, Schedule};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde_json::json;
+use sluice_shared::cron_words;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Where the form's answers go.
+#[derive(Clone, Copy)]
+pub struct FormHooks {
+    pub error: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+    /// Called after a successful save.
+    pub saved: Callback<()>,
+}
+
+/// `Some(schedule)` while editing it.
+pub type Editing = RwSignal<Option<Schedule>>;
+
+/// The graphs another schedule may wait for: scheduled ones other than `graph`, once each.
+pub fn dependency_choices(schedules: &[Schedule], graph: &str) -> Vec<String> {
+    let set: BTreeSet<String> = schedules.iter().map(|s| s.graph_id.clone()).filter(|g| g != graph).collect();
+    set.into_iter().collect()
+}
+
+#[component]
+pub fn ScheduleForm(
+    approved: RwSignal<BTreeMap<String, String>>,
+    schedules: RwSignal<Vec<Schedule>>,
+    calendars: RwSignal<Vec<String>>,
+    editing: Editing,
+    hooks: FormHooks,
+) -> impl IntoView {
+    let graph = RwSignal::new(String::new());
+    let cron = RwSignal::new("0 6 * * *".to_string());
+    let tz = RwSignal::new("Asia/Shanghai".to_string());
+    let retries = RwSignal::new("2".to_string());
+    let sla = RwSignal::new(String::new());
+    let deps = RwSignal::new(Vec::<String>::new());
+    let calendar = RwSignal::new(String::new());
+    let offset = RwSignal::new(-1i64);
+    // Opening an edit fills the form with the schedule's settings.
+    Effect::new(move |_| {
+        if let Some(s) = editing.get() {
+            graph.set(s.graph_id.clone());
+            cron.set(s.cron.clone());
+            tz.set(s.timezone.clone());
+            retries.set(s.retries.to_string());
+            sla.set(s.sla.clone().unwrap_or_default());
+            deps.set(s.dependencies());
+            calendar.set(s.calendar.clone());
+        }
+    });
+    let chosen = move || {
+        let g = graph.get();
+        if g.is_empty() { approved.with(|a| a.keys().next().cloned()).unwrap_or_default() } else { g }
+    };
+    let words = move || cron_words::describe(&cron.get(), Some(&calendar.get()));
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        hooks.error.set(None);
+        hooks.notice.set(None);
+        if let Err(e) = cron_words::describe(&cron.get_untracked(), None) {
+            hooks.error.set(Some(format!("The cron does not read: {e}.")));
+            return;
+        }
+        let sla_text = sla.get_untracked().trim().to_string();
+        let g = graph.get_untracked();
+        let graph_id =
+            if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
+        let body = json!({
+            "graph_id": graph_id,
+            "cron": cron.get_untracked().trim(),
+            "timezone": tz.get_untracked().trim(),
+            "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),
+            "sla": sla_text,
+            "depends_on": deps.get_untracked(),
+            "calendar": calendar.get_untracked(),
+            "biz_date_offset": offset.get_untracked(),
+        });
+        let edit = editing.get_untracked();
+        let mut body = body;
+        if edit.is_some()
+            && let Some(o) = body.as_object_mut()
+        {
+            // The business-date offset and the graph are not edited here.
+            o.remove("biz_date_offset");
+            o.remove("graph_id");
+        }
+        spawn_local(async move {
+            let result = match &edit {
+                Some(s) => api::update_schedule(&s.id, &body).await,
+                None => api::create_schedule(&body).await,
+            };
+            match result {
+                Ok(s) => {
+                    let what = if edit.is_some() { "Saved the schedule" } else { "Added a schedule" };
+                    let text = cron_words::describe(&s.cron, Some(&s.calendar)).unwrap_or_default();
+                    let _ = hooks.notice.try_set(Some(format!("{what}: {text}.")));
+                    let _ = editing.try_set(None);
+                    hooks.saved.run(());
+                }
+                Err(e) => hooks.error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        })
+    };
+    let on_deps = move |ev: leptos::ev::Event| {
+        use wasm_bindgen::JsCast;
+        let Some(sel) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()) else {
+            return;
+        };
+        let opts = sel.selected_options();
+        deps.set((0..opts.length()).filter_map(|i| opts.item(i)).filter_map(|o| o.get_attribute("value")).collect());
+    };
+    let name_of = move |id: &str| approved.with(|a| a.get(id).cloned().unwrap_or_else(|| id.to_string()));
+    view! {
+        <form class="inline-form schedule-form" data-testid="schedule-form" data-editing=move || editing.get().map(|s| s.id)
+            on:submit=save>
+            <label>"Graph"
+                <select data-testid="schedule-graph" prop:disabled=move || editing.get().is_some()
+                    on:change=move |ev| { graph.set(event_target_value(&ev)); deps.update(|d| d.clear()) }>
+                    {move || approved.get().into_iter().map(|(id, name)| {
+                        let selected = id == chosen();
+                        view! { <option value=id selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Cron"<input data-testid="schedule-cron" prop:value=move || cron.get() on:input=move |ev| cron.set(event_target_value(&ev))/>
+                <small data-testid="schedule-cron-words" class=move || if words().is_ok() { "hint" } else { "hint bad" }>
+                    {move || words().unwrap_or_else(|e| e)}
+                </small>
+            </label>
+            <label>"Time zone"<input data-testid="schedule-timezone" prop:value=move || tz.get() on:input=move |ev| tz.set(event_target_value(&ev))/></label>
+            <label>"Retries"<input type="number" min="0" max="20" class="narrow" data-testid="schedule-retries"
+                prop:value=move || retries.get() on:input=move |ev| retries.set(event_target_value(&ev))/></label>
+            <label>"SLA"<input placeholder="HH:MM" class="narrow" data-testid="schedule-sla"
+                prop:value=move || sla.get() on:input=move |ev| sla.set(event_target_value(&ev))/></label>
+            <label>"Depends on"
+                <select multiple data-testid="schedule-depends" on:change=on_deps>
+                    {move || dependency_choices(&schedules.get(), &chosen()).into_iter().map(|g| {
+                        let selected = deps.with(|d| d.contains(&g));
+                        view! { <option value=g.clone() selected=selected>{name_of(&g)}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label>"Calendar"
+                <select data-testid="schedule-calendar" on:change=move |ev| calendar.set(event_target_value(&ev))>
+                    <option value="" selected=move || calendar.get().is_empty()>"every day"</option>
+                    {move || calendars.get().into_iter().map(|c| {
+                        let selected = calendar.get() == c;
+                        view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class:hidden=move || editing.get().is_some()>"Business date"
+                <select data-testid="schedule-offset" on:change=move |ev| offset.set(event_target_value(&ev).parse().unwrap_or(-1))>
+                    <option value="-1" selected>"T-1 (the business day before)"</option>
+                    <option value="0">"T-0 (the firing day)"</option>
+                </select>
+            </label>
+            {move || match editing.get() {
+                None => view! { <button class="btn primary" type="submit" data-testid="schedule-create">"Add schedule"</button> }.into_any(),
+                Some(_) => view! {
+                    <span>
+                        <button class="btn primary" type="submit" data-testid="schedule-save">"Save changes"</button>
+                        <button class="btn" type="button" data-testid="schedule-cancel"
+                            on:click=move |_| { editing.set(None); hooks.error.set(None) }>"Cancel"</button>
+                    </span>
+                }.into_any(),
+            }}
+        </form>
+    }
+}

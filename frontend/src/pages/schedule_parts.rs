@@ -1,0 +1,141 @@
+//! Per-schedule pieces of the schedules table: the coming firings (five shown,
+//! ten on demand), the backfill range, and delete with a confirmation.
+
+use super::fmt::time_ms;
+use crate::api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Messages of the schedules section: a new action clears the old ones.
+#[derive(Clone, Copy)]
+pub struct Messages {
+    pub error: RwSignal<Option<String>>,
+    pub notice: RwSignal<Option<String>>,
+}
+
+impl Messages {
+    pub fn clear(&self) {
+        self.error.set(None);
+        self.notice.set(None);
+    }
+    pub fn fail(&self, e: impl ToString) {
+        let _ = self.notice.try_set(None);
+        let _ = self.error.try_set(Some(e.to_string()));
+    }
+    pub fn tell(&self, text: String) {
+        let _ = self.error.try_set(None);
+        let _ = self.notice.try_set(Some(text));
+    }
+}
+
+/// Checks a backfill range before asking the server, in words.
+pub fn backfill_problem(from: &str, to: &str) -> Option<&'static str> {
+    match (from.trim().is_empty(), to.trim().is_empty()) {
+        (true, true) => Some("Choose the first and the last business date to backfill."),
+        (true, false) => Some("Choose the first business date to backfill."),
+        (false, true) => Some("Choose the last business date to backfill."),
+        _ => (to < from).then_some("The last date of the backfill is before the first."),
+    }
+}
+
+#[component]
+pub fn Backfill(id: String, msg: Messages) -> impl IntoView {
+    let (from, to) = (RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let id = StoredValue::new(id);
+    let go = move |_| {
+        msg.clear();
+        let (f, t) = (from.get_untracked(), to.get_untracked());
+        if let Some(p) = backfill_problem(&f, &t) {
+            msg.fail(p);
+            return;
+        }
+        spawn_local(async move {
+            match api::backfill(&id.get_value(), &f, &t).await {
+                Ok(n) => msg.tell(format!("Queued {n} backfill run(s) from {f} to {t}.")),
+                Err(e) => msg.fail(e),
+            }
+        })
+    };
+    view! {
+        <span class="inline-form">
+            <input type="date" data-testid="backfill-from" on:change=move |ev| from.set(event_target_value(&ev))/>
+            <input type="date" data-testid="backfill-to" on:change=move |ev| to.set(event_target_value(&ev))/>
+            <button class="btn small" data-testid="backfill" on:click=go>"Backfill"</button>
+        </span>
+    }
+}
+
+/// The next firings with their business dates: five at once, ten on "more".
+#[component]
+pub fn NextFirings(id: String, msg: Messages) -> impl IntoView {
+    let firings = RwSignal::new(None::<Vec<api::Firing>>);
+    let all = RwSignal::new(false);
+    let id = StoredValue::new(id);
+    spawn_local(async move {
+        match api::next_firings(&id.get_value()).await {
+            Ok(f) => firings.try_set(Some(f)).map_or((), drop),
+            Err(e) => msg.fail(e),
+        }
+    });
+    view! {
+        {move || firings.get().map(|list| {
+            let n = if all.get() { list.len() } else { list.len().min(5) };
+            view! {
+                <ol class="next-firings" data-testid="schedule-next">
+                    {list.into_iter().take(n).map(|f| view! {
+                        <li data-testid="schedule-next-firing" data-biz-date=f.biz_date.clone()>
+                            {format!("{} → {}", time_ms(f.at), f.biz_date)}
+                        </li>
+                    }).collect_view()}
+                </ol>
+            }
+        })}
+        <button class="btn small link" type="button" data-testid="schedule-next-show"
+            class:hidden=move || all.get() on:click=move |_| all.set(true)>"more"</button>
+    }
+}
+
+/// Delete, asked twice: the first click shows "Delete?" with yes / no.
+#[component]
+pub fn DeleteSchedule(id: String, name: String, msg: Messages, deleted: Callback<()>) -> impl IntoView {
+    let asking = RwSignal::new(false);
+    let id = StoredValue::new(id);
+    let name = StoredValue::new(name);
+    let yes = move |_| {
+        msg.clear();
+        spawn_local(async move {
+            match api::delete_schedule(&id.get_value()).await {
+                Ok(()) => {
+                    msg.tell(format!("Deleted the schedule of {}.", name.get_value()));
+                    deleted.run(());
+                }
+                Err(e) => msg.fail(e),
+            }
+        })
+    };
+    view! {
+        {move || if asking.get() {
+            view! {
+                <span class="confirm">"Delete?"
+                    <button class="btn small danger" data-testid="schedule-delete-confirm" on:click=yes>"Yes, delete"</button>
+                    <button class="btn small" on:click=move |_| asking.set(false)>"No"</button>
+                </span>
+            }.into_any()
+        } else {
+            view! { <button class="btn small" data-testid="schedule-delete" on:click=move |_| asking.set(true)>"Delete"</button> }.into_any()
+        }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backfill_problem;
+
+    #[test]
+    fn an_empty_backfill_date_is_named_in_words() {
+        assert_eq!(backfill_problem("", "2026-11-02"), Some("Choose the first business date to backfill."));
+        assert_eq!(backfill_problem("2026-11-02", ""), Some("Choose the last business date to backfill."));
+        assert!(backfill_problem("2026-11-03", "2026-11-02").is_some());
+        assert_eq!(backfill_problem("2026-11-02", "2026-11-03"), None);
+    }
+}
