@@ -14,6 +14,7 @@ use wasm_bindgen_futures::JsFuture;
 mod calendars;
 pub mod connections;
 mod ops;
+pub mod reports;
 pub use calendars::*;
 pub use ops::*;
 

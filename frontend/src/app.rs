@@ -5,7 +5,9 @@
 use crate::api::{self, User};
 use crate::dom;
 use crate::editor::Editor;
-use crate::pages::{AdminPage, ConnectionsPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
+use crate::pages::{
+    AdminPage, ConnectionsPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue, RunPage, RunsPage,
+};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,6 +22,8 @@ pub enum Route {
     Run(String),
     Admin,
     Connections,
+    Reports,
+    Report(String),
 }
 
 impl Route {
@@ -34,6 +38,8 @@ impl Route {
             (Some("reviews"), None) => Route::Reviews,
             (Some("runs"), Some(id)) => Route::Run(decode(id)),
             (Some("runs"), None) => Route::Runs,
+            (Some("reports"), Some(name)) => Route::Report(decode(name)),
+            (Some("reports"), None) => Route::Reports,
             (Some("admin"), Some("connections")) => Route::Connections,
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
@@ -65,6 +71,11 @@ impl AppCtx {
     pub fn is_admin(&self) -> bool {
         self.user.with(|u| u.as_ref().is_some_and(|u| u.role == "admin"))
     }
+}
+
+/// Where a user lands after signing in: viewers on their reports, others on graphs.
+pub fn home(ctx: AppCtx) -> String {
+    if ctx.can_edit() { "#/graphs".into() } else { "#/reports".into() }
 }
 
 fn current_route() -> Route {
@@ -116,8 +127,8 @@ pub fn App() -> impl IntoView {
         }
         match route.get() {
             Route::Login => {
-                dom::navigate("#/graphs");
-                view! { <GraphList/> }.into_any()
+                dom::navigate(&home(ctx));
+                view! { <div class="loading">"Loading…"</div> }.into_any()
             }
             Route::Graphs => view! { <GraphList/> }.into_any(),
             Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
@@ -127,6 +138,8 @@ pub fn App() -> impl IntoView {
             Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
             Route::Admin => view! { <AdminPage/> }.into_any(),
             Route::Connections => view! { <ConnectionsPage/> }.into_any(),
+            Route::Reports => view! { <ReportsPage/> }.into_any(),
+            Route::Report(name) => view! { <ReportPage name=name/> }.into_any(),
         }
     };
     view! {
@@ -157,6 +170,7 @@ fn TopBar() -> impl IntoView {
             <nav>
                 <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
                 <a href="#/runs" data-testid="nav-runs">"Runs"</a>
+                <a href="#/reports" data-testid="nav-reports">"Reports"</a>
                 {move || ctx.is_admin().then(|| view! {
                     <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
                     <a href="#/admin" data-testid="nav-admin">"Admin"</a>

@@ -21,6 +21,7 @@ pub mod journal;
 pub mod limits;
 pub mod locks;
 pub mod preview;
+pub mod report_store;
 pub mod publish;
 mod regex_match;
 pub mod root;

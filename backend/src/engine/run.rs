@@ -7,6 +7,10 @@
 //!    bad rows can be seen); every other target keeps its old content and the
 //!    run fails. Otherwise every sink and quarantine stages, and all publish
 //!    together or none does (see [`publish`]).
+//!
+//! A report sink given a path by the caller ([`execute_with`]: the scheduler
+//! gives `reports/<name>/<biz date>.parquet`) is staged and published as a
+//! Parquet file with the others; without one (`sluice run`) it is only counted.
 
 use super::error::EngineError;
 use super::root::{DataRoot, Output};
@@ -27,12 +31,14 @@ pub struct Outcome {
 /// One output of the run: a sink, or a check's quarantine (written as CSV).
 struct Target<'a> {
     id: &'a str,
+    /// The file it writes, if it writes one.
+    path: Option<String>,
     cfg: NodeConfig,
     df: DataFrame,
     quarantine: bool,
 }
 
-fn targets(p: &Prepared) -> Vec<Target<'_>> {
+fn targets<'a>(p: &'a Prepared, reports: &HashMap<String, String>) -> Vec<Target<'a>> {
     let mut out = Vec::new();
     for id in &p.report.order {
         let cfg = &p.report.configs[id];
@@ -40,22 +46,29 @@ fn targets(p: &Prepared) -> Vec<Target<'_>> {
             let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
             if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
                 let cfg = quarantine_sink(&p.paths[id]);
-                out.push(Target { id, cfg, df: plan.quarantine.clone(), quarantine: true });
+                let path = Some(p.paths[id].clone());
+                out.push(Target { id, path, cfg, df: plan.quarantine.clone(), quarantine: true });
             }
             continue;
         }
         let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
             continue;
         };
-        if matches!(
-            cfg,
-            NodeConfig::SinkCsv(_)
-                | NodeConfig::SinkParquet(_)
-                | NodeConfig::SinkExcel(_)
-                | NodeConfig::SinkTable(_)
-                | NodeConfig::SinkReport(_)
-        ) {
-            out.push(Target { id, cfg: cfg.clone(), df: p.frames[input].clone(), quarantine: false });
+        let df = p.frames[input].clone();
+        match cfg {
+            NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_) => {
+                let path = Some(p.paths[id].clone());
+                out.push(Target { id, path, cfg: cfg.clone(), df, quarantine: false });
+            }
+            NodeConfig::SinkTable(_) => out.push(Target { id, path: None, cfg: cfg.clone(), df, quarantine: false }),
+            NodeConfig::SinkReport(_) => match reports.get(id.as_str()) {
+                Some(path) => {
+                    let cfg = NodeConfig::SinkParquet(FileSink { path: path.clone() });
+                    out.push(Target { id, path: Some(path.clone()), cfg, df, quarantine: false });
+                }
+                None => out.push(Target { id, path: None, cfg: cfg.clone(), df, quarantine: false }),
+            },
+            _ => {}
         }
     }
     out
@@ -81,22 +94,34 @@ fn is_file(cfg: &NodeConfig) -> bool {
 
 /// Runs every check and sink of `p` and publishes (see the module comment).
 pub async fn execute(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Outcome {
+    execute_with(p, root, hooks, &HashMap::new()).await
+}
+
+/// [`execute`], writing each report sink named in `reports` (node id → path
+/// in the data root) as a Parquet file published with the run's other outputs.
+pub async fn execute_with(
+    p: &Prepared,
+    root: &DataRoot,
+    hooks: &publish::Hooks,
+    reports: &HashMap<String, String>,
+) -> Outcome {
     let mut o = Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Ok(Vec::new()) };
-    o.result = run(p, root, hooks, &mut o.checks, &mut o.quarantined).await;
+    let all = targets(p, reports);
+    o.result = run(p, &all, root, hooks, &mut o.checks, &mut o.quarantined).await;
     o
 }
 
 async fn run(
     p: &Prepared,
+    all: &[Target<'_>],
     root: &DataRoot,
     hooks: &publish::Hooks,
     results: &mut Vec<CheckResult>,
     quarantined: &mut Vec<Written>,
 ) -> Result<Vec<Written>, EngineError> {
-    let all = targets(p);
     // Every target is opened and checked before anything runs.
     let files: Vec<(&str, &str)> =
-        all.iter().filter(|t| is_file(&t.cfg)).map(|t| (t.id, p.paths[t.id].as_str())).collect();
+        all.iter().filter_map(|t| Some((t.id, t.path.as_deref().filter(|_| is_file(&t.cfg))?))).collect();
     let mut outputs = publish::open_targets(&files, root)?;
     for plan in &p.checks {
         let r = checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?;
@@ -153,7 +178,8 @@ async fn stage(
             }
             _ => {
                 let out = outputs.remove(id).expect("every file output has a target");
-                sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await.map(|file| {
+                let rel = t.path.as_deref().expect("every file output has a path");
+                sinks::stage(id, &t.cfg, t.df.clone(), out, rel).await.map(|file| {
                     written.push(Written {
                         node: id.to_string(),
                         path: file.rel.clone(),

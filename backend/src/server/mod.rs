@@ -14,6 +14,7 @@ pub mod limits;
 mod openapi;
 mod previews;
 mod problem_cache;
+pub mod reports;
 pub mod reviews;
 mod run_events;
 mod run_now;
@@ -241,6 +242,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
         .merge(calendars::router().layer(medium()))
+        .merge(reports::router().layer(small()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
@@ -323,6 +325,7 @@ async fn install_demo(store: &Store, files: &Path) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     }
+    crate::demo::reports::install(store, files, &analyst).await?;
     Ok(())
 }
 

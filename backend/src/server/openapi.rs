@@ -4,7 +4,7 @@
 //! session cookie, path and query parameters, and the error answers the
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
-use super::{auth, calendars, connections, engine_api, graphs, reviews, runs, users};
+use super::{auth, calendars, connections, engine_api, graphs, reports, reviews, runs, users};
 use axum::Json;
 use serde_json::{Value, json};
 use std::sync::OnceLock;
@@ -72,6 +72,17 @@ use utoipa::{IntoParams, OpenApi};
         calendars::replace,
         calendars::remove,
         calendars::next_firings,
+        reports::list,
+        reports::dates,
+        reports::rows,
+        reports::download::csv,
+        reports::download::xlsx,
+        reports::download::svg,
+        reports::viewers,
+        reports::grant,
+        reports::revoke,
+        reports::explore::pivot,
+        reports::explore::save,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -145,6 +156,7 @@ pub async fn document() -> Json<Value> {
 pub fn build() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
     connections::doc::patch(&mut doc);
+    reports::doc::patch(&mut doc);
     doc["components"]["securitySchemes"] =
         json!({ "session": { "type": "apiKey", "in": "cookie", "name": auth::COOKIE_NAME } });
     doc["security"] = json!([{ "session": [] }]);

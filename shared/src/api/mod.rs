@@ -2,3 +2,4 @@
 //! handlers and the browser alike (issue 11 moves the older resources here too).
 
 pub mod connections;
+pub mod reports;
