@@ -88,8 +88,12 @@ test('a viewer reads a report, picks a date, sorts, downloads Excel, pivots and 
   // Sort by branch, ascending: the first cells come in order.
   await page.getByTestId('report-sort-branch').click();
   await expect(page.getByTestId('report-sort-branch')).toContainText('▲');
-  const branches = await rows.evaluateAll((trs) => trs.map((tr) => tr.children[0].textContent ?? ''));
-  expect(branches).toEqual([...branches].sort());
+  const firstCells = () => rows.evaluateAll((trs) => trs.map((tr) => tr.children[0].textContent ?? ''));
+  await expect.poll(async () => {
+    const b = await firstCells();
+    return b.length === n && JSON.stringify(b) === JSON.stringify([...b].sort());
+  }).toBe(true);
+  const branches = await firstCells();
   // Deposits are shown in 万 with two decimals.
   await expect(rows.first().locator('td').nth(1)).toHaveText(/^[\d,]+\.\d{2}万$/);
 

@@ -12,11 +12,34 @@ use serde::{Deserialize, Serialize};
 
 /// The measures of a report: the contract's one column (`"y": "amount"`) or a
 /// list of them (`"y": ["amount", "count"]`). Written back as it was read.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Measures {
     One(String),
     Many(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for Measures {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Measures;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a column name or a list of column names")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Measures, E> {
+                Ok(Measures::One(v.to_string()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Measures, A::Error> {
+                let mut out = Vec::new();
+                while let Some(c) = seq.next_element::<String>()? {
+                    out.push(c);
+                }
+                Ok(Measures::Many(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Measures {

@@ -172,7 +172,7 @@ pub async fn pivot(file: PathBuf, p: PivotRequest) -> Result<(Rows, bool), ReadE
         let mut aggs = Vec::new();
         for (i, m) in p.measures.iter().enumerate() {
             let ty = column(&schema, &m.column, &format!("measures[{i}]"))?;
-            if m.agg != Agg::Count && matches!(m.agg, Agg::Sum | Agg::Avg) && !ty.is_numeric() {
+            if matches!(m.agg, Agg::Sum | Agg::Avg) && !ty.is_numeric() {
                 return Err(ReadError::Bad(format!("measures[{i}]: `{}` is not a number", m.column)));
             }
             let c = ident(&m.column);

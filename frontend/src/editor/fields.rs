@@ -176,9 +176,15 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
         ],
         SinkReport => vec![
             f("title", "Title", TEXT, ""),
-            f("chart", "Chart", Widget::Choice { options: &["table", "bar", "line", "pie"], optional: false }, ""),
+            f(
+                "chart",
+                "Chart",
+                Widget::Choice { options: &["table", "bar", "line", "area", "pie", "kpi", "pivot"], optional: false },
+                "",
+            ),
             f("x", "X axis", Widget::Column, "optional"),
-            f("y", "Y axis", Widget::Column, "optional"),
+            f("y", "Y axis", Widget::Column, "optional (a list of measures in the JSON view)"),
+            f("series", "Series", Widget::Column, "optional: one line or bar per value"),
         ],
     }
 }

@@ -158,11 +158,11 @@ pub fn workbook(cfg: &ReportSink, columns: &[Field], rows: &[Vec<Value>]) -> Res
                 Value::Number(n) => {
                     let (fmt, factor) = &formats[c];
                     let x = n.as_f64().unwrap_or(0.0) / factor;
-                    match fmt {
+                    let written = match fmt {
                         Some(f) => ws.write_number_with_format(at, c16, x, f).map(|_| ()),
                         None => ws.write_number(at, c16, x).map(|_| ()),
-                    }
-                    .map_err(e)?;
+                    };
+                    written.map_err(e)?;
                 }
                 Value::Bool(b) => {
                     ws.write_boolean(at, c16, *b).map_err(e)?;

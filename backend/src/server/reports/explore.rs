@@ -62,14 +62,14 @@ pub async fn save(
     }
     // The pivot must answer on the latest published date: its columns exist.
     let d = pick(&state, &user, &name, req.pivot.date.as_deref(), false).await?;
-    let (answer, _) = report_store::pivot(file_of(&d)?, req.pivot.clone()).await.map_err(read_error)?;
+    report_store::pivot(file_of(&d)?, req.pivot.clone()).await.map_err(read_error)?;
     let schema = report_store::read(file_of(&d)?, report_store::Query { limit: 0, ..Default::default() })
         .await
         .map_err(read_error)?
         .columns;
     let doc = graph_doc(&name, &d.biz_date, &req, &schema)?;
-    let _ = answer;
     let text = serde_json::to_string_pretty(&doc).map_err(|e| ApiError::Internal(e.to_string()))?;
+    check_graph(&state, doc).await?;
     let g = state
         .store
         .create_graph(&user.id, &user.username, graph_name, &format!("Explore pivot over report `{name}`"), &text)
@@ -175,4 +175,19 @@ fn graph_doc(report: &str, date: &str, req: &SaveAsReport, schema: &[Field]) -> 
         "nodes": nodes,
         "edges": edges,
     }))
+}
+
+/// The new graph must validate against the data in `dev`, as a submission must.
+async fn check_graph(state: &AppState, doc: Value) -> ApiResult<()> {
+    use crate::engine::{self, Mode, error::EngineError};
+    let graph = sluice_shared::parse_graph_value(doc).map_err(ApiError::InvalidGraph)?;
+    let dev = state.environment(crate::environments::DEV).await?;
+    let opts = engine::Options { connections: Some(dev.connections), ..Default::default() };
+    match engine::prepare_with(&graph, &Default::default(), &dev.root, Mode::Check, opts).await {
+        Ok(_) => Ok(()),
+        Err(EngineError::Invalid(p)) => Err(ApiError::InvalidGraph(p)),
+        Err(EngineError::Failed { node, message }) => {
+            Err(ApiError::InvalidGraph(vec![sluice_shared::Problem { node, field: None, message }]))
+        }
+    }
 }
