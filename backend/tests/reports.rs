@@ -29,7 +29,11 @@ fn report_doc(title: &str, predicate: Option<&str>) -> Value {
 }
 
 async fn rows_of(file: PathBuf) -> Vec<Vec<Value>> {
-    let q = Query { sort: vec![sluice_shared::config::SortKey { column: "branch".into(), desc: false }], limit: 100, ..Default::default() };
+    let q = Query {
+        sort: vec![sluice_shared::config::SortKey { column: "branch".into(), desc: false }],
+        limit: 100,
+        ..Default::default()
+    };
     report_store::read(file, q).await.unwrap().rows
 }
 
@@ -137,7 +141,8 @@ async fn a_granted_viewer_reads_the_report_but_not_the_graph_and_others_get_404(
     assert_eq!(list["reports"][0]["name"], "deposits");
     assert_eq!(list["reports"][0]["latest"], "2026-11-21");
     assert_eq!(list["reports"][0]["chart"], "bar");
-    let (s, page) = app.req("GET", "/api/reports/deposits/rows?date=2026-11-20&sort=amount&desc=true", None, Some(&val)).await;
+    let (s, page) =
+        app.req("GET", "/api/reports/deposits/rows?date=2026-11-20&sort=amount&desc=true", None, Some(&val)).await;
     assert_eq!(s, 200, "{page}");
     assert_eq!(page["rows"][0], json!(["C", 123456789]));
     assert_eq!(page["total"], 3);
@@ -201,7 +206,8 @@ async fn pivot_and_save_as_report_submit_a_new_graph() {
     let save = json!({"graph_name": "deposit pivot", "title": "Small deposits", "chart": "bar", "pivot": req});
     let (s, saved) = app.req("POST", "/api/reports/deposits/save", Some(save), Some(&bob)).await;
     assert_eq!(s, 201, "{saved}");
-    let (s, g) = app.req("GET", &format!("/api/graphs/{}", saved["graph_id"].as_str().unwrap()), None, Some(&bob)).await;
+    let (s, g) =
+        app.req("GET", &format!("/api/graphs/{}", saved["graph_id"].as_str().unwrap()), None, Some(&bob)).await;
     assert_eq!(s, 200);
     let doc = g["graph"].clone();
     let report = doc["nodes"].as_array().unwrap().iter().find(|n| n["kind"] == "sink.report").unwrap().clone();
@@ -252,7 +258,12 @@ async fn downloads_hold_the_rows_with_the_reports_formats() {
 fn excel_number_formats_follow_the_report_format() {
     use sluice_backend::server::reports::download::excel_format;
     use sluice_shared::report::{ColumnFormat, Scale};
-    let f = |d: Option<u8>, t: bool, p: bool, s: Option<Scale>| ColumnFormat { decimals: d, thousands: t, percent: p, scale: s };
+    let f = |d: Option<u8>, t: bool, p: bool, s: Option<Scale>| ColumnFormat {
+        decimals: d,
+        thousands: t,
+        percent: p,
+        scale: s,
+    };
     assert_eq!(excel_format(&f(None, false, false, None), None), (None, 1.0));
     assert_eq!(excel_format(&f(Some(2), true, false, None), None), (Some("#,##0.00".into()), 1.0));
     assert_eq!(excel_format(&f(Some(1), false, true, None), None), (Some("0.0%".into()), 1.0));

@@ -148,7 +148,15 @@ pub const NAME_MAX: usize = 64;
 pub fn name_from(node_id: &str) -> String {
     let mut s: String = node_id
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else if c == '-' { '-' } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else if c == '-' {
+                '-'
+            } else {
+                '_'
+            }
+        })
         .collect();
     s = s.trim_start_matches(['_', '-']).to_string();
     if s.is_empty() {

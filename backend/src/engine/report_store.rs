@@ -110,7 +110,9 @@ async fn bounded<T: Send + 'static>(
 ) -> Result<T, ReadError> {
     match limits::bounded(fut, READ_TIMEOUT, |_| {}).await {
         Ok(r) => r,
-        Err(limits::Stopped::TimedOut(t)) => Err(ReadError::Failed(format!("reading took longer than {} s", t.as_secs()))),
+        Err(limits::Stopped::TimedOut(t)) => {
+            Err(ReadError::Failed(format!("reading took longer than {} s", t.as_secs())))
+        }
         Err(e) => Err(ReadError::Failed(format!("reading stopped: {e:?}"))),
     }
 }
@@ -132,15 +134,18 @@ pub fn check_pivot(p: &PivotRequest) -> Result<(), ReadError> {
     Ok(())
 }
 
-fn filter_expr(schema: &ArrowSchema, i: usize, f: &sluice_shared::api::reports::PivotFilter) -> Result<Expr, ReadError> {
+fn filter_expr(
+    schema: &ArrowSchema,
+    i: usize,
+    f: &sluice_shared::api::reports::PivotFilter,
+) -> Result<Expr, ReadError> {
     let what = format!("filters[{i}]");
     let ty = column(schema, &f.column, &what)?;
     if f.op == FilterOp::Contains {
         return Ok(contains(as_text(&f.column), lit(f.value.to_lowercase())));
     }
-    let value = ScalarValue::try_from_string(f.value.clone(), ty).map_err(|_| {
-        ReadError::Bad(format!("{what}: `{}` is not a value of `{}` ({ty})", f.value, f.column))
-    })?;
+    let value = ScalarValue::try_from_string(f.value.clone(), ty)
+        .map_err(|_| ReadError::Bad(format!("{what}: `{}` is not a value of `{}` ({ty})", f.value, f.column)))?;
     let (c, v) = (ident(&f.column), lit(value));
     Ok(match f.op {
         FilterOp::Eq => c.eq(v),

@@ -79,7 +79,8 @@ impl Scheduler {
             .await
             .map_err(|e| (None, format!("pinned version not found: {e}")))?;
         let graph: Graph = serde_json::from_str(&doc).map_err(|e| (None, format!("stored graph: {e}")))?;
-        let reports = super::reports::plan(&self.store, &run.graph_id, &run.biz_date, &graph).await.map_err(|e| (None, e))?;
+        let reports =
+            super::reports::plan(&self.store, &run.graph_id, &run.biz_date, &graph).await.map_err(|e| (None, e))?;
         let report_paths = super::reports::paths(&reports);
         let started = self.clock.now_ms();
         for n in &graph.nodes {

@@ -48,11 +48,19 @@ impl Store {
             .fetch_optional(self.pool())
             .await?;
         if let Some((name,)) = mine {
-            sqlx::query("UPDATE reports SET title = $1 WHERE name = $2").bind(title).bind(&name).execute(self.pool()).await?;
+            sqlx::query("UPDATE reports SET title = $1 WHERE name = $2")
+                .bind(title)
+                .bind(&name)
+                .execute(self.pool())
+                .await?;
             return Ok(name);
         }
         let short: String = graph_id.chars().filter(char::is_ascii_hexdigit).take(8).collect();
-        for name in [base.to_string(), format!("{base}-{short}"), format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8])] {
+        for name in [
+            base.to_string(),
+            format!("{base}-{short}"),
+            format!("{base}-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]),
+        ] {
             let done = sqlx::query(
                 "INSERT INTO reports (name, graph_id, node_id, title, created_at) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT DO NOTHING",

@@ -72,17 +72,20 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
         let n = n.clone();
         spawn_local(async move {
             match api::save_as_report(&n, &s).await {
-                Ok(r) => saved.try_set(Some(format!("Saved as graph “{}” and submitted for review.", r.graph_name))).map_or((), drop),
+                Ok(r) => saved
+                    .try_set(Some(format!("Saved as graph “{}” and submitted for review.", r.graph_name)))
+                    .map_or((), drop),
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
             }
         });
     };
-    let columns = move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
+    let columns =
+        move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
     let select = move |testid: &'static str, sig: RwSignal<String>, empty: &'static str| {
         view! {
             <select data-testid=testid on:change=move |ev| sig.set(event_target_value(&ev))>
                 <option value="">{empty}</option>
-                {move || columns().into_iter().map(|c| view! { <option value=c.clone()>{c}</option> }).collect_view()}
+                {move || columns().into_iter().map(|c| { let v = c.clone(); view! { <option value=v>{c}</option> } }).collect_view()}
             </select>
         }
     };

@@ -201,20 +201,30 @@ fn RowsTable(
         let plain = ColumnFormat::default();
         let formats: Vec<ColumnFormat> =
             p.columns.iter().map(|c| p.config.format.get(&c.name).cloned().unwrap_or_else(|| plain.clone())).collect();
-        Some(p.rows.into_iter().map(|row| {
-            let cells = row.iter().zip(&formats).map(|(v, f)| {
-                let numeric = v.is_number();
-                view! { <td class:num=numeric>{format_cell(v, f)}</td> }
-            }).collect_view();
-            view! { <tr data-testid="report-row">{cells}</tr> }
-        }).collect_view())
+        Some(
+            p.rows
+                .into_iter()
+                .map(|row| {
+                    let cells = row
+                        .iter()
+                        .zip(&formats)
+                        .map(|(v, f)| {
+                            let numeric = v.is_number();
+                            view! { <td class:num=numeric>{format_cell(v, f)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr data-testid="report-row">{cells}</tr> }
+                })
+                .collect_view(),
+        )
     };
-    let columns = move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
+    let columns =
+        move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
     view! {
         <div class="filters">
             <select data-testid="report-filter-column" on:change=move |ev| filter_col.set(event_target_value(&ev))>
                 <option value="">"Filter column…"</option>
-                {move || columns().into_iter().map(|c| view! { <option value=c.clone()>{c}</option> }).collect_view()}
+                {move || columns().into_iter().map(|c| { let v = c.clone(); view! { <option value=v>{c}</option> } }).collect_view()}
             </select>
             <input data-testid="report-filter" placeholder="contains…" on:change=move |ev| filter.set(event_target_value(&ev))/>
         </div>

@@ -143,7 +143,12 @@ pub fn svg(d: &ChartData) -> String {
     let _ = write!(s, r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##);
     let _ = write!(s, r#"<text x="{}" y="28" font-size="16" font-weight="bold">{}</text>"#, LEFT, esc(&d.title));
     if d.series.is_empty() || d.categories.is_empty() {
-        let _ = write!(s, r##"<text x="{}" y="{}" text-anchor="middle" fill="#555555">No rows to draw</text>"##, WIDTH / 2.0, HEIGHT / 2.0);
+        let _ = write!(
+            s,
+            r##"<text x="{}" y="{}" text-anchor="middle" fill="#555555">No rows to draw</text>"##,
+            WIDTH / 2.0,
+            HEIGHT / 2.0
+        );
     } else {
         match d.kind {
             ChartKind::Pie => super::chart_shapes::pie(&mut s, d),

@@ -55,7 +55,8 @@ fn x_labels(s: &mut String, d: &ChartData, at: impl Fn(usize) -> f64) {
     let every = (d.categories.len() as f64 / (w / 60.0)).ceil().max(1.0) as usize;
     for (i, c) in d.categories.iter().enumerate().filter(|(i, _)| i % every == 0) {
         let label: String = if c.chars().count() > 10 { c.chars().take(9).chain(['…']).collect() } else { c.clone() };
-        let _ = write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, at(i), y0 + h + 18.0, esc(&label));
+        let _ =
+            write!(s, r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, at(i), y0 + h + 18.0, esc(&label));
     }
 }
 
@@ -128,9 +129,35 @@ fn marker(s: &mut String, si: usize, x: f64, y: f64) {
     let _ = match si % 6 {
         0 => write!(s, r#"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{c}"/>"#),
         1 => write!(s, r#"<rect x="{:.1}" y="{:.1}" width="7" height="7" fill="{c}"/>"#, x - 3.5, y - 3.5),
-        2 => write!(s, r#"<path d="M{x:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="{c}"/>"#, y - 4.5, x + 4.0, y + 3.0, x - 4.0, y + 3.0),
-        3 => write!(s, r#"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="{c}"/>"#, y - 4.5, x + 4.5, y + 4.5, x - 4.5),
-        4 => write!(s, r#"<path d="M{:.1},{:.1} L{:.1},{:.1} M{:.1},{:.1} L{:.1},{:.1}" stroke="{c}" stroke-width="2"/>"#, x - 4.0, y - 4.0, x + 4.0, y + 4.0, x - 4.0, y + 4.0, x + 4.0, y - 4.0),
+        2 => write!(
+            s,
+            r#"<path d="M{x:.1},{:.1} L{:.1},{:.1} L{:.1},{:.1} Z" fill="{c}"/>"#,
+            y - 4.5,
+            x + 4.0,
+            y + 3.0,
+            x - 4.0,
+            y + 3.0
+        ),
+        3 => write!(
+            s,
+            r#"<path d="M{x:.1},{:.1} L{:.1},{y:.1} L{x:.1},{:.1} L{:.1},{y:.1} Z" fill="{c}"/>"#,
+            y - 4.5,
+            x + 4.5,
+            y + 4.5,
+            x - 4.5
+        ),
+        4 => write!(
+            s,
+            r#"<path d="M{:.1},{:.1} L{:.1},{:.1} M{:.1},{:.1} L{:.1},{:.1}" stroke="{c}" stroke-width="2"/>"#,
+            x - 4.0,
+            y - 4.0,
+            x + 4.0,
+            y + 4.0,
+            x - 4.0,
+            y + 4.0,
+            x + 4.0,
+            y - 4.0
+        ),
         _ => write!(s, r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="#ffffff" stroke="{c}" stroke-width="2"/>"##),
     };
 }

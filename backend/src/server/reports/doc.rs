@@ -3,9 +3,7 @@
 //! are written here and put into the document by [`patch`].
 
 use serde_json::{Value, json};
-use sluice_shared::api::reports::{
-    MAX_PAGE, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS,
-};
+use sluice_shared::api::reports::{MAX_PAGE, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS};
 
 /// A report name (`sluice_shared::report::is_name`) as a pattern.
 pub const NAME_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,63}$";
@@ -68,7 +66,10 @@ fn schemas() -> Vec<(&'static str, Value)> {
     for (k, v) in [
         ("name", json!({ "type": "string" })),
         ("title", json!({ "type": "string" })),
-        ("config", json!({ "type": "object", "description": "The report's `sink.report` config as that version had it" })),
+        (
+            "config",
+            json!({ "type": "object", "description": "The report's `sink.report` config as that version had it" }),
+        ),
         ("columns", fields()),
         ("rows", table()),
         ("total", json!({ "type": "integer" })),
@@ -83,8 +84,11 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("ReportDate", date_view()),
         (
             "ReportDates",
-            obj(&["name", "title", "dates"], json!({ "name": { "type": "string" }, "title": { "type": "string" },
-                "dates": { "type": "array", "items": r("ReportDate") } })),
+            obj(
+                &["name", "title", "dates"],
+                json!({ "name": { "type": "string" }, "title": { "type": "string" },
+                "dates": { "type": "array", "items": r("ReportDate") } }),
+            ),
         ),
         ("ReportRows", rows),
         ("Viewers", obj(&["viewers"], json!({ "viewers": { "type": "array", "items": { "type": "string" } } }))),
@@ -96,9 +100,12 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ("PivotRequest", pivot_request()),
         (
             "PivotResult",
-            obj(&["columns", "rows", "truncated", "elapsed_ms"], json!({ "columns": fields(), "rows": table(),
+            obj(
+                &["columns", "rows", "truncated", "elapsed_ms"],
+                json!({ "columns": fields(), "rows": table(),
                 "truncated": { "type": "boolean", "description": format!("More than {MAX_PIVOT_ROWS} groups") },
-                "elapsed_ms": { "type": "integer" } })),
+                "elapsed_ms": { "type": "integer" } }),
+            ),
         ),
         (
             "SaveAsReport",
@@ -109,17 +116,18 @@ fn schemas() -> Vec<(&'static str, Value)> {
         ),
         (
             "SavedReport",
-            obj(&["graph_id", "graph_name", "submission"], json!({ "graph_id": { "type": "string" },
-                "graph_name": { "type": "string" }, "submission": { "type": "string" } })),
+            obj(
+                &["graph_id", "graph_name", "submission"],
+                json!({ "graph_id": { "type": "string" },
+                "graph_name": { "type": "string" }, "submission": { "type": "string" } }),
+            ),
         ),
     ]
 }
 
 /// The query of rows and downloads (`RowsQuery`).
 fn rows_query() -> Vec<Value> {
-    let q = |name: &str, schema: Value, why: &str| {
-        json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": why })
-    };
+    let q = |name: &str, schema: Value, why: &str| json!({ "name": name, "in": "query", "required": false, "schema": schema, "description": why });
     vec![
         q("date", json!({ "type": "string", "pattern": DATE_PATTERN }), "Business date; absent: the latest published"),
         q("draft", json!({ "type": "boolean" }), "The caller's own draft rows for that date"),
@@ -141,7 +149,12 @@ fn operations() -> Vec<(&'static str, &'static str, Option<&'static str>, Value)
         ("/api/reports/{name}/dates", "get", None, j("ReportDates")),
         ("/api/reports/{name}/rows", "get", None, j("ReportRows")),
         ("/api/reports/{name}/csv", "get", None, file("text/csv")),
-        ("/api/reports/{name}/xlsx", "get", None, file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        (
+            "/api/reports/{name}/xlsx",
+            "get",
+            None,
+            file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ),
         ("/api/reports/{name}/svg", "get", None, file("image/svg+xml")),
         ("/api/reports/{name}/viewers", "get", None, j("Viewers")),
         ("/api/reports/{name}/viewers", "post", Some("Grant"), j("Viewers")),
@@ -163,7 +176,8 @@ pub fn patch(doc: &mut Value) {
         }
         if let Some(body) = body {
             op["requestBody"] = json!({ "required": true, "content": { "application/json": { "schema": r(body) } } });
-            op["responses"]["400"] = json!({ "description": "A field names an unknown column or a value of the wrong type" });
+            op["responses"]["400"] =
+                json!({ "description": "A field names an unknown column or a value of the wrong type" });
         }
         let ok = if path.ends_with("/save") { "201" } else { "200" };
         if answer.is_object() {
@@ -177,8 +191,10 @@ pub fn patch(doc: &mut Value) {
         }
         if ["/rows", "/csv", "/xlsx", "/svg"].iter().any(|s| path.ends_with(s)) {
             params.extend(rows_query());
-            op["responses"]["400"] = json!({ "description": "A query parameter is malformed or names an unknown column" });
-            op["responses"]["404"] = json!({ "description": "No such report for the caller, or no rows for that date" });
+            op["responses"]["400"] =
+                json!({ "description": "A query parameter is malformed or names an unknown column" });
+            op["responses"]["404"] =
+                json!({ "description": "No such report for the caller, or no rows for that date" });
         }
         if ["/csv", "/xlsx", "/svg"].iter().any(|s| path.ends_with(s)) {
             op["responses"]["413"] = json!({ "description": "More rows than a download holds" });

@@ -10,9 +10,9 @@ use crate::server::AppState;
 use crate::server::auth::CurrentUser;
 use crate::server::error::{ApiError, ApiJson, ApiResult};
 use crate::store::content_hash;
+use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::Json;
 use serde_json::{Value, json};
 use sluice_shared::api::reports::{FilterOp, PivotRequest, PivotResult, SaveAsReport, SavedReport};
 use sluice_shared::{DataType, Field};
@@ -143,16 +143,15 @@ fn graph_doc(report: &str, date: &str, req: &SaveAsReport, schema: &[Field]) -> 
     let mut edges = Vec::new();
     let mut last = "published";
     if let Some(pred) = predicate(p, schema)? {
-        nodes.push(json!({ "id": "filtered", "kind": "transform.filter", "config": { "predicate": pred }, "pos": [300, 120] }));
+        nodes.push(
+            json!({ "id": "filtered", "kind": "transform.filter", "config": { "predicate": pred }, "pos": [300, 120] }),
+        );
         edges.push(json!({ "from": last, "to": "filtered" }));
         last = "filtered";
     }
     let group_by: Vec<&String> = p.rows.iter().chain(&p.columns).collect();
-    let aggregates: Vec<Value> = p
-        .measures
-        .iter()
-        .map(|m| json!({ "fn": m.agg.as_str(), "column": m.column, "as": m.label() }))
-        .collect();
+    let aggregates: Vec<Value> =
+        p.measures.iter().map(|m| json!({ "fn": m.agg.as_str(), "column": m.column, "as": m.label() })).collect();
     nodes.push(json!({ "id": "pivot", "kind": "transform.aggregate",
         "config": { "group_by": group_by, "aggregates": aggregates }, "pos": [520, 120] }));
     edges.push(json!({ "from": last, "to": "pivot" }));

@@ -150,13 +150,12 @@ pub(crate) async fn pick(
         return Err(ApiError::BadRequest(format!("date: `{d}` is not a date (YYYY-MM-DD)")));
     }
     let rows = state.store.report_dates(name, draft.then_some(user.id.as_str()), MAX_DATES).await?;
-    rows.into_iter()
-        .filter(|r| r.scope.is_empty() != draft)
-        .find(|r| date.is_none_or(|d| r.biz_date == d))
-        .ok_or_else(|| match date {
+    rows.into_iter().filter(|r| r.scope.is_empty() != draft).find(|r| date.is_none_or(|d| r.biz_date == d)).ok_or_else(
+        || match date {
             Some(d) => ApiError::NotFound(format!("report `{name}` has no rows for {d}")),
             None => ApiError::NotFound(format!("report `{name}` has not been published yet")),
-        })
+        },
+    )
 }
 
 /// The published file of an index row, checked to be inside its data root.
@@ -275,8 +274,11 @@ pub async fn revoke(
     if !manages(&user, &r) {
         return Err(ApiError::Forbidden("only the report's owner or an admin revokes it".into()));
     }
-    let target =
-        state.store.user_by_name(&username).await?.ok_or_else(|| ApiError::NotFound(format!("no user `{username}`")))?;
+    let target = state
+        .store
+        .user_by_name(&username)
+        .await?
+        .ok_or_else(|| ApiError::NotFound(format!("no user `{username}`")))?;
     state.store.revoke_report(&name, &target.id).await?;
     state.store.audit(&user.username, "report_revoke", &name, &username).await?;
     Ok(StatusCode::NO_CONTENT)
