@@ -136,6 +136,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("post", "/api/runs/{id}/cancel"),
     ("get", "/api/runs/{id}/events"),
     ("get", "/api/alerts"),
+    ("get", "/api/reports"),
+    ("get", "/api/reports/{name}/dates"),
+    ("get", "/api/reports/{name}/rows"),
+    ("get", "/api/reports/{name}/csv"),
+    ("get", "/api/reports/{name}/xlsx"),
+    ("get", "/api/reports/{name}/svg"),
+    ("get", "/api/reports/{name}/viewers"),
+    ("post", "/api/reports/{name}/viewers"),
+    ("delete", "/api/reports/{name}/viewers/{username}"),
+    ("post", "/api/reports/{name}/pivot"),
+    ("post", "/api/reports/{name}/save"),
 ];
 
 #[tokio::test]
