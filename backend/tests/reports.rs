@@ -147,6 +147,8 @@ async fn a_granted_viewer_reads_the_report_but_not_the_graph_and_others_get_404(
     assert_eq!(page["rows"][0], json!(["C", 123456789]));
     assert_eq!(page["total"], 3);
     assert_eq!(page["version"], 1);
+    // The date's row count has its own name: `rows` is the page's rows.
+    assert_eq!(page["row_count"], 3);
     let (_, dates) = app.req("GET", "/api/reports/deposits/dates", None, Some(&val)).await;
     assert_eq!(dates["dates"].as_array().unwrap().len(), 2);
     // The graph stays out of reach; viewers cannot grant.

@@ -46,7 +46,8 @@ pub struct ReportDate {
     /// The graph version (number and content hash) that produced the rows.
     pub version: i64,
     pub hash: String,
-    pub rows: u64,
+    /// Rows published for the date.
+    pub row_count: u64,
     /// ms since 1970.
     pub created_at: i64,
     /// A draft run's rows: seen only by whoever started it, never by viewers.

@@ -23,9 +23,9 @@ fn chart() -> Value {
 
 fn date_view() -> Value {
     obj(
-        &["biz_date", "run_id", "version", "hash", "rows", "created_at", "draft"],
+        &["biz_date", "run_id", "version", "hash", "row_count", "created_at", "draft"],
         json!({ "biz_date": { "type": "string" }, "run_id": { "type": "string" }, "version": { "type": "integer" },
-            "hash": { "type": "string" }, "rows": { "type": "integer", "minimum": 0 },
+            "hash": { "type": "string" }, "row_count": { "type": "integer", "minimum": 0 },
             "created_at": { "type": "integer" }, "draft": { "type": "boolean" } }),
     )
 }

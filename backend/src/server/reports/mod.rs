@@ -114,7 +114,7 @@ fn date_view(d: &ReportDateRow) -> ReportDate {
         run_id: d.run_id.clone(),
         version: d.version,
         hash: d.hash.clone(),
-        rows: d.row_count.max(0) as u64,
+        row_count: d.row_count.max(0) as u64,
         created_at: d.created_at,
         draft: !d.scope.is_empty(),
     }
