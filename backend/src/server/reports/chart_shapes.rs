@@ -95,7 +95,7 @@ pub fn lines(s: &mut String, d: &ChartData) {
     let n = d.categories.len();
     let step = if n > 1 { w / (n - 1) as f64 } else { 0.0 };
     let at = |i: usize| if n > 1 { x0 + i as f64 * step } else { x0 + w / 2.0 };
-    let base = y(0f64.max(lo.min(0.0)));
+    let base = y(0.0);
     for (si, (_, values)) in d.series.iter().enumerate() {
         let pts: Vec<String> = values.iter().enumerate().map(|(i, v)| format!("{:.1},{:.1}", at(i), y(*v))).collect();
         if d.kind == ChartKind::Area {
