@@ -145,6 +145,17 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/dataflow"),
     ("get", "/api/dataflow/schedules"),
     ("get", "/api/reviews/{sid}/impact"),
+    ("get", "/api/reports"),
+    ("get", "/api/reports/{name}/dates"),
+    ("get", "/api/reports/{name}/rows"),
+    ("get", "/api/reports/{name}/csv"),
+    ("get", "/api/reports/{name}/xlsx"),
+    ("get", "/api/reports/{name}/svg"),
+    ("get", "/api/reports/{name}/viewers"),
+    ("post", "/api/reports/{name}/viewers"),
+    ("delete", "/api/reports/{name}/viewers/{username}"),
+    ("post", "/api/reports/{name}/pivot"),
+    ("post", "/api/reports/{name}/save"),
 ];
 
 #[tokio::test]

@@ -20,6 +20,7 @@ pub mod connections;
 pub mod lineage;
 mod graph_status;
 mod ops;
+pub mod reports;
 mod schedule_edit;
 pub use calendars::*;
 pub use graph_status::*;

@@ -5,13 +5,20 @@ use crate::api;
 pub use crate::ctx::AppCtx;
 use crate::dom;
 use crate::editor::Editor;
-use crate::pages::{AdminPage, ConnectionsPage, GraphList, Login, ReviewPage, ReviewQueue, RunPage, RunsPage};
+use crate::pages::{
+    AdminPage, ConnectionsPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue, RunPage, RunsPage,
+};
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 fn current_route() -> Route {
     Route::from_hash(&dom::window().location().hash().unwrap_or_default())
+}
+
+/// Where a user lands after signing in: viewers on their reports, others on graphs.
+pub fn home(ctx: AppCtx) -> String {
+    if ctx.can_edit() { "#/graphs".into() } else { "#/reports".into() }
 }
 
 #[component]
@@ -59,8 +66,8 @@ pub fn App() -> impl IntoView {
         }
         match route.get() {
             Route::Login => {
-                dom::navigate("#/graphs");
-                view! { <GraphList/> }.into_any()
+                dom::navigate(&home(ctx));
+                view! { <div class="loading">"Loading…"</div> }.into_any()
             }
             Route::Graphs => view! { <GraphList/> }.into_any(),
             Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
@@ -71,6 +78,8 @@ pub fn App() -> impl IntoView {
             Route::Admin => view! { <AdminPage/> }.into_any(),
             Route::Connections => view! { <ConnectionsPage/> }.into_any(),
             Route::Dataflow => view! { <crate::pages::DataflowPage/> }.into_any(),
+            Route::Reports => view! { <ReportsPage/> }.into_any(),
+            Route::Report(name) => view! { <ReportPage name=name/> }.into_any(),
         }
     };
     view! {
@@ -102,6 +111,7 @@ fn TopBar() -> impl IntoView {
                 <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
                 <a href="#/runs" data-testid="nav-runs">"Runs"</a>
                 <a href="#/dataflow" data-testid="nav-dataflow">"Data flow"</a>
+                <a href="#/reports" data-testid="nav-reports">"Reports"</a>
                 {move || ctx.is_admin().then(|| view! {
                     <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
                     <a href="#/admin" data-testid="nav-admin">"Admin"</a>

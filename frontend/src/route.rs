@@ -15,6 +15,8 @@ pub enum Route {
     Admin,
     Connections,
     Dataflow,
+    Reports,
+    Report(String),
 }
 
 impl Route {
@@ -31,6 +33,8 @@ impl Route {
             (Some("runs"), None) => Route::Runs,
             (Some("admin"), Some("connections")) => Route::Connections,
             (Some("dataflow"), _) => Route::Dataflow,
+            (Some("reports"), Some(name)) => Route::Report(decode(name)),
+            (Some("reports"), None) => Route::Reports,
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }

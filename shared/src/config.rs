@@ -321,6 +321,35 @@ pub enum ChartKind {
     Bar,
     Line,
     Pie,
+    Area,
+    Kpi,
+    Pivot,
+}
+
+impl ChartKind {
+    pub const ALL: [ChartKind; 7] = [
+        ChartKind::Table,
+        ChartKind::Bar,
+        ChartKind::Line,
+        ChartKind::Area,
+        ChartKind::Pie,
+        ChartKind::Kpi,
+        ChartKind::Pivot,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartKind::Table => "table",
+            ChartKind::Bar => "bar",
+            ChartKind::Line => "line",
+            ChartKind::Pie => "pie",
+            ChartKind::Area => "area",
+            ChartKind::Kpi => "kpi",
+            ChartKind::Pivot => "pivot",
+        }
+    }
+    pub fn parse(s: &str) -> Option<ChartKind> {
+        Self::ALL.into_iter().find(|c| c.as_str() == s)
+    }
 }
 
 fn table_chart() -> ChartKind {
@@ -335,8 +364,18 @@ pub struct ReportSink {
     pub chart: ChartKind,
     #[serde(default)]
     pub x: Option<String>,
+    /// One measure column (the contract) or a list of them.
     #[serde(default)]
-    pub y: Option<String>,
+    pub y: Option<crate::report::Measures>,
+    /// A column whose values split the measure into one line or bar per value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub series: Option<String>,
+    /// The order rows are shown and drawn in.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sort: Vec<SortKey>,
+    /// How each column's numbers are shown, by column name.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub format: std::collections::BTreeMap<String, crate::report::ColumnFormat>,
 }
 
 /// A config value typed into a form field as text, read as its config field's type.

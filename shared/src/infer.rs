@@ -128,14 +128,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
         }
         NodeConfig::SinkReport(c) => {
             let input = ctx.input("in");
-            if c.title.trim().is_empty() {
-                issues.push(("title".into(), "give the report a title".into()));
-            }
-            for (key, col) in [("x", &c.x), ("y", &c.y)] {
-                if let Some(col) = col {
-                    need_column(input, col, key, issues);
-                }
-            }
+            crate::report::check(c, input, issues);
             input.cloned()
         }
     }

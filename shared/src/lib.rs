@@ -28,6 +28,8 @@ pub mod params;
 pub mod parse;
 pub mod paths;
 pub mod problem;
+pub mod report;
+pub mod report_format;
 pub mod sqlcheck;
 pub mod structure;
 pub mod table_source;

@@ -8,6 +8,7 @@
 
 mod data;
 mod graphs;
+pub mod reports;
 
 use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 use std::io;

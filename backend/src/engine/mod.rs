@@ -26,6 +26,7 @@ pub mod node_rows;
 pub mod preview;
 pub mod publish;
 mod regex_match;
+pub mod report_store;
 pub mod root;
 pub mod run;
 pub mod sinks;

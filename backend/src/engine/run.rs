@@ -7,6 +7,10 @@
 //!    bad rows can be seen); every other target keeps its old content and the
 //!    run fails. Otherwise every sink and quarantine stages, and all publish
 //!    together or none does (see [`publish`]).
+//!
+//! A report sink given a path by the caller ([`execute_with`]: the scheduler
+//! gives `reports/<name>/<biz date>.parquet`) is staged and published as a
+//! Parquet file with the others; without one (`sluice run`) it is only counted.
 
 use super::error::EngineError;
 use super::root::{DataRoot, Output};
@@ -31,12 +35,14 @@ struct Target<'a> {
     id: &'a str,
     /// The node whose output it writes (`None` for a quarantine).
     input: Option<&'a str>,
+    /// The file it writes, if it writes one.
+    path: Option<String>,
     cfg: NodeConfig,
     df: DataFrame,
     quarantine: bool,
 }
 
-fn targets(p: &Prepared) -> Vec<Target<'_>> {
+fn targets<'a>(p: &'a Prepared, reports: &HashMap<String, String>) -> Vec<Target<'a>> {
     let mut out = Vec::new();
     for id in &p.report.order {
         let cfg = &p.report.configs[id];
@@ -44,23 +50,32 @@ fn targets(p: &Prepared) -> Vec<Target<'_>> {
             let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
             if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
                 let cfg = quarantine_sink(&p.paths[id]);
-                out.push(Target { id, input: None, cfg, df: plan.quarantine.clone(), quarantine: true });
+                let path = Some(p.paths[id].clone());
+                out.push(Target { id, input: None, path, cfg, df: plan.quarantine.clone(), quarantine: true });
             }
             continue;
         }
         let Some(input) = p.report.inputs.get(id).and_then(|ports| ports.get("in")).and_then(|f| f.first()) else {
             continue;
         };
-        if matches!(
-            cfg,
-            NodeConfig::SinkCsv(_)
-                | NodeConfig::SinkParquet(_)
-                | NodeConfig::SinkExcel(_)
-                | NodeConfig::SinkTable(_)
-                | NodeConfig::SinkReport(_)
-        ) {
-            let (cfg, df) = (cfg.clone(), p.frames[input].clone());
-            out.push(Target { id, input: Some(input), cfg, df, quarantine: false });
+        let df = p.frames[input].clone();
+        let input = Some(input.as_str());
+        match cfg {
+            NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_) => {
+                let path = Some(p.paths[id].clone());
+                out.push(Target { id, input, path, cfg: cfg.clone(), df, quarantine: false });
+            }
+            NodeConfig::SinkTable(_) => {
+                out.push(Target { id, input, path: None, cfg: cfg.clone(), df, quarantine: false })
+            }
+            NodeConfig::SinkReport(_) => match reports.get(id.as_str()) {
+                Some(path) => {
+                    let cfg = NodeConfig::SinkParquet(FileSink { path: path.clone() });
+                    out.push(Target { id, input, path: Some(path.clone()), cfg, df, quarantine: false });
+                }
+                None => out.push(Target { id, input, path: None, cfg: cfg.clone(), df, quarantine: false }),
+            },
+            _ => {}
         }
     }
     out
@@ -86,10 +101,22 @@ fn is_file(cfg: &NodeConfig) -> bool {
 
 /// Runs every check and sink of `p` and publishes (see the module comment).
 pub async fn execute(p: &Prepared, root: &DataRoot, hooks: &publish::Hooks) -> Outcome {
+    execute_with(p, root, hooks, &HashMap::new()).await
+}
+
+/// [`execute`], writing each report sink named in `reports` (node id → path
+/// in the data root) as a Parquet file published with the run's other outputs.
+pub async fn execute_with(
+    p: &Prepared,
+    root: &DataRoot,
+    hooks: &publish::Hooks,
+    reports: &HashMap<String, String>,
+) -> Outcome {
     let mut o =
         Outcome { checks: Vec::new(), quarantined: Vec::new(), result: Ok(Vec::new()), node_rows: BTreeMap::new() };
+    let all = targets(p, reports);
     let mut seen = Seen { checks: &mut o.checks, quarantined: &mut o.quarantined, rows: &mut o.node_rows };
-    o.result = run(p, root, hooks, &mut seen).await;
+    o.result = run(p, &all, root, hooks, &mut seen).await;
     o
 }
 
@@ -102,15 +129,15 @@ struct Seen<'a> {
 
 async fn run(
     p: &Prepared,
+    all: &[Target<'_>],
     root: &DataRoot,
     hooks: &publish::Hooks,
     seen: &mut Seen<'_>,
 ) -> Result<Vec<Written>, EngineError> {
     let results = &mut *seen.checks;
-    let all = targets(p);
     // Every target is opened and checked before anything runs.
     let files: Vec<(&str, &str)> =
-        all.iter().filter(|t| is_file(&t.cfg)).map(|t| (t.id, p.paths[t.id].as_str())).collect();
+        all.iter().filter_map(|t| Some((t.id, t.path.as_deref().filter(|_| is_file(&t.cfg))?))).collect();
     let mut outputs = publish::open_targets(&files, root)?;
     for plan in &p.checks {
         let r = checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?;
@@ -176,7 +203,8 @@ async fn stage(
             }
             _ => {
                 let out = outputs.remove(id).expect("every file output has a target");
-                sinks::stage(id, &t.cfg, t.df.clone(), out, &p.paths[id]).await.map(|file| {
+                let rel = t.path.as_deref().expect("every file output has a path");
+                sinks::stage(id, &t.cfg, t.df.clone(), out, rel).await.map(|file| {
                     written.push(Written {
                         node: id.to_string(),
                         path: file.rel.clone(),

@@ -67,6 +67,16 @@ impl Scheduler {
         Ok(DataRoot::new(dir))
     }
 
+    /// A draft's requester's user id (drafts' reports are theirs alone; a
+    /// requester gone since gets a scope no one reads).
+    async fn draft_requester(&self, run: &RunRow) -> Option<String> {
+        if run.kind != RunKind::Draft.as_str() {
+            return None;
+        }
+        let user = self.store.user_by_name(&run.requested_by).await.ok().flatten();
+        Some(user.map(|u| u.id).unwrap_or_else(|| format!("gone:{}", run.requested_by)))
+    }
+
     async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
         // Drafts resolve connections and files in `dev`, the others in `prod`.
         let env = self.environment_for(run.kind).await.map_err(|e| (None, e.to_string()))?;
@@ -77,6 +87,9 @@ impl Scheduler {
             .await
             .map_err(|e| (None, format!("pinned version not found: {e}")))?;
         let graph: Graph = serde_json::from_str(&doc).map_err(|e| (None, format!("stored graph: {e}")))?;
+        let reports =
+            super::reports::plan(&self.store, &run.graph_id, &run.biz_date, &graph).await.map_err(|e| (None, e))?;
+        let report_paths = super::reports::paths(&reports);
         let started = self.clock.now_ms();
         for n in &graph.nodes {
             self.node(run, n, NodeStatus::Running, None, None, Some(started), None).await;
@@ -101,7 +114,7 @@ impl Scheduler {
         let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
         {
             Ok(prepared) => {
-                let o = engine::run::execute(&prepared, &out, &Default::default()).await;
+                let o = engine::run::execute_with(&prepared, &out, &Default::default(), &report_paths).await;
                 (o.checks, o.result, o.node_rows)
             }
             Err(e) => (Vec::new(), Err(e), BTreeMap::new()),
@@ -112,6 +125,15 @@ impl Scheduler {
         let now = self.clock.now_ms();
         match result {
             Ok(written) => {
+                let requester = self.draft_requester(run).await;
+                let by = super::reports::Publication {
+                    graph_id: &run.graph_id,
+                    hash: &run.hash,
+                    run_id: &run.id,
+                    biz_date: &run.biz_date,
+                    scope: requester.as_deref().unwrap_or(""),
+                };
+                let indexed = super::reports::record(&self.store, &by, &reports, &written, &out, now).await;
                 // A check node's own write is its quarantine, not its output.
                 let is_check = |id: &str| graph.node(id).is_some_and(|n| n.kind == NodeKind::TransformCheck.as_str());
                 // Rows out of every node from the plan metrics; a sink's from what it wrote.
@@ -125,7 +147,7 @@ impl Scheduler {
                     let done = Done { rows: rows.get(&n.id).copied(), rows_in: rows_in(&graph, &rows, &n.id) };
                     self.finished(run, n, done, outputs.remove(&n.id), (started, now)).await;
                 }
-                Ok(())
+                indexed.map_err(|e| (None, e))
             }
             Err(e) => {
                 let (culprits, message): (Vec<String>, String) = match &e {

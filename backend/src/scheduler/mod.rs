@@ -17,6 +17,7 @@ mod dispatch;
 mod execute;
 mod policy;
 pub mod redact;
+pub mod reports;
 
 use crate::engine::root::DataRoot;
 use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store, StoreError};

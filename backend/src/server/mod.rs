@@ -20,6 +20,7 @@ pub mod lineage;
 mod openapi;
 mod previews;
 mod problem_cache;
+pub mod reports;
 pub mod reviews;
 mod run_events;
 mod run_now;
@@ -260,6 +261,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(runs::router().layer(medium()))
         .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
+        .merge(reports::router().layer(small()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
@@ -343,6 +345,7 @@ async fn install_demo(store: &Store, files: &Path, demo_password_env: Option<Str
             .await
             .map_err(|e| e.to_string())?;
     }
+    crate::demo::reports::install(store, files, &analyst).await?;
     Ok(())
 }
 

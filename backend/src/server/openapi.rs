@@ -5,8 +5,8 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, reviews, run_outputs, runs,
-    schedule_edit, users,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, reports, reviews, run_outputs,
+    runs, schedule_edit, users,
 };
 use axum::Json;
 use serde_json::{Value, json};
@@ -84,6 +84,17 @@ use utoipa::{IntoParams, OpenApi};
         calendars::replace,
         calendars::remove,
         calendars::next_firings,
+        reports::list,
+        reports::dates,
+        reports::rows,
+        reports::download::csv,
+        reports::download::xlsx,
+        reports::download::svg,
+        reports::viewers,
+        reports::grant,
+        reports::revoke,
+        reports::explore::pivot,
+        reports::explore::save,
     ),
     components(schemas(
         auth::LoginRequest,
@@ -185,6 +196,7 @@ pub async fn document() -> Json<Value> {
 pub fn build() -> Value {
     let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serialises");
     connections::doc::patch(&mut doc);
+    reports::doc::patch(&mut doc);
     doc["components"]["securitySchemes"] =
         json!({ "session": { "type": "apiKey", "in": "cookie", "name": auth::COOKIE_NAME } });
     doc["security"] = json!([{ "session": [] }]);

@@ -17,6 +17,7 @@ const SQLITE: &[(i64, &str)] = &[
     (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
     (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
+    (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -31,6 +32,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (9, include_str!("../../../migrations/sqlite/0009_calendars.sql")),
     (10, include_str!("../../../migrations/sqlite/0010_check_results.sql")),
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
+    (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
 ];
 

@@ -179,7 +179,8 @@ pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
             f("title", "Title", TEXT, ""),
             f("chart", "Chart", Widget::Choice { options: &ChartKind::NAMES, optional: false }, ""),
             f("x", "X axis", Widget::Column, "optional"),
-            f("y", "Y axis", Widget::Column, "optional"),
+            f("y", "Y axis", Widget::Column, "optional (a list of measures in the JSON view)"),
+            f("series", "Series", Widget::Column, "optional: one line or bar per value"),
         ],
     }
 }

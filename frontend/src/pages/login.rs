@@ -25,10 +25,11 @@ pub fn Login() -> impl IntoView {
             match api::login(u.trim(), &p).await {
                 Ok(me) => {
                     // Signing in replaces this page: nothing of it is touched after.
+                    let viewer = me.role == "viewer";
                     ctx.user.set(Some(me));
                     let hash = crate::dom::window().location().hash().unwrap_or_default();
-                    if hash.is_empty() || hash.starts_with("#/login") {
-                        crate::dom::navigate("#/graphs");
+                    if hash.is_empty() || hash.starts_with("#/login") || (viewer && hash.starts_with("#/graphs")) {
+                        crate::dom::navigate(if viewer { "#/reports" } else { "#/graphs" });
                     }
                 }
                 Err(e) if e.status == 401 => {

@@ -16,3 +16,4 @@ pub mod impact;
 pub mod lineage;
 pub mod sql;
 pub mod graph_status;
+pub mod reports;

@@ -1,0 +1,127 @@
+//! Picture checks: every chart kind drawn from the same rows and compared with
+//! the committed reference in `tests/charts/` within a tolerance (the markup
+//! must match; every number in it within 0.5 px). `SLUICE_BLESS=1` rewrites the
+//! references (look at them before committing: open the SVGs in a browser).
+
+use serde_json::{Value, json};
+use sluice_backend::server::reports::chart;
+use sluice_shared::config::ReportSink;
+use sluice_shared::{DataType, Field};
+
+fn columns() -> Vec<Field> {
+    vec![
+        Field::new("branch", Some(DataType::String)),
+        Field::new("channel", Some(DataType::String)),
+        Field::new("deposits", Some(DataType::Int64)),
+        Field::new("loans", Some(DataType::Float64)),
+    ]
+}
+
+fn rows() -> Vec<Vec<Value>> {
+    let data = [
+        ("北京", "counter", 1_250_000, 830_000.5),
+        ("上海", "counter", 2_100_000, 1_200_000.0),
+        ("广州", "counter", 640_000, 910_000.0),
+        ("深圳", "counter", 1_800_000, 450_000.25),
+        ("北京", "online", 400_000, 120_000.0),
+        ("上海", "online", 900_000, 300_000.0),
+        ("广州", "online", 150_000, 90_000.0),
+        ("深圳", "online", 700_000, 210_000.0),
+    ];
+    data.iter().map(|(b, c, d, l)| vec![json!(b), json!(c), json!(d), json!(l)]).collect()
+}
+
+fn config(extra: Value) -> ReportSink {
+    let mut base = json!({"title": "分行存款 Branch deposits", "x": "branch",
+        "format": {"deposits": {"scale": "wan", "decimals": 0, "thousands": true}}});
+    for (k, v) in extra.as_object().unwrap() {
+        base[k] = v.clone();
+    }
+    serde_json::from_value(base).unwrap()
+}
+
+fn cases() -> Vec<(&'static str, ReportSink)> {
+    vec![
+        ("bar", config(json!({"chart": "bar", "y": "deposits"}))),
+        ("bar_series", config(json!({"chart": "bar", "y": "deposits", "series": "channel"}))),
+        ("line", config(json!({"chart": "line", "y": ["deposits", "loans"]}))),
+        ("area", config(json!({"chart": "area", "y": "deposits", "series": "channel"}))),
+        ("pie", config(json!({"chart": "pie", "y": "deposits"}))),
+        ("kpi", config(json!({"chart": "kpi", "y": "deposits"}))),
+    ]
+}
+
+/// Splits SVG text into its non-number parts and its numbers.
+fn tokens(s: &str) -> (Vec<String>, Vec<f64>) {
+    let (mut text, mut nums, mut cur, mut num) = (Vec::new(), Vec::new(), String::new(), String::new());
+    let flush_num = |num: &mut String, nums: &mut Vec<f64>, cur: &mut String| {
+        if !num.is_empty() {
+            match num.parse::<f64>() {
+                Ok(v) => {
+                    nums.push(v);
+                    cur.push('#');
+                }
+                Err(_) => cur.push_str(num),
+            }
+            num.clear();
+        }
+    };
+    for c in s.chars() {
+        if c.is_ascii_digit() || (c == '.' && !num.is_empty()) || (c == '-' && num.is_empty()) {
+            num.push(c);
+        } else {
+            flush_num(&mut num, &mut nums, &mut cur);
+            cur.push(c);
+            if c == '>' {
+                text.push(std::mem::take(&mut cur));
+            }
+        }
+    }
+    flush_num(&mut num, &mut nums, &mut cur);
+    text.push(cur);
+    (text, nums)
+}
+
+#[test]
+fn every_chart_kind_matches_its_reference_picture() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
+    let bless = std::env::var("SLUICE_BLESS").is_ok();
+    for (name, cfg) in cases() {
+        let svg = chart::svg(&chart::data(&cfg, &columns(), &rows()));
+        let path = dir.join(format!("{name}.svg"));
+        if bless {
+            std::fs::write(&path, &svg).unwrap();
+            continue;
+        }
+        let want = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (got_text, got_nums) = tokens(&svg);
+        let (want_text, want_nums) = tokens(&want);
+        assert_eq!(got_text, want_text, "{name}: the drawing's elements differ from {}", path.display());
+        assert_eq!(got_nums.len(), want_nums.len(), "{name}");
+        for (i, (g, w)) in got_nums.iter().zip(&want_nums).enumerate() {
+            assert!((g - w).abs() <= 0.5, "{name}: number {i} is {g}, the reference has {w}");
+        }
+    }
+}
+
+#[test]
+fn charts_carry_axis_labels_legend_and_formatted_ticks() {
+    let cfg = config(json!({"chart": "bar", "y": "deposits", "series": "channel"}));
+    let svg = chart::svg(&chart::data(&cfg, &columns(), &rows()));
+    assert!(svg.contains(">branch</text>"), "x axis title");
+    assert!(svg.contains(">deposits</text>"), "y axis title");
+    assert!(svg.contains(">counter</text>") && svg.contains(">online</text>"), "legend");
+    assert!(svg.contains("万</text>"), "ticks in 万");
+    assert!(svg.contains(r#"fill="url(#p1)""#), "the second series is patterned, not only coloured");
+    assert!(svg.contains(">北京</text>"), "Chinese labels kept as text");
+}
+
+#[test]
+fn text_in_a_chart_is_escaped() {
+    let mut cfg = config(json!({"chart": "bar", "y": "deposits"}));
+    cfg.title = "<script>alert(1)</script> & co".into();
+    let rows = vec![vec![json!("<b>x</b>"), json!("c"), json!(1), json!(2)]];
+    let svg = chart::svg(&chart::data(&cfg, &columns(), &rows));
+    assert!(!svg.contains("<script>") && !svg.contains("<b>"));
+    assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+}

@@ -1,0 +1,121 @@
+// Reports: the demo publishes two reports for a week of business dates. The
+// analyst (their owner) grants one to a viewer; the viewer signs in, lands on
+// the reports, opens one, picks yesterday's business date, sorts, downloads
+// the Excel file (read back here: it holds the rows), builds a pivot in
+// Explore and saves it as a new report for review.
+import { test, expect, APIRequestContext, request as pwRequest } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
+import { Server, ADMIN_PASSWORD, ANALYST } from './server';
+
+const server = new Server(18481);
+const VIEWER = { user: 'branch_manager', password: 'viewer-pass-1' };
+const REPORT = 'branch_deposits';
+
+test.beforeAll(async () => {
+  await server.start();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+async function apiAs(user: string, password: string): Promise<APIRequestContext> {
+  const ctx = await pwRequest.newContext({ baseURL: server.url });
+  const r = await ctx.post('/api/session', { data: { username: user, password } });
+  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
+  return ctx;
+}
+
+/** The text of one file inside a zip (an .xlsx), found through its central directory. */
+function zipEntry(buf: Buffer, name: string): string {
+  let eocd = buf.length - 22;
+  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
+  const count = buf.readUInt16LE(eocd + 10);
+  let p = buf.readUInt32LE(eocd + 16);
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(p + 10);
+    const size = buf.readUInt32LE(p + 20);
+    const nameLen = buf.readUInt16LE(p + 28);
+    const extra = buf.readUInt16LE(p + 30);
+    const comment = buf.readUInt16LE(p + 32);
+    const local = buf.readUInt32LE(p + 42);
+    const entry = buf.subarray(p + 46, p + 46 + nameLen).toString();
+    if (entry === name) {
+      const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+      const data = buf.subarray(start, start + size);
+      return (method === 8 ? inflateRawSync(data) : data).toString();
+    }
+    p += 46 + nameLen + extra + comment;
+  }
+  throw new Error(`${name} not in the workbook`);
+}
+
+test('a viewer reads a report, picks a date, sorts, downloads Excel, pivots and saves', async ({ page }) => {
+  const admin = await apiAs('admin', ADMIN_PASSWORD);
+  const made = await admin.post('/api/users', {
+    data: { username: VIEWER.user, password: VIEWER.password, role: 'viewer', current_password: ADMIN_PASSWORD },
+  });
+  expect(made.status()).toBe(201);
+  const analyst = await apiAs(ANALYST.user, ANALYST.password);
+  const granted = await analyst.post(`/api/reports/${REPORT}/viewers`, { data: { username: VIEWER.user } });
+  expect(granted.status()).toBe(200);
+
+  // Signing in lands a viewer on the reports.
+  await page.goto(server.url + '/#/login');
+  await page.getByTestId('login-user').fill(VIEWER.user);
+  await page.getByTestId('login-password').fill(VIEWER.password);
+  await page.getByTestId('login-submit').click();
+  await expect(page.getByTestId('report-list')).toBeVisible();
+  await expect(page.getByTestId('report-deposit_trend')).toHaveCount(0);
+  await page.getByTestId(`report-${REPORT}`).locator('a').click();
+  await expect(page).toHaveURL(new RegExp(`#/reports/${REPORT}$`));
+
+  // The latest business date first; pick the day before.
+  const picker = page.getByTestId('report-date');
+  await expect(picker).toHaveValue('2026-11-24');
+  await picker.selectOption('2026-11-23');
+  await expect(page.getByTestId('report-as-of')).toContainText('as of 2026-11-23');
+  await expect(page.getByTestId('report-as-of')).toContainText('graph version 1');
+  const rows = page.getByTestId('report-table').getByTestId('report-row');
+  await expect(rows.first()).toBeVisible();
+  const n = await rows.count();
+  expect(n).toBeGreaterThan(1);
+  await expect(page.getByTestId('report-chart')).toHaveAttribute('src', /svg\?date=2026-11-23/);
+  const chart = await page.request.get(server.url + (await page.getByTestId('report-chart').getAttribute('src'))!);
+  expect(chart.status()).toBe(200);
+  expect(await chart.text()).toContain('<svg');
+
+  // Sort by branch, ascending: the first cells come in order.
+  await page.getByTestId('report-sort-branch').click();
+  await expect(page.getByTestId('report-sort-branch')).toContainText('▲');
+  const firstCells = () => rows.evaluateAll((trs) => trs.map((tr) => tr.children[0].textContent ?? ''));
+  await expect.poll(async () => {
+    const b = await firstCells();
+    return b.length === n && JSON.stringify(b) === JSON.stringify([...b].sort());
+  }).toBe(true);
+  const branches = await firstCells();
+  // Deposits are shown in 万 with two decimals.
+  await expect(rows.first().locator('td').nth(1)).toHaveText(/^[\d,]+\.\d{2}万$/);
+
+  // Excel: the download holds every row of the date, branch names included.
+  const [dl] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-download-xlsx').click()]);
+  expect(dl.suggestedFilename()).toBe(`${REPORT}_2026-11-23.xlsx`);
+  const book = readFileSync((await dl.path())!);
+  const sheet = zipEntry(book, 'xl/worksheets/sheet1.xml');
+  const strings = zipEntry(book, 'xl/sharedStrings.xml');
+  expect((sheet.match(/<row /g) ?? []).length).toBe(n + 1);
+  expect(strings).toContain(branches[0]);
+  expect(sheet).toContain('<c r="B2"');
+
+  // Explore: deposits summed per branch, then saved as a report for review.
+  await page.getByTestId('explore-rows').selectOption('branch');
+  await page.getByTestId('explore-measure').selectOption('deposits');
+  await page.getByTestId('explore-agg').selectOption('sum');
+  await page.getByTestId('explore-run').click();
+  await expect(page.getByTestId('explore-table').getByTestId('explore-row')).toHaveCount(n);
+  await page.getByTestId('explore-name').fill('deposits by branch (viewer)');
+  await page.getByTestId('explore-save').click();
+  await expect(page.getByTestId('explore-saved')).toContainText('submitted for review');
+  const queue = await (await admin.get('/api/reviews')).json();
+  expect(JSON.stringify(queue)).toContain('deposits by branch (viewer)');
+});

@@ -1,0 +1,72 @@
+//! Reports (`/api/reports`): the list, dates, a page of rows, downloads,
+//! Explore's pivots and "save as report". Types are `shared::api::reports`'.
+
+use super::{ApiError, call_as};
+use sluice_shared::api::reports::{
+    PivotRequest, PivotResult, ReportDates, ReportList, ReportRows, RowsQuery, SaveAsReport, SavedReport,
+};
+
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
+fn base(name: &str) -> String {
+    format!("/api/reports/{}", enc(name))
+}
+
+/// `?date=…&sort=…` for a rows query (and the downloads of the same view).
+pub fn query_string(q: &RowsQuery) -> String {
+    let mut parts = Vec::new();
+    let mut add = |k: &str, v: String| parts.push(format!("{k}={}", enc(&v)));
+    if let Some(d) = &q.date {
+        add("date", d.clone());
+    }
+    if q.draft {
+        add("draft", "true".into());
+    }
+    if q.offset > 0 {
+        add("offset", q.offset.to_string());
+    }
+    if let Some(l) = q.limit {
+        add("limit", l.to_string());
+    }
+    if let Some(s) = &q.sort {
+        add("sort", s.clone());
+        add("desc", q.desc.to_string());
+    }
+    if let (Some(c), Some(t)) = (&q.filter_column, &q.filter)
+        && !t.is_empty()
+    {
+        add("filter_column", c.clone());
+        add("filter", t.clone());
+    }
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
+
+pub async fn reports() -> Result<ReportList, ApiError> {
+    call_as("GET", "/api/reports", None).await
+}
+
+pub async fn report_dates(name: &str) -> Result<ReportDates, ApiError> {
+    call_as("GET", &format!("{}/dates", base(name)), None).await
+}
+
+pub async fn report_rows(name: &str, q: &RowsQuery) -> Result<ReportRows, ApiError> {
+    call_as("GET", &format!("{}/rows{}", base(name), query_string(q)), None).await
+}
+
+/// Where a download of the same view is (`csv`, `xlsx`, `svg`).
+pub fn download_url(name: &str, kind: &str, q: &RowsQuery) -> String {
+    let q = RowsQuery { offset: 0, limit: None, ..q.clone() };
+    format!("{}/{kind}{}", base(name), query_string(&q))
+}
+
+pub async fn pivot(name: &str, p: &PivotRequest) -> Result<PivotResult, ApiError> {
+    let body = serde_json::to_value(p).map_err(|e| ApiError::local(e.to_string()))?;
+    call_as("POST", &format!("{}/pivot", base(name)), Some(&body)).await
+}
+
+pub async fn save_as_report(name: &str, s: &SaveAsReport) -> Result<SavedReport, ApiError> {
+    let body = serde_json::to_value(s).map_err(|e| ApiError::local(e.to_string()))?;
+    call_as("POST", &format!("{}/save", base(name)), Some(&body)).await
+}

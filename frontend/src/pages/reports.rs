@@ -1,0 +1,236 @@
+//! `#/reports` (the reports the user may read) and `#/reports/<name>`: a
+//! business-date picker (latest published first), the rows as a sortable,
+//! filterable table formatted by the report's `format` (the shared formatter,
+//! as the downloads), the chart drawn by the server, downloads, "as of" and
+//! the graph version, and Explore.
+
+use super::explore::ExplorePanel;
+use super::fmt::error_banner;
+use crate::api::reports as api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use sluice_shared::api::reports::{ReportDate, ReportRows, ReportSummary, RowsQuery};
+use sluice_shared::report::ColumnFormat;
+use sluice_shared::report_format::format_cell;
+
+#[component]
+pub fn ReportsPage() -> impl IntoView {
+    let list = RwSignal::new(None::<Vec<ReportSummary>>);
+    let error = RwSignal::new(None::<String>);
+    spawn_local(async move {
+        match api::reports().await {
+            Ok(l) => list.try_set(Some(l.reports)).map_or((), drop),
+            Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+        }
+    });
+    let item = |r: ReportSummary| {
+        let href = format!("#/reports/{}", r.name);
+        let latest = r.latest.clone().unwrap_or_else(|| "not published yet".into());
+        view! {
+            <li class="report-item" data-testid=format!("report-{}", r.name)>
+                <a href=href>
+                    <strong>{r.title.clone()}</strong>
+                    <span class="muted">{format!(" · {} · latest {latest} · {} date(s)", r.chart.as_str(), r.dates)}</span>
+                </a>
+            </li>
+        }
+    };
+    view! {
+        <div class="list-page wide">
+            <div class="list-head"><h1>"Reports"</h1></div>
+            {error_banner(error)}
+            <ul class="report-list" data-testid="report-list">
+                {move || match list.get() {
+                    None => view! { <li class="muted">"Loading…"</li> }.into_any(),
+                    Some(l) if l.is_empty() => view! { <li class="muted">"No reports you may read yet."</li> }.into_any(),
+                    Some(l) => l.into_iter().map(item).collect_view().into_any(),
+                }}
+            </ul>
+        </div>
+    }
+}
+
+/// The choice in the date picker: a published date, or a draft's (`draft:` prefix).
+fn date_key(d: &ReportDate) -> String {
+    if d.draft { format!("draft:{}", d.biz_date) } else { d.biz_date.clone() }
+}
+
+#[component]
+pub fn ReportPage(name: String) -> impl IntoView {
+    let dates = RwSignal::new(Vec::<ReportDate>::new());
+    let title = RwSignal::new(String::new());
+    let chosen = RwSignal::new(None::<String>);
+    let sort = RwSignal::new(None::<(String, bool)>);
+    let filter_col = RwSignal::new(String::new());
+    let filter = RwSignal::new(String::new());
+    let page = RwSignal::new(None::<ReportRows>);
+    let error = RwSignal::new(None::<String>);
+    let n = name.clone();
+    spawn_local(async move {
+        match api::report_dates(&n).await {
+            Ok(d) => {
+                let first = d.dates.iter().find(|x| !x.draft).or(d.dates.first()).map(date_key);
+                let _ = title.try_set(d.title);
+                let _ = dates.try_set(d.dates);
+                let _ = chosen.try_set(first);
+            }
+            Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+        }
+    });
+    let query = move || {
+        let key = chosen.get()?;
+        let (draft, date) = match key.strip_prefix("draft:") {
+            Some(d) => (true, d.to_string()),
+            None => (false, key),
+        };
+        let (s, desc) = sort.get().map(|(c, d)| (Some(c), d)).unwrap_or((None, false));
+        let fc = filter_col.get();
+        Some(RowsQuery {
+            date: Some(date),
+            draft,
+            limit: Some(200),
+            sort: s,
+            desc,
+            filter_column: (!fc.is_empty()).then_some(fc),
+            filter: Some(filter.get()),
+            ..Default::default()
+        })
+    };
+    let n = name.clone();
+    Effect::new(move |_| {
+        let Some(q) = query() else { return };
+        let n = n.clone();
+        spawn_local(async move {
+            match api::report_rows(&n, &q).await {
+                Ok(r) => {
+                    let _ = error.try_set(None);
+                    let _ = page.try_set(Some(r));
+                }
+                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
+            }
+        });
+    });
+    let picker = move || {
+        view! {
+            <select data-testid="report-date" on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
+                {dates.get().into_iter().map(|d| {
+                    let key = date_key(&d);
+                    let label = if d.draft { format!("{} (your draft)", d.biz_date) } else { d.biz_date.clone() };
+                    let selected = chosen.get_untracked().as_deref() == Some(key.as_str());
+                    view! { <option value=key selected=selected>{label}</option> }
+                }).collect_view()}
+            </select>
+        }
+    };
+    let n = name.clone();
+    let links = move || {
+        let q = query()?;
+        let n = n.clone();
+        Some(view! {
+            <div class="report-downloads">
+                <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">"Excel"</a>
+                <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">"CSV"</a>
+                <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">"SVG"</a>
+            </div>
+        })
+    };
+    let n = name.clone();
+    let chart = move || {
+        let q = query()?;
+        let src = api::download_url(&n, "svg", &q);
+        Some(view! { <img class="report-chart" data-testid="report-chart" src=src alt="chart"/> })
+    };
+    view! {
+        <div class="list-page wide report-page" data-testid=format!("report-{name}")>
+            <div class="list-head">
+                <h1>{move || title.get()}</h1>
+                <a href="#/reports">"All reports"</a>
+            </div>
+            {error_banner(error)}
+            <div class="filters">
+                <label>"Business date " {picker}</label>
+                <span class="muted" data-testid="report-as-of">{move || page.get().map(|p| as_of(&p))}</span>
+                {links}
+            </div>
+            {chart}
+            <RowsTable page=page sort=sort filter_col=filter_col filter=filter/>
+            <ExplorePanel name=name.clone() page=page/>
+        </div>
+    }
+}
+
+fn as_of(p: &ReportRows) -> String {
+    let short: String = p.date.hash.chars().take(8).collect();
+    let draft = if p.date.draft { " · draft" } else { "" };
+    format!("as of {} · graph version {} ({short}) · {} rows{draft}", p.date.biz_date, p.date.version, p.total)
+}
+
+#[component]
+fn RowsTable(
+    page: RwSignal<Option<ReportRows>>,
+    sort: RwSignal<Option<(String, bool)>>,
+    filter_col: RwSignal<String>,
+    filter: RwSignal<String>,
+) -> impl IntoView {
+    let click = move |c: String| {
+        sort.update(|s| {
+            *s = match s.take() {
+                Some((old, desc)) if old == c => Some((c, !desc)),
+                _ => Some((c, false)),
+            }
+        })
+    };
+    let head = move || {
+        let p = page.get()?;
+        Some(p.columns.into_iter().map(|c| {
+            let name = c.name.clone();
+            let mark = move || match sort.get() {
+                Some((s, d)) if s == name => if d { " ▼" } else { " ▲" },
+                _ => "",
+            };
+            let key = c.name.clone();
+            view! {
+                <th class="clickable" data-testid=format!("report-sort-{}", c.name) on:click=move |_| click(key.clone())>
+                    {c.name.clone()}{mark}
+                </th>
+            }
+        }).collect_view())
+    };
+    let body = move || {
+        let p = page.get()?;
+        let plain = ColumnFormat::default();
+        let formats: Vec<ColumnFormat> =
+            p.columns.iter().map(|c| p.config.format.get(&c.name).cloned().unwrap_or_else(|| plain.clone())).collect();
+        Some(
+            p.rows
+                .into_iter()
+                .map(|row| {
+                    let cells = row
+                        .iter()
+                        .zip(&formats)
+                        .map(|(v, f)| {
+                            let numeric = v.is_number();
+                            view! { <td class:num=numeric>{format_cell(v, f)}</td> }
+                        })
+                        .collect_view();
+                    view! { <tr data-testid="report-row">{cells}</tr> }
+                })
+                .collect_view(),
+        )
+    };
+    let columns =
+        move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
+    view! {
+        <div class="filters">
+            <select data-testid="report-filter-column" on:change=move |ev| filter_col.set(event_target_value(&ev))>
+                <option value="">"Filter column…"</option>
+                {move || columns().into_iter().map(|c| { let v = c.clone(); view! { <option value=v>{c}</option> } }).collect_view()}
+            </select>
+            <input data-testid="report-filter" placeholder="contains…" on:change=move |ev| filter.set(event_target_value(&ev))/>
+        </div>
+        <table class="data-table" data-testid="report-table">
+            <thead><tr>{head}</tr></thead>
+            <tbody>{body}</tbody>
+        </table>
+    }
+}
