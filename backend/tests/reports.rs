@@ -80,7 +80,7 @@ async fn a_draft_run_never_replaces_what_a_scheduled_run_published() {
     let (_, h2) = w.save(&g.0, 1, report_doc("Deposits", Some("amount > 15"))).await;
     let draft = w.draft(&g.0, &h2, "2026-11-20").await;
     w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, "succeeded");
+    assert_eq!(w.store.run(&draft.id).await.unwrap().status, sluice_shared::api::RunStatus::Succeeded);
     let published = w.files().join("reports/deposits/2026-11-20.parquet");
     assert_eq!(rows_of(published).await.len(), 2, "the published rows stay");
     assert_eq!(rows_of(w.sandbox().join("reports/deposits/2026-11-20.parquet")).await.len(), 1);
@@ -100,7 +100,7 @@ async fn published_app() -> (App, String) {
     let g = app.state.store.create_graph(&bob.id, "bob", "deposits", "", &doc).await.unwrap();
     let hash = content_hash(&doc);
     let sub = app.state.store.submit(&g.id, 1, &hash, "", "bob").await.unwrap();
-    app.state.store.decide(&sub.id, "approved", "admin", "ok").await.unwrap();
+    app.state.store.decide(&sub.id, sluice_shared::api::SubmissionStatus::Approved, "admin", "ok").await.unwrap();
     let files = app.dir.path().join("files");
     std::fs::write(files.join("dep_2026-11-20.csv"), "branch,amount\nA,10\nB,20\nC,123456789\n").unwrap();
     std::fs::write(files.join("dep_2026-11-21.csv"), "branch,amount\nA,11\nB,21\n").unwrap();
@@ -110,7 +110,7 @@ async fn published_app() -> (App, String) {
             graph_id: &g.id,
             hash: &hash,
             biz_date: date,
-            kind: "backfill",
+            kind: sluice_shared::api::RunKind::Backfill,
             attempt: 1,
             not_before: 0,
             requested_by: "admin",
@@ -214,7 +214,7 @@ async fn pivot_and_save_as_report_submit_a_new_graph() {
     let doc = g["graph"].clone();
     let report = doc["nodes"].as_array().unwrap().iter().find(|n| n["kind"] == "sink.report").unwrap().clone();
     assert_eq!(report["config"]["y"], json!(["sum_amount", "count_amount"]));
-    let subs = app.state.store.submissions(Some("submitted"), None).await.unwrap();
+    let subs = app.state.store.submissions(Some(sluice_shared::api::SubmissionStatus::Submitted), None).await.unwrap();
     assert!(subs.iter().any(|s| s.id == saved["submission"]), "submitted for review");
 }
 

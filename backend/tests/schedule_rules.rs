@@ -89,7 +89,7 @@ async fn a_backfill_of_past_dates_raises_no_sla_alert_and_alerts_name_the_graph(
     let s = w.schedule(&g, &[], 0, Some("08:00")).await;
     // Long past dates, backfilled now: their deadlines passed before they were asked for.
     for d in ["2026-10-01", "2026-10-02"] {
-        w.sched.enqueue(&s, d, "backfill", "admin").await.unwrap();
+        w.sched.enqueue(&s, d, sluice_shared::api::RunKind::Backfill, "admin").await.unwrap();
     }
     w.sched.drain().await.unwrap();
     w.sched.drain().await.unwrap();

@@ -7,7 +7,7 @@ mod common;
 use common::world::{World, copy_doc};
 use serde_json::json;
 use sluice_shared::check::RuleLevel;
-use sluice_shared::api::{RunStatus, RunKind};
+use sluice_shared::api::RunStatus;
 
 fn checked_doc(name: &str) -> serde_json::Value {
     let mut doc = copy_doc(name, "in");

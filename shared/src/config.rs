@@ -308,7 +308,15 @@ option_list!(AggFn, 6 {
     Min => "min",
     Max => "max",
 });
-option_list!(ChartKind, 4 { Table => "table", Bar => "bar", Line => "line", Pie => "pie" });
+option_list!(ChartKind, 7 {
+    Table => "table",
+    Bar => "bar",
+    Line => "line",
+    Area => "area",
+    Pie => "pie",
+    Kpi => "kpi",
+    Pivot => "pivot",
+});
 
 /// The text encodings a CSV source reads (`encoding`; `utf8` is accepted as
 /// another spelling of `utf-8`).
@@ -327,26 +335,6 @@ pub enum ChartKind {
 }
 
 impl ChartKind {
-    pub const ALL: [ChartKind; 7] = [
-        ChartKind::Table,
-        ChartKind::Bar,
-        ChartKind::Line,
-        ChartKind::Area,
-        ChartKind::Pie,
-        ChartKind::Kpi,
-        ChartKind::Pivot,
-    ];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ChartKind::Table => "table",
-            ChartKind::Bar => "bar",
-            ChartKind::Line => "line",
-            ChartKind::Pie => "pie",
-            ChartKind::Area => "area",
-            ChartKind::Kpi => "kpi",
-            ChartKind::Pivot => "pivot",
-        }
-    }
     pub fn parse(s: &str) -> Option<ChartKind> {
         Self::ALL.into_iter().find(|c| c.as_str() == s)
     }

@@ -48,7 +48,7 @@ impl Scheduler {
     /// Where a finished run's outputs are: the write root of [`Self::write_root`]
     /// in the environment the run resolved in.
     pub async fn output_root(&self, run: &RunRow) -> Result<DataRoot, String> {
-        let env = self.environment_for(&run.kind).await.map_err(|e| e.to_string())?;
+        let env = self.environment_for(run.kind).await.map_err(|e| e.to_string())?;
         self.write_root(run, &env.root).await
     }
 
@@ -70,7 +70,7 @@ impl Scheduler {
     /// A draft's requester's user id (drafts' reports are theirs alone; a
     /// requester gone since gets a scope no one reads).
     async fn draft_requester(&self, run: &RunRow) -> Option<String> {
-        if run.kind != RunKind::Draft.as_str() {
+        if run.kind != RunKind::Draft {
             return None;
         }
         let user = self.store.user_by_name(&run.requested_by).await.ok().flatten();
@@ -174,7 +174,7 @@ impl Scheduler {
             run_id: run.id.clone(),
             node_id: n.id.clone(),
             kind: n.kind.clone(),
-            status: "succeeded".into(),
+            status: NodeStatus::Succeeded,
             rows_in: d.rows_in,
             rows_out: d.rows,
             started_at: Some(at.0),

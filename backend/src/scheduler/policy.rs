@@ -56,7 +56,7 @@ impl Scheduler {
             .await?
             .into_iter()
             // A backfill re-runs past dates on purpose: their deadlines passed long ago.
-            .filter(|r| r.schedule_id.as_deref() == Some(&s.id) && r.kind == RunKind::Scheduled.as_str())
+            .filter(|r| r.schedule_id.as_deref() == Some(&s.id) && r.kind == RunKind::Scheduled)
             .map(|r| r.biz_date)
             .collect();
         dates.sort();

@@ -5,7 +5,7 @@
 
 use super::AppState;
 use super::auth::{CurrentUser, Role};
-use super::error::{ApiError, ApiResult};
+use super::error::ApiResult;
 use crate::store::Listing;
 use axum::extract::State;
 use axum::routing::get;
@@ -56,7 +56,7 @@ pub async fn map(State(state): State<AppState>, user: CurrentUser) -> ApiResult<
 /// The approved graph each schedule runs, mapped; one suggestion per schedule
 /// and upstream graph (`missing` where the schedule does not wait for it yet).
 pub async fn suggestions(state: &AppState) -> ApiResult<Vec<SuggestedDependency>> {
-    let schedules = state.scheduler.schedules().await.map_err(ApiError::Internal)?;
+    let schedules = state.scheduler.schedules().await?;
     let mut graphs: Vec<(String, String, Graph)> = Vec::new();
     for s in &schedules {
         if graphs.iter().any(|(id, _, _)| *id == s.graph_id) {

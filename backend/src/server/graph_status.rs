@@ -4,7 +4,7 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::ApiResult;
-use crate::store::{Listing, RunRow};
+use crate::store::{Listing, RunFilter, RunRow};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -25,11 +25,11 @@ pub async fn status(State(state): State<AppState>, user: CurrentUser) -> ApiResu
     };
     let approved = state.store.latest_approved().await?;
     let pending: BTreeSet<String> =
-        state.store.submissions(Some("submitted"), None).await?.into_iter().map(|s| s.graph_id).collect();
+        state.store.submissions(Some(sluice_shared::api::SubmissionStatus::Submitted), None).await?.into_iter().map(|s| s.graph_id).collect();
     let scheduled: BTreeSet<String> =
         state.store.schedules().await?.into_iter().filter(|s| s.enabled != 0).map(|s| s.graph_id).collect();
     // The newest runs the caller sees, newest first: the first per graph is its last.
-    let runs = state.store.runs_in_scope(super::runs::scope(&user), "", "", "", 2000).await?;
+    let runs = state.store.runs_in_scope(super::runs::scope(&user), &RunFilter::default(), 2000).await?;
     let mut last: BTreeMap<String, RunRow> = BTreeMap::new();
     for r in runs {
         last.entry(r.graph_id.clone()).or_insert(r);

@@ -24,7 +24,6 @@ use sluice_shared::api::RunStatus;
 pub use sluice_shared::api::runs::{
     Alert, AlertList, Backfill, NewSchedule, Run, RunDetail, RunList, RunNode, RunNow, Schedule, ScheduleList,
 };
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Limits on what users may start or hold open.
 pub struct RunSettings {

@@ -11,7 +11,6 @@ use crate::scheduler::calendar;
 use crate::store::ScheduleRow;
 use sluice_shared::api::runs::{Schedule, ScheduleUpdate};
 use axum::extract::{Path, State};
-use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A graph's name for messages (its id when it is gone).
@@ -26,7 +25,7 @@ pub(super) async fn check(state: &AppState, row: &ScheduleRow) -> ApiResult<()> 
     if let Some(sla) = &row.sla {
         calendar::parse_sla(sla).map_err(ApiError::BadRequest)?;
     }
-    if !row.calendar.is_empty() && state.scheduler.calendar(&row.calendar).await.map_err(ApiError::Internal)?.is_none()
+    if !row.calendar.is_empty() && state.scheduler.calendar(&row.calendar).await?.is_none()
     {
         return Err(ApiError::BadRequest(format!("no calendar `{}` (see GET /api/calendars)", row.calendar)));
     }

@@ -43,9 +43,8 @@ impl GraphStage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LastRun {
     pub id: String,
-    /// queued | running | succeeded | failed | interrupted | cancelled
-    pub status: String,
-    pub kind: String,
+    pub status: super::RunStatus,
+    pub kind: super::RunKind,
     pub biz_date: String,
     pub finished_at: Option<i64>,
 }

@@ -93,7 +93,7 @@ async fn downstream(
     changes: &[ColumnChange],
 ) -> ApiResult<Vec<DownstreamUse>> {
     let mut graphs = vec![(graph_id.to_string(), before.name.clone(), before.clone())];
-    let approved = state.store.submissions(Some("approved"), None).await?;
+    let approved = state.store.submissions(Some(sluice_shared::api::SubmissionStatus::Approved), None).await?;
     let mut seen = std::collections::BTreeSet::from([graph_id.to_string()]);
     for s in &approved {
         if !seen.insert(s.graph_id.clone()) || state.store.get_graph(&s.graph_id).await?.archived_at.is_some() {
