@@ -11,8 +11,8 @@ use common::world::World;
 use serde_json::{Value, json};
 use sluice_backend::engine::connect::DbKind;
 use sluice_backend::store::RunFilter;
-use sluice_shared::api::{RunKind, RunStatus};
 use sluice_backend::store::{ConnectionRow, EnvironmentRow, SecretChange};
+use sluice_shared::api::{RunKind, RunStatus};
 use sqlx::Connection as _;
 
 fn mysql_admin_url() -> String {

@@ -6,8 +6,8 @@ mod common;
 
 use common::world::{World, copy_doc};
 use serde_json::json;
-use sluice_shared::check::RuleLevel;
 use sluice_shared::api::RunStatus;
+use sluice_shared::check::RuleLevel;
 
 fn checked_doc(name: &str) -> serde_json::Value {
     let mut doc = copy_doc(name, "in");

@@ -17,8 +17,8 @@ use wasm_bindgen_futures::JsFuture;
 
 mod calendars;
 pub mod connections;
-pub mod lineage;
 mod graph_status;
+pub mod lineage;
 mod ops;
 pub mod reports;
 mod schedule_edit;

@@ -96,7 +96,10 @@ pub async fn install(store: &Store, files: &std::path::Path, owner: &UserRow) ->
             .map_err(|e| e.to_string())?;
         let hash = content_hash(&doc);
         let sub = store.submit(&g.id, 1, &hash, "demo report", &owner.username).await.map_err(|e| e.to_string())?;
-        store.decide(&sub.id, sluice_shared::api::SubmissionStatus::Approved, "admin", "demo").await.map_err(|e| e.to_string())?;
+        store
+            .decide(&sub.id, sluice_shared::api::SubmissionStatus::Approved, "admin", "demo")
+            .await
+            .map_err(|e| e.to_string())?;
         let end = super::data::days(super::data::END_DATE);
         for day in (end - REPORT_DAYS + 1)..=end {
             let date = super::data::date(day);

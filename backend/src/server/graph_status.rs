@@ -24,8 +24,13 @@ pub async fn status(State(state): State<AppState>, user: CurrentUser) -> ApiResu
         Role::Viewer => state.store.list_approved_graphs(Listing::default()).await?,
     };
     let approved = state.store.latest_approved().await?;
-    let pending: BTreeSet<String> =
-        state.store.submissions(Some(sluice_shared::api::SubmissionStatus::Submitted), None).await?.into_iter().map(|s| s.graph_id).collect();
+    let pending: BTreeSet<String> = state
+        .store
+        .submissions(Some(sluice_shared::api::SubmissionStatus::Submitted), None)
+        .await?
+        .into_iter()
+        .map(|s| s.graph_id)
+        .collect();
     let scheduled: BTreeSet<String> =
         state.store.schedules().await?.into_iter().filter(|s| s.enabled != 0).map(|s| s.graph_id).collect();
     // The newest runs the caller sees, newest first: the first per graph is its last.

@@ -9,8 +9,8 @@ use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
 use crate::scheduler::calendar;
 use crate::store::ScheduleRow;
-use sluice_shared::api::runs::{Schedule, ScheduleUpdate};
 use axum::extract::{Path, State};
+use sluice_shared::api::runs::{Schedule, ScheduleUpdate};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A graph's name for messages (its id when it is gone).
@@ -25,8 +25,7 @@ pub(super) async fn check(state: &AppState, row: &ScheduleRow) -> ApiResult<()> 
     if let Some(sla) = &row.sla {
         calendar::parse_sla(sla).map_err(ApiError::BadRequest)?;
     }
-    if !row.calendar.is_empty() && state.scheduler.calendar(&row.calendar).await?.is_none()
-    {
+    if !row.calendar.is_empty() && state.scheduler.calendar(&row.calendar).await?.is_none() {
         return Err(ApiError::BadRequest(format!("no calendar `{}` (see GET /api/calendars)", row.calendar)));
     }
     let others: Vec<ScheduleRow> = state.store.schedules().await?.into_iter().filter(|s| s.id != row.id).collect();

@@ -124,7 +124,7 @@ pub async fn create_schedule(body: &NewSchedule) -> Result<Schedule, ApiError> {
 }
 
 pub async fn set_schedule_enabled(id: &str, enabled: bool) -> Result<(), ApiError> {
-    let body = ScheduleUpdate { enabled };
+    let body = ScheduleUpdate { enabled: Some(enabled), ..Default::default() };
     call("PATCH", &format!("/api/schedules/{}", q(id)), Some(&to_json(&body)?)).await.map(drop)
 }
 

@@ -17,10 +17,10 @@ pub fn GraphStatusLine(id: String, statuses: Statuses) -> impl IntoView {
                 Some(r) => {
                     let href = format!("#/runs/{}", r.id);
                     view! {
-                        <a class="graph-last-run" data-testid="graph-last-run" data-status=r.status.clone() href=href
+                        <a class="graph-last-run" data-testid="graph-last-run" data-status=r.status.as_str() href=href
                             on:click=|ev| ev.stop_propagation()>
                             "last run "{r.biz_date.clone()}": "
-                            <span class=format!("status-pill status-{}", r.status)>{r.status.clone()}</span>
+                            <span class=format!("status-pill status-{}", r.status)>{r.status.as_str()}</span>
                         </a>
                     }
                     .into_any()

@@ -25,7 +25,7 @@ pub fn Login() -> impl IntoView {
             match api::login(u.trim(), &p).await {
                 Ok(me) => {
                     // Signing in replaces this page: nothing of it is touched after.
-                    let viewer = me.role == "viewer";
+                    let viewer = me.role == api::Role::Viewer;
                     ctx.user.set(Some(me));
                     let hash = crate::dom::window().location().hash().unwrap_or_default();
                     if hash.is_empty() || hash.starts_with("#/login") || (viewer && hash.starts_with("#/graphs")) {

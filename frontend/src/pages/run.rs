@@ -189,7 +189,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                         <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
                         <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
                         <tr><th>"Duration"</th><td data-testid="run-duration">{
-                            r.started_at.zip(r.finished_at).map(|(a, b)| duration_text(b - a)).unwrap_or_else(|| "—".into())
+                            r.started_at.zip(r.finished_at).map(|(a, b)| duration_text(b.millis() - a.millis())).unwrap_or_else(|| "—".into())
                         }</td></tr>
                         {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
                     </tbody>

@@ -42,10 +42,10 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
         .into_iter()
         .map(|n| {
             view! {
-                <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.clone()>
+                <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.as_str()>
                     <td class="code">{n.node_id.clone()}</td>
                     <td class="muted">{n.kind.clone()}</td>
-                    <td><span class=format!("status-pill status-{}", n.status)>{n.status.clone()}</span></td>
+                    <td><span class=format!("status-pill status-{}", n.status)>{n.status.as_str()}</span></td>
                     <td class="num" data-testid="run-node-rows-in">{rows_text(n.rows_in)}</td>
                     <td class="num" data-testid="run-node-rows">{rows_text(n.rows_out)}</td>
                     <td>{opt_time(n.started_at)}</td>

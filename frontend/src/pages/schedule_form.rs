@@ -3,10 +3,9 @@
 //! uses for its messages), and "Depends on" offers every other scheduled graph,
 //! never the graph itself.
 
-use crate::api::{self, Schedule};
+use crate::api::{self, NewSchedule, Schedule, ScheduleUpdate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde_json::json;
 use sluice_shared::cron_words;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -52,7 +51,7 @@ pub fn ScheduleForm(
             tz.set(s.timezone.clone());
             retries.set(s.retries.to_string());
             sla.set(s.sla.clone().unwrap_or_default());
-            deps.set(s.dependencies());
+            deps.set(s.depends_on.clone());
             calendar.set(s.calendar.clone());
         }
     });
@@ -73,29 +72,37 @@ pub fn ScheduleForm(
         let g = graph.get_untracked();
         let graph_id =
             if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
-        let body = json!({
-            "graph_id": graph_id,
-            "cron": cron.get_untracked().trim(),
-            "timezone": tz.get_untracked().trim(),
-            "retries": retries.get_untracked().trim().parse::<i64>().unwrap_or(2),
-            "sla": sla_text,
-            "depends_on": deps.get_untracked(),
-            "calendar": calendar.get_untracked(),
-            "biz_date_offset": offset.get_untracked(),
-        });
+        let retries = retries.get_untracked().trim().parse::<i64>().unwrap_or(2);
+        let (cron, tz) = (cron.get_untracked().trim().to_string(), tz.get_untracked().trim().to_string());
+        let (deps, calendar) = (deps.get_untracked(), calendar.get_untracked());
         let edit = editing.get_untracked();
-        let mut body = body;
-        if edit.is_some()
-            && let Some(o) = body.as_object_mut()
-        {
-            // The business-date offset and the graph are not edited here.
-            o.remove("biz_date_offset");
-            o.remove("graph_id");
-        }
+        // The business-date offset and the graph are not edited here; an empty SLA removes it.
+        let update = ScheduleUpdate {
+            cron: Some(cron.clone()),
+            timezone: Some(tz.clone()),
+            retries: Some(retries),
+            sla: Some(sla_text.clone()),
+            depends_on: Some(deps.clone()),
+            calendar: Some(calendar.clone()),
+            ..Default::default()
+        };
+        let new = NewSchedule {
+            graph_id,
+            cron,
+            timezone: Some(tz),
+            biz_date_offset: Some(offset.get_untracked()),
+            retries: Some(retries),
+            backoff_secs: None,
+            timeout_secs: None,
+            sla: Some(sla_text).filter(|s| !s.is_empty()),
+            depends_on: deps,
+            enabled: None,
+            calendar: Some(calendar),
+        };
         spawn_local(async move {
             let result = match &edit {
-                Some(s) => api::update_schedule(&s.id, &body).await,
-                None => api::create_schedule(&body).await,
+                Some(s) => api::update_schedule(&s.id, &update).await,
+                None => api::create_schedule(&new).await,
             };
             match result {
                 Ok(s) => {

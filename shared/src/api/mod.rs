@@ -12,8 +12,8 @@ pub mod users;
 
 pub use states::{NodeStatus, Role, RunKind, RunStatus, SubmissionFilter, SubmissionStatus, Timestamp, UnknownState};
 pub mod dataflow;
+pub mod graph_status;
 pub mod impact;
 pub mod lineage;
-pub mod sql;
-pub mod graph_status;
 pub mod reports;
+pub mod sql;

@@ -70,7 +70,7 @@ pub struct NewSchedule {
     pub calendar: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 /// Changes to a schedule (`PATCH /api/schedules/{id}`); absent fields stay as they are.
 pub struct ScheduleUpdate {
