@@ -67,7 +67,8 @@ async fn a_run_past_its_memory_limit_fails_saying_so_and_writes_nothing() {
     table(dir.path(), 20_000);
     let err = run_with(dir.path(), &join_graph(), TINY).await.expect_err("64 KiB cannot hold the join");
     let EngineError::Failed { node, message } = err else { panic!("a run failure, got {err:?}") };
-    assert_eq!(node.as_deref(), Some("out"), "{message}");
+    // The join that ran out of memory is blamed, not the sink it feeds.
+    assert_eq!(node.as_deref(), Some("j"), "{message}");
     assert!(message.starts_with("memory limit of 64 KiB exceeded ("), "{message}");
     assert!(!dir.path().join("out/j.csv").exists());
     // The same run within a sensible limit succeeds.
@@ -182,7 +183,7 @@ fn the_command_line_takes_a_memory_limit() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains("out: memory limit of 64 KiB exceeded"), "{stderr}");
+    assert!(stderr.contains("j: memory limit of 64 KiB exceeded"), "{stderr}");
     let bad = std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))
         .args(["run", "g.json", "--memory", "lots"])
         .current_dir(dir.path())

@@ -65,7 +65,7 @@ async fn duplicates_self_dependencies_and_bad_crons_are_refused_in_words() {
     assert_eq!(s, StatusCode::BAD_REQUEST, "{body}");
     assert!(message(&body).contains("five fields"), "{body}");
     let (s, body) = app.req("PATCH", &path, Some(json!({"enabled": false})), Some(&admin)).await;
-    assert_eq!((s, body["enabled"].as_i64()), (StatusCode::OK, Some(0)), "{body}");
+    assert_eq!((s, body["enabled"].as_bool()), (StatusCode::OK, Some(false)), "{body}");
 
     // An empty backfill date says which one is missing.
     let (s, body) =
