@@ -5,7 +5,9 @@
 //! lists [`FUNCTIONS`]; the server says the same as the browser because both
 //! call this module.
 
+#[cfg(feature = "sql")]
 use sqlparser::dialect::GenericDialect;
+#[cfg(feature = "sql")]
 use sqlparser::tokenizer::{Token, Tokenizer};
 
 /// The scalar functions an expression may call: name, arguments, what it gives.
@@ -78,6 +80,7 @@ pub fn unknown_function(name: &str) -> String {
     }
 }
 
+#[cfg(feature = "sql")]
 fn is_operator(t: &Token) -> bool {
     matches!(
         t,
@@ -98,6 +101,7 @@ fn is_operator(t: &Token) -> bool {
     ) || word_op(t)
 }
 
+#[cfg(feature = "sql")]
 fn word_op(t: &Token) -> bool {
     match t {
         Token::Word(w) => {
@@ -108,11 +112,13 @@ fn word_op(t: &Token) -> bool {
     }
 }
 
+#[cfg(feature = "sql")]
 /// An operator that may start a value (`-5`, `NOT x`).
 fn is_prefix(t: &Token) -> bool {
     matches!(t, Token::Minus | Token::Plus) || matches!(t, Token::Word(w) if w.value.eq_ignore_ascii_case("NOT"))
 }
 
+#[cfg(feature = "sql")]
 /// The expression's mistake in words, from its tokens; `parser` is the parser's
 /// own message, used only to say where when no plainer reading is found.
 pub fn syntax(text: &str, parser: &str) -> String {
@@ -155,6 +161,7 @@ pub fn syntax(text: &str, parser: &str) -> String {
     near(parser)
 }
 
+#[cfg(feature = "sql")]
 /// Parentheses that do not pair up.
 fn brackets(toks: &[Token]) -> Option<String> {
     let mut depth = 0i32;
@@ -177,6 +184,7 @@ fn brackets(toks: &[Token]) -> Option<String> {
     (depth > 0).then(|| format!("{depth} `(` not closed: add `)`"))
 }
 
+#[cfg(feature = "sql")]
 /// The last resort: where the parser stopped, without its grammar words.
 fn near(parser: &str) -> String {
     match parser.split_once("found: ") {
@@ -197,7 +205,7 @@ pub fn dangling(after: &str, next: &str) -> String {
     format!("`{next}` follows `{after}` with nothing between: an operator (+, -, =, AND ...) or a comma is missing")
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "sql"))]
 mod tests {
     use super::*;
     use crate::expr::parse;

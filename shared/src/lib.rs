@@ -18,7 +18,6 @@ pub mod dataflow;
 pub mod derived;
 pub mod diff;
 pub mod expr;
-#[cfg(feature = "sql")]
 pub mod expr_words;
 pub mod infer;
 pub mod kinds;
