@@ -183,13 +183,22 @@ pub(crate) fn sort_of(q: &RowsQuery, cfg: &ReportSink) -> Vec<SortKey> {
 }
 
 pub(crate) fn read_query(q: &RowsQuery, cfg: &ReportSink, limit: u64) -> ApiResult<ReadQuery> {
-    let filter = match (&q.filter_column, &q.filter) {
-        (Some(c), Some(t)) if !t.is_empty() => {
-            if t.chars().count() > MAX_FILTER {
-                return Err(ApiError::BadRequest(format!("filter: at most {MAX_FILTER} characters")));
-            }
-            Some((c.clone(), t.clone()))
+    // Rows and every download: the document's bound, so no query slips past it.
+    if q.offset > 1 << 40 {
+        return Err(ApiError::BadRequest("offset: too large".into()));
+    }
+    if q.limit.is_some_and(|l| l == 0 || l > MAX_PAGE) {
+        return Err(ApiError::BadRequest(format!("limit: 1 to {MAX_PAGE}")));
+    }
+    for (field, text, max) in
+        [("sort", &q.sort, 256), ("filter_column", &q.filter_column, 256), ("filter", &q.filter, MAX_FILTER)]
+    {
+        if text.as_ref().is_some_and(|t| t.chars().count() > max) {
+            return Err(ApiError::BadRequest(format!("{field}: at most {max} characters")));
         }
+    }
+    let filter = match (&q.filter_column, &q.filter) {
+        (Some(c), Some(t)) if !t.is_empty() => Some((c.clone(), t.clone())),
         _ => None,
     };
     Ok(ReadQuery { sort: sort_of(q, cfg), filter, offset: q.offset, limit })
@@ -207,9 +216,6 @@ pub async fn rows(
     let limit = q.limit.unwrap_or(100);
     if limit == 0 || limit > MAX_PAGE {
         return Err(ApiError::BadRequest(format!("limit: 1 to {MAX_PAGE}")));
-    }
-    if q.offset > 1 << 40 {
-        return Err(ApiError::BadRequest("offset: too large".into()));
     }
     let d = pick(&state, &user, &name, q.date.as_deref(), q.draft).await?;
     let cfg = config_of(&d)?;
