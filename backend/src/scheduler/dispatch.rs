@@ -31,7 +31,7 @@ impl Scheduler {
             if !self.may_start(&run, schedule.copied()).await? || !self.store.claim_run(&run.id, now).await? {
                 continue;
             }
-            self.emit(&run.id, None, RunStatus::Running.as_str(), None, None);
+            self.emit(&run.id, RunStatus::Running, None);
             let timeout = schedule.map(|s| s.timeout_secs).unwrap_or(3600);
             let id = run.id.clone();
             let handle = tokio::spawn(Arc::clone(self).guarded(run, timeout));
@@ -79,7 +79,7 @@ impl Scheduler {
             tracing::error!(run = %run.id, "scheduler: ending the nodes of the run: {e}");
         }
         if self.store.finish_run(&run.id, RunStatus::Failed, Some(&text), now).await.unwrap_or(false) {
-            self.emit(&run.id, None, RunStatus::Failed.as_str(), None, Some(&text));
+            self.emit(&run.id, RunStatus::Failed, Some(&text));
             if let Err(e) = self.retry_or_alert(&run, &text).await {
                 tracing::error!("scheduler: {e}");
             }
@@ -122,7 +122,7 @@ impl Scheduler {
         let done =
             self.store.finish_run(id, RunStatus::Cancelled, Some("cancelled by a user"), self.clock.now_ms()).await?;
         if done {
-            self.emit(id, None, RunStatus::Cancelled.as_str(), None, None);
+            self.emit(id, RunStatus::Cancelled, None);
         }
         Ok(done)
     }

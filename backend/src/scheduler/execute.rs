@@ -25,7 +25,7 @@ impl Scheduler {
         match result {
             Ok(()) => {
                 if self.store.finish_run(&run.id, RunStatus::Succeeded, None, now).await.unwrap_or(false) {
-                    self.emit(&run.id, None, RunStatus::Succeeded.as_str(), None, None);
+                    self.emit(&run.id, RunStatus::Succeeded, None);
                 }
             }
             Err((node, message)) => {
@@ -34,7 +34,7 @@ impl Scheduler {
                     None => message.clone(),
                 };
                 if self.store.finish_run(&run.id, RunStatus::Failed, Some(&text), now).await.unwrap_or(false) {
-                    self.emit(&run.id, None, RunStatus::Failed.as_str(), None, Some(&text));
+                    self.emit(&run.id, RunStatus::Failed, Some(&text));
                     if let Err(e) = self.retry_or_alert(&run, &text).await {
                         tracing::error!("scheduler: {e}");
                     }
@@ -183,12 +183,12 @@ impl Scheduler {
             output,
         };
         if let Err(e) = self.store.upsert_run_node(&row).await {
-            eprintln!("scheduler: recording node {}: {e}", n.id);
+            tracing::error!(node = %n.id, "scheduler: recording a node: {e}");
         }
-        let _ = self.events.send(RunEvent {
+        let _ = self.events.send(RunEvent::Node {
             run_id: run.id.clone(),
-            node: Some(n.id.clone()),
-            status: "succeeded".into(),
+            node: n.id.clone(),
+            status: NodeStatus::Succeeded,
             rows: d.rows,
             error: None,
         });
@@ -221,10 +221,10 @@ impl Scheduler {
         if let Err(e) = self.store.upsert_run_node(&row).await {
             tracing::error!(node = %n.id, "scheduler: recording a node: {e}");
         }
-        let _ = self.events.send(RunEvent {
+        let _ = self.events.send(RunEvent::Node {
             run_id: run.id.clone(),
-            node: Some(n.id.clone()),
-            status: status.as_str().to_string(),
+            node: n.id.clone(),
+            status,
             rows,
             error: error.map(str::to_string),
         });

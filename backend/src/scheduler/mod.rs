@@ -22,7 +22,6 @@ pub mod reports;
 use crate::engine::root::DataRoot;
 use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store, StoreError};
 use clock::Clock;
-use serde::Serialize;
 use sluice_shared::api::RunStatus;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -30,14 +29,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::broadcast;
 
 /// A change in a run or one of its nodes, for live progress (server-sent events).
-#[derive(Debug, Clone, Serialize)]
-pub struct RunEvent {
-    pub run_id: String,
-    pub node: Option<String>,
-    pub status: String,
-    pub rows: Option<i64>,
-    pub error: Option<String>,
-}
+pub use sluice_shared::api::run_events::RunEvent;
 
 /// How many runs execute at once. Drafts have their own slots, so they can
 /// never hold back a scheduled run, and scheduled runs are started first.
@@ -185,7 +177,7 @@ impl Scheduler {
         remove_stale_temporaries(&self.sandbox, 0);
         let interrupted = self.store.interrupt_running(self.clock.now_ms()).await?;
         for r in &interrupted {
-            self.emit(&r.id, None, RunStatus::Interrupted.as_str(), None, None);
+            self.emit(&r.id, RunStatus::Interrupted, None);
             self.retry_or_alert(r, "interrupted by a server restart").await?;
         }
         Ok(interrupted.len())
@@ -324,7 +316,7 @@ impl Scheduler {
     /// Creates a run, announces it, and audits which version it runs.
     async fn queue(&self, run: NewRun<'_>) -> Result<RunRow> {
         let row = self.store.create_run(run).await?;
-        self.emit(&row.id, None, RunStatus::Queued.as_str(), None, None);
+        self.emit(&row.id, RunStatus::Queued, None);
         let detail = format!(
             "run {} ({}, attempt {}) for {} runs version {}",
             row.id, row.kind, row.attempt, row.biz_date, row.hash
@@ -333,14 +325,9 @@ impl Scheduler {
         Ok(row)
     }
 
-    pub fn emit(&self, run: &str, node: Option<&str>, status: &str, rows: Option<i64>, error: Option<&str>) {
-        let _ = self.events.send(RunEvent {
-            run_id: run.to_string(),
-            node: node.map(str::to_string),
-            status: status.to_string(),
-            rows,
-            error: error.map(str::to_string),
-        });
+    /// Tells the run's followers that it changed state.
+    pub fn emit(&self, run: &str, status: RunStatus, error: Option<&str>) {
+        let _ = self.events.send(RunEvent::Run { run_id: run.to_string(), status, error: error.map(str::to_string) });
     }
 
     /// Ticks every `period` until the process ends.

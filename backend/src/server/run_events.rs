@@ -67,13 +67,8 @@ impl Drop for Slot {
     }
 }
 
-/// A run event's status that ends the run (node events are never passed here).
-fn terminal(status: &str) -> bool {
-    status.parse::<RunStatus>().is_ok_and(|s| !s.is_active())
-}
-
 fn to_event(ev: &RunEvent) -> Event {
-    Event::default().event(if ev.node.is_some() { "node" } else { "run" }).json_data(ev).unwrap_or_default()
+    Event::default().event(ev.name()).json_data(ev).unwrap_or_default()
 }
 
 /// What the stream carries between events.
@@ -91,14 +86,14 @@ impl Follow {
     /// The next event to send, and whether it is the last.
     async fn next(&mut self) -> Option<(RunEvent, bool)> {
         if let Some(ev) = self.first.take() {
-            let last = terminal(&ev.status);
+            let last = ev.ends_run();
             return Some((ev, last));
         }
         loop {
             tokio::select! {
                 got = self.rx.recv() => match got {
-                    Ok(ev) if ev.run_id == self.id => {
-                        let last = ev.node.is_none() && terminal(&ev.status);
+                    Ok(ev) if ev.run_id() == self.id => {
+                        let last = ev.ends_run();
                         return Some((ev, last));
                     }
                     Ok(_) | Err(RecvError::Lagged(_)) => continue,
@@ -120,13 +115,7 @@ impl Follow {
 }
 
 fn snapshot(id: &str, status: RunStatus, error: Option<&str>) -> RunEvent {
-    RunEvent {
-        run_id: id.into(),
-        node: None,
-        status: status.as_str().into(),
-        rows: None,
-        error: error.map(str::to_string),
-    }
+    RunEvent::Run { run_id: id.into(), status, error: error.map(str::to_string) }
 }
 
 /// Live progress of one run: its current state, then every run and node

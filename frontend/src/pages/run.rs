@@ -10,6 +10,7 @@ use crate::api::{self, NodeStatus, RunDetail, RunStatus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::Graph;
+use sluice_shared::api::run_events::RunEvent;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
@@ -21,22 +22,12 @@ fn close_source(ev: &web_sys::Event) {
     }
 }
 
-/// The payload of a run event: `{run_id, node, status, rows, error}`.
-#[derive(serde::Deserialize)]
-struct LiveEvent {
-    node: Option<String>,
-    status: String,
-    rows: Option<i64>,
-}
-
 /// Lights the picture from one event, without waiting for the refetch.
 fn apply_event(states: RwSignal<HashMap<String, NodeLive>>, ev: &web_sys::Event) {
     let Some(text) = ev.dyn_ref::<web_sys::MessageEvent>().and_then(|m| m.data().as_string()) else {
         return;
     };
-    if let Ok(LiveEvent { node: Some(node), status, rows }) = serde_json::from_str::<LiveEvent>(&text)
-        && let Ok(status) = status.parse::<NodeStatus>()
-    {
+    if let Ok(RunEvent::Node { node, status, rows, .. }) = serde_json::from_str::<RunEvent>(&text) {
         record(states, &node, Lit::Node(status), rows);
     }
 }

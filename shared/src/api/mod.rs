@@ -6,6 +6,7 @@
 pub mod connections;
 pub mod graphs;
 pub mod reviews;
+pub mod run_events;
 pub mod runs;
 pub mod states;
 pub mod users;
