@@ -72,32 +72,33 @@ pub fn ScheduleForm(
         let g = graph.get_untracked();
         let graph_id =
             if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
-        let retries = retries.get_untracked().trim().parse::<i64>().unwrap_or(2);
-        let (cron, tz) = (cron.get_untracked().trim().to_string(), tz.get_untracked().trim().to_string());
-        let (deps, calendar) = (deps.get_untracked(), calendar.get_untracked());
+        let retry_count = retries.get_untracked().trim().parse::<i64>().unwrap_or(2);
+        let cron_text = cron.get_untracked().trim().to_string();
+        let tz_text = tz.get_untracked().trim().to_string();
+        let (dep_ids, calendar_name) = (deps.get_untracked(), calendar.get_untracked());
         let edit = editing.get_untracked();
         // The business-date offset and the graph are not edited here; an empty SLA removes it.
         let update = ScheduleUpdate {
-            cron: Some(cron.clone()),
-            timezone: Some(tz.clone()),
-            retries: Some(retries),
+            cron: Some(cron_text.clone()),
+            timezone: Some(tz_text.clone()),
+            retries: Some(retry_count),
             sla: Some(sla_text.clone()),
-            depends_on: Some(deps.clone()),
-            calendar: Some(calendar.clone()),
+            depends_on: Some(dep_ids.clone()),
+            calendar: Some(calendar_name.clone()),
             ..Default::default()
         };
         let new = NewSchedule {
             graph_id,
-            cron,
-            timezone: Some(tz),
+            cron: cron_text,
+            timezone: Some(tz_text),
             biz_date_offset: Some(offset.get_untracked()),
-            retries: Some(retries),
+            retries: Some(retry_count),
             backoff_secs: None,
             timeout_secs: None,
             sla: Some(sla_text).filter(|s| !s.is_empty()),
-            depends_on: deps,
+            depends_on: dep_ids,
             enabled: None,
-            calendar: Some(calendar),
+            calendar: Some(calendar_name),
         };
         spawn_local(async move {
             let result = match &edit {
