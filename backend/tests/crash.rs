@@ -174,7 +174,7 @@ fn kill_9_mid_run_then_restart_retries_and_completes() {
 
     let mut server = start(dir.path(), port);
     let admin = login(port, "admin", "admin-pass-1");
-    wait_for("the retry to succeed", 120, || runs(&admin).iter().any(|r| r["status"] == "succeeded"));
+    wait_for("the retry to succeed", 300, || runs(&admin).iter().any(|r| r["status"] == "succeeded"));
     let all = runs(&admin);
     let first = all.iter().find(|r| r["attempt"] == 1).unwrap();
     let second = all.iter().find(|r| r["attempt"] == 2).unwrap();
