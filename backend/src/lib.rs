@@ -4,6 +4,7 @@
 pub mod calendars;
 pub mod cli;
 pub mod cli_bizdate;
+pub mod cli_import;
 pub mod demo;
 pub mod engine;
 pub mod environments;
@@ -11,3 +12,4 @@ pub mod scheduler;
 pub mod secrets;
 pub mod server;
 pub mod store;
+pub mod versions_git;

@@ -72,6 +72,19 @@ enum Command {
         #[arg(long = "calendar", value_name = "NAME=FILE")]
         calendars: Vec<String>,
     },
+    /// Load graphs back from a folder of `<id>.json` files (e.g. a checkout of the
+    /// `--git-dir` history) as drafts owned by `--owner`; nothing is approved.
+    Import {
+        dir: PathBuf,
+        #[arg(long, default_value = "./sluice-data")]
+        data_dir: PathBuf,
+        /// The store, when it is PostgreSQL (also `SLUICE_DATABASE_URL`).
+        #[arg(long)]
+        database_url: Option<String>,
+        /// The analyst or admin who owns the imported drafts.
+        #[arg(long, default_value = "admin")]
+        owner: String,
+    },
     /// Manage the key connection secrets are encrypted under.
     Secrets {
         #[command(subcommand)]
@@ -141,6 +154,9 @@ enum Command {
         /// Log lines as `text` (for people) or `json` (one object per line, for log collectors).
         #[arg(long, value_enum, env = "SLUICE_LOG_FORMAT", default_value = "text")]
         log_format: sluice_backend::server::logging::LogFormat,
+        /// A bare Git repository (created when missing) every approved version is committed to.
+        #[arg(long, env = "SLUICE_GIT_DIR")]
+        git_dir: Option<PathBuf>,
     },
 }
 
@@ -195,6 +211,10 @@ async fn run_cli() -> ExitCode {
         Command::Sql { graph, dialect, params, data_root, connections, calendars } => {
             cli::sql(&graph, &params, &connections, &calendars, data_root, &dialect).await
         }
+        Command::Import { dir, data_dir, database_url, owner } => {
+            let url = database_url.or_else(|| env("SLUICE_DATABASE_URL"));
+            sluice_backend::cli_import::import_cli(&dir, &data_dir, url.as_deref(), &owner).await
+        }
         Command::Secrets { action: SecretsCommand::Rotate { data_dir, database_url, new_key_file } } => {
             let url = database_url.or_else(|| env("SLUICE_DATABASE_URL"));
             match sluice_backend::secrets::rotate_cli(&data_dir, url.as_deref(), &new_key_file).await {
@@ -223,6 +243,7 @@ async fn run_cli() -> ExitCode {
             trusted_proxy,
             mut allowed_hosts,
             log_format,
+            git_dir,
         } => {
             sluice_backend::server::logging::init(log_format);
             let from_env = env("SLUICE_ALLOWED_HOSTS").unwrap_or_default();
@@ -241,7 +262,10 @@ async fn run_cli() -> ExitCode {
                 tls: tls || env("SLUICE_TLS").is_some_and(|v| v == "1" || v == "true"),
                 trusted_proxy,
                 allowed_hosts,
-                config: Some(sluice_backend::server::config::Config::from_env()),
+                config: Some(sluice_backend::server::config::Config {
+                    git_dir,
+                    ..sluice_backend::server::config::Config::from_env()
+                }),
                 ..Default::default()
             };
             match sluice_backend::server::serve(opts).await {

@@ -13,6 +13,8 @@ pub struct Config {
     /// `SLUICE_ALLOW_SELF_APPROVAL=1|true`: a deployment with a single admin may
     /// approve that admin's own changes (every use audited).
     pub allow_self_approval: bool,
+    /// `--git-dir` / `SLUICE_GIT_DIR`: a bare Git repository every approved version is committed to.
+    pub git_dir: Option<std::path::PathBuf>,
 }
 
 impl Config {
@@ -28,6 +30,7 @@ impl Config {
             demo_password: set("SLUICE_DEMO_PASSWORD"),
             alert_webhook: set("SLUICE_ALERT_WEBHOOK"),
             allow_self_approval: set("SLUICE_ALLOW_SELF_APPROVAL").is_some_and(|v| v == "1" || v == "true"),
+            git_dir: set("SLUICE_GIT_DIR").map(std::path::PathBuf::from),
         }
     }
 }

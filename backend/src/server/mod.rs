@@ -171,6 +171,9 @@ pub async fn build(opts: &ServeOptions) -> Result<(Router, AppState), String> {
     let url = opts.database_url.clone().unwrap_or_else(|| Store::sqlite_url(&opts.data_dir));
     let store = Store::open(&url).await.map_err(|e| format!("cannot open the database: {e}"))?;
     let config = opts.config.clone().unwrap_or_else(config::Config::from_env);
+    if let Some(dir) = &config.git_dir {
+        crate::versions_git::open(dir)?; // a wrong --git-dir stops the start, not the first approval
+    }
     bootstrap_admin(&store, config.admin_password.clone()).await?;
     if opts.demo {
         install_demo(&store, &files, config.demo_password.clone()).await?;

@@ -140,19 +140,33 @@ impl Store {
         doc: &str,
     ) -> Result<GraphRow> {
         let id = uuid::Uuid::new_v4().to_string();
+        self.create_graph_as(&id, owner_id, actor, name, description, doc).await
+    }
+
+    /// Creates a graph under a given id (`sluice import` keeps the ids of the
+    /// files it reads); fails if the id is taken.
+    pub async fn create_graph_as(
+        &self,
+        id: &str,
+        owner_id: &str,
+        actor: &str,
+        name: &str,
+        description: &str,
+        doc: &str,
+    ) -> Result<GraphRow> {
         let now = now_ms();
         let mut tx = self.pool().begin().await?;
         sqlx::query("INSERT INTO graphs (id, owner_id, name, description, version, created_at, updated_at) VALUES ($1, $2, $3, $4, 1, $5, $5)")
-            .bind(&id)
+            .bind(id)
             .bind(owner_id)
             .bind(name)
             .bind(description)
             .bind(now)
             .execute(&mut *tx)
             .await?;
-        insert_version(&mut tx, &id, 1, doc, actor, now).await?;
+        insert_version(&mut tx, id, 1, doc, actor, now).await?;
         tx.commit().await?;
-        self.get_graph(&id).await
+        self.get_graph(id).await
     }
 
     /// Saves a new version on top of `base_version`; `Conflict` if it is stale.

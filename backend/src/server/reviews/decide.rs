@@ -35,12 +35,14 @@ pub(super) async fn decide(
         return Err(archived(&sub.graph_id));
     }
     let own = own_work(state, user, &sub, approve).await?;
+    let mut approved_doc = None;
     if approve {
         // The hash pins exactly what was submitted; the stored version must still be it.
         let doc = state.store.get_version(&sub.graph_id, sub.version).await?;
         if content_hash(&doc) != sub.hash {
             return Err(ApiError::Conflict("the submitted version no longer matches its hash".into()));
         }
+        approved_doc = Some(doc);
     }
     // What breaks downstream is refused unless the admin confirms it, and a confirmed one is audited.
     let impact = if approve { Some(super::impact::bounded(state, &sub).await?) } else { None };
@@ -77,7 +79,58 @@ pub(super) async fn decide(
             format!("version {} {status} by the admin who {why}, allowed by SLUICE_ALLOW_SELF_APPROVAL", sub.version);
         state.store.audit(&user.username, "self_approval", &sub.graph_id, &detail).await?;
     }
+    if let (Some(dir), Some(doc)) = (state.config.git_dir.clone(), approved_doc) {
+        let graph_name = serde_json::from_str::<serde_json::Value>(&doc)
+            .ok()
+            .and_then(|v| v["name"].as_str().map(str::to_string))
+            .unwrap_or_else(|| sub.graph_id.clone());
+        let a = GitApproval { graph_name, doc, sub, approver: user.username.clone(), comment: comment.into() };
+        to_git(state, dir, a).await;
+    }
     Ok(Json(row.into()))
+}
+
+/// What an approval commits to Git, owned so that it can move to a blocking thread.
+struct GitApproval {
+    graph_name: String,
+    doc: String,
+    sub: SubmissionRow,
+    approver: String,
+    comment: String,
+}
+
+/// Commits an approval to the Git history. The approval stands whatever
+/// happens here; a failure is logged and audited (`git_export_failed`) so
+/// that an admin sees the history has a gap.
+async fn to_git(state: &AppState, dir: std::path::PathBuf, a: GitApproval) {
+    let graph_id = a.sub.graph_id.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        crate::versions_git::commit(
+            &dir,
+            &crate::versions_git::Approval {
+                graph_id: &a.sub.graph_id,
+                graph_name: &a.graph_name,
+                version: a.sub.version,
+                hash: &a.sub.hash,
+                submitter: &a.sub.submitted_by,
+                approver: &a.approver,
+                comment: &a.comment,
+                doc: &a.doc,
+            },
+        )
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("the Git export stopped: {e}")));
+    let (action, detail) = match done {
+        Ok(id) => ("git_commit", format!("commit {id}")),
+        Err(e) => {
+            tracing::error!(graph = %graph_id, "committing an approved version to Git: {e}");
+            ("git_export_failed", e)
+        }
+    };
+    if let Err(e) = state.store.audit("sluice", action, &graph_id, &detail).await {
+        tracing::error!(graph = %graph_id, "auditing the Git export: {e}");
+    }
 }
 
 fn status_action(approve: bool) -> &'static str {
