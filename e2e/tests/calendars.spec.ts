@@ -1,9 +1,9 @@
 // Business calendars: the admin imports a CSV calendar, sees its year as month
 // grids with holidays and make-up workdays marked, attaches it to a schedule,
 // and the schedule lists its next 10 firings with their business dates.
-import { test, expect, APIRequestContext, request as pwRequest } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
-import { login } from './helpers';
+import { apiAs, login } from './helpers';
 
 const server = new Server(18474);
 const GRAPH = 'daily_branch_summary';
@@ -16,13 +16,6 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-async function apiAs(user: string, password: string): Promise<APIRequestContext> {
-  const ctx = await pwRequest.newContext({ baseURL: server.url });
-  const r = await ctx.post('/api/session', { data: { username: user, password } });
-  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
-  return ctx;
-}
-
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 
 /** The first Saturday of October of `year` (UTC). */
@@ -34,17 +27,17 @@ function firstSaturdayOfOctober(year: number): Date {
 
 test('import a calendar, see its month grid, schedule by it', async ({ page }) => {
   // An approved graph to schedule (a second admin reviews the analyst's submission).
-  const admin = await apiAs('admin', ADMIN_PASSWORD);
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
   const made = await admin.post('/api/users', {
     data: { username: REVIEWER.user, password: REVIEWER.password, role: 'admin', current_password: ADMIN_PASSWORD },
   });
   expect(made.status()).toBe(201);
-  const analyst = await apiAs(ANALYST.user, ANALYST.password);
+  const analyst = await apiAs(server.url, ANALYST.user, ANALYST.password);
   const graphs = await (await analyst.get('/api/graphs')).json();
   const graphId = String(graphs.graphs.find((g: { name: string }) => g.name === GRAPH).id);
   const sub = await analyst.post(`/api/graphs/${graphId}/submit`, { data: { message: 'for the schedule' } });
   expect(sub.status()).toBe(201);
-  const reviewer = await apiAs(REVIEWER.user, REVIEWER.password);
+  const reviewer = await apiAs(server.url, REVIEWER.user, REVIEWER.password);
   expect((await reviewer.post(`/api/reviews/${(await sub.json()).id}/approve`, { data: { comment: 'ok' } })).ok()).toBeTruthy();
 
   // A calendar for this year and next: 1 October closed, a make-up Saturday, 1 January closed.

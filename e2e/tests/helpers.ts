@@ -1,13 +1,22 @@
 // Shared steps for the browser tests: sign in, drag with the real mouse, read node ids.
-import { expect, Locator, Page } from '@playwright/test';
+import { APIRequestContext, expect, Locator, Page, request as pwRequest } from '@playwright/test';
 import { ANALYST } from './server';
 
-export async function login(page: Page, base: string, user: string, password: string) {
+/** Signs in through the form; `landing` is the test id of the page the user lands on. */
+export async function login(page: Page, base: string, user: string, password: string, landing = 'graph-list') {
   await page.goto(base + '/#/login');
   await page.getByTestId('login-user').fill(user);
   await page.getByTestId('login-password').fill(password);
   await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('graph-list')).toBeVisible();
+  await expect(page.getByTestId(landing)).toBeVisible();
+}
+
+/** An API client signed in as `user`, with its own cookie jar. */
+export async function apiAs(base: string, user: string, password: string): Promise<APIRequestContext> {
+  const ctx = await pwRequest.newContext({ baseURL: base });
+  const r = await ctx.post('/api/session', { data: { username: user, password } });
+  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
+  return ctx;
 }
 
 /** Signs in as the demo analyst and opens a new, named graph in the editor. */

@@ -3,9 +3,9 @@
 // the run page counts rows at every node in pipeline order with downloads;
 // the review of a new graph shows every setting under column headers; the
 // file picker lists only files the source reads; forms explain expressions.
-import { test, expect, Page, APIRequestContext, request as pwRequest } from '@playwright/test';
+import { test, expect, Page, APIRequestContext } from '@playwright/test';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
-import { login, newGraph, dropNode, select, wire } from './helpers';
+import { apiAs, login, newGraph, dropNode, select, wire } from './helpers';
 
 const server = new Server(18481);
 const GRAPH = 'daily_branch_summary';
@@ -17,13 +17,6 @@ test.afterAll(async () => {
   await server.stop();
 });
 
-async function apiAs(user: string, password: string): Promise<APIRequestContext> {
-  const ctx = await pwRequest.newContext({ baseURL: server.url });
-  const r = await ctx.post('/api/session', { data: { username: user, password } });
-  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
-  return ctx;
-}
-
 async function graphId(api: APIRequestContext, name: string): Promise<string> {
   const graphs = await (await api.get('/api/graphs')).json();
   return String(graphs.graphs.find((g: { name: string }) => g.name === name).id);
@@ -31,8 +24,8 @@ async function graphId(api: APIRequestContext, name: string): Promise<string> {
 
 /** The analyst submits `name`, the admin approves it. */
 async function approve(name: string): Promise<string> {
-  const analyst = await apiAs(ANALYST.user, ANALYST.password);
-  const admin = await apiAs('admin', ADMIN_PASSWORD);
+  const analyst = await apiAs(server.url, ANALYST.user, ANALYST.password);
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
   const id = await graphId(analyst, name);
   const sub = await analyst.post(`/api/graphs/${id}/submit`, { data: { message: 'for the schedule' } });
   expect(sub.status()).toBe(201);
@@ -153,7 +146,7 @@ test('the run page: rows at every node in pipeline order, duration, outputs to d
 });
 
 test('a review of a new graph shows every setting of its nodes and column headers on the samples', async ({ page }) => {
-  const analyst = await apiAs(ANALYST.user, ANALYST.password);
+  const analyst = await apiAs(server.url, ANALYST.user, ANALYST.password);
   const doc = {
     format: 'sluice.graph/v1', name: 'new_for_review',
     nodes: [

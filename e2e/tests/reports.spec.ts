@@ -3,10 +3,11 @@
 // the reports, opens one, picks yesterday's business date, sorts, downloads
 // the Excel file (read back here: it holds the rows), builds a pivot in
 // Explore and saves it as a new report for review.
-import { test, expect, APIRequestContext, request as pwRequest } from '@playwright/test';
+import { test, expect } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
+import { apiAs, login } from './helpers';
 
 const server = new Server(18481);
 const VIEWER = { user: 'branch_manager', password: 'viewer-pass-1' };
@@ -18,13 +19,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.stop();
 });
-
-async function apiAs(user: string, password: string): Promise<APIRequestContext> {
-  const ctx = await pwRequest.newContext({ baseURL: server.url });
-  const r = await ctx.post('/api/session', { data: { username: user, password } });
-  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
-  return ctx;
-}
 
 /** The text of one file inside a zip (an .xlsx), found through its central directory. */
 function zipEntry(buf: Buffer, name: string): string {
@@ -51,21 +45,17 @@ function zipEntry(buf: Buffer, name: string): string {
 }
 
 test('a viewer reads a report, picks a date, sorts, downloads Excel, pivots and saves', async ({ page }) => {
-  const admin = await apiAs('admin', ADMIN_PASSWORD);
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
   const made = await admin.post('/api/users', {
     data: { username: VIEWER.user, password: VIEWER.password, role: 'viewer', current_password: ADMIN_PASSWORD },
   });
   expect(made.status()).toBe(201);
-  const analyst = await apiAs(ANALYST.user, ANALYST.password);
+  const analyst = await apiAs(server.url, ANALYST.user, ANALYST.password);
   const granted = await analyst.post(`/api/reports/${REPORT}/viewers`, { data: { username: VIEWER.user } });
   expect(granted.status()).toBe(200);
 
   // Signing in lands a viewer on the reports.
-  await page.goto(server.url + '/#/login');
-  await page.getByTestId('login-user').fill(VIEWER.user);
-  await page.getByTestId('login-password').fill(VIEWER.password);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('report-list')).toBeVisible();
+  await login(page, server.url, VIEWER.user, VIEWER.password, 'report-list');
   await expect(page.getByTestId('report-deposit_trend')).toHaveCount(0);
   await page.getByTestId(`report-${REPORT}`).locator('a').click();
   await expect(page).toHaveURL(new RegExp(`#/reports/${REPORT}$`));
@@ -118,4 +108,43 @@ test('a viewer reads a report, picks a date, sorts, downloads Excel, pivots and 
   await expect(page.getByTestId('explore-saved')).toContainText('submitted for review');
   const queue = await (await admin.get('/api/reviews')).json();
   expect(JSON.stringify(queue)).toContain('deposits by branch (viewer)');
+});
+
+test('the owner shares a report from its page and takes it back; a reader sees no sharing panel', async ({ browser }) => {
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
+  const AUDITOR = { user: 'auditor_li', password: 'viewer-pass-2' };
+  const made = await admin.post('/api/users', {
+    data: { username: AUDITOR.user, password: AUDITOR.password, role: 'viewer', current_password: ADMIN_PASSWORD },
+  });
+  expect(made.status()).toBe(201);
+  const REPORT2 = 'deposit_trend';
+
+  const owner = await (await browser.newContext()).newPage();
+  await login(owner, server.url, ANALYST.user, ANALYST.password);
+  await owner.goto(`${server.url}/#/reports/${REPORT2}`);
+  await expect(owner.getByTestId('report-viewers')).toBeVisible();
+  await expect(owner.getByTestId(`report-viewer-${AUDITOR.user}`)).toHaveCount(0);
+  // An unknown user is refused with a message, nothing is granted.
+  await owner.getByTestId('report-grant-user').fill('nobody_here');
+  await owner.getByTestId('report-grant').click();
+  await expect(owner.getByTestId('report-viewers-error')).toBeVisible();
+  await owner.getByTestId('report-grant-user').fill(AUDITOR.user);
+  await owner.getByTestId('report-grant').click();
+  await expect(owner.getByTestId(`report-viewer-${AUDITOR.user}`)).toBeVisible();
+
+  // The reader finds it in the list, opens it, and cannot manage it.
+  const reader = await (await browser.newContext()).newPage();
+  await login(reader, server.url, AUDITOR.user, AUDITOR.password, 'report-list');
+  await reader.getByTestId(`report-${REPORT2}`).locator('a').click();
+  await expect(reader.getByTestId('report-table')).toBeVisible();
+  await expect(reader.getByTestId('report-viewers')).toHaveCount(0);
+
+  // Taken back: the reader's list no longer has it, and its address answers 404.
+  await owner.getByTestId(`report-revoke-${AUDITOR.user}`).click();
+  await expect(owner.getByTestId(`report-viewer-${AUDITOR.user}`)).toHaveCount(0);
+  const readerApi = await apiAs(server.url, AUDITOR.user, AUDITOR.password);
+  expect((await readerApi.get(`/api/reports/${REPORT2}/rows`)).status()).toBe(404);
+  await reader.goto(`${server.url}/#/reports`);
+  await expect(reader.getByTestId('report-list')).toBeVisible();
+  await expect(reader.getByTestId(`report-${REPORT2}`)).toHaveCount(0);
 });

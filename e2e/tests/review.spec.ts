@@ -2,8 +2,9 @@
 // admin reads the diff, rejects with a comment; the analyst sees the comment,
 // fixes, resubmits; the admin approves; and a later save by the analyst leaves
 // the approved version as it was.
-import { test, expect, Page, APIRequestContext, request as pwRequest } from '@playwright/test';
+import { test, expect, Page } from '@playwright/test';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
+import { apiAs, login } from './helpers';
 
 const server = new Server(18471);
 const REVIEWER = { user: 'reviewer2', password: 'reviewer-pass-2' };
@@ -16,22 +17,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await server.stop();
 });
-
-/// An API client signed in as `user`.
-async function apiAs(user: string, password: string): Promise<APIRequestContext> {
-  const ctx = await pwRequest.newContext({ baseURL: server.url });
-  const r = await ctx.post('/api/session', { data: { username: user, password } });
-  expect(r.ok(), `sign in as ${user}`).toBeTruthy();
-  return ctx;
-}
-
-async function login(page: Page, user: string, password: string) {
-  await page.goto(server.url + '/#/graphs');
-  await page.getByTestId('login-user').fill(user);
-  await page.getByTestId('login-password').fill(password);
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('whoami')).toContainText(user);
-}
 
 async function openGraph(page: Page) {
   await page.goto(server.url + '/#/graphs');
@@ -67,18 +52,18 @@ async function openQueued(page: Page) {
 
 test('submit, reject with a comment, resubmit, approve; approval is frozen', async ({ browser }) => {
   // A second admin (four eyes: the built-in admin set it up, it reviews).
-  const admin = await apiAs('admin', ADMIN_PASSWORD);
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
   const created = await admin.post('/api/users', { data: { username: REVIEWER.user, password: REVIEWER.password, role: 'admin', current_password: ADMIN_PASSWORD } });
   expect(created.status()).toBe(201);
 
   // A baseline: the demo graph as shipped is approved once, so the review
   // below compares against it (with nothing approved, every node is "added").
-  const analystApi = await apiAs(ANALYST.user, ANALYST.password);
+  const analystApi = await apiAs(server.url, ANALYST.user, ANALYST.password);
   const graphs = await (await analystApi.get('/api/graphs')).json();
   const graphId: string = String(graphs.graphs.find((g: { name: string }) => g.name === GRAPH).id);
   const base = await analystApi.post(`/api/graphs/${graphId}/submit`, { data: { message: 'baseline' } });
   expect(base.status()).toBe(201);
-  const reviewerApi = await apiAs(REVIEWER.user, REVIEWER.password);
+  const reviewerApi = await apiAs(server.url, REVIEWER.user, REVIEWER.password);
   const ok = await reviewerApi.post(`/api/reviews/${(await base.json()).id}/approve`, { data: { comment: 'baseline' } });
   expect(ok.ok()).toBeTruthy();
 
@@ -88,14 +73,14 @@ test('submit, reject with a comment, resubmit, approve; approval is frozen', asy
   const reviewer = await reviewerCtx.newPage();
 
   // The analyst edits the filter, saves and submits.
-  await login(analyst, ANALYST.user, ANALYST.password);
+  await login(analyst, server.url, ANALYST.user, ANALYST.password);
   await expect(analyst.getByTestId('nav-reviews')).toHaveCount(0);
   await openGraph(analyst);
   await setPredicate(analyst, 'amount > 200 AND txn_date = $biz_date');
   await submit(analyst, 'only the really large ones');
 
   // The reviewer sees the change and rejects it with a comment.
-  await login(reviewer, REVIEWER.user, REVIEWER.password);
+  await login(reviewer, server.url, REVIEWER.user, REVIEWER.password);
   await openQueued(reviewer);
   await expect(reviewer.getByTestId(`review-node-${FILTER}`)).toHaveAttribute('data-diff', 'changed');
   await expect(reviewer.getByTestId('review-node-transactions')).toHaveAttribute('data-diff', 'same');

@@ -3,7 +3,8 @@
 
 use super::{ApiError, call_as};
 use sluice_shared::api::reports::{
-    PivotRequest, PivotResult, ReportDates, ReportList, ReportRows, RowsQuery, SaveAsReport, SavedReport,
+    Grant, PivotRequest, PivotResult, ReportDates, ReportList, ReportRows, RowsQuery, SaveAsReport, SavedReport,
+    Viewers,
 };
 
 fn enc(s: &str) -> String {
@@ -69,4 +70,19 @@ pub async fn pivot(name: &str, p: &PivotRequest) -> Result<PivotResult, ApiError
 pub async fn save_as_report(name: &str, s: &SaveAsReport) -> Result<SavedReport, ApiError> {
     let body = serde_json::to_value(s).map_err(|e| ApiError::local(e.to_string()))?;
     call_as("POST", &format!("{}/save", base(name)), Some(&body)).await
+}
+
+/// Who may read a report besides its owner (owner or admin only; 403 otherwise).
+pub async fn report_viewers(name: &str) -> Result<Viewers, ApiError> {
+    call_as("GET", &format!("{}/viewers", base(name)), None).await
+}
+
+pub async fn grant_viewer(name: &str, username: &str) -> Result<Viewers, ApiError> {
+    let body =
+        serde_json::to_value(Grant { username: username.to_string() }).map_err(|e| ApiError::local(e.to_string()))?;
+    call_as("POST", &format!("{}/viewers", base(name)), Some(&body)).await
+}
+
+pub async fn revoke_viewer(name: &str, username: &str) -> Result<(), ApiError> {
+    super::call("DELETE", &format!("{}/viewers/{}", base(name), enc(username)), None).await.map(drop)
 }

@@ -12,6 +12,7 @@ mod graph_list;
 mod graph_status;
 mod graph_svg;
 mod login;
+mod report_viewers;
 mod reports;
 mod review;
 mod review_impact;

@@ -6,6 +6,7 @@
 
 use super::explore::ExplorePanel;
 use super::fmt::error_banner;
+use super::report_viewers::ReportViewers;
 use crate::api::reports as api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -155,6 +156,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
             {chart}
             <RowsTable page=page sort=sort filter_col=filter_col filter=filter/>
             <ExplorePanel name=name.clone() page=page/>
+            <ReportViewers name=name.clone()/>
         </div>
     }
 }
