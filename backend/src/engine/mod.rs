@@ -18,6 +18,7 @@ pub mod dbmeta;
 pub mod error;
 mod excel_read;
 mod excel_write;
+pub mod incremental;
 pub mod journal;
 pub mod limits;
 pub mod lineage;
@@ -77,6 +78,9 @@ pub struct Prepared {
     pub connections: Arc<connect::Connections>,
     /// Every check node, in graph order (see [`checks`]).
     pub checks: Vec<checks::CheckPlan>,
+    /// The new watermark of every incremental `source.table` (only when
+    /// [`Options::watermarks`] was given; see [`incremental`]).
+    pub advances: Vec<incremental::Advance>,
     _scratch: sources::Scratch,
 }
 
@@ -110,6 +114,10 @@ pub struct Options {
     /// Sources given as empty tables of these columns instead of being opened
     /// (lineage of a downstream graph against an upstream's output, for review).
     pub source_schemas: Option<Arc<HashMap<String, Schema>>>,
+    /// The watermarks of a server run: incremental `source.table` nodes read
+    /// only the rows above them. `None` (the command line, previews,
+    /// backfills): `incremental` is ignored and every row is read.
+    pub watermarks: Option<Arc<incremental::Watermarks>>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -176,7 +184,7 @@ async fn plan_graph(
 
     // Resolve paths and open the sources.
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
-    let Opened { paths, mut frames, inspected, scratch } =
+    let Opened { paths, mut frames, inspected, scratch, advances } =
         open_sources(&ctx, graph, &first, &texts, root, mode, &opts).await?;
     publish::check_resolved(&sink_paths(graph, &paths))?;
 
@@ -207,10 +215,6 @@ async fn plan_graph(
             continue; // an upstream source could not be opened (Check mode only)
         }
         if let NodeConfig::TransformCheck(c) = cfg {
-            if c.quarantine.as_ref().is_some_and(|q| q.table.is_some()) {
-                let msg = "table quarantine needs the table sink, which this build does not have yet; give a file target {\"path\"}";
-                return Err(EngineError::invalid(id, Some("quarantine"), msg).into());
-            }
             let plan = checks::plan(id, c, &inputs, &params).map_err(|e| check_error(id, e))?;
             frames.insert(id.clone(), plan.out.clone());
             planned_checks.push(plan);
@@ -220,11 +224,10 @@ async fn plan_graph(
         frames.insert(id.clone(), df);
     }
     let connections = opts.connections.unwrap_or_default();
-    Ok(Prepared { report, frames, paths, params, connections, checks: planned_checks, _scratch: scratch })
+    Ok(Prepared { report, frames, paths, params, connections, checks: planned_checks, advances, _scratch: scratch })
 }
 
-/// A check node that cannot be planned: a table quarantine (not written by this
-/// engine yet) or a rule the planner refused, named by its field.
+/// A check node that cannot be planned: a rule the planner refused, named by its field.
 fn check_error(id: &str, e: datafusion::error::DataFusionError) -> Failure {
     let text = error::clean(&e);
     match text.split_once(": ").filter(|(field, _)| field.starts_with("rules[")) {
@@ -240,6 +243,7 @@ struct Opened {
     frames: HashMap<String, DataFrame>,
     inspected: HashMap<String, Schema>,
     scratch: sources::Scratch,
+    advances: Vec<incremental::Advance>,
 }
 
 async fn open_sources(
@@ -256,6 +260,7 @@ async fn open_sources(
         frames: HashMap::new(),
         inspected: HashMap::new(),
         scratch: Default::default(),
+        advances: Vec::new(),
     };
     for id in &first.order {
         let cfg = &first.configs[id];
@@ -287,6 +292,8 @@ async fn open_sources(
         match opened {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                let marks = opts.watermarks.as_deref();
+                let df = incremental::bound_source(id, cfg, df, marks, &mut o.advances).await?;
                 let df = if opts.named_sources {
                     named(ctx, id, &df).await.map_err(|e| EngineError::plan(id, e))?
                 } else {

@@ -3,8 +3,8 @@
 //! 1. Every file target (sinks and check quarantines) is opened and checked.
 //! 2. Every check node's counts are computed ([`checks::evaluate`]) before any
 //!    sink stages, so a broken `error` rule is known before anything is written.
-//! 3. If one broke, only the quarantine files are staged and published (so the
-//!    bad rows can be seen); every other target keeps its old content and the
+//! 3. If one broke, only the quarantines (files, and tables in `append` mode)
+//!    are staged and published (so the bad rows can be seen); every other target keeps its old content and the
 //!    run fails. Otherwise every sink and quarantine stages, and all publish
 //!    together or none does (see [`publish`]).
 //!
@@ -18,6 +18,7 @@ use super::{Prepared, Written, blame, checks, node_rows, publish, sinks, tables}
 use datafusion::prelude::DataFrame;
 use sluice_shared::check::CheckResult;
 use sluice_shared::config::{CsvSink, ExcelSink, FileSink, NodeConfig};
+use sluice_shared::tables::{TableMode, TableSink};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a run did: the check results (also when the run failed) and the outcome.
@@ -48,10 +49,18 @@ fn targets<'a>(p: &'a Prepared, reports: &HashMap<String, String>) -> Vec<Target
         let cfg = &p.report.configs[id];
         if let NodeConfig::TransformCheck(c) = cfg {
             let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
-            if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
-                let cfg = quarantine_sink(&p.paths[id]);
-                let path = Some(p.paths[id].clone());
-                out.push(Target { id, input: None, path, cfg, df: plan.quarantine.clone(), quarantine: true });
+            let df = plan.quarantine.clone();
+            match c.quarantine.as_ref().map(|q| (q.path.as_ref(), q.connection.as_ref(), q.table.as_ref())) {
+                Some((Some(_), _, _)) => {
+                    let cfg = quarantine_sink(&p.paths[id]);
+                    let path = Some(p.paths[id].clone());
+                    out.push(Target { id, input: None, path, cfg, df, quarantine: true });
+                }
+                Some((None, Some(conn), Some(table))) => {
+                    let cfg = quarantine_table(conn, table);
+                    out.push(Target { id, input: None, path: None, cfg, df, quarantine: true });
+                }
+                _ => {}
             }
             continue;
         }
@@ -93,6 +102,21 @@ fn quarantine_sink(path: &str) -> NodeConfig {
     } else {
         NodeConfig::SinkCsv(CsvSink { path, delimiter: ",".into() })
     }
+}
+
+/// A table quarantine is a `sink.table` in `append` mode: each run adds its
+/// failing rows (with `_failed_rules`); a missing table is created.
+fn quarantine_table(connection: &str, table: &str) -> NodeConfig {
+    NodeConfig::SinkTable(TableSink {
+        connection: connection.to_string(),
+        table: table.to_string(),
+        mode: TableMode::Append,
+        keys: Vec::new(),
+        partition_by: Vec::new(),
+        tracked: Vec::new(),
+        as_of: None,
+        expire_missing: false,
+    })
 }
 
 fn is_file(cfg: &NodeConfig) -> bool {

@@ -17,3 +17,4 @@ pub mod impact;
 pub mod lineage;
 pub mod reports;
 pub mod sql;
+pub mod watermarks;
