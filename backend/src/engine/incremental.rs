@@ -155,7 +155,8 @@ mod tests {
         let cases = [
             (DataType::Int64, "42"),
             (DataType::Date32, "2024-02-29"),
-            (DataType::Timestamp(TimeUnit::Microsecond, None), "2024-01-02T10:00:00.000123"),
+            (DataType::Timestamp(TimeUnit::Nanosecond, None), "2024-01-02T10:00:00.000123"),
+            (DataType::Timestamp(TimeUnit::Nanosecond, None), "2024-01-02T10:00:00"),
             (DataType::Decimal128(12, 2), "12.50"),
             (DataType::Float64, "0.1"),
             (DataType::Utf8, "b-17"),

@@ -67,6 +67,7 @@ use utoipa::{IntoParams, OpenApi};
         runs::cancel,
         graph_status::status,
         watermarks::list,
+        watermarks::list_all,
         watermarks::reset,
         run_outputs::download,
         runs::alerts,

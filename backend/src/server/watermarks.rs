@@ -9,11 +9,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
+use crate::store::WatermarkRow;
 use sluice_shared::api::Timestamp;
 use sluice_shared::api::watermarks::{MAX_KEY_LEN, WatermarkList, WatermarkView};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/api/watermarks", get(list_all))
         .route("/api/graphs/{id}/watermarks", get(list))
         .route("/api/graphs/{id}/watermarks/{environment}/{node}", delete(reset))
 }
@@ -24,21 +26,32 @@ pub fn router() -> Router<AppState> {
 pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<WatermarkList>> {
     user.require(&[Role::Admin])?;
     super::access::graph_for(&state, &user, &id).await?;
-    let watermarks = state
-        .store
-        .watermarks(&id)
-        .await?
-        .into_iter()
-        .map(|r| WatermarkView {
-            environment: r.environment,
-            node: r.node_id,
-            column: r.column_name,
-            value: r.value,
-            run_id: r.run_id,
-            updated_at: Timestamp(r.updated_at),
-        })
-        .collect();
+    let watermarks = state.store.watermarks(&id).await?.into_iter().map(view).collect();
     Ok(Json(WatermarkList { watermarks }))
+}
+
+/// Every graph's watermarks, at most [`MAX_LISTED`] (admins only).
+#[utoipa::path(get, path = "/api/watermarks", responses((status = 200, body = WatermarkList), (status = 403)))]
+pub async fn list_all(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<WatermarkList>> {
+    user.require(&[Role::Admin])?;
+    let watermarks = state.store.all_watermarks(MAX_LISTED).await?.into_iter().map(view).collect();
+    Ok(Json(WatermarkList { watermarks }))
+}
+
+/// The most watermarks `GET /api/watermarks` lists.
+pub const MAX_LISTED: i64 = 5000;
+
+fn view(r: WatermarkRow) -> WatermarkView {
+    WatermarkView {
+        graph_id: r.graph_id,
+        graph_name: r.graph_name,
+        environment: r.environment,
+        node: r.node_id,
+        column: r.column_name,
+        value: r.value,
+        run_id: r.run_id,
+        updated_at: Timestamp(r.updated_at),
+    }
 }
 
 /// Resets one watermark (admins only, audited): the next run of the graph in

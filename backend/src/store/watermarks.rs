@@ -9,6 +9,8 @@ use sluice_shared::api::RunStatus;
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct WatermarkRow {
     pub graph_id: String,
+    /// The graph's name (empty if it is gone).
+    pub graph_name: String,
     pub environment: String,
     pub node_id: String,
     pub column_name: String,
@@ -27,19 +29,31 @@ pub struct MarkMove {
     pub after: String,
 }
 
-const COLUMNS: &str = "graph_id, environment, node_id, column_name, value, run_id, updated_at";
+const COLUMNS: &str = "w.graph_id, COALESCE(g.name, '') AS graph_name, w.environment, w.node_id, w.column_name, \
+                       w.value, w.run_id, w.updated_at";
+const FROM: &str = "watermarks w LEFT JOIN graphs g ON g.id = w.graph_id";
 
 impl Store {
     /// A graph's watermarks in every environment, by environment and node.
     pub async fn watermarks(&self, graph_id: &str) -> Result<Vec<WatermarkRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM watermarks WHERE graph_id = $1 ORDER BY environment, node_id");
+        let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE w.graph_id = $1 ORDER BY w.environment, w.node_id");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(graph_id).fetch_all(self.pool()).await?)
+    }
+
+    /// Every graph's watermarks (at most `limit`), by graph name, environment and node.
+    pub async fn all_watermarks(&self, limit: i64) -> Result<Vec<WatermarkRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} ORDER BY graph_name, w.graph_id, w.environment, w.node_id LIMIT $1"
+        );
+        Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(self.pool()).await?)
     }
 
     /// Deletes one watermark; whether there was one.
     pub async fn delete_watermark(&self, graph_id: &str, environment: &str, node_id: &str) -> Result<Option<WatermarkRow>> {
         let mut tx = self.pool().begin().await?;
-        let sql = format!("SELECT {COLUMNS} FROM watermarks WHERE graph_id = $1 AND environment = $2 AND node_id = $3");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM {FROM} WHERE w.graph_id = $1 AND w.environment = $2 AND w.node_id = $3"
+        );
         let row: Option<WatermarkRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(graph_id)
             .bind(environment)

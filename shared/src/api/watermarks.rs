@@ -1,6 +1,6 @@
-//! `GET /api/graphs/{id}/watermarks` and
+//! `GET /api/watermarks` (every graph's), `GET /api/graphs/{id}/watermarks` and
 //! `DELETE /api/graphs/{id}/watermarks/{environment}/{node}` (admins): the
-//! high-water marks of a graph's incremental `source.table` reads.
+//! high-water marks of incremental `source.table` reads.
 
 use super::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -11,6 +11,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WatermarkView {
+    pub graph_id: String,
+    /// The graph's current name (empty if the graph is gone).
+    pub graph_name: String,
     /// `prod` (scheduled runs) or `dev` (draft runs).
     pub environment: String,
     pub node: String,
