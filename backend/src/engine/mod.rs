@@ -27,6 +27,7 @@ pub mod node_rows;
 pub mod preview;
 pub mod publish;
 mod regex_match;
+pub mod tally;
 pub mod report_store;
 pub mod root;
 pub mod run;
@@ -91,7 +92,13 @@ pub fn session(l: limits::Limits) -> Result<SessionContext, EngineError> {
     let mut cfg = SessionConfig::new().with_information_schema(false);
     cfg.options_mut().sql_parser.enable_ident_normalization = false;
     let rt = limits::runtime(l).map_err(|e| EngineError::Failed { node: None, message: error::clean(&e) })?;
-    let ctx = SessionContext::new_with_config_rt(cfg, rt);
+    let state = datafusion::execution::SessionStateBuilder::new()
+        .with_config(cfg)
+        .with_runtime_env(rt)
+        .with_default_features()
+        .with_query_planner(Arc::new(tally::Planner))
+        .build();
+    let ctx = SessionContext::new_with_state(state);
     capped::register(&ctx);
     Ok(ctx)
 }
@@ -215,7 +222,9 @@ async fn plan_graph(
             continue; // an upstream source could not be opened (Check mode only)
         }
         if let NodeConfig::TransformCheck(c) = cfg {
-            let plan = checks::plan(id, c, &inputs, &params).map_err(|e| check_error(id, e))?;
+            // A run counts its checks on the way to the sinks (one pass, see `tally`).
+            let tally = mode == Mode::Run && !opts.named_sources;
+            let plan = checks::plan(id, c, &inputs, &params, tally).map_err(|e| check_error(id, e))?;
             frames.insert(id.clone(), plan.out.clone());
             planned_checks.push(plan);
             continue;
