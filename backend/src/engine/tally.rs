@@ -113,6 +113,15 @@ impl UserDefinedLogicalNodeCore for TallyNode {
     fn with_exprs_and_inputs(&self, _exprs: Vec<Expr>, mut inputs: Vec<LogicalPlan>) -> Result<Self> {
         Ok(TallyNode { input: inputs.swap_remove(0), tally: self.tally.clone() })
     }
+    /// The columns wanted above, and the flags: unused input columns are not read.
+    fn necessary_children_exprs(&self, output_columns: &[usize]) -> Option<Vec<Vec<usize>>> {
+        let schema = self.input.schema();
+        let mut need = output_columns.to_vec();
+        need.extend(self.tally.flags.iter().filter_map(|f| schema.index_of_column_by_name(None, f)));
+        need.sort_unstable();
+        need.dedup();
+        Some(vec![need])
+    }
 }
 
 /// The session's query planner: DataFusion's, knowing [`TallyNode`].
