@@ -250,3 +250,22 @@ async fn initial_bounds_the_first_run_and_drafts_keep_the_dev_watermark() {
     let err = r.error.unwrap();
     assert!(err.contains("src") && err.contains("`initial` `soon` does not read as"), "{err}");
 }
+
+#[tokio::test]
+async fn the_command_line_engine_reads_every_row() {
+    // Without the server's watermarks (`sluice run`), `incremental` (and its `initial`) is ignored.
+    let db = TestDb::new(Kind::Lite).await;
+    db.exec("CREATE TABLE tx (id INTEGER, seq INTEGER)").await;
+    db.exec("INSERT INTO tx VALUES (1, 5), (2, 10), (3, 15)").await;
+    let g = json!({
+        "format": "sluice.graph/v1", "name": "cli",
+        "nodes": [
+            {"id": "src", "kind": "source.table",
+             "config": {"connection": "dw", "table": "tx", "incremental": {"column": "seq", "initial": 7}}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out.csv"}}
+        ],
+        "edges": [{"from": "src", "to": "out"}]
+    });
+    let written = db.run(&g, &[]).await.unwrap();
+    assert_eq!(written[0].rows, 3);
+}
