@@ -166,6 +166,12 @@ async fn three_runs_a_failure_and_a_backfill(kind: Kind) {
     assert_eq!(rows_read(&w, &r).await, Some(2), "{ctx}");
     assert_eq!(db.rows("tx_copy").await, ["1|10.00", "1|11.00", "2|20.00", "3|30.00"], "{ctx}");
     assert_eq!(mark(&w, &g.0, "prod").await.as_deref(), Some("2026-11-02T10:00:00"), "{ctx}");
+    if kind == Kind::Pg {
+        // Both bounds go to PostgreSQL in the SELECT (no full read).
+        let q = sluice_backend::engine::tables::read::recent_queries();
+        let bounded = |s: &&String| s.contains("\"tx\"") && s.contains("\"updated_at\" >") && s.contains("\"updated_at\" <=");
+        assert!(q.iter().any(|s| bounded(&s)), "{q:#?}");
+    }
 
     // 3: a bad row breaks the error check after reading: nothing published, the watermark stays.
     db.exec("INSERT INTO tx VALUES (4, 40.00, '2026-11-03 09:00:00'), (5, 99999.00, '2026-11-03 10:00:00')").await;
