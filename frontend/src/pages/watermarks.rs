@@ -59,9 +59,11 @@ pub fn WatermarksSection() -> impl IntoView {
     view! {
         <section class="review-section" data-testid="watermarks-section">
             <h2>"Incremental reads"</h2>
-            <p class="muted">"Each table source with "<code>"incremental"</code>" reads only rows above its watermark: \
-                the highest value the last successful run read. Scheduled runs keep "<code>"prod"</code>"'s, drafts "
-                <code>"dev"</code>"'s; backfills ignore them."</p>
+            <p class="muted">
+                "Each table source with "<code>"incremental"</code>" reads only rows above its watermark: "
+                "the highest value the last successful run read. Scheduled runs keep "<code>"prod"</code>"'s, drafts "
+                <code>"dev"</code>"'s; backfills ignore them."
+            </p>
             {error_banner(error)}
             <table class="data-table" data-testid="watermarks-table">
                 <thead><tr><th>"Graph"</th><th>"Environment"</th><th>"Node"</th><th>"Column"</th><th>"Watermark"</th>
