@@ -148,5 +148,8 @@ fn invalid_rules_exit_2_naming_node_and_field() {
         .unwrap();
     let (stdout, stderr) = lines(&out);
     assert_eq!(out.status.code(), Some(2), "{stdout}\n{stderr}");
-    assert!(stderr.lines().any(|l| l.starts_with("chk: quarantine.table: ") && l.contains("not a table name")), "{stderr}");
+    assert!(
+        stderr.lines().any(|l| l.starts_with("chk: quarantine.table: ") && l.contains("not a table name")),
+        "{stderr}"
+    );
 }

@@ -59,7 +59,10 @@ async fn a_passing_check_reads_its_input_once_and_counts_right() {
     assert_eq!(lines, ["warning: chk: check ccy_known failed: 1 of 5 rows", "rows 5"]);
     // One SELECT per output (good.csv, bad.csv), one for the failing sample; none for the counts.
     assert_eq!(selects, 3, "{:?}", recent_queries());
-    assert_eq!(std::fs::read_to_string(db.dir.path().join("bad.csv")).unwrap(), "id,ccy,_failed_rules\n3,EUR,ccy_known\n");
+    assert_eq!(
+        std::fs::read_to_string(db.dir.path().join("bad.csv")).unwrap(),
+        "id,ccy,_failed_rules\n3,EUR,ccy_known\n"
+    );
     assert_eq!(std::fs::read_to_string(db.dir.path().join("good.csv")).unwrap().lines().count(), 6);
 
     // No failure at all: exactly one SELECT.

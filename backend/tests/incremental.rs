@@ -62,7 +62,8 @@ impl Db {
         };
         let sql = format!("SELECT {id}, {amount} FROM {table}");
         let mut c = sqlx::AnyConnection::connect(&self.direct).await.unwrap();
-        let rows = sqlx::query(AssertSqlSafe(sql.clone())).fetch_all(&mut c).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        let rows =
+            sqlx::query(AssertSqlSafe(sql.clone())).fetch_all(&mut c).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
         let mut out: Vec<String> =
             rows.iter().map(|r| format!("{}|{}", r.get::<String, _>(0), r.get::<String, _>(1))).collect();
         out.sort();
@@ -169,7 +170,8 @@ async fn three_runs_a_failure_and_a_backfill(kind: Kind) {
     if kind == Kind::Pg {
         // Both bounds go to PostgreSQL in the SELECT (no full read).
         let q = sluice_backend::engine::tables::read::recent_queries();
-        let bounded = |s: &&String| s.contains("\"tx\"") && s.contains("\"updated_at\" >") && s.contains("\"updated_at\" <=");
+        let bounded =
+            |s: &&String| s.contains("\"tx\"") && s.contains("\"updated_at\" >") && s.contains("\"updated_at\" <=");
         assert!(q.iter().any(|s| bounded(&s)), "{q:#?}");
     }
 

@@ -48,7 +48,12 @@ async fn quarantine_table(kind: Kind) {
     assert_eq!(db.lines(&bad).await, ["2|A2|EUR|ccy_known"], "{ctx}");
     let good = || async {
         match kind {
-            Kind::Lite => std::fs::read_to_string(db.dir.path().join("good.csv")).unwrap().lines().skip(1).map(|l| l.replace(',', "|")).collect(),
+            Kind::Lite => std::fs::read_to_string(db.dir.path().join("good.csv"))
+                .unwrap()
+                .lines()
+                .skip(1)
+                .map(|l| l.replace(',', "|"))
+                .collect(),
             _ => db.lines(&format!("SELECT {id}, acct, ccy FROM good ORDER BY id")).await,
         }
     };

@@ -6,8 +6,8 @@ mod common;
 use axum::http::StatusCode;
 use common::app::App;
 use sluice_backend::store::{MarkMove, NO_PARAMS, NewRun, RunKind, RunRow, Store};
-use sluice_shared::api::{Role, RunStatus};
 use sluice_shared::api::watermarks::WatermarkList;
+use sluice_shared::api::{Role, RunStatus};
 
 const DOC: &str = r#"{"format": "sluice.graph/v1", "name": "wm", "nodes": [], "edges": []}"#;
 

@@ -84,7 +84,9 @@ pub fn accesses(graph: &Graph) -> (Vec<Access>, Vec<Access>) {
                 if let Some(p) = cfg.path() {
                     writes.push(at(file(p)));
                 }
-                if let Some((conn, name)) = c.quarantine.as_ref().and_then(|q| Some((q.connection.as_ref()?, q.table.as_ref()?))) {
+                if let Some((conn, name)) =
+                    c.quarantine.as_ref().and_then(|q| Some((q.connection.as_ref()?, q.table.as_ref()?)))
+                {
                     writes.push(at(table(conn, name)));
                 }
             }
@@ -195,7 +197,10 @@ mod tests {
         }))
         .unwrap();
         let (_, writes) = super::accesses(&g);
-        let w: Vec<_> = writes.iter().map(|a| (a.node.as_str(), a.dataset.connection.as_deref(), a.dataset.name.as_str())).collect();
+        let w: Vec<_> = writes
+            .iter()
+            .map(|a| (a.node.as_str(), a.dataset.connection.as_deref(), a.dataset.name.as_str()))
+            .collect();
         assert_eq!(w, [("chk", Some("dw"), "bad_rows")]);
     }
 }

@@ -11,6 +11,7 @@
 
 use super::bind;
 use super::regex_match;
+use super::tally::Tally;
 use super::transforms::Inputs;
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Int64Type};
@@ -27,7 +28,6 @@ use sluice_shared::ParamValue;
 use sluice_shared::check::{
     CheckConfig, CheckResult, CheckRule, FAILED_RULES, ReconcileFn, RuleKind, RuleResult, SAMPLE_ROWS,
 };
-use super::tally::Tally;
 use std::collections::BTreeMap;
 use std::ops::Not;
 use std::sync::Arc;

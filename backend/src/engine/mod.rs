@@ -27,7 +27,6 @@ pub mod node_rows;
 pub mod preview;
 pub mod publish;
 mod regex_match;
-pub mod tally;
 pub mod report_store;
 pub mod root;
 pub mod run;
@@ -35,6 +34,7 @@ pub mod sinks;
 pub mod sources;
 pub mod sql_export;
 pub mod tables;
+pub mod tally;
 pub mod transforms;
 pub mod types;
 

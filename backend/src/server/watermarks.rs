@@ -5,11 +5,11 @@
 use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiResult};
+use crate::store::WatermarkRow;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::{delete, get};
 use axum::{Json, Router};
-use crate::store::WatermarkRow;
 use sluice_shared::api::Timestamp;
 use sluice_shared::api::watermarks::{MAX_KEY_LEN, WatermarkList, WatermarkView};
 
@@ -23,7 +23,11 @@ pub fn router() -> Router<AppState> {
 /// The graph's watermarks in every environment (admins only).
 #[utoipa::path(get, path = "/api/graphs/{id}/watermarks",
     responses((status = 200, body = WatermarkList), (status = 403), (status = 404)))]
-pub async fn list(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> ApiResult<Json<WatermarkList>> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult<Json<WatermarkList>> {
     user.require(&[Role::Admin])?;
     super::access::graph_for(&state, &user, &id).await?;
     let watermarks = state.store.watermarks(&id).await?.into_iter().map(view).collect();

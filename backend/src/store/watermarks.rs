@@ -42,18 +42,21 @@ impl Store {
 
     /// Every graph's watermarks (at most `limit`), by graph name, environment and node.
     pub async fn all_watermarks(&self, limit: i64) -> Result<Vec<WatermarkRow>> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} ORDER BY graph_name, w.graph_id, w.environment, w.node_id LIMIT $1"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM {FROM} ORDER BY graph_name, w.graph_id, w.environment, w.node_id LIMIT $1");
         Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(limit).fetch_all(self.pool()).await?)
     }
 
     /// Deletes one watermark; whether there was one.
-    pub async fn delete_watermark(&self, graph_id: &str, environment: &str, node_id: &str) -> Result<Option<WatermarkRow>> {
+    pub async fn delete_watermark(
+        &self,
+        graph_id: &str,
+        environment: &str,
+        node_id: &str,
+    ) -> Result<Option<WatermarkRow>> {
         let mut tx = self.pool().begin().await?;
-        let sql = format!(
-            "SELECT {COLUMNS} FROM {FROM} WHERE w.graph_id = $1 AND w.environment = $2 AND w.node_id = $3"
-        );
+        let sql =
+            format!("SELECT {COLUMNS} FROM {FROM} WHERE w.graph_id = $1 AND w.environment = $2 AND w.node_id = $3");
         let row: Option<WatermarkRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
             .bind(graph_id)
             .bind(environment)
