@@ -195,6 +195,17 @@ fn quarantine(q: &Quarantine, input: Option<&Schema>, issues: &mut Issues) {
             }
             if table.trim().is_empty() {
                 issues.push(("quarantine.table".into(), "name the table to write".into()));
+            } else {
+                // `{param}` placeholders are resolved (and the result checked) when the run writes.
+                match crate::tables::placeholders(table) {
+                    Err(e) => issues.push(("quarantine.table".into(), e)),
+                    Ok(names) if names.is_empty() => {
+                        if let Err(e) = crate::tables::parse_table_name(table) {
+                            issues.push(("quarantine.table".into(), e));
+                        }
+                    }
+                    Ok(_) => {}
+                }
             }
         }
         _ => issues.push((

@@ -81,11 +81,29 @@ pub struct TableSource {
     pub incremental: Option<Incremental>,
 }
 
-/// `incremental: {"column": "updated_at"}` on a `source.table`.
+/// `incremental: {"column": "updated_at", "initial"?: ...}` on a `source.table`:
+/// a server run reads the rows whose `column` is above the watermark of the
+/// graph's last successful run in its environment (the first run: above
+/// `initial`, a number or a text such as `"2024-01-01"`, or every row).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Incremental {
     pub column: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initial: Option<serde_json::Value>,
+}
+
+impl Incremental {
+    /// `initial` as the text the engine casts to the column's type; `Err` for
+    /// a value that is neither a number nor a text.
+    pub fn initial_text(&self) -> Result<Option<String>, String> {
+        match &self.initial {
+            None => Ok(None),
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => Ok(Some(s.clone())),
+            Some(serde_json::Value::Number(n)) => Ok(Some(n.to_string())),
+            Some(_) => Err("`initial` is a number or a text such as \"2024-01-01\"".into()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -80,9 +80,14 @@ pub fn accesses(graph: &Graph) -> (Vec<Access>, Vec<Access>) {
                 }
             }
             NodeConfig::SinkTable(t) => writes.push(at(table(&t.connection, &t.table))),
-            NodeConfig::TransformCheck(_) => {
+            NodeConfig::TransformCheck(c) => {
                 if let Some(p) = cfg.path() {
                     writes.push(at(file(p)));
+                }
+                if let Some((conn, name)) =
+                    c.quarantine.as_ref().and_then(|q| Some((q.connection.as_ref()?, q.table.as_ref()?)))
+                {
+                    writes.push(at(table(conn, name)));
                 }
             }
             _ => match (kind.category(), cfg.path()) {
@@ -176,5 +181,26 @@ mod tests {
         assert!(!patterns_meet("out/a.csv", "out/a.parquet"));
         assert!(!patterns_meet("out/{x}.csv", "in/{x}.csv"));
         assert!(patterns_meet("t", "t"));
+    }
+
+    #[test]
+    fn a_quarantine_table_is_a_write() {
+        let g = crate::parse_graph_value(serde_json::json!({
+            "format": "sluice.graph/v1", "name": "q",
+            "nodes": [
+                {"id": "src", "kind": "source.table", "config": {"connection": "dw", "table": "tx"}},
+                {"id": "chk", "kind": "transform.check", "config": {
+                    "rules": [{"name": "n", "kind": "not_null", "columns": ["id"]}],
+                    "quarantine": {"connection": "dw", "table": "bad_rows"}}}
+            ],
+            "edges": [{"from": "src", "to": "chk"}]
+        }))
+        .unwrap();
+        let (_, writes) = super::accesses(&g);
+        let w: Vec<_> = writes
+            .iter()
+            .map(|a| (a.node.as_str(), a.dataset.connection.as_deref(), a.dataset.name.as_str()))
+            .collect();
+        assert_eq!(w, [("chk", Some("dw"), "bad_rows")]);
     }
 }

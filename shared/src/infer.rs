@@ -165,6 +165,11 @@ fn table_source(c: &TableSource, ctx: &NodeCtx, issues: &mut Issues) -> Option<S
         {
             issues.push(("incremental".into(), format!("column `{}` is not in the table", inc.column)));
         }
+        if let Err(e) = inc.initial_text() {
+            issues.push(("incremental.initial".into(), e));
+        } else if inc.initial.as_ref().and_then(|v| v.as_str()).is_some_and(|s| s.len() > 200) {
+            issues.push(("incremental.initial".into(), "`initial` is at most 200 characters".into()));
+        }
     }
     ctx.inspected.cloned()
 }

@@ -11,6 +11,7 @@
 
 use super::bind;
 use super::regex_match;
+use super::tally::Tally;
 use super::transforms::Inputs;
 use datafusion::arrow::array::{Array, AsArray, RecordBatch};
 use datafusion::arrow::datatypes::{DataType as ArrowType, Int64Type};
@@ -29,6 +30,7 @@ use sluice_shared::check::{
 };
 use std::collections::BTreeMap;
 use std::ops::Not;
+use std::sync::Arc;
 
 /// A check node planned: its outputs and the plan that counts its failures.
 pub struct CheckPlan {
@@ -40,6 +42,12 @@ pub struct CheckPlan {
     pub quarantine: DataFrame,
     /// One row: `rows`, then per rule `n{i}` (row rules) or `r{i}`, `d{i}` (table rules).
     counts: DataFrame,
+    /// For a run: the counts taken while `out` and the quarantine stream to
+    /// their sinks ([`super::tally`]); `None` when the check has a `reconcile`
+    /// rule (its counts need the `against` input) or outside a run.
+    pub tally: Option<Arc<Tally>>,
+    /// The row rules, in the order of the tally's flags.
+    row_rules: Vec<usize>,
 }
 
 fn flag(i: usize) -> String {
@@ -50,8 +58,15 @@ fn plan_err(rule: usize, field: &str, msg: impl std::fmt::Display) -> DataFusion
     DataFusionError::Plan(format!("rules[{rule}].{field}: {msg}"))
 }
 
-/// Plans check node `node`.
-pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<String, ParamValue>) -> Result<CheckPlan> {
+/// Plans check node `node`; with `tally`, its counts are taken on the way to
+/// the sinks when it can be (see [`CheckPlan::tally`]).
+pub fn plan(
+    node: &str,
+    c: &CheckConfig,
+    inputs: &Inputs,
+    params: &BTreeMap<String, ParamValue>,
+    tally: bool,
+) -> Result<CheckPlan> {
     let input = inputs["in"][0].1.clone();
     let names: Vec<String> = input.schema().fields().iter().map(|f| f.name().clone()).collect();
     let mut exprs: Vec<Expr> = names.iter().map(|n| ident(n).alias(n)).collect();
@@ -65,6 +80,13 @@ pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<Stri
         }
     }
     let flagged = input.clone().select(exprs)?;
+    let tally = (tally && !c.rules.iter().any(|r| r.kind == RuleKind::Reconcile))
+        .then(|| Tally::new(row_rules.iter().map(|i| flag(*i)).collect()));
+    // What `out` and the quarantine read: the flagged rows, counted on the way when tallied.
+    let source = match &tally {
+        Some(t) => super::tally::wrap(flagged.clone(), t.clone())?,
+        None => flagged.clone(),
+    };
     let columns = || names.iter().map(|n| ident(n).alias(n)).collect::<Vec<_>>();
     let any = |level: Option<sluice_shared::check::RuleLevel>| {
         row_rules
@@ -74,17 +96,17 @@ pub fn plan(node: &str, c: &CheckConfig, inputs: &Inputs, params: &BTreeMap<Stri
             .reduce(Expr::or)
     };
     let out = match any(Some(sluice_shared::check::RuleLevel::Error)) {
-        Some(failing) => flagged.clone().filter(failing.not())?.select(columns())?,
+        Some(failing) => source.clone().filter(failing.not())?.select(columns())?,
+        None if tally.is_some() => source.clone().select(columns())?,
         None => input.clone(),
     };
     let reasons: Vec<Expr> =
         row_rules.iter().map(|i| when(ident(flag(*i)), lit(c.rules[*i].name.clone())).end()).collect::<Result<_>>()?;
-    let quarantine = flagged
-        .clone()
+    let quarantine = source
         .filter(any(None).unwrap_or(lit(false)))?
         .select(columns().into_iter().chain([failed_rules(reasons).alias(FAILED_RULES)]).collect::<Vec<_>>())?;
     let counts = counts(c, flagged, inputs.get("against").map(|a| a[0].1.clone()), &row_rules)?;
-    Ok(CheckPlan { node: node.to_string(), config: c.clone(), out, quarantine, counts })
+    Ok(CheckPlan { node: node.to_string(), config: c.clone(), out, quarantine, counts, tally, row_rules })
 }
 
 /// The names of the failed rules joined by `,` (`concat_ws` skips the NULLs of
@@ -198,12 +220,41 @@ fn counts(c: &CheckConfig, flagged: DataFrame, against: Option<DataFrame>, row_r
     df.select(out)
 }
 
+/// The check's result after its outputs streamed: from the tally if it saw
+/// the whole input, otherwise from its own count plan ([`evaluate`]).
+pub async fn settle(p: &CheckPlan) -> Result<CheckResult> {
+    let Some(counts) = p.tally.as_ref().and_then(|t| t.counts()) else {
+        return evaluate(p).await;
+    };
+    let failures: BTreeMap<usize, u64> = p.row_rules.iter().copied().zip(counts.failures).collect();
+    let none = |_: usize| Ok((false, None));
+    finish(p, counts.rows, &failures, none).await
+}
+
 /// Runs the count plan and the sample; one [`CheckResult`] per check node.
 pub async fn evaluate(p: &CheckPlan) -> Result<CheckResult> {
     let batches = p.counts.clone().collect().await?;
     let batch =
         batches.iter().find(|b| b.num_rows() > 0).ok_or_else(|| DataFusionError::Internal("no counts".into()))?;
     let rows = int(batch, "rows")?;
+    let failures =
+        p.row_rules.iter().map(|i| Ok((*i, int(batch, &format!("n{i}"))?))).collect::<Result<BTreeMap<_, _>>>()?;
+    let reconciled = |i: usize| -> Result<(bool, Option<String>)> {
+        let broken = batch.column_by_name(&format!("r{i}")).map(|a| a.as_boolean().value(0)).unwrap_or(false);
+        let d = batch.column_by_name(&format!("d{i}")).map(|a| cast_text(a.as_ref())).transpose()?.flatten();
+        Ok((broken, d))
+    };
+    finish(p, rows, &failures, reconciled).await
+}
+
+/// The result from the counts: `failures` per row rule, `reconciled(i)` for a
+/// `reconcile` rule; and a sample of failing rows when any failed.
+async fn finish(
+    p: &CheckPlan,
+    rows: u64,
+    failures: &BTreeMap<usize, u64>,
+    reconciled: impl Fn(usize) -> Result<(bool, Option<String>)>,
+) -> Result<CheckResult> {
     let mut rules = Vec::new();
     for (i, r) in p.config.rules.iter().enumerate() {
         let (failures, broken, detail) = match r.kind {
@@ -214,12 +265,11 @@ pub async fn evaluate(p: &CheckPlan) -> Result<CheckResult> {
                 (if broken { rows } else { 0 }, broken, Some(format!("{rows} rows")))
             }
             RuleKind::Reconcile => {
-                let broken = batch.column_by_name(&format!("r{i}")).map(|a| a.as_boolean().value(0)).unwrap_or(false);
-                let d = batch.column_by_name(&format!("d{i}")).map(|a| cast_text(a.as_ref())).transpose()?.flatten();
+                let (broken, d) = reconciled(i)?;
                 (if broken { rows } else { 0 }, broken, d)
             }
             _ => {
-                let n = int(batch, &format!("n{i}"))?;
+                let n = failures.get(&i).copied().unwrap_or(0);
                 (n, r.breaks(n, rows), None)
             }
         };

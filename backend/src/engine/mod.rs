@@ -18,6 +18,7 @@ pub mod dbmeta;
 pub mod error;
 mod excel_read;
 mod excel_write;
+pub mod incremental;
 pub mod journal;
 pub mod limits;
 pub mod lineage;
@@ -33,6 +34,7 @@ pub mod sinks;
 pub mod sources;
 pub mod sql_export;
 pub mod tables;
+pub mod tally;
 pub mod transforms;
 pub mod types;
 
@@ -77,6 +79,9 @@ pub struct Prepared {
     pub connections: Arc<connect::Connections>,
     /// Every check node, in graph order (see [`checks`]).
     pub checks: Vec<checks::CheckPlan>,
+    /// The new watermark of every incremental `source.table` (only when
+    /// [`Options::watermarks`] was given; see [`incremental`]).
+    pub advances: Vec<incremental::Advance>,
     _scratch: sources::Scratch,
 }
 
@@ -87,7 +92,13 @@ pub fn session(l: limits::Limits) -> Result<SessionContext, EngineError> {
     let mut cfg = SessionConfig::new().with_information_schema(false);
     cfg.options_mut().sql_parser.enable_ident_normalization = false;
     let rt = limits::runtime(l).map_err(|e| EngineError::Failed { node: None, message: error::clean(&e) })?;
-    let ctx = SessionContext::new_with_config_rt(cfg, rt);
+    let state = datafusion::execution::SessionStateBuilder::new()
+        .with_config(cfg)
+        .with_runtime_env(rt)
+        .with_default_features()
+        .with_query_planner(Arc::new(tally::Planner))
+        .build();
+    let ctx = SessionContext::new_with_state(state);
     capped::register(&ctx);
     Ok(ctx)
 }
@@ -110,6 +121,10 @@ pub struct Options {
     /// Sources given as empty tables of these columns instead of being opened
     /// (lineage of a downstream graph against an upstream's output, for review).
     pub source_schemas: Option<Arc<HashMap<String, Schema>>>,
+    /// The watermarks of a server run: incremental `source.table` nodes read
+    /// only the rows above them. `None` (the command line, previews,
+    /// backfills): `incremental` is ignored and every row is read.
+    pub watermarks: Option<Arc<incremental::Watermarks>>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -176,7 +191,7 @@ async fn plan_graph(
 
     // Resolve paths and open the sources.
     let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
-    let Opened { paths, mut frames, inspected, scratch } =
+    let Opened { paths, mut frames, inspected, scratch, advances } =
         open_sources(&ctx, graph, &first, &texts, root, mode, &opts).await?;
     publish::check_resolved(&sink_paths(graph, &paths))?;
 
@@ -207,11 +222,9 @@ async fn plan_graph(
             continue; // an upstream source could not be opened (Check mode only)
         }
         if let NodeConfig::TransformCheck(c) = cfg {
-            if c.quarantine.as_ref().is_some_and(|q| q.table.is_some()) {
-                let msg = "table quarantine needs the table sink, which this build does not have yet; give a file target {\"path\"}";
-                return Err(EngineError::invalid(id, Some("quarantine"), msg).into());
-            }
-            let plan = checks::plan(id, c, &inputs, &params).map_err(|e| check_error(id, e))?;
+            // A run counts its checks on the way to the sinks (one pass, see `tally`).
+            let tally = mode == Mode::Run && !opts.named_sources;
+            let plan = checks::plan(id, c, &inputs, &params, tally).map_err(|e| check_error(id, e))?;
             frames.insert(id.clone(), plan.out.clone());
             planned_checks.push(plan);
             continue;
@@ -220,11 +233,10 @@ async fn plan_graph(
         frames.insert(id.clone(), df);
     }
     let connections = opts.connections.unwrap_or_default();
-    Ok(Prepared { report, frames, paths, params, connections, checks: planned_checks, _scratch: scratch })
+    Ok(Prepared { report, frames, paths, params, connections, checks: planned_checks, advances, _scratch: scratch })
 }
 
-/// A check node that cannot be planned: a table quarantine (not written by this
-/// engine yet) or a rule the planner refused, named by its field.
+/// A check node that cannot be planned: a rule the planner refused, named by its field.
 fn check_error(id: &str, e: datafusion::error::DataFusionError) -> Failure {
     let text = error::clean(&e);
     match text.split_once(": ").filter(|(field, _)| field.starts_with("rules[")) {
@@ -240,6 +252,7 @@ struct Opened {
     frames: HashMap<String, DataFrame>,
     inspected: HashMap<String, Schema>,
     scratch: sources::Scratch,
+    advances: Vec<incremental::Advance>,
 }
 
 async fn open_sources(
@@ -256,6 +269,7 @@ async fn open_sources(
         frames: HashMap::new(),
         inspected: HashMap::new(),
         scratch: Default::default(),
+        advances: Vec::new(),
     };
     for id in &first.order {
         let cfg = &first.configs[id];
@@ -287,6 +301,8 @@ async fn open_sources(
         match opened {
             Ok(df) => {
                 o.inspected.insert(id.clone(), types::schema_from_arrow(df.schema().as_arrow()));
+                let marks = opts.watermarks.as_deref();
+                let df = incremental::bound_source(id, cfg, df, marks, &mut o.advances).await?;
                 let df = if opts.named_sources {
                     named(ctx, id, &df).await.map_err(|e| EngineError::plan(id, e))?
                 } else {

@@ -18,8 +18,14 @@ use std::sync::Arc;
 type Plan = Arc<dyn ExecutionPlan>;
 
 /// Operators that pass every row through unchanged.
-const TRANSPARENT: &[&str] =
-    &["ProjectionExec", "CoalesceBatchesExec", "RepartitionExec", "CoalescePartitionsExec", "CooperativeExec"];
+const TRANSPARENT: &[&str] = &[
+    "ProjectionExec",
+    "CoalesceBatchesExec",
+    "RepartitionExec",
+    "CoalescePartitionsExec",
+    "CooperativeExec",
+    "CheckTallyExec",
+];
 
 /// The operators a node kind becomes; `None`: rows as its input's.
 fn operators(kind: NodeKind) -> Option<&'static [&'static str]> {

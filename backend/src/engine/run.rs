@@ -1,10 +1,14 @@
 //! Running a prepared graph: checks first, then sinks, then one publish.
 //!
 //! 1. Every file target (sinks and check quarantines) is opened and checked.
-//! 2. Every check node's counts are computed ([`checks::evaluate`]) before any
-//!    sink stages, so a broken `error` rule is known before anything is written.
-//! 3. If one broke, only the quarantine files are staged and published (so the
-//!    bad rows can be seen); every other target keeps its old content and the
+//! 2. Every check node's counts are known before anything publishes: counted
+//!    on the way as its outputs stage (one pass over its input, see
+//!    [`super::tally`]; [`checks::settle`]), or with its own aggregate first
+//!    ([`checks::evaluate`]: checks with a `reconcile` rule, or when the stream
+//!    stopped early).
+//! 3. If one broke, everything staged is discarded, and only the quarantines
+//!    (files, and tables in `append` mode) are staged and published (so the bad
+//!    rows can be seen); every other target keeps its old content and the
 //!    run fails. Otherwise every sink and quarantine stages, and all publish
 //!    together or none does (see [`publish`]).
 //!
@@ -18,6 +22,7 @@ use super::{Prepared, Written, blame, checks, node_rows, publish, sinks, tables}
 use datafusion::prelude::DataFrame;
 use sluice_shared::check::CheckResult;
 use sluice_shared::config::{CsvSink, ExcelSink, FileSink, NodeConfig};
+use sluice_shared::tables::{TableMode, TableSink};
 use std::collections::{BTreeMap, HashMap};
 
 /// What a run did: the check results (also when the run failed) and the outcome.
@@ -48,10 +53,18 @@ fn targets<'a>(p: &'a Prepared, reports: &HashMap<String, String>) -> Vec<Target
         let cfg = &p.report.configs[id];
         if let NodeConfig::TransformCheck(c) = cfg {
             let Some(plan) = p.checks.iter().find(|c| &c.node == id) else { continue };
-            if c.quarantine.as_ref().is_some_and(|q| q.path.is_some()) {
-                let cfg = quarantine_sink(&p.paths[id]);
-                let path = Some(p.paths[id].clone());
-                out.push(Target { id, input: None, path, cfg, df: plan.quarantine.clone(), quarantine: true });
+            let df = plan.quarantine.clone();
+            match c.quarantine.as_ref().map(|q| (q.path.as_ref(), q.connection.as_ref(), q.table.as_ref())) {
+                Some((Some(_), _, _)) => {
+                    let cfg = quarantine_sink(&p.paths[id]);
+                    let path = Some(p.paths[id].clone());
+                    out.push(Target { id, input: None, path, cfg, df, quarantine: true });
+                }
+                Some((None, Some(conn), Some(table))) => {
+                    let cfg = quarantine_table(conn, table);
+                    out.push(Target { id, input: None, path: None, cfg, df, quarantine: true });
+                }
+                _ => {}
             }
             continue;
         }
@@ -95,6 +108,21 @@ fn quarantine_sink(path: &str) -> NodeConfig {
     }
 }
 
+/// A table quarantine is a `sink.table` in `append` mode: each run adds its
+/// failing rows (with `_failed_rules`); a missing table is created.
+fn quarantine_table(connection: &str, table: &str) -> NodeConfig {
+    NodeConfig::SinkTable(TableSink {
+        connection: connection.to_string(),
+        table: table.to_string(),
+        mode: TableMode::Append,
+        keys: Vec::new(),
+        partition_by: Vec::new(),
+        tracked: Vec::new(),
+        as_of: None,
+        expire_missing: false,
+    })
+}
+
 fn is_file(cfg: &NodeConfig) -> bool {
     matches!(cfg, NodeConfig::SinkCsv(_) | NodeConfig::SinkParquet(_) | NodeConfig::SinkExcel(_))
 }
@@ -134,25 +162,49 @@ async fn run(
     hooks: &publish::Hooks,
     seen: &mut Seen<'_>,
 ) -> Result<Vec<Written>, EngineError> {
-    let results = &mut *seen.checks;
     // Every target is opened and checked before anything runs.
-    let files: Vec<(&str, &str)> =
-        all.iter().filter_map(|t| Some((t.id, t.path.as_deref().filter(|_| is_file(&t.cfg))?))).collect();
-    let mut outputs = publish::open_targets(&files, root)?;
+    let mut outputs = publish::open_targets(&file_targets(all, false), root)?;
+    // Checks without a tally are counted first; tallied ones as their outputs stage.
+    let mut pending = Vec::new();
     for plan in &p.checks {
-        let r = checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?;
-        results.push(r);
+        match plan.tally {
+            Some(_) => pending.push(plan),
+            None => seen.checks.push(checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?),
+        }
     }
-    let broken = results.iter().find_map(|r| {
-        let rule = r.rules.iter().find(|x| x.broken && x.level == sluice_shared::check::RuleLevel::Error)?;
-        Some(EngineError::failed(&r.node, format!("check {} failed: {} of {} rows", rule.name, rule.failures, r.rows)))
-    });
-    let mut chosen: Vec<&Target> = all.iter().filter(|t| broken.is_none() || t.quarantine).collect();
-    // Files (and reports) stage first, tables last: a connection is held open
-    // only from its sink's staging to the publish. `written` keeps graph order.
-    let order: HashMap<&str, usize> = chosen.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
-    chosen.sort_by_key(|t| matches!(t.cfg, NodeConfig::SinkTable(_)));
-    let (staged, staged_tables, mut written) = stage(p, &chosen, &mut outputs).await?;
+    let mut broken = broken_rule(seen.checks);
+    if broken.is_some() {
+        for plan in pending.drain(..) {
+            seen.checks.push(checks::evaluate(plan).await.map_err(|e| EngineError::exec(&plan.node, e))?);
+        }
+    }
+    let mut chosen = choose(all, broken.is_some());
+    let first = stage(p, &chosen, &mut outputs).await;
+    let (staged, staged_tables, mut written) = if pending.is_empty() {
+        first?
+    } else {
+        // The counts decide, also when staging failed (bad rows may be why).
+        for plan in pending {
+            match checks::settle(plan).await {
+                Ok(r) => seen.checks.push(r),
+                Err(e) => {
+                    discard(first).await;
+                    return Err(EngineError::exec(&plan.node, e));
+                }
+            }
+        }
+        broken = broken_rule(seen.checks);
+        if broken.is_none() {
+            first?
+        } else {
+            // An error rule broke: nothing staged publishes; the quarantines stage again, alone.
+            discard(first).await;
+            chosen = choose(all, true);
+            let mut outputs = publish::open_targets(&file_targets(all, true), root)?;
+            stage(p, &chosen, &mut outputs).await?
+        }
+    };
+    seen.checks.sort_by_key(|r| p.checks.iter().position(|c| c.node == r.node));
     for file in &staged {
         let input = chosen.iter().find(|t| t.id == file.node && !t.quarantine).and_then(|t| t.input);
         if let (Some(input), Some(plan)) = (input, &file.plan) {
@@ -163,6 +215,8 @@ async fn run(
         }
     }
     tables::commit::publish_all(staged_tables, root, staged, hooks).await?;
+    // `written` in graph order.
+    let order: HashMap<&str, usize> = all.iter().enumerate().map(|(i, t)| (t.id, i)).collect();
     written.sort_by_key(|w| order.get(w.node.as_str()).copied());
     match broken {
         Some(e) => {
@@ -171,6 +225,38 @@ async fn run(
         }
         None => Ok(written),
     }
+}
+
+/// Drops what a staging made (temporary files are removed when dropped).
+async fn discard(staged: Result<Stages, EngineError>) {
+    if let Ok((_files, tables, _)) = staged {
+        tables::commit::discard_all(tables).await;
+    }
+}
+
+/// The file targets of `all` (only the quarantines with `quarantines`), as `(node, path)`.
+fn file_targets<'a>(all: &'a [Target<'_>], quarantines: bool) -> Vec<(&'a str, &'a str)> {
+    all.iter()
+        .filter(|t| !quarantines || t.quarantine)
+        .filter_map(|t| Some((t.id, t.path.as_deref().filter(|_| is_file(&t.cfg))?)))
+        .collect()
+}
+
+/// The first broken `error` rule, as the run's failure.
+fn broken_rule(results: &[CheckResult]) -> Option<EngineError> {
+    results.iter().find_map(|r| {
+        let rule = r.rules.iter().find(|x| x.broken && x.level == sluice_shared::check::RuleLevel::Error)?;
+        Some(EngineError::failed(&r.node, format!("check {} failed: {} of {} rows", rule.name, rule.failures, r.rows)))
+    })
+}
+
+/// The targets to stage (only the quarantines after a broken error rule).
+/// Files (and reports) stage first, tables last: a connection is held open
+/// only from its sink's staging to the publish.
+fn choose<'a, 'b>(all: &'a [Target<'b>], quarantines_only: bool) -> Vec<&'a Target<'b>> {
+    let mut chosen: Vec<&Target> = all.iter().filter(|t| !quarantines_only || t.quarantine).collect();
+    chosen.sort_by_key(|t| matches!(t.cfg, NodeConfig::SinkTable(_)));
+    chosen
 }
 
 /// Staged files, staged tables and what each target wrote.

@@ -4,6 +4,7 @@
 //! (both `<data-dir>/files` unless an admin set another root), and writes only
 //! into its requester's sandbox. Error text is redacted of cell values before it is kept.
 
+use super::watermarks::Commit;
 use super::{RunEvent, Scheduler, redact::redact};
 use crate::engine::{self, Mode, error::EngineError, root::DataRoot};
 use crate::store::{RunKind, RunNodeRow, RunRow};
@@ -23,8 +24,13 @@ impl Scheduler {
         };
         let result = result.map_err(|(node, message)| (node, redact(&message)));
         match result {
-            Ok(()) => {
-                if self.store.finish_run(&run.id, RunStatus::Succeeded, None, now).await.unwrap_or(false) {
+            Ok(commit) => {
+                let (env, moves) = (&commit.environment, &commit.moves);
+                let done = self.store.succeed_run(&run.id, &run.graph_id, env, moves, now).await;
+                if let Err(e) = &done {
+                    tracing::error!(run = %run.id, "scheduler: recording the success: {e}");
+                }
+                if done.unwrap_or(false) {
                     self.emit(&run.id, RunStatus::Succeeded, None);
                 }
             }
@@ -77,7 +83,7 @@ impl Scheduler {
         Some(user.map(|u| u.id).unwrap_or_else(|| format!("gone:{}", run.requested_by)))
     }
 
-    async fn attempt(&self, run: &RunRow) -> Result<(), (Option<String>, String)> {
+    async fn attempt(&self, run: &RunRow) -> Result<Commit, (Option<String>, String)> {
         // Drafts resolve connections and files in `dev`, the others in `prod`.
         let env = self.environment_for(run.kind).await.map_err(|e| (None, e.to_string()))?;
         let out = self.write_root(run, &env.root).await.map_err(|e| (None, e))?;
@@ -109,11 +115,14 @@ impl Scheduler {
         let opts = engine::Options {
             connections: Some(env.connections.clone()),
             calendars: Some(Arc::new(calendars)),
+            watermarks: self.start_marks(run, &env.name).await.map_err(|e| (None, e))?,
             ..Default::default()
         };
+        let mut commit = Commit { environment: env.name.clone(), moves: Vec::new() };
         let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
         {
             Ok(prepared) => {
+                commit.moves = super::watermarks::moves(&prepared.advances);
                 let o = engine::run::execute_with(&prepared, &out, &Default::default(), &report_paths).await;
                 (o.checks, o.result, o.node_rows)
             }
@@ -147,7 +156,7 @@ impl Scheduler {
                     let done = Done { rows: rows.get(&n.id).copied(), rows_in: rows_in(&graph, &rows, &n.id) };
                     self.finished(run, n, done, outputs.remove(&n.id), (started, now)).await;
                 }
-                indexed.map_err(|e| (None, e))
+                indexed.map(|()| commit).map_err(|e| (None, e))
             }
             Err(e) => {
                 let (culprits, message): (Vec<String>, String) = match &e {

@@ -18,6 +18,7 @@ mod execute;
 mod policy;
 pub mod redact;
 pub mod reports;
+mod watermarks;
 
 use crate::engine::root::DataRoot;
 use crate::store::{NewRun, RunKind, RunRow, ScheduleRow, Store, StoreError};

@@ -29,6 +29,7 @@ pub mod runs;
 mod schedule_edit;
 pub mod throttle;
 pub mod users;
+mod watermarks;
 
 use crate::engine::limits::Limits;
 use crate::engine::root::DataRoot;
@@ -265,6 +266,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
         .merge(reports::router().layer(small()))
+        .merge(watermarks::router().layer(small()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

@@ -6,7 +6,7 @@
 
 use super::{
     auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, reports, reviews, run_outputs,
-    runs, schedule_edit, users,
+    runs, schedule_edit, users, watermarks,
 };
 use axum::Json;
 use serde_json::{Value, json};
@@ -66,6 +66,9 @@ use utoipa::{IntoParams, OpenApi};
         runs::run_detail,
         runs::cancel,
         graph_status::status,
+        watermarks::list,
+        watermarks::list_all,
+        watermarks::reset,
         run_outputs::download,
         runs::alerts,
         connections::list,
@@ -126,6 +129,8 @@ use utoipa::{IntoParams, OpenApi};
         sluice_shared::api::sql::SinkSql,
         sluice_shared::api::sql::Dialect,
         sluice_shared::api::impact::Impact,
+        sluice_shared::api::watermarks::WatermarkView,
+        sluice_shared::api::watermarks::WatermarkList,
         sluice_shared::api::impact::ColumnChange,
         sluice_shared::api::impact::DownstreamUse,
         sluice_shared::api::impact::ChangeKind,

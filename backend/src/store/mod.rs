@@ -14,6 +14,7 @@ mod run_access;
 mod schedule_edit;
 mod scheduling;
 mod users;
+mod watermarks;
 
 pub use calendars::{CalendarRow, weekly_from_text, weekly_text};
 pub use connections::{ConnectionRow, EnvironmentRow, SecretChange};
@@ -23,6 +24,7 @@ pub use reviews::{AuditRow, SubmissionRow};
 pub use run_access::{RunKind, RunScope};
 pub use scheduling::{AlertRow, NO_PARAMS, NewRun, RunFilter, RunNodeRow, RunParams, RunRow, ScheduleRow};
 pub use users::{Disabled, SessionUser, UserRow};
+pub use watermarks::{MarkMove, WatermarkRow};
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;

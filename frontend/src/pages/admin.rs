@@ -1,5 +1,6 @@
 //! `#/admin`: users and roles, the audit log, (from [`super::schedules`])
-//! schedules, backfills and alerts, (from [`super::calendars`]) business calendars, and a link to
+//! schedules, backfills and alerts, (from [`super::calendars`]) business calendars, (from
+//! [`super::watermarks`]) incremental reads' watermarks, and a link to
 //! `#/admin/connections`. The server refuses all of it to non-admins;
 //! the page only spares them the attempt.
 
@@ -34,6 +35,7 @@ pub fn AdminPage() -> impl IntoView {
                 <UsersSection/>
                 <SchedulesSection/>
                 <CalendarsSection/>
+                <super::watermarks::WatermarksSection/>
                 <AuditSection/>
             </div>
         }

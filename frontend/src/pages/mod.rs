@@ -31,6 +31,7 @@ mod schedule_deps;
 mod schedule_form;
 mod schedule_parts;
 mod schedules;
+mod watermarks;
 
 pub use admin::AdminPage;
 pub use connections::ConnectionsPage;

@@ -18,3 +18,4 @@ pub mod impact;
 pub mod lineage;
 pub mod reports;
 pub mod sql;
+pub mod watermarks;
