@@ -19,6 +19,7 @@ pub mod error;
 mod excel_read;
 mod excel_write;
 pub mod journal;
+pub mod keys;
 pub mod limits;
 pub mod lineage;
 pub mod locks;

@@ -15,5 +15,6 @@ pub mod dataflow;
 pub mod graph_status;
 pub mod impact;
 pub mod lineage;
+pub mod model;
 pub mod reports;
 pub mod sql;
