@@ -6,6 +6,7 @@ use super::params::ParamsEditor;
 use super::persist;
 use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
 use super::run_dialog::RunButton;
+use super::model_wizard::ModelWizardButton;
 use super::sql_view::SqlButton;
 use super::state::EditorState;
 use leptos::prelude::*;
@@ -100,6 +101,7 @@ pub fn Toolbar() -> impl IntoView {
                 />
                 <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
                 <SqlButton/>
+                <ModelWizardButton/>
             </div>
             <span class="env-badge" title="Preview, validation and draft runs read and write the dev environment's connections and files"
                 data-testid="environment">{DEV}</span>

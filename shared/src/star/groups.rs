@@ -21,7 +21,12 @@ pub fn of(n: &Node) -> Option<&str> {
 
 /// The groups listed in `ui.groups` (entries that do not read are skipped).
 pub fn list(graph: &Graph) -> Vec<Group> {
-    let Some(items) = graph.ui.as_ref().and_then(|u| u.get("groups")).and_then(Value::as_array) else {
+    list_ui(graph.ui.as_ref())
+}
+
+/// [`list`] from the graph's `ui` value alone (the editor holds it apart).
+pub fn list_ui(ui: Option<&Value>) -> Vec<Group> {
+    let Some(items) = ui.and_then(|u| u.get("groups")).and_then(Value::as_array) else {
         return Vec::new();
     };
     items
