@@ -55,6 +55,8 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
     };
     let (n1, n2, n3, n4, n5) = (node.clone(), node.clone(), node.clone(), node.clone(), node.clone());
     let history_on = move || w.choices.with(|c| c.get(&n3).is_some_and(|c| c.history));
+    let history_shown = history_on.clone();
+    let chosen_none = chosen.clone();
     let value_of = move |n: &str| w.choices.with(|c| c.get(n).cloned().unwrap_or_default());
     view! {
         <div class="model-dim" data-testid=format!("model-dimension-{node}")>
@@ -64,7 +66,7 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
                 let key = v.split_once('|').map(|(f, k)| (f.to_string(), k.to_string()));
                 update(w, &n1, |c| c.key = key);
             }>
-                <option value="" selected=move || chosen().is_none()>"(not joined)"</option>
+                <option value="" selected=move || chosen_none().is_none()>"(not joined)"</option>
                 {proposals.into_iter().map(|p| {
                     let v = format!("{}|{}", p.fact_column, p.dimension_column);
                     let text = label(&p);
@@ -79,7 +81,7 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
                     on:change=move |ev| { let on = event_target_checked(&ev); update(w, &n2, |c| c.history = on); }/>
                 "keep history (SCD2 table)"
             </label>
-            {move || history_on().then(|| {
+            {move || history_shown().then(|| {
                 let (a, b) = (n4.clone(), n5.clone());
                 let (a2, b2) = (a.clone(), b.clone());
                 view! {
@@ -98,7 +100,7 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
 /// Step 2: keys per dimension, and the fact's date column.
 #[component]
 pub fn KeysStep(w: Wizard) -> impl IntoView {
-    let Some(k) = w.keys.get_untracked() else { return ().into_any() };
+    let Some(k) = w.keys.get_untracked() else { return view! { <p class="muted">"No keys yet."</p> }.into_any() };
     let dates: Vec<String> =
         k.fact_columns.iter().filter(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone()).collect();
     let sample = k.sample.then(|| view! { <p class="muted">"Measured on a sample of each source."</p> });
@@ -126,7 +128,7 @@ const AGGS: [AggFn; 6] = [AggFn::Sum, AggFn::Avg, AggFn::Min, AggFn::Max, AggFn:
 
 /// One fact column as a possible measure: aggregate and additivity.
 fn measure_row(w: Wizard, col: String) -> impl IntoView {
-    let (c1, c2, c3, c4) = (col.clone(), col.clone(), col.clone(), col.clone());
+    let (c1, c2, c3, c4, c5) = (col.clone(), col.clone(), col.clone(), col.clone(), col.clone());
     let current = move |c: &str| w.measures.with(|m| m.get(c).copied().unwrap_or((None, Additivity::Additive)));
     view! {
         <div class="model-measure">
@@ -136,7 +138,7 @@ fn measure_row(w: Wizard, col: String) -> impl IntoView {
                 let f = AGGS.into_iter().find(|a| a.as_str() == v);
                 w.measures.update(|m| { m.entry(c1.clone()).or_insert((None, Additivity::Additive)).0 = f; });
             }>
-                <option value="" selected=move || current(&c3).0.is_none()>"—"</option>
+                <option value="" selected=move || current(&c5).0.is_none()>"—"</option>
                 {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{a.as_str()}</option> } })}
             </select>
             <select data-testid=format!("model-additivity-{col}") on:change=move |ev| {

@@ -118,7 +118,12 @@ impl Wizard {
                         .dimensions
                         .iter()
                         .map(|d| {
-                            let key = d.proposals.first().map(|p| (p.fact_column.clone(), p.dimension_column.clone()));
+                            // The best proposal, if any fact row matches it at all.
+                            let key = d
+                                .proposals
+                                .iter()
+                                .find(|p| p.matched_rows > 0)
+                                .map(|p| (p.fact_column.clone(), p.dimension_column.clone()));
                             let table = format!("dim_{}", d.node);
                             (d.node.clone(), DimChoice { key, table, ..Default::default() })
                         })
@@ -156,10 +161,10 @@ impl Wizard {
 
 /// The source nodes of the graph being edited, by id.
 fn sources(ed: EditorState) -> Vec<String> {
-    ed.nodes.with(|ns| {
+    ed.nodes.with_untracked(|ns| {
         ns.iter()
             .filter(|n| n.kind.with_value(|k| NodeKind::parse(k).map(|k| k.category()) == Some(Category::Collection)))
-            .map(|n| n.id.get())
+            .map(|n| n.id.get_untracked())
             .collect()
     })
 }
@@ -232,9 +237,10 @@ fn FactStep(w: Wizard) -> impl IntoView {
             .filter(|s| **s != fact)
             .map(|s| {
                 let (id, id2) = (s.clone(), s.clone());
+                let testid = format!("model-dim-{s}");
                 view! {
                     <label class="check-row">
-                        <input type="checkbox" data-testid=format!("model-dim-{id}")
+                        <input type="checkbox" data-testid=testid
                             prop:checked=move || w.dims.with(|d| d.contains(&id))
                             on:change=move |ev| {
                                 let on = event_target_checked(&ev);

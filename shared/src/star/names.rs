@@ -58,8 +58,8 @@ pub fn name_score(fact: &str, dimension: &str, dim_column: &str) -> Option<(f64,
     if f == e && KEY_WORDS.contains(&d.as_str()) {
         return Some((0.8, format!("the dimension's `{d}`, named after `{e}`")));
     }
-    if d.strip_prefix(&format!("{e}_")).is_some_and(|rest| f.ends_with(&format!("_{rest}")) && KEY_WORDS.contains(&rest)) {
-        return Some((0.5, format!("both end in `_{}`", &d[e.len() + 1..])));
+    if d.starts_with(&format!("{e}_")) && f.ends_with(&format!("_{d}")) {
+        return Some((0.5, format!("a role of `{d}` (`{fact}`)")));
     }
     if d == "date" && f.ends_with("_date") {
         return Some((0.7, "a date ↔ the date dimension's `date`".into()));
@@ -127,6 +127,8 @@ mod tests {
         assert_eq!(name_score("city", "branches", "city").unwrap().0, 0.6);
         assert!(name_score("amount", "accounts", "id").is_none());
         assert_eq!(name_score("owner_id", "customers", "id").unwrap().0, 0.3);
+        assert_eq!(name_score("home_branch_code", "branches", "branch_code").unwrap().0, 0.5);
+        assert!(name_score("account_id", "customers", "customer_id").is_none());
         assert_eq!(name_score("txn_date", "dates", "date").unwrap().0, 0.7);
     }
 
