@@ -64,8 +64,8 @@ fn spec(schemas: &HashMap<String, Schema>, history: bool) -> StarSpec {
 fn the_generated_star_validates_and_aggregates_to_the_grain() {
     let (g, schemas) = demo();
     let s = spec(&schemas, false);
-    let gen = generate(&g, &s, [0.0, 300.0]).unwrap();
-    let out = insert(&g, &gen);
+    let made = generate(&g, &s, [0.0, 300.0]).unwrap();
+    let out = insert(&g, &made);
     let r = validate(&out, &Context { source_schemas: Some(&schemas), ..Default::default() });
     assert!(r.is_valid(), "{:?}", r.problems);
     let mart = r.schemas["txn_star_grain"].clone().unwrap();
@@ -75,7 +75,7 @@ fn the_generated_star_validates_and_aggregates_to_the_grain() {
     assert_eq!(join.names().map(str::to_string).collect::<Vec<_>>(), joined_columns(&s));
     assert!(joined_columns(&s).contains(&"branch_right".to_string()));
     // Every new node is in the group; the group is listed once with its label.
-    assert!(gen.nodes.iter().all(|n| groups::of(n) == Some("txn_star")));
+    assert!(made.nodes.iter().all(|n| groups::of(n) == Some("txn_star")));
     assert_eq!(groups::list(&out)[0].label, "Txn star");
     assert_eq!(r.order.last().map(String::as_str), Some("txn_star_mart"));
     // A second star gets other ids.
@@ -86,8 +86,8 @@ fn the_generated_star_validates_and_aggregates_to_the_grain() {
 #[test]
 fn a_dimension_with_history_is_loaded_as_scd2_and_looked_up_at_the_facts_date() {
     let (g, schemas) = demo();
-    let gen = generate(&g, &spec(&schemas, true), [0.0, 0.0]).unwrap();
-    let out = insert(&g, &gen);
+    let made = generate(&g, &spec(&schemas, true), [0.0, 0.0]).unwrap();
+    let out = insert(&g, &made);
     let r = validate(&out, &Context { source_schemas: Some(&schemas), ..Default::default() });
     assert!(r.is_valid(), "{:?}", r.problems);
     let load = out.node("txn_star_accounts_load").unwrap();
