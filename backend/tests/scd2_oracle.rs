@@ -37,7 +37,7 @@ fn expected(rows: &Value) -> Vec<Vec<Option<String>>> {
 
 async fn table(db: &TestDb) -> Vec<Vec<Option<String>>> {
     let q = format!(
-        "SELECT {}, {}, name, city, segment, {}, {}, CASE WHEN is_current THEN 'Y' ELSE 'N' END FROM dim_customer ORDER BY sk",
+        "SELECT {}, {}, name, city, segment, {}, {}, CASE WHEN is_current THEN 'Y' ELSE 'N' END FROM dim_customer ORDER BY dim_customer.sk",
         db.text("sk"),
         db.text("id"),
         db.text("valid_from"),
