@@ -49,7 +49,10 @@ async fn the_demo_star_gets_the_right_keys_and_match_rates() {
     let hit = |keys: &[String], set: &HashSet<String>| keys.iter().filter(|k| set.contains(*k)).count() as u64;
 
     let acc = best(&a, "accounts");
-    assert_eq!((acc["fact_column"].as_str(), acc["dimension_column"].as_str()), (Some("account_id"), Some("account_id")));
+    assert_eq!(
+        (acc["fact_column"].as_str(), acc["dimension_column"].as_str()),
+        (Some("account_id"), Some("account_id"))
+    );
     assert_eq!(acc["matched_rows"], hit(&txn_accounts, &accounts));
     assert_eq!(acc["orphans"], n - hit(&txn_accounts, &accounts));
     assert_eq!(acc["match_rate"], 1.0);
@@ -76,7 +79,8 @@ async fn orphans_and_duplicate_keys_are_flagged() {
     let c = app.login("analyst").await;
     let dir = app.dir.path().join("files/mini");
     std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("fact.csv"), "txn,account_id,amount\n1,A1,1\n2,A2,2\n3,A9,3\n4,A9,4\n5,,5\n6,A1,6\n").unwrap();
+    std::fs::write(dir.join("fact.csv"), "txn,account_id,amount\n1,A1,1\n2,A2,2\n3,A9,3\n4,A9,4\n5,,5\n6,A1,6\n")
+        .unwrap();
     std::fs::write(dir.join("accounts.csv"), "id,name\nA1,x\nA2,y\nA3,z\n").unwrap();
     std::fs::write(dir.join("owners.csv"), "account_id,owner\nA1,p\nA1,q\nA2,r\n").unwrap();
     let graph = json!({"format": "sluice.graph/v1", "nodes": [
@@ -116,7 +120,8 @@ async fn bad_requests_are_refused_in_words() {
         assert!(a["error"]["message"].as_str().unwrap().contains(words), "{a}");
     }
     let viewer = app.login("val").await;
-    let (status, _) = app.req("POST", "/api/model/keys", Some(ask("transactions", json!(["accounts"]))), Some(&viewer)).await;
+    let (status, _) =
+        app.req("POST", "/api/model/keys", Some(ask("transactions", json!(["accounts"]))), Some(&viewer)).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let (status, _) = app.req("POST", "/api/model/keys", Some(ask("transactions", json!(["accounts"]))), None).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);

@@ -144,10 +144,8 @@ async fn scd2_five_loads_match_the_oracle_on_mariadb() {
 /// The checked-in expectations are what the generator computes today.
 #[test]
 fn the_oracle_file_is_current() {
-    let have_duckdb = std::process::Command::new("python3")
-        .args(["-c", "import duckdb"])
-        .status()
-        .is_ok_and(|s| s.success());
+    let have_duckdb =
+        std::process::Command::new("python3").args(["-c", "import duckdb"]).status().is_ok_and(|s| s.success());
     if !have_duckdb {
         eprintln!("python3 with duckdb not found: case.json not re-derived (pip install duckdb)");
         return;

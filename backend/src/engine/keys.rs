@@ -10,7 +10,7 @@ use super::connect::Connections;
 use super::error::EngineError;
 use super::limits::{Calendars, Limits};
 use super::root::DataRoot;
-use super::{Mode, Options, preview, prepare_with, types};
+use super::{Mode, Options, prepare_with, preview, types};
 use datafusion::arrow::array::{Array, AsArray};
 use datafusion::arrow::datatypes::{DataType as Arrow, Int64Type};
 use datafusion::common::{Column, JoinType};

@@ -5,8 +5,8 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, model_api, reports, reviews, run_outputs,
-    runs, schedule_edit, users,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, model_api, reports, reviews,
+    run_outputs, runs, schedule_edit, users,
 };
 use axum::Json;
 use serde_json::{Value, json};

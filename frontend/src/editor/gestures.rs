@@ -104,7 +104,9 @@ impl Interact {
         ed.clear_selection();
         let members: Vec<NodeData> = ed.nodes.with_untracked(|ns| {
             ns.iter()
-                .filter(|n| n.ui.with_value(|u| u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(group)))
+                .filter(|n| {
+                    n.ui.with_value(|u| u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(group))
+                })
                 .copied()
                 .collect()
         });

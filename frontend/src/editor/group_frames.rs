@@ -21,14 +21,19 @@ pub fn GroupFrames() -> impl IntoView {
             .filter_map(|g| {
                 let boxes: Vec<(f64, f64, f64, f64)> = ed.nodes.with(|ns| {
                     ns.iter()
-                        .filter(|n| n.ui.with_value(|u| u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(g.id.as_str())))
+                        .filter(|n| {
+                            n.ui.with_value(|u| {
+                                u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(g.id.as_str())
+                            })
+                        })
                         .map(|n| {
                             let (x, y) = n.pos.get();
                             (x, y, x + NODE_W, y + n.height())
                         })
                         .collect()
                 });
-                let (x0, y0, x1, y1) = boxes.iter().copied().reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))?;
+                let (x0, y0, x1, y1) =
+                    boxes.iter().copied().reduce(|a, b| (a.0.min(b.0), a.1.min(b.1), a.2.max(b.2), a.3.max(b.3)))?;
                 let (x, y, w, h) = (x0 - PAD, y0 - PAD - 20.0, x1 - x0 + 2.0 * PAD, y1 - y0 + 2.0 * PAD + 20.0);
                 let id = g.id.clone();
                 Some(view! {

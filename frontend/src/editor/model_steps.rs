@@ -115,8 +115,8 @@ pub fn KeysStep(w: Wizard) -> impl IntoView {
             }>
                 <option value="" selected=move || w.date.get().is_none()>"(none)"</option>
                 {dates.into_iter().map(|d| {
-                    let d2 = d.clone();
-                    view! { <option value=d.clone() selected=move || w.date.get().as_deref() == Some(d2.as_str())>{d}</option> }
+                    let (d2, v) = (d.clone(), d.clone());
+                    view! { <option value=v selected=move || w.date.get().as_deref() == Some(d2.as_str())>{d}</option> }
                 }).collect_view()}
             </select>
         </label>

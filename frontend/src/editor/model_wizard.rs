@@ -86,7 +86,9 @@ impl Wizard {
             .measures
             .get()
             .into_iter()
-            .filter_map(|(column, (f, additivity))| Some(Measure { column, func: f?, additivity, alias: String::new() }))
+            .filter_map(|(column, (f, additivity))| {
+                Some(Measure { column, func: f?, additivity, alias: String::new() })
+            })
             .collect();
         Some(StarSpec {
             name: self.name.get().trim().to_string(),
@@ -128,7 +130,8 @@ impl Wizard {
                             (d.node.clone(), DimChoice { key, table, ..Default::default() })
                         })
                         .collect();
-                    let date = k.fact_columns.iter().find(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone());
+                    let date =
+                        k.fact_columns.iter().find(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone());
                     w.choices.set(choices);
                     w.date.set(date);
                     w.name.set(format!("{} star", k.fact));
@@ -264,8 +267,8 @@ fn FactStep(w: Wizard) -> impl IntoView {
                 w.fact.set(v);
             }>
                 {options.into_iter().map(|s| {
-                    let s2 = s.clone();
-                    view! { <option value=s.clone() selected=move || w.fact.get() == s2>{s}</option> }
+                    let (s2, v) = (s.clone(), s.clone());
+                    view! { <option value=v selected=move || w.fact.get() == s2>{s}</option> }
                 }).collect_view()}
             </select>
         </label>

@@ -2,11 +2,11 @@
 //! export, save state, review status, run, submit and save; plus the banners for a save conflict and
 //! an import that did not parse.
 
+use super::model_wizard::ModelWizardButton;
 use super::params::ParamsEditor;
 use super::persist;
 use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
 use super::run_dialog::RunButton;
-use super::model_wizard::ModelWizardButton;
 use super::sql_view::SqlButton;
 use super::state::EditorState;
 use leptos::prelude::*;

@@ -109,7 +109,10 @@ pub fn check(graph: &Graph, spec: &StarSpec) -> Vec<String> {
             out.push(format!("dimension `{}` has no column `{}`", d.node, d.key));
         }
         if d.history.is_some() && spec.date_column.is_none() {
-            out.push(format!("dimension `{}` keeps history: pick the fact's date column to look versions up by", d.node));
+            out.push(format!(
+                "dimension `{}` keeps history: pick the fact's date column to look versions up by",
+                d.node
+            ));
         }
     }
     if let Some(d) = &spec.date_column
@@ -133,11 +136,8 @@ pub fn check(graph: &Graph, spec: &StarSpec) -> Vec<String> {
 
 /// An id prefix from the label that no node of `graph` starts with.
 fn prefix(graph: &Graph, name: &str) -> String {
-    let mut base: String = name
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
-        .take(16)
-        .collect();
+    let mut base: String =
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(16).collect();
     if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
         base = format!("star_{base}");
     }
@@ -175,11 +175,21 @@ pub fn generate(graph: &Graph, spec: &StarSpec, at: [f64; 2]) -> Result<Generate
             None => dim.to_string(),
             Some(h) => {
                 params.insert("biz_date".to_string(), ParamDecl { ty: ParamType::Date, default: None, derive: None });
-                let load = b.add(&format!("{dim}_load"), "sink.table", 0, json!({
+                let load = b.add(
+                    &format!("{dim}_load"),
+                    "sink.table",
+                    0,
+                    json!({
                     "connection": h.connection, "table": h.table, "mode": "scd2",
-                    "keys": [d.key], "tracked": h.tracked, "as_of": "$biz_date"}));
+                    "keys": [d.key], "tracked": h.tracked, "as_of": "$biz_date"}),
+                );
                 b.edge(dim, &load, None);
-                let hist = b.add(&format!("{dim}_hist"), "source.table", 1, json!({"connection": h.connection, "table": h.table}));
+                let hist = b.add(
+                    &format!("{dim}_hist"),
+                    "source.table",
+                    1,
+                    json!({"connection": h.connection, "table": h.table}),
+                );
                 let mut cols: Vec<Value> = d.columns.iter().map(|c| json!(c)).collect();
                 for c in ["sk", "valid_from", "valid_to"] {
                     cols.push(json!({"name": c, "as": format!("{dim}_{c}")}));
@@ -189,14 +199,20 @@ pub fn generate(graph: &Graph, spec: &StarSpec, at: [f64; 2]) -> Result<Generate
                 sel
             }
         };
-        let join = b.add(&format!("{dim}_join"), "transform.join", 3, json!({
-            "how": "left", "on": [{"left": d.fact_key, "right": d.key}]}));
+        let join = b.add(
+            &format!("{dim}_join"),
+            "transform.join",
+            3,
+            json!({
+            "how": "left", "on": [{"left": d.fact_key, "right": d.key}]}),
+        );
         b.edge(&current, &join, Some("left"));
         b.edge(&right, &join, Some("right"));
         current = join;
         if d.history.is_some() {
             let date = ident(spec.date_column.as_deref().unwrap_or_default());
-            let (sk, from, to) = (ident(&format!("{dim}_sk")), ident(&format!("{dim}_valid_from")), ident(&format!("{dim}_valid_to")));
+            let (sk, from, to) =
+                (ident(&format!("{dim}_sk")), ident(&format!("{dim}_valid_from")), ident(&format!("{dim}_valid_to")));
             let predicate = format!("{sk} IS NULL OR ({from} <= {date} AND ({to} IS NULL OR {date} < {to}))");
             let asof = b.add(&format!("{dim}_asof"), "transform.filter", 4, json!({"predicate": predicate}));
             b.edge(&current, &asof, None);

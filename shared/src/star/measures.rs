@@ -48,7 +48,11 @@ pub struct Measure {
 
 impl Measure {
     pub fn output(&self) -> String {
-        if self.alias.trim().is_empty() { format!("{}_{}", self.func.as_str(), self.column) } else { self.alias.clone() }
+        if self.alias.trim().is_empty() {
+            format!("{}_{}", self.func.as_str(), self.column)
+        } else {
+            self.alias.clone()
+        }
     }
 }
 
@@ -97,7 +101,10 @@ pub fn check(grain: &[String], measures: &[Measure], date: Option<&str>) -> Vec<
         }
         let name = m.output();
         if seen.contains(&name) {
-            out.push(format!("the mart would have two columns named `{name}`; give the measure on `{}` another name", m.column));
+            out.push(format!(
+                "the mart would have two columns named `{name}`; give the measure on `{}` another name",
+                m.column
+            ));
         }
         seen.push(name);
     }
@@ -122,7 +129,10 @@ mod tests {
         assert!(why.contains("`balance` is semi-additive") && why.contains("add `txn_date` to the grain"), "{why}");
         // Per day it adds up across accounts; an average across days is fine.
         assert_eq!(refusal(&bal, &g(&["branch", "txn_date"]), Some("txn_date")), None);
-        assert_eq!(refusal(&m("balance", AggFn::Avg, Additivity::SemiAdditive), &g(&["branch"]), Some("txn_date")), None);
+        assert_eq!(
+            refusal(&m("balance", AggFn::Avg, Additivity::SemiAdditive), &g(&["branch"]), Some("txn_date")),
+            None
+        );
     }
 
     #[test]

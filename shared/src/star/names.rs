@@ -79,12 +79,7 @@ pub fn candidates(fact: &[Field], dimension: &str, dim: &[Field]) -> Vec<NameMat
                 continue;
             }
             if let Some((score, reason)) = name_score(&f.name, dimension, &d.name) {
-                out.push(NameMatch {
-                    fact_column: f.name.clone(),
-                    dimension_column: d.name.clone(),
-                    score,
-                    reason,
-                });
+                out.push(NameMatch { fact_column: f.name.clone(), dimension_column: d.name.clone(), score, reason });
             }
         }
     }

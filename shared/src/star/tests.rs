@@ -20,7 +20,13 @@ fn demo() -> (Graph, HashMap<String, Schema>) {
     let schemas = HashMap::from([
         (
             "txns".to_string(),
-            s(&[("txn_id", Int64), ("account_id", String), ("txn_date", Date), ("amount", Float64), ("branch", String)]),
+            s(&[
+                ("txn_id", Int64),
+                ("account_id", String),
+                ("txn_date", Date),
+                ("amount", Float64),
+                ("branch", String),
+            ]),
         ),
         ("accounts".to_string(), s(&[("account_id", String), ("customer_id", String), ("product", String)])),
         ("branches".to_string(), s(&[("branch", String), ("branch_name", String), ("region", String)])),
@@ -53,8 +59,18 @@ fn spec(schemas: &HashMap<String, Schema>, history: bool) -> StarSpec {
         dimensions: vec![accounts, dim("branches", "branch")],
         grain: vec!["region".into(), "txn_date".into()],
         measures: vec![
-            Measure { column: "amount".into(), func: AggFn::Sum, additivity: Additivity::Additive, alias: "total".into() },
-            Measure { column: "txn_id".into(), func: AggFn::Count, additivity: Additivity::Additive, alias: "n".into() },
+            Measure {
+                column: "amount".into(),
+                func: AggFn::Sum,
+                additivity: Additivity::Additive,
+                alias: "total".into(),
+            },
+            Measure {
+                column: "txn_id".into(),
+                func: AggFn::Count,
+                additivity: Additivity::Additive,
+                alias: "n".into(),
+            },
         ],
         mart: Mart::File { path: "out/txn_star.csv".into() },
     }
