@@ -137,7 +137,7 @@ pub fn check(graph: &Graph, spec: &StarSpec) -> Vec<String> {
 /// An id prefix from the label that no node of `graph` starts with.
 fn prefix(graph: &Graph, name: &str) -> String {
     let mut base: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(16).collect();
+        name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).take(24).collect();
     if !base.starts_with(|c: char| c.is_ascii_alphabetic()) {
         base = format!("star_{base}");
     }
