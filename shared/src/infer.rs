@@ -297,7 +297,8 @@ fn join(c: &JoinConfig, left: Option<&Schema>, right: Option<&Schema>, issues: &
     Some(Schema(out))
 }
 
-fn comparable(a: DataType, b: DataType) -> bool {
+/// Whether two column types can be matched by a join key.
+pub fn comparable(a: DataType, b: DataType) -> bool {
     a == b || (a.is_numeric() && b.is_numeric()) || (a.is_temporal() && b.is_temporal())
 }
 

@@ -30,6 +30,7 @@ pub mod problem;
 pub mod report;
 pub mod report_format;
 pub mod sqlcheck;
+pub mod star;
 pub mod structure;
 pub mod table_source;
 pub mod tables;

@@ -20,6 +20,7 @@ mod excel_read;
 mod excel_write;
 pub mod incremental;
 pub mod journal;
+pub mod keys;
 pub mod limits;
 pub mod lineage;
 pub mod locks;

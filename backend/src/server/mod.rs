@@ -17,6 +17,7 @@ pub mod hosts;
 pub mod limits;
 pub mod lineage;
 pub mod logging;
+mod model_api;
 mod openapi;
 mod previews;
 mod problem_cache;
@@ -258,6 +259,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(graph_status::router())
         .merge(engine_api::router())
         .merge(lineage::router())
+        .merge(model_api::router())
         .merge(dataflow::router())
         .merge(reviews::router().layer(medium()))
         .merge(users::router().layer(small()))

@@ -5,8 +5,8 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, reports, reviews, run_outputs,
-    runs, schedule_edit, users, watermarks,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, model_api, reports, reviews,
+    run_outputs, runs, schedule_edit, users, watermarks,
 };
 use axum::Json;
 use serde_json::{Value, json};
@@ -42,6 +42,7 @@ use utoipa::{IntoParams, OpenApi};
         lineage::stored_version,
         lineage::draft,
         lineage::sql,
+        model_api::discover_keys,
         dataflow::map,
         dataflow::schedules,
         reviews::submit,
@@ -128,6 +129,10 @@ use utoipa::{IntoParams, OpenApi};
         sluice_shared::api::sql::SqlExport,
         sluice_shared::api::sql::SinkSql,
         sluice_shared::api::sql::Dialect,
+        sluice_shared::api::model::KeysRequest,
+        sluice_shared::api::model::KeysResponse,
+        sluice_shared::api::model::DimensionKeys,
+        sluice_shared::api::model::KeyProposal,
         sluice_shared::api::impact::Impact,
         sluice_shared::api::watermarks::WatermarkView,
         sluice_shared::api::watermarks::WatermarkList,

@@ -27,3 +27,14 @@ pub async fn dataflow() -> Result<sluice_shared::api::dataflow::DataflowMap, Api
 pub async fn schedule_suggestions() -> Result<sluice_shared::api::dataflow::ScheduleSuggestions, ApiError> {
     call_as("GET", "/api/dataflow/schedules", None).await
 }
+
+/// `POST /api/model/keys`: the model wizard's proposed join keys, measured on a sample.
+pub async fn model_keys(
+    graph: Value,
+    fact: String,
+    dimensions: Vec<String>,
+) -> Result<sluice_shared::api::model::KeysResponse, ApiError> {
+    let req = sluice_shared::api::model::KeysRequest { graph, fact, dimensions, params: Default::default() };
+    let body = serde_json::to_value(req).unwrap_or_default();
+    call_as("POST", "/api/model/keys", Some(&body)).await
+}

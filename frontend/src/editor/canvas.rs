@@ -5,6 +5,7 @@
 //! drag-and-drop is not used), hit-testing in `hit.rs`.
 
 use super::edges::{EdgeView, GhostWire};
+use super::group_frames::GroupFrames;
 use super::interact::Interact;
 use super::minimap::Minimap;
 use super::node_view::NodeView;
@@ -105,6 +106,7 @@ pub fn Canvas() -> impl IntoView {
             ></div>
             <svg node_ref=it.scene class="scene" style:transform=pan>
                 <g class=layer_class transform=scale>
+                    <GroupFrames/>
                     <g class="edges">
                         <For each=move || ed.edges.get() key=|e| e.key let:e>
                             <EdgeView e=e/>

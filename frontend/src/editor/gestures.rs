@@ -52,6 +52,10 @@ impl Interact {
                 self.pick_up_wire(ed, n, &port);
             }
             ("node" | "port-out" | "port-in", Some(n)) => self.press_node(ed, n, additive, (cx, cy)),
+            ("group", _) => {
+                let group = dom::closest_data(ev, "group").map(|(_, g)| g).unwrap_or_default();
+                self.press_group(ed, &group, (cx, cy));
+            }
             ("edge", _) => {
                 let e = key.and_then(|k| ed.edges.with_untracked(|es| es.iter().find(|e| e.key == k).copied()));
                 if let Some(e) = e {
@@ -92,6 +96,28 @@ impl Interact {
         }
         let items = ed.selected_nodes().into_iter().map(|n| (n, n.pos.get_untracked())).collect();
         self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to });
+    }
+
+    /// A press on a group's label: select its members and get ready to drag
+    /// them together.
+    fn press_group(&self, ed: EditorState, group: &str, (cx, cy): (f64, f64)) {
+        ed.clear_selection();
+        let members: Vec<NodeData> = ed.nodes.with_untracked(|ns| {
+            ns.iter()
+                .filter(|n| {
+                    n.ui.with_value(|u| u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(group))
+                })
+                .copied()
+                .collect()
+        });
+        for n in &members {
+            n.selected.set(true);
+        }
+        if ed.readonly || members.is_empty() {
+            return;
+        }
+        let items = members.into_iter().map(|n| (n, n.pos.get_untracked())).collect();
+        self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to: None });
     }
 
     /// Pointer moves anywhere in the window. The gesture is updated in place:

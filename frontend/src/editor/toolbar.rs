@@ -2,6 +2,7 @@
 //! export, save state, review status, run, submit and save; plus the banners for a save conflict and
 //! an import that did not parse.
 
+use super::model_wizard::ModelWizardButton;
 use super::params::ParamsEditor;
 use super::persist;
 use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
@@ -100,6 +101,7 @@ pub fn Toolbar() -> impl IntoView {
                 />
                 <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
                 <SqlButton/>
+                <ModelWizardButton/>
             </div>
             <span class="env-badge" title="Preview, validation and draft runs read and write the dev environment's connections and files"
                 data-testid="environment">{DEV}</span>

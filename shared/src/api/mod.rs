@@ -16,6 +16,7 @@ pub mod dataflow;
 pub mod graph_status;
 pub mod impact;
 pub mod lineage;
+pub mod model;
 pub mod reports;
 pub mod sql;
 pub mod watermarks;

@@ -1,0 +1,193 @@
+//! The model wizard's second and third steps: each dimension's key (the
+//! server's proposals, with match rate and orphans flagged) and history; then
+//! the grain and the measures, with the shared rules' refusals shown as the
+//! user picks.
+
+use super::model_wizard::{DimChoice, Wizard};
+use leptos::prelude::*;
+use sluice_shared::api::model::{DimensionKeys, KeyProposal};
+use sluice_shared::config::AggFn;
+use sluice_shared::star::{self, Additivity};
+
+fn percent(r: f64) -> String {
+    format!("{:.1}%", r * 100.0)
+}
+
+fn label(p: &KeyProposal) -> String {
+    format!("{} = {} · {} matched · {} orphans", p.fact_column, p.dimension_column, percent(p.match_rate), p.orphans)
+}
+
+fn update(w: Wizard, node: &str, f: impl FnOnce(&mut DimChoice)) {
+    w.choices.update(|c| f(c.entry(node.to_string()).or_default()));
+}
+
+/// One dimension's row: key select, its measurement, history.
+fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
+    let node = d.node.clone();
+    let proposals = d.proposals.clone();
+    let chosen = {
+        let (node, proposals) = (node.clone(), proposals.clone());
+        move || {
+            let key = w.choices.with(|c| c.get(&node).and_then(|c| c.key.clone()));
+            key.and_then(|(f, k)| proposals.iter().find(|p| p.fact_column == f && p.dimension_column == k).cloned())
+        }
+    };
+    let flag = {
+        let (node, chosen) = (node.clone(), chosen.clone());
+        move || {
+            chosen().map(|p| {
+                let mut warn = Vec::new();
+                if p.orphans > 0 {
+                    let ex = if p.orphan_examples.is_empty() { String::new() } else { format!(" (e.g. {})", p.orphan_examples.join(", ")) };
+                    warn.push(format!("⚠ {} fact rows find no row in {node}{ex}", p.orphans));
+                }
+                if !p.unique {
+                    warn.push(format!("⚠ `{}` is not unique in {node}: facts would be counted twice", p.dimension_column));
+                }
+                view! {
+                    <span class="muted" data-testid=format!("model-match-{node}")>{format!("match {}", percent(p.match_rate))}</span>
+                    {(!warn.is_empty()).then(|| view! {
+                        <span class="warn-text" data-testid=format!("model-orphans-{node}")>{warn.join(" ")}</span>
+                    })}
+                }
+            })
+        }
+    };
+    let (n1, n2, n3, n4, n5) = (node.clone(), node.clone(), node.clone(), node.clone(), node.clone());
+    let history_on = move || w.choices.with(|c| c.get(&n3).is_some_and(|c| c.history));
+    let history_shown = history_on.clone();
+    let chosen_none = chosen.clone();
+    let value_of = move |n: &str| w.choices.with(|c| c.get(n).cloned().unwrap_or_default());
+    view! {
+        <div class="model-dim" data-testid=format!("model-dimension-{node}")>
+            <b>{node.clone()}</b>" "<span class="muted">{format!("{} rows", d.rows)}</span>
+            <select data-testid=format!("model-key-{node}") on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let key = v.split_once('|').map(|(f, k)| (f.to_string(), k.to_string()));
+                update(w, &n1, |c| c.key = key);
+            }>
+                <option value="" selected=move || chosen_none().is_none()>"(not joined)"</option>
+                {proposals.into_iter().map(|p| {
+                    let v = format!("{}|{}", p.fact_column, p.dimension_column);
+                    let text = label(&p);
+                    let chosen = chosen.clone();
+                    view! { <option value=v selected=move || chosen().is_some_and(|c| c == p)>{text}</option> }
+                }).collect_view()}
+            </select>
+            {(d.proposals.is_empty()).then(|| view! { <span class="muted">"no column looks like a key"</span> })}
+            {flag}
+            <label class="check-row">
+                <input type="checkbox" data-testid=format!("model-history-{node}") prop:checked=history_on
+                    on:change=move |ev| { let on = event_target_checked(&ev); update(w, &n2, |c| c.history = on); }/>
+                "keep history (SCD2 table)"
+            </label>
+            {move || history_shown().then(|| {
+                let (a, b) = (n4.clone(), n5.clone());
+                let (a2, b2) = (a.clone(), b.clone());
+                view! {
+                    <input placeholder="connection" data-testid=format!("model-history-connection-{a}")
+                        prop:value=move || value_of(&a).connection
+                        on:input=move |ev| { let v = event_target_value(&ev); update(w, &a2, |c| c.connection = v); }/>
+                    <input placeholder="table" data-testid=format!("model-history-table-{b}")
+                        prop:value=move || value_of(&b).table
+                        on:input=move |ev| { let v = event_target_value(&ev); update(w, &b2, |c| c.table = v); }/>
+                }
+            })}
+        </div>
+    }
+}
+
+/// Step 2: keys per dimension, and the fact's date column.
+#[component]
+pub fn KeysStep(w: Wizard) -> impl IntoView {
+    let Some(k) = w.keys.get_untracked() else { return view! { <p class="muted">"No keys yet."</p> }.into_any() };
+    let dates: Vec<String> =
+        k.fact_columns.iter().filter(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone()).collect();
+    let sample = k.sample.then(|| view! { <p class="muted">"Measured on a sample of each source."</p> });
+    view! {
+        <p class="muted">{format!("Fact `{}`: {} rows. Pick each dimension's key.", k.fact, k.fact_rows)}</p>
+        {sample}
+        {k.dimensions.into_iter().map(|d| dimension_row(w, d)).collect_view()}
+        <label>"The fact's date "
+            <select data-testid="model-date" on:change=move |ev| {
+                let v = event_target_value(&ev);
+                w.date.set((!v.is_empty()).then_some(v));
+            }>
+                <option value="" selected=move || w.date.get().is_none()>"(none)"</option>
+                {dates.into_iter().map(|d| {
+                    let (d2, v) = (d.clone(), d.clone());
+                    view! { <option value=v selected=move || w.date.get().as_deref() == Some(d2.as_str())>{d}</option> }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+    .into_any()
+}
+
+const AGGS: [AggFn; 6] = [AggFn::Sum, AggFn::Avg, AggFn::Min, AggFn::Max, AggFn::Count, AggFn::CountDistinct];
+
+/// One fact column as a possible measure: aggregate and additivity.
+fn measure_row(w: Wizard, col: String) -> impl IntoView {
+    let (c1, c2, c3, c4, c5) = (col.clone(), col.clone(), col.clone(), col.clone(), col.clone());
+    let current = move |c: &str| w.measures.with(|m| m.get(c).copied().unwrap_or((None, Additivity::Additive)));
+    view! {
+        <div class="model-measure">
+            <span>{col.clone()}</span>
+            <select data-testid=format!("model-measure-{col}") on:change=move |ev| {
+                let v = event_target_value(&ev);
+                let f = AGGS.into_iter().find(|a| a.as_str() == v);
+                w.measures.update(|m| { m.entry(c1.clone()).or_insert((None, Additivity::Additive)).0 = f; });
+            }>
+                <option value="" selected=move || current(&c5).0.is_none()>"—"</option>
+                {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{a.as_str()}</option> } })}
+            </select>
+            <select data-testid=format!("model-additivity-{col}") on:change=move |ev| {
+                let v = event_target_value(&ev);
+                if let Some(a) = Additivity::parse(&v) {
+                    w.measures.update(|m| { m.entry(c2.clone()).or_insert((None, Additivity::Additive)).1 = a; });
+                }
+            }>
+                {Additivity::ALL.map(|a| { let c = c4.clone(); view! { <option value=a.as_str() selected=move || current(&c).1 == a>{a.as_str().replace('_', "-")}</option> } })}
+            </select>
+        </div>
+    }
+}
+
+/// Step 3: the mart's name and path, the grain and the measures.
+#[component]
+pub fn GrainStep(w: Wizard) -> impl IntoView {
+    let columns = move || w.spec().map(|s| star::joined_columns(&s)).unwrap_or_default();
+    let fact_columns: Vec<String> =
+        w.keys.get_untracked().map(|k| k.fact_columns.into_iter().map(|f| f.name).collect()).unwrap_or_default();
+    let refusals = move || {
+        let s = w.spec()?;
+        let r = star::measures::check(&s.grain, &s.measures, s.date_column.as_deref());
+        Some(r.into_iter().map(|t| view! { <li class="warn-text" data-testid="model-refusal">{t}</li> }).collect_view())
+    };
+    view! {
+        <label>"Group label " <input data-testid="model-name" prop:value=move || w.name.get()
+            on:input=move |ev| w.name.set(event_target_value(&ev))/></label>
+        <label>"Mart file " <input data-testid="model-mart" prop:value=move || w.mart.get()
+            on:input=move |ev| w.mart.set(event_target_value(&ev))/></label>
+        <div class="model-grain"><b>"Grain "</b><span class="muted">"(one mart row per combination)"</span>
+            {move || columns().into_iter().map(|c| {
+                let (c1, c2) = (c.clone(), c.clone());
+                view! {
+                    <label class="check-row">
+                        <input type="checkbox" data-testid=format!("model-grain-{c}")
+                            prop:checked=move || w.grain.with(|g| g.contains(&c1))
+                            on:change=move |ev| {
+                                let on = event_target_checked(&ev);
+                                w.grain.update(|g| { g.retain(|x| *x != c2); if on { g.push(c2.clone()); } });
+                            }/>
+                        {c}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+        <div class="model-measures"><b>"Measures"</b>
+            {fact_columns.into_iter().map(|c| measure_row(w, c)).collect_view()}
+        </div>
+        <ul class="model-refusals">{refusals}</ul>
+    }
+}
