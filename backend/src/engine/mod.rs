@@ -10,8 +10,9 @@
 
 pub mod bind;
 mod blame;
-mod capped;
+pub(crate) mod capped;
 pub mod checks;
+mod cluster_sources;
 pub mod connect;
 mod dates;
 pub mod dbmeta;
@@ -25,7 +26,7 @@ pub mod locks;
 pub mod node_rows;
 pub mod preview;
 pub mod publish;
-mod regex_match;
+pub(crate) mod regex_match;
 pub mod report_store;
 pub mod root;
 pub mod run;
@@ -110,6 +111,9 @@ pub struct Options {
     /// Sources given as empty tables of these columns instead of being opened
     /// (lineage of a downstream graph against an upstream's output, for review).
     pub source_schemas: Option<Arc<HashMap<String, Schema>>>,
+    /// Run the plans on this Ballista cluster instead of in this process
+    /// (feature `cluster`; see [`crate::cluster`] and [`cluster_sources`]).
+    pub cluster: Option<crate::cluster::ClusterUrl>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -175,7 +179,7 @@ async fn plan_graph(
     let params = bind::with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
-    let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
+    let ctx = cluster_sources::session(opts.cluster.as_ref(), opts.limits.unwrap_or_else(limits::run_limits)).await?;
     let Opened { paths, mut frames, inspected, scratch } =
         open_sources(&ctx, graph, &first, &texts, root, mode, &opts).await?;
     publish::check_resolved(&sink_paths(graph, &paths))?;
@@ -257,6 +261,9 @@ async fn open_sources(
         inspected: HashMap::new(),
         scratch: Default::default(),
     };
+    // On a cluster, sources that are not plain files are read here, in a local
+    // session, and handed to the executors as Parquet under the data root.
+    let local = cluster_sources::LocalReads::new(opts, root, &mut o.scratch)?;
     for id in &first.order {
         let cfg = &first.configs[id];
         if let Some(p) = cfg.path() {
@@ -279,10 +286,15 @@ async fn open_sources(
             o.frames.insert(id.clone(), df);
             continue;
         }
+        let octx = local.ctx_for(cfg).unwrap_or(ctx);
         let opened = match cfg {
-            NodeConfig::SourceDates(c) => dates::open(ctx, id, c, &graph.params, texts, opts.calendars.as_deref()),
-            NodeConfig::SourceTable(t) => tables::read::open(ctx, id, t, texts, opts.connections.as_deref()).await,
-            _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+            NodeConfig::SourceDates(c) => dates::open(octx, id, c, &graph.params, texts, opts.calendars.as_deref()),
+            NodeConfig::SourceTable(t) => tables::read::open(octx, id, t, texts, opts.connections.as_deref()).await,
+            _ => sources::open(octx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+        };
+        let opened = match (opened, local.ctx_for(cfg)) {
+            (Ok(df), Some(_)) => cluster_sources::hand_over(ctx, id, df, &mut o.scratch).await,
+            (other, _) => other,
         };
         match opened {
             Ok(df) => {

@@ -109,6 +109,8 @@ impl Scheduler {
         let opts = engine::Options {
             connections: Some(env.connections.clone()),
             calendars: Some(Arc::new(calendars)),
+            // An environment with a cluster runs there (see `crate::cluster`).
+            cluster: env.cluster.clone(),
             ..Default::default()
         };
         let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
