@@ -68,8 +68,7 @@ async fn an_environment_keeps_its_cluster_and_refuses_a_bad_one() {
     assert_eq!(envs[1]["cluster"], json!("df://10.0.0.5:50050"), "{envs}");
     assert_eq!(envs[0]["cluster"], json!(null), "dev has none");
     for bad in ["10.0.0.5", "df://10.0.0.5:0", "http://x:1/y", "df://a b:1"] {
-        let (s, body) =
-            app.req("PUT", "/api/environments/prod", Some(json!({"cluster": bad})), Some(&admin)).await;
+        let (s, body) = app.req("PUT", "/api/environments/prod", Some(json!({"cluster": bad})), Some(&admin)).await;
         assert_eq!(s, StatusCode::BAD_REQUEST, "{bad}: {body}");
         assert!(body.to_string().contains("cluster"), "{bad}: {body}");
     }

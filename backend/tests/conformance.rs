@@ -314,10 +314,8 @@ fn run_valid_case(case: &Path, cluster: Option<&str>) -> Result<(), String> {
 #[test]
 fn valid_cases() {
     let cases = case_dirs();
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|c| run_valid_case(c, None).err().map(|e| format!("{}:\n  {e}", name_of(c))))
-        .collect();
+    let failures: Vec<String> =
+        cases.iter().filter_map(|c| run_valid_case(c, None).err().map(|e| format!("{}:\n  {e}", name_of(c)))).collect();
     let n = failures.len();
     assert!(n == 0, "{n} of {} cases failed\n\n{}\n", cases.len(), failures.join("\n\n"));
 }
@@ -338,7 +336,13 @@ fn valid_cases_on_a_cluster() {
         .filter_map(|c| run_valid_case(c, Some(&cluster.url)).err().map(|e| format!("{}:\n  {e}", name_of(c))))
         .collect();
     let n = failures.len();
-    assert!(n == 0, "{n} of {} cases failed on the cluster\n\n{}\n{}", cases.len(), failures.join("\n\n"), cluster.logs());
+    assert!(
+        n == 0,
+        "{n} of {} cases failed on the cluster\n\n{}\n{}",
+        cases.len(),
+        failures.join("\n\n"),
+        cluster.logs()
+    );
 }
 
 #[test]

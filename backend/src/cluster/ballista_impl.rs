@@ -80,11 +80,9 @@ pub async fn executor(opts: ExecutorOptions) -> Result<(), String> {
     for f in udfs() {
         registry.scalar_functions.insert(f.name().to_string(), f);
     }
-    let grpc_port = opts
-        .bind
-        .port()
-        .checked_add(1)
-        .ok_or_else(|| format!("--bind {}: the task service needs the next port free; choose a lower one", opts.bind))?;
+    let grpc_port = opts.bind.port().checked_add(1).ok_or_else(|| {
+        format!("--bind {}: the task service needs the next port free; choose a lower one", opts.bind)
+    })?;
     let host = opts.bind.ip().to_string();
     let work_dir = match &opts.work_dir {
         Some(d) => {
@@ -106,9 +104,6 @@ pub async fn executor(opts: ExecutorOptions) -> Result<(), String> {
         override_function_registry: Some(Arc::new(registry)),
         ..Default::default()
     };
-    eprintln!(
-        "sluice cluster executor on {} (tasks on port {grpc_port}), scheduler {}",
-        opts.bind, opts.scheduler
-    );
+    eprintln!("sluice cluster executor on {} (tasks on port {grpc_port}), scheduler {}", opts.bind, opts.scheduler);
     start_executor_process(Arc::new(config)).await.map_err(|e| format!("the executor stopped: {e}"))
 }

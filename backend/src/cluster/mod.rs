@@ -72,7 +72,11 @@ impl fmt::Display for ClusterUrl {
 impl ClusterUrl {
     /// `HOST:PORT`, as a socket address is written.
     pub fn authority(&self) -> String {
-        if self.host.contains(':') { format!("[{}]:{}", self.host, self.port) } else { format!("{}:{}", self.host, self.port) }
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
     }
 }
 
@@ -103,25 +107,27 @@ pub struct ExecutorOptions {
 }
 
 /// Runs a scheduler on `bind` until the process is stopped.
+#[cfg(feature = "cluster")]
 pub async fn run_scheduler(bind: SocketAddr) -> Result<(), String> {
-    #[cfg(feature = "cluster")]
-    return ballista_impl::scheduler(bind).await;
-    #[cfg(not(feature = "cluster"))]
-    {
-        let _ = bind;
-        Err(NO_SUPPORT.to_string())
-    }
+    ballista_impl::scheduler(bind).await
 }
 
 /// Runs an executor until the process is stopped.
+#[cfg(feature = "cluster")]
 pub async fn run_executor(opts: ExecutorOptions) -> Result<(), String> {
-    #[cfg(feature = "cluster")]
-    return ballista_impl::executor(opts).await;
-    #[cfg(not(feature = "cluster"))]
-    {
-        let _ = opts;
-        Err(NO_SUPPORT.to_string())
-    }
+    ballista_impl::executor(opts).await
+}
+
+/// Without the feature: [`NO_SUPPORT`].
+#[cfg(not(feature = "cluster"))]
+pub async fn run_scheduler(_bind: SocketAddr) -> Result<(), String> {
+    Err(NO_SUPPORT.to_string())
+}
+
+/// Without the feature: [`NO_SUPPORT`].
+#[cfg(not(feature = "cluster"))]
+pub async fn run_executor(_opts: ExecutorOptions) -> Result<(), String> {
+    Err(NO_SUPPORT.to_string())
 }
 
 #[cfg(test)]

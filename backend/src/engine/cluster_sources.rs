@@ -25,19 +25,24 @@ use sluice_shared::config::NodeConfig;
 
 /// The session a graph is planned in: local, or on the cluster `cluster` names.
 pub async fn session(cluster: Option<&crate::cluster::ClusterUrl>, l: Limits) -> Result<SessionContext, EngineError> {
-    let Some(url) = cluster else { return super::session(l) };
-    let failed = |message| EngineError::Failed { node: None, message };
-    #[cfg(feature = "cluster")]
-    {
-        // An unreachable scheduler is one clear sentence, within the timeout.
-        crate::cluster::reach(url, crate::cluster::CONNECT_TIMEOUT).await.map_err(failed)?;
-        crate::cluster::remote_session(url, l).await.map_err(failed)
+    match cluster {
+        None => super::session(l),
+        Some(url) => remote(url, l).await.map_err(|message| EngineError::Failed { node: None, message }),
     }
-    #[cfg(not(feature = "cluster"))]
-    {
-        let _ = url;
-        Err(failed(crate::cluster::NO_SUPPORT.to_string()))
-    }
+}
+
+/// A session on the cluster at `url`, once its scheduler answers (an
+/// unreachable one is one clear sentence, within the timeout).
+#[cfg(feature = "cluster")]
+async fn remote(url: &crate::cluster::ClusterUrl, l: Limits) -> Result<SessionContext, String> {
+    crate::cluster::reach(url, crate::cluster::CONNECT_TIMEOUT).await?;
+    crate::cluster::remote_session(url, l).await
+}
+
+/// Without the feature: [`crate::cluster::NO_SUPPORT`].
+#[cfg(not(feature = "cluster"))]
+async fn remote(_url: &crate::cluster::ClusterUrl, _l: Limits) -> Result<SessionContext, String> {
+    Err(crate::cluster::NO_SUPPORT.to_string())
 }
 
 /// On a cluster run, the local session sources that are not plain files are
@@ -54,10 +59,14 @@ impl LocalReads {
             return Ok(LocalReads { ctx: None });
         }
         let base = root.path().join(".sluice").join("scratch");
-        std::fs::create_dir_all(&base)
-            .map_err(|e| EngineError::Failed { node: None, message: format!("no scratch folder in the data root: {e}") })?;
-        let base = std::fs::canonicalize(&base)
-            .map_err(|e| EngineError::Failed { node: None, message: format!("no scratch folder in the data root: {e}") })?;
+        std::fs::create_dir_all(&base).map_err(|e| EngineError::Failed {
+            node: None,
+            message: format!("no scratch folder in the data root: {e}"),
+        })?;
+        let base = std::fs::canonicalize(&base).map_err(|e| EngineError::Failed {
+            node: None,
+            message: format!("no scratch folder in the data root: {e}"),
+        })?;
         scratch.share_in(base);
         let l = opts.limits.unwrap_or_else(super::limits::run_limits);
         Ok(LocalReads { ctx: Some(super::session(l)?) })
@@ -104,6 +113,9 @@ fn same_types(df: DataFrame, want: &datafusion::arrow::datatypes::Schema) -> dat
     if !differs {
         return Ok(df);
     }
-    let exprs = want.fields().iter().map(|f| cast(col(datafusion::common::Column::from_name(f.name())), f.data_type().clone()).alias(f.name()));
+    let exprs = want
+        .fields()
+        .iter()
+        .map(|f| cast(col(datafusion::common::Column::from_name(f.name())), f.data_type().clone()).alias(f.name()));
     df.select(exprs.collect::<Vec<_>>())
 }

@@ -8,10 +8,10 @@ use datafusion::arrow::compute::cast;
 use datafusion::arrow::compute::kernels::regexp::regexp_is_match_scalar;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, exec_err};
-use datafusion::prelude::lit;
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
+use datafusion::prelude::lit;
 use std::sync::Arc;
 
 /// The function itself: stateless, the pattern is its second argument (a text

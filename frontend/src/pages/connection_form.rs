@@ -300,7 +300,8 @@ mod tests {
         assert!(twice.to_spec().unwrap_err().contains("twice"));
         let bad = EnvironmentForm { bindings: vec![("9x".into(), "x".into())], ..f.clone() };
         assert!(bad.to_spec().unwrap_err().starts_with("binding:"));
-        let view = EnvironmentView { name: "dev".into(), data_root: None, bindings: spec.bindings.clone(), cluster: None };
+        let view =
+            EnvironmentView { name: "dev".into(), data_root: None, bindings: spec.bindings.clone(), cluster: None };
         let back = EnvironmentForm::from_view(&view);
         assert_eq!(back.data_root, "");
         assert_eq!(back.to_spec().unwrap().bindings, spec.bindings);
