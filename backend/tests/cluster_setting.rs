@@ -75,7 +75,7 @@ async fn an_environment_keeps_its_cluster_and_refuses_a_bad_one() {
     // Empty is none.
     let (s, body) = app.req("PUT", "/api/environments/prod", Some(json!({"cluster": ""})), Some(&admin)).await;
     assert_eq!((s, body["cluster"].clone()), (StatusCode::OK, json!(null)));
-    let analyst = app.login("ana").await;
+    let analyst = app.login("bob").await;
     let (s, _) = app.req("PUT", "/api/environments/prod", Some(json!({"cluster": "df://x:1"})), Some(&analyst)).await;
     assert_eq!(s, StatusCode::FORBIDDEN, "admins only");
 }
