@@ -151,15 +151,27 @@ pub async fn validate(
     }
 }
 
-/// Runs a graph within `limits` (memory and spill space, `--memory` / `--spill-limit`).
+/// Where `sluice run` runs: within `limits` (memory and spill space,
+/// `--memory` / `--spill-limit`), here or on the cluster `--cluster` names.
+pub struct RunOn {
+    pub limits: Limits,
+    pub cluster: Option<String>,
+}
+
+/// Runs a graph (see [`RunOn`]).
 pub async fn run(
     file: &Path,
     params: &[String],
     conns: &[String],
     calendars: &[String],
     root: Option<PathBuf>,
-    limits: Limits,
+    on: RunOn,
 ) -> ExitCode {
+    let cluster = match crate::cli_cluster::cluster_arg(on.cluster.as_deref()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let limits = on.limits;
     let Loaded { graph, given, root, opts } = match load_all(file, params, conns, calendars, root, false) {
         Ok(l) => l,
         Err(code) => return code,
@@ -167,7 +179,7 @@ pub async fn run(
     // A publish an earlier process left half done is completed or rolled back first.
     engine::journal::recover_and_report(&root);
     let started = std::time::Instant::now();
-    let opts = engine::Options { limits: Some(limits), ..opts };
+    let opts = engine::Options { limits: Some(limits), cluster, ..opts };
     let outcome = match engine::prepare_with(&graph, &given, &root, Mode::Run, opts).await {
         Ok(prepared) => engine::run::execute(&prepared, &root, &Default::default()).await,
         Err(e) => engine::run::Outcome {

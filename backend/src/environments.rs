@@ -22,6 +22,8 @@ pub struct Resolved {
     pub name: String,
     pub root: DataRoot,
     pub connections: Arc<Connections>,
+    /// The Ballista cluster runs of this environment go to (previews never do).
+    pub cluster: Option<crate::cluster::ClusterUrl>,
 }
 
 /// What the data dir holds besides data roots: never an environment's root.
@@ -127,7 +129,11 @@ pub async fn resolve(store: &Store, keys: Option<&Keyring>, dirs: &Dirs, env: &s
             Err(e) => eprintln!("environment {env}: connection `{target}` left out: {e}"),
         }
     }
-    Ok(Resolved { name: env.to_string(), root, connections: Arc::new(out) })
+    let cluster = match row.cluster.as_deref().map(str::parse::<crate::cluster::ClusterUrl>).transpose() {
+        Ok(c) => c,
+        Err(e) => return Err(format!("environment `{env}`: cluster: {e}")),
+    };
+    Ok(Resolved { name: env.to_string(), root, connections: Arc::new(out), cluster })
 }
 
 /// The graph connection name `graph_name` in `env`: the connection it is bound

@@ -5,6 +5,8 @@ pub mod calendars;
 pub mod cli;
 pub mod cli_bizdate;
 pub mod cli_import;
+pub mod cli_cluster;
+pub mod cluster;
 pub mod demo;
 pub mod engine;
 pub mod environments;

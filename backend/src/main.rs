@@ -54,6 +54,15 @@ enum Command {
         /// Disk the run may spill to (temporary files).
         #[arg(long, env = "SLUICE_SPILL_LIMIT", default_value = "16GiB", value_parser = cli::parse_size)]
         spill_limit: usize,
+        /// Run on the Apache DataFusion Ballista cluster whose scheduler is at
+        /// `df://HOST:PORT` (builds with the `cluster` feature; see `sluice cluster`).
+        #[arg(long, value_name = "df://HOST:PORT")]
+        cluster: Option<String>,
+    },
+    /// Be part of a cluster that runs graphs (builds with the `cluster` feature).
+    Cluster {
+        #[command(subcommand)]
+        role: ClusterCommand,
     },
     /// Print each sink's rows as one SQL statement over tables named by the source ids.
     Sql {
@@ -161,6 +170,30 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum ClusterCommand {
+    /// The scheduler: plans jobs into stages and hands tasks to executors.
+    Scheduler {
+        #[arg(long, default_value = sluice_backend::cluster::DEFAULT_SCHEDULER)]
+        bind: std::net::SocketAddr,
+    },
+    /// An executor: runs tasks; serves shuffle data on `--bind` and takes tasks
+    /// on the port after it. Every executor must see the data root at the same path.
+    Executor {
+        /// The scheduler, `HOST:PORT`.
+        #[arg(long, value_name = "HOST:PORT")]
+        scheduler: String,
+        #[arg(long, default_value = "127.0.0.1:50051")]
+        bind: std::net::SocketAddr,
+        /// Tasks at once (default: one per CPU).
+        #[arg(long, default_value_t = 0)]
+        slots: usize,
+        /// Shuffle files and spills (default: a temporary folder).
+        #[arg(long, value_name = "DIR")]
+        work_dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum SecretsCommand {
     /// Re-encrypt every connection secret under a new key, in one transaction.
     /// The current key is `SLUICE_SECRET_KEY` or `<data-dir>/secret.key`; the new
@@ -201,9 +234,16 @@ async fn run_cli() -> ExitCode {
         Command::Validate { graph, params, data_root, connections, calendars } => {
             cli::validate(&graph, &params, &connections, &calendars, data_root).await
         }
-        Command::Run { graph, params, data_root, connections, calendars, memory, spill_limit } => {
+        Command::Run { graph, params, data_root, connections, calendars, memory, spill_limit, cluster } => {
             let limits = Limits { memory, spill: spill_limit as u64 };
-            cli::run(&graph, &params, &connections, &calendars, data_root, limits).await
+            let on = cli::RunOn { limits, cluster };
+            cli::run(&graph, &params, &connections, &calendars, data_root, on).await
+        }
+        Command::Cluster { role: ClusterCommand::Scheduler { bind } } => {
+            sluice_backend::cli_cluster::scheduler(bind).await
+        }
+        Command::Cluster { role: ClusterCommand::Executor { scheduler, bind, slots, work_dir } } => {
+            sluice_backend::cli_cluster::executor(&scheduler, bind, slots, work_dir).await
         }
         Command::Bizdate { calendar, date, offset, rule } => {
             sluice_backend::cli_bizdate::bizdate(&calendar, &date, offset, rule.as_deref())

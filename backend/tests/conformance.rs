@@ -254,7 +254,8 @@ fn sinks_by_path(graph: &Value, params: &BTreeMap<String, String>) -> BTreeMap<S
     out
 }
 
-fn run_valid_case(case: &Path) -> Result<(), String> {
+/// Runs one case, here or (`cluster`: `df://HOST:PORT`) on a cluster.
+fn run_valid_case(case: &Path, cluster: Option<&str>) -> Result<(), String> {
     let meta = read_json(&case.join("case.json"));
     let ordered = meta["ordered"].as_bool().unwrap_or(false);
     let params: BTreeMap<String, String> =
@@ -269,6 +270,9 @@ fn run_valid_case(case: &Path) -> Result<(), String> {
     let mut args = vec!["run".to_string(), dir.join("graph.json").to_string_lossy().into_owned()];
     for (k, v) in &params {
         args.extend(["--param".to_string(), format!("{k}={v}")]);
+    }
+    if let Some(url) = cluster {
+        args.extend(["--cluster".to_string(), url.to_string()]);
     }
     let out = sluice(&args, tmp.path());
     if !out.status.success() {
@@ -311,9 +315,34 @@ fn run_valid_case(case: &Path) -> Result<(), String> {
 fn valid_cases() {
     let cases = case_dirs();
     let failures: Vec<String> =
-        cases.iter().filter_map(|c| run_valid_case(c).err().map(|e| format!("{}:\n  {e}", name_of(c)))).collect();
+        cases.iter().filter_map(|c| run_valid_case(c, None).err().map(|e| format!("{}:\n  {e}", name_of(c)))).collect();
     let n = failures.len();
     assert!(n == 0, "{n} of {} cases failed\n\n{}\n", cases.len(), failures.join("\n\n"));
+}
+
+#[cfg(feature = "cluster")]
+#[path = "local_cluster/mod.rs"]
+mod local_cluster;
+
+/// Issue 20: every case through a local Ballista cluster (one scheduler, two
+/// executors on 127.0.0.1) gives the outputs the local engine gives.
+#[cfg(feature = "cluster")]
+#[test]
+fn valid_cases_on_a_cluster() {
+    let cluster = local_cluster::LocalCluster::start(2, 2);
+    let cases = case_dirs();
+    let failures: Vec<String> = cases
+        .iter()
+        .filter_map(|c| run_valid_case(c, Some(&cluster.url)).err().map(|e| format!("{}:\n  {e}", name_of(c))))
+        .collect();
+    let n = failures.len();
+    assert!(
+        n == 0,
+        "{n} of {} cases failed on the cluster\n\n{}\n{}",
+        cases.len(),
+        failures.join("\n\n"),
+        cluster.logs()
+    );
 }
 
 #[test]

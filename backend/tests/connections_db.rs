@@ -212,6 +212,7 @@ async fn scheduled_runs_resolve_in_prod_and_drafts_in_dev() {
         name: env.into(),
         data_root: root.map(str::to_string),
         bindings: [("src".to_string(), to.to_string())].into(),
+        cluster: None,
     };
     w.store.put_environment(&bind("dev", "dev-db", None), "admin").await.unwrap();
     w.store.put_environment(&bind("prod", "prod-db", Some("prod-files")), "admin").await.unwrap();

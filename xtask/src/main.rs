@@ -3,6 +3,7 @@
 //! - `cargo xtask wasm`  build the Leptos front-end to WebAssembly into `static/pkg`
 //! - `cargo xtask run [--release] [serve args]`  build everything and start `sluice serve --demo`
 //! - `cargo xtask test`  the whole test suite (Rust, WebAssembly build, browser tests, API fuzzing)
+//! - `cargo xtask cluster`  the `cluster` feature (Ballista): clippy, then its tests (CI runs it after `test`)
 //! - `cargo xtask dist`  the release binary (the app inside) and a tarball with README and licences
 //!
 //! The wasm-bindgen step runs as a library (`wasm-bindgen-cli-support`), pinned
@@ -18,7 +19,8 @@ fn main() -> ExitCode {
         Some("run") => run(&args[1..]),
         Some("test") => test(),
         Some("dist") => dist(),
-        _ => Err("usage: cargo xtask (wasm | run [serve args...] | test | dist)".to_string()),
+        Some("cluster") => cluster(),
+        _ => Err("usage: cargo xtask (wasm | run [serve args...] | test | cluster | dist)".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -206,6 +208,20 @@ fn test() -> Result<(), String> {
     e2e()?;
     api_fuzz()?;
     fuzz()
+}
+
+/// The backend with the `cluster` feature (Apache DataFusion Ballista): its own
+/// build (Ballista turns on more DataFusion features, so it never touches the
+/// default build's artifacts), linted, then the tests that need a cluster: the
+/// conformance suite through one scheduler and two executors, an unreachable
+/// scheduler, handed-over sources, and an executor killed mid-run.
+fn cluster() -> Result<(), String> {
+    let feature = ["-p", "sluice-backend", "--features", "cluster"];
+    cargo(&[&["clippy"][..], &feature, &["--all-targets", "--", "-D", "warnings"]].concat())?;
+    let tests = ["--test", "cluster", "--test", "conformance", "--test", "cluster_setting"];
+    cargo(&[&["test"][..], &feature, &tests].concat())?;
+    // Leave `target/debug/sluice` as the default build made it (the browser tests use it).
+    cargo(&["build", "-p", "sluice-backend", "--bin", "sluice"])
 }
 
 /// A short `cargo fuzz` run of every target (graph parser + validator,

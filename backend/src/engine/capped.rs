@@ -34,15 +34,24 @@ struct Capped {
 
 /// Replaces the session's unbounded string builders with capped ones.
 pub fn register(ctx: &SessionContext) {
+    for f in udfs() {
+        ctx.register_udf(f);
+    }
+}
+
+/// The capped functions, under DataFusion's names (a cluster's scheduler and
+/// executors register the same ones, so a plan shipped by name stays capped).
+pub fn udfs() -> Vec<ScalarUDF> {
     use datafusion::functions::{string, unicode};
-    for (f, growth) in [
+    [
         (string::repeat(), Growth::Repeat),
         (unicode::lpad(), Growth::Pad),
         (unicode::rpad(), Growth::Pad),
         (string::replace(), Growth::Replace),
-    ] {
-        ctx.register_udf(ScalarUDF::new_from_impl(Capped { inner: f.as_ref().clone(), growth }));
-    }
+    ]
+    .into_iter()
+    .map(|(f, growth)| ScalarUDF::new_from_impl(Capped { inner: f.as_ref().clone(), growth }))
+    .collect()
 }
 
 /// Per-row view of one argument: a scalar stands for every row.

@@ -10,8 +10,9 @@
 
 pub mod bind;
 mod blame;
-mod capped;
+pub(crate) mod capped;
 pub mod checks;
+mod cluster_sources;
 pub mod connect;
 mod dates;
 pub mod dbmeta;
@@ -27,7 +28,7 @@ pub mod locks;
 pub mod node_rows;
 pub mod preview;
 pub mod publish;
-mod regex_match;
+pub(crate) mod regex_match;
 pub mod report_store;
 pub mod root;
 pub mod run;
@@ -126,6 +127,9 @@ pub struct Options {
     /// only the rows above them. `None` (the command line, previews,
     /// backfills): `incremental` is ignored and every row is read.
     pub watermarks: Option<Arc<incremental::Watermarks>>,
+    /// Run the plans on this Ballista cluster instead of in this process
+    /// (feature `cluster`; see [`crate::cluster`] and [`cluster_sources`]).
+    pub cluster: Option<crate::cluster::ClusterUrl>,
 }
 
 /// Validates and plans `graph` against the files under `root`.
@@ -191,7 +195,7 @@ async fn plan_graph(
     let params = bind::with_stand_ins(graph, params);
 
     // Resolve paths and open the sources.
-    let ctx = session(opts.limits.unwrap_or_else(limits::run_limits))?;
+    let ctx = cluster_sources::session(opts.cluster.as_ref(), opts.limits.unwrap_or_else(limits::run_limits)).await?;
     let Opened { paths, mut frames, inspected, scratch, advances } =
         open_sources(&ctx, graph, &first, &texts, root, mode, &opts).await?;
     publish::check_resolved(&sink_paths(graph, &paths))?;
@@ -223,8 +227,9 @@ async fn plan_graph(
             continue; // an upstream source could not be opened (Check mode only)
         }
         if let NodeConfig::TransformCheck(c) = cfg {
-            // A run counts its checks on the way to the sinks (one pass, see `tally`).
-            let tally = mode == Mode::Run && !opts.named_sources;
+            // A run counts its checks on the way to the sinks (one pass, see `tally`);
+            // on a cluster the executors know no such plan node, so counts are a second pass there.
+            let tally = mode == Mode::Run && !opts.named_sources && opts.cluster.is_none();
             let plan = checks::plan(id, c, &inputs, &params, tally).map_err(|e| check_error(id, e))?;
             frames.insert(id.clone(), plan.out.clone());
             planned_checks.push(plan);
@@ -272,6 +277,9 @@ async fn open_sources(
         scratch: Default::default(),
         advances: Vec::new(),
     };
+    // On a cluster, sources that are not plain files are read here, in a local
+    // session, and handed to the executors as Parquet under the data root.
+    let local = cluster_sources::LocalReads::new(opts, root, &mut o.scratch)?;
     for id in &first.order {
         let cfg = &first.configs[id];
         if let Some(p) = cfg.path() {
@@ -294,10 +302,15 @@ async fn open_sources(
             o.frames.insert(id.clone(), df);
             continue;
         }
+        let octx = local.ctx_for(cfg).unwrap_or(ctx);
         let opened = match cfg {
-            NodeConfig::SourceDates(c) => dates::open(ctx, id, c, &graph.params, texts, opts.calendars.as_deref()),
-            NodeConfig::SourceTable(t) => tables::read::open(ctx, id, t, texts, opts.connections.as_deref()).await,
-            _ => sources::open(ctx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+            NodeConfig::SourceDates(c) => dates::open(octx, id, c, &graph.params, texts, opts.calendars.as_deref()),
+            NodeConfig::SourceTable(t) => tables::read::open(octx, id, t, texts, opts.connections.as_deref()).await,
+            _ => sources::open(octx, id, cfg, o.paths.get(id).map(String::as_str), root, &mut o.scratch).await,
+        };
+        let opened = match (opened, local.ctx_for(cfg)) {
+            (Ok(df), Some(_)) => cluster_sources::hand_over(ctx, id, df, &mut o.scratch).await,
+            (other, _) => other,
         };
         match opened {
             Ok(df) => {

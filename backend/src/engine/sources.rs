@@ -17,6 +17,28 @@ use std::path::{Path, PathBuf};
 #[derive(Default)]
 pub struct Scratch {
     dirs: Vec<tempfile::TempDir>,
+    /// Where scratch folders go (a cluster run: under the data root, which
+    /// every executor sees); `None`: the system's temporary folder.
+    base: Option<PathBuf>,
+}
+
+impl Scratch {
+    /// Puts later scratch folders inside `base`.
+    pub fn share_in(&mut self, base: PathBuf) {
+        self.base = Some(base);
+    }
+
+    /// A new scratch folder, removed with this value.
+    pub fn dir(&mut self, id: &str) -> Result<PathBuf, EngineError> {
+        let dir = match &self.base {
+            Some(b) => tempfile::tempdir_in(b),
+            None => tempfile::tempdir(),
+        }
+        .map_err(|e| EngineError::failed(id, format!("no scratch space: {e}")))?;
+        let path = dir.path().to_path_buf();
+        self.dirs.push(dir);
+        Ok(path)
+    }
 }
 
 /// Opens the source node `id` as a DataFrame.
@@ -141,13 +163,12 @@ fn prepare_text(
     } else {
         String::from_utf8_lossy(&bytes[3..]).into_owned()
     };
-    let dir = tempfile::tempdir().map_err(|e| EngineError::failed(id, format!("no scratch space: {e}")))?;
+    let dir = scratch.dir(id)?;
     let name = file.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "input.csv".into());
-    let out = dir.path().join(name);
+    let out = dir.join(name);
     std::fs::File::create(&out)
         .and_then(|mut f| f.write_all(text.trim_start_matches('\u{feff}').as_bytes()))
         .map_err(|e| EngineError::failed(id, format!("cannot convert `{rel}`: {e}")))?;
-    scratch.dirs.push(dir);
     Ok(out)
 }
 

@@ -116,6 +116,8 @@ impl Scheduler {
             connections: Some(env.connections.clone()),
             calendars: Some(Arc::new(calendars)),
             watermarks: self.start_marks(run, &env.name).await.map_err(|e| (None, e))?,
+            // An environment with a cluster runs there (see `crate::cluster`).
+            cluster: env.cluster.clone(),
             ..Default::default()
         };
         let mut commit = Commit { environment: env.name.clone(), moves: Vec::new() };

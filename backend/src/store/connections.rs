@@ -39,6 +39,9 @@ pub struct EnvironmentRow {
     pub data_root: Option<String>,
     /// Graph connection name → connection name.
     pub bindings: BTreeMap<String, String>,
+    /// The Ballista cluster runs of this environment use, `df://HOST:PORT`
+    /// (migration 0018); `None`: in the server's process.
+    pub cluster: Option<String>,
 }
 
 impl Store {
@@ -135,8 +138,10 @@ impl Store {
     }
 
     pub async fn environments(&self) -> Result<Vec<EnvironmentRow>> {
-        let envs: Vec<(String, Option<String>)> =
-            sqlx::query_as("SELECT name, data_root FROM environments ORDER BY name").fetch_all(self.pool()).await?;
+        let envs: Vec<(String, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT name, data_root, cluster FROM environments ORDER BY name")
+                .fetch_all(self.pool())
+                .await?;
         let binds: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT environment, graph_name, connection FROM environment_bindings ORDER BY environment, graph_name",
         )
@@ -144,9 +149,9 @@ impl Store {
         .await?;
         Ok(envs
             .into_iter()
-            .map(|(name, data_root)| {
+            .map(|(name, data_root, cluster)| {
                 let bindings = binds.iter().filter(|b| b.0 == name).map(|(_, g, c)| (g.clone(), c.clone())).collect();
-                EnvironmentRow { name, data_root, bindings }
+                EnvironmentRow { name, data_root, bindings, cluster }
             })
             .collect())
     }
@@ -159,14 +164,15 @@ impl Store {
     pub async fn put_environment(&self, env: &EnvironmentRow, actor: &str) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         sqlx::query(
-            "INSERT INTO environments (name, data_root, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
+            "INSERT INTO environments (name, data_root, updated_at, updated_by, cluster) VALUES ($1, $2, $3, $4, $5) \
              ON CONFLICT (name) DO UPDATE SET data_root = excluded.data_root, updated_at = excluded.updated_at, \
-             updated_by = excluded.updated_by",
+             updated_by = excluded.updated_by, cluster = excluded.cluster",
         )
         .bind(&env.name)
         .bind(&env.data_root)
         .bind(now_ms())
         .bind(actor)
+        .bind(&env.cluster)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM environment_bindings WHERE environment = $1")

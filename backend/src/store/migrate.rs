@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str)] = &[
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
     (15, include_str!("../../../migrations/sqlite/0015_watermarks.sql")),
+    (18, include_str!("../../../migrations/sqlite/0018_environment_cluster.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
@@ -36,6 +37,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
     (15, include_str!("../../../migrations/sqlite/0015_watermarks.sql")),
+    (18, include_str!("../../../migrations/sqlite/0018_environment_cluster.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

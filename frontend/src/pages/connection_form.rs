@@ -151,6 +151,8 @@ pub struct EnvironmentForm {
     pub data_root: String,
     /// (graph connection name, connection name)
     pub bindings: Vec<(String, String)>,
+    /// Kept as it was: set through the API (`PUT /api/environments/{name}`).
+    pub cluster: Option<String>,
 }
 
 impl EnvironmentForm {
@@ -159,6 +161,7 @@ impl EnvironmentForm {
             name: v.name.clone(),
             data_root: v.data_root.clone().unwrap_or_default(),
             bindings: v.bindings.iter().map(|(g, c)| (g.clone(), c.clone())).collect(),
+            cluster: v.cluster.clone(),
         }
     }
 
@@ -178,7 +181,7 @@ impl EnvironmentForm {
                 return Err(format!("binding `{g}` is given twice"));
             }
         }
-        Ok(EnvironmentSpec { data_root: opt(&self.data_root), bindings })
+        Ok(EnvironmentSpec { data_root: opt(&self.data_root), bindings, cluster: self.cluster.clone() })
     }
 }
 
@@ -283,9 +286,12 @@ mod tests {
             name: "prod".into(),
             data_root: " prod-files ".into(),
             bindings: vec![("core".into(), "core_prod".into()), (" ".into(), "".into())],
+            cluster: Some("df://10.0.0.5:50050".into()),
         };
         let spec = f.to_spec().unwrap();
         assert_eq!(spec.data_root.as_deref(), Some("prod-files"));
+        // The cluster, set through the API, survives a save from the form.
+        assert_eq!(spec.cluster.as_deref(), Some("df://10.0.0.5:50050"));
         assert_eq!(spec.bindings.get("core").map(String::as_str), Some("core_prod"));
         assert_eq!(spec.bindings.len(), 1);
         let unchosen = EnvironmentForm { bindings: vec![("core".into(), "".into())], ..f.clone() };
@@ -294,7 +300,8 @@ mod tests {
         assert!(twice.to_spec().unwrap_err().contains("twice"));
         let bad = EnvironmentForm { bindings: vec![("9x".into(), "x".into())], ..f.clone() };
         assert!(bad.to_spec().unwrap_err().starts_with("binding:"));
-        let view = EnvironmentView { name: "dev".into(), data_root: None, bindings: spec.bindings.clone() };
+        let view =
+            EnvironmentView { name: "dev".into(), data_root: None, bindings: spec.bindings.clone(), cluster: None };
         let back = EnvironmentForm::from_view(&view);
         assert_eq!(back.data_root, "");
         assert_eq!(back.to_spec().unwrap().bindings, spec.bindings);

@@ -31,7 +31,11 @@ pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoVie
             return error.set(Some(e.replace("connection name", "environment name")));
         }
         spawn_local(async move {
-            match api::save_environment(&name, &EnvironmentSpec { data_root: None, bindings: Default::default() }).await
+            match api::save_environment(
+                &name,
+                &EnvironmentSpec { data_root: None, bindings: Default::default(), cluster: None },
+            )
+            .await
             {
                 Ok(_) => {
                     new_name.set(String::new());

@@ -143,6 +143,10 @@ pub struct EnvironmentView {
     pub data_root: Option<String>,
     /// Graph connection name → connection name.
     pub bindings: BTreeMap<String, String>,
+    /// The Ballista cluster runs of this environment use (`df://HOST:PORT`);
+    /// `None`: the server's own process. Previews always run on the server.
+    #[serde(default)]
+    pub cluster: Option<String>,
 }
 
 /// `PUT /api/environments/{name}` body.
@@ -153,6 +157,9 @@ pub struct EnvironmentSpec {
     pub data_root: Option<String>,
     #[serde(default)]
     pub bindings: BTreeMap<String, String>,
+    /// `df://HOST:PORT`; absent, `null` or empty: no cluster.
+    #[serde(default)]
+    pub cluster: Option<String>,
 }
 
 /// The two environments every server has: `dev` for editing, preview and draft

@@ -100,7 +100,10 @@ fn schemas() -> Vec<(&'static str, Value)> {
                         "pattern": crate::environments::DATA_ROOT_PATTERN,
                         "description": "A folder inside the data dir, not `sandbox`, `sluice.db*` or `secret.key`; \
                             absent or empty: the server's `files`" },
-                    "bindings": bindings
+                    "bindings": bindings,
+                    "cluster": { "type": ["string", "null"], "maxLength": 300,
+                        "description": "`df://HOST:PORT` of a Ballista scheduler: runs of this environment execute there \
+                            (a server built with the `cluster` feature); absent or empty: in the server" }
                 }
             }),
         ),
@@ -109,7 +112,7 @@ fn schemas() -> Vec<(&'static str, Value)> {
             json!({
                 "type": "object", "required": ["name", "data_root", "bindings"],
                 "properties": { "name": { "type": "string" }, "data_root": { "type": ["string", "null"] },
-                    "bindings": str_map }
+                    "bindings": str_map, "cluster": { "type": ["string", "null"] } }
             }),
         ),
         (

@@ -16,7 +16,7 @@ use sluice_shared::api::connections::{EnvironmentSpec, EnvironmentView};
 pub const MAX_BINDINGS: usize = 1000;
 
 fn view(e: EnvironmentRow) -> EnvironmentView {
-    EnvironmentView { name: e.name, data_root: e.data_root, bindings: e.bindings }
+    EnvironmentView { name: e.name, data_root: e.data_root, bindings: e.bindings, cluster: e.cluster }
 }
 
 #[utoipa::path(get, path = "/api/environments", responses((status = 200, description = "Every environment (`EnvironmentView`)")))]
@@ -53,15 +53,30 @@ pub async fn save(
         bad_name(graph_name).map_err(|e| binding_error(graph_name, e))?;
         bad_name(conn).map_err(|e| binding_error(graph_name, e))?;
     }
-    let row = EnvironmentRow { name: name.clone(), data_root, bindings: spec.bindings };
+    let cluster = cluster_setting(spec.cluster.as_deref())?;
+    let row = EnvironmentRow { name: name.clone(), data_root, bindings: spec.bindings, cluster };
     state.store.put_environment(&row, &user.username).await?;
     let detail = format!(
-        "data_root {}; bindings {}",
+        "data_root {}; cluster {}; bindings {}",
         row.data_root.as_deref().unwrap_or("(default)"),
+        row.cluster.as_deref().unwrap_or("(none)"),
         row.bindings.iter().map(|(g, c)| format!("{g}={c}")).collect::<Vec<_>>().join(", ")
     );
     state.store.audit(&user.username, "environment_save", &name, &detail).await?;
     Ok(Json(view(row)))
+}
+
+/// An environment's `cluster`: empty is none; otherwise `df://HOST:PORT`,
+/// stored as written back by [`ClusterUrl`](crate::cluster::ClusterUrl).
+fn cluster_setting(given: Option<&str>) -> ApiResult<Option<String>> {
+    match given.map(str::trim).filter(|c| !c.is_empty()) {
+        None => Ok(None),
+        Some(c) if c.len() > 300 => Err(ApiError::BadRequest("`cluster`: at most 300 characters".into())),
+        Some(c) => c
+            .parse::<crate::cluster::ClusterUrl>()
+            .map(|u| Some(u.to_string()))
+            .map_err(|e| ApiError::BadRequest(format!("`cluster`: {e}"))),
+    }
 }
 
 fn binding_error(graph_name: &str, e: ApiError) -> ApiError {
