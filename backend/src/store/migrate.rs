@@ -19,6 +19,7 @@ const SQLITE: &[(i64, &str)] = &[
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
+    (17, include_str!("../../../migrations/sqlite/0017_user_settings.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../../migrations/postgres/0001_init.sql")),
@@ -34,6 +35,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (11, include_str!("../../../migrations/sqlite/0011_run_params.sql")),
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
+    (17, include_str!("../../../migrations/sqlite/0017_user_settings.sql")),
 ];
 
 pub async fn apply(store: &Store) -> Result<()> {

@@ -13,6 +13,7 @@ mod reviews;
 mod run_access;
 mod schedule_edit;
 mod scheduling;
+mod settings;
 mod users;
 
 pub use calendars::{CalendarRow, weekly_from_text, weekly_text};

@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
+use crate::i18n::t;
 
 /// The file name endings a node kind reads or writes.
 pub fn extensions(kind: NodeKind) -> &'static [&'static str] {
@@ -101,7 +102,7 @@ pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
     let list = move || {
         let q = search.get().to_lowercase();
         match files.get() {
-            None => view! { <div class="muted">"Loading the data root…"</div> }.into_any(),
+            None => view! { <div class="muted">{t("file_picker.loading_the_data_root")}</div> }.into_any(),
             Some(Err(e)) => view! { <div class="field-problem">{e}</div> }.into_any(),
             Some(Ok(all)) => {
                 let shown: Vec<api::FileEntry> = all
@@ -136,12 +137,12 @@ pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
             <input data-testid=testid placeholder=hint spellcheck="false"
                 prop:value=current on:input=move |ev| set(event_target_value(&ev))/>
             {is_source.then(|| view! {
-                <button type="button" class="btn small" data-testid="file-picker-open" on:click=browse>"Browse…"</button>
+                <button type="button" class="btn small" data-testid="file-picker-open" on:click=browse>{t("file_picker.browse")}</button>
             })}
         </div>
         {move || open.get().then(|| view! {
             <div class="file-picker" data-testid="file-picker">
-                <input class="file-picker-search" data-testid="file-picker-search" placeholder="filter by name"
+                <input class="file-picker-search" data-testid="file-picker-search" placeholder=t("file_picker.filter_by_name")
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
                 <div class="file-picker-list">{list}</div>
             </div>

@@ -7,6 +7,7 @@ use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::expr_words::FUNCTIONS;
+use crate::i18n::t;
 
 /// Where a click writes: a top-level key (`predicate`), or the `expr` of the last formula row.
 #[derive(Clone, Copy)]
@@ -92,10 +93,10 @@ pub fn FormulaHelp(n: NodeData, target: Target, inputs: Signal<Vec<(String, Stri
             </button>
             {move || open.get().then(|| view! {
                 <div class="formula-panel" data-testid="formula-help">
-                    <input placeholder="search columns and functions" data-testid="formula-search"
+                    <input placeholder=t("formula_help.search_columns_and_functions") data-testid="formula-search"
                         prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-                    <div class="formula-cols"><b>"Columns"</b>{columns}</div>
-                    <div class="formula-fns"><b>"Functions"</b>{functions}</div>
+                    <div class="formula-cols"><b>{t("formula_help.columns")}</b>{columns}</div>
+                    <div class="formula-fns"><b>{t("formula_help.functions")}</b>{functions}</div>
                 </div>
             })}
         </div>

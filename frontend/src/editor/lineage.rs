@@ -9,6 +9,7 @@ use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::lineage::{ColumnLineage, LitPath, Origin};
+use crate::i18n::t;
 
 #[derive(Clone, PartialEq)]
 pub enum Shown {
@@ -140,20 +141,20 @@ pub fn LineagePanel() -> impl IntoView {
                     data-column=name.clone()>
                     <div class="lineage-head">
                         <b>{format!("{node}.{name}")}</b>
-                        <span class="muted">" comes from"</span>
-                        <button class="btn ghost small" data-testid="lineage-clear" title="Clear" on:click=move |_| l.clear()>"✕"</button>
+                        <span class="muted">{t("lineage.comes_from")}</span>
+                        <button class="btn ghost small" data-testid="lineage-clear" title=t("lineage.clear") on:click=move |_| l.clear()>"✕"</button>
                     </div>
                     {expr.map(|e| view! { <code class="lineage-expr" data-testid="lineage-expr">{e}</code> })}
                     <ul class="lineage-sources">
                         {if origins.is_empty() {
-                            Some(view! { <li class="muted">"no source column (a constant or a row count)"</li> })
+                            Some(view! { <li class="muted">{t("lineage.no_source_column_a_constant")}</li> })
                         } else {
                             None
                         }}
                         {origins.into_iter().map(|o| origin_item(o, "lineage-source")).collect_view()}
                     </ul>
                     {(!rows.is_empty()).then(|| view! {
-                        <div class="muted">"Rows decided by"</div>
+                        <div class="muted">{t("lineage.rows_decided_by")}</div>
                         <ul class="lineage-rows" data-testid="lineage-rows">{rows.into_iter().map(|o| origin_item(o, "lineage-row")).collect_view()}</ul>
                     })}
                 </div>

@@ -6,6 +6,7 @@ use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
+use crate::i18n::t;
 
 /// The CSS class of a category (header colour, minimap colour).
 pub fn category_class(kind: Option<NodeKind>) -> &'static str {
@@ -253,7 +254,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
                 cy=out_port_y(h)
                 r="6.5"
             >
-                <title>"output: drag to an input to connect"</title>
+                <title>{t("node_view.output_drag_to_an_input")}</title>
             </circle>
         }
     });

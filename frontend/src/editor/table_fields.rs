@@ -9,6 +9,7 @@ use super::table_rules::{mode_of, set_mode, table_text, use_query};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::config::TableMode;
+use crate::i18n::t;
 
 fn config_text(n: NodeData, key: &'static str) -> impl Fn() -> String + Copy {
     move || n.config.with(|c| text_of(c.get(key)))
@@ -47,7 +48,7 @@ pub fn connection_select(ed: EditorState, n: NodeData, writes: bool) -> AnyView 
                 _ => "listing connections…".to_string(),
             };
             view! {
-                <input data-testid="config-connection" spellcheck="false" placeholder="connection name"
+                <input data-testid="config-connection" spellcheck="false" placeholder=t("table_fields.connection_name")
                     prop:value=current on:input=move |ev| set(event_target_value(&ev))/>
                 <div class="field-help">{note}</div>
             }
@@ -90,7 +91,7 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
         {query_switch.then(|| view! {
             <button class="btn small ghost" type="button" data-testid="config-use-query"
                 on:click=move |_| ed.edit_config(n, "query.switch", |m| use_query(m, true))>
-                "Write a query instead"
+                {t("table_fields.write_a_query_instead")}
             </button>
         })}
     }
@@ -106,7 +107,7 @@ pub fn query_input(ed: EditorState, n: NodeData) -> AnyView {
             on:input=move |ev| ed.set_config(n, "query", Some(Value::String(event_target_value(&ev))))></textarea>
         <button class="btn small ghost" type="button" data-testid="config-use-table"
             on:click=move |_| ed.edit_config(n, "query.switch", |m| use_query(m, false))>
-            "Pick a table instead"
+            {t("table_fields.pick_a_table_instead")}
         </button>
     }
     .into_any()

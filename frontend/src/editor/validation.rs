@@ -145,11 +145,7 @@ fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
     ed.nodes.with_untracked(|ns| {
         for n in ns {
             for t in n.live_typed_untracked() {
-                problems.push(Problem {
-                    node: Some(n.id.get_untracked()),
-                    field: Some(t.key.into()),
-                    message: t.message,
-                });
+                problems.push(Problem::plain(Some(&n.id.get_untracked()), Some(t.key), t.message));
             }
         }
     });

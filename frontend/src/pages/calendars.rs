@@ -9,6 +9,7 @@ use leptos::task::spawn_local;
 use sluice_shared::calendar::civil;
 use std::collections::BTreeMap;
 use wasm_bindgen_futures::JsFuture;
+use crate::i18n::t;
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -111,7 +112,7 @@ pub fn CalendarsSection() -> impl IntoView {
                     </button>
                     {(!c.builtin).then(|| view! {
                         <button class="btn" type="button" data-testid="calendar-delete" on:click=move |_| remove(n3.clone())>
-                            "Delete"
+                            {t("graph_list.delete")}
                         </button>
                     })}
                 </td>

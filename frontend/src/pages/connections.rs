@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, TestOutcome, TlsMode};
 use sluice_shared::connections::DbKind;
+use crate::i18n::t;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {
@@ -88,7 +89,7 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
                     <button class="btn small" type="button" data-testid="connection-edit"
                         on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button>
                     <button class="btn small danger" type="button" data-testid="connection-delete"
-                        on:click=move |_| remove(name.clone())>"Delete"</button>
+                        on:click=move |_| remove(name.clone())>{t("graph_list.delete")}</button>
                 </td>
             </tr>
         }
@@ -217,7 +218,7 @@ fn ConnectionEditor(
                 <div class="inline-form">
                     {text_input(form, "connection-user", "User", |f| f.user.clone(), |f, v| f.user = v)}
                     <label>
-                        "Password"
+                        {t("login.password")}
                         <input type="password" data-testid="connection-password" autocomplete="new-password"
                             placeholder=password_hint prop:value=move || form.with(|f| f.password.clone())
                             on:input=move |ev| form.update(|f| f.password = event_target_value(&ev))/>
@@ -251,7 +252,7 @@ fn ConnectionEditor(
                 <button class="btn" type="button" data-testid="connection-test" disabled=busy on:click=test>
                     "Test connection"
                 </button>
-                <button class="btn primary" type="submit" data-testid="connection-save" disabled=busy>"Save"</button>
+                <button class="btn primary" type="submit" data-testid="connection-save" disabled=busy>{t("toolbar.save")}</button>
                 <button class="btn ghost" type="button" data-testid="connection-cancel" on:click=move |_| on_cancel()>
                     "Cancel"
                 </button>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::dataflow::DataflowMap;
 use std::collections::BTreeMap;
+use crate::i18n::t;
 
 const COL_W: f64 = 230.0;
 const ROW_H: f64 = 64.0;
@@ -126,11 +127,11 @@ pub fn DataflowPage() -> impl IntoView {
     });
     view! {
         <section class="review-section" data-testid="dataflow-page">
-            <h2>"Data flow"</h2>
+            <h2>{t("nav.dataflow")}</h2>
             <p class="muted">"Graphs and the files and tables they write and read. A read joins every write its name can match \
                 once parameters are filled in; a dataset no graph writes comes from outside."</p>
             {move || match found.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t("app.loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner error">{e}</p> }.into_any(),
                 Some(Ok(map)) => picture(map).into_any(),
             }}

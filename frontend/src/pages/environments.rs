@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, DEV, EnvironmentSpec, EnvironmentView, PROD};
 use sluice_shared::connections::check_name;
+use crate::i18n::t;
 
 #[component]
 pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
@@ -97,7 +98,7 @@ fn EnvironmentCard(initial: EnvironmentForm, conns: RwSignal<Vec<ConnectionView>
             <div class="form-actions">
                 <button class="btn small" type="button" data-testid="env-add-binding"
                     on:click=move |_| form.update(|f| f.bindings.push(Default::default()))>"+ Add binding"</button>
-                <button class="btn primary small" type="button" data-testid="env-save" on:click=save>"Save"</button>
+                <button class="btn primary small" type="button" data-testid="env-save" on:click=save>{t("toolbar.save")}</button>
             </div>
             {move || status.get().map(|s| match s {
                 Ok(m) => view! { <div class="banner info" data-testid="env-status">{m}</div> }.into_any(),

@@ -12,6 +12,7 @@ use leptos::task::spawn_local;
 use sluice_shared::api::reports::{ReportDate, ReportRows, ReportSummary, RowsQuery};
 use sluice_shared::report::ColumnFormat;
 use sluice_shared::report_format::format_cell;
+use crate::i18n::t;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {
@@ -37,11 +38,11 @@ pub fn ReportsPage() -> impl IntoView {
     };
     view! {
         <div class="list-page wide">
-            <div class="list-head"><h1>"Reports"</h1></div>
+            <div class="list-head"><h1>{t("nav.reports")}</h1></div>
             {error_banner(error)}
             <ul class="report-list" data-testid="report-list">
                 {move || match list.get() {
-                    None => view! { <li class="muted">"Loading…"</li> }.into_any(),
+                    None => view! { <li class="muted">{t("app.loading")}</li> }.into_any(),
                     Some(l) if l.is_empty() => view! { <li class="muted">"No reports you may read yet."</li> }.into_any(),
                     Some(l) => l.into_iter().map(item).collect_view().into_any(),
                 }}

@@ -5,6 +5,7 @@ use crate::api::{self, Submission};
 use crate::dom;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use crate::i18n::t;
 
 #[component]
 pub fn ReviewQueue() -> impl IntoView {
@@ -34,13 +35,13 @@ pub fn ReviewQueue() -> impl IntoView {
     };
     view! {
         <div class="list-page">
-            <div class="list-head"><h1>"Review queue"</h1></div>
+            <div class="list-head"><h1>{t("review_queue.review_queue")}</h1></div>
             {error_banner(error)}
             <ul class="graph-list" data-testid="review-queue">
                 {move || match subs.get() {
-                    None => view! { <li class="empty">"Loading…"</li> }.into_any(),
+                    None => view! { <li class="empty">{t("app.loading")}</li> }.into_any(),
                     Some(list) if list.is_empty() => {
-                        view! { <li class="empty">"Nothing is waiting for review."</li> }.into_any()
+                        view! { <li class="empty">{t("review_queue.nothing_is_waiting_for_review")}</li> }.into_any()
                     }
                     Some(list) => list.into_iter().map(item).collect_view().into_any(),
                 }}

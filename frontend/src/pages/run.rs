@@ -13,6 +13,7 @@ use sluice_shared::Graph;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use crate::i18n::t;
 
 /// Closes the event source an event came from.
 fn close_source(ev: &web_sys::Event) {
@@ -185,7 +186,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                         <tr><th>"Kind"</th><td>{r.kind.as_str()}</td></tr>
                         <tr><th>"Attempt"</th><td>{r.attempt}</td></tr>
                         <tr><th>"Requested by"</th><td>{r.requested_by.clone()}</td></tr>
-                        <tr><th>"Parameters"</th><td data-testid="run-params">{params_text(&r)}</td></tr>
+                        <tr><th>{t("params.parameters")}</th><td data-testid="run-params">{params_text(&r)}</td></tr>
                         <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
                         <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
                         <tr><th>"Duration"</th><td data-testid="run-duration">{
@@ -210,7 +211,7 @@ pub fn RunPage(id: String) -> impl IntoView {
             {error_banner(error)}
             <div class="live muted" data-testid="run-live">{move || if live.get() { "● live" } else { "○ not live" }}</div>
             {body}
-            {move || graph.get().map(|g| view! { <h2>"Graph"</h2> <RunPicture graph=g states=states/> })}
+            {move || graph.get().map(|g| view! { <h2>{t("inspector.graph")}</h2> <RunPicture graph=g states=states/> })}
             {nodes_table}
             {move || detail.get().map(|d| view! { <super::run_checks::CheckResults checks=d.checks/> })}
         </div>

@@ -6,6 +6,7 @@ use super::fmt::opt_time;
 use crate::api::{RunDetail, RunNode};
 use leptos::prelude::*;
 use sluice_shared::{Graph, structure};
+use crate::i18n::t;
 
 /// `nodes` in the graph's pipeline order; nodes the graph does not order keep theirs, last.
 pub fn pipeline_order(graph: Option<&Graph>, mut nodes: Vec<RunNode>) -> Vec<RunNode> {
@@ -58,7 +59,7 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
     view! {
         <h2>"Nodes"</h2>
         <table class="data-table" data-testid="run-nodes">
-            <thead><tr><th>"Node"</th><th>"Kind"</th><th>"Status"</th><th>"Rows in"</th><th>"Rows out"</th>
+            <thead><tr><th>{t("review_tables.node")}</th><th>"Kind"</th><th>"Status"</th><th>"Rows in"</th><th>"Rows out"</th>
                 <th>"Start"</th><th>"End"</th><th>"Error"</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>

@@ -7,6 +7,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::check::CheckSummary;
 use std::collections::HashMap;
+use crate::i18n::t;
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
@@ -50,10 +51,10 @@ pub fn RunsPage() -> impl IntoView {
     };
     view! {
         <div class="list-page wide">
-            <div class="list-head"><h1>"Runs"</h1></div>
+            <div class="list-head"><h1>{t("nav.runs")}</h1></div>
             <div class="filters">
                 <select data-testid="runs-filter-graph" on:change=move |ev| { graph.set(event_target_value(&ev)); reload() }>
-                    <option value="">"All graphs"</option>
+                    <option value="">{t("toolbar.all_graphs")}</option>
                     {move || {
                         let mut gs: Vec<(String, String)> = names.get().into_iter().collect();
                         gs.sort_by(|a, b| a.1.cmp(&b.1));
@@ -70,12 +71,12 @@ pub fn RunsPage() -> impl IntoView {
             {error_banner(error)}
             <table class="data-table" data-testid="runs-table">
                 <thead><tr>
-                    <th>"Graph"</th><th>"Business date"</th><th>"Kind"</th><th>"Status"</th>
+                    <th>{t("inspector.graph")}</th><th>"Business date"</th><th>"Kind"</th><th>"Status"</th>
                     <th>"Attempt"</th><th>"Started"</th><th>"Finished"</th><th>"Checks"</th>
                 </tr></thead>
                 <tbody>
                     {move || match runs.get() {
-                        None => view! { <tr><td colspan="8" class="muted">"Loading…"</td></tr> }.into_any(),
+                        None => view! { <tr><td colspan="8" class="muted">{t("app.loading")}</td></tr> }.into_any(),
                         Some(list) if list.is_empty() => view! { <tr><td colspan="8" class="muted">"No runs."</td></tr> }.into_any(),
                         Some(list) => list.into_iter().map(row).collect_view().into_any(),
                     }}

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
 use std::collections::{BTreeMap, BTreeSet};
+use crate::i18n::t;
 
 /// Where the form's answers go.
 #[derive(Clone, Copy)]
@@ -128,7 +129,7 @@ pub fn ScheduleForm(
     view! {
         <form class="inline-form schedule-form" data-testid="schedule-form" data-editing=move || editing.get().map(|s| s.id)
             on:submit=save>
-            <label>"Graph"
+            <label>{t("inspector.graph")}
                 <select data-testid="schedule-graph" prop:disabled=move || editing.get().is_some()
                     on:change=move |ev| { graph.set(event_target_value(&ev)); deps.update(|d| d.clear()) }>
                     {move || approved.get().into_iter().map(|(id, name)| {

@@ -5,6 +5,7 @@ use super::fmt::time_ms;
 use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use crate::i18n::t;
 
 /// Messages of the schedules section: a new action clears the old ones.
 #[derive(Clone, Copy)]
@@ -122,7 +123,7 @@ pub fn DeleteSchedule(id: String, name: String, msg: Messages, deleted: Callback
                 </span>
             }.into_any()
         } else {
-            view! { <button class="btn small" data-testid="schedule-delete" on:click=move |_| asking.set(true)>"Delete"</button> }.into_any()
+            view! { <button class="btn small" data-testid="schedule-delete" on:click=move |_| asking.set(true)>{t("graph_list.delete")}</button> }.into_any()
         }}
     }
 }

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
 use std::collections::BTreeMap;
+use crate::i18n::t;
 
 #[component]
 pub fn SchedulesSection() -> impl IntoView {
@@ -96,7 +97,7 @@ pub fn SchedulesSection() -> impl IntoView {
             {move || msg.notice.get().map(|n| view! { <div class="banner info" data-testid="schedule-notice">{n}</div> })}
             <div class="table-scroll">
             <table class="data-table" data-testid="schedules-table">
-                <thead><tr><th>"Graph"</th><th>"When"</th><th>"Time zone"</th><th>"Retries"</th><th>"SLA"</th><th>"Calendar"</th>
+                <thead><tr><th>{t("inspector.graph")}</th><th>"When"</th><th>"Time zone"</th><th>"Retries"</th><th>"SLA"</th><th>"Calendar"</th>
                     <th>"Depends on"</th><th>"State"</th><th></th><th>"Backfill"</th><th>"Next runs"</th></tr></thead>
                 <tbody>{move || schedules.get().into_iter().map(row).collect_view()}</tbody>
             </table>

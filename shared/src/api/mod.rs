@@ -7,6 +7,7 @@ pub mod connections;
 pub mod graphs;
 pub mod reviews;
 pub mod runs;
+pub mod settings;
 pub mod states;
 pub mod users;
 
