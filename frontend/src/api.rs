@@ -57,7 +57,7 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.status == 0 {
-            write!(f, "cannot reach the server ({})", self.message)
+            f.write_str(&crate::i18n::tf("api.unreachable", &[("message", &self.message)]))
         } else {
             f.write_str(&self.message)
         }

@@ -39,6 +39,11 @@ pub fn tx(english: &'static str) -> &'static str {
     i18n::by_english(lang(), "field.", english)
 }
 
+/// A problem as `<node>: <field>: <text>` in the current language.
+pub fn problem_line(p: &sluice_shared::Problem) -> String {
+    i18n::problems::line(lang(), p)
+}
+
 /// A state or role in words: `family.text`, e.g. `run_status.failed`
 /// (the families are enumerated by the catalogue test).
 pub fn state(family: &str, text: &str) -> &'static str {

@@ -6,7 +6,7 @@ use super::state::{EditorState, NodeData};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 /// The CSS class of a category (header colour, minimap colour).
 pub fn category_class(kind: Option<NodeKind>) -> &'static str {
@@ -87,13 +87,13 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
                 .map(|a| a.iter().map(|k| format!("{} = {}", text(k.get("left")), text(k.get("right")))).collect())
                 .unwrap_or_default();
             let how = text(get("how"));
-            format!("{} on {}", if how.is_empty() { "inner".into() } else { how }, on.join(", "))
+            tf("node_view.join", &[("how", if how.is_empty() { "inner" } else { &how }), ("on", &on.join(", "))])
         }
         Some(NodeKind::Union) => {
             if get("distinct").and_then(Value::as_bool) == Some(true) {
-                "distinct rows".into()
+                t("node_view.distinct_rows").into()
             } else {
-                "all rows".into()
+                t("node_view.all_rows").into()
             }
         }
         Some(NodeKind::Aggregate) => {
@@ -102,7 +102,7 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().map(|x| format!("{}({})", text(x.get("fn")), text(x.get("column")))).collect())
                 .unwrap_or_default();
-            if by.is_empty() { aggs.join(", ") } else { format!("by {} · {}", by.join(", "), aggs.join(", ")) }
+            if by.is_empty() { aggs.join(", ") } else { tf("node_view.by", &[("by", &by.join(", ")), ("aggs", &aggs.join(", "))]) }
         }
         Some(NodeKind::Sort) => get("by")
             .and_then(Value::as_array)
@@ -118,9 +118,9 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
             .unwrap_or_default(),
         Some(NodeKind::Distinct) => match get("columns") {
             Some(_) => names(get("columns"), "name").join(", "),
-            None => "all columns".into(),
+            None => t("node_view.all_columns").into(),
         },
-        Some(NodeKind::Limit) => format!("first {}", text(get("n"))),
+        Some(NodeKind::Limit) => tf("node_view.first", &[("n", &text(get("n")))]),
         Some(NodeKind::Sql) => text(get("query")),
         Some(NodeKind::SourceDates) => format!("{} … {}", text(get("from")), text(get("to"))),
         Some(NodeKind::TransformCheck) => names(get("rules"), "name").join(", "),
@@ -176,7 +176,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
     let lineage = use_context::<super::lineage::Lineage>();
     let kind = n.node_kind();
     let cat = category_class(kind);
-    let label = kind.map(NodeKind::label).unwrap_or("Unknown kind").to_string();
+    let label = kind.map(crate::i18n::kind).unwrap_or(t("node_view.unknown_kind")).to_string();
     let kind_text = n.kind.get_value();
     let h = n.height();
     let key = n.key;

@@ -107,9 +107,12 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                             let mine: Vec<String> = e
                                 .problems()
                                 .into_iter()
-                                .map(|p| match p.node {
-                                    Some(n) => format!("{n}: {}", p.message),
-                                    None => p.message,
+                                .map(|p| {
+                                    let text = p.text(crate::i18n::lang());
+                                    match p.node {
+                                        Some(n) => format!("{n}: {text}"),
+                                        None => text,
+                                    }
                                 })
                                 .collect();
                             State::Failed(id, e.to_string(), mine)
@@ -173,7 +176,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             view! {
                 <div class="preview-meta" data-node=id.clone()>
                     <b>{id.clone()}</b>
-                    <span data-testid="preview-count">{format!("{n} row{}", if n == 1 { "" } else { "s" })}</span>
+                    <span data-testid="preview-count">{if n == 1 { t("preview.one_row").to_string() } else { tf("preview.rows", &[("n", &n.to_string())]) }}</span>
                     {p.sample.then(|| view! {
                         <span class="badge" data-testid="preview-sample" title=t("preview.blocking_steps_upstream_saw_only")>{t("preview.sample")}</span>
                         <button class="btn small" data-testid="preview-full" title=t("preview.run_the_blocking_steps_over")

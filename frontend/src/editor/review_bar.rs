@@ -90,7 +90,7 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
                         if ps.is_empty() {
                             e.to_string()
                         } else {
-                            format!("{}: {}", e, ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                            format!("{}: {}", e, ps.iter().map(crate::i18n::problem_line).collect::<Vec<_>>().join("; "))
                         }
                     })
                 }

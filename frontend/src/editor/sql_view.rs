@@ -30,9 +30,12 @@ fn ask(ed: EditorState, dialect: Dialect, shown: RwSignal<Shown>) {
                 let problems = e
                     .problems()
                     .into_iter()
-                    .map(|p| match p.node {
-                        Some(n) => format!("{n}: {}", p.message),
-                        None => p.message,
+                    .map(|p| {
+                        let text = p.text(crate::i18n::lang());
+                        match p.node {
+                            Some(n) => format!("{n}: {text}"),
+                            None => text,
+                        }
                     })
                     .collect();
                 Shown::Failed(e.to_string(), problems)

@@ -129,7 +129,7 @@ pub fn Toolbar() -> impl IntoView {
             <div class="banner error" data-testid="import-problems">
                 <b>{t("toolbar.that_file_is_not_a")}</b>
                 <ul>
-                    {ps.into_iter().map(|p| view! { <li data-testid="import-problem">{p.to_string()}</li> }).collect_view()}
+                    {ps.into_iter().map(|p| view! { <li data-testid="import-problem">{crate::i18n::problem_line(&p)}</li> }).collect_view()}
                 </ul>
                 <button class="btn ghost small" on:click=move |_| ed.import_problems.set(None)>"✕"</button>
             </div>

@@ -152,7 +152,7 @@ fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
     let mut per_node: HashMap<&str, Vec<(Option<String>, String)>> = HashMap::new();
     for p in &problems {
         if let Some(n) = &p.node {
-            per_node.entry(n.as_str()).or_default().push((p.field.clone(), p.message.clone()));
+            per_node.entry(n.as_str()).or_default().push((p.field.clone(), p.text(crate::i18n::lang())));
         }
     }
     ed.nodes.with_untracked(|ns| {
