@@ -91,7 +91,7 @@ fn picture(map: DataflowMap) -> impl IntoView {
                     on:click=move |_| crate::dom::navigate(&to)>
                     <rect width=BOX_W height=BOX_H rx="4"></rect>
                     <text x="10" y="24">{g.name.clone()}</text>
-                    <title>"Open this graph"</title>
+                    <title>{t("dataflow.open_this_graph")}</title>
                 </g>
             }
         })
