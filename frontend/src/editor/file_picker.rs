@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 /// The file name endings a node kind reads or writes.
 pub fn extensions(kind: NodeKind) -> &'static [&'static str] {
@@ -51,7 +51,7 @@ pub fn default_output(graph: &str, node: &str, kind: NodeKind) -> Option<String>
 pub fn placeholder(kind: NodeKind, graph: &str, node: &str) -> String {
     match default_output(graph, node, kind) {
         Some(out) => format!("e.g. {out}"),
-        None => format!("choose a {} file with Browse…, or type its path", extensions(kind).join(" / ")),
+        None => tf("file_picker.choose", &[("ext", &extensions(kind).join(" / "))]),
     }
 }
 

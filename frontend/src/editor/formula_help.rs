@@ -89,7 +89,7 @@ pub fn FormulaHelp(n: NodeData, target: Target, inputs: Signal<Vec<(String, Stri
     view! {
         <div class="formula-help">
             <button type="button" class="btn small link" data-testid="formula-help-open" on:click=move |_| open.update(|o| *o = !*o)>
-                {move || if open.get() { "Hide columns and functions" } else { "Columns and functions…" }}
+                {move || if open.get() { t("formula_help.hide") } else { t("formula_help.show") }}
             </button>
             {move || open.get().then(|| view! {
                 <div class="formula-panel" data-testid="formula-help">

@@ -9,7 +9,7 @@ use crate::api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::lineage::{ColumnLineage, LitPath, Origin};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 #[derive(Clone, PartialEq)]
 pub enum Shown {
@@ -62,7 +62,7 @@ impl Lineage {
                 Err(e) => Shown::Failed(e.to_string()),
                 Ok(all) => match all.node(&node) {
                     Some(n) if n.unknown.is_some() => {
-                        Shown::Failed(format!("no lineage for {node}: {}", n.unknown.clone().unwrap_or_default()))
+                        Shown::Failed(tf("lineage.none_for", &[("node", &node), ("why", &n.unknown.clone().unwrap_or_default())]))
                     }
                     Some(n) => match n.column(&column) {
                         Some(c) => Shown::Lit {
@@ -71,9 +71,9 @@ impl Lineage {
                             rows: n.rows.clone(),
                             node: node.clone(),
                         },
-                        None => Shown::Failed(format!("{node} has no column {column}")),
+                        None => Shown::Failed(tf("lineage.no_column", &[("node", &node), ("column", &column)])),
                     },
-                    None => Shown::Failed(format!("no node {node}")),
+                    None => Shown::Failed(tf("lineage.no_node", &[("node", &node)])),
                 },
             });
         });

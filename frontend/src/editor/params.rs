@@ -41,9 +41,9 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
                 let p = ps.get(i)?;
                 let name = p.name.trim();
                 if !valid_id(name) {
-                    Some("a name is letters, digits or _, starting with a letter")
+                    Some(t("params.name_rule"))
                 } else if ps.iter().filter(|q| q.name.trim() == name).count() > 1 {
-                    Some("two parameters have this name")
+                    Some(t("params.name_twice"))
                 } else {
                     None
                 }

@@ -36,7 +36,7 @@ impl Field {
         let text = self.value.get();
         if text.trim().is_empty() {
             return (self.ty != ParamType::String && !self.is_biz_date())
-                .then(|| format!("give a {}", type_name(self.ty)));
+                .then(|| tf("run_dialog.give_a", &[("type", type_name(self.ty))]));
         }
         ParamValue::parse(self.ty, text.trim()).err()
     }

@@ -93,7 +93,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
             .iter()
             .map(|c| {
                 let ty = ins.iter().find(|(n, _)| *n == c.name).map(|(_, t)| t.clone());
-                (c.name.clone(), ty.unwrap_or_else(|| "not in the input".into()), Some(c.clone()))
+                (c.name.clone(), ty.unwrap_or_else(|| t("select_checklist.missing").into()), Some(c.clone()))
             })
             .collect();
         out.extend(ins.into_iter().filter(|(n, _)| !picked.iter().any(|c| c.name == *n)).map(|(n, t)| (n, t, None)));
@@ -109,7 +109,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
     };
     let row = move |(name, ty, c): (String, String, Option<Chosen>)| {
         let on = c.is_some();
-        let missing = ty == "not in the input";
+        let missing = ty == t("select_checklist.missing");
         let (n1, n2, n3, n4, n5) = (name.clone(), name.clone(), name.clone(), name.clone(), name.clone());
         let rename = c.as_ref().and_then(|c| c.rename.clone()).unwrap_or_default();
         let cast = c.as_ref().and_then(|c| c.cast.clone()).unwrap_or_default();

@@ -9,7 +9,7 @@ use super::table_rules::{mode_of, set_mode, table_text, use_query};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::config::TableMode;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 fn config_text(n: NodeData, key: &'static str) -> impl Fn() -> String + Copy {
     move || n.config.with(|c| text_of(c.get(key)))
@@ -36,7 +36,7 @@ pub fn connection_select(ed: EditorState, n: NodeData, writes: bool) -> AnyView 
                 .collect_view();
             view! {
                 <select data-testid="config-connection" prop:value=current on:change=move |ev| set(event_target_value(&ev))>
-                    <option value="">{if writes { "(choose a writable connection)" } else { "(choose a connection)" }}</option>
+                    <option value="">{if writes { t("table_fields.choose_writable") } else { t("table_fields.choose") }}</option>
                     {options}
                 </select>
             }
@@ -44,8 +44,8 @@ pub fn connection_select(ed: EditorState, n: NodeData, writes: bool) -> AnyView 
         }
         other => {
             let note = match other {
-                Loaded::Failed(e) => format!("connections could not be listed: {e}"),
-                _ => "listing connections…".to_string(),
+                Loaded::Failed(e) => tf("table_fields.connections_failed", &[("error", &e.to_string())]),
+                _ => t("table_fields.listing_connections").to_string(),
             };
             view! {
                 <input data-testid="config-connection" spellcheck="false" placeholder=t("table_fields.connection_name")
@@ -75,10 +75,10 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
     let note = move || {
         let conn = connection();
         (!conn.is_empty()).then(|| match catalog.tables(&conn) {
-            Loaded::Ready(l) if l.truncated => "only the first tables are listed; type the name".to_string(),
-            Loaded::Ready(l) => format!("{} tables on {conn}", l.tables.len()),
-            Loaded::Failed(e) => format!("tables could not be listed: {e}"),
-            Loaded::Loading => "listing tables…".to_string(),
+            Loaded::Ready(l) if l.truncated => t("table_fields.truncated").to_string(),
+            Loaded::Ready(l) => tf("table_fields.tables_on", &[("count", &l.tables.len().to_string()), ("connection", &conn)]),
+            Loaded::Failed(e) => tf("table_fields.tables_failed", &[("error", &e.to_string())]),
+            Loaded::Loading => t("table_fields.listing_tables").to_string(),
         })
     };
     view! {

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::structure::{Wiring, can_connect};
 use sluice_shared::{Edge, Graph, Node, NodeKind};
+use crate::i18n::tf;
 
 impl EditorState {
     /// The graph as the wiring rules see it: ids, kinds and wires, no config.
@@ -81,7 +82,7 @@ impl EditorState {
                     self.edges.update(|es| es.retain(|e| !(e.to.key == to.key && e.port_name() == port)));
                     self.push_wire(from, to, port);
                 });
-                self.notify(format!("Replaced the wire from `{old}`."));
+                self.notify(tf("wiring_ops.replaced", &[("from", &old)]));
                 true
             }
             Err(why) => {
