@@ -44,6 +44,12 @@ pub fn problem_line(p: &sluice_shared::Problem) -> String {
     i18n::problems::line(lang(), p)
 }
 
+/// A scheduler alert's English sentence in the current language (`alert.*`
+/// texts read back with their values; an unknown sentence stays English).
+pub fn alert(message: &str) -> String {
+    i18n::translate(lang(), "alert.", message)
+}
+
 /// A state or role in words: `family.text`, e.g. `run_status.failed`
 /// (the families are enumerated by the catalogue test).
 pub fn state(family: &str, text: &str) -> &'static str {

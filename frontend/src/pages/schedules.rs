@@ -97,13 +97,13 @@ pub fn SchedulesSection() -> impl IntoView {
             {move || msg.notice.get().map(|n| view! { <div class="banner info" data-testid="schedule-notice">{n}</div> })}
             <div class="table-scroll">
             <table class="data-table" data-testid="schedules-table">
-                <thead><tr><th>{t("inspector.graph")}</th><th>{t("schedules.when")}</th><th>{t("schedules.time_zone")}</th><th>{t("schedules.retries")}</th><th>{t("schedules.sla")}</th><th>"Calendar"</th>
+                <thead><tr><th>{t("inspector.graph")}</th><th>{t("schedules.when")}</th><th>{t("schedules.time_zone")}</th><th>{t("schedules.retries")}</th><th>{t("schedules.sla")}</th><th>{t("field.calendar")}</th>
                     <th>{t("schedules.depends_on")}</th><th>{t("schedules.state")}</th><th></th><th>{t("schedules.backfill")}</th><th>{t("schedules.next_runs")}</th></tr></thead>
                 <tbody>{move || schedules.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             </div>
             <super::schedule_deps::ScheduleDeps approved=approved/>
-            <h3>{move || if editing.get().is_some() { "Edit schedule" } else { "New schedule" }}</h3>
+            <h3>{move || if editing.get().is_some() { t("schedules.edit_schedule") } else { t("schedules.new_schedule") }}</h3>
             <ScheduleForm approved=approved schedules=schedules calendars=calendars editing=editing hooks=hooks/>
             <h2>{t("schedules.alerts")}</h2>
             <table class="data-table" data-testid="alerts-table">
@@ -111,7 +111,7 @@ pub fn SchedulesSection() -> impl IntoView {
                 <tbody>
                     {move || alerts.get().into_iter().map(|a| view! {
                         <tr data-testid="alert-row">
-                            <td>{time_ms(a.at)}</td><td>{a.kind.clone()}</td><td>{a.biz_date.clone()}</td><td>{a.message.clone()}</td>
+                            <td>{time_ms(a.at)}</td><td>{crate::i18n::state("alert_kind", &a.kind)}</td><td>{crate::i18n::date(&a.biz_date)}</td><td>{crate::i18n::alert(&a.message)}</td>
                             <td>{a.run_id.clone().map(|r| view! { <a href=format!("#/runs/{r}")>{t("schedules.open")}</a> })}</td>
                         </tr>
                     }).collect_view()}
