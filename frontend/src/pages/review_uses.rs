@@ -5,11 +5,11 @@
 use super::connection_form::{default_port, is_networked, kind_label};
 use crate::api::connections::{Access, ConnectionUse, ProdConnection};
 use leptos::prelude::*;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 
 fn target(c: &ProdConnection) -> String {
     if !is_networked(c.kind) {
-        return format!("{} · file {}", kind_label(c.kind), c.database);
+        return tf("review_uses.file", &[("kind", &kind_label(c.kind)), ("file", &c.database)]);
     }
     let port = c.port.or(default_port(c.kind).map(i64::from)).map(|p| format!(":{p}")).unwrap_or_default();
     format!("{} · {}{port}/{}", kind_label(c.kind), c.host.clone().unwrap_or_default(), c.database)
