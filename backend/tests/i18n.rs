@@ -28,7 +28,10 @@ async fn settings_are_per_user_and_checked() {
     // Saved again: replaced.
     let r = app.call("PUT", "/api/me/settings", Some(json!({"lang": "en"})), Some(&bob)).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(app.call("GET", "/api/me/settings", None, Some(&bob)).await.body, json!({"lang": "en", "date_style": null}));
+    assert_eq!(
+        app.call("GET", "/api/me/settings", None, Some(&bob)).await.body,
+        json!({"lang": "en", "date_style": null})
+    );
     for bad in [json!({"lang": "fr"}), json!({"date_style": "roman"}), json!({"lang": "en", "theme": "dark"})] {
         let r = app.call("PUT", "/api/me/settings", Some(bad.clone()), Some(&bob)).await;
         assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
@@ -101,5 +104,7 @@ fn the_command_line_speaks_english_unless_asked() {
     assert!(run(&["validate", "g.json"], "zh_CN.UTF-8").contains("f: input port `in` is not connected"));
     assert!(run(&["validate", "g.json", "--lang", "zh-CN"], "C").contains("f: 输入端口 `in` 未连接"));
     assert!(run(&["--lang", "auto", "validate", "g.json"], "zh_CN.UTF-8").contains("f: 输入端口 `in` 未连接"));
-    assert!(run(&["--lang", "auto", "validate", "g.json"], "en_US.UTF-8").contains("f: input port `in` is not connected"));
+    assert!(
+        run(&["--lang", "auto", "validate", "g.json"], "en_US.UTF-8").contains("f: input port `in` is not connected")
+    );
 }

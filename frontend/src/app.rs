@@ -6,6 +6,7 @@ pub use crate::ctx::AppCtx;
 use crate::dom;
 use crate::editor::Editor;
 use crate::i18n::{self, t};
+use crate::pages::lang_switch::LangSwitch;
 use crate::pages::{
     AdminPage, ConnectionsPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue, RunPage, RunsPage,
 };
@@ -131,7 +132,7 @@ fn TopBar() -> impl IntoView {
                 })}
             </nav>
             <div class="spacer"></div>
-            <crate::pages::lang_switch::LangSwitch/>
+            <LangSwitch/>
             {move || {
                 ctx.user
                     .get()

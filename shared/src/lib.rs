@@ -39,11 +39,11 @@ pub mod validate;
 pub mod wiring;
 
 pub use config::NodeConfig;
+pub use i18n::Lang;
 pub use kinds::{Category, NodeKind};
 pub use model::{Derive, Edge, FORMAT_V1, Graph, Node, ParamDecl, ParamType};
 pub use params::ParamValue;
 pub use parse::{parse_graph, parse_graph_value};
-pub use i18n::Lang;
 pub use problem::Problem;
 pub use types::{DataType, Field, Schema};
 pub use validate::{Context, Report, validate, validate_text};

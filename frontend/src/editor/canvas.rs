@@ -11,8 +11,8 @@ use super::node_view::NodeView;
 use super::panels::Panels;
 use super::state::EditorState;
 use super::zoom::ZoomControls;
-use leptos::prelude::*;
 use crate::i18n::t;
+use leptos::prelude::*;
 
 /// How far the grid background reaches past each edge of the canvas (CSS px,
 /// at least one grid cell at the largest zoom).

@@ -4,9 +4,9 @@
 use super::geometry::wire_path;
 use super::interact::Interact;
 use super::state::EdgeData;
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::Schema;
-use crate::i18n::t;
 
 /// "amount: decimal(18,2)" lines for a tooltip.
 pub fn describe_schema(schema: Option<&Schema>) -> String {

@@ -5,11 +5,11 @@
 
 use super::state::{EditorState, NodeData};
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
-use crate::i18n::{t, tf};
 
 /// The file name endings a node kind reads or writes.
 pub fn extensions(kind: NodeKind) -> &'static [&'static str] {

@@ -4,10 +4,10 @@
 //! call to the end of the expression being written.
 
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::expr_words::FUNCTIONS;
-use crate::i18n::t;
 
 /// Where a click writes: a top-level key (`predicate`), or the `expr` of the last formula row.
 #[derive(Clone, Copy)]

@@ -8,9 +8,9 @@ use super::node_view::{category_class, kind_icon};
 use super::raw_config::RawConfig;
 use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use sluice_shared::{Category, NodeKind};
-use crate::i18n::{t, tf};
 
 /// What is selected, as the inspector needs it.
 #[derive(Clone, Copy, PartialEq)]

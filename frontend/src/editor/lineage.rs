@@ -6,10 +6,10 @@
 
 use super::state::EditorState;
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::lineage::{ColumnLineage, LitPath, Origin};
-use crate::i18n::{t, tf};
 
 #[derive(Clone, PartialEq)]
 pub enum Shown {
@@ -61,9 +61,10 @@ impl Lineage {
             self.shown.set(match answer {
                 Err(e) => Shown::Failed(e.to_string()),
                 Ok(all) => match all.node(&node) {
-                    Some(n) if n.unknown.is_some() => {
-                        Shown::Failed(tf("lineage.none_for", &[("node", &node), ("why", &n.unknown.clone().unwrap_or_default())]))
-                    }
+                    Some(n) if n.unknown.is_some() => Shown::Failed(tf(
+                        "lineage.none_for",
+                        &[("node", &node), ("why", &n.unknown.clone().unwrap_or_default())],
+                    )),
                     Some(n) => match n.column(&column) {
                         Some(c) => Shown::Lit {
                             path: all.path(&node, &column),

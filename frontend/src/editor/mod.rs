@@ -48,6 +48,7 @@ mod zoom;
 
 use crate::api;
 use crate::ctx::AppCtx;
+use crate::i18n::{t, tf};
 use canvas::Canvas;
 use inspector::{Inspector, selection};
 use interact::Interact;
@@ -59,7 +60,6 @@ use preview::PreviewPanel;
 use problems::ProblemsPanel;
 use state::EditorState;
 use toolbar::Toolbar;
-use crate::i18n::{t, tf};
 
 #[derive(Clone, PartialEq)]
 enum Load {

@@ -3,10 +3,10 @@
 
 use super::geometry::{HEAD_H, NODE_W, in_port_y, out_port_y};
 use super::state::{EditorState, NodeData};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
-use crate::i18n::{t, tf};
 
 /// The CSS class of a category (header colour, minimap colour).
 pub fn category_class(kind: Option<NodeKind>) -> &'static str {
@@ -102,7 +102,11 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().map(|x| format!("{}({})", text(x.get("fn")), text(x.get("column")))).collect())
                 .unwrap_or_default();
-            if by.is_empty() { aggs.join(", ") } else { tf("node_view.by", &[("by", &by.join(", ")), ("aggs", &aggs.join(", "))]) }
+            if by.is_empty() {
+                aggs.join(", ")
+            } else {
+                tf("node_view.by", &[("by", &by.join(", ")), ("aggs", &aggs.join(", "))])
+            }
         }
         Some(NodeKind::Sort) => get("by")
             .and_then(Value::as_array)

@@ -5,12 +5,12 @@
 use super::geometry::{self, NODE_W, View};
 use super::items::id_base;
 use super::state::{EditorState, NodeData};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use sluice_shared::structure::valid_id;
 use sluice_shared::{Graph, Node, NodeKind};
 use std::collections::{HashMap, HashSet};
-use crate::i18n::{t, tf};
 
 /// The config a new node starts with: every required key, empty, so the
 /// inspector shows what to fill in and the problems panel says what is missing.
@@ -157,7 +157,11 @@ impl EditorState {
         if let Some(g) = self.selection_graph() {
             let n = g.nodes.len();
             CLIPBOARD.with(|c| *c.borrow_mut() = Some(g));
-            self.notify(if n == 1 { t("ops.copied_one").to_string() } else { tf("ops.copied", &[("count", &n.to_string())]) });
+            self.notify(if n == 1 {
+                t("ops.copied_one").to_string()
+            } else {
+                tf("ops.copied", &[("count", &n.to_string())])
+            });
         }
     }
 

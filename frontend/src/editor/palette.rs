@@ -12,8 +12,11 @@ use leptos::prelude::*;
 use sluice_shared::{Category, NodeKind};
 
 /// The groups and their catalogue keys (`group.<key>` the name, `group.<key>.hint` the hint).
-const GROUPS: [(Category, &str); 3] =
-    [(Category::Collection, "collection"), (Category::Processing, "processing"), (Category::Distribution, "distribution")];
+const GROUPS: [(Category, &str); 3] = [
+    (Category::Collection, "collection"),
+    (Category::Processing, "processing"),
+    (Category::Distribution, "distribution"),
+];
 
 fn group_name(key: &str) -> &'static str {
     t(&format!("group.{key}"))

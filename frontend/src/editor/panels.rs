@@ -7,8 +7,8 @@
 use super::interact::Interact;
 use super::state::EditorState;
 use crate::dom;
-use leptos::prelude::*;
 use crate::i18n::t;
+use leptos::prelude::*;
 
 /// The narrowest canvas a resize leaves (CSS px).
 const MIN_CANVAS: f64 = 240.0;

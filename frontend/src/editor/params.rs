@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use sluice_shared::ParamType;
 use sluice_shared::structure::valid_id;
 
-use sluice_shared::params::type_name as param_type_name;
 use crate::i18n::t;
+use sluice_shared::params::type_name as param_type_name;
 
 fn parse_type(s: &str) -> ParamType {
     ParamType::ALL.into_iter().find(|t| param_type_name(*t) == s).unwrap_or(ParamType::String)

@@ -4,13 +4,13 @@
 
 use super::ops::layout_missing;
 use super::state::EditorState;
+use crate::i18n::{t, tf};
 use crate::{api, dom};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::Problem;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
-use crate::i18n::{t, tf};
 
 /// Loads graph `id` into the editor (no undo step).
 pub async fn load(ed: EditorState) -> Result<(), String> {

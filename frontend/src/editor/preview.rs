@@ -5,11 +5,11 @@
 use super::inspector::Selected;
 use super::state::EditorState;
 use crate::api::{self, Preview};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
 use std::time::Duration;
-use crate::i18n::{t, tf};
 
 #[derive(Clone, PartialEq)]
 enum State {

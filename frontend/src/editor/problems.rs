@@ -12,7 +12,8 @@ pub fn ProblemsPanel() -> impl IntoView {
     let list = move || {
         ed.problems.with(|ps| {
             if ps.is_empty() {
-                return view! { <li class="no-problems" data-testid="no-problems">{t("problems.none")}</li> }.into_any();
+                return view! { <li class="no-problems" data-testid="no-problems">{t("problems.none")}</li> }
+                    .into_any();
             }
             ps.iter()
                 .map(|p| {

@@ -4,9 +4,9 @@
 
 use super::fields::fields_for;
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::Value;
-use crate::i18n::t;
 
 #[component]
 pub fn RawConfig(n: NodeData) -> impl IntoView {

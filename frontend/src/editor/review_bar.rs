@@ -6,9 +6,9 @@ use super::persist;
 use super::state::EditorState;
 use crate::api::{self, Submission, SubmissionStatus};
 use crate::ctx::AppCtx;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::i18n::{t, tf};
 
 /// The latest submission of the open graph, refreshed after a submit.
 #[derive(Clone, Copy)]
@@ -90,7 +90,11 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
                         if ps.is_empty() {
                             e.to_string()
                         } else {
-                            format!("{}: {}", e, ps.iter().map(crate::i18n::problem_line).collect::<Vec<_>>().join("; "))
+                            format!(
+                                "{}: {}",
+                                e,
+                                ps.iter().map(crate::i18n::problem_line).collect::<Vec<_>>().join("; ")
+                            )
                         }
                     })
                 }

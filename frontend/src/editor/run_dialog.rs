@@ -7,12 +7,12 @@ use super::review_bar::saved_version;
 use super::state::{EditorState, ParamRow};
 use crate::api;
 use crate::dom;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::params::ParamValue;
 use sluice_shared::{ParamType, params::type_name};
 use std::collections::BTreeMap;
-use crate::i18n::{t, tf};
 
 /// One input of the dialog: a declared parameter, or the business date when
 /// the graph declares no `biz_date`.

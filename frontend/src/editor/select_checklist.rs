@@ -4,9 +4,9 @@
 //! input no longer has stay listed (marked) until unticked.
 
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
-use crate::i18n::t;
 
 /// One chosen column: its name, new name and type (`None`: unchanged).
 #[derive(Debug, Clone, PartialEq)]

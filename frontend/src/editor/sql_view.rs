@@ -3,10 +3,10 @@
 
 use super::state::EditorState;
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::sql::{Dialect, SqlExport};
-use crate::i18n::t;
 
 #[derive(Clone, PartialEq)]
 enum Shown {

@@ -6,10 +6,10 @@ use super::catalog::{Catalog, Loaded};
 use super::lists::text_of;
 use super::state::{EditorState, NodeData};
 use super::table_rules::{mode_of, set_mode, table_text, use_query};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::config::TableMode;
-use crate::i18n::{t, tf};
 
 fn config_text(n: NodeData, key: &'static str) -> impl Fn() -> String + Copy {
     move || n.config.with(|c| text_of(c.get(key)))
@@ -76,7 +76,9 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
         let conn = connection();
         (!conn.is_empty()).then(|| match catalog.tables(&conn) {
             Loaded::Ready(l) if l.truncated => t("table_fields.truncated").to_string(),
-            Loaded::Ready(l) => tf("table_fields.tables_on", &[("count", &l.tables.len().to_string()), ("connection", &conn)]),
+            Loaded::Ready(l) => {
+                tf("table_fields.tables_on", &[("count", &l.tables.len().to_string()), ("connection", &conn)])
+            }
             Loaded::Failed(e) => tf("table_fields.tables_failed", &[("error", &e.to_string())]),
             Loaded::Loading => t("table_fields.listing_tables").to_string(),
         })

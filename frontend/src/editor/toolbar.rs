@@ -8,9 +8,9 @@ use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
 use super::run_dialog::RunButton;
 use super::sql_view::SqlButton;
 use super::state::EditorState;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use sluice_shared::api::connections::DEV;
-use crate::i18n::{t, tf};
 
 #[component]
 pub fn Toolbar() -> impl IntoView {

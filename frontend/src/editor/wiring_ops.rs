@@ -7,11 +7,11 @@
 use super::geometry::{self, NODE_W};
 use super::hit::{self, Card};
 use super::state::{Change, EditorState, NodeData};
+use crate::i18n::tf;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::structure::{Wiring, can_connect};
 use sluice_shared::{Edge, Graph, Node, NodeKind};
-use crate::i18n::tf;
 
 impl EditorState {
     /// The graph as the wiring rules see it: ids, kinds and wires, no config.

@@ -1,8 +1,8 @@
 //! The controls over the canvas: zoom in, out, fit, auto-layout, and the hand (pan) mode.
 
 use super::state::EditorState;
-use leptos::prelude::*;
 use crate::i18n::t;
+use leptos::prelude::*;
 
 #[component]
 pub fn ZoomControls() -> impl IntoView {

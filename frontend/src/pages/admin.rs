@@ -8,9 +8,9 @@ use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
 use crate::api::{self, AuditEntry, Role, UserInfo};
 use crate::app::AppCtx;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::i18n::t;
 
 /// The roles as the pickers list them: least power first.
 fn roles() -> impl Iterator<Item = Role> {

@@ -4,12 +4,12 @@
 
 use super::fmt::error_banner;
 use crate::api::{self, CalendarDetail, CalendarInfo};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::calendar::civil;
 use std::collections::BTreeMap;
 use wasm_bindgen_futures::JsFuture;
-use crate::i18n::t;
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 

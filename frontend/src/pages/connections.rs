@@ -8,11 +8,11 @@ use super::environments::EnvironmentsSection;
 use super::fmt::error_banner;
 use crate::api::connections as api;
 use crate::app::AppCtx;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, TestOutcome, TlsMode};
 use sluice_shared::connections::DbKind;
-use crate::i18n::t;
 
 #[component]
 pub fn ConnectionsPage() -> impl IntoView {

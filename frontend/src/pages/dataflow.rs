@@ -3,11 +3,11 @@
 //! dataset sits right of the graph that writes it, a graph right of what it reads.
 
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::dataflow::DataflowMap;
 use std::collections::BTreeMap;
-use crate::i18n::t;
 
 const COL_W: f64 = 230.0;
 const ROW_H: f64 = 64.0;

@@ -5,11 +5,11 @@
 use super::connection_form::EnvironmentForm;
 use super::fmt::error_banner;
 use crate::api::connections as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, DEV, EnvironmentSpec, EnvironmentView, PROD};
 use sluice_shared::connections::check_name;
-use crate::i18n::t;
 
 #[component]
 pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {

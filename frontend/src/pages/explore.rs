@@ -5,13 +5,13 @@
 
 use super::fmt::error_banner;
 use crate::api::reports as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{
     Agg, FilterOp, PivotFilter, PivotMeasure, PivotRequest, PivotResult, ReportRows, SaveAsReport,
 };
 use sluice_shared::config::ChartKind;
-use crate::i18n::t;
 
 fn choice(v: String) -> Vec<String> {
     if v.is_empty() { Vec::new() } else { vec![v] }

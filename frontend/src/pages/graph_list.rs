@@ -5,10 +5,10 @@ use super::graph_status::{GraphStatusLine, Statuses};
 use crate::api::{self, GraphSummary};
 use crate::app::AppCtx;
 use crate::dom;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
-use crate::i18n::{t, tf};
 
 #[component]
 pub fn GraphList() -> impl IntoView {
@@ -48,7 +48,9 @@ pub fn GraphList() -> impl IntoView {
             let graph = serde_json::to_value(sluice_shared::Graph::new("untitled")).unwrap_or_default();
             match api::create_graph(&graph).await {
                 Ok(doc) => dom::navigate(&format!("#/graphs/{}", doc.id)),
-                Err(e) => error.try_set(Some(tf("graph_list.create_failed", &[("error", &e.to_string())]))).map_or((), drop),
+                Err(e) => {
+                    error.try_set(Some(tf("graph_list.create_failed", &[("error", &e.to_string())]))).map_or((), drop)
+                }
             }
         })
     };

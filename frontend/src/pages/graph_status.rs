@@ -1,10 +1,10 @@
 //! One graph's status line in the library: its stage (draft, in review,
 //! approved, scheduled) and its last run with the result, linked to the run.
 
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use sluice_shared::api::graph_status::GraphStatus;
 use std::collections::BTreeMap;
-use crate::i18n::{t, tf};
 
 /// Statuses by graph id, loaded with the list.
 pub type Statuses = RwSignal<BTreeMap<String, GraphStatus>>;

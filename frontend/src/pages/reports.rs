@@ -7,12 +7,12 @@
 use super::explore::ExplorePanel;
 use super::fmt::error_banner;
 use crate::api::reports as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{ReportDate, ReportRows, ReportSummary, RowsQuery};
 use sluice_shared::report::ColumnFormat;
 use sluice_shared::report_format::format_cell;
-use crate::i18n::t;
 
 #[component]
 pub fn ReportsPage() -> impl IntoView {

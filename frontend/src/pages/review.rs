@@ -7,10 +7,10 @@ use super::review_tables::{ConfigDiff, SampleDiffs, SchemaDiffs, empty_like};
 use super::review_uses::ConnectionUses;
 use crate::api::{self, ReviewDetail, Submission, SubmissionStatus};
 use crate::app::AppCtx;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
-use crate::i18n::{t, tf};
 
 fn marks(d: &ReviewDetail) -> HashMap<String, Mark> {
     let mut m = HashMap::new();

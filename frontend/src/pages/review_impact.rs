@@ -3,10 +3,10 @@
 //! (`GET /api/reviews/{sid}/impact`). Approving over a break needs the box ticked.
 
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::impact::{ChangeKind, Impact};
-use crate::i18n::{t, tf};
 
 /// The change's name (the `data-kind` hook, English).
 fn kind_name(k: ChangeKind) -> &'static str {

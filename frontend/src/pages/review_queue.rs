@@ -3,9 +3,9 @@
 use super::fmt::{error_banner, time_ms};
 use crate::api::{self, Submission};
 use crate::dom;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::i18n::t;
 
 #[component]
 pub fn ReviewQueue() -> impl IntoView {

@@ -6,11 +6,11 @@ use super::fmt::{cell, opt_cell};
 use super::review_nodes::AddedRemovedNodes;
 use super::review_rows::{LinedRows, key_columns};
 use crate::api::{NodeSchemaDiff as SchemaDiff, SinkSampleDiff as SampleDiff};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::diff::{GraphDiff, ValueChange};
 use sluice_shared::{Edge, Graph};
-use crate::i18n::{t, tf};
 
 fn change_rows(changes: Vec<ValueChange>, node: Option<String>) -> impl IntoView {
     changes
@@ -153,8 +153,15 @@ pub fn SampleDiffs(samples: Vec<SampleDiff>, graph: Graph) -> impl IntoView {
                     }
                     None => {
                         let keys = key_columns(&graph, &s.node);
-                        let counts = tf("review_tables.row_counts", &[("before", &s.rows_removed.len().to_string()), ("after", &s.rows_added.len().to_string())]);
-                        let by = (!keys.is_empty()).then(|| tf("review_tables.lined_up_by", &[("keys", &keys.join(", "))]));
+                        let counts = tf(
+                            "review_tables.row_counts",
+                            &[
+                                ("before", &s.rows_removed.len().to_string()),
+                                ("after", &s.rows_added.len().to_string()),
+                            ],
+                        );
+                        let by =
+                            (!keys.is_empty()).then(|| tf("review_tables.lined_up_by", &[("keys", &keys.join(", "))]));
                         view! {
                             <p class="muted">{counts}{by}</p>
                             <LinedRows columns=s.columns removed=s.rows_removed added=s.rows_added keys=keys/>

@@ -4,8 +4,8 @@
 
 use super::connection_form::{default_port, is_networked, kind_label};
 use crate::api::connections::{Access, ConnectionUse, ProdConnection};
-use leptos::prelude::*;
 use crate::i18n::{t, tf};
+use leptos::prelude::*;
 
 fn target(c: &ProdConnection) -> String {
     if !is_networked(c.kind) {

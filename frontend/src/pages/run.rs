@@ -7,13 +7,13 @@ use super::fmt::{error_banner, opt_time};
 use super::run_nodes::{RunNodes, RunOutputs, duration_text};
 use super::run_picture::{Lit, NodeLive, RunPicture, record};
 use crate::api::{self, NodeStatus, RunDetail, RunStatus};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::Graph;
 use std::collections::HashMap;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
-use crate::i18n::t;
 
 /// Closes the event source an event came from.
 fn close_source(ev: &web_sys::Event) {

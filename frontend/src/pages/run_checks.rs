@@ -2,10 +2,10 @@
 //! failures (broken error rules red, broken warnings amber), then a sample of
 //! the failing rows with the rules they failed.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::check::{CheckResult, RuleLevel};
 use sluice_shared::check_diff::{Change, RuleChange};
-use crate::i18n::t;
 
 fn cell(v: &serde_json::Value) -> String {
     match v {

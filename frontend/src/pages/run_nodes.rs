@@ -4,9 +4,9 @@
 
 use super::fmt::opt_time;
 use crate::api::{RunDetail, RunNode};
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::{Graph, structure};
-use crate::i18n::t;
 
 /// `nodes` in the graph's pipeline order; nodes the graph does not order keep theirs, last.
 pub fn pipeline_order(graph: Option<&Graph>, mut nodes: Vec<RunNode>) -> Vec<RunNode> {

@@ -3,11 +3,11 @@
 use super::fmt::{error_banner, opt_time};
 use crate::api::{self, Run, RunStatus};
 use crate::dom;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::check::CheckSummary;
 use std::collections::HashMap;
-use crate::i18n::t;
 
 #[component]
 pub fn RunsPage() -> impl IntoView {

@@ -3,11 +3,11 @@
 //! (`GET /api/dataflow/schedules`); the ones it does not wait for yet are flagged.
 
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::dataflow::SuggestedDependency;
 use std::collections::BTreeMap;
-use crate::i18n::t;
 
 /// `approved`: graph id → name, for the sentences.
 #[component]

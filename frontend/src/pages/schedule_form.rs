@@ -4,11 +4,11 @@
 //! never the graph itself.
 
 use crate::api::{self, NewSchedule, Schedule, ScheduleUpdate};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
 use std::collections::{BTreeMap, BTreeSet};
-use crate::i18n::t;
 
 /// Where the form's answers go.
 #[derive(Clone, Copy)]

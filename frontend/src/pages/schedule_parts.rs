@@ -3,9 +3,9 @@
 
 use super::fmt::time_ms;
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use crate::i18n::t;
 
 /// Messages of the schedules section: a new action clears the old ones.
 #[derive(Clone, Copy)]

@@ -7,11 +7,11 @@ use super::fmt::{error_banner, time_ms};
 use super::schedule_form::{FormHooks, ScheduleForm};
 use super::schedule_parts::{Backfill, DeleteSchedule, Messages, NextFirings};
 use crate::api::{self, Alert, Schedule, SubmissionFilter};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
 use std::collections::BTreeMap;
-use crate::i18n::t;
 
 #[component]
 pub fn SchedulesSection() -> impl IntoView {

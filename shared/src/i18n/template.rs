@@ -52,7 +52,7 @@ fn match_template(template: &str, message: &str) -> Option<Vec<(String, String)>
         }
         text = text[end..].strip_prefix(next)?;
     }
-    (names.is_empty() && text.is_empty() || !names.is_empty()).then_some(params)
+    (!names.is_empty() || text.is_empty()).then_some(params)
 }
 
 #[cfg(test)]
