@@ -104,7 +104,7 @@ impl EditorState {
             return Err(t("ops.id_rule").to_string());
         }
         if self.find(new_id).is_some() {
-            return Err(tf("ops.id_taken", &[("id", &new_id)]));
+            return Err(tf("ops.id_taken", &[("id", new_id)]));
         }
         self.edit(None, || node.id.set(new_id.to_string()));
         Ok(())

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 fn target(c: &ProdConnection) -> String {
     if !is_networked(c.kind) {
-        return tf("review_uses.file", &[("kind", &kind_label(c.kind)), ("file", &c.database)]);
+        return tf("review_uses.file", &[("kind", kind_label(c.kind)), ("file", &c.database)]);
     }
     let port = c.port.or(default_port(c.kind).map(i64::from)).map(|p| format!(":{p}")).unwrap_or_default();
     format!("{} · {}{port}/{}", kind_label(c.kind), c.host.clone().unwrap_or_default(), c.database)

@@ -163,8 +163,8 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
 fn leak_key(key: &str) -> &'static str {
     static MISSING: OnceLock<std::sync::Mutex<Vec<&'static str>>> = OnceLock::new();
     let mut seen = MISSING.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(s) = seen.iter().find(|s| **s == key) {
-        return *s;
+    if let Some(s) = seen.iter().copied().find(|s| *s == key) {
+        return s;
     }
     if seen.len() >= 256 {
         return "?";
