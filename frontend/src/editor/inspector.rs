@@ -206,7 +206,7 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
             <div class=format!("inspector-kind {}", category_class(kind))>
                 <span class="palette-icon">{kind_icon(kind)}</span>
                 <div>
-                    <div class="inspector-kind-label">{kind.map(NodeKind::label).unwrap_or("Unknown")}</div>
+                    <div class="inspector-kind-label">{kind.map(crate::i18n::kind).unwrap_or(t("node_view.unknown_kind"))}</div>
                     <code>{n.kind.get_value()}</code>
                 </div>
             </div>
