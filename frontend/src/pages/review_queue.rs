@@ -28,7 +28,7 @@ pub fn ReviewQueue() -> impl IntoView {
                     <a class="graph-name" href=href>{s.graph_name.clone()}</a>
                     <span class="muted">{format!(" · version {}", s.version)}</span>
                     <div class="graph-desc">{if s.message.is_empty() { "(no message)".to_string() } else { s.message.clone() }}</div>
-                    <div class="graph-meta">{format!("submitted by {} · {}", s.submitted_by, time_ms(s.submitted_at))}</div>
+                    <div class="graph-meta">{crate::i18n::tf("review_queue.submitted_by", &[("user", &s.submitted_by), ("time", &time_ms(s.submitted_at))])}</div>
                 </div>
             </li>
         }
