@@ -10,7 +10,7 @@ use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
-use sluice_shared::{Category, NodeKind};
+use sluice_shared::Category;
 
 /// What is selected, as the inspector needs it.
 #[derive(Clone, Copy, PartialEq)]
