@@ -1,5 +1,6 @@
 // Screenshots for the README (issue 12): the editor, a review, a run and the
-// schedules, each at 1440×900 and 1024×768, into docs/screenshots/. Not a test:
+// schedules, each at 1440×900 and 1024×768, into docs/screenshots/; the editor
+// in Chinese and English too (issue 19: editor-zh-CN-*, editor-en-*). Not a test:
 // it starts a demo server, makes something worth showing through the API
 // (an approved graph, a schedule, a run, a change under review), and shoots.
 //
@@ -63,9 +64,9 @@ async function setUp() {
   return { id, run: run.id, review: review.id, ana, adm };
 }
 
-async function shoot(browser, cookie, name, hash, prepare) {
-  for (const [width, height] of SIZES) {
-    const context = await browser.newContext({ viewport: { width, height } });
+async function shoot(browser, cookie, name, hash, prepare, locale = 'en-US', sizes = SIZES) {
+  for (const [width, height] of sizes) {
+    const context = await browser.newContext({ viewport: { width, height }, locale });
     const [k, v] = cookie.split('=');
     await context.addCookies([{ name: k, value: v, url: base }]);
     const page = await context.newPage();
@@ -99,6 +100,14 @@ async function main() {
       await page.getByTestId('node-large_on_date').locator('.node-head').click();
       await page.getByTestId('preview-row').first().waitFor({ timeout: 20_000 }).catch(() => {});
     });
+    // The editor in both languages (issue 19): the browser's language decides.
+    for (const [locale, tag] of [['zh-CN', 'zh-CN'], ['en-US', 'en']]) {
+      await shoot(browser, s.ana, `editor-${tag}`, `/#/graphs/${s.id}`, async (page) => {
+        await page.getByTestId('node-large_on_date').waitFor();
+        await page.getByTestId('node-large_on_date').locator('.node-head').click();
+        await page.getByTestId('preview-row').first().waitFor({ timeout: 20_000 }).catch(() => {});
+      }, locale, [[1440, 900]]);
+    }
     await shoot(browser, s.adm, 'review', `/#/reviews/${s.review}`, async (page) => {
       await page.getByTestId('review-config').waitFor();
       await page.getByTestId('sample-diff').first().waitFor({ timeout: 20_000 }).catch(() => {});

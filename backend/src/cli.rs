@@ -4,7 +4,7 @@
 
 use crate::engine::limits::{Calendars, Limits};
 use crate::engine::{self, Mode, connect::Connections, error::EngineError, root::DataRoot};
-use sluice_shared::Problem;
+use sluice_shared::{Lang, Problem};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -78,12 +78,32 @@ fn connections(
         .map_err(|errors| errors.into_iter().map(|e| Problem::graph(Some("connections"), e)).collect())
 }
 
+static LANG: std::sync::OnceLock<Lang> = std::sync::OnceLock::new();
+
+/// The language problem lines are printed in (`--lang`; English until set).
+pub fn set_lang(lang: Lang) {
+    let _ = LANG.set(lang);
+}
+
+/// `--lang`: `en`, `zh-CN`, or `auto`: the locale environment (`LC_ALL`,
+/// `LC_MESSAGES`, `LANG`, the first set), English when it names another language.
+pub fn parse_lang(text: &str) -> Result<Lang, String> {
+    if text != "auto" {
+        return text.parse();
+    }
+    let env = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()));
+    Ok(env.and_then(|e| Lang::from_tag(&e)).unwrap_or(Lang::En))
+}
+
 fn print_problems(problems: &[Problem], to_stdout: bool) -> ExitCode {
+    let lang = LANG.get().copied().unwrap_or(Lang::En);
     for p in problems {
+        // English is `Problem`'s `Display`, the contract's text, to the byte.
+        let line = if lang == Lang::En { p.to_string() } else { sluice_shared::i18n::problems::line(lang, p) };
         if to_stdout {
-            println!("{p}");
+            println!("{line}");
         } else {
-            eprintln!("{p}");
+            eprintln!("{line}");
         }
     }
     ExitCode::from(EXIT_INVALID)

@@ -11,6 +11,10 @@ use std::process::ExitCode;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// The language of problem lines: `en` (the default: schedulers parse it),
+    /// `zh-CN`, or `auto` (from `LC_ALL` / `LC_MESSAGES` / `LANG`).
+    #[arg(long, global = true, env = "SLUICE_LANG", default_value = "en", value_parser = cli::parse_lang)]
+    lang: sluice_shared::Lang,
 }
 
 #[derive(Subcommand)]
@@ -230,6 +234,7 @@ fn main() -> ExitCode {
 
 async fn run_cli() -> ExitCode {
     let cli = Cli::parse();
+    cli::set_lang(cli.lang);
     match cli.command {
         Command::Validate { graph, params, data_root, connections, calendars } => {
             cli::validate(&graph, &params, &connections, &calendars, data_root).await

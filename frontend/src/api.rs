@@ -23,11 +23,13 @@ mod ops;
 pub mod reports;
 mod schedule_edit;
 mod watermarks;
+mod settings;
 pub use calendars::*;
 pub use graph_status::*;
 pub use ops::*;
 pub use schedule_edit::*;
 pub use watermarks::*;
+pub use settings::*;
 
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a
 /// network failure (status 0).
@@ -57,7 +59,7 @@ impl ApiError {
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if self.status == 0 {
-            write!(f, "cannot reach the server ({})", self.message)
+            f.write_str(&crate::i18n::tf("api.unreachable", &[("message", &self.message)]))
         } else {
             f.write_str(&self.message)
         }
@@ -84,12 +86,14 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(js_err)?;
+    // The server writes its messages in the language the user reads.
+    headers.set("Accept-Language", crate::i18n::lang().as_str()).map_err(js_err)?;
     if let Some(body) = body {
-        let headers = web_sys::Headers::new().map_err(js_err)?;
         headers.set("Content-Type", "application/json").map_err(js_err)?;
-        init.set_headers(&headers);
         init.set_body(&JsValue::from_str(&body.to_string()));
     }
+    init.set_headers(&headers);
     let req = web_sys::Request::new_with_str_and_init(url, &init).map_err(js_err)?;
     let resp: web_sys::Response =
         JsFuture::from(crate::dom::window().fetch_with_request(&req)).await.map_err(js_err)?.unchecked_into();

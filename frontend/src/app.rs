@@ -5,6 +5,8 @@ use crate::api;
 pub use crate::ctx::AppCtx;
 use crate::dom;
 use crate::editor::Editor;
+use crate::i18n::{self, t};
+use crate::pages::lang_switch::LangSwitch;
 use crate::pages::{
     AdminPage, ConnectionsPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue, RunPage, RunsPage,
 };
@@ -23,11 +25,14 @@ pub fn home(ctx: AppCtx) -> String {
 
 #[component]
 pub fn App() -> impl IntoView {
+    let start = i18n::initial();
+    i18n::set_lang(start);
     let ctx = AppCtx {
         user: RwSignal::new(None),
         checked: RwSignal::new(false),
         unsaved: RwSignal::new(false),
         leave_to: RwSignal::new(None),
+        lang: RwSignal::new(start),
     };
     provide_context(ctx);
     let hash = RwSignal::new(current_route());
@@ -56,10 +61,17 @@ pub fn App() -> impl IntoView {
         }
         ctx.checked.set(true);
     });
+    // Signed in (at start or by the form): the user's saved language wins.
+    Effect::new(move |_| {
+        if ctx.user.with(Option::is_some) {
+            spawn_local(crate::pages::lang_switch::load_saved(ctx));
+        }
+    });
 
     let page = move || {
+        ctx.lang.track();
         if !ctx.checked.get() {
-            return view! { <div class="loading">"Loading…"</div> }.into_any();
+            return view! { <div class="loading">{t("app.loading")}</div> }.into_any();
         }
         if ctx.user.with(Option::is_none) {
             return view! { <Login/> }.into_any();
@@ -67,7 +79,7 @@ pub fn App() -> impl IntoView {
         match route.get() {
             Route::Login => {
                 dom::navigate(&home(ctx));
-                view! { <div class="loading">"Loading…"</div> }.into_any()
+                view! { <div class="loading">{t("app.loading")}</div> }.into_any()
             }
             Route::Graphs => view! { <GraphList/> }.into_any(),
             Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
@@ -101,23 +113,26 @@ fn TopBar() -> impl IntoView {
             dom::navigate("#/login");
         })
     };
-    view! {
+    move || {
+        ctx.lang.track();
+        view! {
         <header class="topbar">
             <a class="brand" href="#/graphs">
                 <span class="brand-mark">"◆"</span>
                 "Sluice"
             </a>
             <nav>
-                <a href="#/graphs" data-testid="nav-graphs">"Graphs"</a>
-                <a href="#/runs" data-testid="nav-runs">"Runs"</a>
-                <a href="#/dataflow" data-testid="nav-dataflow">"Data flow"</a>
-                <a href="#/reports" data-testid="nav-reports">"Reports"</a>
+                <a href="#/graphs" data-testid="nav-graphs">{t("nav.graphs")}</a>
+                <a href="#/runs" data-testid="nav-runs">{t("nav.runs")}</a>
+                <a href="#/dataflow" data-testid="nav-dataflow">{t("nav.dataflow")}</a>
+                <a href="#/reports" data-testid="nav-reports">{t("nav.reports")}</a>
                 {move || ctx.is_admin().then(|| view! {
-                    <a href="#/reviews" data-testid="nav-reviews">"Reviews"</a>
-                    <a href="#/admin" data-testid="nav-admin">"Admin"</a>
+                    <a href="#/reviews" data-testid="nav-reviews">{t("nav.reviews")}</a>
+                    <a href="#/admin" data-testid="nav-admin">{t("nav.admin")}</a>
                 })}
             </nav>
             <div class="spacer"></div>
+            <LangSwitch/>
             {move || {
                 ctx.user
                     .get()
@@ -128,15 +143,16 @@ fn TopBar() -> impl IntoView {
                                     {u.username.chars().next().unwrap_or('?').to_uppercase().to_string()}
                                 </span>
                                 {u.username.clone()}
-                                <span class="role">{u.role.as_str()}</span>
+                                <span class="role">{i18n::role(u.role)}</span>
                             </span>
                             <button class="btn ghost" data-testid="sign-out" on:click=sign_out>
-                                "Sign out"
+                                {t("nav.sign_out")}
                             </button>
                         }
                     })
             }}
         </header>
+        }
     }
 }
 
@@ -158,14 +174,14 @@ fn ConfirmLeave() -> impl IntoView {
                 <div class="modal-backdrop">
                     <div class="modal" role="dialog" aria-modal="true" aria-labelledby="confirm-leave-title"
                         data-testid="confirm-leave">
-                        <h2 id="confirm-leave-title">"Leave without saving?"</h2>
-                        <p class="muted">"This graph has changes that are not saved. If you leave now, they are lost."</p>
+                        <h2 id="confirm-leave-title">{t("leave.title")}</h2>
+                        <p class="muted">{t("leave.body")}</p>
                         <div class="form-actions">
                             <button class="btn primary" data-testid="confirm-leave-stay" autofocus on:click=stay>
-                                "Stay and keep editing"
+                                {t("leave.stay")}
                             </button>
                             <button class="btn danger" data-testid="confirm-leave-discard" on:click=discard>
-                                "Discard changes and leave"
+                                {t("leave.discard")}
                             </button>
                         </div>
                     </div>

@@ -4,6 +4,7 @@
 
 use crate::api::{Role, User};
 use leptos::prelude::*;
+use sluice_shared::Lang;
 
 /// App-wide state, given to every page as context.
 #[derive(Clone, Copy)]
@@ -17,6 +18,9 @@ pub struct AppCtx {
     /// Where the user asked to go while there were unsaved changes (the
     /// `confirm-leave` dialog is open).
     pub leave_to: RwSignal<Option<String>>,
+    /// The language shown (`crate::i18n` looks texts up in it); the shell's
+    /// view reads it, so a change re-renders the page.
+    pub lang: RwSignal<Lang>,
 }
 
 impl AppCtx {

@@ -13,6 +13,7 @@
 //!   run history and run progress, the admin page (users, schedules, audit), and
 //!   connections and environments.
 //! - [`editor`]: the node editor (canvas, palette, inspector, problems, preview).
+//! - [`i18n`]: the current language and catalogue lookups (`t`, `tf`).
 //! - [`checker`]: the full validator, a second WebAssembly module loaded after first paint.
 
 pub mod api;
@@ -21,6 +22,7 @@ pub mod checker;
 pub mod ctx;
 pub mod dom;
 pub mod editor;
+pub mod i18n;
 pub mod pages;
 pub mod route;
 

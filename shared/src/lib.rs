@@ -19,6 +19,7 @@ pub mod derived;
 pub mod diff;
 pub mod expr;
 pub mod expr_words;
+pub mod i18n;
 pub mod infer;
 pub mod kinds;
 pub mod limits;
@@ -39,6 +40,7 @@ pub mod validate;
 pub mod wiring;
 
 pub use config::NodeConfig;
+pub use i18n::Lang;
 pub use kinds::{Category, NodeKind};
 pub use model::{Derive, Edge, FORMAT_V1, Graph, Node, ParamDecl, ParamType};
 pub use params::ParamValue;

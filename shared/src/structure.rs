@@ -4,7 +4,7 @@
 
 use crate::kinds::NodeKind;
 use crate::model::{FORMAT_V1, Graph};
-use crate::problem::Problem;
+use crate::problem::{Coded, Problem};
 use crate::wiring;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -31,30 +31,29 @@ pub fn valid_id(id: &str) -> bool {
 
 pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
     if graph.format != FORMAT_V1 {
-        problems.push(Problem::graph(
-            Some("format"),
-            format!("format is `{}`; this version reads `{FORMAT_V1}`", graph.format),
-        ));
+        let c = Coded::new("format_version", &[("found", &graph.format), ("expected", FORMAT_V1)]);
+        problems.push(Problem::coded(None, Some("format"), c));
     }
     let mut s = Structure::default();
     let mut seen = HashSet::new();
     for node in &graph.nodes {
         if !valid_id(&node.id) {
-            problems.push(Problem::node(
-                &node.id,
-                Some("id"),
-                format!("node id `{}` is not valid: 1 to 64 letters, digits or _, starting with a letter", node.id),
-            ));
+            let c = Coded::new("node_id_invalid", &[("id", &node.id)]);
+            problems.push(Problem::coded(Some(&node.id), Some("id"), c));
         }
         if !seen.insert(node.id.as_str()) {
-            problems.push(Problem::node(&node.id, Some("id"), format!("node id `{}` is used twice", node.id)));
+            let c = Coded::new("node_id_twice", &[("id", &node.id)]);
+            problems.push(Problem::coded(Some(&node.id), Some("id"), c));
             continue;
         }
         match NodeKind::parse(&node.kind) {
             Some(k) => {
                 s.kinds.insert(node.id.clone(), k);
             }
-            None => problems.push(Problem::node(&node.id, Some("kind"), format!("unknown node kind `{}`", node.kind))),
+            None => {
+                let c = Coded::new("kind_unknown", &[("kind", &node.kind)]);
+                problems.push(Problem::coded(Some(&node.id), Some("kind"), c))
+            }
         }
     }
     let mut edge_seen = HashSet::new();
@@ -76,16 +75,17 @@ pub fn check(graph: &Graph, problems: &mut Vec<Problem>) -> Structure {
             let feeding = s.inputs.get(&node.id).and_then(|p| p.get(port.name));
             let n = feeding.map_or(0, Vec::len);
             if n < port.min {
-                let msg = if port.min == 1 {
-                    format!("input port `{}` is not connected", port.name)
+                let c = if port.min == 1 {
+                    Coded::new("port_unconnected", &[("port", port.name)])
                 } else {
-                    format!("input port `{}` needs at least {} edges, has {n}", port.name, port.min)
+                    let (min, count) = (port.min.to_string(), n.to_string());
+                    Coded::new("port_too_few", &[("port", port.name), ("min", &min), ("count", &count)])
                 };
-                problems.push(Problem::node(&node.id, None, msg));
+                problems.push(Problem::coded(Some(&node.id), None, c));
             }
             if let Some(max) = port.max.filter(|m| n > *m) {
-                let msg = wiring::port_over(port.name, max, feeding.map_or(&[][..], Vec::as_slice));
-                problems.push(Problem::node(&node.id, None, msg));
+                let c = wiring::port_over(port.name, max, feeding.map_or(&[][..], Vec::as_slice));
+                problems.push(Problem::coded(Some(&node.id), None, c));
             }
         }
     }
@@ -153,8 +153,8 @@ fn report_cycles(ids: &[&str], adj: &HashMap<&str, Vec<&str>>, stuck: &HashSet<&
             for (k, &w) in cycle.iter().enumerate() {
                 if !std::mem::replace(&mut covered[w], true) {
                     let n = cycle.len();
-                    let msg = wiring::on_cycle(n, |i| nodes[cycle[(k + i) % n]]);
-                    problems.push(Problem::node(nodes[w], None, msg));
+                    let c = wiring::on_cycle(n, |i| nodes[cycle[(k + i) % n]]);
+                    problems.push(Problem::coded(Some(nodes[w]), None, c));
                 }
             }
         }

@@ -7,7 +7,7 @@
 
 use crate::kinds::{Category, NodeKind};
 use crate::model::Graph;
-use crate::problem::Problem;
+use crate::problem::{Coded, Problem};
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 /// Why an edge `from → to` (input `port`) may not be drawn.
@@ -49,6 +49,11 @@ impl Refusal {
 
     /// The sentence, the same the validator gives for this mistake in a saved graph.
     pub fn message(&self) -> String {
+        self.coded().message(crate::Lang::En)
+    }
+
+    /// The mistake's problem code and parameters (the sentence in any language).
+    pub fn coded(&self) -> Coded {
         match self {
             Refusal::NoSuchNode { from, to, missing, .. } => no_such_node(from, to, missing),
             Refusal::Duplicate { from, .. } => drawn_twice(from),
@@ -66,8 +71,8 @@ impl Refusal {
     /// The refusal as the validator's problem (`<node>: <message>` when displayed).
     pub fn problem(&self) -> Problem {
         match self.node() {
-            Some(n) => Problem::node(n, None, self.message()),
-            None => Problem::graph(Some("edges"), self.message()),
+            Some(n) => Problem::coded(Some(n), None, self.coded()),
+            None => Problem::coded(None, Some("edges"), self.coded()),
         }
     }
 }
@@ -78,28 +83,29 @@ impl std::fmt::Display for Refusal {
     }
 }
 
-pub(crate) fn no_such_node(from: &str, to: &str, missing: &str) -> String {
-    format!("edge {from} → {to}: no node has the id `{missing}`")
+pub(crate) fn no_such_node(from: &str, to: &str, missing: &str) -> Coded {
+    Coded::new("edge_no_node", &[("from", from), ("to", to), ("missing", missing)])
 }
 
-pub(crate) fn drawn_twice(from: &str) -> String {
-    format!("the edge from `{from}` is drawn twice")
+pub(crate) fn drawn_twice(from: &str) -> Coded {
+    Coded::new("edge_twice", &[("from", from)])
 }
 
-pub(crate) fn sink_feeds(to: &str) -> String {
-    format!("a sink has no output, so it cannot feed `{to}`")
+pub(crate) fn sink_feeds(to: &str) -> Coded {
+    Coded::new("sink_feeds", &[("to", to)])
 }
 
-pub(crate) fn source_fed(from: &str) -> String {
-    format!("a source takes no input; remove the edge from `{from}`")
+pub(crate) fn source_fed(from: &str) -> Coded {
+    Coded::new("source_fed", &[("from", from)])
 }
 
-pub(crate) fn no_port(port: &str, ports: &[&str], from: &str) -> String {
-    format!("has no input port `{port}` (ports: {}); check the edge from `{from}`", ports.join(", "))
+pub(crate) fn no_port(port: &str, ports: &[&str], from: &str) -> Coded {
+    Coded::new("no_port", &[("port", port), ("ports", &ports.join(", ")), ("from", from)])
 }
 
-pub(crate) fn port_over(port: &str, max: usize, feeding: &[String]) -> String {
-    format!("input port `{port}` takes {max} edge, has {} (from {})", feeding.len(), feeding.join(", "))
+pub(crate) fn port_over(port: &str, max: usize, feeding: &[String]) -> Coded {
+    let (max, count) = (max.to_string(), feeding.len().to_string());
+    Coded::new("port_over", &[("port", port), ("max", &max), ("count", &count), ("from", &feeding.join(", "))])
 }
 
 /// Longest cycle spelled out in full; longer ones show their first nodes and a count.
@@ -107,7 +113,7 @@ const SPELLED: usize = 40;
 
 /// `is on a cycle: a → b → a` for the `n` nodes `name(0)`, `name(1)`, …; reads
 /// only the first few names, so spelling a long cycle costs no more than a short one.
-pub(crate) fn on_cycle<'a>(n: usize, name: impl Fn(usize) -> &'a str) -> String {
+pub(crate) fn on_cycle<'a>(n: usize, name: impl Fn(usize) -> &'a str) -> Coded {
     let shown = n.min(SPELLED);
     let mut parts: Vec<&str> = (0..shown).map(&name).collect();
     let more = (n > shown).then(|| format!("… ({} more)", n - shown));
@@ -115,7 +121,7 @@ pub(crate) fn on_cycle<'a>(n: usize, name: impl Fn(usize) -> &'a str) -> String 
         parts.push(m);
     }
     parts.push(name(0));
-    format!("is on a cycle: {}", parts.join(" → "))
+    Coded::new("cycle", &[("path", &parts.join(" → "))])
 }
 
 /// The refusal for the edge `from → to` (input `port`) judged on its own, in the

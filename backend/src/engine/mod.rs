@@ -392,7 +392,9 @@ pub async fn check_with(
         Err(Failure { error, schemas }) => {
             let problems = match error {
                 EngineError::Invalid(p) => p,
-                EngineError::Failed { node, message } => vec![sluice_shared::Problem { node, field: None, message }],
+                EngineError::Failed { node, message } => {
+                    vec![sluice_shared::Problem::plain(node.as_deref(), None, message)]
+                }
             };
             let schemas = match schemas {
                 Some(s) => s,

@@ -101,7 +101,7 @@ impl From<EngineError> for ApiError {
         match e {
             EngineError::Invalid(problems) => ApiError::InvalidGraph(problems),
             EngineError::Failed { node, message } => {
-                ApiError::InvalidGraph(vec![Problem { node, field: None, message }])
+                ApiError::InvalidGraph(vec![Problem::plain(node.as_deref(), None, message)])
             }
         }
     }

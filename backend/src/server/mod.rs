@@ -14,6 +14,7 @@ pub mod error;
 mod graph_status;
 pub mod graphs;
 pub mod hosts;
+pub mod i18n;
 pub mod limits;
 pub mod lineage;
 pub mod logging;
@@ -28,6 +29,7 @@ mod run_now;
 mod run_outputs;
 pub mod runs;
 mod schedule_edit;
+mod settings;
 pub mod throttle;
 pub mod users;
 mod watermarks;
@@ -269,10 +271,12 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(calendars::router().layer(medium()))
         .merge(reports::router().layer(small()))
         .merge(watermarks::router().layer(small()))
+        .merge(settings::router().layer(small()))
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))
         .layer(middleware::from_fn(error::json_errors))
+        .layer(middleware::from_fn_with_state(state.clone(), i18n::localize))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
     Router::new()

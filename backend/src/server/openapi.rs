@@ -6,7 +6,7 @@
 
 use super::{
     auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, model_api, reports, reviews,
-    run_outputs, runs, schedule_edit, users, watermarks,
+    run_outputs, runs, schedule_edit, settings, users, watermarks,
 };
 use axum::Json;
 use serde_json::{Value, json};
@@ -99,8 +99,13 @@ use utoipa::{IntoParams, OpenApi};
         reports::revoke,
         reports::explore::pivot,
         reports::explore::save,
+        settings::show,
+        settings::save,
     ),
     components(schemas(
+        sluice_shared::api::settings::UserSettings,
+        sluice_shared::i18n::Lang,
+        sluice_shared::i18n::format::DateStyle,
         auth::LoginRequest,
         auth::SessionInfo,
         auth::Role,

@@ -20,6 +20,7 @@ const SQLITE: &[(i64, &str)] = &[
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
     (15, include_str!("../../../migrations/sqlite/0015_watermarks.sql")),
+    (17, include_str!("../../../migrations/sqlite/0017_user_settings.sql")),
     (18, include_str!("../../../migrations/sqlite/0018_environment_cluster.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -37,6 +38,7 @@ const POSTGRES: &[(i64, &str)] = &[
     (12, include_str!("../../../migrations/sqlite/0012_reports.sql")),
     (14, include_str!("../../../migrations/sqlite/0014_run_outputs.sql")),
     (15, include_str!("../../../migrations/sqlite/0015_watermarks.sql")),
+    (17, include_str!("../../../migrations/sqlite/0017_user_settings.sql")),
     (18, include_str!("../../../migrations/sqlite/0018_environment_cluster.sql")),
 ];
 

@@ -13,6 +13,7 @@ mod reviews;
 mod run_access;
 mod schedule_edit;
 mod scheduling;
+mod settings;
 mod users;
 mod watermarks;
 

@@ -12,6 +12,7 @@ use super::node_view::NodeView;
 use super::panels::Panels;
 use super::state::EditorState;
 use super::zoom::ZoomControls;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// How far the grid background reaches past each edge of the canvas (CSS px,
@@ -128,8 +129,8 @@ pub fn Canvas() -> impl IntoView {
             </svg>
             {move || ed.nodes.with(Vec::is_empty).then(|| view! {
                 <div class="canvas-empty">
-                    <div class="canvas-empty-title">"Start by dragging a data source onto the canvas"</div>
-                    <div>"Drag entries from the palette on the left (or click one). Wire an output port to an input port."</div>
+                    <div class="canvas-empty-title">{t("canvas.start_by_dragging_a_data")}</div>
+                    <div>{t("canvas.drag_entries_from_the_palette")}</div>
                 </div>
             })}
             <ZoomControls/>

@@ -4,13 +4,14 @@
 use super::geometry::wire_path;
 use super::interact::Interact;
 use super::state::EdgeData;
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::Schema;
 
 /// "amount: decimal(18,2)" lines for a tooltip.
 pub fn describe_schema(schema: Option<&Schema>) -> String {
     match schema {
-        None => "columns not known yet".into(),
+        None => t("edges.unknown").into(),
         Some(s) if s.0.is_empty() => "no columns".into(),
         Some(s) => {
             s.0.iter()

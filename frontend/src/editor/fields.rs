@@ -7,6 +7,7 @@ use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
 use super::select_checklist::SelectChecklist;
 use super::state::{EditorState, NodeData};
 use super::table_fields;
+use crate::i18n::tx;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
@@ -214,14 +215,14 @@ pub fn Field(n: NodeData, spec: FieldSpec) -> impl IntoView {
         })
     };
     let input = widget(ed, n, key, spec.widget);
-    let help = (!spec.help.is_empty()).then(|| view! { <div class="field-help">{spec.help}</div> });
+    let help = (!spec.help.is_empty()).then(|| view! { <div class="field-help">{tx(spec.help)}</div> });
     let formula = formula_target(n.node_kind(), key).map(|target| {
         let inputs = Signal::derive(move || super::inspector::input_columns(ed, n, "in"));
         view! { <FormulaHelp n=n target=target inputs=inputs/> }
     });
     view! {
         <div class=format!("field field-{key}")>
-            <div class="field-label">{spec.label}<code>{key}</code></div>
+            <div class="field-label">{tx(spec.label)}<code>{key}</code></div>
             {input}
             {formula}
             {help}
@@ -236,7 +237,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
     let set = move |v: Option<Value>| ed.set_config(n, key, v);
     match w {
         Widget::Text { optional, placeholder } => view! {
-            <input data-testid=testid placeholder=placeholder spellcheck="false"
+            <input data-testid=testid placeholder=tx(placeholder) spellcheck="false"
                 prop:value=move || text_of(current().as_ref())
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
@@ -245,7 +246,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
         }
         .into_any(),
         Widget::Code { optional, placeholder } => view! {
-            <textarea class="code" data-testid=testid placeholder=placeholder rows="3" spellcheck="false"
+            <textarea class="code" data-testid=testid placeholder=tx(placeholder) rows="3" spellcheck="false"
                 prop:value=move || text_of(current().as_ref())
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
@@ -281,7 +282,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
                 .into_iter()
                 .chain(options.iter().copied())
                 .map(|o| {
-                    let label = if o.is_empty() { "(default)" } else { o };
+                    let label = if o.is_empty() { tx("(default)") } else { o };
                     view! { <option value=o selected=move || cur() == o>{label}</option> }
                 })
                 .collect_view();
@@ -295,7 +296,7 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
             .into_any()
         }
         Widget::Column => view! {
-            <input data-testid=testid placeholder="column" list=columns_list_id(n, "in") spellcheck="false"
+            <input data-testid=testid placeholder=tx("column") list=columns_list_id(n, "in") spellcheck="false"
                 prop:value=move || text_of(current().as_ref())
                 on:input=move |ev| {
                     let v = event_target_value(&ev);

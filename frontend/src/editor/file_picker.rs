@@ -5,6 +5,7 @@
 
 use super::state::{EditorState, NodeData};
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -50,7 +51,7 @@ pub fn default_output(graph: &str, node: &str, kind: NodeKind) -> Option<String>
 pub fn placeholder(kind: NodeKind, graph: &str, node: &str) -> String {
     match default_output(graph, node, kind) {
         Some(out) => format!("e.g. {out}"),
-        None => format!("choose a {} file with Browse…, or type its path", extensions(kind).join(" / ")),
+        None => tf("file_picker.choose", &[("ext", &extensions(kind).join(" / "))]),
     }
 }
 
@@ -101,7 +102,7 @@ pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
     let list = move || {
         let q = search.get().to_lowercase();
         match files.get() {
-            None => view! { <div class="muted">"Loading the data root…"</div> }.into_any(),
+            None => view! { <div class="muted">{t("file_picker.loading_the_data_root")}</div> }.into_any(),
             Some(Err(e)) => view! { <div class="field-problem">{e}</div> }.into_any(),
             Some(Ok(all)) => {
                 let shown: Vec<api::FileEntry> = all
@@ -136,12 +137,12 @@ pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
             <input data-testid=testid placeholder=hint spellcheck="false"
                 prop:value=current on:input=move |ev| set(event_target_value(&ev))/>
             {is_source.then(|| view! {
-                <button type="button" class="btn small" data-testid="file-picker-open" on:click=browse>"Browse…"</button>
+                <button type="button" class="btn small" data-testid="file-picker-open" on:click=browse>{t("file_picker.browse")}</button>
             })}
         </div>
         {move || open.get().then(|| view! {
             <div class="file-picker" data-testid="file-picker">
-                <input class="file-picker-search" data-testid="file-picker-search" placeholder="filter by name"
+                <input class="file-picker-search" data-testid="file-picker-search" placeholder=t("file_picker.filter_by_name")
                     prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
                 <div class="file-picker-list">{list}</div>
             </div>

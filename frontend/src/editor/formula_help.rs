@@ -4,6 +4,7 @@
 //! call to the end of the expression being written.
 
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::expr_words::FUNCTIONS;
@@ -88,14 +89,14 @@ pub fn FormulaHelp(n: NodeData, target: Target, inputs: Signal<Vec<(String, Stri
     view! {
         <div class="formula-help">
             <button type="button" class="btn small link" data-testid="formula-help-open" on:click=move |_| open.update(|o| *o = !*o)>
-                {move || if open.get() { "Hide columns and functions" } else { "Columns and functions…" }}
+                {move || if open.get() { t("formula_help.hide") } else { t("formula_help.show") }}
             </button>
             {move || open.get().then(|| view! {
                 <div class="formula-panel" data-testid="formula-help">
-                    <input placeholder="search columns and functions" data-testid="formula-search"
+                    <input placeholder=t("formula_help.search_columns_and_functions") data-testid="formula-search"
                         prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev))/>
-                    <div class="formula-cols"><b>"Columns"</b>{columns}</div>
-                    <div class="formula-fns"><b>"Functions"</b>{functions}</div>
+                    <div class="formula-cols"><b>{t("formula_help.columns")}</b>{columns}</div>
+                    <div class="formula-fns"><b>{t("formula_help.functions")}</b>{functions}</div>
                 </div>
             })}
         </div>

@@ -8,8 +8,9 @@ use super::node_view::{category_class, kind_icon};
 use super::raw_config::RawConfig;
 use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
-use sluice_shared::{Category, NodeKind};
+use sluice_shared::Category;
 
 /// What is selected, as the inspector needs it.
 #[derive(Clone, Copy, PartialEq)]
@@ -73,10 +74,10 @@ pub fn Inspector(selected: Memo<Selected>) -> impl IntoView {
                 Selected::Node(n) => view! { <NodeInspector n=n/> }.into_any(),
                 Selected::Nodes(c) => view! {
                     <div class="inspector-section">
-                        <h2>{format!("{c} nodes selected")}</h2>
-                        <p class="muted">"Drag any of them to move all. Ctrl+C copies, Ctrl+D duplicates."</p>
+                        <h2>{tf("inspector.selected", &[("count", &c.to_string())])}</h2>
+                        <p class="muted">{t("inspector.drag_any_of_them_to")}</p>
                         <button class="btn danger" data-testid="delete-selection" on:click=move |_| ed.delete_selection()>
-                            "Delete selected"
+                            {t("inspector.delete_selected")}
                         </button>
                     </div>
                 }.into_any(),
@@ -91,23 +92,23 @@ fn GraphInfo() -> impl IntoView {
     let ed = expect_context::<EditorState>();
     view! {
         <div class="inspector-section">
-            <h2>"Graph"</h2>
+            <h2>{t("inspector.graph")}</h2>
             <p class="muted">
-                {move || format!("{} nodes · {} wires", ed.nodes.with(Vec::len), ed.edges.with(Vec::len))}
+                {move || tf("inspector.counts", &[("nodes", &ed.nodes.with(Vec::len).to_string()), ("wires", &ed.edges.with(Vec::len).to_string())])}
             </p>
-            <p class="muted">"Select a node to configure it. Drag from a node’s right port to another node’s left port to connect them."</p>
-            <h3>"Shortcuts"</h3>
+            <p class="muted">{t("inspector.select_a_node_to_configure")}</p>
+            <h3>{t("inspector.shortcuts")}</h3>
             <table class="shortcuts">
-                <tr><td>"Drag on background"</td><td>"select an area (Shift adds)"</td></tr>
-                <tr><td>"Space+drag, middle drag"</td><td>"pan (or the ✥ hand mode)"</td></tr>
-                <tr><td>"Wheel, Ctrl+wheel"</td><td>"zoom at the pointer"</td></tr>
-                <tr><td>"Del, Backspace"</td><td>"delete the selection"</td></tr>
-                <tr><td>"Ctrl+Z, Ctrl+Shift+Z"</td><td>"undo, redo"</td></tr>
-                <tr><td>"Ctrl+C, Ctrl+V, Ctrl+D"</td><td>"copy, paste, duplicate"</td></tr>
-                <tr><td>"Ctrl+A, F, L"</td><td>"select all, fit to view, tidy up (auto-layout)"</td></tr>
-                <tr><td>"Drop a node on a wire"</td><td>"insert it there"</td></tr>
-                <tr><td>"Palette click, Enter"</td><td>"add (after the selected node, wired)"</td></tr>
-                <tr><td>"Ctrl+S"</td><td>"save"</td></tr>
+                <tr><td>{t("inspector.drag_on_background")}</td><td>{t("inspector.select_an_area_shift_adds")}</td></tr>
+                <tr><td>{t("inspector.space_drag_middle_drag")}</td><td>{t("inspector.pan_or_the_hand_mode")}</td></tr>
+                <tr><td>{t("inspector.wheel_ctrl_wheel")}</td><td>{t("inspector.zoom_at_the_pointer")}</td></tr>
+                <tr><td>{t("inspector.del_backspace")}</td><td>{t("inspector.delete_the_selection")}</td></tr>
+                <tr><td>{t("inspector.ctrl_z_ctrl_shift_z")}</td><td>{t("inspector.undo_redo")}</td></tr>
+                <tr><td>{t("inspector.ctrl_c_ctrl_v_ctrl")}</td><td>{t("inspector.copy_paste_duplicate")}</td></tr>
+                <tr><td>{t("inspector.ctrl_a_f_l")}</td><td>{t("inspector.select_all_fit_to_view")}</td></tr>
+                <tr><td>{t("inspector.drop_a_node_on_a")}</td><td>{t("inspector.insert_it_there")}</td></tr>
+                <tr><td>{t("inspector.palette_click_enter")}</td><td>{t("inspector.add_after_the_selected_node")}</td></tr>
+                <tr><td>{t("inspector.ctrl_s")}</td><td>{t("inspector.save")}</td></tr>
             </table>
         </div>
     }
@@ -119,15 +120,15 @@ fn EdgeInspector(e: EdgeData) -> impl IntoView {
     let port = e.port_name();
     view! {
         <div class="inspector-section">
-            <h2>"Wire"</h2>
+            <h2>{t("inspector.wire")}</h2>
             <p>
                 <code>{move || e.from.id.get()}</code>" → "<code>{move || e.to.id.get()}</code>
-                {(port != "in").then(|| format!(" (input {port})"))}
+                {(port != "in").then(|| tf("inspector.input_port", &[("port", &port)]))}
             </p>
-            <h3>"Columns on this wire"</h3>
+            <h3>{t("inspector.columns_on_this_wire")}</h3>
             <pre class="schema-text">{move || e.from.schema.with(|s| describe_schema(s.as_ref()))}</pre>
             <button class="btn danger" data-testid="delete-edge" on:click=move |_| ed.delete_selection()>
-                "Delete wire"
+                {t("inspector.delete_wire")}
             </button>
         </div>
     }
@@ -205,12 +206,12 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
             <div class=format!("inspector-kind {}", category_class(kind))>
                 <span class="palette-icon">{kind_icon(kind)}</span>
                 <div>
-                    <div class="inspector-kind-label">{kind.map(NodeKind::label).unwrap_or("Unknown")}</div>
+                    <div class="inspector-kind-label">{kind.map(crate::i18n::kind).unwrap_or(t("node_view.unknown_kind"))}</div>
                     <code>{n.kind.get_value()}</code>
                 </div>
             </div>
             <div class="field">
-                <div class="field-label">"Node id"</div>
+                <div class="field-label">{t("inspector.node_id")}</div>
                 <input
                     data-testid="inspector-node-id"
                     spellcheck="false"
@@ -233,13 +234,13 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
             <RawConfig n=n/>
             <ul class="node-problems">{other_problems}</ul>
             {(!is_sink).then(|| view! {
-                <h3>"Output columns"</h3>
+                <h3>{t("inspector.output_columns")}</h3>
                 <OutputColumns n=n/>
             })}
             <button class="btn danger small" data-testid="delete-node" on:click=move |_| {
                 ed.select_only(n);
                 ed.delete_selection();
-            }>"Delete node"</button>
+            }>{t("inspector.delete_node")}</button>
         </div>
     }
 }
@@ -252,13 +253,13 @@ fn OutputColumns(n: NodeData) -> impl IntoView {
     let trace = move |name: String| {
         let id = n.id.get_untracked();
         view! {
-            <button class="btn ghost small" data-testid="trace-column" data-column=name.clone() title="Show where this column comes from"
+            <button class="btn ghost small" data-testid="trace-column" data-column=name.clone() title=t("inspector.show_where_this_column_comes")
                 on:click=move |_| lineage.pick(ed, id.clone(), name.clone())>"⤺"</button>
         }
     };
     move || {
         match n.schema.get() {
-        None => view! { <p class="muted" data-testid="output-columns">"Not known yet: connect inputs and fill in the form."</p> }.into_any(),
+        None => view! { <p class="muted" data-testid="output-columns">{t("inspector.not_known_yet_connect_inputs")}</p> }.into_any(),
         Some(s) => view! {
             <table class="columns" data-testid="output-columns">
                 <tbody>

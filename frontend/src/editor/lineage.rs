@@ -6,6 +6,7 @@
 
 use super::state::EditorState;
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::lineage::{ColumnLineage, LitPath, Origin};
@@ -60,9 +61,10 @@ impl Lineage {
             self.shown.set(match answer {
                 Err(e) => Shown::Failed(e.to_string()),
                 Ok(all) => match all.node(&node) {
-                    Some(n) if n.unknown.is_some() => {
-                        Shown::Failed(format!("no lineage for {node}: {}", n.unknown.clone().unwrap_or_default()))
-                    }
+                    Some(n) if n.unknown.is_some() => Shown::Failed(tf(
+                        "lineage.none_for",
+                        &[("node", &node), ("why", &n.unknown.clone().unwrap_or_default())],
+                    )),
                     Some(n) => match n.column(&column) {
                         Some(c) => Shown::Lit {
                             path: all.path(&node, &column),
@@ -70,9 +72,9 @@ impl Lineage {
                             rows: n.rows.clone(),
                             node: node.clone(),
                         },
-                        None => Shown::Failed(format!("{node} has no column {column}")),
+                        None => Shown::Failed(tf("lineage.no_column", &[("node", &node), ("column", &column)])),
                     },
-                    None => Shown::Failed(format!("no node {node}")),
+                    None => Shown::Failed(tf("lineage.no_node", &[("node", &node)])),
                 },
             });
         });
@@ -140,20 +142,20 @@ pub fn LineagePanel() -> impl IntoView {
                     data-column=name.clone()>
                     <div class="lineage-head">
                         <b>{format!("{node}.{name}")}</b>
-                        <span class="muted">" comes from"</span>
-                        <button class="btn ghost small" data-testid="lineage-clear" title="Clear" on:click=move |_| l.clear()>"✕"</button>
+                        <span class="muted">{t("lineage.comes_from")}</span>
+                        <button class="btn ghost small" data-testid="lineage-clear" title=t("lineage.clear") on:click=move |_| l.clear()>"✕"</button>
                     </div>
                     {expr.map(|e| view! { <code class="lineage-expr" data-testid="lineage-expr">{e}</code> })}
                     <ul class="lineage-sources">
                         {if origins.is_empty() {
-                            Some(view! { <li class="muted">"no source column (a constant or a row count)"</li> })
+                            Some(view! { <li class="muted">{t("lineage.no_source_column_a_constant")}</li> })
                         } else {
                             None
                         }}
                         {origins.into_iter().map(|o| origin_item(o, "lineage-source")).collect_view()}
                     </ul>
                     {(!rows.is_empty()).then(|| view! {
-                        <div class="muted">"Rows decided by"</div>
+                        <div class="muted">{t("lineage.rows_decided_by")}</div>
                         <ul class="lineage-rows" data-testid="lineage-rows">{rows.into_iter().map(|o| origin_item(o, "lineage-row")).collect_view()}</ul>
                     })}
                 </div>

@@ -4,6 +4,7 @@
 //! row never re-creates it (focus stays). A blank last row takes new items.
 
 use super::state::{EditorState, NodeData};
+use crate::i18n::{t, tx};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use sluice_shared::check::{RuleKind, RuleLevel};
@@ -279,8 +280,8 @@ pub fn ListEditor(n: NodeData, spec: &'static ListSpec) -> impl IntoView {
                 <button
                     class="icon-btn small remove"
                     class:invisible=phantom
-                    title="Remove this row"
-                    aria-label="Remove row"
+                    title=t("lists.remove_this_row")
+                    aria-label=t("lists.remove_row")
                     data-testid=format!("config-{key}-{i}-remove")
                     on:click=move |_| remove(i)
                 >"✕"</button>
@@ -306,7 +307,7 @@ pub fn ListEditor(n: NodeData, spec: &'static ListSpec) -> impl IntoView {
             // focus) when rows are added after it.
             <For each=move || 0..len.get() + usize::from(spec.phantom) key=|i| *i children=row/>
             <button class="btn small add" data-testid=format!("config-{key}-add") on:click=add>
-                {spec.add_label}
+                {tx(spec.add_label)}
             </button>
         </div>
     }
@@ -331,22 +332,22 @@ fn cell_view(ed: EditorState, n: NodeData, spec: &'static ListSpec, i: usize, su
     let set_text = move |ev: leptos::ev::Event| write(ed, n, spec, i, sub, Value::String(event_target_value(&ev)));
     match cell {
         Cell::Column(port) => view! {
-            <input class=class data-testid=testid placeholder="column" list=columns_list_id(n, port)
+            <input class=class data-testid=testid placeholder=tx("column") list=columns_list_id(n, port)
                 spellcheck="false" prop:value=move || text_of(Some(&value())) on:input=set_text/>
         }
         .into_any(),
         Cell::Text(ph) => view! {
-            <input class=class data-testid=testid placeholder=ph spellcheck="false"
+            <input class=class data-testid=testid placeholder=tx(ph) spellcheck="false"
                 prop:value=move || text_of(Some(&value())) on:input=set_text/>
         }
         .into_any(),
         Cell::Code(ph) => view! {
-            <input class=format!("{class} code") data-testid=testid placeholder=ph spellcheck="false"
+            <input class=format!("{class} code") data-testid=testid placeholder=tx(ph) spellcheck="false"
                 prop:value=move || text_of(Some(&value())) on:input=set_text/>
         }
         .into_any(),
         Cell::Type => view! {
-            <input class=class data-testid=testid placeholder="type" list="sluice-types" spellcheck="false"
+            <input class=class data-testid=testid placeholder=tx("type") list="sluice-types" spellcheck="false"
                 prop:value=move || text_of(Some(&value())) on:input=set_text/>
         }
         .into_any(),

@@ -51,6 +51,7 @@ mod zoom;
 
 use crate::api;
 use crate::ctx::AppCtx;
+use crate::i18n::{t, tf};
 use canvas::Canvas;
 use inspector::{Inspector, selection};
 use interact::Interact;
@@ -121,7 +122,7 @@ pub fn Editor(id: String) -> impl IntoView {
                 <div class=format!("palette-ghost {}", category_class(Some(k)))
                     style=format!("left:{}px;top:{}px", x + 8.0, y + 8.0)>
                     <span class="palette-icon">{kind_icon(Some(k))}</span>
-                    {k.label()}
+                    {crate::i18n::kind(k)}
                 </div>
             }
         })
@@ -136,11 +137,11 @@ pub fn Editor(id: String) -> impl IntoView {
                     <Canvas/>
                     <lineage::LineagePanel/>
                     {move || match load.get() {
-                        Load::Loading => Some(view! { <div class="overlay">"Loading graph…"</div> }.into_any()),
+                        Load::Loading => Some(view! { <div class="overlay">{t("editor.loading_graph")}</div> }.into_any()),
                         Load::Failed(e) => Some(view! {
                             <div class="overlay error" data-testid="load-error">
-                                {format!("This graph could not be opened: {e}")}
-                                <a class="btn" href="#/graphs">"Back to graphs"</a>
+                                {tf("editor.cannot_open", &[("error", &e.to_string())])}
+                                <a class="btn" href="#/graphs">{t("editor.back_to_graphs")}</a>
                             </div>
                         }.into_any()),
                         Load::Ready => None,

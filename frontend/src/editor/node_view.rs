@@ -3,6 +3,7 @@
 
 use super::geometry::{HEAD_H, NODE_W, in_port_y, out_port_y};
 use super::state::{EditorState, NodeData};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::{Category, NodeKind};
@@ -86,13 +87,13 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
                 .map(|a| a.iter().map(|k| format!("{} = {}", text(k.get("left")), text(k.get("right")))).collect())
                 .unwrap_or_default();
             let how = text(get("how"));
-            format!("{} on {}", if how.is_empty() { "inner".into() } else { how }, on.join(", "))
+            tf("node_view.join", &[("how", if how.is_empty() { "inner" } else { &how }), ("on", &on.join(", "))])
         }
         Some(NodeKind::Union) => {
             if get("distinct").and_then(Value::as_bool) == Some(true) {
-                "distinct rows".into()
+                t("node_view.distinct_rows").into()
             } else {
-                "all rows".into()
+                t("node_view.all_rows").into()
             }
         }
         Some(NodeKind::Aggregate) => {
@@ -101,7 +102,11 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().map(|x| format!("{}({})", text(x.get("fn")), text(x.get("column")))).collect())
                 .unwrap_or_default();
-            if by.is_empty() { aggs.join(", ") } else { format!("by {} · {}", by.join(", "), aggs.join(", ")) }
+            if by.is_empty() {
+                aggs.join(", ")
+            } else {
+                tf("node_view.by", &[("by", &by.join(", ")), ("aggs", &aggs.join(", "))])
+            }
         }
         Some(NodeKind::Sort) => get("by")
             .and_then(Value::as_array)
@@ -117,9 +122,9 @@ pub fn summary(kind: Option<NodeKind>, c: &Value) -> String {
             .unwrap_or_default(),
         Some(NodeKind::Distinct) => match get("columns") {
             Some(_) => names(get("columns"), "name").join(", "),
-            None => "all columns".into(),
+            None => t("node_view.all_columns").into(),
         },
-        Some(NodeKind::Limit) => format!("first {}", text(get("n"))),
+        Some(NodeKind::Limit) => tf("node_view.first", &[("n", &text(get("n")))]),
         Some(NodeKind::Sql) => text(get("query")),
         Some(NodeKind::SourceDates) => format!("{} … {}", text(get("from")), text(get("to"))),
         Some(NodeKind::TransformCheck) => names(get("rules"), "name").join(", "),
@@ -175,7 +180,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
     let lineage = use_context::<super::lineage::Lineage>();
     let kind = n.node_kind();
     let cat = category_class(kind);
-    let label = kind.map(NodeKind::label).unwrap_or("Unknown kind").to_string();
+    let label = kind.map(crate::i18n::kind).unwrap_or(t("node_view.unknown_kind")).to_string();
     let kind_text = n.kind.get_value();
     let h = n.height();
     let key = n.key;
@@ -253,7 +258,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
                 cy=out_port_y(h)
                 r="6.5"
             >
-                <title>"output: drag to an input to connect"</title>
+                <title>{t("node_view.output_drag_to_an_input")}</title>
             </circle>
         }
     });

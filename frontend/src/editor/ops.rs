@@ -5,6 +5,7 @@
 use super::geometry::{self, NODE_W, View};
 use super::items::id_base;
 use super::state::{EditorState, NodeData};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 use sluice_shared::structure::valid_id;
@@ -57,7 +58,7 @@ impl EditorState {
     /// Adds a node of `kind` with its top-left corner at graph point `at`.
     pub fn add_node(&self, kind: NodeKind, at: (f64, f64)) -> Option<NodeData> {
         if self.readonly {
-            self.notify_error("This graph is read-only for your role.");
+            self.notify_error(t("ops.read_only"));
             return None;
         }
         let id = self.unique_id(id_base(kind), &[]);
@@ -100,10 +101,10 @@ impl EditorState {
             return Ok(());
         }
         if !valid_id(new_id) {
-            return Err("An id is 1 to 64 letters, digits or _, starting with a letter.".to_string());
+            return Err(t("ops.id_rule").to_string());
         }
         if self.find(new_id).is_some() {
-            return Err(format!("Another node is already called `{new_id}`."));
+            return Err(tf("ops.id_taken", &[("id", new_id)]));
         }
         self.edit(None, || node.id.set(new_id.to_string()));
         Ok(())
@@ -156,7 +157,11 @@ impl EditorState {
         if let Some(g) = self.selection_graph() {
             let n = g.nodes.len();
             CLIPBOARD.with(|c| *c.borrow_mut() = Some(g));
-            self.notify(format!("Copied {n} node{}.", if n == 1 { "" } else { "s" }));
+            self.notify(if n == 1 {
+                t("ops.copied_one").to_string()
+            } else {
+                tf("ops.copied", &[("count", &n.to_string())])
+            });
         }
     }
 

@@ -7,14 +7,20 @@
 use super::interact::Interact;
 use super::node_view::{category_class, kind_icon};
 use super::state::EditorState;
+use crate::i18n::{self, t, tf};
 use leptos::prelude::*;
 use sluice_shared::{Category, NodeKind};
 
-const GROUPS: [(Category, &str, &str); 3] = [
-    (Category::Collection, "Collection", "read data"),
-    (Category::Processing, "Processing", "shape data"),
-    (Category::Distribution, "Distribution", "write results"),
+/// The groups and their catalogue keys (`group.<key>` the name, `group.<key>.hint` the hint).
+const GROUPS: [(Category, &str); 3] = [
+    (Category::Collection, "collection"),
+    (Category::Processing, "processing"),
+    (Category::Distribution, "distribution"),
 ];
+
+fn group_name(key: &str) -> &'static str {
+    t(&format!("group.{key}"))
+}
 
 /// Other words for a kind, as analysts coming from spreadsheets and SQL say them.
 const SYNONYMS: &[(&str, &[NodeKind])] = &[
@@ -53,11 +59,13 @@ const SYNONYMS: &[(&str, &[NodeKind])] = &[
 ];
 
 /// Whether kind `k` (in palette group `group`) answers the search `query`: by
-/// its label, its kind name, its group, or a synonym the query starts.
+/// its label (English or in the language shown), its kind name, its group, or
+/// a synonym the query starts.
 pub fn matches(k: NodeKind, group: &str, query: &str) -> bool {
     let q = query.trim().to_lowercase();
     q.is_empty()
         || k.label().to_lowercase().contains(&q)
+        || i18n::kind(k).to_lowercase().contains(&q)
         || k.as_str().contains(&q)
         || group.to_lowercase().contains(&q)
         || SYNONYMS.iter().any(|(word, kinds)| word.starts_with(&q) && q.len() >= 3 && kinds.contains(&k))
@@ -67,7 +75,8 @@ pub fn matches(k: NodeKind, group: &str, query: &str) -> bool {
 pub fn search_results(query: &str) -> Vec<NodeKind> {
     GROUPS
         .iter()
-        .flat_map(|&(cat, name, _)| {
+        .flat_map(|&(cat, key)| {
+            let name = group_name(key);
             NodeKind::ALL.into_iter().filter(move |k| k.category() == cat && matches(*k, name, query))
         })
         .collect()
@@ -95,7 +104,8 @@ pub fn Palette() -> impl IntoView {
 
     let groups = GROUPS
         .iter()
-        .map(|&(cat, name, hint)| {
+        .map(|&(cat, key)| {
+            let (name, hint) = (group_name(key), t(&format!("group.{key}.hint")));
             let kinds: Vec<NodeKind> = NodeKind::ALL.into_iter().filter(|k| k.category() == cat).collect();
             let any = {
                 let kinds = kinds.clone();
@@ -110,7 +120,7 @@ pub fn Palette() -> impl IntoView {
                             class:hidden=move || !matches(k, name)
                             data-testid=format!("palette-{}", k.as_str())
                             data-kind=k.as_str()
-                            title=format!("{} ({}): drag onto the canvas or click to add", k.label(), k.as_str())
+                            title=tf("palette.entry_title", &[("label", i18n::kind(k)), ("kind", k.as_str())])
                             on:pointerdown=move |ev| {
                                 if !ed.readonly {
                                     it.begin_palette(k, &ev)
@@ -118,7 +128,7 @@ pub fn Palette() -> impl IntoView {
                             }
                         >
                             <span class="palette-icon">{kind_icon(Some(k))}</span>
-                            <span class="palette-label">{k.label()}</span>
+                            <span class="palette-label">{i18n::kind(k)}</span>
                         </div>
                     }
                 })
@@ -137,7 +147,7 @@ pub fn Palette() -> impl IntoView {
             <input
                 class="search"
                 type="search"
-                placeholder="Search nodes (Enter adds)"
+                placeholder=t("palette.search")
                 data-testid="palette-search"
                 prop:value=search
                 on:input=move |ev| search.set(event_target_value(&ev))

@@ -7,6 +7,7 @@
 use super::interact::Interact;
 use super::state::EditorState;
 use crate::dom;
+use crate::i18n::t;
 use leptos::prelude::*;
 
 /// The narrowest canvas a resize leaves (CSS px).
@@ -144,7 +145,7 @@ fn Resizer(edge: Edge, testid: &'static str) -> impl IntoView {
         Edge::Bottom => "resizer resizer-bottom",
     };
     view! {
-        <div class=class class:hidden=hidden data-testid=testid title="Drag to resize"
+        <div class=class class:hidden=hidden data-testid=testid title=t("panels.drag_to_resize")
             on:pointerdown=move |ev| p.begin(edge, &ev)
             on:pointermove=move |ev| p.moved(&ev)
             on:pointerup=move |_| p.drag.set_value(None)
@@ -175,10 +176,10 @@ pub fn PanelHandles() -> impl IntoView {
         <Resizer edge=Edge::Palette testid="resize-palette"/>
         <Resizer edge=Edge::Inspector testid="resize-inspector"/>
         <button class="panel-toggle toggle-palette" data-testid="toggle-palette"
-            title=move || if p.palette_open.get() { "Hide the palette" } else { "Show the palette" }
+            title=move || if p.palette_open.get() { t("panels.hide_palette") } else { t("panels.show_palette") }
             on:click=toggle(p.palette_open)>{move || if p.palette_open.get() { "‹" } else { "›" }}</button>
         <button class="panel-toggle toggle-inspector" data-testid="toggle-inspector"
-            title=move || if p.inspector_open.get() { "Hide the inspector" } else { "Show the inspector" }
+            title=move || if p.inspector_open.get() { t("panels.hide_inspector") } else { t("panels.show_inspector") }
             on:click=toggle(p.inspector_open)>{move || if p.inspector_open.get() { "›" } else { "‹" }}</button>
     }
 }
@@ -191,14 +192,14 @@ pub fn BottomHandles() -> impl IntoView {
         <Resizer edge=Edge::Bottom testid="resize-bottom"/>
         <div class="bottom-buttons">
             <button class="icon-btn" data-testid="preview-maximize"
-                title=move || if p.preview_max.get() { "Back to the canvas" } else { "Maximise the preview" }
+                title=move || if p.preview_max.get() { t("panels.back_to_canvas") } else { t("panels.maximise_preview") }
                 aria-pressed=move || p.preview_max.get().to_string()
                 on:click=move |_| {
                     p.bottom_open.set(true);
                     p.preview_max.update(|m| *m = !*m);
                 }>{move || if p.preview_max.get() { "⤡" } else { "⤢" }}</button>
             <button class="icon-btn" data-testid="toggle-bottom"
-                title=move || if p.bottom_open.get() { "Hide problems and preview" } else { "Show problems and preview" }
+                title=move || if p.bottom_open.get() { t("panels.hide_bottom") } else { t("panels.show_bottom") }
                 on:click=move |_| {
                     p.preview_max.set(false);
                     p.bottom_open.update(|o| *o = !*o);

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use sluice_shared::ParamType;
 use sluice_shared::structure::valid_id;
 
+use crate::i18n::t;
 use sluice_shared::params::type_name as param_type_name;
 
 fn parse_type(s: &str) -> ParamType {
@@ -40,9 +41,9 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
                 let p = ps.get(i)?;
                 let name = p.name.trim();
                 if !valid_id(name) {
-                    Some("a name is letters, digits or _, starting with a letter")
+                    Some(t("params.name_rule"))
                 } else if ps.iter().filter(|q| q.name.trim() == name).count() > 1 {
-                    Some("two parameters have this name")
+                    Some(t("params.name_twice"))
                 } else {
                     None
                 }
@@ -51,7 +52,7 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
         view! {
             <div class="param-row">
                 <span class="param-dollar">"$"</span>
-                <input data-testid=format!("param-{i}-name") placeholder="name" spellcheck="false"
+                <input data-testid=format!("param-{i}-name") placeholder=t("params.name") spellcheck="false"
                     prop:value=get(|p| p.name.clone())
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
@@ -68,13 +69,13 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
                         view! { <option value=name selected=move || ed.params.with(|ps| ps.get(i).is_some_and(|p| p.ty == t))>{name}</option> }
                     }).collect_view()}
                 </select>
-                <input data-testid=format!("param-{i}-default") placeholder="default" spellcheck="false"
+                <input data-testid=format!("param-{i}-default") placeholder=t("params.default") spellcheck="false"
                     prop:value=get(|p| p.default.clone())
                     on:input=move |ev| {
                         let v = event_target_value(&ev);
                         update(i, "default", Box::new(move |p| p.default = v));
                     }/>
-                <button class="icon-btn small remove" title="Remove" aria-label="Remove parameter" data-testid=format!("param-{i}-remove")
+                <button class="icon-btn small remove" title=t("params.remove") aria-label=t("params.remove_parameter") data-testid=format!("param-{i}-remove")
                     on:click=move |_| ed.edit(None, || ed.params.update(|ps| { if i < ps.len() { ps.remove(i); } }))>"✕"</button>
                 {move || warning().map(|w| view! { <div class="field-problem param-warning">{w}</div> })}
             </div>
@@ -91,13 +92,13 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
     view! {
         <div class="popover params-editor" data-testid="params-editor">
             <div class="popover-head">
-                <b>"Parameters"</b>
+                <b>{t("params.parameters")}</b>
                 <button class="icon-btn small" on:click=move |_| on_close()>"✕"</button>
             </div>
             <p class="muted">"Use as $name in expressions and {name} in paths. A run supplies values; the default fills in otherwise."</p>
             {move || (0..len.get()).map(row).collect_view()}
             {graph_problems}
-            <button class="btn small add" data-testid="param-add" disabled=ed.readonly on:click=add>"+ Add parameter"</button>
+            <button class="btn small add" data-testid="param-add" disabled=ed.readonly on:click=add>{t("params.add_parameter")}</button>
         </div>
     }
 }

@@ -4,6 +4,7 @@
 
 use super::ops::layout_missing;
 use super::state::EditorState;
+use crate::i18n::{t, tf};
 use crate::{api, dom};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,7 +54,7 @@ pub async fn save_now(ed: EditorState) -> Option<i64> {
             ed.version.set(saved.version);
             ed.saved_at.set(at);
             ed.conflict.set(None);
-            ed.notify(format!("Saved version {}.", saved.version));
+            ed.notify(tf("persist.saved", &[("version", &saved.version.to_string())]));
             Some(saved.version)
         }
         Err(e) if e.status == 409 => {
@@ -61,7 +62,7 @@ pub async fn save_now(ed: EditorState) -> Option<i64> {
             None
         }
         Err(e) => {
-            ed.notify_error(format!("Not saved: {e}"));
+            ed.notify_error(tf("persist.not_saved", &[("error", &e.to_string())]));
             None
         }
     };
@@ -85,9 +86,9 @@ pub fn reload(ed: EditorState) {
                 });
                 ed.history_rev.update(|r| *r += 1);
                 ed.conflict.set(None);
-                ed.notify("Loaded the latest version.");
+                ed.notify(t("persist.loaded_latest"));
             }
-            Err(e) => ed.notify_error(format!("Could not reload: {e}")),
+            Err(e) => ed.notify_error(tf("persist.reload_failed", &[("error", &e.to_string())])),
         }
     });
 }
@@ -106,7 +107,7 @@ pub fn overwrite(ed: EditorState) {
                 ed.conflict.set(None);
                 save(ed);
             }
-            Err(e) => ed.notify_error(format!("Could not overwrite: {e}")),
+            Err(e) => ed.notify_error(tf("persist.overwrite_failed", &[("error", &e.to_string())])),
         }
     });
 }
@@ -137,7 +138,7 @@ pub fn import(ed: EditorState, input: web_sys::HtmlInputElement) {
         let text = match text {
             Ok(t) => t.as_string().unwrap_or_default(),
             Err(_) => {
-                ed.import_problems.set(Some(vec![Problem::graph(None, "the file could not be read")]));
+                ed.import_problems.set(Some(vec![Problem::graph(None, t("persist.unreadable"))]));
                 return;
             }
         };
@@ -153,7 +154,7 @@ pub fn import(ed: EditorState, input: web_sys::HtmlInputElement) {
                         ed.fit_view()
                     }
                 });
-                ed.notify(format!("Imported “{}”.", file.name()));
+                ed.notify(tf("persist.imported", &[("name", &file.name())]));
             }
             Err(problems) => ed.import_problems.set(Some(problems)),
         }

@@ -5,6 +5,7 @@
 use super::inspector::Selected;
 use super::state::EditorState;
 use crate::api::{self, Preview};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -90,7 +91,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                 });
                 if !known.is_empty() {
                     busy.set(false);
-                    state.set(State::Failed(id, "fix these problems first".into(), known));
+                    state.set(State::Failed(id, t("preview.fix_first").into(), known));
                     return;
                 }
                 let graph = serde_json::to_value(ed.upstream_graph(n)).unwrap_or_default();
@@ -106,9 +107,12 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                             let mine: Vec<String> = e
                                 .problems()
                                 .into_iter()
-                                .map(|p| match p.node {
-                                    Some(n) => format!("{n}: {}", p.message),
-                                    None => p.message,
+                                .map(|p| {
+                                    let text = p.text(crate::i18n::lang());
+                                    match p.node {
+                                        Some(n) => format!("{n}: {text}"),
+                                        None => text,
+                                    }
                                 })
                                 .collect();
                             State::Failed(id, e.to_string(), mine)
@@ -123,16 +127,16 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
 
     let body = move || match state.get() {
         State::Idle => view! {
-            <div class="muted preview-empty">"Select a node to see sample rows of its output."</div>
+            <div class="muted preview-empty">{t("preview.select_a_node_to_see")}</div>
         }
         .into_any(),
         State::Loading(id) => view! {
-            <div class="muted preview-empty" data-node=id>"Running preview…"</div>
+            <div class="muted preview-empty" data-node=id>{t("preview.running_preview")}</div>
         }
         .into_any(),
         State::Failed(id, msg, problems) => view! {
             <div class="preview-error" data-testid="preview-error" data-node=id.clone()>
-                <b>{format!("No preview for {id}: ")}</b>
+                <b>{tf("preview.none_for", &[("id", &id)])}</b>
                 {msg}
                 <ul>{problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             </div>
@@ -147,7 +151,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
                     let (node, name) = (id.clone(), c.name.clone());
                     let (n2, c2) = (id.clone(), c.name.clone());
                     view! {
-                        <th data-testid="preview-column" data-column=c.name.clone() title="Show where this column comes from"
+                        <th data-testid="preview-column" data-column=c.name.clone() title=t("inspector.show_where_this_column_comes")
                             class:picked=move || lineage.is_picked(&n2, &c2)
                             on:click=move |_| lineage.pick(ed, node.clone(), name.clone())>
                             {c.name.clone()}<small>{c.type_text()}</small>
@@ -172,11 +176,11 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             view! {
                 <div class="preview-meta" data-node=id.clone()>
                     <b>{id.clone()}</b>
-                    <span data-testid="preview-count">{format!("{n} row{}", if n == 1 { "" } else { "s" })}</span>
+                    <span data-testid="preview-count">{if n == 1 { t("preview.one_row").to_string() } else { tf("preview.rows", &[("n", &n.to_string())]) }}</span>
                     {p.sample.then(|| view! {
-                        <span class="badge" data-testid="preview-sample" title="Blocking steps upstream saw only a sample of their sources">"sample"</span>
-                        <button class="btn small" data-testid="preview-full" title="Run the blocking steps over every row"
-                            on:click=move |_| full.set(true)>"Full preview"</button>
+                        <span class="badge" data-testid="preview-sample" title=t("preview.blocking_steps_upstream_saw_only")>{t("preview.sample")}</span>
+                        <button class="btn small" data-testid="preview-full" title=t("preview.run_the_blocking_steps_over")
+                            on:click=move |_| full.set(true)>{t("preview.full_preview")}</button>
                     })}
                     <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
                 </div>
@@ -195,8 +199,8 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
     view! {
         <section class="preview panel" data-testid="preview">
             <div class="panel-head">
-                "Preview"
-                {move || busy.get().then(|| view! { <span class="spinner" title="Updating"></span> })}
+                {t("preview.preview")}
+                {move || busy.get().then(|| view! { <span class="spinner" title=t("preview.updating")></span> })}
             </div>
             <div class="preview-body">{body}</div>
         </section>
@@ -217,7 +221,7 @@ fn check_summary(c: sluice_shared::check::CheckResult) -> impl IntoView {
             };
             view! {
                 <span class=format!("status-pill check-{state}") data-testid="preview-check-rule" data-rule=r.name.clone()
-                    data-state=state>{format!("{}: {} of {rows}", r.name, r.failures)}</span>
+                    data-state=state>{tf("preview.rule_failures", &[("name", &r.name), ("failures", &r.failures.to_string()), ("rows", &rows.to_string())])}</span>
             }
         })
         .collect_view();

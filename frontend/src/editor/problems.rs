@@ -2,6 +2,7 @@
 //! a problem selects its node and brings it into view.
 
 use super::state::EditorState;
+use crate::i18n::{self, t};
 use leptos::prelude::*;
 
 #[component]
@@ -11,7 +12,8 @@ pub fn ProblemsPanel() -> impl IntoView {
     let list = move || {
         ed.problems.with(|ps| {
             if ps.is_empty() {
-                return view! { <li class="no-problems" data-testid="no-problems">"✓ No problems"</li> }.into_any();
+                return view! { <li class="no-problems" data-testid="no-problems">{t("problems.none")}</li> }
+                    .into_any();
             }
             ps.iter()
                 .map(|p| {
@@ -25,7 +27,7 @@ pub fn ProblemsPanel() -> impl IntoView {
                             data-testid="problem"
                             data-node=node_attr
                             data-field=field_attr
-                            title="Show this node"
+                            title=t("problems.show_node")
                             on:click=move |_| {
                                 if let Some(n) = target.as_deref().and_then(|id| ed.find(id)) {
                                     ed.focus_node(n);
@@ -33,9 +35,9 @@ pub fn ProblemsPanel() -> impl IntoView {
                             }
                         >
                             <span class="problem-icon">"!"</span>
-                            <span class="problem-node">{node.unwrap_or_else(|| "graph".into())}</span>
+                            <span class="problem-node">{node.unwrap_or_else(|| t("problems.graph").into())}</span>
                             {field.map(|f| view! { <span class="problem-field">{f}</span> })}
-                            <span class="problem-message">{p.message.clone()}</span>
+                            <span class="problem-message">{p.text(i18n::lang())}</span>
                         </li>
                     }
                 })
@@ -46,7 +48,7 @@ pub fn ProblemsPanel() -> impl IntoView {
     view! {
         <section class="problems panel" data-testid="problems">
             <div class="panel-head">
-                "Problems"
+                {t("problems.title")}
                 <span class=move || { if count() > 0 { "count bad" } else { "count good" } }>{count}</span>
             </div>
             <ul class="problem-list">{list}</ul>

@@ -4,6 +4,7 @@
 
 use super::fields::fields_for;
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -49,7 +50,7 @@ pub fn RawConfig(n: NodeData) -> impl IntoView {
                                 data-testid=format!("config-extra-{k}-remove")
                                 on:click=move |_| ed.set_config(n, &key, None)
                             >
-                                "Remove"
+                                {t("params.remove")}
                             </button>
                         </li>
                     }
@@ -57,7 +58,7 @@ pub fn RawConfig(n: NodeData) -> impl IntoView {
                 .collect_view();
             view! {
                 <div class="extra-keys">
-                    <div class="field-label">"Keys this form does not know"</div>
+                    <div class="field-label">{t("raw_config.keys_this_form_does_not")}</div>
                     <ul>{rows}</ul>
                 </div>
             }
@@ -66,7 +67,7 @@ pub fn RawConfig(n: NodeData) -> impl IntoView {
     view! {
         {extra_view}
         <details class="raw-config">
-            <summary>"Config as JSON"</summary>
+            <summary>{t("raw_config.config_as_json")}</summary>
             <textarea class="code" rows="8" spellcheck="false" data-testid="config-json" prop:value=text on:change=apply></textarea>
             {move || error.get().map(|e| view! { <div class="field-problem">{e}</div> })}
         </details>

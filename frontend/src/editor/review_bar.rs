@@ -6,6 +6,7 @@ use super::persist;
 use super::state::EditorState;
 use crate::api::{self, Submission, SubmissionStatus};
 use crate::ctx::AppCtx;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -43,13 +44,13 @@ pub fn ReviewStatus(rs: ReviewState) -> impl IntoView {
     move || {
         rs.latest.get().map(|s| {
             let label = match s.status {
-                SubmissionStatus::Submitted => format!("In review · v{}", s.version),
-                SubmissionStatus::Approved => format!("Approved · v{}", s.version),
-                SubmissionStatus::Rejected => format!("Rejected · v{}", s.version),
+                SubmissionStatus::Submitted => tf("review_bar.in_review", &[("version", &s.version.to_string())]),
+                SubmissionStatus::Approved => tf("review_bar.approved", &[("version", &s.version.to_string())]),
+                SubmissionStatus::Rejected => tf("review_bar.rejected", &[("version", &s.version.to_string())]),
             };
             let title = match &s.reviewed_by {
                 Some(r) => format!("{} by {r}", s.status),
-                None => format!("submitted by {}", s.submitted_by),
+                None => tf("review_bar.submitted_by", &[("user", &s.submitted_by)]),
             };
             let comment = s.comment.clone().filter(|c| !c.trim().is_empty());
             view! {
@@ -89,11 +90,15 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
                         if ps.is_empty() {
                             e.to_string()
                         } else {
-                            format!("{}: {}", e, ps.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))
+                            format!(
+                                "{}: {}",
+                                e,
+                                ps.iter().map(crate::i18n::problem_line).collect::<Vec<_>>().join("; ")
+                            )
                         }
                     })
                 }
-                None => Err("save the graph first".to_string()),
+                None => Err(t("editor.save_first").to_string()),
             };
             if !ed.alive() {
                 return;
@@ -101,7 +106,7 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
             busy.set(false);
             match outcome {
                 Ok(s) => {
-                    ed.notify(format!("Submitted version {} for review.", s.version));
+                    ed.notify(tf("review_bar.submitted", &[("version", &s.version.to_string())]));
                     rs.latest.set(Some(s));
                     message.set(String::new());
                     open.set(false);
@@ -114,20 +119,20 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
         <Show when=move || allowed() && !ed.readonly>
             <div class="params-anchor">
                 <button class="btn" data-testid="submit" disabled=move || busy.get() || pending()
-                    title=move || if pending() { "Awaiting review" } else { "Submit for review" }
-                    on:click=move |_| open.update(|o| *o = !*o)>"Submit"</button>
+                    title=move || if pending() { t("review_bar.awaiting") } else { t("review_bar.submit_for_review") }
+                    on:click=move |_| open.update(|o| *o = !*o)>{t("review_bar.submit")}</button>
                 {move || open.get().then(|| view! {
                     <div class="popover submit-popover" data-testid="submit-dialog">
-                        <div class="popover-head"><b>"Submit for review"</b>
+                        <div class="popover-head"><b>{t("review_bar.submit_for_review")}</b>
                             <button class="btn ghost small" on:click=move |_| open.set(false)>"✕"</button></div>
-                        <p class="muted">"The latest saved version goes to an admin. Unsaved changes are saved first."</p>
-                        <textarea rows="3" data-testid="submit-message" placeholder="What changed, and why?"
+                        <p class="muted">{t("review_bar.the_latest_saved_version_goes")}</p>
+                        <textarea rows="3" data-testid="submit-message" placeholder=t("review_bar.what_changed_and_why")
                             prop:value=move || message.get()
                             on:input=move |ev| message.set(event_target_value(&ev))></textarea>
                         {move || error.get().map(|e| view! { <div class="form-error" data-testid="submit-error">{e}</div> })}
                         <div class="form-actions">
                             <button class="btn primary" data-testid="submit-confirm" disabled=move || busy.get()
-                                on:click=move |_| send()>{move || if busy.get() { "Submitting…" } else { "Submit" }}</button>
+                                on:click=move |_| send()>{move || if busy.get() { t("review_bar.submitting") } else { t("review_bar.submit") }}</button>
                         </div>
                     </div>
                 })}

@@ -7,6 +7,7 @@ use super::review_bar::saved_version;
 use super::state::{EditorState, ParamRow};
 use crate::api;
 use crate::dom;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::params::ParamValue;
@@ -35,7 +36,7 @@ impl Field {
         let text = self.value.get();
         if text.trim().is_empty() {
             return (self.ty != ParamType::String && !self.is_biz_date())
-                .then(|| format!("give a {}", type_name(self.ty)));
+                .then(|| tf("run_dialog.give_a", &[("type", type_name(self.ty))]));
         }
         ParamValue::parse(self.ty, text.trim()).err()
     }
@@ -79,7 +80,7 @@ pub fn RunButton() -> impl IntoView {
     view! {
         <div class="params-anchor">
             <button class="btn" data-testid="run" disabled=move || ed.readonly
-                title="Run the saved draft in your sandbox" on:click=toggle>"▶ Run"</button>
+                title=t("run_dialog.run_the_saved_draft_in") on:click=toggle>{t("run_dialog.run")}</button>
             {move || open.get().then(|| view! { <RunDialog inputs=inputs.get() on_close=move || open.set(false)/> })}
         </div>
     }
@@ -113,7 +114,7 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
         spawn_local(async move {
             let answer = match saved_version(ed).await {
                 Some(_) => api::run_draft(&ed.graph_id.get_value(), biz_date, &params).await.map_err(|e| e.to_string()),
-                None => Err("save the graph first".into()),
+                None => Err(t("editor.save_first").into()),
             };
             if !ed.alive() {
                 return;
@@ -121,20 +122,20 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
             busy.set(false);
             match answer {
                 Ok(run) => dom::navigate(&format!("#/runs/{}", run.id)),
-                Err(e) => error.set(Some(format!("Not run: {e}"))),
+                Err(e) => error.set(Some(tf("run_dialog.not_run", &[("error", &e.to_string())]))),
             }
         });
     };
     view! {
         <div class="popover run-popover" data-testid="run-dialog">
-            <div class="popover-head"><b>"Run the saved draft"</b>
+            <div class="popover-head"><b>{t("run_dialog.run_the_saved_draft")}</b>
                 <button class="btn ghost small" on:click=move |_| on_close()>"✕"</button></div>
-            <p class="muted">"Runs in your sandbox: production outputs are not touched. Prefilled with what the preview uses."</p>
+            <p class="muted">{t("run_dialog.runs_in_your_sandbox_production")}</p>
             {inputs.into_iter().map(|f| view! { <FieldRow f=f/> }).collect_view()}
             {move || error.get().map(|e| view! { <div class="form-error" data-testid="run-error-msg">{e}</div> })}
             <div class="form-actions">
                 <button class="btn primary" data-testid="run-start" disabled=move || busy.get() || invalid()
-                    on:click=start>{move || if busy.get() { "Starting…" } else { "Start run" }}</button>
+                    on:click=start>{move || if busy.get() { t("run_dialog.starting") } else { t("run_dialog.start") }}</button>
             </div>
         </div>
     }
@@ -143,7 +144,7 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
 #[component]
 fn FieldRow(f: Field) -> impl IntoView {
     let label = if f.is_biz_date() {
-        "Business date (empty: yesterday)".to_string()
+        t("run_dialog.biz_date").to_string()
     } else {
         format!("{} ({})", f.name, type_name(f.ty))
     };

@@ -4,6 +4,7 @@
 //! input no longer has stay listed (marked) until unticked.
 
 use super::state::{EditorState, NodeData};
+use crate::i18n::t;
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -92,7 +93,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
             .iter()
             .map(|c| {
                 let ty = ins.iter().find(|(n, _)| *n == c.name).map(|(_, t)| t.clone());
-                (c.name.clone(), ty.unwrap_or_else(|| "not in the input".into()), Some(c.clone()))
+                (c.name.clone(), ty.unwrap_or_else(|| t("select_checklist.missing").into()), Some(c.clone()))
             })
             .collect();
         out.extend(ins.into_iter().filter(|(n, _)| !picked.iter().any(|c| c.name == *n)).map(|(n, t)| (n, t, None)));
@@ -108,7 +109,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
     };
     let row = move |(name, ty, c): (String, String, Option<Chosen>)| {
         let on = c.is_some();
-        let missing = ty == "not in the input";
+        let missing = ty == t("select_checklist.missing");
         let (n1, n2, n3, n4, n5) = (name.clone(), name.clone(), name.clone(), name.clone(), name.clone());
         let rename = c.as_ref().and_then(|c| c.rename.clone()).unwrap_or_default();
         let cast = c.as_ref().and_then(|c| c.cast.clone()).unwrap_or_default();
@@ -120,7 +121,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
                     <span class="code">{name.clone()}</span>
                     <span class="muted">{ty}</span>
                 </label>
-                <input class="cell" placeholder="rename to" data-testid=format!("select-as-{name}") prop:disabled=!on
+                <input class="cell" placeholder=t("select_checklist.rename_to") data-testid=format!("select-as-{name}") prop:disabled=!on
                     prop:value=rename spellcheck="false"
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
@@ -128,7 +129,7 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
                             c.rename = Some(v.trim().to_string()).filter(|s| !s.is_empty());
                         })
                     }/>
-                <input class="cell" placeholder="type" list="sluice-types" data-testid=format!("select-type-{name}")
+                <input class="cell" placeholder=t("select_checklist.type") list="sluice-types" data-testid=format!("select-type-{name}")
                     prop:disabled=!on prop:value=cast spellcheck="false"
                     on:change=move |ev| {
                         let v = event_target_value(&ev);
@@ -136,9 +137,9 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
                             c.cast = Some(v.trim().to_string()).filter(|s| !s.is_empty());
                         })
                     }/>
-                <button class="icon-btn small" title="Move up" data-testid=format!("select-up-{name}") prop:disabled=!on
+                <button class="icon-btn small" title=t("select_checklist.move_up") data-testid=format!("select-up-{name}") prop:disabled=!on
                     on:click=move |_| change("up", &|cols| shift(cols, &n4, -1))>"↑"</button>
-                <button class="icon-btn small" title="Move down" data-testid=format!("select-down-{name}") prop:disabled=!on
+                <button class="icon-btn small" title=t("select_checklist.move_down") data-testid=format!("select-down-{name}") prop:disabled=!on
                     on:click=move |_| change("down", &|cols| shift(cols, &n5, 1))>"↓"</button>
             </div>
         }
@@ -146,13 +147,13 @@ pub fn SelectChecklist(n: NodeData, inputs: Signal<Vec<(String, String)>>) -> im
     view! {
         <div class="select-checklist" data-testid="config-columns">
             <div class="row-actions">
-                <button class="btn small" data-testid="select-all" on:click=move |_| all(true)>"All"</button>
-                <button class="btn small" data-testid="select-none" on:click=move |_| all(false)>"None"</button>
+                <button class="btn small" data-testid="select-all" on:click=move |_| all(true)>{t("select_checklist.all")}</button>
+                <button class="btn small" data-testid="select-none" on:click=move |_| all(false)>{t("select_checklist.none")}</button>
             </div>
             {move || {
                 let r = rows();
                 if r.is_empty() {
-                    view! { <p class="muted">"Wire an input to list its columns."</p> }.into_any()
+                    view! { <p class="muted">{t("select_checklist.wire_an_input_to_list")}</p> }.into_any()
                 } else {
                     r.into_iter().map(row).collect_view().into_any()
                 }

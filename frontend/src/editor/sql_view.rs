@@ -3,6 +3,7 @@
 
 use super::state::EditorState;
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::sql::{Dialect, SqlExport};
@@ -29,9 +30,12 @@ fn ask(ed: EditorState, dialect: Dialect, shown: RwSignal<Shown>) {
                 let problems = e
                     .problems()
                     .into_iter()
-                    .map(|p| match p.node {
-                        Some(n) => format!("{n}: {}", p.message),
-                        None => p.message,
+                    .map(|p| {
+                        let text = p.text(crate::i18n::lang());
+                        match p.node {
+                            Some(n) => format!("{n}: {text}"),
+                            None => text,
+                        }
                     })
                     .collect();
                 Shown::Failed(e.to_string(), problems)
@@ -47,7 +51,7 @@ pub fn SqlButton() -> impl IntoView {
     let dialect = RwSignal::new(Dialect::Generic);
     let body = move || match shown.get() {
         Shown::Closed => None,
-        Shown::Loading => Some(view! { <p class="muted">"Planning…"</p> }.into_any()),
+        Shown::Loading => Some(view! { <p class="muted">{t("sql_view.planning")}</p> }.into_any()),
         Shown::Failed(msg, problems) => Some(
             view! {
                 <div class="preview-error" data-testid="sql-error">
@@ -78,8 +82,8 @@ pub fn SqlButton() -> impl IntoView {
         ),
     };
     view! {
-        <button class="btn" data-testid="view-sql" title="The SQL each sink's rows are computed by"
-            on:click=move |_| ask(ed, dialect.get_untracked(), shown)>"View as SQL"</button>
+        <button class="btn" data-testid="view-sql" title=t("sql_view.the_sql_each_sink_s")
+            on:click=move |_| ask(ed, dialect.get_untracked(), shown)>{t("sql_view.view_as_sql")}</button>
         {move || (shown.get() != Shown::Closed).then(|| view! {
             <div class="modal-backdrop" on:click=move |ev| {
                 // Only a click on the backdrop itself closes (not one inside the dialog).
@@ -87,9 +91,9 @@ pub fn SqlButton() -> impl IntoView {
                     shown.set(Shown::Closed);
                 }
             }>
-            <div class="modal sql-dialog" data-testid="sql-dialog" role="dialog" aria-label="The graph as SQL">
+            <div class="modal sql-dialog" data-testid="sql-dialog" role="dialog" aria-label=t("sql_view.the_graph_as_sql")>
                 <div class="modal-head">
-                    <b>"The graph as SQL"</b>
+                    <b>{t("sql_view.the_graph_as_sql")}</b>
                     <select data-testid="sql-dialect" on:change=move |ev| {
                         let v = event_target_value(&ev);
                         if let Some(d) = Dialect::ALL.into_iter().find(|d| d.as_str() == v) {
@@ -103,7 +107,7 @@ pub fn SqlButton() -> impl IntoView {
                     </select>
                     <button class="btn ghost small" data-testid="sql-close" on:click=move |_| shown.set(Shown::Closed)>"✕"</button>
                 </div>
-                <p class="muted">"Each source reads as a table named by its node id. The same plan the engine runs, printed by DataFusion's unparser."</p>
+                <p class="muted">{t("sql_view.each_source_reads_as_a")}</p>
                 {body}
             </div>
             </div>

@@ -249,7 +249,7 @@ impl EditorState {
     /// `coalesce` key in quick succession are one undo step.
     pub fn edit(&self, coalesce: Option<&str>, f: impl FnOnce()) {
         if self.readonly {
-            self.notify_error("This graph is read-only for your role.");
+            self.notify_error(crate::i18n::t("ops.read_only"));
             return;
         }
         let now = dom::now_ms();

@@ -6,6 +6,7 @@ use super::catalog::{Catalog, Loaded};
 use super::lists::text_of;
 use super::state::{EditorState, NodeData};
 use super::table_rules::{mode_of, set_mode, table_text, use_query};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::config::TableMode;
@@ -35,7 +36,7 @@ pub fn connection_select(ed: EditorState, n: NodeData, writes: bool) -> AnyView 
                 .collect_view();
             view! {
                 <select data-testid="config-connection" prop:value=current on:change=move |ev| set(event_target_value(&ev))>
-                    <option value="">{if writes { "(choose a writable connection)" } else { "(choose a connection)" }}</option>
+                    <option value="">{if writes { t("table_fields.choose_writable") } else { t("table_fields.choose") }}</option>
                     {options}
                 </select>
             }
@@ -43,11 +44,11 @@ pub fn connection_select(ed: EditorState, n: NodeData, writes: bool) -> AnyView 
         }
         other => {
             let note = match other {
-                Loaded::Failed(e) => format!("connections could not be listed: {e}"),
-                _ => "listing connections…".to_string(),
+                Loaded::Failed(e) => tf("table_fields.connections_failed", &[("error", &e.to_string())]),
+                _ => t("table_fields.listing_connections").to_string(),
             };
             view! {
-                <input data-testid="config-connection" spellcheck="false" placeholder="connection name"
+                <input data-testid="config-connection" spellcheck="false" placeholder=t("table_fields.connection_name")
                     prop:value=current on:input=move |ev| set(event_target_value(&ev))/>
                 <div class="field-help">{note}</div>
             }
@@ -74,10 +75,12 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
     let note = move || {
         let conn = connection();
         (!conn.is_empty()).then(|| match catalog.tables(&conn) {
-            Loaded::Ready(l) if l.truncated => "only the first tables are listed; type the name".to_string(),
-            Loaded::Ready(l) => format!("{} tables on {conn}", l.tables.len()),
-            Loaded::Failed(e) => format!("tables could not be listed: {e}"),
-            Loaded::Loading => "listing tables…".to_string(),
+            Loaded::Ready(l) if l.truncated => t("table_fields.truncated").to_string(),
+            Loaded::Ready(l) => {
+                tf("table_fields.tables_on", &[("count", &l.tables.len().to_string()), ("connection", &conn)])
+            }
+            Loaded::Failed(e) => tf("table_fields.tables_failed", &[("error", &e.to_string())]),
+            Loaded::Loading => t("table_fields.listing_tables").to_string(),
         })
     };
     view! {
@@ -90,7 +93,7 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
         {query_switch.then(|| view! {
             <button class="btn small ghost" type="button" data-testid="config-use-query"
                 on:click=move |_| ed.edit_config(n, "query.switch", |m| use_query(m, true))>
-                "Write a query instead"
+                {t("table_fields.write_a_query_instead")}
             </button>
         })}
     }
@@ -106,7 +109,7 @@ pub fn query_input(ed: EditorState, n: NodeData) -> AnyView {
             on:input=move |ev| ed.set_config(n, "query", Some(Value::String(event_target_value(&ev))))></textarea>
         <button class="btn small ghost" type="button" data-testid="config-use-table"
             on:click=move |_| ed.edit_config(n, "query.switch", |m| use_query(m, false))>
-            "Pick a table instead"
+            {t("table_fields.pick_a_table_instead")}
         </button>
     }
     .into_any()

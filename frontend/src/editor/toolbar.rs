@@ -9,6 +9,7 @@ use super::review_bar::{ReviewState, ReviewStatus, SubmitButton};
 use super::run_dialog::RunButton;
 use super::sql_view::SqlButton;
 use super::state::EditorState;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use sluice_shared::api::connections::DEV;
 
@@ -27,11 +28,11 @@ pub fn Toolbar() -> impl IntoView {
     };
     let save_state = move || {
         if ed.saving.get() {
-            "Saving…".to_string()
+            t("toolbar.saving").to_string()
         } else if ed.is_dirty() {
-            "Unsaved changes".to_string()
+            t("toolbar.unsaved").to_string()
         } else {
-            format!("Saved · version {}", ed.version.get())
+            tf("toolbar.saved_version", &[("version", &ed.version.get().to_string())])
         }
     };
     let param_count = move || ed.params.with(Vec::len);
@@ -39,12 +40,12 @@ pub fn Toolbar() -> impl IntoView {
 
     view! {
         <div class="toolbar">
-            <a class="btn ghost back" href="#/graphs" title="All graphs" aria-label="All graphs">"←"</a>
+            <a class="btn ghost back" href="#/graphs" title=t("toolbar.all_graphs") aria-label=t("toolbar.all_graphs")>"←"</a>
             <div class="title-fields">
                 <input
                     class="name-input"
                     data-testid="graph-name"
-                    placeholder="Graph name"
+                    placeholder=t("toolbar.graph_name")
                     spellcheck="false"
                     readonly=move || ed.readonly || !ed.loaded.get()
                     prop:value=move || ed.name.get()
@@ -56,7 +57,7 @@ pub fn Toolbar() -> impl IntoView {
                 <input
                     class="desc-input"
                     data-testid="graph-description"
-                    placeholder="Add a description"
+                    placeholder=t("toolbar.add_a_description")
                     readonly=move || ed.readonly || !ed.loaded.get()
                     prop:value=move || ed.description.get()
                     on:input=move |ev| {
@@ -72,21 +73,21 @@ pub fn Toolbar() -> impl IntoView {
                     data-testid="params-toggle"
                     on:click=move |_| params_open.update(|o| *o = !*o)
                 >
-                    {move || format!("Parameters ({})", param_count())}
+                    {move || tf("toolbar.parameters", &[("count", &param_count().to_string())])}
                 </button>
                 {move || params_open.get().then(|| view! { <ParamsEditor on_close=move || params_open.set(false)/> })}
             </div>
             <div class="btn-group">
-                <button class="btn icon" title="Undo (Ctrl+Z)" aria-label="Undo" data-testid="undo" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
-                <button class="btn icon" title="Redo (Ctrl+Shift+Z)" aria-label="Redo" data-testid="redo" disabled=move || !can_redo() on:click=move |_| ed.redo()>"↷"</button>
+                <button class="btn icon" title=t("toolbar.undo_ctrl_z") aria-label=t("toolbar.undo") data-testid="undo" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
+                <button class="btn icon" title=t("toolbar.redo_ctrl_shift_z") aria-label=t("toolbar.redo") data-testid="redo" disabled=move || !can_redo() on:click=move |_| ed.redo()>"↷"</button>
             </div>
             <div class="btn-group">
-                <button class="btn" data-testid="import" disabled=ed.readonly title="Replace this graph with a .json file"
+                <button class="btn" data-testid="import" disabled=ed.readonly title=t("toolbar.replace_this_graph_with_a")
                     on:click=move |_| {
                         if let Some(i) = file_input.get_untracked() {
                             i.click();
                         }
-                    }>"Import"</button>
+                    }>{t("toolbar.import")}</button>
                 <input
                     node_ref=file_input
                     type="file"
@@ -99,11 +100,11 @@ pub fn Toolbar() -> impl IntoView {
                         }
                     }
                 />
-                <button class="btn" data-testid="export" title="Download as .json" on:click=move |_| persist::export(ed)>"Export"</button>
+                <button class="btn" data-testid="export" title=t("toolbar.download_as_json") on:click=move |_| persist::export(ed)>{t("toolbar.export")}</button>
                 <SqlButton/>
                 <ModelWizardButton/>
             </div>
-            <span class="env-badge" title="Preview, validation and draft runs read and write the dev environment's connections and files"
+            <span class="env-badge" title=t("toolbar.preview_validation_and_draft_runs")
                 data-testid="environment">{DEV}</span>
             <span class=move || if ed.is_dirty() { "save-state dirty" } else { "save-state" } data-testid="save-state">{save_state}</span>
             <ReviewStatus rs=rs/>
@@ -113,30 +114,30 @@ pub fn Toolbar() -> impl IntoView {
                 class="btn primary"
                 data-testid="save"
                 disabled=move || ed.readonly || ed.saving.get()
-                title="Save (Ctrl+S)"
+                title=t("toolbar.save_ctrl_s")
                 on:click=move |_| persist::save(ed)
-            >"Save"</button>
+            >{t("toolbar.save")}</button>
         </div>
         {move || ed.conflict.get().map(|msg| view! {
             <div class="banner warn" data-testid="conflict">
-                <b>"Someone else saved a newer version of this graph. "</b>
+                <b>{t("toolbar.someone_else_saved_a_newer")}</b>
                 <span class="muted">{msg}</span>
-                <button class="btn small" data-testid="conflict-reload" on:click=move |_| persist::reload(ed)>"Reload their version"</button>
-                <button class="btn small" data-testid="conflict-overwrite" on:click=move |_| persist::overwrite(ed)>"Overwrite with mine"</button>
+                <button class="btn small" data-testid="conflict-reload" on:click=move |_| persist::reload(ed)>{t("toolbar.reload_their_version")}</button>
+                <button class="btn small" data-testid="conflict-overwrite" on:click=move |_| persist::overwrite(ed)>{t("toolbar.overwrite_with_mine")}</button>
                 <button class="btn ghost small" on:click=move |_| ed.conflict.set(None)>"✕"</button>
             </div>
         })}
         {move || ed.import_problems.get().map(|ps| view! {
             <div class="banner error" data-testid="import-problems">
-                <b>"That file is not a graph this editor can open:"</b>
+                <b>{t("toolbar.that_file_is_not_a")}</b>
                 <ul>
-                    {ps.into_iter().map(|p| view! { <li data-testid="import-problem">{p.to_string()}</li> }).collect_view()}
+                    {ps.into_iter().map(|p| view! { <li data-testid="import-problem">{crate::i18n::problem_line(&p)}</li> }).collect_view()}
                 </ul>
                 <button class="btn ghost small" on:click=move |_| ed.import_problems.set(None)>"✕"</button>
             </div>
         })}
         {ed.readonly.then(|| view! {
-            <div class="banner info">"Read-only: your role can look at graphs but not change them."</div>
+            <div class="banner info">{t("toolbar.read_only_your_role_can")}</div>
         })}
     }
 }

@@ -145,18 +145,14 @@ fn revalidate(ed: EditorState, cache: SourceCache, catalog: Catalog) {
     ed.nodes.with_untracked(|ns| {
         for n in ns {
             for t in n.live_typed_untracked() {
-                problems.push(Problem {
-                    node: Some(n.id.get_untracked()),
-                    field: Some(t.key.into()),
-                    message: t.message,
-                });
+                problems.push(Problem::plain(Some(&n.id.get_untracked()), Some(t.key), t.message));
             }
         }
     });
     let mut per_node: HashMap<&str, Vec<(Option<String>, String)>> = HashMap::new();
     for p in &problems {
         if let Some(n) = &p.node {
-            per_node.entry(n.as_str()).or_default().push((p.field.clone(), p.message.clone()));
+            per_node.entry(n.as_str()).or_default().push((p.field.clone(), p.text(crate::i18n::lang())));
         }
     }
     ed.nodes.with_untracked(|ns| {

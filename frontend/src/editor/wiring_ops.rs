@@ -7,6 +7,7 @@
 use super::geometry::{self, NODE_W};
 use super::hit::{self, Card};
 use super::state::{Change, EditorState, NodeData};
+use crate::i18n::tf;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::structure::{Wiring, can_connect};
@@ -81,7 +82,7 @@ impl EditorState {
                     self.edges.update(|es| es.retain(|e| !(e.to.key == to.key && e.port_name() == port)));
                     self.push_wire(from, to, port);
                 });
-                self.notify(format!("Replaced the wire from `{old}`."));
+                self.notify(tf("wiring_ops.replaced", &[("from", &old)]));
                 true
             }
             Err(why) => {

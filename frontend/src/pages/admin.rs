@@ -9,6 +9,7 @@ use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
 use crate::api::{self, AuditEntry, Role, UserInfo};
 use crate::app::AppCtx;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,14 +24,14 @@ pub fn AdminPage() -> impl IntoView {
     provide_context(super::calendars::CalendarNames(RwSignal::new(Vec::new())));
     move || {
         if !app.is_admin() {
-            return view! { <div class="list-page"><div class="banner error">"Only admins can open this page."</div></div> }
+            return view! { <div class="list-page"><div class="banner error">{t("admin.only_admins_can_open_this")}</div></div> }
                 .into_any();
         }
         view! {
             <div class="list-page wide" data-testid="admin-page">
                 <div class="list-head">
-                    <h1>"Administration"</h1>
-                    <a class="btn" href="#/admin/connections" data-testid="admin-connections">"Connections and environments"</a>
+                    <h1>{t("admin.administration")}</h1>
+                    <a class="btn" href="#/admin/connections" data-testid="admin-connections">{t("admin.connections_and_environments")}</a>
                 </div>
                 <UsersSection/>
                 <SchedulesSection/>
@@ -128,26 +129,26 @@ fn UsersSection() -> impl IntoView {
     };
     view! {
         <section class="review-section" data-testid="users-section">
-            <h2>"Users"</h2>
+            <h2>{t("admin.users")}</h2>
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info">{n}</div> })}
             <table class="data-table" data-testid="users-table">
-                <thead><tr><th>"User"</th><th>"Role"</th><th>"Created"</th><th>"Account"</th></tr></thead>
+                <thead><tr><th>{t("admin.user")}</th><th>{t("admin.role")}</th><th>{t("admin.created")}</th><th>{t("admin.account")}</th></tr></thead>
                 <tbody>{move || users.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <form class="inline-form" data-testid="user-form" on:submit=create>
-                <input placeholder="username" data-testid="user-new-name" prop:value=move || name.get()
+                <input placeholder=t("admin.username") data-testid="user-new-name" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <input type="password" placeholder="password" data-testid="user-new-password" prop:value=move || password.get()
+                <input type="password" placeholder=t("admin.password") data-testid="user-new-password" prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))/>
                 <select data-testid="user-new-role"
                     on:change=move |ev| role.set(event_target_value(&ev).parse().unwrap_or(Role::Analyst))>
                     {roles().map(|r| view! { <option value=r.as_str() selected=r == Role::Analyst>{r.as_str()}</option> }).collect_view()}
                 </select>
-                <button class="btn primary" type="submit" data-testid="user-create">"Create user"</button>
+                <button class="btn primary" type="submit" data-testid="user-create">{t("admin.create_user")}</button>
             </form>
             <label class="inline-form">
-                "Your password (asked for before creating or making an admin): "
+                {t("admin.your_password_asked_for_before")}
                 <input type="password" data-testid="admin-current-password" prop:value=move || mine.get()
                     on:input=move |ev| mine.set(event_target_value(&ev))/>
             </label>
@@ -172,15 +173,15 @@ fn AuditSection() -> impl IntoView {
     reload();
     view! {
         <section class="review-section" data-testid="audit-section">
-            <h2>"Audit log"</h2>
+            <h2>{t("admin.audit_log")}</h2>
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload() }>
-                <input placeholder="actor" data-testid="audit-actor" on:change=move |ev| { actor.set(event_target_value(&ev)); reload() }/>
-                <input placeholder="action (e.g. approve)" data-testid="audit-action" on:change=move |ev| { action.set(event_target_value(&ev)); reload() }/>
+                <input placeholder=t("admin.actor") data-testid="audit-actor" on:change=move |ev| { actor.set(event_target_value(&ev)); reload() }/>
+                <input placeholder=t("admin.action_e_g_approve") data-testid="audit-action" on:change=move |ev| { action.set(event_target_value(&ev)); reload() }/>
                 <button class="btn" type="submit" data-testid="audit-filter">"Filter"</button>
             </form>
             {error_banner(error)}
             <table class="data-table" data-testid="audit-table">
-                <thead><tr><th>"When"</th><th>"Actor"</th><th>"Action"</th><th>"Target"</th><th>"Detail"</th></tr></thead>
+                <thead><tr><th>{t("schedules.when")}</th><th>{t("admin.actor2")}</th><th>{t("admin.action")}</th><th>{t("admin.target")}</th><th>{t("run_checks.detail")}</th></tr></thead>
                 <tbody>
                     {move || entries.get().into_iter().map(|e| view! {
                         <tr data-testid="audit-row" data-action=e.action.clone()>

@@ -4,6 +4,7 @@
 
 use super::fmt::error_banner;
 use crate::api::{self, CalendarDetail, CalendarInfo};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::calendar::civil;
@@ -107,11 +108,11 @@ pub fn CalendarsSection() -> impl IntoView {
                 <td>{c.workdays}</td>
                 <td>
                     <button class="btn" type="button" data-testid="calendar-copy" on:click=move |_| copy(n2.clone())>
-                        "Copy as new name"
+                        {t("calendars.copy_as_new_name")}
                     </button>
                     {(!c.builtin).then(|| view! {
                         <button class="btn" type="button" data-testid="calendar-delete" on:click=move |_| remove(n3.clone())>
-                            "Delete"
+                            {t("graph_list.delete")}
                         </button>
                     })}
                 </td>
@@ -120,20 +121,20 @@ pub fn CalendarsSection() -> impl IntoView {
     };
     view! {
         <section class="review-section" data-testid="calendars-section">
-            <h2>"Business calendars"</h2>
+            <h2>{t("calendars.business_calendars")}</h2>
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info">{n}</div> })}
             <table class="data-table" data-testid="calendar-list">
-                <thead><tr><th>"Calendar"</th><th></th><th>"Years"</th><th>"Holidays"</th><th>"Make-up days"</th><th></th></tr></thead>
+                <thead><tr><th>"Calendar"</th><th></th><th>{t("calendars.years")}</th><th>{t("calendars.holidays")}</th><th>{t("calendars.make_up_days")}</th><th></th></tr></thead>
                 <tbody>{move || list.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <form class="inline-form" data-testid="calendar-import" on:submit=import>
-                <input placeholder="new calendar name" data-testid="calendar-import-name" prop:value=move || name.get()
+                <input placeholder=t("calendars.new_calendar_name") data-testid="calendar-import-name" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
                 <input type="file" accept=".csv,text/csv" data-testid="calendar-import-file" on:change=read_file/>
-                <textarea placeholder="date,kind,note" rows="3" data-testid="calendar-import-csv" prop:value=move || csv.get()
+                <textarea placeholder=t("calendars.date_kind_note") rows="3" data-testid="calendar-import-csv" prop:value=move || csv.get()
                     on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
-                <button class="btn primary" type="submit" data-testid="calendar-import-submit">"Import CSV"</button>
+                <button class="btn primary" type="submit" data-testid="calendar-import-submit">{t("calendars.import_csv")}</button>
             </form>
             {move || detail.get().map(|d| view! { <YearGrid detail=d year=year/> })}
         </section>
@@ -182,7 +183,7 @@ fn YearGrid(detail: CalendarDetail, year: RwSignal<i32>) -> impl IntoView {
     let (first, last) = (detail.info.first_year, detail.info.last_year);
     view! {
         <div class="cal-year" data-testid="calendar-year-view" data-name=detail.info.name.clone()>
-            <label>"Year "
+            <label>{t("calendars.year")}
                 <select data-testid="calendar-year" on:change=move |ev| {
                     if let Ok(y) = event_target_value(&ev).parse() { year.set(y) }
                 }>
@@ -190,9 +191,9 @@ fn YearGrid(detail: CalendarDetail, year: RwSignal<i32>) -> impl IntoView {
                 </select>
             </label>
             <span class="cal-legend">
-                <span class="cal-day" data-kind="holiday">"holiday"</span>
-                <span class="cal-day" data-kind="workday">"make-up workday"</span>
-                <span class="cal-day" data-kind="closed">"weekend"</span>
+                <span class="cal-day" data-kind="holiday">{t("calendars.holiday")}</span>
+                <span class="cal-day" data-kind="workday">{t("calendars.make_up_workday")}</span>
+                <span class="cal-day" data-kind="closed">{t("calendars.weekend")}</span>
             </span>
             <div class="cal-months">{move || { let y = year.get(); (1..=12).map(|m| month(y, m)).collect_view() }}</div>
         </div>

@@ -8,6 +8,7 @@ use super::environments::EnvironmentsSection;
 use super::fmt::error_banner;
 use crate::api::connections as api;
 use crate::app::AppCtx;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, TestOutcome, TlsMode};
@@ -19,14 +20,14 @@ pub fn ConnectionsPage() -> impl IntoView {
     let conns = RwSignal::new(Vec::<ConnectionView>::new());
     move || {
         if !app.is_admin() {
-            return view! { <div class="list-page"><div class="banner error">"Only admins can open this page."</div></div> }
+            return view! { <div class="list-page"><div class="banner error">{t("admin.only_admins_can_open_this")}</div></div> }
                 .into_any();
         }
         view! {
             <div class="list-page wide" data-testid="connections-page">
                 <div class="list-head">
-                    <a class="btn ghost" href="#/admin">"← Administration"</a>
-                    <h1>"Connections"</h1>
+                    <a class="btn ghost" href="#/admin">{t("connections.administration")}</a>
+                    <h1>{t("connections.connections")}</h1>
                 </div>
                 <ConnectionsSection conns=conns/>
                 <EnvironmentsSection conns=conns/>
@@ -86,9 +87,9 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
                 <td class="muted">{format!("{} · {}", c.updated_by, c.updated_at)}</td>
                 <td>
                     <button class="btn small" type="button" data-testid="connection-edit"
-                        on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button>
+                        on:click=move |_| editing.set(Some(edit.clone()))>{t("schedules.edit")}</button>
                     <button class="btn small danger" type="button" data-testid="connection-delete"
-                        on:click=move |_| remove(name.clone())>"Delete"</button>
+                        on:click=move |_| remove(name.clone())>{t("graph_list.delete")}</button>
                 </td>
             </tr>
         }
@@ -101,18 +102,18 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
     });
     view! {
         <section class="review-section" data-testid="connections-section">
-            <h2>"Databases"</h2>
+            <h2>{t("connections.databases")}</h2>
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info" data-testid="connection-notice">{n}</div> })}
             <table class="data-table" data-testid="connection-list">
                 <thead><tr>
-                    <th>"Name"</th><th>"Kind"</th><th>"Where"</th><th>"Access"</th><th>"Secret"</th><th>"Changed"</th><th></th>
+                    <th>{t("connections.name")}</th><th>{t("runs.kind")}</th><th>{t("connections.where")}</th><th>{t("connections.access")}</th><th>{t("connections.secret")}</th><th>{t("connections.changed")}</th><th></th>
                 </tr></thead>
                 <tbody>{move || conns.get().into_iter().map(row).collect_view()}</tbody>
             </table>
-            {move || conns.with(Vec::is_empty).then(|| view! { <p class="muted">"No connections yet."</p> })}
+            {move || conns.with(Vec::is_empty).then(|| view! { <p class="muted">{t("connections.no_connections_yet")}</p> })}
             <button class="btn primary" type="button" data-testid="new-connection"
-                on:click=move |_| editing.set(Some(ConnectionForm::default()))>"New connection"</button>
+                on:click=move |_| editing.set(Some(ConnectionForm::default()))>{t("connections.new_connection")}</button>
             {move || editing.get().map(|f| view! {
                 <ConnectionEditor initial=f on_saved=saved on_cancel=move || editing.set(None)/>
             })}
@@ -192,9 +193,9 @@ fn ConnectionEditor(
             <h3>{if existing { "Edit connection" } else { "New connection" }}</h3>
             <div class="inline-form">
                 <label>
-                    "Name"
+                    {t("connections.name")}
                     <input data-testid="connection-name" spellcheck="false" autocomplete="off" readonly=existing
-                        placeholder="e.g. core" prop:value=move || form.with(|f| f.name.clone())
+                        placeholder=t("connections.e_g_core") prop:value=move || form.with(|f| f.name.clone())
                         on:input=move |ev| form.update(|f| f.name = event_target_value(&ev))/>
                 </label>
                 <KindSelect form=form/>
@@ -203,7 +204,7 @@ fn ConnectionEditor(
                 {move || net().then(|| view! {
                     {text_input(form, "connection-host", "Host", |f| f.host.clone(), |f, v| f.host = v)}
                     <label>
-                        "Port"
+                        {t("connections.port")}
                         <input class="narrow" data-testid="connection-port" inputmode="numeric" autocomplete="off"
                             placeholder=move || form.with(|f| default_port(f.kind).map(|p| p.to_string()).unwrap_or_default())
                             prop:value=move || form.with(|f| f.port.clone())
@@ -211,13 +212,13 @@ fn ConnectionEditor(
                     </label>
                 })}
                 {text_input(form, "connection-database", "Database", |f| f.database.clone(), |f, v| f.database = v)}
-                {move || (!net()).then(|| view! { <span class="muted">"the database file, relative to the data root"</span> })}
+                {move || (!net()).then(|| view! { <span class="muted">{t("connections.the_database_file_relative_to")}</span> })}
             </div>
             {move || net().then(|| view! {
                 <div class="inline-form">
                     {text_input(form, "connection-user", "User", |f| f.user.clone(), |f, v| f.user = v)}
                     <label>
-                        "Password"
+                        {t("login.password")}
                         <input type="password" data-testid="connection-password" autocomplete="new-password"
                             placeholder=password_hint prop:value=move || form.with(|f| f.password.clone())
                             on:input=move |ev| form.update(|f| f.password = event_target_value(&ev))/>
@@ -227,7 +228,7 @@ fn ConnectionEditor(
             })}
             <div class="inline-form">
                 <label>
-                    "Connect timeout (s)"
+                    {t("connections.connect_timeout_s")}
                     <input class="narrow" data-testid="connection-timeout" inputmode="numeric" autocomplete="off"
                         prop:value=move || form.with(|f| f.timeout.clone())
                         on:input=move |ev| form.update(|f| f.timeout = event_target_value(&ev))/>
@@ -236,7 +237,7 @@ fn ConnectionEditor(
                     <input type="checkbox" data-testid="connection-read-only"
                         prop:checked=move || form.with(|f| f.read_only)
                         on:change=move |ev| form.update(|f| f.read_only = event_target_checked(&ev))/>
-                    "Read-only (graphs may read, never write)"
+                    {t("connections.read_only_graphs_may_read")}
                 </label>
             </div>
             {move || problem.get().map(|p| view! { <div class="banner error" data-testid="connection-problem">{p}</div> })}
@@ -249,11 +250,11 @@ fn ConnectionEditor(
             })}
             <div class="form-actions">
                 <button class="btn" type="button" data-testid="connection-test" disabled=busy on:click=test>
-                    "Test connection"
+                    {t("connections.test_connection")}
                 </button>
-                <button class="btn primary" type="submit" data-testid="connection-save" disabled=busy>"Save"</button>
+                <button class="btn primary" type="submit" data-testid="connection-save" disabled=busy>{t("toolbar.save")}</button>
                 <button class="btn ghost" type="button" data-testid="connection-cancel" on:click=move |_| on_cancel()>
-                    "Cancel"
+                    {t("run.cancel")}
                 </button>
             </div>
         </form>
@@ -265,7 +266,7 @@ fn KindSelect(form: RwSignal<ConnectionForm>) -> impl IntoView {
     let current = move || form.with(|f| f.kind.as_str());
     view! {
         <label>
-            "Kind"
+            {t("runs.kind")}
             <select data-testid="connection-kind" prop:value=current
                 on:change=move |ev| {
                     let v = event_target_value(&ev);

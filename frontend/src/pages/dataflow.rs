@@ -3,6 +3,7 @@
 //! dataset sits right of the graph that writes it, a graph right of what it reads.
 
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::dataflow::DataflowMap;
@@ -90,7 +91,7 @@ fn picture(map: DataflowMap) -> impl IntoView {
                     on:click=move |_| crate::dom::navigate(&to)>
                     <rect width=BOX_W height=BOX_H rx="4"></rect>
                     <text x="10" y="24">{g.name.clone()}</text>
-                    <title>"Open this graph"</title>
+                    <title>{t("dataflow.open_this_graph")}</title>
                 </g>
             }
         })
@@ -126,11 +127,11 @@ pub fn DataflowPage() -> impl IntoView {
     });
     view! {
         <section class="review-section" data-testid="dataflow-page">
-            <h2>"Data flow"</h2>
+            <h2>{t("nav.dataflow")}</h2>
             <p class="muted">"Graphs and the files and tables they write and read. A read joins every write its name can match \
                 once parameters are filled in; a dataset no graph writes comes from outside."</p>
             {move || match found.get() {
-                None => view! { <p class="muted">"Loading…"</p> }.into_any(),
+                None => view! { <p class="muted">{t("app.loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner error">{e}</p> }.into_any(),
                 Some(Ok(map)) => picture(map).into_any(),
             }}

@@ -5,6 +5,7 @@
 use super::connection_form::EnvironmentForm;
 use super::fmt::error_banner;
 use crate::api::connections as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, DEV, EnvironmentSpec, EnvironmentView, PROD};
@@ -48,7 +49,7 @@ pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoVie
     };
     view! {
         <section class="review-section" data-testid="environments-section">
-            <h2>"Environments"</h2>
+            <h2>{t("environments.environments")}</h2>
             <p class="muted">
                 {format!("{DEV} is used while editing, previewing and for draft runs; {PROD} for scheduled runs of \
                     approved versions. A graph names a connection; each environment says which connection that name means \
@@ -58,9 +59,9 @@ pub fn EnvironmentsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoVie
             <For each=move || envs.get() key=|e| e.name.clone()
                 children=move |e| view! { <EnvironmentCard initial=EnvironmentForm::from_view(&e) conns=conns/> }/>
             <form class="inline-form" on:submit=add>
-                <input placeholder="new environment, e.g. uat" data-testid="env-new-name" prop:value=new_name
+                <input placeholder=t("environments.new_environment_e_g_uat") data-testid="env-new-name" prop:value=new_name
                     on:input=move |ev| new_name.set(event_target_value(&ev))/>
-                <button class="btn" type="submit" data-testid="env-add">"Add environment"</button>
+                <button class="btn" type="submit" data-testid="env-add">{t("environments.add_environment")}</button>
             </form>
         </section>
     }
@@ -87,21 +88,21 @@ fn EnvironmentCard(initial: EnvironmentForm, conns: RwSignal<Vec<ConnectionView>
         <div class="env-card" data-testid=format!("env-{name}")>
             <h3>{name.clone()}</h3>
             <label class="inline-form">
-                "File data root (relative to the data dir; empty: files)"
+                {t("environments.file_data_root_relative_to")}
                 <input data-testid="env-data-root" placeholder="files" spellcheck="false"
                     prop:value=move || form.with(|f| f.data_root.clone())
                     on:input=move |ev| form.update(|f| f.data_root = event_target_value(&ev))/>
             </label>
             <table class="data-table" data-testid="env-bindings">
-                <thead><tr><th>"Graph connection name"</th><th>"Connection here"</th><th></th></tr></thead>
+                <thead><tr><th>{t("environments.graph_connection_name")}</th><th>{t("environments.connection_here")}</th><th></th></tr></thead>
                 <tbody>
                     <For each=move || 0..rows() key=|i| *i children=move |i| view! { <BindingRow form=form i=i conns=conns/> }/>
                 </tbody>
             </table>
             <div class="form-actions">
                 <button class="btn small" type="button" data-testid="env-add-binding"
-                    on:click=move |_| form.update(|f| f.bindings.push(Default::default()))>"+ Add binding"</button>
-                <button class="btn primary small" type="button" data-testid="env-save" on:click=save>"Save"</button>
+                    on:click=move |_| form.update(|f| f.bindings.push(Default::default()))>{t("environments.add_binding")}</button>
+                <button class="btn primary small" type="button" data-testid="env-save" on:click=save>{t("toolbar.save")}</button>
             </div>
             {move || status.get().map(|s| match s {
                 Ok(m) => view! { <div class="banner info" data-testid="env-status">{m}</div> }.into_any(),
@@ -141,18 +142,18 @@ fn BindingRow(form: RwSignal<EnvironmentForm>, i: usize, conns: RwSignal<Vec<Con
     view! {
         <tr data-testid="env-binding">
             <td>
-                <input data-testid="env-binding-name" placeholder="name used in graphs" spellcheck="false"
+                <input data-testid="env-binding-name" placeholder=t("environments.name_used_in_graphs") spellcheck="false"
                     prop:value=graph on:input=move |ev| set(Some(event_target_value(&ev)), None)/>
             </td>
             <td>
                 <select data-testid="env-binding-connection" prop:value=conn
                     on:change=move |ev| set(None, Some(event_target_value(&ev)))>
-                    <option value="">"(choose)"</option>
+                    <option value="">{t("environments.choose")}</option>
                     {options}
                 </select>
             </td>
             <td>
-                <button class="icon-btn small" type="button" title="Remove this binding" aria-label="Remove binding"
+                <button class="icon-btn small" type="button" title=t("environments.remove_this_binding") aria-label=t("environments.remove_binding")
                     on:click=move |_| form.update(|f| {
                         if i < f.bindings.len() {
                             f.bindings.remove(i);

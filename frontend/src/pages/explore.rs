@@ -5,6 +5,7 @@
 
 use super::fmt::error_banner;
 use crate::api::reports as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{
@@ -91,7 +92,7 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
     };
     view! {
         <section class="explore" data-testid="explore">
-            <h2>"Explore"</h2>
+            <h2>{t("explore.explore")}</h2>
             <div class="filters">
                 <label>"Rows " {select("explore-rows", rows, "(none)")}</label>
                 <label>"Columns " {select("explore-columns", across, "(none)")}</label>
@@ -100,14 +101,14 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
                     {Agg::ALL.map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> })}
                 </select>
                 <label>"Filter " {select("explore-filter-column", filter_col, "(none)")}</label>
-                <input data-testid="explore-filter" placeholder="contains…" on:input=move |ev| filter.set(event_target_value(&ev))/>
-                <button class="btn primary" data-testid="explore-run" on:click=run>"Pivot"</button>
+                <input data-testid="explore-filter" placeholder=t("reports.contains") on:input=move |ev| filter.set(event_target_value(&ev))/>
+                <button class="btn primary" data-testid="explore-run" on:click=run>{t("explore.pivot")}</button>
             </div>
             {error_banner(error)}
             {move || result.get().map(pivot_table)}
             <div class="filters">
-                <input data-testid="explore-name" placeholder="New graph name" on:input=move |ev| graph_name.set(event_target_value(&ev))/>
-                <button class="btn" data-testid="explore-save" on:click=save>"Save as report"</button>
+                <input data-testid="explore-name" placeholder=t("explore.new_graph_name") on:input=move |ev| graph_name.set(event_target_value(&ev))/>
+                <button class="btn" data-testid="explore-save" on:click=save>{t("explore.save_as_report")}</button>
                 {move || saved.get().map(|m| view! { <span data-testid="explore-saved">{m}</span> })}
             </div>
         </section>
@@ -139,6 +140,6 @@ fn pivot_table(r: PivotResult) -> impl IntoView {
             <thead><tr>{head}</tr></thead>
             <tbody>{body}</tbody>
         </table>
-        {r.truncated.then(|| view! { <p class="muted">"Only the first groups are shown."</p> })}
+        {r.truncated.then(|| view! { <p class="muted">{t("explore.only_the_first_groups_are")}</p> })}
     }
 }

@@ -5,6 +5,7 @@ use super::graph_status::{GraphStatusLine, Statuses};
 use crate::api::{self, GraphSummary};
 use crate::app::AppCtx;
 use crate::dom;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde_json::Value;
@@ -47,7 +48,9 @@ pub fn GraphList() -> impl IntoView {
             let graph = serde_json::to_value(sluice_shared::Graph::new("untitled")).unwrap_or_default();
             match api::create_graph(&graph).await {
                 Ok(doc) => dom::navigate(&format!("#/graphs/{}", doc.id)),
-                Err(e) => error.try_set(Some(format!("Could not create a graph: {e}"))).map_or((), drop),
+                Err(e) => {
+                    error.try_set(Some(tf("graph_list.create_failed", &[("error", &e.to_string())]))).map_or((), drop)
+                }
             }
         })
     };
@@ -74,7 +77,7 @@ pub fn GraphList() -> impl IntoView {
                 return;
             }
             if let Err(e) = res {
-                error.set(Some(format!("Could not rename: {e}")));
+                error.set(Some(tf("graph_list.rename_failed", &[("error", &e.to_string())])));
             }
             reload();
         });
@@ -87,8 +90,8 @@ pub fn GraphList() -> impl IntoView {
                 return;
             }
             match answer {
-                Ok(_) => notice.set(Some("Duplicated.".into())),
-                Err(e) => error.set(Some(format!("Could not duplicate: {e}"))),
+                Ok(_) => notice.set(Some(t("graph_list.duplicated").into())),
+                Err(e) => error.set(Some(tf("graph_list.duplicate_failed", &[("error", &e.to_string())]))),
             }
             reload();
         })
@@ -106,9 +109,9 @@ pub fn GraphList() -> impl IntoView {
             match answer {
                 Ok(()) => {
                     deleted.set(doc.and_then(|d| serde_json::to_value(&d.graph).ok()));
-                    notice.set(Some(format!("Deleted “{name}”.")));
+                    notice.set(Some(tf("graph_list.deleted", &[("name", &name)])));
                 }
-                Err(e) => error.set(Some(format!("Could not delete: {e}"))),
+                Err(e) => error.set(Some(tf("graph_list.delete_failed", &[("error", &e.to_string())]))),
             }
             reload();
         })
@@ -126,7 +129,7 @@ pub fn GraphList() -> impl IntoView {
                 return;
             }
             if let Err(e) = answer {
-                error.set(Some(format!("Could not restore: {e}")));
+                error.set(Some(tf("graph_list.restore_failed", &[("error", &e.to_string())])));
             }
             reload();
         })
@@ -168,7 +171,7 @@ pub fn GraphList() -> impl IntoView {
                     }
                     .into_any()
                 } else {
-                    let shown = if name.is_empty() { "(no name)".to_string() } else { name.clone() };
+                    let shown = if name.is_empty() { t("graph_list.no_name").to_string() } else { name.clone() };
                     view! { <span class="graph-name" data-testid="graph-item-name">{shown}</span> }.into_any()
                 }
             }
@@ -181,20 +184,20 @@ pub fn GraphList() -> impl IntoView {
                     <div class="graph-desc">{g.description.clone()}</div>
                     <GraphStatusLine id=g.id.clone() statuses=statuses/>
                     <div class="graph-meta">
-                        {format!("v{}", g.version)}
+                        {tf("graph_list.version", &[("version", &g.version.to_string())])}
                         " · "
                         {minute_time(g.updated_at)}
                         {(!g.owner.is_empty()).then(|| format!(" · {}", g.owner))}
                     </div>
                 </div>
                 <div class="graph-actions" on:click=|ev| ev.stop_propagation()>
-                    <button class="btn small" data-testid="graph-open" on:click=move |_| dom::navigate(&format!("#/graphs/{id_x}"))>"Open"</button>
+                    <button class="btn small" data-testid="graph-open" on:click=move |_| dom::navigate(&format!("#/graphs/{id_x}"))>{t("graph_list.open")}</button>
                     <button class="btn small" data-testid="graph-rename" disabled=!editable
-                        on:click=move |_| renaming.set(Some((id_r.clone(), name_r.clone())))>"Rename"</button>
+                        on:click=move |_| renaming.set(Some((id_r.clone(), name_r.clone())))>{t("graph_list.rename")}</button>
                     <button class="btn small" data-testid="graph-duplicate" disabled=!editable
-                        on:click=move |_| duplicate(id_d.clone())>"Duplicate"</button>
+                        on:click=move |_| duplicate(id_d.clone())>{t("graph_list.duplicate")}</button>
                     <button class="btn small danger" data-testid="graph-delete" disabled=!editable
-                        on:click=move |_| delete(id.clone(), name_x.clone())>"Delete"</button>
+                        on:click=move |_| delete(id.clone(), name_x.clone())>{t("graph_list.delete")}</button>
                 </div>
             </li>
         }
@@ -214,25 +217,25 @@ pub fn GraphList() -> impl IntoView {
     view! {
         <div class="list-page">
             <div class="list-head">
-                <h1>"Graphs"</h1>
-                <input class="search" placeholder="Search graphs" data-testid="graph-search"
+                <h1>{t("nav.graphs")}</h1>
+                <input class="search" placeholder=t("graph_list.search_graphs") data-testid="graph-search"
                     prop:value=filter on:input=move |ev| filter.set(event_target_value(&ev))/>
                 <button class="btn primary" data-testid="new-graph" disabled=move || !ctx.can_edit() on:click=new_graph>
-                    "+ New graph"
+                    {t("graph_list.new_graph")}
                 </button>
             </div>
             {move || error.get().map(|e| view! { <div class="banner error">{e}<button class="btn ghost small" on:click=move |_| error.set(None)>"✕"</button></div> })}
             {move || notice.get().map(|n| view! {
                 <div class="banner info" data-testid="notice">{n}
-                    {move || deleted.with(Option::is_some).then(|| view! { <button class="btn small" data-testid="undo-delete" on:click=undo_delete>"Undo"</button> })}
+                    {move || deleted.with(Option::is_some).then(|| view! { <button class="btn small" data-testid="undo-delete" on:click=undo_delete>{t("toolbar.undo")}</button> })}
                     <button class="btn ghost small" on:click=move |_| { notice.set(None); deleted.set(None); }>"✕"</button>
                 </div>
             })}
             <ul class="graph-list" data-testid="graph-list">
                 {move || match shown() {
-                    None => view! { <li class="empty">"Loading…"</li> }.into_any(),
+                    None => view! { <li class="empty">{t("app.loading")}</li> }.into_any(),
                     Some(list) if list.is_empty() => view! {
-                        <li class="empty">"No graphs yet. Start one with “New graph”."</li>
+                        <li class="empty">{t("graph_list.no_graphs_yet_start_one")}</li>
                     }.into_any(),
                     Some(list) => list.into_iter().map(item).collect_view().into_any(),
                 }}

@@ -47,5 +47,5 @@ pub fn wire(a: (f64, f64), b: (f64, f64)) -> String {
 
 /// A node kind's display name.
 pub fn label(kind: &str) -> String {
-    NodeKind::parse(kind).map(|k| k.label().to_string()).unwrap_or_else(|| kind.to_string())
+    NodeKind::parse(kind).map(|k| crate::i18n::kind(k).to_string()).unwrap_or_else(|| kind.to_string())
 }

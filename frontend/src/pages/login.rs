@@ -2,6 +2,7 @@
 
 use crate::api;
 use crate::app::AppCtx;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -33,7 +34,7 @@ pub fn Login() -> impl IntoView {
                     }
                 }
                 Err(e) if e.status == 401 => {
-                    error.set(Some("Wrong user name or password.".into()));
+                    error.set(Some(t("login.wrong").into()));
                     busy.set(false);
                 }
                 Err(e) => {
@@ -51,9 +52,9 @@ pub fn Login() -> impl IntoView {
                     <span class="brand-mark">"◆"</span>
                     " Sluice"
                 </div>
-                <p class="muted">"Sign in to build and run your data graphs."</p>
+                <p class="muted">{t("login.intro")}</p>
                 <label>
-                    "User name"
+                    {t("login.user")}
                     <input
                         data-testid="login-user"
                         autocomplete="username"
@@ -63,7 +64,7 @@ pub fn Login() -> impl IntoView {
                     />
                 </label>
                 <label>
-                    "Password"
+                    {t("login.password")}
                     <input
                         data-testid="login-password"
                         type="password"
@@ -74,7 +75,7 @@ pub fn Login() -> impl IntoView {
                 </label>
                 {move || error.get().map(|e| view! { <div class="form-error" data-testid="login-error">{e}</div> })}
                 <button class="btn primary" type="submit" data-testid="login-submit" disabled=busy>
-                    {move || if busy.get() { "Signing in…" } else { "Sign in" }}
+                    {move || if busy.get() { t("login.signing_in") } else { t("login.sign_in") }}
                 </button>
             </form>
         </div>

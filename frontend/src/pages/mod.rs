@@ -11,6 +11,7 @@ mod fmt;
 mod graph_list;
 mod graph_status;
 mod graph_svg;
+pub mod lang_switch;
 mod login;
 mod report_viewers;
 mod reports;

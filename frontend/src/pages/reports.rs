@@ -8,6 +8,7 @@ use super::explore::ExplorePanel;
 use super::fmt::error_banner;
 use super::report_viewers::ReportViewers;
 use crate::api::reports as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{ReportDate, ReportRows, ReportSummary, RowsQuery};
@@ -38,12 +39,12 @@ pub fn ReportsPage() -> impl IntoView {
     };
     view! {
         <div class="list-page wide">
-            <div class="list-head"><h1>"Reports"</h1></div>
+            <div class="list-head"><h1>{t("nav.reports")}</h1></div>
             {error_banner(error)}
             <ul class="report-list" data-testid="report-list">
                 {move || match list.get() {
-                    None => view! { <li class="muted">"Loading…"</li> }.into_any(),
-                    Some(l) if l.is_empty() => view! { <li class="muted">"No reports you may read yet."</li> }.into_any(),
+                    None => view! { <li class="muted">{t("app.loading")}</li> }.into_any(),
+                    Some(l) if l.is_empty() => view! { <li class="muted">{t("reports.no_reports_you_may_read")}</li> }.into_any(),
                     Some(l) => l.into_iter().map(item).collect_view().into_any(),
                 }}
             </ul>
@@ -145,7 +146,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
         <div class="list-page wide report-page" data-testid=format!("report-{name}")>
             <div class="list-head">
                 <h1>{move || title.get()}</h1>
-                <a href="#/reports">"All reports"</a>
+                <a href="#/reports">{t("reports.all_reports")}</a>
             </div>
             {error_banner(error)}
             <div class="filters">
@@ -225,10 +226,10 @@ fn RowsTable(
     view! {
         <div class="filters">
             <select data-testid="report-filter-column" on:change=move |ev| filter_col.set(event_target_value(&ev))>
-                <option value="">"Filter column…"</option>
+                <option value="">{t("reports.filter_column")}</option>
                 {move || columns().into_iter().map(|c| { let v = c.clone(); view! { <option value=v>{c}</option> } }).collect_view()}
             </select>
-            <input data-testid="report-filter" placeholder="contains…" on:change=move |ev| filter.set(event_target_value(&ev))/>
+            <input data-testid="report-filter" placeholder=t("reports.contains") on:change=move |ev| filter.set(event_target_value(&ev))/>
         </div>
         <table class="data-table" data-testid="report-table">
             <thead><tr>{head}</tr></thead>

@@ -7,6 +7,7 @@ use super::review_tables::{ConfigDiff, SampleDiffs, SchemaDiffs, empty_like};
 use super::review_uses::ConnectionUses;
 use crate::api::{self, ReviewDetail, Submission, SubmissionStatus};
 use crate::app::AppCtx;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashMap;
@@ -41,26 +42,26 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
             let m = marks(&d);
             let base = d.base.clone().unwrap_or_else(|| empty_like(&d.graph));
             let base_title = match d.base_version {
-                Some(v) => format!("Approved before · version {v}"),
-                None => "Nothing approved before".to_string(),
+                Some(v) => tf("review.approved_before", &[("version", &v.to_string())]),
+                None => t("review.nothing_approved").to_string(),
             };
             let s = d.submission.clone();
             view! {
                 <div class="list-head">
-                    <h1>{format!("{} · version {}", s.graph_name, s.version)}</h1>
-                    <a class="btn" href="#/reviews">"Back to queue"</a>
+                    <h1>{tf("review.title", &[("name", &s.graph_name), ("version", &s.version.to_string())])}</h1>
+                    <a class="btn" href="#/reviews">{t("review.back_to_queue")}</a>
                 </div>
                 <div class="review-meta">
-                    <span>{format!("Submitted by {} · {}", s.submitted_by, time_ms(s.submitted_at))}</span>
+                    <span>{tf("review.submitted_by", &[("user", &s.submitted_by), ("time", &time_ms(s.submitted_at))])}</span>
                     <span class="code muted">{s.hash.chars().take(12).collect::<String>()}</span>
                 </div>
                 <blockquote class="review-message" data-testid="review-message">
-                    {if s.message.is_empty() { "(no message)".to_string() } else { s.message.clone() }}
+                    {if s.message.is_empty() { t("review.no_message").to_string() } else { s.message.clone() }}
                 </blockquote>
                 <div class="review-legend">
-                    <span><span class="diff-dot diff-added"></span>"added"</span>
-                    <span><span class="diff-dot diff-removed"></span>"removed"</span>
-                    <span><span class="diff-dot diff-changed"></span>"changed"</span>
+                    <span><span class="diff-dot diff-added"></span>{t("review.added")}</span>
+                    <span><span class="diff-dot diff-removed"></span>{t("review.removed")}</span>
+                    <span><span class="diff-dot diff-changed"></span>{t("review.changed")}</span>
                 </div>
                 <div class="review-sides">
                     <div class="review-side">
@@ -69,12 +70,12 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
                             edge_class="diff-removed" owns=|k| k == Mark::Removed side="before"/>
                     </div>
                     <div class="review-side">
-                        <h3>"Submitted"</h3>
+                        <h3>{t("review.submitted")}</h3>
                         <ReviewPicture graph=d.graph.clone() marks=m edge_marks=d.diff.edges_added.clone()
                             edge_class="diff-added" owns=|k| k != Mark::Removed side="after"/>
                     </div>
                 </div>
-                {d.diff.is_empty().then(|| view! { <p class="muted">"No differences from the approved version."</p> })}
+                {d.diff.is_empty().then(|| view! { <p class="muted">{t("review.no_differences_from_the_approved")}</p> })}
                 <ConnectionUses uses=d.connections.clone()/>
                 <ConfigDiff diff=d.diff.clone() graph=d.graph.clone() base=d.base.clone()/>
                 <SchemaDiffs schemas=d.schemas.clone()/>
@@ -82,7 +83,7 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
                 <super::run_checks::RuleChanges changes=d.check_changes.clone()/>
                 {(!d.last_checks.is_empty()).then(|| view! {
                     <div data-testid="review-last-checks">
-                        <p class="muted">"Checks in the last production run of the approved version:"</p>
+                        <p class="muted">{t("review.checks_in_the_last_production")}</p>
                         <super::run_checks::CheckResults checks=d.last_checks.clone()/>
                     </div>
                 })}
@@ -93,7 +94,7 @@ pub fn ReviewPage(sid: String) -> impl IntoView {
     view! {
         <div class="list-page wide review-page" data-testid="review-page">
             {error_banner(error)}
-            {move || (detail.with(Option::is_none) && error.with(Option::is_none)).then(|| view! { <div class="loading">"Loading…"</div> })}
+            {move || (detail.with(Option::is_none) && error.with(Option::is_none)).then(|| view! { <div class="loading">{t("app.loading")}</div> })}
             {body}
         </div>
     }
@@ -112,7 +113,7 @@ fn Decision(submission: Submission) -> impl IntoView {
     let decide = move |approve: bool| {
         let text = comment.get_untracked().trim().to_string();
         if !approve && text.is_empty() {
-            error.set(Some("A rejection needs a comment that says what to change.".into()));
+            error.set(Some(t("review.reject_needs_comment").into()));
             return;
         }
         busy.set(true);
@@ -135,31 +136,31 @@ fn Decision(submission: Submission) -> impl IntoView {
             <section class=format!("review-section outcome status-{}", s.status) data-testid="review-outcome"
                 data-status=s.status.as_str()>
                 <h2>{match s.status {
-                    SubmissionStatus::Approved => "Approved",
-                    SubmissionStatus::Rejected => "Rejected",
-                    SubmissionStatus::Submitted => "Submitted",
+                    SubmissionStatus::Approved => t("review.outcome_approved"),
+                    SubmissionStatus::Rejected => t("review.outcome_rejected"),
+                    SubmissionStatus::Submitted => t("review.submitted"),
                 }}</h2>
-                <p>{format!("by {} · {}", s.reviewed_by.clone().unwrap_or_default(), opt_time(s.reviewed_at))}</p>
+                <p>{tf("review.reviewed_by", &[("user", &s.reviewed_by.clone().unwrap_or_default()), ("time", &opt_time(s.reviewed_at))])}</p>
                 {s.comment.clone().filter(|c| !c.is_empty()).map(|c| view! { <blockquote>{c}</blockquote> })}
             </section>
         }
         .into_any(),
         None if !app.is_admin() => view! {
-            <section class="review-section"><p class="muted">"Awaiting review by an admin."</p></section>
+            <section class="review-section"><p class="muted">{t("review.awaiting_review_by_an_admin")}</p></section>
         }
         .into_any(),
         None => view! {
             <section class="review-section decision">
-                <h2>"Decision"</h2>
+                <h2>{t("review.decision")}</h2>
                 <super::review_impact::ReviewImpact sid=sid.get_value() confirm=confirm/>
-                <textarea rows="3" data-testid="review-comment" placeholder="Comment for the author (required to reject)"
+                <textarea rows="3" data-testid="review-comment" placeholder=t("review.comment_for_the_author_required")
                     prop:value=move || comment.get() on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                 {error_banner(error)}
                 <div class="form-actions">
                     <button class="btn danger" data-testid="reject" disabled=move || busy.get()
-                        on:click=move |_| decide(false)>"Reject"</button>
+                        on:click=move |_| decide(false)>{t("review.reject")}</button>
                     <button class="btn primary" data-testid="approve" disabled=move || busy.get()
-                        on:click=move |_| decide(true)>"Approve"</button>
+                        on:click=move |_| decide(true)>{t("review.approve")}</button>
                 </div>
             </section>
         }

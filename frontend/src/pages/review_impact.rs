@@ -3,15 +3,25 @@
 //! (`GET /api/reviews/{sid}/impact`). Approving over a break needs the box ticked.
 
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::impact::{ChangeKind, Impact};
 
-fn kind_text(k: ChangeKind) -> &'static str {
+/// The change's name (the `data-kind` hook, English).
+fn kind_name(k: ChangeKind) -> &'static str {
     match k {
         ChangeKind::Removed => "removed",
         ChangeKind::Renamed => "renamed",
         ChangeKind::Retyped => "retyped",
+    }
+}
+
+fn kind_text(k: ChangeKind) -> &'static str {
+    match k {
+        ChangeKind::Removed => t("review.removed"),
+        ChangeKind::Renamed => t("review_impact.renamed"),
+        ChangeKind::Retyped => t("review_impact.retyped"),
     }
 }
 
@@ -28,16 +38,18 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
             .iter()
             .map(|c| {
                 let what = match (&c.renamed_to, c.kind) {
-                    (Some(to), _) => format!("renamed to {to}"),
-                    (None, ChangeKind::Retyped) => format!(
-                        "retyped {} → {}",
-                        c.type_before.clone().unwrap_or("?".into()),
-                        c.type_after.clone().unwrap_or("?".into())
+                    (Some(to), _) => tf("review_impact.renamed_to", &[("to", to)]),
+                    (None, ChangeKind::Retyped) => tf(
+                        "review_impact.retyped_from_to",
+                        &[
+                            ("from", &c.type_before.clone().unwrap_or("?".into())),
+                            ("to", &c.type_after.clone().unwrap_or("?".into())),
+                        ],
                     ),
                     (None, k) => kind_text(k).to_string(),
                 };
                 view! {
-                    <li data-testid="impact-change" data-sink=c.sink.clone() data-column=c.column.clone() data-kind=kind_text(c.kind)>
+                    <li data-testid="impact-change" data-sink=c.sink.clone() data-column=c.column.clone() data-kind=kind_name(c.kind)>
                         <code>{format!("{}.{}", c.sink, c.column)}</code>" "{what}
                     </li>
                 }
@@ -48,14 +60,14 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
             .iter()
             .map(|d| {
                 let used = if d.used_by.is_empty() {
-                    d.unknown.clone().map(|u| format!("cannot tell how it is used: {u}")).unwrap_or_default()
+                    d.unknown.clone().map(|u| tf("review_impact.unknown_use", &[("why", &u)])).unwrap_or_default()
                 } else {
-                    format!("used by {}", d.used_by.join(", "))
+                    tf("review_impact.used_by", &[("nodes", &d.used_by.join(", "))])
                 };
                 view! {
                     <li data-testid="impact-downstream" data-graph=d.graph.clone() data-column=d.column.clone()>
                         <a href=format!("#/graphs/{}", d.graph)>{d.graph_name.clone()}</a>
-                        {format!(" reads {} through {} ({}): {used}", d.column, d.reader, d.dataset)}
+                        {tf("review_impact.reads_through", &[("column", &d.column), ("reader", &d.reader), ("dataset", &d.dataset), ("used", &used)])}
                     </li>
                 }
             })
@@ -64,8 +76,8 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
         view! {
             <div class=if breaks { "review-impact breaks" } else { "review-impact" } data-testid="review-impact"
                 data-breaks=breaks.to_string()>
-                <h3>"Impact downstream"</h3>
-                {i.changes.is_empty().then(|| view! { <p class="muted">"No sink column is removed, renamed or retyped."</p> })}
+                <h3>{t("review_impact.impact_downstream")}</h3>
+                {i.changes.is_empty().then(|| view! { <p class="muted">{t("review_impact.no_sink_column_is_removed")}</p> })}
                 <ul>{changes}</ul>
                 <ul>{uses}</ul>
                 {i.notes.into_iter().map(|n| view! { <p class="muted">{n}</p> }).collect_view()}
@@ -73,14 +85,14 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
                     <label class="impact-confirm">
                         <input type="checkbox" data-testid="confirm-impact" prop:checked=move || confirm.get()
                             on:change=move |ev| confirm.set(event_target_checked(&ev))/>
-                        " Approve anyway: the graphs above must be changed too"
+                        {t("review_impact.approve_anyway_the_graphs_above")}
                     </label>
                 })}
             </div>
         }
     };
     move || match found.get() {
-        None => view! { <p class="muted">"Working out the impact downstream…"</p> }.into_any(),
+        None => view! { <p class="muted">{t("review_impact.working_out_the_impact_downstream")}</p> }.into_any(),
         Some(Err(e)) => {
             view! { <p class="muted" data-testid="review-impact-error">{format!("Impact unknown: {e}")}</p> }.into_any()
         }

@@ -24,7 +24,7 @@ pub fn setting_text(v: &Value) -> String {
 fn node_block(g: &Graph, id: &str, testid: &'static str, dot: &'static str) -> impl IntoView + use<> {
     let n = g.node(id).cloned();
     let kind = n.as_ref().map(|n| n.kind.clone()).unwrap_or_default();
-    let label = NodeKind::parse(&kind).map(|k| k.label().to_string()).unwrap_or_else(|| kind.clone());
+    let label = NodeKind::parse(&kind).map(|k| crate::i18n::kind(k).to_string()).unwrap_or_else(|| kind.clone());
     let rows = n
         .and_then(|n| n.config.as_object().cloned())
         .unwrap_or_default()

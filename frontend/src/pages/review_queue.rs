@@ -3,6 +3,7 @@
 use super::fmt::{error_banner, time_ms};
 use crate::api::{self, Submission};
 use crate::dom;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -27,20 +28,20 @@ pub fn ReviewQueue() -> impl IntoView {
                     <a class="graph-name" href=href>{s.graph_name.clone()}</a>
                     <span class="muted">{format!(" · version {}", s.version)}</span>
                     <div class="graph-desc">{if s.message.is_empty() { "(no message)".to_string() } else { s.message.clone() }}</div>
-                    <div class="graph-meta">{format!("submitted by {} · {}", s.submitted_by, time_ms(s.submitted_at))}</div>
+                    <div class="graph-meta">{crate::i18n::tf("review_queue.submitted_by", &[("user", &s.submitted_by), ("time", &time_ms(s.submitted_at))])}</div>
                 </div>
             </li>
         }
     };
     view! {
         <div class="list-page">
-            <div class="list-head"><h1>"Review queue"</h1></div>
+            <div class="list-head"><h1>{t("review_queue.review_queue")}</h1></div>
             {error_banner(error)}
             <ul class="graph-list" data-testid="review-queue">
                 {move || match subs.get() {
-                    None => view! { <li class="empty">"Loading…"</li> }.into_any(),
+                    None => view! { <li class="empty">{t("app.loading")}</li> }.into_any(),
                     Some(list) if list.is_empty() => {
-                        view! { <li class="empty">"Nothing is waiting for review."</li> }.into_any()
+                        view! { <li class="empty">{t("review_queue.nothing_is_waiting_for_review")}</li> }.into_any()
                     }
                     Some(list) => list.into_iter().map(item).collect_view().into_any(),
                 }}

@@ -116,7 +116,7 @@ pub fn LinedRows(
                     .map(|(i, v)| {
                         if changed.get(i).copied().unwrap_or(false) {
                             let old = before.get(i).map(cell).unwrap_or_default();
-                            let title = format!("was {old}");
+                            let title = crate::i18n::tf("review_rows.was", &[("old", &old.to_string())]);
                             view! {
                                 <td class="cell-changed" data-testid="sample-cell-changed" title=title>
                                     <s class="diff-removed-text">{old}</s>" "<span class="diff-added-text">{cell(v)}</span>

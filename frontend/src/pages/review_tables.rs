@@ -6,6 +6,7 @@ use super::fmt::{cell, opt_cell};
 use super::review_nodes::AddedRemovedNodes;
 use super::review_rows::{LinedRows, key_columns};
 use crate::api::{NodeSchemaDiff as SchemaDiff, SinkSampleDiff as SampleDiff};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::diff::{GraphDiff, ValueChange};
@@ -31,9 +32,9 @@ fn change_rows(changes: Vec<ValueChange>, node: Option<String>) -> impl IntoView
 pub fn ConfigDiff(diff: GraphDiff, graph: Graph, base: Option<Graph>) -> impl IntoView {
     let graph_level = (!diff.graph.is_empty()).then(|| {
         view! {
-            <h3>"Graph"</h3>
+            <h3>{t("inspector.graph")}</h3>
             <table class="data-table diff-table">
-                <thead><tr><th>"Key"</th><th>"Before"</th><th>"After"</th></tr></thead>
+                <thead><tr><th>{t("review_tables.key")}</th><th>{t("review_tables.before")}</th><th>{t("review_tables.after")}</th></tr></thead>
                 <tbody>{change_rows(diff.graph.clone(), None)}</tbody>
             </table>
         }
@@ -43,14 +44,14 @@ pub fn ConfigDiff(diff: GraphDiff, graph: Graph, base: Option<Graph>) -> impl In
         .into_iter()
         .map(|n| {
             let kind = n.kind.map(|(a, b)| {
-                view! { <p class="muted">{format!("kind changed: {a} → {b}")}</p> }
+                view! { <p class="muted">{tf("review_tables.kind_changed", &[("from", &a), ("to", &b)])}</p> }
             });
             view! {
                 <div class="diff-node" data-testid="config-diff" data-node=n.id.clone()>
                     <h3><span class="diff-dot diff-changed"></span>{n.id.clone()}</h3>
                     {kind}
                     <table class="data-table diff-table">
-                        <thead><tr><th>"Key"</th><th>"Before"</th><th>"After"</th></tr></thead>
+                        <thead><tr><th>{t("review_tables.key")}</th><th>{t("review_tables.before")}</th><th>{t("review_tables.after")}</th></tr></thead>
                         <tbody>{change_rows(n.config, Some(n.id.clone()))}</tbody>
                     </table>
                 </div>
@@ -72,11 +73,11 @@ pub fn ConfigDiff(diff: GraphDiff, graph: Graph, base: Option<Graph>) -> impl In
         |title: &'static str, class: &'static str, es: &[Edge]| list(title, class, es.iter().map(edge_text).collect());
     view! {
         <section class="review-section" data-testid="review-config">
-            <h2>"What changed"</h2>
-            {list("Nodes added:", "diff-added", diff.nodes_added.clone())}
-            {list("Nodes removed:", "diff-removed", diff.nodes_removed.clone())}
-            {edges("Wires added:", "diff-added", &diff.edges_added)}
-            {edges("Wires removed:", "diff-removed", &diff.edges_removed)}
+            <h2>{t("review_tables.what_changed")}</h2>
+            {list(t("review_tables.nodes_added"), "diff-added", diff.nodes_added.clone())}
+            {list(t("review_tables.nodes_removed"), "diff-removed", diff.nodes_removed.clone())}
+            {edges(t("review_tables.wires_added"), "diff-added", &diff.edges_added)}
+            {edges(t("review_tables.wires_removed"), "diff-removed", &diff.edges_removed)}
             {graph_level}
             {nodes}
             <AddedRemovedNodes graph=graph base=base added=diff.nodes_added.clone() removed=diff.nodes_removed.clone()/>
@@ -129,9 +130,9 @@ pub fn SchemaDiffs(schemas: Vec<SchemaDiff>) -> impl IntoView {
             .collect_view();
         view! {
             <section class="review-section" data-testid="review-schemas">
-                <h2>"Columns"</h2>
+                <h2>{t("formula_help.columns")}</h2>
                 <table class="data-table diff-table">
-                    <thead><tr><th>"Node"</th><th>"Before"</th><th>"After"</th></tr></thead>
+                    <thead><tr><th>{t("review_tables.node")}</th><th>{t("review_tables.before")}</th><th>{t("review_tables.after")}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </section>
@@ -148,12 +149,19 @@ pub fn SampleDiffs(samples: Vec<SampleDiff>, graph: Graph) -> impl IntoView {
                 let body = match s.error {
                     Some(e) => view! { <div class="form-error">{e}</div> }.into_any(),
                     None if s.rows_added.is_empty() && s.rows_removed.is_empty() => {
-                        view! { <p class="muted">"The sample output is the same."</p> }.into_any()
+                        view! { <p class="muted">{t("review_tables.the_sample_output_is_the")}</p> }.into_any()
                     }
                     None => {
                         let keys = key_columns(&graph, &s.node);
-                        let counts = format!("{} row(s) before, {} after", s.rows_removed.len(), s.rows_added.len());
-                        let by = (!keys.is_empty()).then(|| format!(" · lined up by {}", keys.join(", ")));
+                        let counts = tf(
+                            "review_tables.row_counts",
+                            &[
+                                ("before", &s.rows_removed.len().to_string()),
+                                ("after", &s.rows_added.len().to_string()),
+                            ],
+                        );
+                        let by =
+                            (!keys.is_empty()).then(|| tf("review_tables.lined_up_by", &[("keys", &keys.join(", "))]));
                         view! {
                             <p class="muted">{counts}{by}</p>
                             <LinedRows columns=s.columns removed=s.rows_removed added=s.rows_added keys=keys/>
@@ -171,8 +179,8 @@ pub fn SampleDiffs(samples: Vec<SampleDiff>, graph: Graph) -> impl IntoView {
             .collect_view();
         view! {
             <section class="review-section" data-testid="review-samples">
-                <h2>"Sample output"</h2>
-                <p class="muted">"Rows of each affected output, on a sample of the data, that the change adds, removes or changes (changed cells marked)."</p>
+                <h2>{t("review_tables.sample_output")}</h2>
+                <p class="muted">{t("review_tables.rows_of_each_affected_output")}</p>
                 {items}
             </section>
         }

@@ -4,11 +4,12 @@
 
 use super::connection_form::{default_port, is_networked, kind_label};
 use crate::api::connections::{Access, ConnectionUse, ProdConnection};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 
 fn target(c: &ProdConnection) -> String {
     if !is_networked(c.kind) {
-        return format!("{} · file {}", kind_label(c.kind), c.database);
+        return tf("review_uses.file", &[("kind", kind_label(c.kind)), ("file", &c.database)]);
     }
     let port = c.port.or(default_port(c.kind).map(i64::from)).map(|p| format!(":{p}")).unwrap_or_default();
     format!("{} · {}{port}/{}", kind_label(c.kind), c.host.clone().unwrap_or_default(), c.database)
@@ -21,18 +22,18 @@ pub fn ConnectionUses(uses: Vec<ConnectionUse>) -> impl IntoView {
             .into_iter()
             .map(|u| {
                 let what = match (&u.table, u.query) {
-                    (_, true) => "its own query".to_string(),
+                    (_, true) => t("review_uses.own_query").to_string(),
                     (Some(t), _) => t.clone(),
                     (None, _) => "—".to_string(),
                 };
                 let (access, class) = match u.access {
-                    Access::Read => ("reads", ""),
-                    Access::Write => ("writes", "strong"),
+                    Access::Read => (t("review_uses.reads"), ""),
+                    Access::Write => (t("review_uses.writes"), "strong"),
                 };
                 let leads = match &u.resolved {
                     Some(c) if c.name == u.connection => target(c),
                     Some(c) => format!("{} → {}", c.name, target(c)),
-                    None => "no such connection in prod: the version would fail there".to_string(),
+                    None => t("review_uses.no_connection").to_string(),
                 };
                 let missing = u.resolved.is_none();
                 view! {
@@ -48,10 +49,10 @@ pub fn ConnectionUses(uses: Vec<ConnectionUse>) -> impl IntoView {
             .collect_view();
         view! {
             <section class="review-section" data-testid="review-connections">
-                <h2>"Databases in prod"</h2>
-                <p class="muted">"Where this version reads and writes once approved and scheduled."</p>
+                <h2>{t("review_uses.databases_in_prod")}</h2>
+                <p class="muted">{t("review_uses.where_this_version_reads_and")}</p>
                 <table class="data-table">
-                    <thead><tr><th>"Node"</th><th></th><th>"Table"</th><th>"Connection"</th><th>"Leads to in prod"</th></tr></thead>
+                    <thead><tr><th>{t("review_tables.node")}</th><th></th><th>"Table"</th><th>"Connection"</th><th>{t("review_uses.leads_to_in_prod")}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </section>

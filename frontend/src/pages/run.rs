@@ -7,6 +7,7 @@ use super::fmt::{error_banner, opt_time};
 use super::run_nodes::{RunNodes, RunOutputs, duration_text};
 use super::run_picture::{Lit, NodeLive, RunPicture, record};
 use crate::api::{self, NodeStatus, RunDetail, RunStatus};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::Graph;
@@ -164,31 +165,31 @@ pub fn RunPage(id: String) -> impl IntoView {
                         move || format!("Run of {} for {date}", graph_name.get().unwrap_or_default())
                     }</h1>
                     {r.status.is_active().then(|| view! {
-                        <button class="btn danger" data-testid="run-cancel" on:click=cancel>"Cancel"</button>
+                        <button class="btn danger" data-testid="run-cancel" on:click=cancel>{t("run.cancel")}</button>
                     })}
-                    <a class="btn" data-testid="run-graph-link" href=format!("#/graphs/{}", r.graph_id)>"Open the graph"</a>
-                    <a class="btn" href="#/runs">"All runs"</a>
+                    <a class="btn" data-testid="run-graph-link" href=format!("#/graphs/{}", r.graph_id)>{t("run.open_the_graph")}</a>
+                    <a class="btn" href="#/runs">{t("run.all_runs")}</a>
                 </div>
                 <table class="data-table kv" data-testid="run-summary">
                     <tbody>
-                        <tr><th>"Status"</th><td><span class=format!("status-pill status-{}", r.status)
-                            data-testid="run-status" data-status=r.status.as_str()>{r.status.as_str()}</span></td></tr>
-                        <tr><th>"Kind"</th><td>{r.kind.as_str()}</td></tr>
-                        <tr><th>"Attempt"</th><td>{r.attempt}</td></tr>
-                        <tr><th>"Requested by"</th><td>{r.requested_by.clone()}</td></tr>
-                        <tr><th>"Parameters"</th><td data-testid="run-params">{params_text(&r)}</td></tr>
-                        <tr><th>"Started"</th><td>{opt_time(r.started_at)}</td></tr>
-                        <tr><th>"Finished"</th><td>{opt_time(r.finished_at)}</td></tr>
-                        <tr><th>"Duration"</th><td data-testid="run-duration">{
+                        <tr><th>{t("runs.status")}</th><td><span class=format!("status-pill status-{}", r.status)
+                            data-testid="run-status" data-status=r.status.as_str()>{crate::i18n::state("run_status", r.status.as_str())}</span></td></tr>
+                        <tr><th>{t("runs.kind")}</th><td>{crate::i18n::state("run_kind", r.kind.as_str())}</td></tr>
+                        <tr><th>{t("runs.attempt")}</th><td>{r.attempt}</td></tr>
+                        <tr><th>{t("run.requested_by")}</th><td>{r.requested_by.clone()}</td></tr>
+                        <tr><th>{t("params.parameters")}</th><td data-testid="run-params">{params_text(&r)}</td></tr>
+                        <tr><th>{t("runs.started")}</th><td>{opt_time(r.started_at)}</td></tr>
+                        <tr><th>{t("runs.finished")}</th><td>{opt_time(r.finished_at)}</td></tr>
+                        <tr><th>{t("run.duration")}</th><td data-testid="run-duration">{
                             r.started_at.zip(r.finished_at).map(|(a, b)| duration_text(b.millis() - a.millis())).unwrap_or_else(|| "—".into())
                         }</td></tr>
-                        {r.error.clone().map(|e| view! { <tr><th>"Error"</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
+                        {r.error.clone().map(|e| view! { <tr><th>{t("run.error")}</th><td class="error-cell" data-testid="run-error">{e}</td></tr> })}
                     </tbody>
                 </table>
                 {empty_outputs(&d).map(|names| view! {
                     <div class="banner warn" data-testid="run-warning">
-                        <b>"Wrote 0 rows: "</b>{names}
-                        <span class="muted">" — check the business date and the parameters above."</span>
+                        <b>{t("run.wrote_0_rows")}</b>{names}
+                        <span class="muted">{t("run.check_the_business_date_and")}</span>
                     </div>
                 })}
             }
@@ -201,7 +202,7 @@ pub fn RunPage(id: String) -> impl IntoView {
             {error_banner(error)}
             <div class="live muted" data-testid="run-live">{move || if live.get() { "● live" } else { "○ not live" }}</div>
             {body}
-            {move || graph.get().map(|g| view! { <h2>"Graph"</h2> <RunPicture graph=g states=states/> })}
+            {move || graph.get().map(|g| view! { <h2>{t("inspector.graph")}</h2> <RunPicture graph=g states=states/> })}
             {nodes_table}
             {move || detail.get().map(|d| view! { <super::run_checks::CheckResults checks=d.checks/> })}
         </div>

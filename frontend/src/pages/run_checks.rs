@@ -2,6 +2,7 @@
 //! failures (broken error rules red, broken warnings amber), then a sample of
 //! the failing rows with the rules they failed.
 
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::check::{CheckResult, RuleLevel};
 use sluice_shared::check_diff::{Change, RuleChange};
@@ -55,11 +56,11 @@ pub fn CheckResults(checks: Vec<CheckResult>) -> impl IntoView {
                 <section data-testid="check-result" data-node=c.node.clone()>
                     <h3>{format!("Check {} · {} rows", c.node, rows)}</h3>
                     <table class="data-table">
-                        <thead><tr><th>"Rule"</th><th>"Kind"</th><th>"Level"</th><th>"Failing rows"</th><th>"Result"</th><th>"Detail"</th></tr></thead>
+                        <thead><tr><th>{t("run_checks.rule")}</th><th>{t("runs.kind")}</th><th>{t("run_checks.level")}</th><th>{t("run_checks.failing_rows")}</th><th>{t("run_checks.result")}</th><th>{t("run_checks.detail")}</th></tr></thead>
                         <tbody>{rules}</tbody>
                     </table>
                     {has_sample.then(|| view! {
-                        <h4>"Failing rows (sample)"</h4>
+                        <h4>{t("run_checks.failing_rows_sample")}</h4>
                         <table class="data-table" data-testid="check-sample"><thead><tr>{head}</tr></thead><tbody>{sample}</tbody></table>
                     })}
                 </section>
@@ -67,7 +68,7 @@ pub fn CheckResults(checks: Vec<CheckResult>) -> impl IntoView {
         })
         .collect_view();
     Some(view! {
-        <h2>"Checks"</h2>
+        <h2>{t("runs.checks")}</h2>
         <div data-testid="run-checks">{blocks}</div>
     })
 }
@@ -98,9 +99,9 @@ pub fn RuleChanges(changes: Vec<RuleChange>) -> impl IntoView {
         })
         .collect_view();
     Some(view! {
-        <h2>"Check rules"</h2>
+        <h2>{t("run_checks.check_rules")}</h2>
         <table class="data-table" data-testid="review-check-changes">
-            <thead><tr><th>"Check"</th><th>"Rule"</th><th>"Change"</th><th>"What"</th></tr></thead>
+            <thead><tr><th>"Check"</th><th>{t("run_checks.rule")}</th><th>{t("run_checks.change")}</th><th>{t("run_checks.what")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     })

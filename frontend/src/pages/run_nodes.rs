@@ -4,6 +4,7 @@
 
 use super::fmt::opt_time;
 use crate::api::{RunDetail, RunNode};
+use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::{Graph, structure};
 
@@ -45,7 +46,7 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
                 <tr data-testid="run-node" data-node=n.node_id.clone() data-status=n.status.as_str()>
                     <td class="code">{n.node_id.clone()}</td>
                     <td class="muted">{n.kind.clone()}</td>
-                    <td><span class=format!("status-pill status-{}", n.status)>{n.status.as_str()}</span></td>
+                    <td><span class=format!("status-pill status-{}", n.status)>{crate::i18n::state("node_status", n.status.as_str())}</span></td>
                     <td class="num" data-testid="run-node-rows-in">{rows_text(n.rows_in)}</td>
                     <td class="num" data-testid="run-node-rows">{rows_text(n.rows_out)}</td>
                     <td>{opt_time(n.started_at)}</td>
@@ -56,10 +57,10 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <h2>"Nodes"</h2>
+        <h2>{t("run_nodes.nodes")}</h2>
         <table class="data-table" data-testid="run-nodes">
-            <thead><tr><th>"Node"</th><th>"Kind"</th><th>"Status"</th><th>"Rows in"</th><th>"Rows out"</th>
-                <th>"Start"</th><th>"End"</th><th>"Error"</th></tr></thead>
+            <thead><tr><th>{t("review_tables.node")}</th><th>{t("runs.kind")}</th><th>{t("runs.status")}</th><th>{t("run_nodes.rows_in")}</th><th>{t("run_nodes.rows_out")}</th>
+                <th>{t("run_nodes.start")}</th><th>{t("run_nodes.end")}</th><th>{t("run.error")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     }
@@ -83,14 +84,14 @@ pub fn RunOutputs(detail: RunDetail) -> impl IntoView {
                         <span class="code">{n.node_id.clone()}</span>" → "<span class="code" data-testid="run-output-path">{path}</span>
                         {n.rows_out.map(|r| format!(" ({r} rows)"))}
                         {file.then(|| view! {
-                            <a class="btn small" data-testid="run-output-download" href=href download="">"Download"</a>
+                            <a class="btn small" data-testid="run-output-download" href=href download="">{t("run_nodes.download")}</a>
                         })}
                     </li>
                 }
             })
             .collect_view();
         view! {
-            <h2>"Outputs"</h2>
+            <h2>{t("run_nodes.outputs")}</h2>
             <ul class="run-outputs" data-testid="run-outputs">{items}</ul>
         }
     })

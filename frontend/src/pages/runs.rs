@@ -3,6 +3,7 @@
 use super::fmt::{error_banner, opt_time};
 use crate::api::{self, Run, RunStatus};
 use crate::dom;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::check::CheckSummary;
@@ -39,8 +40,8 @@ pub fn RunsPage() -> impl IntoView {
                 on:click=move |_| dom::navigate(&href)>
                 <td>{name_of(&r.graph_id)}</td>
                 <td>{r.biz_date.clone()}</td>
-                <td>{r.kind.as_str()}</td>
-                <td><span class=format!("status-pill status-{}", r.status)>{r.status.as_str()}</span></td>
+                <td>{crate::i18n::state("run_kind", r.kind.as_str())}</td>
+                <td><span class=format!("status-pill status-{}", r.status)>{crate::i18n::state("run_status", r.status.as_str())}</span></td>
                 <td>{r.attempt}</td>
                 <td>{opt_time(r.started_at)}</td>
                 <td>{opt_time(r.finished_at)}</td>
@@ -50,10 +51,10 @@ pub fn RunsPage() -> impl IntoView {
     };
     view! {
         <div class="list-page wide">
-            <div class="list-head"><h1>"Runs"</h1></div>
+            <div class="list-head"><h1>{t("nav.runs")}</h1></div>
             <div class="filters">
                 <select data-testid="runs-filter-graph" on:change=move |ev| { graph.set(event_target_value(&ev)); reload() }>
-                    <option value="">"All graphs"</option>
+                    <option value="">{t("toolbar.all_graphs")}</option>
                     {move || {
                         let mut gs: Vec<(String, String)> = names.get().into_iter().collect();
                         gs.sort_by(|a, b| a.1.cmp(&b.1));
@@ -61,22 +62,22 @@ pub fn RunsPage() -> impl IntoView {
                     }}
                 </select>
                 <select data-testid="runs-filter-status" on:change=move |ev| { status.set(event_target_value(&ev)); reload() }>
-                    <option value="">"Any status"</option>
-                    {RunStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
+                    <option value="">{t("runs.any_status")}</option>
+                    {RunStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{crate::i18n::state("run_status", s.as_str())}</option> }).collect_view()}
                 </select>
                 <input type="date" data-testid="runs-filter-date" on:change=move |ev| { date.set(event_target_value(&ev)); reload() }/>
-                <button class="btn" data-testid="runs-refresh" on:click=move |_| reload()>"Refresh"</button>
+                <button class="btn" data-testid="runs-refresh" on:click=move |_| reload()>{t("runs.refresh")}</button>
             </div>
             {error_banner(error)}
             <table class="data-table" data-testid="runs-table">
                 <thead><tr>
-                    <th>"Graph"</th><th>"Business date"</th><th>"Kind"</th><th>"Status"</th>
-                    <th>"Attempt"</th><th>"Started"</th><th>"Finished"</th><th>"Checks"</th>
+                    <th>{t("inspector.graph")}</th><th>{t("runs.business_date")}</th><th>{t("runs.kind")}</th><th>{t("runs.status")}</th>
+                    <th>{t("runs.attempt")}</th><th>{t("runs.started")}</th><th>{t("runs.finished")}</th><th>{t("runs.checks")}</th>
                 </tr></thead>
                 <tbody>
                     {move || match runs.get() {
-                        None => view! { <tr><td colspan="8" class="muted">"Loading…"</td></tr> }.into_any(),
-                        Some(list) if list.is_empty() => view! { <tr><td colspan="8" class="muted">"No runs."</td></tr> }.into_any(),
+                        None => view! { <tr><td colspan="8" class="muted">{t("app.loading")}</td></tr> }.into_any(),
+                        Some(list) if list.is_empty() => view! { <tr><td colspan="8" class="muted">{t("runs.no_runs")}</td></tr> }.into_any(),
                         Some(list) => list.into_iter().map(row).collect_view().into_any(),
                     }}
                 </tbody>

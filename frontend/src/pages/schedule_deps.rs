@@ -3,6 +3,7 @@
 //! (`GET /api/dataflow/schedules`); the ones it does not wait for yet are flagged.
 
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::dataflow::SuggestedDependency;
@@ -23,19 +24,19 @@ pub fn ScheduleDeps(approved: RwSignal<BTreeMap<String, String>>) -> impl IntoVi
             <li data-testid="schedule-suggestion" data-schedule=s.schedule.clone() data-upstream=s.upstream_graph.clone()
                 data-missing=s.missing.to_string() class=format!("dep-{state}")>
                 <b>{name_of(&s.graph)}</b>
-                " reads "<code>{s.dataset.clone()}</code>", which "<b>{s.upstream_name.clone()}</b>" writes: "
+                " reads "<code>{s.dataset.clone()}</code>", which "<b>{s.upstream_name.clone()}</b>{t("schedule_deps.writes")}
                 {if s.missing { "it does not wait for it yet (add the dependency)" } else { "it waits for it" }}
             </li>
         }
     };
     view! {
         <div class="schedule-deps" data-testid="schedule-deps">
-            <h3>"Dependencies from the data flow"</h3>
+            <h3>{t("schedule_deps.dependencies_from_the_data_flow")}</h3>
             {move || match found.get() {
-                None => view! { <p class="muted">"Reading what the scheduled graphs read and write…"</p> }.into_any(),
+                None => view! { <p class="muted">{t("schedule_deps.reading_what_the_scheduled_graphs")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner error">{e}</p> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! {
-                    <p class="muted">"No scheduled graph reads what another scheduled graph writes."</p>
+                    <p class="muted">{t("schedule_deps.no_scheduled_graph_reads_what")}</p>
                 }.into_any(),
                 Some(Ok(list)) => view! { <ul>{list.into_iter().map(item).collect_view()}</ul> }.into_any(),
             }}

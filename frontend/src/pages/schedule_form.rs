@@ -4,6 +4,7 @@
 //! never the graph itself.
 
 use crate::api::{self, NewSchedule, Schedule, ScheduleUpdate};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
@@ -129,7 +130,7 @@ pub fn ScheduleForm(
     view! {
         <form class="inline-form schedule-form" data-testid="schedule-form" data-editing=move || editing.get().map(|s| s.id)
             on:submit=save>
-            <label>"Graph"
+            <label>{t("inspector.graph")}
                 <select data-testid="schedule-graph" prop:disabled=move || editing.get().is_some()
                     on:change=move |ev| { graph.set(event_target_value(&ev)); deps.update(|d| d.clear()) }>
                     {move || approved.get().into_iter().map(|(id, name)| {
@@ -146,9 +147,9 @@ pub fn ScheduleForm(
             <label>"Time zone"<input data-testid="schedule-timezone" prop:value=move || tz.get() on:input=move |ev| tz.set(event_target_value(&ev))/></label>
             <label>"Retries"<input type="number" min="0" max="20" class="narrow" data-testid="schedule-retries"
                 prop:value=move || retries.get() on:input=move |ev| retries.set(event_target_value(&ev))/></label>
-            <label>"SLA"<input placeholder="HH:MM" class="narrow" data-testid="schedule-sla"
+            <label>"SLA"<input placeholder=t("schedule_form.hh_mm") class="narrow" data-testid="schedule-sla"
                 prop:value=move || sla.get() on:input=move |ev| sla.set(event_target_value(&ev))/></label>
-            <label>"Depends on"
+            <label>{t("schedules.depends_on")}
                 <select multiple data-testid="schedule-depends" on:change=on_deps>
                     {move || dependency_choices(&schedules.get(), &chosen()).into_iter().map(|g| {
                         let selected = deps.with(|d| d.contains(&g));
@@ -158,26 +159,26 @@ pub fn ScheduleForm(
             </label>
             <label>"Calendar"
                 <select data-testid="schedule-calendar" on:change=move |ev| calendar.set(event_target_value(&ev))>
-                    <option value="" selected=move || calendar.get().is_empty()>"every day"</option>
+                    <option value="" selected=move || calendar.get().is_empty()>{t("schedule_form.every_day")}</option>
                     {move || calendars.get().into_iter().map(|c| {
                         let selected = calendar.get() == c;
                         view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
                     }).collect_view()}
                 </select>
             </label>
-            <label class:hidden=move || editing.get().is_some()>"Business date"
+            <label class:hidden=move || editing.get().is_some()>{t("runs.business_date")}
                 <select data-testid="schedule-offset" on:change=move |ev| offset.set(event_target_value(&ev).parse().unwrap_or(-1))>
-                    <option value="-1" selected>"T-1 (the business day before)"</option>
-                    <option value="0">"T-0 (the firing day)"</option>
+                    <option value="-1" selected>{t("schedule_form.t_1_the_business_day")}</option>
+                    <option value="0">{t("schedule_form.t_0_the_firing_day")}</option>
                 </select>
             </label>
             {move || match editing.get() {
-                None => view! { <button class="btn primary" type="submit" data-testid="schedule-create">"Add schedule"</button> }.into_any(),
+                None => view! { <button class="btn primary" type="submit" data-testid="schedule-create">{t("schedule_form.add_schedule")}</button> }.into_any(),
                 Some(_) => view! {
                     <span>
-                        <button class="btn primary" type="submit" data-testid="schedule-save">"Save changes"</button>
+                        <button class="btn primary" type="submit" data-testid="schedule-save">{t("schedule_form.save_changes")}</button>
                         <button class="btn" type="button" data-testid="schedule-cancel"
-                            on:click=move |_| { editing.set(None); hooks.error.set(None) }>"Cancel"</button>
+                            on:click=move |_| { editing.set(None); hooks.error.set(None) }>{t("run.cancel")}</button>
                     </span>
                 }.into_any(),
             }}

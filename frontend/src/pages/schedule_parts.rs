@@ -3,6 +3,7 @@
 
 use super::fmt::time_ms;
 use crate::api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -60,7 +61,7 @@ pub fn Backfill(id: String, msg: Messages) -> impl IntoView {
         <span class="inline-form">
             <input type="date" data-testid="backfill-from" on:change=move |ev| from.set(event_target_value(&ev))/>
             <input type="date" data-testid="backfill-to" on:change=move |ev| to.set(event_target_value(&ev))/>
-            <button class="btn small" data-testid="backfill" on:click=go>"Backfill"</button>
+            <button class="btn small" data-testid="backfill" on:click=go>{t("schedules.backfill")}</button>
         </span>
     }
 }
@@ -91,7 +92,7 @@ pub fn NextFirings(id: String, msg: Messages) -> impl IntoView {
             }
         })}
         <button class="btn small link" type="button" data-testid="schedule-next-show"
-            class:hidden=move || all.get() on:click=move |_| all.set(true)>"more"</button>
+            class:hidden=move || all.get() on:click=move |_| all.set(true)>{t("schedule_parts.more")}</button>
     }
 }
 
@@ -116,13 +117,13 @@ pub fn DeleteSchedule(id: String, name: String, msg: Messages, deleted: Callback
     view! {
         {move || if asking.get() {
             view! {
-                <span class="confirm">"Delete?"
-                    <button class="btn small danger" data-testid="schedule-delete-confirm" on:click=yes>"Yes, delete"</button>
-                    <button class="btn small" on:click=move |_| asking.set(false)>"No"</button>
+                <span class="confirm">{t("schedule_parts.delete")}
+                    <button class="btn small danger" data-testid="schedule-delete-confirm" on:click=yes>{t("schedule_parts.yes_delete")}</button>
+                    <button class="btn small" on:click=move |_| asking.set(false)>{t("schedule_parts.no")}</button>
                 </span>
             }.into_any()
         } else {
-            view! { <button class="btn small" data-testid="schedule-delete" on:click=move |_| asking.set(true)>"Delete"</button> }.into_any()
+            view! { <button class="btn small" data-testid="schedule-delete" on:click=move |_| asking.set(true)>{t("graph_list.delete")}</button> }.into_any()
         }}
     }
 }

@@ -7,6 +7,7 @@ use super::fmt::{error_banner, time_ms};
 use super::schedule_form::{FormHooks, ScheduleForm};
 use super::schedule_parts::{Backfill, DeleteSchedule, Messages, NextFirings};
 use crate::api::{self, Alert, Schedule, SubmissionFilter};
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
@@ -77,7 +78,7 @@ pub fn SchedulesSection() -> impl IntoView {
                         on:click={
                             let s = s.clone();
                             move |_| { msg.clear(); editing.set(Some(s.clone())) }
-                        }>"Edit"</button>
+                        }>{t("schedules.edit")}</button>
                     <button class="btn small" data-testid="schedule-toggle" on:click=move |_| toggle(id.clone(), !enabled)>
                         {if enabled { "Pause" } else { "Resume" }}
                     </button>
@@ -91,27 +92,27 @@ pub fn SchedulesSection() -> impl IntoView {
     let hooks = FormHooks { error: msg.error, notice: msg.notice, saved: done };
     view! {
         <section class="review-section" data-testid="schedules-section">
-            <h2>"Schedules"</h2>
+            <h2>{t("schedules.schedules")}</h2>
             {error_banner(msg.error)}
             {move || msg.notice.get().map(|n| view! { <div class="banner info" data-testid="schedule-notice">{n}</div> })}
             <div class="table-scroll">
             <table class="data-table" data-testid="schedules-table">
-                <thead><tr><th>"Graph"</th><th>"When"</th><th>"Time zone"</th><th>"Retries"</th><th>"SLA"</th><th>"Calendar"</th>
-                    <th>"Depends on"</th><th>"State"</th><th></th><th>"Backfill"</th><th>"Next runs"</th></tr></thead>
+                <thead><tr><th>{t("inspector.graph")}</th><th>{t("schedules.when")}</th><th>{t("schedules.time_zone")}</th><th>{t("schedules.retries")}</th><th>{t("schedules.sla")}</th><th>{t("field.calendar")}</th>
+                    <th>{t("schedules.depends_on")}</th><th>{t("schedules.state")}</th><th></th><th>{t("schedules.backfill")}</th><th>{t("schedules.next_runs")}</th></tr></thead>
                 <tbody>{move || schedules.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             </div>
             <super::schedule_deps::ScheduleDeps approved=approved/>
-            <h3>{move || if editing.get().is_some() { "Edit schedule" } else { "New schedule" }}</h3>
+            <h3>{move || if editing.get().is_some() { t("schedules.edit_schedule") } else { t("schedules.new_schedule") }}</h3>
             <ScheduleForm approved=approved schedules=schedules calendars=calendars editing=editing hooks=hooks/>
-            <h2>"Alerts"</h2>
+            <h2>{t("schedules.alerts")}</h2>
             <table class="data-table" data-testid="alerts-table">
-                <thead><tr><th>"When"</th><th>"Kind"</th><th>"Business date"</th><th>"Message"</th><th>"Run"</th></tr></thead>
+                <thead><tr><th>{t("schedules.when")}</th><th>{t("runs.kind")}</th><th>{t("runs.business_date")}</th><th>{t("schedules.message")}</th><th>{t("schedules.run")}</th></tr></thead>
                 <tbody>
                     {move || alerts.get().into_iter().map(|a| view! {
                         <tr data-testid="alert-row">
-                            <td>{time_ms(a.at)}</td><td>{a.kind.clone()}</td><td>{a.biz_date.clone()}</td><td>{a.message.clone()}</td>
-                            <td>{a.run_id.clone().map(|r| view! { <a href=format!("#/runs/{r}")>"open"</a> })}</td>
+                            <td>{time_ms(a.at)}</td><td>{crate::i18n::state("alert_kind", &a.kind)}</td><td>{crate::i18n::date(&a.biz_date)}</td><td>{crate::i18n::alert(&a.message)}</td>
+                            <td>{a.run_id.clone().map(|r| view! { <a href=format!("#/runs/{r}")>{t("schedules.open")}</a> })}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>

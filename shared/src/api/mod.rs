@@ -8,6 +8,7 @@ pub mod graphs;
 pub mod reviews;
 pub mod run_events;
 pub mod runs;
+pub mod settings;
 pub mod states;
 pub mod users;
 

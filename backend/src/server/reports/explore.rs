@@ -186,7 +186,7 @@ async fn check_graph(state: &AppState, doc: Value) -> ApiResult<()> {
         Ok(_) => Ok(()),
         Err(EngineError::Invalid(p)) => Err(ApiError::InvalidGraph(p)),
         Err(EngineError::Failed { node, message }) => {
-            Err(ApiError::InvalidGraph(vec![sluice_shared::Problem { node, field: None, message }]))
+            Err(ApiError::InvalidGraph(vec![sluice_shared::Problem::plain(node.as_deref(), None, message)]))
         }
     }
 }

@@ -1,0 +1,110 @@
+//! The product in two languages on the server side: each user's saved
+//! language and date style (`/api/me/settings`), error messages and a 422's
+//! problems in the language `Accept-Language` or the saved setting asks for,
+//! and `sluice validate --lang`.
+
+mod common;
+
+use axum::http::{StatusCode, header};
+use common::app::App;
+use serde_json::json;
+use std::process::Command;
+
+#[tokio::test]
+async fn settings_are_per_user_and_checked() {
+    let app = App::new().await;
+    let r = app.call("GET", "/api/me/settings", None, None).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let bob = app.login("bob").await;
+    let val = app.login("val").await;
+    let r = app.call("GET", "/api/me/settings", None, Some(&bob)).await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, json!({"lang": null, "date_style": null})));
+    let saved = json!({"lang": "zh-CN", "date_style": "long"});
+    let r = app.call("PUT", "/api/me/settings", Some(saved.clone()), Some(&bob)).await;
+    assert_eq!((r.status, r.body.clone()), (StatusCode::OK, saved.clone()));
+    assert_eq!(app.call("GET", "/api/me/settings", None, Some(&bob)).await.body, saved);
+    // Another user's are their own.
+    assert_eq!(app.call("GET", "/api/me/settings", None, Some(&val)).await.body["lang"], json!(null));
+    // Saved again: replaced.
+    let r = app.call("PUT", "/api/me/settings", Some(json!({"lang": "en"})), Some(&bob)).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(
+        app.call("GET", "/api/me/settings", None, Some(&bob)).await.body,
+        json!({"lang": "en", "date_style": null})
+    );
+    for bad in [json!({"lang": "fr"}), json!({"date_style": "roman"}), json!({"lang": "en", "theme": "dark"})] {
+        let r = app.call("PUT", "/api/me/settings", Some(bad.clone()), Some(&bob)).await;
+        assert_eq!(r.status, StatusCode::BAD_REQUEST, "{bad}: {}", r.body);
+    }
+}
+
+#[tokio::test]
+async fn errors_speak_the_asked_language_or_the_saved_one() {
+    let app = App::new().await;
+    let ask = |lang: Option<&str>, cookie: Option<&str>| {
+        let mut req = App::request("GET", "/api/graphs", None, cookie);
+        if let Some(l) = lang {
+            req.headers_mut().insert(header::ACCEPT_LANGUAGE, l.parse().unwrap());
+        }
+        req
+    };
+    let r = app.send(ask(Some("zh-CN,zh;q=0.9,en;q=0.8"), None)).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(r.body["error"]["message"], "请先登录");
+    assert_eq!(r.body["error"]["code"], "unauthorized");
+    let r = app.send(ask(Some("en-US"), None)).await;
+    assert_eq!(r.body["error"]["message"], "sign in first");
+    let r = app.send(ask(None, None)).await;
+    assert_eq!(r.body["error"]["message"], "sign in first");
+
+    // No header: the signed-in user's saved language.
+    let bob = app.login("bob").await;
+    app.call("PUT", "/api/me/settings", Some(json!({"lang": "zh-CN"})), Some(&bob)).await;
+    let r = app.call("GET", "/api/no-such-thing", None, Some(&bob)).await;
+    assert_eq!((r.status, r.body["error"]["message"].clone()), (StatusCode::NOT_FOUND, json!("没有这个 API 接口")));
+    // The header wins over the setting.
+    let mut req = App::request("GET", "/api/no-such-thing", None, Some(&bob));
+    req.headers_mut().insert(header::ACCEPT_LANGUAGE, "en".parse().unwrap());
+    assert_eq!(app.send(req).await.body["error"]["message"], "no such API endpoint");
+
+    // A 422's problems: the English message stays, `text` is in the asked language.
+    let graph = json!({"format": "sluice.graph/v1", "nodes": [
+        {"id": "f", "kind": "transform.filter", "config": {"predicate": "true"}}], "edges": []});
+    let mut req = App::request("POST", "/api/preview", Some(json!({"graph": graph, "node": "f"})), Some(&bob));
+    req.headers_mut().insert(header::ACCEPT_LANGUAGE, "zh-CN".parse().unwrap());
+    let r = app.send(req).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["error"]["message"], "数据流图有 1 个问题");
+    let p = &r.body["error"]["details"]["problems"][0];
+    assert_eq!(p["message"], "input port `in` is not connected", "{p}");
+    assert_eq!(p["code"], "port_unconnected");
+    assert_eq!(p["text"], "输入端口 `in` 未连接");
+}
+
+#[test]
+fn the_command_line_speaks_english_unless_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let graph = json!({"format": "sluice.graph/v1", "nodes": [
+        {"id": "f", "kind": "transform.filter", "config": {"predicate": "true"}}], "edges": []});
+    std::fs::write(dir.path().join("g.json"), graph.to_string()).unwrap();
+    let run = |args: &[&str], lang_env: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_sluice"))
+            .args(args)
+            .env("LANG", lang_env)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("SLUICE_LANG")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+    };
+    // A Chinese locale alone changes nothing: schedulers parse these lines.
+    assert!(run(&["validate", "g.json"], "zh_CN.UTF-8").contains("f: input port `in` is not connected"));
+    assert!(run(&["validate", "g.json", "--lang", "zh-CN"], "C").contains("f: 输入端口 `in` 未连接"));
+    assert!(run(&["--lang", "auto", "validate", "g.json"], "zh_CN.UTF-8").contains("f: 输入端口 `in` 未连接"));
+    assert!(
+        run(&["--lang", "auto", "validate", "g.json"], "en_US.UTF-8").contains("f: input port `in` is not connected")
+    );
+}

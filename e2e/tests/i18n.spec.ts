@@ -1,0 +1,145 @@
+// The product in Chinese (issue 19): a Chromium with locale zh-CN signs in,
+// builds a graph, sees a problem, previews, saves and submits; an admin reviews.
+// On every page the visible text (text nodes, titles, placeholders) is checked
+// against the English catalogue: no English catalogue text may show (texts the
+// same in both languages, like "SQL" or "Excel", are left out).
+import { test, expect, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Server, ADMIN_PASSWORD, ANALYST } from './server';
+import { dropNode, login, select, wire } from './helpers';
+
+const server = new Server(18499);
+const repo = path.resolve(__dirname, '..', '..');
+const en: Record<string, string> = JSON.parse(readFileSync(path.join(repo, 'shared/locales/en.json'), 'utf8'));
+const zh: Record<string, string> = JSON.parse(readFileSync(path.join(repo, 'shared/locales/zh-CN.json'), 'utf8'));
+
+/** English texts that must not show in Chinese: whole texts, and the literal
+ * pieces (10+ characters) of texts with {placeholders}. */
+const whole = new Set<string>();
+const pieces: string[] = [];
+for (const [k, v] of Object.entries(en)) {
+  if (v === zh[k] || !/[A-Za-z]{2}/.test(v)) continue;
+  if (/\{[a-z_0-9]+\}/i.test(v)) {
+    for (const p of v.split(/\{[a-z_0-9]+\}/i)) if (p.trim().length >= 10 && /[a-z]{3}/.test(p)) pieces.push(p.trim());
+  } else {
+    whole.add(v.trim());
+  }
+}
+
+test.use({ locale: 'zh-CN' });
+
+test.beforeAll(async () => {
+  await server.start();
+});
+test.afterAll(async () => {
+  await server.stop();
+});
+
+/** Every visible text node, title and placeholder of the page. */
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const out: string[] = [];
+    const shown = (el: Element | null) => {
+      for (let e = el; e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.display === 'none' || s.visibility === 'hidden') return false;
+      }
+      return true;
+    };
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = (n.textContent ?? '').trim();
+      if (text && shown(n.parentElement)) out.push(text);
+    }
+    for (const el of Array.from(document.querySelectorAll('[title], [placeholder], [aria-label]'))) {
+      if (!shown(el)) continue;
+      for (const a of ['title', 'placeholder', 'aria-label']) {
+        const v = el.getAttribute(a);
+        if (v && v.trim()) out.push(v.trim());
+      }
+    }
+    return out;
+  });
+}
+
+/** User data that happens to be an English catalogue text (the demo's user names equal role names). */
+const DATA = new Set(['analyst', 'admin']);
+
+async function expectChinese(page: Page, where: string) {
+  const texts = (await visibleTexts(page)).filter((t) => !DATA.has(t));
+  const english = texts.filter((t) => whole.has(t) || pieces.some((p) => t.includes(p)));
+  expect(english, `English catalogue texts on ${where}`).toEqual([]);
+  // Something Chinese is there at all.
+  expect(texts.some((t) => /[\u4e00-\u9fff]/.test(t)), `Chinese text on ${where}`).toBe(true);
+}
+
+test('a Chinese browser gets the whole flow in Chinese', async ({ page, browser }) => {
+  // Before signing in: the browser's language, the switch says so.
+  await page.goto(server.url + '/#/login');
+  await expect(page.getByTestId('lang')).toHaveValue('zh-CN');
+  await expect(page.getByTestId('login-submit')).toHaveText('登录');
+  await expectChinese(page, 'the sign-in page');
+
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await expectChinese(page, 'the graph list');
+
+  // Build a graph: a source, a filter and a sink; the sink is left unwired.
+  await page.getByTestId('new-graph').click();
+  await expect(page.getByTestId('canvas')).toBeVisible();
+  await page.getByTestId('graph-name').fill('e2e_中文');
+  const src = await dropNode(page, 'source.csv', 100, 150);
+  const f = await dropNode(page, 'transform.filter', 330, 150);
+  const out = await dropNode(page, 'sink.csv', 560, 150);
+  await wire(page, src, f);
+  await select(page, src);
+  await page.getByTestId('config-path').fill('demo/transactions.csv');
+  await select(page, f);
+  await page.getByTestId('config-predicate').fill('amount > 1000');
+
+  // The problem is in Chinese, rendered from its code.
+  const problem = page.locator(`[data-testid="problem"][data-node="${out}"]`);
+  await expect(problem).toContainText('输入端口 `in` 未连接');
+  // The preview of the filter shows rows.
+  await expect(page.getByTestId('preview-row').first()).toBeVisible();
+  await expectChinese(page, 'the editor with a problem and a preview');
+
+  // Fix it, save and submit.
+  await wire(page, f, out);
+  await select(page, out);
+  await page.getByTestId('config-path').fill('out/e2e_zh.csv');
+  await expect(page.getByTestId('no-problems')).toBeVisible();
+  await page.getByTestId('save').click();
+  await expect(page.getByTestId('save-state')).toContainText('已保存');
+  await page.getByTestId('submit').click();
+  await page.getByTestId('submit-message').fill('第一版');
+  await expectChinese(page, 'the submit dialog');
+  await page.getByTestId('submit-confirm').click();
+  await expect(page.getByTestId('review-status')).toHaveAttribute('data-status', 'submitted');
+  await expectChinese(page, 'the editor after submitting');
+
+  // The choice is remembered for the user: English now, and after signing in again.
+  await page.getByTestId('lang').selectOption('en');
+  await expect(page.getByTestId('nav-graphs')).toHaveText('Graphs');
+  await page.getByTestId('sign-out').click();
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await expect(page.getByTestId('login-submit')).toHaveText('登录');
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await expect(page.getByTestId('nav-graphs')).toHaveText('Graphs');
+  await page.getByTestId('lang').selectOption('zh-CN');
+  await expect(page.getByTestId('nav-graphs')).toHaveText('数据流图');
+
+  // An admin reviews in Chinese.
+  const ctx = await browser.newContext({ locale: 'zh-CN' });
+  const admin = await ctx.newPage();
+  await login(admin, server.url, 'admin', ADMIN_PASSWORD);
+  await admin.getByTestId('nav-reviews').click();
+  const item = admin.getByTestId('review-item').filter({ hasText: 'e2e_中文' });
+  await expect(item).toHaveCount(1);
+  await expectChinese(admin, 'the review queue');
+  await item.click();
+  await expect(admin.getByTestId('review-outcome').or(admin.getByTestId('approve'))).toBeVisible();
+  await expectChinese(admin, 'the review page');
+  await ctx.close();
+});
