@@ -4,8 +4,8 @@
 pub mod calendars;
 pub mod cli;
 pub mod cli_bizdate;
-pub mod cli_import;
 pub mod cli_cluster;
+pub mod cli_import;
 pub mod cluster;
 pub mod demo;
 pub mod engine;

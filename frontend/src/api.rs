@@ -22,14 +22,14 @@ pub mod lineage;
 mod ops;
 pub mod reports;
 mod schedule_edit;
-mod watermarks;
 mod settings;
+mod watermarks;
 pub use calendars::*;
 pub use graph_status::*;
 pub use ops::*;
 pub use schedule_edit::*;
-pub use watermarks::*;
 pub use settings::*;
+pub use watermarks::*;
 
 /// A failed call: the server's `{"error": {"code", "message", "details"}}`, or a
 /// network failure (status 0).

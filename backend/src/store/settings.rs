@@ -13,7 +13,7 @@ impl Store {
                 .fetch_optional(self.pool())
                 .await?;
         let Some((lang, dates)) = row else { return Ok(UserSettings::default()) };
-        let quoted = |s: Option<String>| s.map(|s| serde_json::Value::String(s));
+        let quoted = |s: Option<String>| s.map(serde_json::Value::String);
         Ok(UserSettings {
             lang: quoted(lang).and_then(|v| serde_json::from_value(v).ok()),
             date_style: quoted(dates).and_then(|v| serde_json::from_value(v).ok()),
