@@ -46,6 +46,9 @@ function findFile(dir: string, name: string): string | undefined {
   return undefined;
 }
 
+// A tall window: the group lands below the demo's nodes, clear of the bottom panel.
+test.use({ viewport: { width: 1440, height: 1200 } });
+
 test('the wizard builds a star from the demo data by clicks; it validates, previews, runs and matches SQL', async ({ page }) => {
   await login(page, server.url, ANALYST.user, ANALYST.password);
   await page.locator(`[data-testid="graph-item"][data-name="${GRAPH}"]`).click();

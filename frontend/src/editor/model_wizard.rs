@@ -176,6 +176,10 @@ fn sources(ed: EditorState) -> Vec<String> {
 pub fn ModelWizardButton() -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let w = Wizard::new();
+    // The generated nodes' signals must outlive the dialog: they are made under
+    // this button's owner (the editor's toolbar), not the dialog's, which is
+    // disposed when it closes.
+    let owner = StoredValue::new(Owner::current());
     let start = move |_| {
         w.step.set(1);
         w.error.set(None);
@@ -218,7 +222,10 @@ pub fn ModelWizardButton() -> impl IntoView {
                         }.into_any(),
                         _ => view! {
                             <button class="btn primary" data-testid="model-generate"
-                                on:click=move |_| w.generate(ed)>"Generate"</button>
+                                on:click=move |_| owner.with_value(|o| match o {
+                                    Some(o) => o.with(|| w.generate(ed)),
+                                    None => w.generate(ed),
+                                })>"Generate"</button>
                         }.into_any(),
                     }}
                 </div>
