@@ -56,18 +56,15 @@ pub async fn import(store: &Store, dir: &Path, owner: &str) -> Result<Vec<String
     for (name, path, graph) in parsed {
         let id = path.file_stem().map(|s| s.to_string_lossy().to_string()).filter(|s| usable_id(s));
         let doc = serde_json::to_string_pretty(&graph).map_err(|e| fail(1, e.to_string()))?;
-        let what = one(store, id.as_deref(), &user.id, owner, &graph, &doc)
+        let (id, what) = one(store, id.as_deref(), &user.id, owner, &graph, &doc)
             .await
             .map_err(|e| fail(1, format!("{name}: {e}")))?;
         let line = match what {
-            (id, Imported::Created) => format!("created {id} ({})", graph.name),
-            (id, Imported::Updated(v)) => format!("updated {id} ({}) to draft version {v}", graph.name),
-            (id, Imported::Unchanged) => format!("unchanged {id} ({})", graph.name),
+            Imported::Created => format!("created {id} ({})", graph.name),
+            Imported::Updated(v) => format!("updated {id} ({}) to draft version {v}", graph.name),
+            Imported::Unchanged => format!("unchanged {id} ({})", graph.name),
         };
-        store
-            .audit(owner, "import", line.split(' ').nth(1).unwrap_or(""), &name)
-            .await
-            .map_err(|e| fail(1, e.to_string()))?;
+        store.audit(owner, "import", &id, &name).await.map_err(|e| fail(1, e.to_string()))?;
         out.push(line);
     }
     Ok(out)
