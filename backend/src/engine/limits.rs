@@ -178,15 +178,20 @@ impl Drop for AbortOnDrop {
 /// Runs `fut` as a task of its own for at most `timeout`. `started` receives its
 /// abort handle (to cancel it from elsewhere). When time runs out the task is
 /// aborted and awaited, so on return its plan has been dropped, not detached.
+/// Work that finished but only after its deadline (a task that never yielded,
+/// so the timer could not fire in time) counts as timed out too: the bound does
+/// not depend on how the runtime happened to interleave.
 pub async fn bounded<T: Send + 'static>(
     fut: impl Future<Output = T> + Send + 'static,
     timeout: Duration,
     started: impl FnOnce(AbortHandle),
 ) -> Result<T, Stopped> {
+    let start = std::time::Instant::now();
     let mut task = tokio::spawn(fut);
     let _guard = AbortOnDrop(task.abort_handle());
     started(task.abort_handle());
     let outcome = match tokio::time::timeout(timeout, &mut task).await {
+        Ok(_) if start.elapsed() > timeout => return Err(Stopped::TimedOut(timeout)),
         Ok(joined) => joined,
         Err(_) => {
             task.abort();
@@ -213,6 +218,15 @@ mod tests {
         let r = bounded(forever(token.clone()), Duration::from_millis(20), |_| {}).await;
         assert_eq!(r, Err(Stopped::TimedOut(Duration::from_millis(20))));
         assert_eq!(Arc::strong_count(&token), 1, "the task still holds its work");
+    }
+
+    /// On a one-thread runtime a task that never yields finishes before the
+    /// timer is looked at; it still counts as late.
+    #[tokio::test]
+    async fn work_that_blocks_past_its_deadline_is_timed_out() {
+        let busy = async { std::thread::sleep(Duration::from_millis(30)) };
+        let r = bounded(busy, Duration::from_millis(1), |_| {}).await;
+        assert_eq!(r, Err(Stopped::TimedOut(Duration::from_millis(1))));
     }
 
     #[tokio::test]
