@@ -257,3 +257,59 @@ async fn view_as_sql_and_draft_lineage_answer_for_the_posted_graph() {
         StatusCode::FORBIDDEN
     );
 }
+
+/// `POST /api/lineage/trace`: G3's `amount` goes back through the table G2
+/// loads and the file G1 writes to the `amount` G1 sums; another analyst, who
+/// cannot see those graphs, gets only their own graph's step.
+#[tokio::test]
+async fn a_column_is_traced_back_across_the_table_and_the_file() {
+    let Lib { app, ana, ids, .. } = library().await;
+    // The table as G2's run leaves it in `dev` (G3 is planned against its columns).
+    let db = app.dir.path().join("files/core.db");
+    let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}?mode=rwc", db.display())).await.unwrap();
+    sqlx::query("CREATE TABLE branch_totals (branch TEXT, amount BIGINT)").execute(&pool).await.unwrap();
+    pool.close().await;
+
+    let body = json!({"graph": g3(), "graph_id": ids[2], "node": "out", "column": "amount"});
+    let (s, t) = app.req("POST", "/api/lineage/trace", Some(body.clone()), Some(&ana)).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let steps = t["steps"].as_array().unwrap();
+    let hops: Vec<(&str, &str, &str)> = steps
+        .iter()
+        .map(|s| (s["graph"].as_str().unwrap(), s["node"].as_str().unwrap(), s["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        hops,
+        [(ids[2].as_str(), "out", "amount"), (ids[1].as_str(), "load", "amount"), (ids[0].as_str(), "out", "total")],
+        "{t}"
+    );
+    assert_eq!(steps[0]["origins"], json!([{"node": "bt", "column": "amount", "via": "copied"}]), "{t}");
+    assert_eq!(steps[1]["dataset"], "table:core.branch_totals", "{t}");
+    assert_eq!(steps[1]["origins"], json!([{"node": "mid", "column": "total", "via": "renamed"}]), "{t}");
+    assert_eq!((steps[1]["feeds"].as_u64(), steps[2]["feeds"].as_u64()), (Some(0), Some(1)), "{t}");
+    assert!(steps[2]["dataset"].as_str().unwrap().contains("mid/by_branch_"), "{t}");
+    let sum = json!([{"node": "txns", "column": "amount", "via": "aggregated"},
+        {"node": "txns", "column": "branch", "via": "group_key"}]);
+    assert_eq!((&steps[2]["origins"], steps[2]["expr"].as_str()), (&sum, Some("sum(amount)")), "{t}");
+    assert_eq!((steps[2]["graph_name"].as_str(), t["truncated"].as_bool()), (Some("g1_totals"), Some(false)));
+
+    // Bob sees none of the analyst's graphs: his copy of G3 ends in its own source.
+    let bob = app.login("bob").await;
+    let mine = json!({"graph": g3(), "node": "out", "column": "amount"});
+    let (s, t) = app.req("POST", "/api/lineage/trace", Some(mine), Some(&bob)).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["steps"].as_array().unwrap().len(), 1, "{t}");
+    assert_eq!(t["steps"][0]["graph"], "draft", "{t}");
+    // An unknown column is said, not a 500; a broken graph is a 422; a viewer may not ask.
+    let (s, t) = app
+        .req("POST", "/api/lineage/trace", Some(json!({"graph": g3(), "node": "out", "column": "zz"})), Some(&ana))
+        .await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    assert_eq!(t["steps"][0]["unknown"], "`out` has no column `zz`", "{t}");
+    let broken = json!({"graph": {"format": "sluice.graph/v1", "name": "b", "nodes": [], "edges": [{"from": "x", "to": "y"}]},
+        "node": "x", "column": "c"});
+    assert_eq!(
+        app.req("POST", "/api/lineage/trace", Some(broken), Some(&ana)).await.0,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+}

@@ -27,6 +27,15 @@ fn parse(doc: &str) -> Option<Graph> {
 /// The library's data flow: every graph the caller may see, at its latest version.
 #[utoipa::path(get, path = "/api/dataflow", responses((status = 200, body = DataflowMap)))]
 pub async fn map(State(state): State<AppState>, user: CurrentUser) -> ApiResult<Json<DataflowMap>> {
+    let graphs = visible(&state, &user).await?;
+    let map = crate::engine::limits::off_thread(move || DataflowMap::build(&graphs)).await;
+    Ok(Json(map))
+}
+
+/// The graphs `user` may see as (id, name, document), newest first, at most
+/// [`MAX_GRAPHS`]: an admin's all, an analyst's own, a viewer's approved
+/// versions (what runs, not a draft).
+pub async fn visible(state: &AppState, user: &CurrentUser) -> ApiResult<Vec<(String, String, Graph)>> {
     let mut listed = match user.role {
         Role::Admin => state.store.list_graphs(None, Listing::Active).await?,
         Role::Analyst => state.store.list_graphs(Some(&user.id), Listing::Active).await?,
@@ -37,7 +46,6 @@ pub async fn map(State(state): State<AppState>, user: CurrentUser) -> ApiResult<
     let mut graphs = Vec::with_capacity(listed.len());
     for g in listed {
         let row = state.store.get_graph(&g.id).await?;
-        // A viewer sees what runs: the approved version, not a draft.
         let doc = match user.role {
             Role::Viewer => match state.store.approved(&g.id).await? {
                 Some(s) => state.store.get_version(&g.id, s.version).await?,
@@ -49,8 +57,7 @@ pub async fn map(State(state): State<AppState>, user: CurrentUser) -> ApiResult<
             graphs.push((g.id, g.name, graph));
         }
     }
-    let map = crate::engine::limits::off_thread(move || DataflowMap::build(&graphs)).await;
-    Ok(Json(map))
+    Ok(graphs)
 }
 
 /// The approved graph each schedule runs, mapped; one suggestion per schedule

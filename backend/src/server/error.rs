@@ -39,6 +39,11 @@ pub enum ApiError {
 }
 
 impl ApiError {
+    /// The message the answer carries (what a user reads).
+    pub fn message(&self) -> String {
+        self.parts().2
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, String) {
         use ApiError::*;
         match self {

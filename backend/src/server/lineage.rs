@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/graphs/{id}/lineage", get(stored_latest))
         .route("/api/graphs/{id}/versions/{version}/lineage", get(stored_version))
         .route("/api/lineage", post(draft))
+        .route("/api/lineage/trace", post(super::lineage_trace::column_trace))
         .route("/api/sql", post(sql))
 }
 

@@ -17,6 +17,7 @@ pub mod hosts;
 pub mod i18n;
 pub mod limits;
 pub mod lineage;
+pub mod lineage_trace;
 pub mod logging;
 mod model_api;
 mod openapi;

@@ -5,8 +5,8 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, model_api, reports, reviews,
-    run_outputs, runs, schedule_edit, settings, users, watermarks,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, lineage_trace, model_api,
+    reports, reviews, run_outputs, runs, schedule_edit, settings, users, watermarks,
 };
 use axum::Json;
 use serde_json::{Value, json};
@@ -41,6 +41,7 @@ use utoipa::{IntoParams, OpenApi};
         lineage::stored_latest,
         lineage::stored_version,
         lineage::draft,
+        lineage_trace::column_trace,
         lineage::sql,
         model_api::discover_keys,
         dataflow::map,
@@ -125,6 +126,9 @@ use utoipa::{IntoParams, OpenApi};
         engine_api::PreviewRequest,
         engine_api::PreviewResponse,
         sluice_shared::api::lineage::GraphLineage,
+        sluice_shared::api::lineage_trace::TraceRequest,
+        sluice_shared::api::lineage_trace::TraceStep,
+        sluice_shared::api::lineage_trace::ColumnTrace,
         sluice_shared::api::lineage::NodeLineage,
         sluice_shared::api::lineage::ColumnLineage,
         sluice_shared::api::lineage::Origin,

@@ -17,6 +17,7 @@ pub mod dataflow;
 pub mod graph_status;
 pub mod impact;
 pub mod lineage;
+pub mod lineage_trace;
 pub mod model;
 pub mod reports;
 pub mod sql;
