@@ -4,7 +4,7 @@
 // statement; the data-flow page draws the library.
 import { test, expect, Page } from '@playwright/test';
 import { Server, ANALYST } from './server';
-import { login, select } from './helpers';
+import { apiAs, login, select } from './helpers';
 
 const server = new Server(18447);
 test.beforeAll(async () => server.start());
@@ -67,6 +67,42 @@ test('a report column lights its path back to the source column', async ({ page 
   await page.getByTestId('config-predicate').fill('amount > 200 AND txn_date = $biz_date');
   await expect(panel).toHaveCount(0);
   await expect.poll(() => lit(page)).toEqual([]);
+});
+
+test('across graphs: the column is followed into the graph that writes the branches file', async ({ page }) => {
+  // A second graph of the same analyst keeps demo/branches.csv tidy: it writes
+  // what the demo graph reads, so the demo's branch_name comes from it.
+  const api = await apiAs(server.url, ANALYST.user, ANALYST.password);
+  const tidy = {
+    format: 'sluice.graph/v1', name: 'tidy_branches',
+    nodes: [
+      { id: 'raw', kind: 'source.csv', config: { path: 'demo/branches.csv' } },
+      { id: 'named', kind: 'transform.derive', config: { columns: [{ name: 'branch_name', expr: 'upper(branch_name)' }] } },
+      { id: 'tidy', kind: 'sink.csv', config: { path: 'demo/branches.csv' } },
+    ],
+    edges: [{ from: 'raw', to: 'named' }, { from: 'named', to: 'tidy' }],
+  };
+  const made = await api.post('/api/graphs', { data: { graph: tidy } });
+  expect(made.status(), await made.text()).toBe(201);
+  const tidyId = (await made.json()).id;
+
+  await openDemo(page);
+  await select(page, 'summary_csv');
+  await header(page, 'branch_name').click();
+  const panel = page.getByTestId('lineage-panel');
+  await expect(panel).toHaveAttribute('data-state', 'lit');
+  await panel.getByTestId('lineage-trace').click();
+  const steps = panel.getByTestId('lineage-trace-step');
+  await expect(steps).toHaveCount(2);
+  await expect(steps.nth(0)).toHaveAttribute('data-node', 'summary_csv');
+  await expect(steps.nth(1)).toHaveAttribute('data-graph', tidyId);
+  await expect(steps.nth(1)).toHaveAttribute('data-node', 'tidy');
+  await expect(steps.nth(1)).toHaveAttribute('data-column', 'branch_name');
+  await expect(steps.nth(1)).toHaveAttribute('data-feeds', '0');
+  await expect(steps.nth(1)).toContainText('upper(branch_name)');
+  await expect(steps.nth(1).getByTestId('lineage-trace-open')).toHaveText('tidy_branches');
+  await expect(steps.nth(1).getByTestId('lineage-trace-open')).toHaveAttribute('href', `#/graphs/${tidyId}`);
+  expect((await api.delete(`/api/graphs/${tidyId}`)).ok()).toBeTruthy();
 });
 
 test('the inspector traces an output column too, and View as SQL prints each sink', async ({ page }) => {

@@ -12,6 +12,19 @@ pub async fn lineage(graph: Value) -> Result<GraphLineage, ApiError> {
     call_as("POST", "/api/lineage", Some(&body)).await
 }
 
+/// `POST /api/lineage/trace`: a column followed back through the library's other graphs.
+pub async fn trace(
+    graph: Value,
+    graph_id: Option<String>,
+    node: String,
+    column: String,
+) -> Result<sluice_shared::api::lineage_trace::ColumnTrace, ApiError> {
+    let req =
+        sluice_shared::api::lineage_trace::TraceRequest { graph, graph_id, node, column, params: Default::default() };
+    let body = serde_json::to_value(req).unwrap_or_default();
+    call_as("POST", "/api/lineage/trace", Some(&body)).await
+}
+
 /// `POST /api/sql`: one statement per sink, as `sluice sql` prints them.
 pub async fn export_sql(graph: Value, dialect: Dialect) -> Result<SqlExport, ApiError> {
     let body = serde_json::to_value(SqlRequest { graph, params: Default::default(), dialect }).unwrap_or_default();

@@ -158,6 +158,7 @@ pub fn LineagePanel() -> impl IntoView {
                         <div class="muted">{t("lineage.rows_decided_by")}</div>
                         <ul class="lineage-rows" data-testid="lineage-rows">{rows.into_iter().map(|o| origin_item(o, "lineage-row")).collect_view()}</ul>
                     })}
+                    <super::lineage_trace::TraceSection node=node.clone() column=name.clone() />
                 </div>
             }
             .into_any()

@@ -22,6 +22,7 @@ mod keys;
 mod layout;
 mod leave;
 mod lineage;
+mod lineage_trace;
 mod lists;
 mod minimap;
 mod model_steps;
