@@ -73,7 +73,6 @@ async fn later_change_diffs_against_the_approved(
     (g, filter_id): (&Value, &str),
     (saved, approved): (&Value, &Value),
 ) {
-    // A later change shows as a diff against the approved version.
     let mut g2 = g.clone();
     let f2 = g2["nodes"].as_array_mut().unwrap().iter_mut().find(|n| n["id"] == filter_id).unwrap();
     f2["config"]["predicate"] = json!("amount > 5000 AND txn_date = $biz_date");
@@ -134,7 +133,6 @@ type RoleCase = (&'static str, String, Option<Value>, [StatusCode; 4]);
 /// Every endpoint the role matrix calls, on graph `gid` and submission `sid`.
 fn role_cases(gid: &str, sid: &str, graph: &Value) -> Vec<RoleCase> {
     use StatusCode as S;
-    // (method, path, body, [none, viewer, analyst (not the owner), admin])
     vec![
         ("GET", "/api/session".into(), None, [S::UNAUTHORIZED, S::OK, S::OK, S::OK]),
         ("GET", "/api/graphs".into(), None, [S::UNAUTHORIZED, S::OK, S::OK, S::OK]),
