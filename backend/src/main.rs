@@ -262,16 +262,8 @@ async fn run_cli() -> ExitCode {
         }
         Command::Secrets { action: SecretsCommand::Rotate { data_dir, database_url, new_key_file } } => {
             let url = database_url.or_else(|| env("SLUICE_DATABASE_URL"));
-            match sluice_backend::secrets::rotate_cli(&data_dir, url.as_deref(), &new_key_file).await {
-                Ok(line) => {
-                    println!("{line}");
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("sluice secrets rotate: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            let rotated = sluice_backend::secrets::rotate_cli(&data_dir, url.as_deref(), &new_key_file).await;
+            exit_code("sluice secrets rotate", rotated.map(|line| println!("{line}")))
         }
         Command::Serve {
             addr,
@@ -313,13 +305,18 @@ async fn run_cli() -> ExitCode {
                 }),
                 ..Default::default()
             };
-            match sluice_backend::server::serve(opts).await {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("sluice serve: {e}");
-                    ExitCode::from(1)
-                }
-            }
+            exit_code("sluice serve", sluice_backend::server::serve(opts).await)
+        }
+    }
+}
+
+/// Success, or the error after `what` on stderr and exit 1.
+fn exit_code(what: &str, result: Result<(), String>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{what}: {e}");
+            ExitCode::from(1)
         }
     }
 }

@@ -99,34 +99,9 @@ fn wait_for(what: &str, secs: u64, mut f: impl FnMut() -> bool) {
     }
 }
 
-#[test]
-fn kill_9_mid_run_then_restart_retries_and_completes() {
-    let dir = tempfile::tempdir().unwrap();
-    let files = dir.path().join("files");
-    std::fs::create_dir_all(&files).unwrap();
-    // Enough rows that sorting them takes a while in a debug build.
-    let rows = 1_500_000;
-    let mut csv = String::with_capacity(rows * 24);
-    csv.push_str("id,key,amount\n");
-    for i in 0..rows {
-        csv.push_str(&format!("{i},{},{}.{}\n", (i * 7919) % 100_003, i % 977, i % 100));
-    }
-    std::fs::write(files.join("big_2026-11-20.csv"), csv).unwrap();
-
-    let port = free_port();
-    let mut server = start(dir.path(), port);
-    let admin = login(port, "admin", "admin-pass-1");
-    assert_eq!(
-        admin
-            .call(
-                "POST",
-                "/api/users",
-                Some(json!({"username": "ana", "password": "analyst-pass-1", "role": "analyst"}))
-            )
-            .0,
-        201
-    );
-    let ana = login(port, "ana", "analyst-pass-1");
+/// The graph `long` (a big sort), made by `ana`, approved by `admin`, scheduled
+/// with two retries, and one backfill run queued for 2026-11-20; returns its id.
+fn approved_backfill(admin: &Client, ana: &Client) -> String {
     let graph = json!({
         "format": "sluice.graph/v1", "name": "long",
         "params": {"biz_date": {"type": "date"}},
@@ -159,6 +134,38 @@ fn kill_9_mid_run_then_restart_retries_and_completes() {
         Some(json!({"from": "2026-11-20", "to": "2026-11-20"})),
     );
     assert_eq!(s, 201);
+    gid
+}
+
+#[test]
+fn kill_9_mid_run_then_restart_retries_and_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = dir.path().join("files");
+    std::fs::create_dir_all(&files).unwrap();
+    // Enough rows that sorting them takes a while in a debug build.
+    let rows = 1_500_000;
+    let mut csv = String::with_capacity(rows * 24);
+    csv.push_str("id,key,amount\n");
+    for i in 0..rows {
+        csv.push_str(&format!("{i},{},{}.{}\n", (i * 7919) % 100_003, i % 977, i % 100));
+    }
+    std::fs::write(files.join("big_2026-11-20.csv"), csv).unwrap();
+
+    let port = free_port();
+    let mut server = start(dir.path(), port);
+    let admin = login(port, "admin", "admin-pass-1");
+    assert_eq!(
+        admin
+            .call(
+                "POST",
+                "/api/users",
+                Some(json!({"username": "ana", "password": "analyst-pass-1", "role": "analyst"}))
+            )
+            .0,
+        201
+    );
+    let ana = login(port, "ana", "analyst-pass-1");
+    let gid = approved_backfill(&admin, &ana);
     let runs = |c: &Client| {
         c.call("GET", &format!("/api/runs?graph={gid}"), None).1["runs"].as_array().cloned().unwrap_or_default()
     };

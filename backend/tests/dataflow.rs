@@ -124,6 +124,29 @@ fn edges(map: &Value) -> Vec<(String, String, bool)> {
     out
 }
 
+/// Schedules for the three graphs: G2 does not wait for G1 yet (flagged as
+/// missing); G3 waits for G2 already.
+async fn schedules_wait_or_are_flagged(app: &App, admin: &str, [g1_id, g2_id, g3_id]: [&str; 3]) {
+    for (id, deps) in [(g1_id, json!([])), (g2_id, json!([])), (g3_id, json!([g2_id]))] {
+        let body = json!({"graph_id": id, "cron": "0 6 * * *", "depends_on": deps});
+        let (s, b) = app.req("POST", "/api/schedules", Some(body), Some(admin)).await;
+        assert_eq!(s, StatusCode::CREATED, "{b}");
+    }
+    let (_, sugg) = app.req("GET", "/api/dataflow/schedules", None, Some(admin)).await;
+    let mut got: Vec<(String, String, bool)> = sugg["suggestions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (s["graph"].as_str().unwrap().into(), s["upstream_graph"].as_str().unwrap().into(), s["missing"] == true)
+        })
+        .collect();
+    got.sort();
+    let mut want = vec![(g2_id.to_string(), g1_id.to_string(), true), (g3_id.to_string(), g2_id.to_string(), false)];
+    want.sort();
+    assert_eq!(got, want, "{sugg}");
+}
+
 #[tokio::test]
 async fn three_graphs_chain_through_a_file_and_a_table() {
     let Lib { app, ana, admin, admin2, ids } = library().await;
@@ -154,25 +177,7 @@ async fn three_graphs_chain_through_a_file_and_a_table() {
         .collect();
     assert!(external.contains(&"file:in/txns.csv") && !external.contains(&file.as_str()), "{external:?}");
 
-    // Schedules: G2 does not wait for G1 yet (flagged); G3 waits for G2 already.
-    for (id, deps) in [(&g1_id, json!([])), (&g2_id, json!([])), (&g3_id, json!([g2_id]))] {
-        let body = json!({"graph_id": id, "cron": "0 6 * * *", "depends_on": deps});
-        let (s, b) = app.req("POST", "/api/schedules", Some(body), Some(&admin)).await;
-        assert_eq!(s, StatusCode::CREATED, "{b}");
-    }
-    let (_, sugg) = app.req("GET", "/api/dataflow/schedules", None, Some(&admin)).await;
-    let mut got: Vec<(String, String, bool)> = sugg["suggestions"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            (s["graph"].as_str().unwrap().into(), s["upstream_graph"].as_str().unwrap().into(), s["missing"] == true)
-        })
-        .collect();
-    got.sort();
-    let mut want = vec![(g2_id.clone(), g1_id.clone(), true), (g3_id.clone(), g2_id.clone(), false)];
-    want.sort();
-    assert_eq!(got, want, "{sugg}");
+    schedules_wait_or_are_flagged(&app, &admin, [&g1_id, &g2_id, &g3_id]).await;
 
     // Lineage of G2 from its plan: the table's `amount` is G1-file's `total`, renamed; rows by `total`.
     let (s, l) = app.req("GET", &format!("/api/graphs/{g2_id}/lineage"), None, Some(&ana)).await;

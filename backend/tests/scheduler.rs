@@ -7,10 +7,10 @@ mod common;
 use common::world::{DAY, World, copy_doc, dates, receiver};
 use serde_json::json;
 use sluice_backend::engine::root::DataRoot;
-use sluice_backend::scheduler::{Limits, Scheduler};
+use sluice_backend::scheduler::Scheduler;
 use sluice_backend::store::RunFilter;
 use sluice_backend::store::RunRow;
-use sluice_shared::api::{NodeStatus, RunKind, RunStatus};
+use sluice_shared::api::{NodeStatus, RunStatus};
 use std::sync::Arc;
 
 #[tokio::test]
@@ -228,60 +228,6 @@ async fn runs_left_running_by_a_crash_are_interrupted_then_retried() {
     assert_eq!(std::fs::read_to_string(w.files().join("out/crashy_2026-11-20.csv")).unwrap(), "a\n1\n");
 }
 
-/// Issue 9.1: a draft with filter `1 = 0` and an extra sink, run for a
-/// business date, must not touch the production output nor write into
-/// `demo/`; and the schedule must still run that date.
-#[tokio::test]
-async fn a_draft_run_writes_only_into_its_sandbox_and_never_stands_for_the_schedule() {
-    let w = World::new(None).await;
-    let g = w.graph("branches", "in").await;
-    w.input("in", "2026-11-20", "a\n1\n2\n");
-    let out = w.files().join("out/branches_2026-11-20.csv");
-    std::fs::create_dir_all(out.parent().unwrap()).unwrap();
-    std::fs::write(&out, "a\nyesterday\n").unwrap();
-    let mut doc = copy_doc("branches", "in");
-    doc["nodes"].as_array_mut().unwrap().extend([
-        json!({"id": "none", "kind": "transform.filter", "config": {"predicate": "1 = 0"}}),
-        json!({"id": "extra", "kind": "sink.csv", "config": {"path": "demo/extra.csv"}}),
-    ]);
-    doc["edges"] =
-        json!([{"from": "src", "to": "none"}, {"from": "none", "to": "out"}, {"from": "none", "to": "extra"}]);
-    let (_, draft_hash) = w.save(&g.0, 1, doc).await;
-    w.schedule(&g, &[], 0, None).await;
-    let draft = w.draft(&g.0, &draft_hash, "2026-11-20").await;
-    w.sched.drain().await.unwrap();
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\nyesterday\n", "production output untouched");
-    assert!(!w.files().join("demo/extra.csv").exists(), "nothing written into the production root");
-    assert_eq!(std::fs::read_to_string(w.sandbox().join("out/branches_2026-11-20.csv")).unwrap(), "a\n");
-    assert!(w.sandbox().join("demo/extra.csv").exists());
-
-    // The schedule fires for 2026-11-20: the draft's success does not count.
-    w.clock.advance(DAY);
-    w.sched.drain().await.unwrap();
-    let runs = w.store.runs(&RunFilter::default().graph(&g.0).date("2026-11-20"), 10).await.unwrap();
-    let scheduled: Vec<_> = runs.iter().filter(|r| r.kind == RunKind::Scheduled).collect();
-    assert_eq!(scheduled.len(), 1, "{runs:?}");
-    assert_eq!((scheduled[0].status.as_str(), scheduled[0].hash.as_str()), ("succeeded", g.1.as_str()));
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), "a\n1\n2\n");
-}
-
-/// Issue 9.1: a dependency is met only by a production run, not a draft.
-#[tokio::test]
-async fn a_draft_success_does_not_release_dependents() {
-    let w = World::new(None).await;
-    let a = w.graph("up", "a_in").await;
-    let b = w.graph("down", "b_in").await;
-    w.input("a_in", "2026-11-20", "x\n1\n");
-    w.input("b_in", "2026-11-20", "x\n1\n");
-    w.schedule(&b, &[&a.0], 0, None).await;
-    w.draft(&a.0, &a.1, "2026-11-20").await;
-    w.sched.drain().await.unwrap();
-    w.clock.advance(DAY);
-    w.sched.drain().await.unwrap();
-    assert_eq!(w.statuses(&b.0).await[0].1, "queued", "B waits for A's production run");
-}
-
 /// Issue 9.4: a schedule runs the latest approved version, and says so in the audit log.
 #[tokio::test]
 async fn a_schedule_follows_the_latest_approved_version() {
@@ -303,40 +249,6 @@ async fn a_schedule_follows_the_latest_approved_version() {
     let follow = audit.iter().find(|a| a.action == "schedule_follow").expect("schedule_follow audited");
     assert!(follow.detail.contains("version 2") && follow.target == s.id, "{follow:?}");
     assert!(audit.iter().any(|a| a.action == "run_queue" && a.detail.contains(&run.id) && a.detail.contains(&h2)));
-}
-
-/// Issue 9.5: drafts cannot hold back scheduled runs; they have their own slots.
-#[tokio::test]
-async fn scheduled_runs_start_before_drafts_in_their_own_slots() {
-    let w = World::with_limits(None, Limits { max_runs: 1, max_draft_runs: 1 }).await;
-    let g = w.graph("prio", "in").await;
-    w.input("in", "2026-11-20", "a\n1\n");
-    w.schedule(&g, &[], 0, None).await;
-    w.clock.advance(DAY);
-    // Older business dates, queued first: they used to take every slot.
-    for d in dates(1, 3) {
-        w.draft(&g.0, &g.1, &d).await;
-    }
-    w.sched.tick().await.unwrap();
-    let runs = w.store.runs(&RunFilter::default().graph(&g.0), 10).await.unwrap();
-    w.sched.idle().await;
-    let started = |kind: &str| runs.iter().filter(|r| r.kind.as_str() == kind && r.status != RunStatus::Queued).count();
-    assert_eq!((started("scheduled"), started("draft")), (1, 1), "{runs:?}");
-}
-
-/// Issue 9.5: a failed draft is its author's business, not the webhook's.
-#[tokio::test]
-async fn failed_drafts_do_not_alert() {
-    let (url, got) = receiver().await;
-    let w = World::new(Some(url)).await;
-    let g = w.graph("nofile", "missing").await;
-    for d in dates(1, 3) {
-        w.draft(&g.0, &g.1, &d).await;
-    }
-    w.sched.drain().await.unwrap();
-    assert!(w.statuses(&g.0).await.iter().all(|(_, s, _)| s == "failed"));
-    assert!(w.store.alerts(10).await.unwrap().is_empty());
-    assert!(got.lock().await.is_empty());
 }
 
 /// Issue 9.6: a run whose task panics ends `failed` with the panic's message.
@@ -386,23 +298,4 @@ async fn run_errors_do_not_quote_cell_values() {
     assert!(!failed.is_empty(), "{nodes:?}");
     assert!(failed.iter().all(|n| !n.error.as_deref().unwrap_or("").contains("ZHANG")), "{failed:?}");
     assert!(w.store.alerts(10).await.unwrap().iter().all(|a| !a.message.contains("ZHANG")));
-}
-
-/// Issue 9.1: an SLA is met only by a production run, not by a draft's success.
-#[tokio::test]
-async fn a_draft_success_does_not_meet_the_sla() {
-    let w = World::new(None).await;
-    let g = w.graph("slad", "in").await;
-    w.schedule(&g, &[], 0, Some("08:00")).await;
-    w.clock.advance(DAY); // 2026-11-21 08:00 Shanghai: the run for 2026-11-20 fails (no input yet)
-    w.sched.drain().await.unwrap();
-    assert_eq!(w.statuses(&g.0).await[0].1, "failed");
-    w.input("in", "2026-11-20", "a\n1\n");
-    let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
-    w.sched.drain().await.unwrap(); // the draft succeeds, in time
-    assert_eq!(w.store.run(&draft.id).await.unwrap().status, RunStatus::Succeeded);
-    w.clock.advance(60_000);
-    w.sched.drain().await.unwrap();
-    let misses: Vec<_> = w.store.alerts(10).await.unwrap().into_iter().filter(|a| a.kind == "sla_miss").collect();
-    assert_eq!(misses.len(), 1, "the draft's success does not meet the SLA");
 }

@@ -1,17 +1,21 @@
 //! Expressions (filter predicates, derived columns): parsed with `sqlparser`,
 //! every column and `$param` checked against what the node can see, and a
-//! best-effort result type inferred so schemas flow downstream in the browser.
+//! best-effort result type inferred so schemas flow downstream in the browser.//!
+//! Here: what an expression may see and the parse; `walk` checks and types a
+//! parsed expression, `functions` holds the callable functions and CAST types.
+
+#[cfg(feature = "sql")]
+mod functions;
+#[cfg(feature = "sql")]
+mod walk;
+
+#[cfg(feature = "sql")]
+pub use functions::growth_problem;
 
 use crate::model::ParamDecl;
-#[cfg(feature = "sql")]
-use crate::model::ParamType;
-#[cfg(feature = "sql")]
-use crate::types::parse_date_days;
 use crate::types::{DataType, Schema};
 #[cfg(feature = "sql")]
-use sqlparser::ast::{
-    self, BinaryOperator as Op, Expr, FunctionArg, FunctionArgExpr, FunctionArguments, UnaryOperator, Value as V,
-};
+use sqlparser::ast::Expr;
 #[cfg(feature = "sql")]
 use sqlparser::dialect::GenericDialect;
 #[cfg(feature = "sql")]
@@ -68,7 +72,7 @@ pub fn parse(text: &str) -> Result<Expr, String> {
 pub fn check(text: &str, scope: &Scope) -> Checked {
     let mut out = Checked::default();
     match parse(text) {
-        Ok(expr) => out.ty = Walker { scope, out: &mut out }.expr(&expr),
+        Ok(expr) => out.ty = walk::Walker { scope, out: &mut out }.expr(&expr),
         Err(e) => out.errors.push(e),
     }
     out
@@ -83,355 +87,10 @@ pub fn check(_text: &str, _scope: &Scope) -> Checked {
 }
 
 #[cfg(feature = "sql")]
-struct Walker<'s, 'o> {
-    scope: &'s Scope<'s>,
-    out: &'o mut Checked,
-}
-
-#[cfg(feature = "sql")]
-impl Walker<'_, '_> {
-    fn err(&mut self, msg: String) -> Option<DataType> {
-        if !self.out.errors.contains(&msg) {
-            self.out.errors.push(msg);
-        }
-        None
-    }
-
-    fn expr(&mut self, e: &Expr) -> Option<DataType> {
-        match e {
-            Expr::Identifier(id) => self.column(&id.value),
-            Expr::CompoundIdentifier(parts) => self.err(format!(
-                "`{}`: refer to a column by its name alone",
-                parts.iter().map(|p| p.value.as_str()).collect::<Vec<_>>().join(".")
-            )),
-            Expr::Value(v) => self.value(&v.value),
-            Expr::TypedString(ts) => self.typed_string(ts),
-            Expr::Nested(inner) => self.expr(inner),
-            Expr::BinaryOp { left, op, right } => {
-                let (l, r) = (self.expr(left), self.expr(right));
-                self.binary(op, l, r, left, right)
-            }
-            Expr::UnaryOp { op, expr } => {
-                let t = self.expr(expr);
-                match op {
-                    UnaryOperator::Not => Some(DataType::Bool),
-                    UnaryOperator::Minus | UnaryOperator::Plus => {
-                        if let Some(t) = t.filter(|t| !t.is_numeric()) {
-                            return self.err(format!("`{expr}` is {t}, not a number"));
-                        }
-                        t
-                    }
-                    _ => self.err(format!("operator `{op}` is not supported")),
-                }
-            }
-            Expr::IsNull(x)
-            | Expr::IsNotNull(x)
-            | Expr::IsTrue(x)
-            | Expr::IsNotTrue(x)
-            | Expr::IsFalse(x)
-            | Expr::IsNotFalse(x) => {
-                self.expr(x);
-                Some(DataType::Bool)
-            }
-            Expr::IsDistinctFrom(a, b) | Expr::IsNotDistinctFrom(a, b) => {
-                self.expr(a);
-                self.expr(b);
-                Some(DataType::Bool)
-            }
-            Expr::InList { expr, list, .. } => {
-                self.expr(expr);
-                list.iter().for_each(|x| {
-                    self.expr(x);
-                });
-                Some(DataType::Bool)
-            }
-            Expr::Between { expr, low, high, .. } => {
-                self.expr(expr);
-                self.expr(low);
-                self.expr(high);
-                Some(DataType::Bool)
-            }
-            Expr::Like { expr, pattern, .. } | Expr::ILike { expr, pattern, .. } => {
-                self.expr(expr);
-                self.expr(pattern);
-                Some(DataType::Bool)
-            }
-            Expr::Case { operand, conditions, else_result, .. } => {
-                if let Some(op) = operand {
-                    self.expr(op);
-                }
-                let mut ty = None;
-                for cw in conditions {
-                    self.expr(&cw.condition);
-                    ty = ty.or(self.expr(&cw.result));
-                }
-                if let Some(e) = else_result {
-                    ty = ty.or(self.expr(e));
-                }
-                ty
-            }
-            Expr::Cast { expr, data_type, .. } => {
-                self.expr(expr);
-                match cast_type(data_type) {
-                    Ok(t) => Some(t),
-                    Err(m) => self.err(m),
-                }
-            }
-            Expr::Extract { expr, .. } => {
-                self.expr(expr);
-                Some(DataType::Int64)
-            }
-            Expr::Ceil { expr, .. } | Expr::Floor { expr, .. } => {
-                let t = self.expr(expr);
-                rounded(t)
-            }
-            Expr::Substring { expr, substring_from, substring_for, .. } => {
-                self.expr(expr);
-                for x in [substring_from, substring_for].into_iter().flatten() {
-                    self.expr(x);
-                }
-                Some(DataType::String)
-            }
-            Expr::Trim { expr, trim_what, .. } => {
-                self.expr(expr);
-                if let Some(w) = trim_what {
-                    self.expr(w);
-                }
-                Some(DataType::String)
-            }
-            Expr::Position { expr, r#in } => {
-                self.expr(expr);
-                self.expr(r#in);
-                Some(DataType::Int64)
-            }
-            Expr::Interval(_) => None,
-            Expr::Function(f) => self.function(f),
-            Expr::Subquery(_) | Expr::Exists { .. } | Expr::InSubquery { .. } => {
-                self.err("subqueries are not allowed in an expression; use a join node".into())
-            }
-            other => self.err(format!("`{other}` is not supported in an expression")),
-        }
-    }
-
-    fn column(&mut self, name: &str) -> Option<DataType> {
-        if !self.out.columns.iter().any(|c| c == name) {
-            self.out.columns.push(name.to_string());
-        }
-        let schema = self.scope.schema?;
-        match schema.field(name) {
-            Some(f) => f.ty,
-            None => {
-                let hint = match schema.suggest(name) {
-                    Some(s) => format!("; did you mean `{s}`?"),
-                    None => format!(" (columns: {})", schema.describe_columns()),
-                };
-                self.err(format!("unknown column `{name}`{hint}"))
-            }
-        }
-    }
-
-    fn value(&mut self, v: &V) -> Option<DataType> {
-        match v {
-            V::Number(n, _) => {
-                if n.contains(['.', 'e', 'E']) {
-                    Some(DataType::Float64)
-                } else {
-                    Some(DataType::Int64)
-                }
-            }
-            V::Boolean(_) => Some(DataType::Bool),
-            V::Null => None,
-            V::Placeholder(p) => self.param(p),
-            _ => Some(DataType::String),
-        }
-    }
-
-    fn param(&mut self, p: &str) -> Option<DataType> {
-        let name = p.strip_prefix('$').unwrap_or(p);
-        if name.is_empty() || !crate::params::valid_name(name) {
-            return self.err(format!("`{p}`: write parameters as $name"));
-        }
-        match self.scope.params.get(name) {
-            Some(decl) => Some(match decl.ty {
-                ParamType::Date => DataType::Date,
-                ParamType::String => DataType::String,
-                ParamType::Int64 => DataType::Int64,
-                ParamType::Float64 => DataType::Float64,
-                ParamType::Bool => DataType::Bool,
-            }),
-            None => self.err(format!("parameter `${name}` is not declared in the graph's params")),
-        }
-    }
-
-    fn typed_string(&mut self, ts: &ast::TypedString) -> Option<DataType> {
-        let text = match &ts.value.value {
-            V::SingleQuotedString(s) => s.clone(),
-            other => other.to_string(),
-        };
-        match cast_type(&ts.data_type) {
-            Ok(DataType::Date) => {
-                if parse_date_days(&text).is_none() {
-                    return self.err(format!("DATE '{text}' is not a real date (YYYY-MM-DD)"));
-                }
-                Some(DataType::Date)
-            }
-            Ok(t) => Some(t),
-            Err(m) => self.err(m),
-        }
-    }
-
-    fn binary(&mut self, op: &Op, l: Option<DataType>, r: Option<DataType>, le: &Expr, re: &Expr) -> Option<DataType> {
-        use DataType::*;
-        match op {
-            Op::Plus | Op::Minus | Op::Multiply | Op::Divide | Op::Modulo => {
-                for (t, e) in [(l, le), (r, re)] {
-                    if let Some(t) = t.filter(|t| !t.is_numeric() && !t.is_temporal()) {
-                        return self.err(format!("`{e}` is {t}; `{op}` needs numbers"));
-                    }
-                }
-                match (l?, r?) {
-                    (Int64, Int64) => Some(Int64),
-                    (Float64, _) | (_, Float64) => Some(Float64),
-                    (Decimal(..), _) | (_, Decimal(..)) => None,
-                    (a, _) if a.is_temporal() => Some(a),
-                    _ => None,
-                }
-            }
-            Op::StringConcat => Some(String),
-            Op::Gt | Op::Lt | Op::GtEq | Op::LtEq | Op::Eq | Op::NotEq => Some(Bool),
-            Op::And | Op::Or => {
-                for (t, e) in [(l, le), (r, re)] {
-                    if let Some(t) = t.filter(|t| *t != Bool) {
-                        return self.err(format!("`{e}` is {t}, not true/false, in `{op}`"));
-                    }
-                }
-                Some(Bool)
-            }
-            other => self.err(format!("operator `{other}` is not supported")),
-        }
-    }
-
-    fn function(&mut self, f: &ast::Function) -> Option<DataType> {
-        let name = f.name.to_string().to_lowercase();
-        if f.over.is_some() {
-            return self.err(format!("`{name}`: window functions are not allowed here"));
-        }
-        let mut args = Vec::new();
-        match &f.args {
-            FunctionArguments::None => {}
-            FunctionArguments::Subquery(_) => {
-                return self.err("subqueries are not allowed in an expression".into());
-            }
-            FunctionArguments::List(list) => {
-                for a in &list.args {
-                    match a {
-                        FunctionArg::Unnamed(FunctionArgExpr::Expr(e)) => args.push(self.expr(e)),
-                        other => {
-                            return self.err(format!("`{name}({other})`: argument not supported"));
-                        }
-                    }
-                }
-            }
-        }
-        if let Some(m) = growth_problem(f) {
-            return self.err(m);
-        }
-        match function_type(&name, &args) {
-            Ok(t) => t,
-            Err(m) => self.err(m),
-        }
-    }
-}
-
-/// A `repeat`, `lpad` or `rpad` whose literal count would build a value past
-/// [`MAX_STRING_BYTES`](crate::limits::MAX_STRING_BYTES). The engine enforces the
-/// same cap on every value at run time; this says so before anything runs.
-#[cfg(feature = "sql")]
-pub fn growth_problem(f: &ast::Function) -> Option<String> {
-    let name = f.name.to_string().to_lowercase();
-    if !matches!(name.as_str(), "repeat" | "lpad" | "rpad") {
-        return None;
-    }
-    let FunctionArguments::List(list) = &f.args else { return None };
-    let literal = |i: usize| match list.args.get(i) {
-        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(Expr::Value(v)))) => Some(&v.value),
-        _ => None,
-    };
-    let Some(V::Number(n, _)) = literal(1) else { return None };
-    let count: f64 = n.parse().ok()?;
-    // repeat('ab', n) is 2n bytes; a padded value is n characters.
-    let unit = match (name.as_str(), literal(0)) {
-        ("repeat", Some(V::SingleQuotedString(s))) => s.len().max(1) as f64,
-        _ => 1.0,
-    };
-    let cap = crate::limits::MAX_STRING_BYTES;
-    (count * unit > cap as f64).then(|| {
-        format!(
-            "`{name}` with a count of {n} builds a value longer than {}, the most one value may hold",
-            crate::limits::bytes(cap)
-        )
-    })
-}
-
-#[cfg(feature = "sql")]
-fn rounded(t: Option<DataType>) -> Option<DataType> {
-    match t? {
-        DataType::Decimal(..) => None,
-        _ => Some(DataType::Float64),
-    }
-}
-
-/// The scalar functions an expression may call, with their result types.
-/// Aggregates are not here: they belong to the aggregate node.
-#[cfg(feature = "sql")]
-fn function_type(name: &str, args: &[Option<DataType>]) -> Result<Option<DataType>, String> {
-    use DataType::*;
-    let first = args.first().copied().flatten();
-    Ok(match name {
-        "coalesce" | "nullif" | "greatest" | "least" => args.iter().copied().flatten().next(),
-        "upper" | "lower" | "trim" | "ltrim" | "rtrim" | "btrim" | "replace" | "concat" | "concat_ws" | "substr"
-        | "substring" | "left" | "right" | "lpad" | "rpad" | "initcap" | "reverse" | "repeat" | "split_part"
-        | "to_char" => Some(String),
-        "length" | "char_length" | "character_length" | "strpos" | "date_part" => Some(Int64),
-        "abs" => first,
-        "round" | "trunc" | "ceil" | "floor" => rounded(first),
-        "sqrt" | "power" | "pow" | "exp" | "ln" | "log10" | "log2" | "log" => Some(Float64),
-        "date_trunc" | "to_timestamp" | "now" => Some(Timestamp),
-        "to_date" | "current_date" | "make_date" => Some(Date),
-        "count" | "sum" | "avg" | "min" | "max" => {
-            return Err(format!("`{name}` is an aggregate; use an aggregate node (or a SQL node) for it"));
-        }
-        _ => return Err(crate::expr_words::unknown_function(name)),
-    })
-}
-
-/// Maps a CAST target to a graph type.
-#[cfg(feature = "sql")]
-fn cast_type(t: &ast::DataType) -> Result<DataType, String> {
-    let text = t.to_string().to_lowercase().replace(' ', "");
-    let base = text.split('(').next().unwrap_or("");
-    Ok(match base {
-        "int" | "integer" | "bigint" | "smallint" | "tinyint" | "int64" | "int8" | "int4" => DataType::Int64,
-        "double" | "doubleprecision" | "float" | "float64" | "real" | "float8" => DataType::Float64,
-        "decimal" | "numeric" | "dec" => {
-            if text.contains('(') {
-                DataType::parse(&text.replacen(base, "decimal", 1))?
-            } else {
-                DataType::Decimal(38, 10)
-            }
-        }
-        "varchar" | "text" | "string" | "char" | "charactervarying" | "character" => DataType::String,
-        "bool" | "boolean" => DataType::Bool,
-        "date" => DataType::Date,
-        "timestamp" | "datetime" => DataType::Timestamp,
-        _ => return Err(format!("CAST to `{t}` is not supported")),
-    })
-}
-
-#[cfg(feature = "sql")]
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ParamType;
     use crate::types::Field;
 
     fn scope_check(text: &str) -> Checked {

@@ -3,9 +3,12 @@
 //! `None` means "not known here" (a source not inspected yet, a SQL node): the
 //! checks that need columns are then skipped rather than guessed.
 
+mod sources;
+
 use crate::config::*;
 use crate::expr::{self, Scope};
 use crate::types::{DataType, Field, Schema};
+use sources::{csv_source, declared, table_source};
 
 /// What a node's checks can see.
 pub struct NodeCtx<'a> {
@@ -31,17 +34,7 @@ impl NodeCtx<'_> {
 /// Checks `cfg` and infers the output schema.
 pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
     match cfg {
-        NodeConfig::SourceCsv(c) => {
-            single_char(&c.delimiter, "delimiter", issues);
-            if let Some(enc) = &c.encoding
-                && let lower = enc.to_ascii_lowercase()
-                && lower != "utf8"
-                && !crate::config::ENCODINGS.contains(&lower.as_str())
-            {
-                issues.push(("encoding".into(), format!("encoding `{enc}` is not supported; use utf-8 or gbk")));
-            }
-            declared(c.schema.as_deref(), issues).or_else(|| ctx.inspected.cloned())
-        }
+        NodeConfig::SourceCsv(c) => csv_source(c, ctx, issues),
         NodeConfig::SourceExcel(c) => declared(c.schema.as_deref(), issues).or_else(|| ctx.inspected.cloned()),
         NodeConfig::SourceParquet(_) | NodeConfig::SourceJson(_) => ctx.inspected.cloned(),
         NodeConfig::SourceTable(c) => {
@@ -51,46 +44,14 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             table_source(c, ctx, issues)
         }
         NodeConfig::SourceDates(c) => Some(crate::calendar::dates::check(c, ctx, issues)),
-        NodeConfig::Filter(c) => {
-            let input = ctx.input("in");
-            let checked = expr::check(&c.predicate, &Scope { schema: input, params: ctx.scope_params });
-            push_all(issues, "predicate", checked.errors);
-            if let Some(t) = checked.ty.filter(|t| *t != DataType::Bool) {
-                issues.push(("predicate".into(), format!("the predicate gives {t}, not true/false")));
-            }
-            input.cloned()
-        }
+        NodeConfig::Filter(c) => filter(c, ctx, issues),
         NodeConfig::Select(c) => select(c, ctx.input("in"), issues),
         NodeConfig::Derive(c) => derive(c, ctx, issues),
         NodeConfig::Join(c) => join(c, ctx.input("left"), ctx.input("right"), issues),
         NodeConfig::Union(_) => union(ctx, issues),
         NodeConfig::Aggregate(c) => aggregate(c, ctx.input("in"), issues),
-        NodeConfig::Sort(c) => {
-            if c.by.is_empty() {
-                issues.push(("by".into(), "choose at least one column to sort by".into()));
-            }
-            let input = ctx.input("in");
-            for k in &c.by {
-                need_column(input, &k.column, "by", issues);
-            }
-            input.cloned()
-        }
-        NodeConfig::Distinct(c) => {
-            let input = ctx.input("in");
-            match &c.columns {
-                None => input.cloned(),
-                Some(cols) => {
-                    if cols.is_empty() {
-                        issues.push(("columns".into(), "list at least one column, or leave `columns` out".into()));
-                    }
-                    for n in cols {
-                        need_column(input, n, "columns", issues);
-                    }
-                    let input = input?;
-                    Some(Schema(cols.iter().filter_map(|n| input.field(n).cloned()).collect()))
-                }
-            }
-        }
+        NodeConfig::Sort(c) => sort(c, ctx, issues),
+        NodeConfig::Distinct(c) => distinct(c, ctx, issues),
         NodeConfig::Limit(_) => ctx.input("in").cloned(),
         NodeConfig::Sql(c) => {
             let inputs: Vec<&str> = ctx.inputs.iter().map(|(_, from, _)| *from).collect();
@@ -109,18 +70,7 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
             single_char(&c.delimiter, "delimiter", issues);
             ctx.input("in").cloned()
         }
-        NodeConfig::SinkExcel(c) => {
-            if c.sheet.is_empty()
-                || c.sheet.chars().count() > 31
-                || c.sheet.contains(['[', ']', ':', '*', '?', '/', '\\'])
-            {
-                issues.push((
-                    "sheet".into(),
-                    format!("`{}` is not a valid sheet name (1 to 31 characters, none of []:*?/\\)", c.sheet),
-                ));
-            }
-            ctx.input("in").cloned()
-        }
+        NodeConfig::SinkExcel(c) => excel_sink(c, ctx, issues),
         NodeConfig::SinkParquet(_) => ctx.input("in").cloned(),
         NodeConfig::SinkTable(c) => {
             crate::tables::check_sink(c, ctx.input("in"), ctx.scope_params, issues);
@@ -134,6 +84,58 @@ pub fn infer(cfg: &NodeConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Sch
     }
 }
 
+/// The predicate reads known columns and gives true/false; the columns pass through.
+fn filter(c: &crate::config::FilterConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
+    let input = ctx.input("in");
+    let checked = expr::check(&c.predicate, &Scope { schema: input, params: ctx.scope_params });
+    push_all(issues, "predicate", checked.errors);
+    if let Some(t) = checked.ty.filter(|t| *t != DataType::Bool) {
+        issues.push(("predicate".into(), format!("the predicate gives {t}, not true/false")));
+    }
+    input.cloned()
+}
+
+/// At least one key, each a known column; the columns pass through.
+fn sort(c: &crate::config::SortConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
+    if c.by.is_empty() {
+        issues.push(("by".into(), "choose at least one column to sort by".into()));
+    }
+    let input = ctx.input("in");
+    for k in &c.by {
+        need_column(input, &k.column, "by", issues);
+    }
+    input.cloned()
+}
+
+/// All columns, or the listed ones (each known).
+fn distinct(c: &crate::config::DistinctConfig, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
+    let input = ctx.input("in");
+    match &c.columns {
+        None => input.cloned(),
+        Some(cols) => {
+            if cols.is_empty() {
+                issues.push(("columns".into(), "list at least one column, or leave `columns` out".into()));
+            }
+            for n in cols {
+                need_column(input, n, "columns", issues);
+            }
+            let input = input?;
+            Some(Schema(cols.iter().filter_map(|n| input.field(n).cloned()).collect()))
+        }
+    }
+}
+
+/// A sheet name Excel accepts; the columns pass through.
+fn excel_sink(c: &crate::config::ExcelSink, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
+    if c.sheet.is_empty() || c.sheet.chars().count() > 31 || c.sheet.contains(['[', ']', ':', '*', '?', '/', '\\']) {
+        issues.push((
+            "sheet".into(),
+            format!("`{}` is not a valid sheet name (1 to 31 characters, none of []:*?/\\)", c.sheet),
+        ));
+    }
+    ctx.input("in").cloned()
+}
+
 fn push_all(issues: &mut Issues, field: &str, msgs: Vec<String>) {
     issues.extend(msgs.into_iter().map(|m| (field.to_string(), m)));
 }
@@ -142,49 +144,6 @@ fn single_char(d: &str, field: &str, issues: &mut Issues) {
     if d.len() != 1 || !d.is_ascii() {
         issues.push((field.into(), format!("the {field} must be one character, not `{d}`")));
     }
-}
-
-/// `source.table`: a table name or one read-only SELECT, and the incremental column.
-fn table_source(c: &TableSource, ctx: &NodeCtx, issues: &mut Issues) -> Option<Schema> {
-    let declared = |p: &str| ctx.scope_params.contains_key(p);
-    match (&c.table, &c.query) {
-        (Some(_), Some(_)) => issues.push(("table".into(), "give `table` or `query`, not both".into())),
-        (None, None) => issues.push(("table".into(), "give a `table` or a `query`".into())),
-        (Some(t), None) => {
-            if let Err(e) = crate::table_source::check_written(t, &declared) {
-                issues.push(("table".into(), e));
-            }
-        }
-        (None, Some(q)) => push_all(issues, "query", crate::sqlcheck::check_query_readonly(q)),
-    }
-    if let Some(inc) = &c.incremental {
-        if inc.column.trim().is_empty() {
-            issues.push(("incremental".into(), "name the column that grows (for example `updated_at`)".into()));
-        } else if let Some(s) = ctx.inspected
-            && s.field(&inc.column).is_none()
-        {
-            issues.push(("incremental".into(), format!("column `{}` is not in the table", inc.column)));
-        }
-        if let Err(e) = inc.initial_text() {
-            issues.push(("incremental.initial".into(), e));
-        } else if inc.initial.as_ref().and_then(|v| v.as_str()).is_some_and(|s| s.len() > 200) {
-            issues.push(("incremental.initial".into(), "`initial` is at most 200 characters".into()));
-        }
-    }
-    ctx.inspected.cloned()
-}
-
-fn declared(cols: Option<&[ColumnDecl]>, issues: &mut Issues) -> Option<Schema> {
-    let cols = cols?;
-    let mut seen = std::collections::HashSet::new();
-    for c in cols {
-        if c.name.is_empty() {
-            issues.push(("schema".into(), "a column in `schema` has an empty name".into()));
-        } else if !seen.insert(c.name.as_str()) {
-            issues.push(("schema".into(), format!("column `{}` is declared twice", c.name)));
-        }
-    }
-    Some(declared_schema(cols))
 }
 
 /// Records an unknown-column problem; returns the column if it exists (or if the

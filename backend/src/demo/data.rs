@@ -147,53 +147,9 @@ pub fn generate() -> Demo {
         line(&mut branches, &[b.0, b.1, b.2, b.3, b.4]);
     }
 
-    let mut customers = Vec::with_capacity(N_CUSTOMERS);
-    let mut text = String::from("customer_id,name,segment,city,risk_rating,kyc_date\n");
-    let (kyc_from, kyc_to) = (days("2019-01-01"), days("2026-10-31"));
-    for i in 0..N_CUSTOMERS {
-        let segment = *rng.weighted(&[("retail", 70), ("private", 8), ("sme", 15), ("corporate", 7)]);
-        let branch = *rng.weighted(&branch_w);
-        let city = if rng.pct(85) { BRANCHES[branch].2 } else { rng.pick(&OTHER_CITIES) };
-        let name = match segment {
-            "sme" | "corporate" => format!(
-                "{} {} {} {}",
-                BRANCHES[branch].2,
-                rng.pick(&FIRM),
-                rng.pick(&TRADE),
-                if segment == "sme" { "Co Ltd" } else { "Group Co Ltd" }
-            ),
-            _ if rng.pct(12) => format!("{} {}", rng.pick(&EN_FIRST), rng.pick(&EN_LAST)),
-            _ => format!("{} {}", rng.pick(&SURNAMES), rng.pick(&GIVEN)),
-        };
-        let risk = rng.weighted(&[(1, 20), (2, 35), (3, 28), (4, 12), (5, 5)]).to_string();
-        let kyc = date(rng.between(kyc_from, kyc_to));
-        let id = format!("C{:05}", i + 1);
-        line(&mut text, &[&id, &name, segment, city, &risk, &kyc]);
-        customers.push(Customer { segment, branch });
-    }
-    let customers_csv = text;
+    let (customers, customers_csv) = customers(&mut rng, &branch_w);
 
-    let mut accounts = Vec::with_capacity(N_ACCOUNTS);
-    let mut text = String::from("account_id,customer_id,product,open_date,status\n");
-    let (open_from, open_to) = (days("2012-01-01"), days("2026-09-30"));
-    for i in 0..N_ACCOUNTS {
-        // Every customer has an account; some have a second or third.
-        let customer = if i < N_CUSTOMERS { i } else { rng.below(N_CUSTOMERS as u64) as usize };
-        let c = &customers[customer];
-        let product = if matches!(c.segment, "sme" | "corporate") {
-            *rng.weighted(&[("current", 70), ("loan", 20), ("savings", 10)])
-        } else {
-            *rng.weighted(&[("savings", 45), ("current", 20), ("credit_card", 25), ("loan", 10)])
-        };
-        let status = *rng.weighted(&[("active", 85), ("dormant", 10), ("closed", 5)]);
-        let branch = if rng.pct(90) { c.branch } else { *rng.weighted(&branch_w) };
-        let id = format!("A{}", 100_001 + i);
-        let cid = format!("C{:05}", customer + 1);
-        let opened = date(rng.between(open_from, open_to));
-        line(&mut text, &[&id, &cid, product, &opened, status]);
-        accounts.push(Account { customer, branch, status });
-    }
-    let accounts_csv = text;
+    let (accounts, accounts_csv) = accounts(&mut rng, &customers, &branch_w);
 
     // Busy accounts appear more often; closed ones never, dormant ones rarely.
     let mut pool = Vec::new();
@@ -231,6 +187,60 @@ pub fn generate() -> Demo {
     }
 
     Demo { transactions: text, accounts: accounts_csv, customers: customers_csv, branches, limits: limits(&daily) }
+}
+
+/// The customers and their CSV, drawn from `rng` (branches weighted by `branch_w`).
+fn customers(rng: &mut Rng, branch_w: &[(usize, u64)]) -> (Vec<Customer>, String) {
+    let mut customers = Vec::with_capacity(N_CUSTOMERS);
+    let mut text = String::from("customer_id,name,segment,city,risk_rating,kyc_date\n");
+    let (kyc_from, kyc_to) = (days("2019-01-01"), days("2026-10-31"));
+    for i in 0..N_CUSTOMERS {
+        let segment = *rng.weighted(&[("retail", 70), ("private", 8), ("sme", 15), ("corporate", 7)]);
+        let branch = *rng.weighted(branch_w);
+        let city = if rng.pct(85) { BRANCHES[branch].2 } else { rng.pick(&OTHER_CITIES) };
+        let name = match segment {
+            "sme" | "corporate" => format!(
+                "{} {} {} {}",
+                BRANCHES[branch].2,
+                rng.pick(&FIRM),
+                rng.pick(&TRADE),
+                if segment == "sme" { "Co Ltd" } else { "Group Co Ltd" }
+            ),
+            _ if rng.pct(12) => format!("{} {}", rng.pick(&EN_FIRST), rng.pick(&EN_LAST)),
+            _ => format!("{} {}", rng.pick(&SURNAMES), rng.pick(&GIVEN)),
+        };
+        let risk = rng.weighted(&[(1, 20), (2, 35), (3, 28), (4, 12), (5, 5)]).to_string();
+        let kyc = date(rng.between(kyc_from, kyc_to));
+        let id = format!("C{:05}", i + 1);
+        line(&mut text, &[&id, &name, segment, city, &risk, &kyc]);
+        customers.push(Customer { segment, branch });
+    }
+    (customers, text)
+}
+
+/// The accounts (every customer has one, some more) and their CSV, drawn from `rng`.
+fn accounts(rng: &mut Rng, customers: &[Customer], branch_w: &[(usize, u64)]) -> (Vec<Account>, String) {
+    let mut accounts = Vec::with_capacity(N_ACCOUNTS);
+    let mut text = String::from("account_id,customer_id,product,open_date,status\n");
+    let (open_from, open_to) = (days("2012-01-01"), days("2026-09-30"));
+    for i in 0..N_ACCOUNTS {
+        // Every customer has an account; some have a second or third.
+        let customer = if i < N_CUSTOMERS { i } else { rng.below(N_CUSTOMERS as u64) as usize };
+        let c = &customers[customer];
+        let product = if matches!(c.segment, "sme" | "corporate") {
+            *rng.weighted(&[("current", 70), ("loan", 20), ("savings", 10)])
+        } else {
+            *rng.weighted(&[("savings", 45), ("current", 20), ("credit_card", 25), ("loan", 10)])
+        };
+        let status = *rng.weighted(&[("active", 85), ("dormant", 10), ("closed", 5)]);
+        let branch = if rng.pct(90) { c.branch } else { *rng.weighted(branch_w) };
+        let id = format!("A{}", 100_001 + i);
+        let cid = format!("C{:05}", customer + 1);
+        let opened = date(rng.between(open_from, open_to));
+        line(&mut text, &[&id, &cid, product, &opened, status]);
+        accounts.push(Account { customer, branch, status });
+    }
+    (accounts, text)
 }
 
 struct Txn {

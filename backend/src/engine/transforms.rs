@@ -66,28 +66,7 @@ pub async fn apply(
             }
             Ok(acc)
         }
-        NodeConfig::Aggregate(c) => {
-            let df = one(inputs, "in");
-            let groups = c.group_by.iter().map(ident).collect();
-            let aggs = c
-                .aggregates
-                .iter()
-                .map(|a| {
-                    let arg = || ident(a.column.clone().unwrap_or_default());
-                    let e = match a.func {
-                        AggFn::Count if a.column.is_none() => count_all(),
-                        AggFn::Count => count(arg()),
-                        AggFn::CountDistinct => count_distinct(arg()),
-                        AggFn::Sum => sum(arg()),
-                        AggFn::Avg => avg(arg()),
-                        AggFn::Min => min(arg()),
-                        AggFn::Max => max(arg()),
-                    };
-                    e.alias(&a.alias)
-                })
-                .collect();
-            df.aggregate(groups, aggs)
-        }
+        NodeConfig::Aggregate(c) => aggregate(c, one(inputs, "in")),
         NodeConfig::Sort(c) => {
             let df = one(inputs, "in");
             let keys: Vec<SortExpr> = c.by.iter().map(|k| ident(&k.column).sort(!k.desc, false)).collect();
@@ -105,6 +84,29 @@ pub async fn apply(
         NodeConfig::TransformCheck(c) => Ok(super::checks::plan("", c, inputs, params, false)?.out),
         _ => unreachable!("apply() is only called for transforms"),
     }
+}
+
+/// Groups `df` by the config's columns and computes its aggregates.
+fn aggregate(c: &AggregateConfig, df: DataFrame) -> Result<DataFrame> {
+    let groups = c.group_by.iter().map(ident).collect();
+    let aggs = c
+        .aggregates
+        .iter()
+        .map(|a| {
+            let arg = || ident(a.column.clone().unwrap_or_default());
+            let e = match a.func {
+                AggFn::Count if a.column.is_none() => count_all(),
+                AggFn::Count => count(arg()),
+                AggFn::CountDistinct => count_distinct(arg()),
+                AggFn::Sum => sum(arg()),
+                AggFn::Avg => avg(arg()),
+                AggFn::Min => min(arg()),
+                AggFn::Max => max(arg()),
+            };
+            e.alias(&a.alias)
+        })
+        .collect();
+    df.aggregate(groups, aggs)
 }
 
 /// Projects `df` to `names`, dropping table qualifiers so inputs line up by name.

@@ -109,17 +109,7 @@ impl Scheduler {
         if graph.params.contains_key("biz_date") {
             params.insert("biz_date".to_string(), run.biz_date.clone());
         }
-        // Derived date parameters count by the built-in and the stored calendars.
-        let mut calendars = self.store.calendars_by_name().await.unwrap_or_default();
-        calendars.extend(crate::calendars::builtins().iter().map(|(k, v)| (k.clone(), v.clone())));
-        let opts = engine::Options {
-            connections: Some(env.connections.clone()),
-            calendars: Some(Arc::new(calendars)),
-            watermarks: self.start_marks(run, &env.name).await.map_err(|e| (None, e))?,
-            // An environment with a cluster runs there (see `crate::cluster`).
-            cluster: env.cluster.clone(),
-            ..Default::default()
-        };
+        let opts = self.options(run, &env).await.map_err(|e| (None, e))?;
         let mut commit = Commit { environment: env.name.clone(), moves: Vec::new() };
         let (checks, result, node_rows) = match engine::prepare_with(&graph, &params, &env.root, Mode::Run, opts).await
         {
@@ -160,23 +150,49 @@ impl Scheduler {
                 }
                 indexed.map(|()| commit).map_err(|e| (None, e))
             }
-            Err(e) => {
-                let (culprits, message): (Vec<String>, String) = match &e {
-                    EngineError::Invalid(p) => (p.iter().filter_map(|p| p.node.clone()).collect(), e.to_string()),
-                    EngineError::Failed { node, message } => (node.iter().cloned().collect(), message.clone()),
-                };
-                let message = redact(&message);
-                for n in &graph.nodes {
-                    let (status, err) = if culprits.contains(&n.id) {
-                        (NodeStatus::Failed, Some(message.as_str()))
-                    } else {
-                        (NodeStatus::Cancelled, None)
-                    };
-                    self.node(run, n, status, None, err, Some(started), Some(now)).await;
-                }
-                Err((culprits.first().cloned(), message))
-            }
+            Err(e) => Err(self.failed(run, &graph, &e, (started, now)).await),
         }
+    }
+
+    /// The engine's options for a run in `env`: its connections and cluster, the
+    /// calendars derived dates count by, and the watermarks incremental sources start from.
+    async fn options(&self, run: &RunRow, env: &crate::environments::Resolved) -> Result<engine::Options, String> {
+        // Derived date parameters count by the built-in and the stored calendars.
+        let mut calendars = self.store.calendars_by_name().await.unwrap_or_default();
+        calendars.extend(crate::calendars::builtins().iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(engine::Options {
+            connections: Some(env.connections.clone()),
+            calendars: Some(Arc::new(calendars)),
+            watermarks: self.start_marks(run, &env.name).await?,
+            // An environment with a cluster runs there (see `crate::cluster`).
+            cluster: env.cluster.clone(),
+            ..Default::default()
+        })
+    }
+
+    /// Records a failed run's nodes: the ones the error names failed, the others
+    /// cancelled. Returns the first culprit and the (redacted) message.
+    async fn failed(
+        &self,
+        run: &RunRow,
+        graph: &Graph,
+        e: &EngineError,
+        (started, now): (i64, i64),
+    ) -> (Option<String>, String) {
+        let (culprits, message): (Vec<String>, String) = match e {
+            EngineError::Invalid(p) => (p.iter().filter_map(|p| p.node.clone()).collect(), e.to_string()),
+            EngineError::Failed { node, message } => (node.iter().cloned().collect(), message.clone()),
+        };
+        let message = redact(&message);
+        for n in &graph.nodes {
+            let (status, err) = if culprits.contains(&n.id) {
+                (NodeStatus::Failed, Some(message.as_str()))
+            } else {
+                (NodeStatus::Cancelled, None)
+            };
+            self.node(run, n, status, None, err, Some(started), Some(now)).await;
+        }
+        (culprits.first().cloned(), message)
     }
 
     /// Records a node that succeeded, with its rows and (for a sink) where it wrote.

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod app;
+pub mod review;
 pub mod world;
 
 use sluice_backend::store::Store;

@@ -175,28 +175,7 @@ pub fn generate(graph: &Graph, spec: &StarSpec, at: [f64; 2]) -> Result<Generate
             None => dim.to_string(),
             Some(h) => {
                 params.insert("biz_date".to_string(), ParamDecl { ty: ParamType::Date, default: None, derive: None });
-                let load = b.add(
-                    &format!("{dim}_load"),
-                    "sink.table",
-                    0,
-                    json!({
-                    "connection": h.connection, "table": h.table, "mode": "scd2",
-                    "keys": [d.key], "tracked": h.tracked, "as_of": "$biz_date"}),
-                );
-                b.edge(dim, &load, None);
-                let hist = b.add(
-                    &format!("{dim}_hist"),
-                    "source.table",
-                    1,
-                    json!({"connection": h.connection, "table": h.table}),
-                );
-                let mut cols: Vec<Value> = d.columns.iter().map(|c| json!(c)).collect();
-                for c in ["sk", "valid_from", "valid_to"] {
-                    cols.push(json!({"name": c, "as": format!("{dim}_{c}")}));
-                }
-                let sel = b.add(&format!("{dim}_versions"), "transform.select", 2, json!({"columns": cols}));
-                b.edge(&hist, &sel, None);
-                sel
+                b.history(d, h)
             }
         };
         let join = b.add(
@@ -252,6 +231,30 @@ struct Builder {
 }
 
 impl Builder {
+    /// A dimension that keeps history: its load into the scd2 table, and the
+    /// table's versions read back with their validity; returns the node to join.
+    fn history(&mut self, d: &DimensionSpec, h: &History) -> String {
+        let dim = d.node.as_str();
+        let load = self.add(
+            &format!("{dim}_load"),
+            "sink.table",
+            0,
+            json!({
+                "connection": h.connection, "table": h.table, "mode": "scd2",
+                "keys": [d.key], "tracked": h.tracked, "as_of": "$biz_date"}),
+        );
+        self.edge(dim, &load, None);
+        let hist =
+            self.add(&format!("{dim}_hist"), "source.table", 1, json!({"connection": h.connection, "table": h.table}));
+        let mut cols: Vec<Value> = d.columns.iter().map(|c| json!(c)).collect();
+        for c in ["sk", "valid_from", "valid_to"] {
+            cols.push(json!({"name": c, "as": format!("{dim}_{c}")}));
+        }
+        let sel = self.add(&format!("{dim}_versions"), "transform.select", 2, json!({"columns": cols}));
+        self.edge(&hist, &sel, None);
+        sel
+    }
+
     /// Adds node `<prefix>_<suffix>` (id cut to 64 characters) in row `row` of the current column.
     fn add(&mut self, suffix: &str, kind: &str, row: usize, config: Value) -> String {
         let mut id = format!("{}_{suffix}", self.p);

@@ -12,7 +12,7 @@
 
 use datafusion::common::Column;
 use datafusion::logical_expr::utils::grouping_set_to_exprlist;
-use datafusion::logical_expr::{Distinct, Expr, JoinType, LogicalPlan};
+use datafusion::logical_expr::{Distinct, Expr, JoinType, LogicalPlan, TableScan};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 mod exprs;
@@ -205,33 +205,7 @@ impl Memo {
                 union(parts)
             }
             LogicalPlan::RecursiveQuery(r) => union(vec![walk(&r.static_term)?, walk(&r.recursive_term)?]),
-            LogicalPlan::TableScan(t) => {
-                if let Some(view) = t.source.get_logical_plan() {
-                    let w = walk(&view)?;
-                    match &t.projection {
-                        Some(idx) => {
-                            Walked { cols: idx.iter().filter_map(|i| w.cols.get(*i).cloned()).collect(), rows: w.rows }
-                        }
-                        None => w,
-                    }
-                } else {
-                    let node = t.table_name.table();
-                    let known = self.sources.contains(node);
-                    let cols = plan
-                        .schema()
-                        .fields()
-                        .iter()
-                        .map(|f| {
-                            if known {
-                                [Lin::leaf(node, f.name()), Lin::leaf(node, f.name())]
-                            } else {
-                                Default::default()
-                            }
-                        })
-                        .collect();
-                    Walked { cols, rows: Default::default() }
-                }
-            }
+            LogicalPlan::TableScan(t) => self.table_scan(t, plan, inputs)?,
             LogicalPlan::EmptyRelation(_) | LogicalPlan::Values(_) => {
                 Walked { cols: vec![Default::default(); plan.schema().fields().len()], rows: Default::default() }
             }
@@ -250,6 +224,32 @@ impl Memo {
                 Walked { cols, rows: input.rows }
             }
             other => return Err(format!("lineage cannot follow a {} step", other.display())),
+        })
+    }
+
+    /// A scan: of a view (a SQL node's input), followed into its plan; of a
+    /// source, its columns as leaves; of anything else, unknown columns.
+    fn table_scan(&self, t: &TableScan, plan: &LogicalPlan, inputs: &[String]) -> Result<Walked, String> {
+        Ok(if let Some(view) = t.source.get_logical_plan() {
+            let w = self.walk(&view, inputs)?;
+            match &t.projection {
+                Some(idx) => {
+                    Walked { cols: idx.iter().filter_map(|i| w.cols.get(*i).cloned()).collect(), rows: w.rows }
+                }
+                None => w,
+            }
+        } else {
+            let node = t.table_name.table();
+            let known = self.sources.contains(node);
+            let cols =
+                plan.schema()
+                    .fields()
+                    .iter()
+                    .map(|f| {
+                        if known { [Lin::leaf(node, f.name()), Lin::leaf(node, f.name())] } else { Default::default() }
+                    })
+                    .collect();
+            Walked { cols, rows: Default::default() }
         })
     }
 

@@ -87,64 +87,8 @@ pub async fn describe(
 ) -> Result<Vec<Described>, sqlx::Error> {
     let sql = format!("SELECT * FROM {from}");
     Ok(match conn {
-        Conn::Pg(c) => {
-            let st = c.prepare(AssertSqlSafe(sql).into_sql_str()).await?;
-            let cols: Vec<_> = st
-                .columns()
-                .iter()
-                .map(|col| {
-                    (
-                        col.name().to_string(),
-                        col.type_info().name().to_string(),
-                        col.relation_id(),
-                        col.relation_attribute_no(),
-                    )
-                })
-                .collect();
-            let mut out = Vec::with_capacity(cols.len());
-            for (name, ty, rel, att) in cols {
-                let mut prec = None;
-                if let (Some(rel), Some(att), "NUMERIC") = (rel, att, ty.as_str()) {
-                    let m: Option<i32> =
-                        sqlx::query_scalar("SELECT atttypmod FROM pg_attribute WHERE attrelid = $1 AND attnum = $2")
-                            .bind(rel)
-                            .bind(att)
-                            .fetch_optional(&mut *c)
-                            .await?;
-                    prec =
-                        m.filter(|m| *m >= 4).map(|m| ((((m - 4) >> 16) & 0xffff) as u32, ((m - 4) & 0xffff) as u32));
-                }
-                out.push((name, ty, prec));
-            }
-            out
-        }
-        Conn::My(c) => {
-            let st = c.prepare(AssertSqlSafe(sql).into_sql_str()).await?;
-            let cols: Vec<(String, String)> =
-                st.columns().iter().map(|col| (col.name().to_string(), col.type_info().name().to_string())).collect();
-            let mut precs = std::collections::HashMap::new();
-            if let Some(t) = table {
-                let rows: Vec<(String, Option<u64>, Option<u64>)> = sqlx::query_as(
-                    "SELECT CAST(COLUMN_NAME AS CHAR), NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS \
-                     WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
-                )
-                .bind(t.schema.as_deref())
-                .bind(&t.table)
-                .fetch_all(&mut *c)
-                .await?;
-                for (n, p, s) in rows {
-                    if let (Some(p), Some(s)) = (p, s) {
-                        precs.insert(n, (p as u32, s as u32));
-                    }
-                }
-            }
-            cols.into_iter()
-                .map(|(n, t)| {
-                    let p = precs.get(&n).copied();
-                    (n, t, p)
-                })
-                .collect()
-        }
+        Conn::Pg(c) => describe_pg(c, sql).await?,
+        Conn::My(c) => describe_my(c, sql, table).await?,
         Conn::Lite(c) => match table {
             Some(t) => {
                 let schema =
@@ -167,6 +111,68 @@ pub async fn describe(
             }
         },
     })
+}
+
+/// PostgreSQL: the statement's columns, with a NUMERIC column's `(p, s)` read
+/// from `pg_attribute` (the statement's metadata leaves it out).
+async fn describe_pg(c: &mut PgConnection, sql: String) -> Result<Vec<Described>, sqlx::Error> {
+    let st = c.prepare(AssertSqlSafe(sql).into_sql_str()).await?;
+    let cols: Vec<_> = st
+        .columns()
+        .iter()
+        .map(|col| {
+            (col.name().to_string(), col.type_info().name().to_string(), col.relation_id(), col.relation_attribute_no())
+        })
+        .collect();
+    let mut out = Vec::with_capacity(cols.len());
+    for (name, ty, rel, att) in cols {
+        let mut prec = None;
+        if let (Some(rel), Some(att), "NUMERIC") = (rel, att, ty.as_str()) {
+            let m: Option<i32> =
+                sqlx::query_scalar("SELECT atttypmod FROM pg_attribute WHERE attrelid = $1 AND attnum = $2")
+                    .bind(rel)
+                    .bind(att)
+                    .fetch_optional(&mut *c)
+                    .await?;
+            prec = m.filter(|m| *m >= 4).map(|m| ((((m - 4) >> 16) & 0xffff) as u32, ((m - 4) & 0xffff) as u32));
+        }
+        out.push((name, ty, prec));
+    }
+    Ok(out)
+}
+
+/// MySQL: the statement's columns, with `(p, s)` from `information_schema` in table mode.
+async fn describe_my(
+    c: &mut MySqlConnection,
+    sql: String,
+    table: Option<&sluice_shared::table_source::TableName>,
+) -> Result<Vec<Described>, sqlx::Error> {
+    let st = c.prepare(AssertSqlSafe(sql).into_sql_str()).await?;
+    let cols: Vec<(String, String)> =
+        st.columns().iter().map(|col| (col.name().to_string(), col.type_info().name().to_string())).collect();
+    let mut precs = std::collections::HashMap::new();
+    if let Some(t) = table {
+        let rows: Vec<(String, Option<u64>, Option<u64>)> = sqlx::query_as(
+            "SELECT CAST(COLUMN_NAME AS CHAR), NUMERIC_PRECISION, NUMERIC_SCALE FROM information_schema.COLUMNS \
+             WHERE TABLE_SCHEMA = COALESCE(?, DATABASE()) AND TABLE_NAME = ?",
+        )
+        .bind(t.schema.as_deref())
+        .bind(&t.table)
+        .fetch_all(&mut *c)
+        .await?;
+        for (n, p, s) in rows {
+            if let (Some(p), Some(s)) = (p, s) {
+                precs.insert(n, (p as u32, s as u32));
+            }
+        }
+    }
+    Ok(cols
+        .into_iter()
+        .map(|(n, t)| {
+            let p = precs.get(&n).copied();
+            (n, t, p)
+        })
+        .collect())
 }
 
 /// Maps described columns to the contract's types; an unreadable type is an
