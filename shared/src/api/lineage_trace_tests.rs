@@ -83,14 +83,9 @@ fn only_the_graphs_on_the_way_are_asked_for_in_order() {
     let (map, names, all) = chain();
     let mut planned = Planned::new();
     let mut asked = Vec::new();
-    loop {
-        match trace(("C", "c_out", "amt"), &map, &names, &planned) {
-            Next::Need(g) => {
-                asked.push(g.clone());
-                planned.insert(g.clone(), all[&g].clone());
-            }
-            Next::Done(_) => break,
-        }
+    while let Next::Need(g) = trace(("C", "c_out", "amt"), &map, &names, &planned) {
+        asked.push(g.clone());
+        planned.insert(g.clone(), all[&g].clone());
     }
     assert_eq!(asked, ["C", "B", "A"]);
     // Starting in B, C (downstream) is never planned.
