@@ -94,6 +94,7 @@ use utoipa::{IntoParams, OpenApi};
         reports::download::csv,
         reports::download::xlsx,
         reports::download::svg,
+        reports::download::png,
         reports::viewers,
         reports::grant,
         reports::revoke,
