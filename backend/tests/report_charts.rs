@@ -2,9 +2,16 @@
 //! the committed reference in `tests/charts/` within a tolerance (the markup
 //! must match; every number in it within 0.5 px). `SLUICE_BLESS=1` rewrites the
 //! references (look at them before committing: open the SVGs in a browser).
+//!
+//! The same charts as PNG (drawn with exactly DejaVu Sans and WenQuanYi Micro Hei,
+//! Debian's fonts-dejavu-core and fonts-wqy-microhei, which `.ci/run` installs) are
+//! compared pixel by pixel with
+//! `tests/charts/*.png`: at most 1% of the pixels may differ by more than 48 in a
+//! channel. `SLUICE_BLESS=1` rewrites those too (look at them before committing).
 
+use resvg::tiny_skia::Pixmap;
 use serde_json::{Value, json};
-use sluice_backend::server::reports::chart;
+use sluice_backend::server::reports::{chart, png};
 use sluice_shared::config::ReportSink;
 use sluice_shared::{DataType, Field};
 
@@ -124,4 +131,83 @@ fn text_in_a_chart_is_escaped() {
     let svg = chart::svg(&chart::data(&cfg, &columns(), &rows));
     assert!(!svg.contains("<script>") && !svg.contains("<b>"));
     assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"));
+}
+
+/// Pixels of `got` that differ from `want` by more than `tolerance` in any channel.
+fn differing_pixels(got: &Pixmap, want: &Pixmap, tolerance: u8) -> usize {
+    got.data()
+        .chunks(4)
+        .zip(want.data().chunks(4))
+        .filter(|(a, b)| a.iter().zip(b.iter()).any(|(x, y)| x.abs_diff(*y) > tolerance))
+        .count()
+}
+
+/// The fonts the reference pictures were drawn with, and no others (a machine with
+/// more CJK fonts would otherwise fall back to another one).
+fn reference_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
+    let files = [
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+    ];
+    for f in files {
+        assert!(
+            std::path::Path::new(f).exists(),
+            "{f} is missing: apt-get install fonts-dejavu-core fonts-wqy-microhei"
+        );
+    }
+    let files: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
+    std::sync::Arc::new(png::load_fonts(false, &files))
+}
+
+#[test]
+fn every_chart_kind_as_png_matches_its_reference_picture() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/charts");
+    let bless = std::env::var("SLUICE_BLESS").is_ok();
+    for (name, cfg) in cases() {
+        let svg = chart::svg(&chart::data(&cfg, &columns(), &rows()));
+        let started = std::time::Instant::now();
+        let bytes = png::render_with(&svg, reference_fonts()).unwrap_or_else(|e| panic!("{name}: {e}"));
+        eprintln!("{name}: {} bytes in {:?}", bytes.len(), started.elapsed());
+        assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{name}: a PNG");
+        let path = dir.join(format!("{name}.png"));
+        if bless {
+            std::fs::write(&path, &bytes).unwrap();
+            continue;
+        }
+        let got = Pixmap::decode_png(&bytes).unwrap();
+        let want = Pixmap::load_png(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        assert_eq!((got.width(), got.height()), (1440, 800), "{name}: twice the chart's size");
+        assert_eq!((got.width(), got.height()), (want.width(), want.height()), "{name}");
+        let differ = differing_pixels(&got, &want, 48);
+        let limit = (got.width() * got.height()) as usize / 100;
+        assert!(differ <= limit, "{name}: {differ} pixels differ from {} (at most {limit})", path.display());
+    }
+}
+
+#[test]
+fn png_of_text_no_font_draws_is_refused_naming_the_characters() {
+    let mut cfg = config(json!({"chart": "bar", "y": "deposits"}));
+    // Linear A: no font a server has draws it.
+    cfg.title = "Deposits \u{10600}\u{10601}".into();
+    let svg = chart::svg(&chart::data(&cfg, &columns(), &rows()));
+    match png::render(&svg) {
+        // The first character no font has (resvg stops looking for fonts for that text there).
+        Err(png::PngError::MissingGlyphs(chars)) => assert_eq!(chars, "\u{10600}"),
+        other => panic!("expected the missing glyphs, got {:?}", other.map(|b| b.len())),
+    }
+    // No fonts at all: refused too, not drawn without its text.
+    let plain = chart::svg(&chart::data(&config(json!({"chart": "kpi", "y": "deposits"})), &columns(), &rows()));
+    let none = std::sync::Arc::new(resvg::usvg::fontdb::Database::new());
+    assert!(matches!(png::render_with(&plain, none), Err(png::PngError::MissingGlyphs(_))));
+}
+
+#[test]
+fn png_draws_chinese_with_the_servers_fonts() {
+    // Chinese text alone: it must become ink (not be dropped, not be refused).
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="200" height="60" font-family="DejaVu Sans, sans-serif"><rect width="200" height="60" fill="#ffffff"/><text x="10" y="44" font-size="36">北京上海</text></svg>"##;
+    let bytes = png::render(svg).unwrap_or_else(|e| panic!("{e}"));
+    let p = Pixmap::decode_png(&bytes).unwrap();
+    let ink = p.data().chunks(4).filter(|px| px[0] < 128).count();
+    assert!(ink > 2000, "{ink} dark pixels: the characters were not drawn");
 }

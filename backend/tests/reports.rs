@@ -157,7 +157,7 @@ async fn a_granted_viewer_reads_the_report_but_not_the_graph_and_others_get_404(
     let s = app.req("POST", "/api/reports/deposits/viewers", Some(json!({"username": "analyst"})), Some(&val)).await.0;
     assert_eq!(s, 403);
     // An analyst without a grant: 404 everywhere, as if it did not exist.
-    for path in ["rows", "dates", "csv", "xlsx", "svg"] {
+    for path in ["rows", "dates", "csv", "xlsx", "svg", "png"] {
         let s = app.req("GET", &format!("/api/reports/deposits/{path}"), None, Some(&analyst)).await.0;
         assert_eq!(s, 404, "{path}");
     }
@@ -254,6 +254,29 @@ async fn downloads_hold_the_rows_with_the_reports_formats() {
     assert_eq!(h["content-type"], "image/svg+xml");
     let svg = String::from_utf8(svg).unwrap();
     assert!(svg.starts_with("<svg") && svg.contains(">Deposits</text>") && svg.contains(">branch</text>"), "{svg}");
+}
+
+#[tokio::test]
+async fn png_download_is_the_chart_as_a_picture_for_readers_only() {
+    let (app, _) = published_app().await;
+    let bob = app.login("bob").await;
+    let val = app.login("val").await;
+    let path = "/api/reports/deposits/png?date=2026-11-20";
+    // A viewer without a grant: 404, as for the SVG.
+    assert_eq!(download(&app, path, &val).await.0, 404);
+    let (s, _) = app.req("POST", "/api/reports/deposits/viewers", Some(json!({"username": "val"})), Some(&bob)).await;
+    assert_eq!(s, 200);
+    for who in [&bob, &val] {
+        let (s, h, png) = download(&app, path, who).await;
+        assert_eq!(s, 200, "{}", String::from_utf8_lossy(&png));
+        assert_eq!(h["content-type"], "image/png");
+        assert!(h["content-disposition"].to_str().unwrap().contains("deposits_2026-11-20.png"));
+        assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "the PNG signature");
+        // IHDR: 1440 × 800, twice the chart's size.
+        assert_eq!(png[16..24], [0, 0, 0x05, 0xa0, 0, 0, 0x03, 0x20]);
+    }
+    // A date with no rows: 404, not an empty picture.
+    assert_eq!(download(&app, "/api/reports/deposits/png?date=2020-01-01", &val).await.0, 404);
 }
 
 #[test]

@@ -97,6 +97,12 @@ test('a viewer reads a report, picks a date, sorts, downloads Excel, pivots and 
   expect(strings).toContain(branches[0]);
   expect(sheet).toContain('<c r="B2"');
 
+  // PNG: the chart drawn on the server, a real PNG picture.
+  const [pic] = await Promise.all([page.waitForEvent('download'), page.getByTestId('report-download-png').click()]);
+  expect(pic.suggestedFilename()).toBe(`${REPORT}_2026-11-23.png`);
+  const png = readFileSync((await pic.path())!);
+  expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
   // Explore: deposits summed per branch, then saved as a report for review.
   await page.getByTestId('explore-rows').selectOption('branch');
   await page.getByTestId('explore-measure').selectOption('deposits');

@@ -97,6 +97,7 @@ use utoipa::OpenApi;
         reports::download::csv,
         reports::download::xlsx,
         reports::download::svg,
+        reports::download::png,
         reports::viewers,
         reports::grant,
         reports::revoke,

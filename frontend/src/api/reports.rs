@@ -56,7 +56,7 @@ pub async fn report_rows(name: &str, q: &RowsQuery) -> Result<ReportRows, ApiErr
     call_as("GET", &format!("{}/rows{}", base(name), query_string(q)), None).await
 }
 
-/// Where a download of the same view is (`csv`, `xlsx`, `svg`).
+/// Where a download of the same view is (`csv`, `xlsx`, `svg`, `png`).
 pub fn download_url(name: &str, kind: &str, q: &RowsQuery) -> String {
     let q = RowsQuery { offset: 0, limit: None, ..q.clone() };
     format!("{}/{kind}{}", base(name), query_string(&q))

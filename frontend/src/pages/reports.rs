@@ -133,6 +133,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
                 <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">"Excel"</a>
                 <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">"CSV"</a>
                 <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">"SVG"</a>
+                <a class="btn" data-testid="report-download-png" href=api::download_url(&n, "png", &q) download="">"PNG"</a>
             </div>
         })
     };

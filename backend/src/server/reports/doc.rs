@@ -156,6 +156,7 @@ fn operations() -> Vec<(&'static str, &'static str, Option<&'static str>, Value)
             file("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         ),
         ("/api/reports/{name}/svg", "get", None, file("image/svg+xml")),
+        ("/api/reports/{name}/png", "get", None, file("image/png")),
         ("/api/reports/{name}/viewers", "get", None, j("Viewers")),
         ("/api/reports/{name}/viewers", "post", Some("Grant"), j("Viewers")),
         ("/api/reports/{name}/viewers/{username}", "delete", None, Value::Null),
@@ -189,14 +190,14 @@ pub fn patch(doc: &mut Value) {
             params.push(json!({ "name": "username", "in": "path", "required": true,
                 "schema": { "type": "string", "minLength": 1, "maxLength": 64 } }));
         }
-        if ["/rows", "/csv", "/xlsx", "/svg"].iter().any(|s| path.ends_with(s)) {
+        if ["/rows", "/csv", "/xlsx", "/svg", "/png"].iter().any(|s| path.ends_with(s)) {
             params.extend(rows_query());
             op["responses"]["400"] =
                 json!({ "description": "A query parameter is malformed or names an unknown column" });
             op["responses"]["404"] =
                 json!({ "description": "No such report for the caller, or no rows for that date" });
         }
-        if ["/csv", "/xlsx", "/svg"].iter().any(|s| path.ends_with(s)) {
+        if ["/csv", "/xlsx", "/svg", "/png"].iter().any(|s| path.ends_with(s)) {
             op["responses"]["413"] = json!({ "description": "More rows than a download holds" });
         }
         if path.ends_with("/save") {

@@ -1,7 +1,7 @@
 //! Downloads of one business date of a report: CSV and Excel with the numbers
 //! as the page shows them (the report's `format`, through the shared
 //! formatter for CSV, as Excel number formats for xlsx so cells stay numbers),
-//! and the chart as SVG. At most `MAX_DOWNLOAD_ROWS` rows; more answer 413.
+//! and the chart as SVG or PNG. At most `MAX_DOWNLOAD_ROWS` rows; more answer 413.
 
 use super::{config_of, file_of, pick, read_error, read_query, readable};
 use crate::server::AppState;
@@ -191,4 +191,29 @@ pub async fn svg(
     // Shown inline by the page as well as downloaded.
     res.headers_mut().insert(header::CONTENT_DISPOSITION, header::HeaderValue::from_static("inline"));
     Ok(res)
+}
+
+/// The chart of the chosen date as PNG (the SVG rasterised with the server's fonts,
+/// off the async workers and for at most the preview time).
+#[utoipa::path(get, path = "/api/reports/{name}/png", responses((status = 200, description = "PNG", content_type = "image/png"),
+    (status = 422, description = "No font on the server draws some of the chart's text")))]
+pub async fn png(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(name): Path<String>,
+    Query(q): Query<RowsQuery>,
+) -> ApiResult<Response> {
+    use crate::engine::limits::{Stopped, bounded, off_thread};
+    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q).await?;
+    let text = super::chart::svg(&super::chart::data(&cfg, &columns, &rows));
+    let work = off_thread(move || super::png::render(&text));
+    match bounded(work, state.previews.timeout, |_| {}).await {
+        Ok(Ok(bytes)) => Ok(attachment(bytes, "image/png", &format!("{file}.png"))),
+        Ok(Err(e @ super::png::PngError::MissingGlyphs(_))) => Err(ApiError::Unprocessable(e.to_string())),
+        Ok(Err(e)) => Err(ApiError::Internal(e.to_string())),
+        Err(Stopped::TimedOut(after)) => {
+            Err(ApiError::Timeout(format!("drawing the chart took longer than {} s", after.as_secs())))
+        }
+        Err(other) => Err(ApiError::Internal(format!("png: {other:?}"))),
+    }
 }

@@ -12,6 +12,7 @@ pub mod chart_shapes;
 pub mod doc;
 pub mod download;
 pub mod explore;
+pub mod png;
 
 use super::AppState;
 use super::auth::{CurrentUser, Role};
@@ -42,6 +43,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/reports/{name}/csv", get(download::csv))
         .route("/api/reports/{name}/xlsx", get(download::xlsx))
         .route("/api/reports/{name}/svg", get(download::svg))
+        .route("/api/reports/{name}/png", get(download::png))
         .route("/api/reports/{name}/viewers", get(viewers).post(grant))
         .route("/api/reports/{name}/viewers/{username}", delete(revoke))
         .route("/api/reports/{name}/pivot", post(explore::pivot))
