@@ -108,8 +108,8 @@ impl Interact {
         self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to });
     }
 
-    /// A press on a group's label: select its members and get ready to drag
-    /// them together.
+    /// A press on a group's title bar (or its collapsed box): select its
+    /// members and get ready to drag them together (one undo step on release).
     fn press_group(&self, ed: EditorState, group: &str, (cx, cy): (f64, f64)) {
         ed.clear_selection();
         let members = ed.group_members(group);

@@ -92,8 +92,7 @@ impl EditorState {
         }
     }
 
-    /// Every node card as hit-testing sees it.
-    /// The cards on show: members of a collapsed group are hidden and cannot
+    /// Every node card on show, as hit-testing sees it: members of a collapsed group are hidden and cannot
     /// be hit, wired to or caught by a rubber band.
     pub fn cards(&self) -> Vec<Card> {
         let listed = sluice_shared::star::groups::list_ui(self.ui.get_value().as_ref());
