@@ -5,7 +5,8 @@
 //! drag-and-drop is not used), hit-testing in `hit.rs`.
 
 use super::edges::{EdgeView, GhostWire};
-use super::group_frames::GroupFrames;
+use super::group_frames::{GroupFrames, GroupRename};
+use super::group_view::GroupView;
 use super::interact::Interact;
 use super::minimap::Minimap;
 use super::node_view::NodeView;
@@ -24,6 +25,7 @@ pub fn Canvas() -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let it = expect_context::<Interact>();
     let panels = expect_context::<Panels>();
+    let gv = expect_context::<GroupView>();
 
     let on_move = window_event_listener(leptos::ev::pointermove, move |ev| it.moved(ed, &ev));
     let on_up = window_event_listener(leptos::ev::pointerup, move |ev| it.released(ed, &ev));
@@ -96,6 +98,16 @@ pub fn Canvas() -> impl IntoView {
             data-testid="canvas"
             on:pointerdown=move |ev| it.pressed(ed, &ev)
             on:wheel=move |ev| it.wheel(ed, &ev)
+            on:dblclick=move |ev| {
+                // The canvas captures the pointer, so the event's target is the
+                // canvas itself: look at what is under the pointer instead.
+                let under = crate::dom::document().element_from_point(ev.client_x() as f32, ev.client_y() as f32);
+                if let Some(el) = under.and_then(|el| el.closest("[data-role=group]").ok().flatten())
+                    && !ed.readonly
+                {
+                    gv.renaming.set(el.get_attribute("data-group"));
+                }
+            }
             on:contextmenu=|ev| ev.prevent_default()
         >
             <div
@@ -133,6 +145,7 @@ pub fn Canvas() -> impl IntoView {
                     <div>{t("canvas.drag_entries_from_the_palette")}</div>
                 </div>
             })}
+            <GroupRename/>
             <ZoomControls/>
             {move || panels.minimap.get().then(|| view! { <Minimap/> })}
             {move || ed.toast.get().map(|t| view! {

@@ -29,7 +29,23 @@ pub fn describe_schema(schema: Option<&Schema>) -> String {
 pub fn EdgeView(e: EdgeData) -> impl IntoView {
     let it = expect_context::<Interact>();
     let lineage = use_context::<super::lineage::Lineage>();
+    let groups = use_context::<super::group_view::GroupView>();
     let key = e.key;
+    let port = e.port_name();
+    let port_for_ends = port.clone();
+    // Reads only the two end positions: moving any other node leaves this alone.
+    // An end hidden in a collapsed group is drawn at the group's box; a wire
+    // inside one collapsed group is not drawn (`None`).
+    let ends = Memo::new(move |_| match groups {
+        Some(gv) => gv.wire_ends(e.from, e.to, &port_for_ends),
+        None => Some((e.from.out_port_at(e.from.pos.get()), e.to.in_port_at(&port_for_ends, e.to.pos.get()))),
+    });
+    let d = Memo::new(move |_| ends.get().map(|((x1, y1), (x2, y2))| wire_path(x1, y1, x2, y2)).unwrap_or_default());
+    // The midpoint of this symmetric bezier is the midpoint of its ends. A small
+    // handle there keeps the edge's box from collapsing to zero height when the
+    // wire is perfectly straight (tools measure visibility by that box).
+    let mid =
+        Memo::new(move |_| ends.get().map_or((0.0, 0.0), |((x1, y1), (x2, y2))| ((x1 + x2) / 2.0, (y1 + y2) / 2.0)));
     let class = move || {
         let mut c = String::from("edge");
         if e.selected.get() {
@@ -41,25 +57,11 @@ pub fn EdgeView(e: EdgeData) -> impl IntoView {
         if lineage.is_some_and(|l| l.edge_lit(&e.from.id.get(), &e.to.id.get())) {
             c.push_str(" lit");
         }
+        if ends.with(Option::is_none) {
+            c.push_str(" in-collapsed");
+        }
         c
     };
-    let port = e.port_name();
-    let port_for_path = port.clone();
-    // Reads only the two end positions: moving any other node leaves this alone.
-    let d = Memo::new(move |_| {
-        let (x1, y1) = e.from.out_port_at(e.from.pos.get());
-        let (x2, y2) = e.to.in_port_at(&port_for_path, e.to.pos.get());
-        wire_path(x1, y1, x2, y2)
-    });
-    // The midpoint of this symmetric bezier is the midpoint of its ends. A small
-    // handle there keeps the edge's box from collapsing to zero height when the
-    // wire is perfectly straight (tools measure visibility by that box).
-    let port_for_mid = port.clone();
-    let mid = Memo::new(move |_| {
-        let (x1, y1) = e.from.out_port_at(e.from.pos.get());
-        let (x2, y2) = e.to.in_port_at(&port_for_mid, e.to.pos.get());
-        ((x1 + x2) / 2.0, (y1 + y2) / 2.0)
-    });
     let port_suffix = if port == "in" { String::new() } else { format!(" ({port})") };
     let title = move || {
         let cols = e.from.schema.with(|s| describe_schema(s.as_ref()));

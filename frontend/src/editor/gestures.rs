@@ -17,7 +17,9 @@ impl Interact {
     pub(super) fn pressed(&self, ed: EditorState, ev: &web_sys::PointerEvent) {
         // The controls laid over the canvas (zoom, minimap) handle their own presses.
         let target = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-        if target.is_some_and(|t| t.closest(".zoom-controls, .minimap-box, .toast").ok().flatten().is_some()) {
+        if target
+            .is_some_and(|t| t.closest(".zoom-controls, .minimap-box, .toast, .group-rename").ok().flatten().is_some())
+        {
             return;
         }
         // Focus leaves inspector fields so Delete and Ctrl+Z reach the canvas.
@@ -52,7 +54,15 @@ impl Interact {
                 self.pick_up_wire(ed, n, &port);
             }
             ("node" | "port-out" | "port-in", Some(n)) => self.press_node(ed, n, additive, (cx, cy)),
-            ("group", _) => {
+            ("group-toggle" | "group-ungroup", _) if !ed.readonly => {
+                let group = dom::closest_data(ev, "group").map(|(_, g)| g).unwrap_or_default();
+                if role == "group-toggle" {
+                    ed.toggle_group(&group);
+                } else {
+                    ed.ungroup(&group);
+                }
+            }
+            ("group" | "group-toggle" | "group-ungroup", _) => {
                 let group = dom::closest_data(ev, "group").map(|(_, g)| g).unwrap_or_default();
                 self.press_group(ed, &group, (cx, cy));
             }
@@ -98,18 +108,11 @@ impl Interact {
         self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to });
     }
 
-    /// A press on a group's label: select its members and get ready to drag
-    /// them together.
+    /// A press on a group's title bar (or its collapsed box): select its
+    /// members and get ready to drag them together (one undo step on release).
     fn press_group(&self, ed: EditorState, group: &str, (cx, cy): (f64, f64)) {
         ed.clear_selection();
-        let members: Vec<NodeData> = ed.nodes.with_untracked(|ns| {
-            ns.iter()
-                .filter(|n| {
-                    n.ui.with_value(|u| u.as_ref().and_then(|u| u.get("group")).and_then(|v| v.as_str()) == Some(group))
-                })
-                .copied()
-                .collect()
-        });
+        let members = ed.group_members(group);
         for n in &members {
             n.selected.set(true);
         }

@@ -13,6 +13,7 @@ mod formula_help;
 mod geometry;
 mod gestures;
 mod group_frames;
+mod group_view;
 mod history;
 mod hit;
 mod inspector;
@@ -77,6 +78,7 @@ pub fn Editor(id: String) -> impl IntoView {
     let app = expect_context::<AppCtx>();
     let ed = EditorState::new(id, !app.can_edit());
     provide_context(ed);
+    provide_context(group_view::GroupView::new(ed));
     let it = Interact::new();
     provide_context(it);
     let panels = panels::Panels::new();

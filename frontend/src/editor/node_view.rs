@@ -178,6 +178,7 @@ pub fn fit_text(text: &str, max_px: f64, font_px: f64, mono: bool) -> String {
 pub fn NodeView(n: NodeData) -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let lineage = use_context::<super::lineage::Lineage>();
+    let groups = use_context::<super::group_view::GroupView>();
     let kind = n.node_kind();
     let cat = category_class(kind);
     let label = kind.map(crate::i18n::kind).unwrap_or(t("node_view.unknown_kind")).to_string();
@@ -196,6 +197,9 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
         }
         if n.problems.with(|p| !p.is_empty()) {
             c.push_str(" has-problem");
+        }
+        if groups.is_some_and(|g| g.is_hidden(key)) {
+            c.push_str(" in-collapsed");
         }
         if let Some(l) = lineage {
             let id = n.id.get();

@@ -92,9 +92,16 @@ impl EditorState {
         }
     }
 
-    /// Every node card as hit-testing sees it.
+    /// Every node card on show, as hit-testing sees it: members of a collapsed group are hidden and cannot
+    /// be hit, wired to or caught by a rubber band.
     pub fn cards(&self) -> Vec<Card> {
-        self.nodes.with_untracked(|ns| ns.iter().map(NodeData::card).collect())
+        let listed = sluice_shared::star::groups::list_ui(self.ui.get_value().as_ref());
+        self.nodes.with_untracked(|ns| {
+            ns.iter()
+                .filter(|n| n.ui.with_value(|u| sluice_shared::star::groups::hidden_in(u.as_ref(), &listed).is_none()))
+                .map(NodeData::card)
+                .collect()
+        })
     }
 
     /// Whether `n` can be dropped into a wire: it has an input and an output

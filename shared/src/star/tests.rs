@@ -138,3 +138,31 @@ fn wrong_choices_are_refused_in_words() {
     assert!(all.contains("the fact has no column `branch_code`"), "{all}");
     assert!(all.contains("`amount` is semi-additive"), "{all}");
 }
+
+#[test]
+fn collapsing_renaming_and_ungrouping_the_star_change_nothing_that_runs() {
+    let (g, schemas) = demo();
+    let out = insert(&g, &generate(&g, &spec(&schemas, true), [0.0, 0.0]).unwrap());
+    let ctx = Context { source_schemas: Some(&schemas), ..Default::default() };
+    let before = validate(&out, &ctx);
+    let mut changed = out.clone();
+    groups::set_collapsed(&mut changed.ui, "txn_star", true);
+    assert!(groups::rename(&mut changed.ui, "txn_star", "Bank star"));
+    for n in changed.nodes.iter_mut().filter(|n| groups::of(n) == Some("txn_star")).take(1) {
+        n.pos = Some([999.0, 999.0]);
+    }
+    for g in [changed.clone(), {
+        let mut u = changed.clone();
+        assert!(groups::ungroup(&mut u, "txn_star"));
+        u
+    }] {
+        // Review sees no change, and the validator the same graph: same
+        // problems, order, configs and schemas.
+        assert!(crate::diff::diff(&out, &g).is_empty());
+        let after = validate(&g, &ctx);
+        assert_eq!(after.problems, before.problems);
+        assert_eq!(after.order, before.order);
+        assert_eq!(after.schemas, before.schemas);
+        assert_eq!(format!("{:?}", after.configs), format!("{:?}", before.configs));
+    }
+}
