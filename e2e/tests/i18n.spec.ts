@@ -2,12 +2,14 @@
 // builds a graph, sees a problem, previews, saves and submits; an admin reviews.
 // On every page the visible text (text nodes, titles, placeholders) is checked
 // against the English catalogue: no English catalogue text may show (texts the
-// same in both languages, like "SQL" or "Excel", are left out).
+// same in both languages, like "SQL" or "Excel", are left out). A second test
+// visits the reports, a report with Explore's pivot, the admin page with a
+// schedule (its cron in words) and every step of the model wizard.
 import { test, expect, Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
-import { dropNode, login, select, wire } from './helpers';
+import { apiAs, dropNode, login, select, wire } from './helpers';
 
 const server = new Server(18499);
 const repo = path.resolve(__dirname, '..', '..');
@@ -141,5 +143,70 @@ test('a Chinese browser gets the whole flow in Chinese', async ({ page, browser 
   await item.click();
   await expect(admin.getByTestId('review-outcome').or(admin.getByTestId('approve'))).toBeVisible();
   await expectChinese(admin, 'the review page');
+  await ctx.close();
+});
+
+test('reports, Explore, the admin page with a schedule and the model wizard are in Chinese', async ({ browser }) => {
+  // An approved demo graph to schedule.
+  const analystApi = await apiAs(server.url, ANALYST.user, ANALYST.password);
+  const adminApi = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
+  const graphs = await (await analystApi.get('/api/graphs')).json();
+  const id = String(graphs.graphs.find((g: { name: string }) => g.name === 'daily_branch_summary').id);
+  const sub = await analystApi.post(`/api/graphs/${id}/submit`, { data: { message: '调度用' } });
+  expect(sub.status()).toBe(201);
+  expect((await adminApi.post(`/api/reviews/${(await sub.json()).id}/approve`, { data: { comment: '同意' } })).ok()).toBe(true);
+  await Promise.all([analystApi.dispose(), adminApi.dispose()]);
+
+  // The admin schedules it by the `cn` calendar; the cron reads in Chinese.
+  const ctx = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1440, height: 1200 } });
+  const admin = await ctx.newPage();
+  await login(admin, server.url, 'admin', ADMIN_PASSWORD);
+  await admin.goto(server.url + '/#/admin');
+  const section = admin.getByTestId('schedules-section');
+  const form = section.getByTestId('schedule-form');
+  await form.getByTestId('schedule-graph').selectOption({ label: 'daily_branch_summary' });
+  await form.getByTestId('schedule-cron').fill('0 2 * * *');
+  await form.getByTestId('schedule-calendar').selectOption('cn');
+  await expect(form.getByTestId('schedule-cron-words')).toHaveText('每个工作日 02:00');
+  await form.getByTestId('schedule-create').click();
+  const row = section.locator(`[data-testid="schedule-row"][data-graph="${id}"]`);
+  await expect(row.getByTestId('schedule-words')).toHaveText('每个工作日 02:00');
+  await expect(admin.getByTestId('calendar-row').first()).toBeVisible();
+  await expectChinese(admin, 'the admin page with a schedule');
+
+  // The analyst's reports, one report and a pivot in Explore.
+  const page = await ctx.newPage();
+  await page.context().clearCookies();
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await page.goto(server.url + '/#/reports');
+  await expect(page.getByTestId('report-branch_deposits')).toBeVisible();
+  await expectChinese(page, 'the report list');
+  await page.getByTestId('report-branch_deposits').locator('a').click();
+  await expect(page.getByTestId('report-table').getByTestId('report-row').first()).toBeVisible();
+  await page.getByTestId('explore-rows').selectOption('branch');
+  await page.getByTestId('explore-measure').selectOption('deposits');
+  await page.getByTestId('explore-run').click();
+  await expect(page.getByTestId('explore-table').getByTestId('explore-row').first()).toBeVisible();
+  await expectChinese(page, 'a report with a pivot');
+
+  // The model wizard, step by step, with a refusal shown.
+  await page.goto(server.url + '/#/graphs');
+  await page.locator('[data-testid="graph-item"][data-name="large_txn_watchlist"]').click();
+  await expect(page.getByTestId('node-transactions')).toBeVisible();
+  await expect(page.getByTestId('model-wizard-open')).toHaveText('建模');
+  await page.getByTestId('model-wizard-open').click();
+  await page.getByTestId('model-fact').selectOption('transactions');
+  await page.getByTestId('model-dim-accounts').check();
+  await page.getByTestId('model-dim-customers').check();
+  await expectChinese(page, 'the model wizard, step 1');
+  await page.getByTestId('model-next').click();
+  await expect(page.getByTestId('model-match-accounts')).toHaveText('匹配率 100.0%');
+  await expectChinese(page, 'the model wizard, step 2');
+  await page.getByTestId('model-next').click();
+  await page.getByTestId('model-grain-product').check();
+  await page.getByTestId('model-measure-amount').selectOption('sum');
+  await page.getByTestId('model-additivity-amount').selectOption('semi_additive');
+  await expect(page.getByTestId('model-refusal').first()).toContainText('半可加');
+  await expectChinese(page, 'the model wizard, step 3');
   await ctx.close();
 });

@@ -118,7 +118,7 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
         code: text("code").unwrap_or("http").to_string(),
         message: text("message").map(str::to_string).unwrap_or_else(|| match &value {
             Value::String(s) if !s.is_empty() && s.len() < 200 => format!("{status}: {s}"),
-            _ => format!("the server answered {status}"),
+            _ => crate::i18n::tf("client.server_answered", &[("status", &status.to_string())]),
         }),
         details: err.and_then(|e| e.get("details")).cloned(),
     })
@@ -126,12 +126,14 @@ async fn call(method: &str, url: &str, body: Option<&Value>) -> Result<Value, Ap
 
 /// A request body as JSON.
 fn to_json<T: serde::Serialize>(body: &T) -> Result<Value, ApiError> {
-    serde_json::to_value(body).map_err(|e| ApiError::local(format!("cannot send this: {e}")))
+    serde_json::to_value(body)
+        .map_err(|e| ApiError::local(crate::i18n::tf("client.cannot_send", &[("why", &e.to_string())])))
 }
 
 async fn call_as<T: DeserializeOwned>(method: &str, url: &str, body: Option<&Value>) -> Result<T, ApiError> {
     let v = call(method, url, body).await?;
-    serde_json::from_value(v).map_err(|e| ApiError::local(format!("unexpected answer: {e}")))
+    serde_json::from_value(v)
+        .map_err(|e| ApiError::local(crate::i18n::tf("client.unexpected_answer", &[("why", &e.to_string())])))
 }
 
 fn graph_url(id: &str) -> String {

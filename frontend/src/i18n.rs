@@ -50,6 +50,12 @@ pub fn alert(message: &str) -> String {
     i18n::translate(lang(), "alert.", message)
 }
 
+/// A model wizard refusal or generator problem (`sluice_shared::star`'s
+/// English sentences, `star.*` texts) in the current language.
+pub fn star(message: &str) -> String {
+    i18n::translate(lang(), "star.", message)
+}
+
 /// A state or role in words: `family.text`, e.g. `run_status.failed`
 /// (the families are enumerated by the catalogue test).
 pub fn state(family: &str, text: &str) -> &'static str {

@@ -3,6 +3,10 @@
 //! still the authority on when a schedule fires), [`describe`] says when a
 //! schedule fires ("every business day at 02:00").
 
+mod zh;
+
+use crate::i18n::Lang;
+
 /// One field of a cron expression: its name, range and value names.
 struct FieldSpec {
     name: &'static str,
@@ -227,6 +231,14 @@ pub fn describe(expr: &str, calendar: Option<&str>) -> Result<String, String> {
         (_, true) => format!("{time}, {day}"),
         _ => format!("{day} {time}"),
     })
+}
+
+/// [`describe`] in `lang`.
+pub fn describe_in(lang: Lang, expr: &str, calendar: Option<&str>) -> Result<String, String> {
+    match lang {
+        Lang::En => describe(expr, calendar),
+        Lang::ZhCn => zh::describe(expr, calendar),
+    }
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use sluice_shared::Schema;
 pub fn describe_schema(schema: Option<&Schema>) -> String {
     match schema {
         None => t("edges.unknown").into(),
-        Some(s) if s.0.is_empty() => "no columns".into(),
+        Some(s) if s.0.is_empty() => t("edges.no_columns").into(),
         Some(s) => {
             s.0.iter()
                 .map(|f| match f.ty {

@@ -50,7 +50,7 @@ pub fn default_output(graph: &str, node: &str, kind: NodeKind) -> Option<String>
 /// The path field's placeholder: the file types a source reads, or the default output path.
 pub fn placeholder(kind: NodeKind, graph: &str, node: &str) -> String {
     match default_output(graph, node, kind) {
-        Some(out) => format!("e.g. {out}"),
+        Some(out) => tf("file_picker.example", &[("path", &out)]),
         None => tf("file_picker.choose", &[("ext", &extensions(kind).join(" / "))]),
     }
 }
@@ -111,7 +111,7 @@ pub fn PathField(n: NodeData, testid: String) -> impl IntoView {
                     .collect();
                 if shown.is_empty() {
                     let exts = kind.map(|k| extensions(k).join(" / ")).unwrap_or_default();
-                    return view! { <div class="muted" data-testid="file-picker-empty">{format!("No {exts} files in the data root.")}</div> }.into_any();
+                    return view! { <div class="muted" data-testid="file-picker-empty">{tf("file_picker.none", &[("ext", &exts)])}</div> }.into_any();
                 }
                 shown
                     .into_iter()

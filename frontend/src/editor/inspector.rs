@@ -180,7 +180,7 @@ fn NodeInspector(n: NodeData) -> impl IntoView {
             .collect_view()
             .into_any(),
         None => view! {
-            <p class="muted">{format!("Unknown kind `{}`: its config is kept as it is.", n.kind.get_value())}</p>
+            <p class="muted">{tf("inspector.unknown_kind", &[("kind", &n.kind.get_value())])}</p>
         }
         .into_any(),
     };

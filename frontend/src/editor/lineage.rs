@@ -123,7 +123,7 @@ pub fn LineagePanel() -> impl IntoView {
         match l.shown.get() {
         Shown::Idle => None,
         Shown::Loading(n, c) => Some(
-            view! { <div class="lineage-panel" data-testid="lineage-panel" data-state="loading">{format!("Tracing {n}.{c}…")}</div> }
+            view! { <div class="lineage-panel" data-testid="lineage-panel" data-state="loading">{tf("lineage.tracing", &[("column", &format!("{n}.{c}"))])}</div> }
                 .into_any(),
         ),
         Shown::Failed(msg) => Some(

@@ -4,6 +4,7 @@
 //! user picks.
 
 use super::model_wizard::{DimChoice, Wizard};
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use sluice_shared::api::model::{DimensionKeys, KeyProposal};
 use sluice_shared::config::AggFn;
@@ -14,7 +15,29 @@ fn percent(r: f64) -> String {
 }
 
 fn label(p: &KeyProposal) -> String {
-    format!("{} = {} · {} matched · {} orphans", p.fact_column, p.dimension_column, percent(p.match_rate), p.orphans)
+    let pair = format!("{} = {}", p.fact_column, p.dimension_column);
+    let (rate, orphans) = (percent(p.match_rate), p.orphans.to_string());
+    tf("model.proposal", &[("pair", &pair), ("rate", &rate), ("orphans", &orphans)])
+}
+
+fn additivity(a: Additivity) -> &'static str {
+    match a {
+        Additivity::Additive => t("model.additive"),
+        Additivity::SemiAdditive => t("model.semi_additive"),
+        Additivity::NonAdditive => t("model.non_additive"),
+    }
+}
+
+/// An aggregate's name in words (the option's value stays `sum`, `count_distinct`, …).
+fn agg_name(a: AggFn) -> &'static str {
+    match a {
+        AggFn::Sum => t("explore.agg_sum"),
+        AggFn::Avg => t("explore.agg_avg"),
+        AggFn::Min => t("explore.agg_min"),
+        AggFn::Max => t("explore.agg_max"),
+        AggFn::Count => t("explore.agg_count"),
+        AggFn::CountDistinct => t("model.count_distinct"),
+    }
 }
 
 fn update(w: Wizard, node: &str, f: impl FnOnce(&mut DimChoice)) {
@@ -38,14 +61,19 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
             chosen().map(|p| {
                 let mut warn = Vec::new();
                 if p.orphans > 0 {
-                    let ex = if p.orphan_examples.is_empty() { String::new() } else { format!(" (e.g. {})", p.orphan_examples.join(", ")) };
-                    warn.push(format!("⚠ {} fact rows find no row in {node}{ex}", p.orphans));
+                    let ex = if p.orphan_examples.is_empty() {
+                        String::new()
+                    } else {
+                        tf("model.orphan_examples", &[("examples", &p.orphan_examples.join(", "))])
+                    };
+                    let n = p.orphans.to_string();
+                    warn.push(format!("⚠ {}{ex}", tf("model.orphans", &[("count", &n), ("node", &node)])));
                 }
                 if !p.unique {
-                    warn.push(format!("⚠ `{}` is not unique in {node}: facts would be counted twice", p.dimension_column));
+                    warn.push(format!("⚠ {}", tf("model.not_unique", &[("column", &p.dimension_column), ("node", &node)])));
                 }
                 view! {
-                    <span class="muted" data-testid=format!("model-match-{node}")>{format!("match {}", percent(p.match_rate))}</span>
+                    <span class="muted" data-testid=format!("model-match-{node}")>{tf("model.match", &[("rate", &percent(p.match_rate))])}</span>
                     {(!warn.is_empty()).then(|| view! {
                         <span class="warn-text" data-testid=format!("model-orphans-{node}")>{warn.join(" ")}</span>
                     })}
@@ -60,13 +88,13 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
     let value_of = move |n: &str| w.choices.with(|c| c.get(n).cloned().unwrap_or_default());
     view! {
         <div class="model-dim" data-testid=format!("model-dimension-{node}")>
-            <b>{node.clone()}</b>" "<span class="muted">{format!("{} rows", d.rows)}</span>
+            <b>{node.clone()}</b>" "<span class="muted">{tf("common.rows", &[("count", &d.rows.to_string())])}</span>
             <select data-testid=format!("model-key-{node}") on:change=move |ev| {
                 let v = event_target_value(&ev);
                 let key = v.split_once('|').map(|(f, k)| (f.to_string(), k.to_string()));
                 update(w, &n1, |c| c.key = key);
             }>
-                <option value="" selected=move || chosen_none().is_none()>"(not joined)"</option>
+                <option value="" selected=move || chosen_none().is_none()>{t("model.not_joined")}</option>
                 {proposals.into_iter().map(|p| {
                     let v = format!("{}|{}", p.fact_column, p.dimension_column);
                     let text = label(&p);
@@ -74,21 +102,21 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
                     view! { <option value=v selected=move || chosen().is_some_and(|c| c == p)>{text}</option> }
                 }).collect_view()}
             </select>
-            {(d.proposals.is_empty()).then(|| view! { <span class="muted">"no column looks like a key"</span> })}
+            {(d.proposals.is_empty()).then(|| view! { <span class="muted">{t("model.no_key")}</span> })}
             {flag}
             <label class="check-row">
                 <input type="checkbox" data-testid=format!("model-history-{node}") prop:checked=history_on
                     on:change=move |ev| { let on = event_target_checked(&ev); update(w, &n2, |c| c.history = on); }/>
-                "keep history (SCD2 table)"
+                {t("model.keep_history")}
             </label>
             {move || history_shown().then(|| {
                 let (a, b) = (n4.clone(), n5.clone());
                 let (a2, b2) = (a.clone(), b.clone());
                 view! {
-                    <input placeholder="connection" data-testid=format!("model-history-connection-{a}")
+                    <input placeholder=t("model.connection") data-testid=format!("model-history-connection-{a}")
                         prop:value=move || value_of(&a).connection
                         on:input=move |ev| { let v = event_target_value(&ev); update(w, &a2, |c| c.connection = v); }/>
-                    <input placeholder="table" data-testid=format!("model-history-table-{b}")
+                    <input placeholder=t("model.table") data-testid=format!("model-history-table-{b}")
                         prop:value=move || value_of(&b).table
                         on:input=move |ev| { let v = event_target_value(&ev); update(w, &b2, |c| c.table = v); }/>
                 }
@@ -100,20 +128,20 @@ fn dimension_row(w: Wizard, d: DimensionKeys) -> impl IntoView {
 /// Step 2: keys per dimension, and the fact's date column.
 #[component]
 pub fn KeysStep(w: Wizard) -> impl IntoView {
-    let Some(k) = w.keys.get_untracked() else { return view! { <p class="muted">"No keys yet."</p> }.into_any() };
+    let Some(k) = w.keys.get_untracked() else { return view! { <p class="muted">{t("model.no_keys")}</p> }.into_any() };
     let dates: Vec<String> =
         k.fact_columns.iter().filter(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone()).collect();
-    let sample = k.sample.then(|| view! { <p class="muted">"Measured on a sample of each source."</p> });
+    let sample = k.sample.then(|| view! { <p class="muted">{t("model.sampled")}</p> });
     view! {
-        <p class="muted">{format!("Fact `{}`: {} rows. Pick each dimension's key.", k.fact, k.fact_rows)}</p>
+        <p class="muted">{tf("model.fact_rows", &[("fact", &k.fact), ("count", &k.fact_rows.to_string())])}</p>
         {sample}
         {k.dimensions.into_iter().map(|d| dimension_row(w, d)).collect_view()}
-        <label>"The fact's date "
+        <label>{t("model.fact_date")}" "
             <select data-testid="model-date" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 w.date.set((!v.is_empty()).then_some(v));
             }>
-                <option value="" selected=move || w.date.get().is_none()>"(none)"</option>
+                <option value="" selected=move || w.date.get().is_none()>{t("common.none")}</option>
                 {dates.into_iter().map(|d| {
                     let (d2, v) = (d.clone(), d.clone());
                     view! { <option value=v selected=move || w.date.get().as_deref() == Some(d2.as_str())>{d}</option> }
@@ -139,7 +167,7 @@ fn measure_row(w: Wizard, col: String) -> impl IntoView {
                 w.measures.update(|m| { m.entry(c1.clone()).or_insert((None, Additivity::Additive)).0 = f; });
             }>
                 <option value="" selected=move || current(&c5).0.is_none()>"—"</option>
-                {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{a.as_str()}</option> } })}
+                {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{agg_name(a)}</option> } })}
             </select>
             <select data-testid=format!("model-additivity-{col}") on:change=move |ev| {
                 let v = event_target_value(&ev);
@@ -147,7 +175,7 @@ fn measure_row(w: Wizard, col: String) -> impl IntoView {
                     w.measures.update(|m| { m.entry(c2.clone()).or_insert((None, Additivity::Additive)).1 = a; });
                 }
             }>
-                {Additivity::ALL.map(|a| { let c = c4.clone(); view! { <option value=a.as_str() selected=move || current(&c).1 == a>{a.as_str().replace('_', "-")}</option> } })}
+                {Additivity::ALL.map(|a| { let c = c4.clone(); view! { <option value=a.as_str() selected=move || current(&c).1 == a>{additivity(a)}</option> } })}
             </select>
         </div>
     }
@@ -162,14 +190,18 @@ pub fn GrainStep(w: Wizard) -> impl IntoView {
     let refusals = move || {
         let s = w.spec()?;
         let r = star::measures::check(&s.grain, &s.measures, s.date_column.as_deref());
-        Some(r.into_iter().map(|t| view! { <li class="warn-text" data-testid="model-refusal">{t}</li> }).collect_view())
+        Some(
+            r.into_iter()
+                .map(|t| view! { <li class="warn-text" data-testid="model-refusal">{crate::i18n::star(&t)}</li> })
+                .collect_view(),
+        )
     };
     view! {
-        <label>"Group label " <input data-testid="model-name" prop:value=move || w.name.get()
+        <label>{t("model.group_label")}" " <input data-testid="model-name" prop:value=move || w.name.get()
             on:input=move |ev| w.name.set(event_target_value(&ev))/></label>
-        <label>"Mart file " <input data-testid="model-mart" prop:value=move || w.mart.get()
+        <label>{t("model.mart_file")}" " <input data-testid="model-mart" prop:value=move || w.mart.get()
             on:input=move |ev| w.mart.set(event_target_value(&ev))/></label>
-        <div class="model-grain"><b>"Grain "</b><span class="muted">"(one mart row per combination)"</span>
+        <div class="model-grain"><b>{t("model.grain")}" "</b><span class="muted">{t("model.grain_hint")}</span>
             {move || columns().into_iter().map(|c| {
                 let (c1, c2) = (c.clone(), c.clone());
                 view! {
@@ -185,7 +217,7 @@ pub fn GrainStep(w: Wizard) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-        <div class="model-measures"><b>"Measures"</b>
+        <div class="model-measures"><b>{t("model.measures")}</b>
             {fact_columns.into_iter().map(|c| measure_row(w, c)).collect_view()}
         </div>
         <ul class="model-refusals">{refusals}</ul>

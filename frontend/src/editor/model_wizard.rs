@@ -7,6 +7,7 @@
 use super::model_steps::{GrainStep, KeysStep};
 use super::state::EditorState;
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::model::KeysResponse;
@@ -134,7 +135,7 @@ impl Wizard {
                         k.fact_columns.iter().find(|f| f.ty.is_some_and(|t| t.is_temporal())).map(|f| f.name.clone());
                     w.choices.set(choices);
                     w.date.set(date);
-                    w.name.set(format!("{} star", k.fact));
+                    w.name.set(tf("model.default_label", &[("fact", &k.fact)]));
                     w.mart.set(format!("out/{}_mart.csv", k.fact));
                     w.keys.set(Some(k));
                     w.step.set(2);
@@ -154,10 +155,13 @@ impl Wizard {
                 let next = star::insert(&graph, &g);
                 ed.edit(None, || ed.restore(&next));
                 ed.fit_view();
-                ed.notify(format!("Added {} nodes as the group “{}”.", g.nodes.len(), g.label));
+                ed.notify(tf("model.added", &[("count", &g.nodes.len().to_string()), ("label", &g.label)]));
                 self.open.set(false);
             }
-            Err(problems) => self.error.set(Some(problems.join("; "))),
+            Err(problems) => {
+                let text: Vec<String> = problems.iter().map(|p| crate::i18n::star(p)).collect();
+                self.error.set(Some(text.join("; ")))
+            }
         }
     }
 }
@@ -191,12 +195,12 @@ pub fn ModelWizardButton() -> impl IntoView {
     };
     view! {
         <button class="btn" data-testid="model-wizard-open" disabled=ed.readonly
-            title="Build a star schema (facts, dimensions, a mart) from this graph's sources" on:click=start>"Model"</button>
+            title=t("model.button_title") on:click=start>{t("model.button")}</button>
         {move || w.open.get().then(|| view! {
             <div class="modal-backdrop">
-            <div class="modal model-wizard" data-testid="model-wizard" role="dialog" aria-label="Model wizard">
+            <div class="modal model-wizard" data-testid="model-wizard" role="dialog" aria-label=t("model.wizard")>
                 <div class="modal-head">
-                    <b>{move || format!("Model wizard · step {} of 4", w.step.get())}</b>
+                    <b>{move || tf("model.step_of", &[("step", &w.step.get().to_string())])}</b>
                     <button class="btn ghost small" data-testid="model-close" on:click=move |_| w.open.set(false)>"✕"</button>
                 </div>
                 {move || match w.step.get() {
@@ -207,25 +211,25 @@ pub fn ModelWizardButton() -> impl IntoView {
                 {move || w.error.get().map(|e| view! { <div class="preview-error" data-testid="model-error">{e}</div> })}
                 <div class="form-actions">
                     {move || (w.step.get() > 1).then(|| view! {
-                        <button class="btn" data-testid="model-back" on:click=move |_| w.step.update(|s| *s -= 1)>"Back"</button>
+                        <button class="btn" data-testid="model-back" on:click=move |_| w.step.update(|s| *s -= 1)>{t("model.back")}</button>
                     })}
                     {move || match w.step.get() {
                         1 => view! {
                             <button class="btn primary" data-testid="model-next"
                                 disabled=move || w.busy.get() || w.fact.get().is_empty() || w.dims.with(Vec::is_empty)
                                 on:click=move |_| w.discover(ed)>
-                                {move || if w.busy.get() { "Measuring keys…" } else { "Next" }}
+                                {move || if w.busy.get() { t("model.measuring") } else { t("model.next") }}
                             </button>
                         }.into_any(),
                         2 => view! {
-                            <button class="btn primary" data-testid="model-next" on:click=move |_| w.step.set(3)>"Next"</button>
+                            <button class="btn primary" data-testid="model-next" on:click=move |_| w.step.set(3)>{t("model.next")}</button>
                         }.into_any(),
                         _ => view! {
                             <button class="btn primary" data-testid="model-generate"
                                 on:click=move |_| owner.with_value(|o| match o {
                                     Some(o) => o.with(|| w.generate(ed)),
                                     None => w.generate(ed),
-                                })>"Generate"</button>
+                                })>{t("model.generate")}</button>
                         }.into_any(),
                     }}
                 </div>
@@ -266,8 +270,8 @@ fn FactStep(w: Wizard) -> impl IntoView {
             .collect_view()
     };
     view! {
-        <p class="muted">"The fact holds the events to measure (transactions); dimensions describe them (accounts, branches, dates)."</p>
-        <label>"Fact source "
+        <p class="muted">{t("model.fact_intro")}</p>
+        <label>{t("model.fact_source")}" "
             <select data-testid="model-fact" on:change=move |ev| {
                 let v = event_target_value(&ev);
                 w.dims.update(|d| d.retain(|x| *x != v));
@@ -279,6 +283,6 @@ fn FactStep(w: Wizard) -> impl IntoView {
                 }).collect_view()}
             </select>
         </label>
-        <div class="model-dims"><b>"Dimensions"</b>{dims}</div>
+        <div class="model-dims"><b>{t("model.dimensions")}</b>{dims}</div>
     }
 }

@@ -242,7 +242,7 @@ pub fn NodeView(n: NodeData) -> impl IntoView {
                     cy=y
                     r="6.5"
                 >
-                    <title>{format!("input “{name}”")}</title>
+                    <title>{tf("node_view.input", &[("port", name)])}</title>
                 </circle>
                 {(ports.len() > 1).then(|| view! {
                     <text class="port-label" x="11" y=y + 3.5>{name}</text>

@@ -95,7 +95,7 @@ pub fn ParamsEditor(on_close: impl Fn() + 'static) -> impl IntoView {
                 <b>{t("params.parameters")}</b>
                 <button class="icon-btn small" on:click=move |_| on_close()>"✕"</button>
             </div>
-            <p class="muted">"Use as $name in expressions and {name} in paths. A run supplies values; the default fills in otherwise."</p>
+            <p class="muted">{t("params.help")}</p>
             {move || (0..len.get()).map(row).collect_view()}
             {graph_problems}
             <button class="btn small add" data-testid="param-add" disabled=ed.readonly on:click=add>{t("params.add_parameter")}</button>

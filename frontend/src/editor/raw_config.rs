@@ -4,7 +4,7 @@
 
 use super::fields::fields_for;
 use super::state::{EditorState, NodeData};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -16,16 +16,16 @@ pub fn RawConfig(n: NodeData) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let text = move || n.config.with(|c| serde_json::to_string_pretty(c).unwrap_or_default());
     let apply = move |ev: leptos::ev::Event| {
-        let t = event_target_value(&ev);
-        match serde_json::from_str::<Value>(&t) {
+        let typed = event_target_value(&ev);
+        match serde_json::from_str::<Value>(&typed) {
             Ok(v) if v.is_object() => {
                 error.set(None);
                 if n.config.with_untracked(|c| *c != v) {
                     ed.edit(None, || n.config.set(v));
                 }
             }
-            Ok(_) => error.set(Some("The config must be a JSON object { … }.".into())),
-            Err(e) => error.set(Some(format!("Not valid JSON: {e}"))),
+            Ok(_) => error.set(Some(t("raw_config.not_object").into())),
+            Err(e) => error.set(Some(tf("raw_config.bad_json", &[("why", &e.to_string())]))),
         }
     };
     let extra = move || {

@@ -9,7 +9,7 @@ use super::fmt::{error_banner, time_ms};
 use super::schedules::SchedulesSection;
 use crate::api::{self, AuditEntry, Role, UserInfo};
 use crate::app::AppCtx;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -69,7 +69,10 @@ fn UsersSection() -> impl IntoView {
         spawn_local(async move {
             match api::create_user(n.trim(), &p, r, &me).await {
                 Ok(u) => {
-                    let _ = notice.try_set(Some(format!("Created {} ({}).", u.username, u.role)));
+                    let _ = notice.try_set(Some(tf(
+                        "admin.created_user",
+                        &[("user", &u.username), ("role", crate::i18n::role(u.role))],
+                    )));
                     let _ = error.try_set(None);
                     name.set(String::new());
                     password.set(String::new());
@@ -85,7 +88,8 @@ fn UsersSection() -> impl IntoView {
         spawn_local(async move {
             match api::set_role(&user, r, &me).await {
                 Ok(()) => {
-                    let _ = notice.try_set(Some(format!("{user} is now {r}.")));
+                    let _ =
+                        notice.try_set(Some(tf("admin.role_set", &[("user", &user), ("role", crate::i18n::role(r))])));
                     let _ = error.try_set(None);
                 }
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
@@ -97,8 +101,9 @@ fn UsersSection() -> impl IntoView {
         spawn_local(async move {
             match api::set_disabled(&user, disable).await {
                 Ok(()) => {
-                    let what = if disable { "disabled; their sessions ended" } else { "enabled again" };
-                    let _ = notice.try_set(Some(format!("{user} is {what}.")));
+                    let who = [("user", user.as_str())];
+                    let text = if disable { tf("admin.user_disabled", &who) } else { tf("admin.user_enabled", &who) };
+                    let _ = notice.try_set(Some(text));
                     let _ = error.try_set(None);
                 }
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
@@ -114,14 +119,14 @@ fn UsersSection() -> impl IntoView {
                 <td>{u.username.clone()}</td>
                 <td>
                     <select data-testid="user-role" on:change=move |ev| change_role(who.clone(), event_target_value(&ev))>
-                        {roles().map(|r| view! { <option value=r.as_str() selected=u.role == r>{r.as_str()}</option> }).collect_view()}
+                        {roles().map(|r| view! { <option value=r.as_str() selected=u.role == r>{crate::i18n::role(r)}</option> }).collect_view()}
                     </select>
                 </td>
                 <td>{time_ms(u.created_at)}</td>
                 <td>
                     <button class="btn" type="button" data-testid="user-toggle" data-disabled=disabled.to_string()
                         on:click=move |_| toggle(target.clone(), !disabled)>
-                        {if disabled { "Enable" } else { "Disable" }}
+                        {if disabled { t("admin.enable") } else { t("admin.disable") }}
                     </button>
                 </td>
             </tr>
@@ -143,7 +148,7 @@ fn UsersSection() -> impl IntoView {
                     on:input=move |ev| password.set(event_target_value(&ev))/>
                 <select data-testid="user-new-role"
                     on:change=move |ev| role.set(event_target_value(&ev).parse().unwrap_or(Role::Analyst))>
-                    {roles().map(|r| view! { <option value=r.as_str() selected=r == Role::Analyst>{r.as_str()}</option> }).collect_view()}
+                    {roles().map(|r| view! { <option value=r.as_str() selected=r == Role::Analyst>{crate::i18n::role(r)}</option> }).collect_view()}
                 </select>
                 <button class="btn primary" type="submit" data-testid="user-create">{t("admin.create_user")}</button>
             </form>
@@ -177,7 +182,7 @@ fn AuditSection() -> impl IntoView {
             <form class="filters" on:submit=move |ev| { ev.prevent_default(); reload() }>
                 <input placeholder=t("admin.actor") data-testid="audit-actor" on:change=move |ev| { actor.set(event_target_value(&ev)); reload() }/>
                 <input placeholder=t("admin.action_e_g_approve") data-testid="audit-action" on:change=move |ev| { action.set(event_target_value(&ev)); reload() }/>
-                <button class="btn" type="submit" data-testid="audit-filter">"Filter"</button>
+                <button class="btn" type="submit" data-testid="audit-filter">{t("explore.filter")}</button>
             </form>
             {error_banner(error)}
             <table class="data-table" data-testid="audit-table">

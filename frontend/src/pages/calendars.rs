@@ -4,14 +4,33 @@
 
 use super::fmt::error_banner;
 use crate::api::{self, CalendarDetail, CalendarInfo};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::calendar::civil;
+use sluice_shared::i18n::Lang;
 use std::collections::BTreeMap;
 use wasm_bindgen_futures::JsFuture;
 
 const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const WEEK_HEADS: [&str; 7] = ["M", "T", "W", "T", "F", "S", "S"];
+const WEEK_HEADS_ZH: [&str; 7] = ["一", "二", "三", "四", "五", "六", "日"];
+
+/// A month's short name in the current language (`m` from 1).
+fn month_name(m: u32) -> String {
+    match crate::i18n::lang() {
+        Lang::En => MONTHS[m as usize - 1].to_string(),
+        Lang::ZhCn => format!("{m}月"),
+    }
+}
+
+/// A calendar's name for people: a built-in one says which it is (`cn (Mainland China)`).
+pub fn calendar_label(name: &str) -> String {
+    match name {
+        "cn" => format!("{name} ({})", t("calendars.name_cn")),
+        _ => name.to_string(),
+    }
+}
 
 /// The calendar names the admin page knows, shared with the schedule form so a
 /// calendar imported here can be chosen there at once.
@@ -54,9 +73,12 @@ pub fn CalendarsSection() -> impl IntoView {
             }
         })
     };
-    let done = move |r: Result<CalendarInfo, api::ApiError>, what: &'static str| match r {
+    let done = move |r: Result<CalendarInfo, api::ApiError>, imported: bool| match r {
         Ok(c) => {
-            let _ = notice.try_set(Some(format!("{what} {} ({}–{}).", c.name, c.first_year, c.last_year)));
+            let years = format!("{}–{}", c.first_year, c.last_year);
+            let p = [("name", c.name.as_str()), ("years", years.as_str())];
+            let text = if imported { tf("calendars.imported", &p) } else { tf("calendars.copied", &p) };
+            let _ = notice.try_set(Some(text));
             let _ = error.try_set(None);
             reload();
             show(c.name);
@@ -66,17 +88,17 @@ pub fn CalendarsSection() -> impl IntoView {
     let import = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let (n, text) = (name.get_untracked(), csv.get_untracked());
-        spawn_local(async move { done(api::import_calendar(n.trim(), &text).await, "Imported") });
+        spawn_local(async move { done(api::import_calendar(n.trim(), &text).await, true) });
     };
     let copy = move |from: String| {
         let n = name.get_untracked();
-        spawn_local(async move { done(api::copy_calendar(n.trim(), &from).await, "Copied as") });
+        spawn_local(async move { done(api::copy_calendar(n.trim(), &from).await, false) });
     };
     let remove = move |n: String| {
         spawn_local(async move {
             match api::delete_calendar(&n).await {
                 Ok(()) => {
-                    let _ = notice.try_set(Some(format!("Deleted {n}.")));
+                    let _ = notice.try_set(Some(tf("calendars.deleted", &[("name", &n)])));
                     let _ = detail.try_set(None);
                     reload();
                 }
@@ -93,7 +115,7 @@ pub fn CalendarsSection() -> impl IntoView {
         spawn_local(async move {
             match JsFuture::from(file.text()).await {
                 Ok(t) => csv.try_set(t.as_string().unwrap_or_default()).map_or((), drop),
-                Err(_) => error.try_set(Some("the file could not be read".into())).map_or((), drop),
+                Err(_) => error.try_set(Some(t("calendars.unreadable_file").into())).map_or((), drop),
             }
         });
     };
@@ -101,8 +123,8 @@ pub fn CalendarsSection() -> impl IntoView {
         let (n1, n2, n3) = (c.name.clone(), c.name.clone(), c.name.clone());
         view! {
             <tr data-testid="calendar-row" data-name=c.name.clone()>
-                <td><a href="" on:click=move |ev| { ev.prevent_default(); show(n1.clone()) }>{c.name.clone()}</a></td>
-                <td>{if c.builtin { "built-in" } else { "" }}</td>
+                <td><a href="" on:click=move |ev| { ev.prevent_default(); show(n1.clone()) }>{calendar_label(&c.name)}</a></td>
+                <td>{if c.builtin { t("calendars.builtin") } else { "" }}</td>
                 <td>{format!("{}–{}", c.first_year, c.last_year)}</td>
                 <td>{c.holidays}</td>
                 <td>{c.workdays}</td>
@@ -125,7 +147,7 @@ pub fn CalendarsSection() -> impl IntoView {
             {error_banner(error)}
             {move || notice.get().map(|n| view! { <div class="banner info">{n}</div> })}
             <table class="data-table" data-testid="calendar-list">
-                <thead><tr><th>"Calendar"</th><th></th><th>{t("calendars.years")}</th><th>{t("calendars.holidays")}</th><th>{t("calendars.make_up_days")}</th><th></th></tr></thead>
+                <thead><tr><th>{t("field.calendar")}</th><th></th><th>{t("calendars.years")}</th><th>{t("calendars.holidays")}</th><th>{t("calendars.make_up_days")}</th><th></th></tr></thead>
                 <tbody>{move || list.get().into_iter().map(row).collect_view()}</tbody>
             </table>
             <form class="inline-form" data-testid="calendar-import" on:submit=import>
@@ -171,9 +193,9 @@ fn YearGrid(detail: CalendarDetail, year: RwSignal<i32>) -> impl IntoView {
         });
         view! {
             <div class="cal-month" data-testid="calendar-month" data-month=format!("{y:04}-{m:02}")>
-                <div class="cal-title">{MONTHS[m as usize - 1]}</div>
+                <div class="cal-title">{month_name(m)}</div>
                 <div class="cal-grid">
-                    {["M", "T", "W", "T", "F", "S", "S"].map(|w| view! { <span class="cal-head">{w}</span> })}
+                    {(if crate::i18n::lang() == Lang::En { WEEK_HEADS } else { WEEK_HEADS_ZH }).map(|w| view! { <span class="cal-head">{w}</span> })}
                     {(0..blanks).map(|_| view! { <span class="cal-blank"></span> }).collect_view()}
                     {days.collect_view()}
                 </div>

@@ -1,6 +1,7 @@
 //! The connection form's state as typed (text fields stay text until saved) and
 //! the `ConnectionSpec` it sends. No Leptos here: the rules are plain functions.
 
+use crate::i18n::{t, tf};
 use sluice_shared::api::connections::{
     ConnectionSpec, ConnectionView, DEFAULT_CONNECT_TIMEOUT_SECS, EnvironmentSpec, EnvironmentView, TlsMode,
 };
@@ -105,12 +106,12 @@ impl ConnectionForm {
         let database = self.database.trim();
         if database.is_empty() {
             return Err(
-                if net { "database: give the database name" } else { "database: give the database file" }.into()
+                if net { t("connection_form.no_database") } else { t("connection_form.no_database_file") }.into()
             );
         }
         let host = if net { opt(&self.host) } else { None };
         if net && host.is_none() {
-            return Err("host: give the server's host name or address".into());
+            return Err(t("connection_form.no_host").into());
         }
         let port = match (net, self.port.trim()) {
             (false, _) | (true, "") => None,
@@ -118,7 +119,7 @@ impl ConnectionForm {
                 p.parse::<u16>()
                     .ok()
                     .filter(|p| *p > 0)
-                    .ok_or_else(|| format!("port: `{p}` is not a port number (1 to 65535)"))?,
+                    .ok_or_else(|| tf("connection_form.bad_port", &[("port", p)]))?,
             ),
         };
         let t = self.timeout.trim();
@@ -128,7 +129,7 @@ impl ConnectionForm {
                 .parse::<u32>()
                 .ok()
                 .filter(|s| (1..=600).contains(s))
-                .ok_or_else(|| format!("connect timeout: `{t}` is not a number of seconds (1 to 600)"))?,
+                .ok_or_else(|| tf("connection_form.bad_timeout", &[("value", t)]))?,
         };
         Ok(ConnectionSpec {
             kind: self.kind,
@@ -173,12 +174,12 @@ impl EnvironmentForm {
             if g.is_empty() && c.is_empty() {
                 continue;
             }
-            check_name(g).map_err(|e| format!("binding: {e}"))?;
+            check_name(g).map_err(|e| tf("connection_form.bad_binding", &[("why", &e)]))?;
             if c.is_empty() {
-                return Err(format!("binding `{g}`: choose the connection it means here"));
+                return Err(tf("connection_form.binding_unchosen", &[("graph", g)]));
             }
             if bindings.insert(g.to_string(), c.to_string()).is_some() {
-                return Err(format!("binding `{g}` is given twice"));
+                return Err(tf("connection_form.binding_twice", &[("graph", g)]));
             }
         }
         Ok(EnvironmentSpec { data_root: opt(&self.data_root), bindings, cluster: self.cluster.clone() })

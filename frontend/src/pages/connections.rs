@@ -8,7 +8,7 @@ use super::environments::EnvironmentsSection;
 use super::fmt::error_banner;
 use crate::api::connections as api;
 use crate::app::AppCtx;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, TestOutcome, TlsMode};
@@ -40,7 +40,7 @@ pub fn ConnectionsPage() -> impl IntoView {
 /// Where a connection points, in one line.
 fn target_text(c: &ConnectionView) -> String {
     if !is_networked(c.kind) {
-        return format!("file {}", c.database);
+        return tf("connections.file", &[("path", &c.database)]);
     }
     let host = c.host.clone().unwrap_or_default();
     let port = c.port.or(default_port(c.kind)).map(|p| format!(":{p}")).unwrap_or_default();
@@ -63,13 +63,13 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
     };
     reload();
     let remove = move |name: String| {
-        let ask = format!("Delete the connection {name}? Graphs that use it stop validating.");
+        let ask = tf("connections.delete_question", &[("name", &name)]);
         if !crate::dom::window().confirm_with_message(&ask).unwrap_or(false) {
             return;
         }
         spawn_local(async move {
             match api::delete_connection(&name).await {
-                Ok(()) => notice.try_set(Some(format!("Deleted {name}."))).map_or((), drop),
+                Ok(()) => notice.try_set(Some(tf("connections.deleted", &[("name", &name)]))).map_or((), drop),
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
             }
             reload();
@@ -82,8 +82,8 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
                 <td><b>{c.name.clone()}</b></td>
                 <td>{kind_label(c.kind)}</td>
                 <td class="code">{target_text(&c)}</td>
-                <td>{if c.read_only { "read-only" } else { "read and write" }}</td>
-                <td>{if c.has_secret { "secret stored" } else { "no secret" }}</td>
+                <td>{if c.read_only { t("connections.read_only") } else { t("connections.read_write") }}</td>
+                <td>{if c.has_secret { t("connections.secret_stored") } else { t("connections.no_secret") }}</td>
                 <td class="muted">{format!("{} · {}", c.updated_by, c.updated_at)}</td>
                 <td>
                     <button class="btn small" type="button" data-testid="connection-edit"
@@ -97,7 +97,7 @@ fn ConnectionsSection(conns: RwSignal<Vec<ConnectionView>>) -> impl IntoView {
     let saved = Callback::new(move |name: String| {
         editing.set(None);
         let _ = error.try_set(None);
-        let _ = notice.try_set(Some(format!("Saved {name}.")));
+        let _ = notice.try_set(Some(tf("connections.saved", &[("name", &name)])));
         reload();
     });
     view! {
@@ -186,11 +186,12 @@ fn ConnectionEditor(
             }
         });
     };
-    let password_hint =
-        move || form.with(|f| if f.existing && f.has_secret { "stored — leave empty to keep it" } else { "password" });
+    let password_hint = move || {
+        form.with(|f| if f.existing && f.has_secret { t("connections.secret_kept") } else { t("admin.password") })
+    };
     view! {
         <form class="connection-form" data-testid="connection-form" on:submit=save>
-            <h3>{if existing { "Edit connection" } else { "New connection" }}</h3>
+            <h3>{if existing { t("connections.edit") } else { t("connections.new") }}</h3>
             <div class="inline-form">
                 <label>
                     {t("connections.name")}
@@ -202,7 +203,7 @@ fn ConnectionEditor(
             </div>
             <div class="inline-form">
                 {move || net().then(|| view! {
-                    {text_input(form, "connection-host", "Host", |f| f.host.clone(), |f, v| f.host = v)}
+                    {text_input(form, "connection-host", t("connections.host"), |f| f.host.clone(), |f, v| f.host = v)}
                     <label>
                         {t("connections.port")}
                         <input class="narrow" data-testid="connection-port" inputmode="numeric" autocomplete="off"
@@ -211,12 +212,12 @@ fn ConnectionEditor(
                             on:input=move |ev| form.update(|f| f.port = event_target_value(&ev))/>
                     </label>
                 })}
-                {text_input(form, "connection-database", "Database", |f| f.database.clone(), |f, v| f.database = v)}
+                {text_input(form, "connection-database", t("connections.database"), |f| f.database.clone(), |f, v| f.database = v)}
                 {move || (!net()).then(|| view! { <span class="muted">{t("connections.the_database_file_relative_to")}</span> })}
             </div>
             {move || net().then(|| view! {
                 <div class="inline-form">
-                    {text_input(form, "connection-user", "User", |f| f.user.clone(), |f, v| f.user = v)}
+                    {text_input(form, "connection-user", t("admin.user"), |f| f.user.clone(), |f, v| f.user = v)}
                     <label>
                         {t("login.password")}
                         <input type="password" data-testid="connection-password" autocomplete="new-password"
@@ -285,7 +286,7 @@ fn TlsSelect(form: RwSignal<ConnectionForm>) -> impl IntoView {
     let current = move || form.with(|f| f.tls.as_str());
     view! {
         <label>
-            "TLS"
+            {t("connections.tls")}
             <select data-testid="connection-tls" prop:value=current
                 on:change=move |ev| {
                     let v = event_target_value(&ev);

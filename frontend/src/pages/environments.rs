@@ -5,7 +5,7 @@
 use super::connection_form::EnvironmentForm;
 use super::fmt::error_banner;
 use crate::api::connections as api;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::connections::{ConnectionView, DEV, EnvironmentSpec, EnvironmentView, PROD};
@@ -81,7 +81,9 @@ fn EnvironmentCard(initial: EnvironmentForm, conns: RwSignal<Vec<ConnectionView>
         };
         spawn_local(async move {
             let answer = api::save_environment(&f.name, &spec).await;
-            let _ = status.try_set(Some(answer.map(|v| format!("Saved {}.", v.name)).map_err(|e| e.to_string())));
+            let _ = status.try_set(Some(
+                answer.map(|v| tf("connections.saved", &[("name", &v.name)])).map_err(|e| e.to_string()),
+            ));
         });
     };
     view! {

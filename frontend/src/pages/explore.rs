@@ -5,13 +5,24 @@
 
 use super::fmt::error_banner;
 use crate::api::reports as api;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{
     Agg, FilterOp, PivotFilter, PivotMeasure, PivotRequest, PivotResult, ReportRows, SaveAsReport,
 };
 use sluice_shared::config::ChartKind;
+
+/// An aggregate's name in words (the option's value stays `sum`, `avg`, …).
+fn agg_name(a: Agg) -> &'static str {
+    match a {
+        Agg::Sum => t("explore.agg_sum"),
+        Agg::Avg => t("explore.agg_avg"),
+        Agg::Count => t("explore.agg_count"),
+        Agg::Min => t("explore.agg_min"),
+        Agg::Max => t("explore.agg_max"),
+    }
+}
 
 fn choice(v: String) -> Vec<String> {
     if v.is_empty() { Vec::new() } else { vec![v] }
@@ -73,9 +84,7 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
         let n = n.clone();
         spawn_local(async move {
             match api::save_as_report(&n, &s).await {
-                Ok(r) => saved
-                    .try_set(Some(format!("Saved as graph “{}” and submitted for review.", r.graph_name)))
-                    .map_or((), drop),
+                Ok(r) => saved.try_set(Some(tf("explore.saved", &[("graph", &r.graph_name)]))).map_or((), drop),
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
             }
         });
@@ -94,13 +103,13 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
         <section class="explore" data-testid="explore">
             <h2>{t("explore.explore")}</h2>
             <div class="filters">
-                <label>"Rows " {select("explore-rows", rows, "(none)")}</label>
-                <label>"Columns " {select("explore-columns", across, "(none)")}</label>
-                <label>"Measure " {select("explore-measure", measure, "choose…")}</label>
+                <label>{t("explore.rows")}" " {select("explore-rows", rows, t("common.none"))}</label>
+                <label>{t("explore.columns")}" " {select("explore-columns", across, t("common.none"))}</label>
+                <label>{t("explore.measure")}" " {select("explore-measure", measure, t("explore.choose"))}</label>
                 <select data-testid="explore-agg" on:change=move |ev| agg.set(event_target_value(&ev))>
-                    {Agg::ALL.map(|a| view! { <option value=a.as_str()>{a.as_str()}</option> })}
+                    {Agg::ALL.map(|a| view! { <option value=a.as_str()>{agg_name(a)}</option> })}
                 </select>
-                <label>"Filter " {select("explore-filter-column", filter_col, "(none)")}</label>
+                <label>{t("explore.filter")}" " {select("explore-filter-column", filter_col, t("common.none"))}</label>
                 <input data-testid="explore-filter" placeholder=t("reports.contains") on:input=move |ev| filter.set(event_target_value(&ev))/>
                 <button class="btn primary" data-testid="explore-run" on:click=run>{t("explore.pivot")}</button>
             </div>

@@ -3,6 +3,7 @@
 //! server answers 403 to the list, and every grant is checked there again).
 
 use crate::api::reports as api;
+use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -61,19 +62,19 @@ pub fn ReportViewers(name: String) -> impl IntoView {
                 view! {
                     <li data-testid=format!("report-viewer-{who}")>{who.clone()}
                         <button type="button" class="link" data-testid=format!("report-revoke-{who}")
-                            on:click=move |_| revoke(w.clone())>"Remove"</button>
+                            on:click=move |_| revoke(w.clone())>{t("params.remove")}</button>
                     </li>
                 }
             })
             .collect_view();
         Some(view! {
             <section class="report-viewers" data-testid="report-viewers">
-                <h2>"Shared with"</h2>
+                <h2>{t("report_viewers.shared_with")}</h2>
                 <ul>{items}</ul>
                 <form class="inline-form" on:submit=grant.clone()>
-                    <input data-testid="report-grant-user" placeholder="user name" maxlength="64"
+                    <input data-testid="report-grant-user" placeholder=t("report_viewers.user_name") maxlength="64"
                         prop:value=move || typed.get() on:input=move |ev| typed.set(event_target_value(&ev))/>
-                    <button type="submit" class="btn" data-testid="report-grant">"Share"</button>
+                    <button type="submit" class="btn" data-testid="report-grant">{t("report_viewers.share")}</button>
                 </form>
                 {move || error.get().map(|e| view! { <p class="error" data-testid="report-viewers-error">{e}</p> })}
             </section>

@@ -8,7 +8,7 @@ use super::explore::ExplorePanel;
 use super::fmt::error_banner;
 use super::report_viewers::ReportViewers;
 use crate::api::reports as api;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::reports::{ReportDate, ReportRows, ReportSummary, RowsQuery};
@@ -27,12 +27,12 @@ pub fn ReportsPage() -> impl IntoView {
     });
     let item = |r: ReportSummary| {
         let href = format!("#/reports/{}", r.name);
-        let latest = r.latest.clone().unwrap_or_else(|| "not published yet".into());
+        let latest = r.latest.clone().unwrap_or_else(|| t("reports.not_published").into());
         view! {
             <li class="report-item" data-testid=format!("report-{}", r.name)>
                 <a href=href>
                     <strong>{r.title.clone()}</strong>
-                    <span class="muted">{format!(" · {} · latest {latest} · {} date(s)", r.chart.as_str(), r.dates)}</span>
+                    <span class="muted">{format!(" · {}", tf("reports.summary", &[("chart", chart_name(r.chart.as_str())), ("latest", &latest), ("dates", &r.dates.to_string())]))}</span>
                 </a>
             </li>
         }
@@ -49,6 +49,20 @@ pub fn ReportsPage() -> impl IntoView {
                 }}
             </ul>
         </div>
+    }
+}
+
+/// A chart kind in words (`ChartKind::as_str`); an unknown one as it is.
+fn chart_name(kind: &str) -> &str {
+    match kind {
+        "table" => t("reports.chart_table"),
+        "bar" => t("reports.chart_bar"),
+        "line" => t("reports.chart_line"),
+        "pie" => t("reports.chart_pie"),
+        "area" => t("reports.chart_area"),
+        "kpi" => t("reports.chart_kpi"),
+        "pivot" => t("reports.chart_pivot"),
+        other => other,
     }
 }
 
@@ -117,7 +131,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
             <select data-testid="report-date" on:change=move |ev| chosen.set(Some(event_target_value(&ev)))>
                 {dates.get().into_iter().map(|d| {
                     let key = date_key(&d);
-                    let label = if d.draft { format!("{} (your draft)", d.biz_date) } else { d.biz_date.clone() };
+                    let label = if d.draft { tf("reports.your_draft", &[("date", &d.biz_date)]) } else { d.biz_date.clone() };
                     let selected = chosen.get_untracked().as_deref() == Some(key.as_str());
                     view! { <option value=key selected=selected>{label}</option> }
                 }).collect_view()}
@@ -141,7 +155,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
     let chart = move || {
         let q = query()?;
         let src = api::download_url(&n, "svg", &q);
-        Some(view! { <img class="report-chart" data-testid="report-chart" src=src alt="chart"/> })
+        Some(view! { <img class="report-chart" data-testid="report-chart" src=src alt=t("reports.chart")/> })
     };
     view! {
         <div class="list-page wide report-page" data-testid=format!("report-{name}")>
@@ -151,7 +165,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
             </div>
             {error_banner(error)}
             <div class="filters">
-                <label>"Business date " {picker}</label>
+                <label>{t("runs.business_date")}" " {picker}</label>
                 <span class="muted" data-testid="report-as-of">{move || page.get().map(|p| as_of(&p))}</span>
                 {links}
             </div>
@@ -165,8 +179,16 @@ pub fn ReportPage(name: String) -> impl IntoView {
 
 fn as_of(p: &ReportRows) -> String {
     let short: String = p.date.hash.chars().take(8).collect();
-    let draft = if p.date.draft { " · draft" } else { "" };
-    format!("as of {} · graph version {} ({short}) · {} rows{draft}", p.date.biz_date, p.date.version, p.total)
+    let text = tf(
+        "reports.as_of",
+        &[
+            ("date", &p.date.biz_date),
+            ("version", &p.date.version.to_string()),
+            ("hash", &short),
+            ("rows", &p.total.to_string()),
+        ],
+    );
+    if p.date.draft { format!("{text} · {}", t("reports.draft")) } else { text }
 }
 
 #[component]

@@ -91,11 +91,13 @@ pub fn ReviewImpact(sid: String, confirm: RwSignal<bool>) -> impl IntoView {
             </div>
         }
     };
-    move || match found.get() {
+    move || {
+        match found.get() {
         None => view! { <p class="muted">{t("review_impact.working_out_the_impact_downstream")}</p> }.into_any(),
         Some(Err(e)) => {
-            view! { <p class="muted" data-testid="review-impact-error">{format!("Impact unknown: {e}")}</p> }.into_any()
+            view! { <p class="muted" data-testid="review-impact-error">{tf("review_impact.unknown", &[("why", &e.to_string())])}</p> }.into_any()
         }
         Some(Ok(i)) => shown(i).into_any(),
+    }
     }
 }

@@ -26,8 +26,8 @@ pub fn ReviewQueue() -> impl IntoView {
                 <div class="graph-icon">"✓"</div>
                 <div class="graph-main">
                     <a class="graph-name" href=href>{s.graph_name.clone()}</a>
-                    <span class="muted">{format!(" · version {}", s.version)}</span>
-                    <div class="graph-desc">{if s.message.is_empty() { "(no message)".to_string() } else { s.message.clone() }}</div>
+                    <span class="muted">{format!(" · {}", crate::i18n::tf("review_queue.version", &[("version", &s.version.to_string())]))}</span>
+                    <div class="graph-desc">{if s.message.is_empty() { crate::i18n::t("review_queue.no_message").to_string() } else { s.message.clone() }}</div>
                     <div class="graph-meta">{crate::i18n::tf("review_queue.submitted_by", &[("user", &s.submitted_by), ("time", &time_ms(s.submitted_at))])}</div>
                 </div>
             </li>

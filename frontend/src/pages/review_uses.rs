@@ -52,7 +52,7 @@ pub fn ConnectionUses(uses: Vec<ConnectionUse>) -> impl IntoView {
                 <h2>{t("review_uses.databases_in_prod")}</h2>
                 <p class="muted">{t("review_uses.where_this_version_reads_and")}</p>
                 <table class="data-table">
-                    <thead><tr><th>{t("review_tables.node")}</th><th></th><th>"Table"</th><th>"Connection"</th><th>{t("review_uses.leads_to_in_prod")}</th></tr></thead>
+                    <thead><tr><th>{t("review_tables.node")}</th><th></th><th>{t("field.table")}</th><th>{t("field.connection")}</th><th>{t("review_uses.leads_to_in_prod")}</th></tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
             </section>

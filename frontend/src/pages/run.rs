@@ -162,7 +162,7 @@ pub fn RunPage(id: String) -> impl IntoView {
                 <div class="list-head">
                     <h1 data-testid="run-title">{
                         let date = r.biz_date.clone();
-                        move || format!("Run of {} for {date}", graph_name.get().unwrap_or_default())
+                        move || crate::i18n::tf("run.title", &[("graph", &graph_name.get().unwrap_or_default()), ("date", &date)])
                     }</h1>
                     {r.status.is_active().then(|| view! {
                         <button class="btn danger" data-testid="run-cancel" on:click=cancel>{t("run.cancel")}</button>
@@ -200,7 +200,7 @@ pub fn RunPage(id: String) -> impl IntoView {
     view! {
         <div class="list-page wide" data-testid="run-page">
             {error_banner(error)}
-            <div class="live muted" data-testid="run-live">{move || if live.get() { "● live" } else { "○ not live" }}</div>
+            <div class="live muted" data-testid="run-live">{move || if live.get() { t("run.live") } else { t("run.not_live") }}</div>
             {body}
             {move || graph.get().map(|g| view! { <h2>{t("inspector.graph")}</h2> <RunPicture graph=g states=states/> })}
             {nodes_table}

@@ -38,7 +38,7 @@ pub fn CheckResults(checks: Vec<CheckResult>) -> impl IntoView {
                             <td class="code">{r.name.clone()}</td>
                             <td>{r.kind.as_str()}</td>
                             <td>{r.level.as_str()}</td>
-                            <td>{format!("{} of {rows}", r.failures)}</td>
+                            <td>{crate::i18n::tf("run_checks.failures_of", &[("failures", &r.failures.to_string()), ("rows", &rows.to_string())])}</td>
                             <td><span class=format!("status-pill check-{state}")>{state}</span></td>
                             <td>{r.detail.clone().unwrap_or_default()}</td>
                         </tr>
@@ -54,7 +54,7 @@ pub fn CheckResults(checks: Vec<CheckResult>) -> impl IntoView {
             let has_sample = !c.sample.is_empty();
             view! {
                 <section data-testid="check-result" data-node=c.node.clone()>
-                    <h3>{format!("Check {} · {} rows", c.node, rows)}</h3>
+                    <h3>{crate::i18n::tf("run_checks.heading", &[("node", &c.node), ("rows", &rows.to_string())])}</h3>
                     <table class="data-table">
                         <thead><tr><th>{t("run_checks.rule")}</th><th>{t("runs.kind")}</th><th>{t("run_checks.level")}</th><th>{t("run_checks.failing_rows")}</th><th>{t("run_checks.result")}</th><th>{t("run_checks.detail")}</th></tr></thead>
                         <tbody>{rules}</tbody>
@@ -101,7 +101,7 @@ pub fn RuleChanges(changes: Vec<RuleChange>) -> impl IntoView {
     Some(view! {
         <h2>{t("run_checks.check_rules")}</h2>
         <table class="data-table" data-testid="review-check-changes">
-            <thead><tr><th>"Check"</th><th>{t("run_checks.rule")}</th><th>{t("run_checks.change")}</th><th>{t("run_checks.what")}</th></tr></thead>
+            <thead><tr><th>{t("run_checks.check")}</th><th>{t("run_checks.rule")}</th><th>{t("run_checks.change")}</th><th>{t("run_checks.what")}</th></tr></thead>
             <tbody>{rows}</tbody>
         </table>
     })

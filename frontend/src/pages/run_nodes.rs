@@ -21,8 +21,13 @@ pub fn duration_text(ms: i64) -> String {
     let s = ms.max(0) / 1000;
     match s {
         _ if ms < 60_000 => format!("{:.1} s", ms.max(0) as f64 / 1000.0),
-        _ if s < 3600 => format!("{} min {:02} s", s / 60, s % 60),
-        _ => format!("{} h {:02} min", s / 3600, (s % 3600) / 60),
+        _ if s < 3600 => {
+            crate::i18n::tf("run_nodes.min_s", &[("min", &(s / 60).to_string()), ("s", &format!("{:02}", s % 60))])
+        }
+        _ => crate::i18n::tf(
+            "run_nodes.h_min",
+            &[("h", &(s / 3600).to_string()), ("min", &format!("{:02}", (s % 3600) / 60))],
+        ),
     }
 }
 
@@ -82,7 +87,7 @@ pub fn RunOutputs(detail: RunDetail) -> impl IntoView {
                 view! {
                     <li data-testid="run-output" data-node=n.node_id.clone()>
                         <span class="code">{n.node_id.clone()}</span>" → "<span class="code" data-testid="run-output-path">{path}</span>
-                        {n.rows_out.map(|r| format!(" ({r} rows)"))}
+                        {n.rows_out.map(|r| format!(" ({})", crate::i18n::tf("common.rows", &[("count", &r.to_string())])))}
                         {file.then(|| view! {
                             <a class="btn small" data-testid="run-output-download" href=href download="">{t("run_nodes.download")}</a>
                         })}

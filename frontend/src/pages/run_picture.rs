@@ -3,6 +3,7 @@
 //! succeeded, failed, cancelled or interrupted. Every node shows its rows out.
 
 use super::graph_svg::{H, W, frame, label, positions, wire};
+use crate::i18n::tf;
 use leptos::prelude::*;
 use sluice_shared::api::NodeStatus;
 use sluice_shared::{Category, Graph, NodeKind};
@@ -90,10 +91,13 @@ pub fn RunPicture(graph: Graph, states: RwSignal<HashMap<String, NodeLive>>) -> 
                 let id = id.clone();
                 move || states.with(|m| m.get(&id).and_then(|s| s.rows))
             };
-            let unit = if is_sink(&n.kind) { "rows out" } else { "rows" };
+            let sink = is_sink(&n.kind);
             let caption = view! {
                 <text x="10" y=H + 14.0 class="run-node-rows" data-testid=format!("run-graph-rows-{id}")>{
-                    move || rows().map(|r| format!("{r} {unit}")).unwrap_or_default()
+                    move || rows().map(|r| {
+                        let n = r.to_string();
+                        if sink { tf("run_picture.rows_out", &[("count", &n)]) } else { tf("common.rows", &[("count", &n)]) }
+                    }).unwrap_or_default()
                 }</text>
             };
             view! {

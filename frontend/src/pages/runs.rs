@@ -88,9 +88,17 @@ pub fn RunsPage() -> impl IntoView {
 
 /// Broken check rules of a run: red for errors, amber for warnings.
 fn check_pills(c: sluice_shared::check::CheckSummary) -> impl IntoView {
-    let plural = |n: u64, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let (errors, warnings) = (c.errors.to_string(), c.warnings.to_string());
+    let errors = match c.errors {
+        1 => t("runs.one_error").to_string(),
+        _ => crate::i18n::tf("runs.errors", &[("count", &errors)]),
+    };
+    let warnings = match c.warnings {
+        1 => t("runs.one_warning").to_string(),
+        _ => crate::i18n::tf("runs.warnings", &[("count", &warnings)]),
+    };
     view! {
-        {(c.errors > 0).then(|| view! { <span class="status-pill check-failed">{plural(c.errors, "error")}</span> })}
-        {(c.warnings > 0).then(|| view! { <span class="status-pill check-warning">{plural(c.warnings, "warning")}</span> })}
+        {(c.errors > 0).then(|| view! { <span class="status-pill check-failed">{errors}</span> })}
+        {(c.warnings > 0).then(|| view! { <span class="status-pill check-warning">{warnings}</span> })}
     }
 }

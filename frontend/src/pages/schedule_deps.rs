@@ -24,8 +24,8 @@ pub fn ScheduleDeps(approved: RwSignal<BTreeMap<String, String>>) -> impl IntoVi
             <li data-testid="schedule-suggestion" data-schedule=s.schedule.clone() data-upstream=s.upstream_graph.clone()
                 data-missing=s.missing.to_string() class=format!("dep-{state}")>
                 <b>{name_of(&s.graph)}</b>
-                " reads "<code>{s.dataset.clone()}</code>", which "<b>{s.upstream_name.clone()}</b>{t("schedule_deps.writes")}
-                {if s.missing { "it does not wait for it yet (add the dependency)" } else { "it waits for it" }}
+                {t("schedule_deps.reads")}<code>{s.dataset.clone()}</code>{t("schedule_deps.which")}<b>{s.upstream_name.clone()}</b>{t("schedule_deps.writes")}
+                {if s.missing { t("schedule_deps.not_waiting") } else { t("schedule_deps.waiting") }}
             </li>
         }
     };

@@ -4,7 +4,7 @@
 //! never the graph itself.
 
 use crate::api::{self, NewSchedule, Schedule, ScheduleUpdate};
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::cron_words;
@@ -60,13 +60,13 @@ pub fn ScheduleForm(
         let g = graph.get();
         if g.is_empty() { approved.with(|a| a.keys().next().cloned()).unwrap_or_default() } else { g }
     };
-    let words = move || cron_words::describe(&cron.get(), Some(&calendar.get()));
+    let words = move || cron_words::describe_in(crate::i18n::lang(), &cron.get(), Some(&calendar.get()));
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         hooks.error.set(None);
         hooks.notice.set(None);
         if let Err(e) = cron_words::describe(&cron.get_untracked(), None) {
-            hooks.error.set(Some(format!("The cron does not read: {e}.")));
+            hooks.error.set(Some(tf("schedule_form.cron_unreadable", &[("why", &e)])));
             return;
         }
         let sla_text = sla.get_untracked().trim().to_string();
@@ -108,8 +108,9 @@ pub fn ScheduleForm(
             };
             match result {
                 Ok(s) => {
-                    let what = if edit.is_some() { "Saved the schedule" } else { "Added a schedule" };
-                    let text = cron_words::describe(&s.cron, Some(&s.calendar)).unwrap_or_default();
+                    let what = if edit.is_some() { t("schedule_form.saved") } else { t("schedule_form.added") };
+                    let text =
+                        cron_words::describe_in(crate::i18n::lang(), &s.cron, Some(&s.calendar)).unwrap_or_default();
                     let _ = hooks.notice.try_set(Some(format!("{what}: {text}.")));
                     let _ = editing.try_set(None);
                     hooks.saved.run(());
@@ -139,15 +140,15 @@ pub fn ScheduleForm(
                     }).collect_view()}
                 </select>
             </label>
-            <label>"Cron"<input data-testid="schedule-cron" prop:value=move || cron.get() on:input=move |ev| cron.set(event_target_value(&ev))/>
+            <label>{t("schedule_form.cron")}<input data-testid="schedule-cron" prop:value=move || cron.get() on:input=move |ev| cron.set(event_target_value(&ev))/>
                 <small data-testid="schedule-cron-words" class=move || if words().is_ok() { "hint" } else { "hint bad" }>
                     {move || words().unwrap_or_else(|e| e)}
                 </small>
             </label>
-            <label>"Time zone"<input data-testid="schedule-timezone" prop:value=move || tz.get() on:input=move |ev| tz.set(event_target_value(&ev))/></label>
-            <label>"Retries"<input type="number" min="0" max="20" class="narrow" data-testid="schedule-retries"
+            <label>{t("schedules.time_zone")}<input data-testid="schedule-timezone" prop:value=move || tz.get() on:input=move |ev| tz.set(event_target_value(&ev))/></label>
+            <label>{t("schedules.retries")}<input type="number" min="0" max="20" class="narrow" data-testid="schedule-retries"
                 prop:value=move || retries.get() on:input=move |ev| retries.set(event_target_value(&ev))/></label>
-            <label>"SLA"<input placeholder=t("schedule_form.hh_mm") class="narrow" data-testid="schedule-sla"
+            <label>{t("schedules.sla")}<input placeholder=t("schedule_form.hh_mm") class="narrow" data-testid="schedule-sla"
                 prop:value=move || sla.get() on:input=move |ev| sla.set(event_target_value(&ev))/></label>
             <label>{t("schedules.depends_on")}
                 <select multiple data-testid="schedule-depends" on:change=on_deps>
@@ -157,12 +158,12 @@ pub fn ScheduleForm(
                     }).collect_view()}
                 </select>
             </label>
-            <label>"Calendar"
+            <label>{t("field.calendar")}
                 <select data-testid="schedule-calendar" on:change=move |ev| calendar.set(event_target_value(&ev))>
                     <option value="" selected=move || calendar.get().is_empty()>{t("schedule_form.every_day")}</option>
                     {move || calendars.get().into_iter().map(|c| {
                         let selected = calendar.get() == c;
-                        view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
+                        view! { <option value=c.clone() selected=selected>{super::calendars::calendar_label(&c)}</option> }
                     }).collect_view()}
                 </select>
             </label>

@@ -3,7 +3,7 @@
 
 use super::fmt::time_ms;
 use crate::api;
-use crate::i18n::t;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -32,10 +32,10 @@ impl Messages {
 /// Checks a backfill range before asking the server, in words.
 pub fn backfill_problem(from: &str, to: &str) -> Option<&'static str> {
     match (from.trim().is_empty(), to.trim().is_empty()) {
-        (true, true) => Some("Choose the first and the last business date to backfill."),
-        (true, false) => Some("Choose the first business date to backfill."),
-        (false, true) => Some("Choose the last business date to backfill."),
-        _ => (to < from).then_some("The last date of the backfill is before the first."),
+        (true, true) => Some(t("schedule_parts.choose_both")),
+        (true, false) => Some(t("schedule_parts.choose_first")),
+        (false, true) => Some(t("schedule_parts.choose_last")),
+        _ => (to < from).then(|| t("schedule_parts.backwards")),
     }
 }
 
@@ -52,7 +52,7 @@ pub fn Backfill(id: String, msg: Messages) -> impl IntoView {
         }
         spawn_local(async move {
             match api::backfill(&id.get_value(), &f, &t).await {
-                Ok(n) => msg.tell(format!("Queued {n} backfill run(s) from {f} to {t}.")),
+                Ok(n) => msg.tell(tf("schedule_parts.queued", &[("count", &n.to_string()), ("from", &f), ("to", &t)])),
                 Err(e) => msg.fail(e),
             }
         })
@@ -107,7 +107,7 @@ pub fn DeleteSchedule(id: String, name: String, msg: Messages, deleted: Callback
         spawn_local(async move {
             match api::delete_schedule(&id.get_value()).await {
                 Ok(()) => {
-                    msg.tell(format!("Deleted the schedule of {}.", name.get_value()));
+                    msg.tell(tf("schedule_parts.deleted", &[("graph", &name.get_value())]));
                     deleted.run(());
                 }
                 Err(e) => msg.fail(e),

@@ -59,7 +59,7 @@ pub fn SchedulesSection() -> impl IntoView {
         let enabled = s.enabled;
         let id = s.id.clone();
         let deps = s.depends_on.iter().map(|d| name_of(d)).collect::<Vec<_>>().join(", ");
-        let words = cron_words::describe(&s.cron, Some(&s.calendar)).unwrap_or_else(|e| e);
+        let words = cron_words::describe_in(crate::i18n::lang(), &s.cron, Some(&s.calendar)).unwrap_or_else(|e| e);
         let edit = s.clone();
         let name = name_of(&s.graph_id);
         view! {
@@ -72,7 +72,7 @@ pub fn SchedulesSection() -> impl IntoView {
                 <td>{s.sla.clone().unwrap_or_default()}</td>
                 <td data-testid="schedule-calendar-name">{s.calendar.clone()}</td>
                 <td data-testid="schedule-deps">{deps}</td>
-                <td data-testid="schedule-state">{if enabled { "active" } else { "paused" }}</td>
+                <td data-testid="schedule-state">{if enabled { t("schedules.active") } else { t("schedules.paused") }}</td>
                 <td class="actions">
                     <button class="btn small" data-testid="schedule-edit"
                         on:click={
@@ -80,7 +80,7 @@ pub fn SchedulesSection() -> impl IntoView {
                             move |_| { msg.clear(); editing.set(Some(s.clone())) }
                         }>{t("schedules.edit")}</button>
                     <button class="btn small" data-testid="schedule-toggle" on:click=move |_| toggle(id.clone(), !enabled)>
-                        {if enabled { "Pause" } else { "Resume" }}
+                        {if enabled { t("schedules.pause") } else { t("schedules.resume") }}
                     </button>
                     <DeleteSchedule id=s.id.clone() name=name.clone() msg=msg deleted=done/>
                 </td>

@@ -5,6 +5,7 @@
 
 use super::fmt::{error_banner, time_ms};
 use crate::api;
+use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use sluice_shared::api::watermarks::WatermarkView;
@@ -23,11 +24,9 @@ pub fn WatermarksSection() -> impl IntoView {
     };
     reload();
     let reset = move |w: WatermarkView| {
-        let question = format!(
-            "Reset the watermark of {} / {} in {}? Its next run reads every row above `initial` again.",
-            graph_label(&w),
-            w.node,
-            w.environment
+        let question = tf(
+            "watermarks.reset_question",
+            &[("graph", &graph_label(&w)), ("node", &w.node), ("environment", &w.environment)],
         );
         if !crate::dom::window().confirm_with_message(&question).unwrap_or(false) {
             return;
@@ -50,29 +49,29 @@ pub fn WatermarksSection() -> impl IntoView {
                 <td><code>{w.column.clone()}</code></td>
                 <td data-testid="watermark-value"><code>{w.value.clone()}</code></td>
                 <td>{time_ms(w.updated_at)}</td>
-                <td><a href=format!("#/runs/{}", w.run_id)>"run"</a></td>
+                <td><a href=format!("#/runs/{}", w.run_id)>{t("watermarks.run")}</a></td>
                 <td><button class="btn small danger" data-testid="watermark-reset"
-                    on:click=move |_| reset(target.clone())>"Reset"</button></td>
+                    on:click=move |_| reset(target.clone())>{t("watermarks.reset")}</button></td>
             </tr>
         }
     };
     view! {
         <section class="review-section" data-testid="watermarks-section">
-            <h2>"Incremental reads"</h2>
+            <h2>{t("watermarks.incremental_reads")}</h2>
             <p class="muted">
-                "Each table source with "<code>"incremental"</code>" reads only rows above its watermark: "
-                "the highest value the last successful run read. Scheduled runs keep "<code>"prod"</code>"'s, drafts "
-                <code>"dev"</code>"'s; backfills ignore them."
+                {t("watermarks.intro_1")}<code>"incremental"</code>{t("watermarks.intro_2")}<code>"prod"</code>
+                {t("watermarks.intro_3")}<code>"dev"</code>{t("watermarks.intro_4")}
             </p>
             {error_banner(error)}
             <table class="data-table" data-testid="watermarks-table">
-                <thead><tr><th>"Graph"</th><th>"Environment"</th><th>"Node"</th><th>"Column"</th><th>"Watermark"</th>
-                    <th>"Moved"</th><th></th><th></th></tr></thead>
+                <thead><tr><th>{t("inspector.graph")}</th><th>{t("watermarks.environment")}</th><th>{t("review_tables.node")}</th>
+                    <th>{t("watermarks.column")}</th><th>{t("watermarks.watermark")}</th>
+                    <th>{t("watermarks.moved")}</th><th></th><th></th></tr></thead>
                 <tbody>
                     {move || {
                         let list = marks.get();
                         if list.is_empty() {
-                            view! { <tr><td colspan="8" class="muted">"No watermarks yet."</td></tr> }.into_any()
+                            view! { <tr><td colspan="8" class="muted">{t("watermarks.none_yet")}</td></tr> }.into_any()
                         } else {
                             list.into_iter().map(row).collect_view().into_any()
                         }

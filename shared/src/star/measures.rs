@@ -77,12 +77,10 @@ pub fn refusal(m: &Measure, grain: &[String], date: Option<&str>) -> Option<Stri
             ),
         }),
         Additivity::NonAdditive if !keeps_days => Some(format!(
-            "`{col}` is non-additive (like a ratio or a price): a sum of ratios across time means nothing; \
-             use avg, min or max, or sum its numerator and denominator as separate measures"
+            "`{col}` is non-additive (like a ratio or a price): a sum of ratios across time means nothing; use avg, min or max, or sum its numerator and denominator as separate measures"
         )),
         Additivity::NonAdditive => Some(format!(
-            "`{col}` is non-additive (like a ratio or a price): it cannot be summed across the rows of a grain either; \
-             use avg, min or max, or sum its numerator and denominator as separate measures"
+            "`{col}` is non-additive (like a ratio or a price): it cannot be summed across the rows of a grain either; use avg, min or max, or sum its numerator and denominator as separate measures"
         )),
     }
 }
