@@ -1,9 +1,11 @@
-//! The config form of each node kind: which keys it has and how each is edited.
-//! Every input writes to the graph as the user types, so problems follow live.
+//! The config form's fields: how each key is edited (which keys a kind has is
+//! in [`super::forms`]). Every input writes to the graph as the user types, so
+//! problems follow live.
 
 use super::file_picker::PathField;
+use super::forms::{FieldSpec, Widget};
 use super::formula_help::FormulaHelp;
-use super::lists::{self, ListEditor, ListSpec, columns_list_id, text_of};
+use super::lists::{ListEditor, columns_list_id, text_of};
 use super::select_checklist::SelectChecklist;
 use super::state::{EditorState, NodeData};
 use super::table_fields;
@@ -11,180 +13,6 @@ use crate::i18n::tx;
 use leptos::prelude::*;
 use serde_json::Value;
 use sluice_shared::NodeKind;
-use sluice_shared::config::{ChartKind, ENCODINGS, JoinHow};
-
-/// How one config key is edited.
-#[derive(Clone, Copy)]
-pub enum Widget {
-    /// Free text; `optional` keys are removed when emptied.
-    Text {
-        optional: bool,
-        placeholder: &'static str,
-    },
-    /// An expression or query, in a monospace text area.
-    Code {
-        optional: bool,
-        placeholder: &'static str,
-    },
-    /// A file path relative to the data root, with the server's files offered.
-    Path,
-    /// One character (`\t` is typed as backslash-t).
-    Delimiter,
-    Bool(bool),
-    Number {
-        optional: bool,
-        default: u64,
-    },
-    Choice {
-        options: &'static [&'static str],
-        /// `Some` when the key may be left out (the first option means "leave out").
-        optional: bool,
-    },
-    /// One column of the input, optional.
-    Column,
-    List(&'static ListSpec),
-    /// A connection from the catalog; `writes`: only writable ones.
-    Connection {
-        writes: bool,
-    },
-    /// A table of the chosen connection; `query_switch`: offer a query instead.
-    Table {
-        query_switch: bool,
-    },
-    /// A source's query, with the way back to a table.
-    Query,
-    /// A `sink.table` mode, from `TableMode::ALL`.
-    TableMode,
-    /// `transform.select`'s columns as a checklist of the input's columns.
-    SelectColumns,
-}
-
-#[derive(Clone, Copy)]
-pub struct FieldSpec {
-    pub key: &'static str,
-    pub label: &'static str,
-    pub widget: Widget,
-    pub help: &'static str,
-}
-
-const fn f(key: &'static str, label: &'static str, widget: Widget, help: &'static str) -> FieldSpec {
-    FieldSpec { key, label, widget, help }
-}
-
-const TEXT: Widget = Widget::Text { optional: false, placeholder: "" };
-const OPT_TEXT: Widget = Widget::Text { optional: true, placeholder: "" };
-
-/// The form of a kind, in the order a user fills it in.
-pub fn fields_for(kind: NodeKind) -> Vec<FieldSpec> {
-    use NodeKind::*;
-    let path = f("path", "File", Widget::Path, "relative to the data root; {param} allowed");
-    match kind {
-        SourceCsv => vec![
-            path,
-            f("delimiter", "Delimiter", Widget::Delimiter, "one character; \\t for tab"),
-            f("has_header", "First row is the header", Widget::Bool(true), ""),
-            f("encoding", "Encoding", Widget::Choice { options: &ENCODINGS, optional: true }, ""),
-            f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional: otherwise types are inferred"),
-        ],
-        SourceParquet | SourceJson | SinkParquet => vec![path],
-        SourceExcel => vec![
-            path,
-            f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "first sheet" }, ""),
-            f("schema", "Declared columns", Widget::List(&lists::SCHEMA), "optional"),
-        ],
-        SourceTable => vec![
-            f(
-                "connection",
-                "Connection",
-                Widget::Connection { writes: false },
-                "set up by an admin; dev while editing",
-            ),
-            f("table", "Table", Widget::Table { query_switch: true }, ""),
-            f("query", "Query", Widget::Query, "one SELECT over this connection; it cannot change anything"),
-        ],
-        SourceDates => vec![
-            f("from", "From", TEXT, "YYYY-MM-DD or $param"),
-            f("to", "To", TEXT, "YYYY-MM-DD or $param"),
-            f("calendar", "Calendar", OPT_TEXT, "optional: adds is_business_day, business_day_of_month"),
-        ],
-        Filter => vec![f(
-            "predicate",
-            "Keep rows where",
-            Widget::Code { optional: false, placeholder: "amount > 100 AND branch = 'North'" },
-            "a SQL condition; $param for parameters",
-        )],
-        Select => vec![f(
-            "columns",
-            "Columns",
-            Widget::SelectColumns,
-            "tick the columns to keep; rename and cast beside each; ↑ ↓ set the output order",
-        )],
-        Derive => vec![f(
-            "columns",
-            "Formulas",
-            Widget::List(&lists::DERIVE_COLUMNS),
-            "a name equal to an input column replaces it",
-        )],
-        Join => vec![
-            f("how", "Join type", Widget::Choice { options: &JoinHow::NAMES, optional: false }, ""),
-            f("on", "Match on", Widget::List(&lists::JOIN_ON), "left column = right column"),
-        ],
-        Union => vec![f("distinct", "Remove duplicate rows", Widget::Bool(false), "")],
-        Aggregate => vec![
-            f("group_by", "Group by", Widget::List(&lists::GROUP_BY), ""),
-            f("aggregates", "Aggregates", Widget::List(&lists::AGGREGATES), "count without a column counts rows"),
-        ],
-        Sort => vec![f("by", "Sort by", Widget::List(&lists::SORT_BY), "nulls last")],
-        Distinct => {
-            vec![f("columns", "Over columns", Widget::List(&lists::DISTINCT_COLUMNS), "none: over all columns")]
-        }
-        Limit => vec![
-            f("n", "Rows", Widget::Number { optional: false, default: 100 }, ""),
-            f("offset", "Skip first", Widget::Number { optional: true, default: 0 }, ""),
-        ],
-        Sql => vec![f(
-            "query",
-            "Query",
-            Widget::Code { optional: false, placeholder: "SELECT * FROM upstream_id" },
-            "each input is a table named by its node id",
-        )],
-        TransformCheck => vec![f(
-            "rules",
-            "Rules",
-            Widget::List(&lists::CHECK_RULES),
-            "columns, values, min/max and the quarantine target: in the raw config",
-        )],
-        SinkCsv => vec![path, f("delimiter", "Delimiter", Widget::Delimiter, "")],
-        SinkExcel => vec![path, f("sheet", "Sheet", Widget::Text { optional: true, placeholder: "Sheet1" }, "")],
-        SinkTable => vec![
-            f("connection", "Connection", Widget::Connection { writes: true }, "read-only connections are not offered"),
-            f("table", "Table", Widget::Table { query_switch: false }, "created from the output when missing"),
-            f("mode", "Mode", Widget::TableMode, ""),
-            f("keys", "Key columns", Widget::List(&lists::TABLE_KEYS), "the columns that identify a row"),
-            f(
-                "partition_by",
-                "Partition columns",
-                Widget::List(&lists::TABLE_PARTITION_BY),
-                "rows whose values occur in the output are replaced",
-            ),
-            f("tracked", "Tracked columns", Widget::List(&lists::TABLE_TRACKED), "a change starts a new version"),
-            f(
-                "as_of",
-                "Valid from",
-                Widget::Code { optional: true, placeholder: "$biz_date" },
-                "a date expression for new versions",
-            ),
-            f("expire_missing", "Close keys missing from the output", Widget::Bool(false), ""),
-        ],
-        SinkReport => vec![
-            f("title", "Title", TEXT, ""),
-            f("chart", "Chart", Widget::Choice { options: &ChartKind::NAMES, optional: false }, ""),
-            f("x", "X axis", Widget::Column, "optional"),
-            f("y", "Y axis", Widget::Column, "optional (a list of measures in the JSON view)"),
-            f("series", "Series", Widget::Column, "optional: one line or bar per value"),
-        ],
-    }
-}
 
 /// Whether a problem's `field` (`aggregates[0].column`, `on.1`...) is about `key`.
 pub fn field_matches(field: &str, key: &str) -> bool {
@@ -278,13 +106,10 @@ fn widget(ed: EditorState, n: NodeData, key: &'static str, w: Widget) -> AnyView
             let cur = move || text_of(current().as_ref());
             // An optional choice starts with "(default)": the key left out.
             let opts = optional
-                .then_some("")
+                .then_some(("", tx("(default)")))
                 .into_iter()
-                .chain(options.iter().copied())
-                .map(|o| {
-                    let label = if o.is_empty() { tx("(default)") } else { o };
-                    view! { <option value=o selected=move || cur() == o>{label}</option> }
-                })
+                .chain(options())
+                .map(|(o, label)| view! { <option value=o selected=move || cur() == o>{label}</option> })
                 .collect_view();
             view! {
                 <select data-testid=testid prop:value=cur

@@ -2,7 +2,8 @@
 //! columns and problems; or the selected wire; or a summary of a multi-selection.
 
 use super::edges::describe_schema;
-use super::fields::{Field, field_matches, fields_for};
+use super::fields::{Field, field_matches};
+use super::forms::fields_for;
 use super::lists::columns_list_id;
 use super::node_view::{category_class, kind_icon};
 use super::raw_config::RawConfig;

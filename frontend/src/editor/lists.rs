@@ -3,12 +3,11 @@
 //! Rows are keyed by index and read their values reactively, so typing in a
 //! row never re-creates it (focus stays). A blank last row takes new items.
 
+use super::options::{self, Choices};
 use super::state::{EditorState, NodeData};
 use crate::i18n::{t, tx};
 use leptos::prelude::*;
 use serde_json::{Map, Value, json};
-use sluice_shared::check::{RuleKind, RuleLevel};
-use sluice_shared::config::AggFn;
 
 /// One cell of a row.
 #[derive(Clone, Copy)]
@@ -18,7 +17,8 @@ pub enum Cell {
     Text(&'static str),
     /// An expression (monospace).
     Code(&'static str),
-    Choice(&'static [&'static str]),
+    /// One of a shared enum's words, shown by its label.
+    Choice(Choices),
     Check,
     /// A column type (`int64`, `decimal(18,2)`...).
     Type,
@@ -71,8 +71,8 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     key: "rules",
     subs: &[
         sub("name", Cell::Text("rule name")),
-        sub("kind", Cell::Choice(RuleKind::NAMES)),
-        Sub { key: "level", cell: Cell::Choice(RuleLevel::NAMES), optional: true },
+        sub("kind", Cell::Choice(options::rule_kinds)),
+        Sub { key: "level", cell: Cell::Choice(options::rule_levels), optional: true },
         Sub { key: "column", cell: Cell::Column("in"), optional: true },
         Sub { key: "pattern", cell: Cell::Text("regex (matches)"), optional: true },
         Sub { key: "expr", cell: Cell::Code("passes when true (expr)"), optional: true },
@@ -85,12 +85,10 @@ pub const CHECK_RULES: ListSpec = ListSpec {
     phantom: true,
 };
 
-pub const AGG_FNS: &[&str] = &AggFn::NAMES;
-
 pub const AGGREGATES: ListSpec = ListSpec {
     key: "aggregates",
     subs: &[
-        sub("fn", Cell::Choice(AGG_FNS)),
+        sub("fn", Cell::Choice(options::agg_fns)),
         Sub { key: "column", cell: Cell::Column("in"), optional: true },
         sub("as", Cell::Text("result name")),
     ],
@@ -360,11 +358,11 @@ fn cell_view(ed: EditorState, n: NodeData, spec: &'static ListSpec, i: usize, su
             </label>
         }
         .into_any(),
-        Cell::Choice(options) => {
+        Cell::Choice(choices) => {
             let current = move || text_of(Some(&value()));
-            let opts = options
-                .iter()
-                .map(|o| view! { <option value=*o selected=move || current() == *o>{*o}</option> })
+            let opts = choices()
+                .into_iter()
+                .map(|(o, label)| view! { <option value=o selected=move || current() == o>{label}</option> })
                 .collect_view();
             view! {
                 <select class=class data-testid=testid prop:value=current on:change=set_text>{opts}</select>

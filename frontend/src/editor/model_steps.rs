@@ -28,18 +28,6 @@ fn additivity(a: Additivity) -> &'static str {
     }
 }
 
-/// An aggregate's name in words (the option's value stays `sum`, `count_distinct`, …).
-fn agg_name(a: AggFn) -> &'static str {
-    match a {
-        AggFn::Sum => t("explore.agg_sum"),
-        AggFn::Avg => t("explore.agg_avg"),
-        AggFn::Min => t("explore.agg_min"),
-        AggFn::Max => t("explore.agg_max"),
-        AggFn::Count => t("explore.agg_count"),
-        AggFn::CountDistinct => t("model.count_distinct"),
-    }
-}
-
 fn update(w: Wizard, node: &str, f: impl FnOnce(&mut DimChoice)) {
     w.choices.update(|c| f(c.entry(node.to_string()).or_default()));
 }
@@ -167,7 +155,7 @@ fn measure_row(w: Wizard, col: String) -> impl IntoView {
                 w.measures.update(|m| { m.entry(c1.clone()).or_insert((None, Additivity::Additive)).0 = f; });
             }>
                 <option value="" selected=move || current(&c5).0.is_none()>"—"</option>
-                {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{agg_name(a)}</option> } })}
+                {AGGS.map(|a| { let c = c3.clone(); view! { <option value=a.as_str() selected=move || current(&c).0 == Some(a)>{super::options::agg_label(a)}</option> } })}
             </select>
             <select data-testid=format!("model-additivity-{col}") on:change=move |ev| {
                 let v = event_target_value(&ev);

@@ -3,7 +3,7 @@
 //! to older questions so a slow reply never overwrites a newer one.
 
 use super::inspector::Selected;
-use super::state::EditorState;
+use super::state::{EditorState, NodeData};
 use crate::api::{self, Preview};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
@@ -27,18 +27,83 @@ fn cell_text(v: &Value) -> (String, bool) {
     }
 }
 
+/// The panel's answer and the bookkeeping that drops answers to older questions.
+#[derive(Clone, Copy)]
+struct Asker {
+    state: RwSignal<State>,
+    /// The number of the latest question; an answer to another is dropped.
+    serial: StoredValue<u64>,
+    busy: RwSignal<bool>,
+    /// One id per editor tab: the server cancels this tab's older preview.
+    editor_id: StoredValue<String>,
+}
+
+impl Asker {
+    /// Asks for node `n`'s (`id`) rows as question number `ask`, unless the browser
+    /// already knows its upstream is wrong (that would only come back as a 422:
+    /// say it now and spare the server).
+    fn ask(self, ed: EditorState, n: NodeData, id: String, full: bool, ask: u64) {
+        let keys = ed.upstream_keys(n);
+        let known: Vec<String> = ed.nodes.with_untracked(|ns| {
+            ns.iter()
+                .filter(|u| keys.contains(&u.key))
+                .flat_map(|u| {
+                    let uid = u.id.get_untracked();
+                    u.problems.get_untracked().into_iter().map(move |(_, m)| format!("{uid}: {m}"))
+                })
+                .collect()
+        });
+        if !known.is_empty() {
+            self.busy.set(false);
+            self.state.set(State::Failed(id, t("preview.fix_first").into(), known));
+            return;
+        }
+        let graph = serde_json::to_value(ed.upstream_graph(n)).unwrap_or_default();
+        spawn_local(async move {
+            let answer = api::preview(&graph, &id, 100, full, &self.editor_id.get_value()).await;
+            if !ed.alive() || self.serial.get_value() != ask {
+                return; // a newer question is on its way
+            }
+            self.busy.set(false);
+            self.state.set(match answer {
+                Ok(p) => State::Ready(id, p),
+                Err(e) => {
+                    let mine = problem_lines(&e);
+                    State::Failed(id, e.to_string(), mine)
+                }
+            });
+        });
+    }
+}
+
+/// The problems a refused preview names, as `node: text` in the current language.
+fn problem_lines(e: &api::ApiError) -> Vec<String> {
+    e.problems()
+        .into_iter()
+        .map(|p| {
+            let text = p.text(crate::i18n::lang());
+            match p.node {
+                Some(n) => format!("{n}: {text}"),
+                None => text,
+            }
+        })
+        .collect()
+}
+
 #[component]
 pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
     let ed = expect_context::<EditorState>();
     let lineage = expect_context::<super::lineage::Lineage>();
-    let state = RwSignal::new(State::Idle);
-    let serial = StoredValue::new(0u64);
+    let asker = Asker {
+        state: RwSignal::new(State::Idle),
+        serial: StoredValue::new(0u64),
+        busy: RwSignal::new(false),
+        editor_id: StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64)),
+    };
+    let Asker { state, serial, busy, .. } = asker;
     let timer = StoredValue::new(None::<TimeoutHandle>);
-    let busy = RwSignal::new(false);
     // "Full preview" for the selected node: blocking steps see every row.
     let full = RwSignal::new(false);
-    // One id per editor tab: the server cancels this tab's older preview.
-    let editor_id = StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64));
 
     Effect::new(move |_| {
         ed.doc_rev.track();
@@ -74,51 +139,9 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
         busy.set(true);
         let handle = set_timeout_with_handle(
             move || {
-                if !ed.alive() {
-                    return;
+                if ed.alive() {
+                    asker.ask(ed, n, id, full_now, ask);
                 }
-                // What the browser already knows is wrong upstream would only
-                // come back as a 422: say it now and spare the server.
-                let keys = ed.upstream_keys(n);
-                let known: Vec<String> = ed.nodes.with_untracked(|ns| {
-                    ns.iter()
-                        .filter(|u| keys.contains(&u.key))
-                        .flat_map(|u| {
-                            let uid = u.id.get_untracked();
-                            u.problems.get_untracked().into_iter().map(move |(_, m)| format!("{uid}: {m}"))
-                        })
-                        .collect()
-                });
-                if !known.is_empty() {
-                    busy.set(false);
-                    state.set(State::Failed(id, t("preview.fix_first").into(), known));
-                    return;
-                }
-                let graph = serde_json::to_value(ed.upstream_graph(n)).unwrap_or_default();
-                spawn_local(async move {
-                    let answer = api::preview(&graph, &id, 100, full_now, &editor_id.get_value()).await;
-                    if !ed.alive() || serial.get_value() != ask {
-                        return; // a newer question is on its way
-                    }
-                    busy.set(false);
-                    state.set(match answer {
-                        Ok(p) => State::Ready(id, p),
-                        Err(e) => {
-                            let mine: Vec<String> = e
-                                .problems()
-                                .into_iter()
-                                .map(|p| {
-                                    let text = p.text(crate::i18n::lang());
-                                    match p.node {
-                                        Some(n) => format!("{n}: {text}"),
-                                        None => text,
-                                    }
-                                })
-                                .collect();
-                            State::Failed(id, e.to_string(), mine)
-                        }
-                    });
-                });
             },
             Duration::from_millis(300),
         );
@@ -142,58 +165,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        State::Ready(id, p) => {
-            let n = p.rows.len();
-            let head = p
-                .columns
-                .iter()
-                .map(|c| {
-                    let (node, name) = (id.clone(), c.name.clone());
-                    let (n2, c2) = (id.clone(), c.name.clone());
-                    view! {
-                        <th data-testid="preview-column" data-column=c.name.clone() title=t("inspector.show_where_this_column_comes")
-                            class:picked=move || lineage.is_picked(&n2, &c2)
-                            on:click=move |_| lineage.pick(ed, node.clone(), name.clone())>
-                            {c.name.clone()}<small>{c.type_text()}</small>
-                        </th>
-                    }
-                })
-                .collect_view();
-            let rows = p
-                .rows
-                .iter()
-                .map(|r| {
-                    let cells = r
-                        .iter()
-                        .map(|v| {
-                            let (t, null) = cell_text(v);
-                            view! { <td class:null=null>{t}</td> }
-                        })
-                        .collect_view();
-                    view! { <tr data-testid="preview-row">{cells}</tr> }
-                })
-                .collect_view();
-            view! {
-                <div class="preview-meta" data-node=id.clone()>
-                    <b>{id.clone()}</b>
-                    <span data-testid="preview-count">{if n == 1 { t("preview.one_row").to_string() } else { tf("preview.rows", &[("n", &n.to_string())]) }}</span>
-                    {p.sample.then(|| view! {
-                        <span class="badge" data-testid="preview-sample" title=t("preview.blocking_steps_upstream_saw_only")>{t("preview.sample")}</span>
-                        <button class="btn small" data-testid="preview-full" title=t("preview.run_the_blocking_steps_over")
-                            on:click=move |_| full.set(true)>{t("preview.full_preview")}</button>
-                    })}
-                    <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
-                </div>
-                {p.check.clone().map(check_summary)}
-                <div class="preview-table-wrap">
-                    <table class="preview-table">
-                        <thead><tr>{head}</tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
-                </div>
-            }
-            .into_any()
-        }
+        State::Ready(id, p) => rows_view(ed, lineage, full, id, p),
     };
 
     view! {
@@ -205,6 +177,66 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             <div class="preview-body">{body}</div>
         </section>
     }
+}
+
+/// The sample rows of node `id`: a column head picks the column for lineage.
+fn rows_view(
+    ed: EditorState,
+    lineage: super::lineage::Lineage,
+    full: RwSignal<bool>,
+    id: String,
+    p: Preview,
+) -> AnyView {
+    let n = p.rows.len();
+    let head = p
+        .columns
+        .iter()
+        .map(|c| {
+            let (node, name) = (id.clone(), c.name.clone());
+            let (n2, c2) = (id.clone(), c.name.clone());
+            view! {
+                <th data-testid="preview-column" data-column=c.name.clone() title=t("inspector.show_where_this_column_comes")
+                    class:picked=move || lineage.is_picked(&n2, &c2)
+                    on:click=move |_| lineage.pick(ed, node.clone(), name.clone())>
+                    {c.name.clone()}<small>{c.type_text()}</small>
+                </th>
+            }
+        })
+        .collect_view();
+    let rows = p
+        .rows
+        .iter()
+        .map(|r| {
+            let cells = r
+                .iter()
+                .map(|v| {
+                    let (t, null) = cell_text(v);
+                    view! { <td class:null=null>{t}</td> }
+                })
+                .collect_view();
+            view! { <tr data-testid="preview-row">{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <div class="preview-meta" data-node=id.clone()>
+            <b>{id.clone()}</b>
+            <span data-testid="preview-count">{if n == 1 { t("preview.one_row").to_string() } else { tf("preview.rows", &[("n", &n.to_string())]) }}</span>
+            {p.sample.then(|| view! {
+                <span class="badge" data-testid="preview-sample" title=t("preview.blocking_steps_upstream_saw_only")>{t("preview.sample")}</span>
+                <button class="btn small" data-testid="preview-full" title=t("preview.run_the_blocking_steps_over")
+                    on:click=move |_| full.set(true)>{t("preview.full_preview")}</button>
+            })}
+            <span class="muted">{format!("{:.0} ms", p.elapsed_ms)}</span>
+        </div>
+        {p.check.clone().map(check_summary)}
+        <div class="preview-table-wrap">
+            <table class="preview-table">
+                <thead><tr>{head}</tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }
 
 /// A check node's rules on the previewed rows: failures per rule, broken ones marked.

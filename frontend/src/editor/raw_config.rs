@@ -2,7 +2,7 @@
 //! in an imported file, which the validator reports) and for anyone who would
 //! rather type JSON. Applied when the text area loses focus, as one undo step.
 
-use super::fields::fields_for;
+use super::forms::fields_for;
 use super::state::{EditorState, NodeData};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;

@@ -119,8 +119,10 @@ pub fn query_input(ed: EditorState, n: NodeData) -> AnyView {
 /// mode does not use.
 pub fn mode_select(ed: EditorState, n: NodeData) -> AnyView {
     let current = move || n.config.with(|c| mode_of(c).as_str());
-    let options = TableMode::ALL
-        .map(|m| view! { <option value=m.as_str() selected=move || current() == m.as_str()>{m.as_str()}</option> });
+    let options = super::options::table_modes()
+        .into_iter()
+        .map(|(m, label)| view! { <option value=m selected=move || current() == m>{label}</option> })
+        .collect_view();
     view! {
         <select data-testid="config-mode" prop:value=current
             on:change=move |ev| {

@@ -6,13 +6,13 @@ use leptos::prelude::*;
 use sluice_shared::api::graph_status::GraphStatus;
 use std::collections::BTreeMap;
 
-/// Statuses by graph id, loaded with the list.
-pub type Statuses = RwSignal<BTreeMap<String, GraphStatus>>;
+/// Statuses by graph id, loaded with the list (empty if they could not be read).
+pub type Statuses = LocalResource<BTreeMap<String, GraphStatus>>;
 
 #[component]
 pub fn GraphStatusLine(id: String, statuses: Statuses) -> impl IntoView {
     move || {
-        statuses.with(|m| m.get(&id).cloned()).map(|s| {
+        statuses.map(|m| m.get(&id).cloned()).flatten().map(|s| {
             let stage = s.stage.label();
             let run = match s.last_run {
                 Some(r) => {

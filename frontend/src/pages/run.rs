@@ -65,6 +65,54 @@ fn apply_detail(states: RwSignal<HashMap<String, NodeLive>>, graph: Option<&Grap
     }
 }
 
+/// Live updates: every `run` or `node` event lights the picture and calls
+/// `reload` (which refetches the tables); `live` says whether the stream is open.
+/// The callbacks live as long as the stream; the stream closes when the page
+/// goes away (noticed at cleanup, or at the next event after it).
+fn follow(
+    id: &str,
+    detail: RwSignal<Option<RunDetail>>,
+    live: RwSignal<bool>,
+    states: RwSignal<HashMap<String, NodeLive>>,
+    reload: impl Fn() + Copy + 'static,
+) {
+    let Ok(es) = web_sys::EventSource::new(&api::run_events_url(id)) else {
+        return;
+    };
+    let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if detail.is_disposed() {
+            close_source(&ev);
+            return;
+        }
+        apply_event(states, &ev);
+        reload();
+    });
+    let _ = es.add_event_listener_with_callback("run", on_event.as_ref().unchecked_ref());
+    let _ = es.add_event_listener_with_callback("node", on_event.as_ref().unchecked_ref());
+    let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if live.try_set(true).is_some() {
+            close_source(&ev);
+            return;
+        }
+        // Catch up on anything that happened before the stream opened.
+        reload();
+    });
+    es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
+        if live.try_set(false).is_some() {
+            close_source(&ev);
+        }
+    });
+    es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    on_event.forget();
+    on_open.forget();
+    on_error.forget();
+    // `on_cleanup` wants `Send`; the event source lives on the one browser
+    // thread, which `SendWrapper` checks at run time instead of asserting it.
+    let held = send_wrapper::SendWrapper::new(es);
+    on_cleanup(move || held.close());
+}
+
 #[component]
 pub fn RunPage(id: String) -> impl IntoView {
     let detail = RwSignal::new(None::<RunDetail>);
@@ -109,43 +157,7 @@ pub fn RunPage(id: String) -> impl IntoView {
     };
     reload();
 
-    // Live updates: every `run` or `node` event refetches the tables. The
-    // callbacks live as long as the stream; the stream closes when the page
-    // goes away (noticed at cleanup, or at the next event after it).
-    if let Ok(es) = web_sys::EventSource::new(&api::run_events_url(&id.get_value())) {
-        let on_event = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            if detail.is_disposed() {
-                close_source(&ev);
-                return;
-            }
-            apply_event(states, &ev);
-            reload();
-        });
-        let _ = es.add_event_listener_with_callback("run", on_event.as_ref().unchecked_ref());
-        let _ = es.add_event_listener_with_callback("node", on_event.as_ref().unchecked_ref());
-        let on_open = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            if live.try_set(true).is_some() {
-                close_source(&ev);
-                return;
-            }
-            // Catch up on anything that happened before the stream opened.
-            reload();
-        });
-        es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        let on_error = Closure::<dyn Fn(web_sys::Event)>::new(move |ev: web_sys::Event| {
-            if live.try_set(false).is_some() {
-                close_source(&ev);
-            }
-        });
-        es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        on_event.forget();
-        on_open.forget();
-        on_error.forget();
-        // `on_cleanup` wants `Send`; the event source lives on the one browser
-        // thread, which `SendWrapper` checks at run time instead of asserting it.
-        let held = send_wrapper::SendWrapper::new(es);
-        on_cleanup(move || held.close());
-    }
+    follow(&id.get_value(), detail, live, states, reload);
 
     let cancel = move |_| {
         spawn_local(async move {

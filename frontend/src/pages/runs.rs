@@ -1,38 +1,28 @@
 //! `#/runs`: the history of runs, filtered by graph, status and business date.
+//! The runs and the graph names are [`LocalResource`]s: a filter change refetches.
 
-use super::fmt::{error_banner, opt_time};
+use super::fmt::opt_time;
 use crate::api::{self, Run, RunStatus};
 use crate::dom;
 use crate::i18n::t;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use sluice_shared::check::CheckSummary;
 use std::collections::HashMap;
 
 #[component]
 pub fn RunsPage() -> impl IntoView {
-    let runs = RwSignal::new(None::<Vec<(Run, Option<CheckSummary>)>>);
-    let names = RwSignal::new(HashMap::<String, String>::new());
-    let error = RwSignal::new(None::<String>);
     let (graph, status, date) =
         (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
-    let reload = move || {
-        let (g, s, d) = (graph.get_untracked(), status.get_untracked(), date.get_untracked());
-        spawn_local(async move {
-            let answer = api::runs(&g, s.parse().ok(), &d).await;
-            match answer {
-                Ok(list) => runs.try_set(Some(list)).map_or((), drop),
-                Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
-            }
-        });
-    };
-    reload();
-    spawn_local(async move {
-        if let Ok(gs) = api::list_graphs().await {
-            let _ = names.try_set(gs.into_iter().map(|g| (g.id, g.name)).collect());
-        }
+    // Refetched when a filter changes (the fetcher reads them) and on "Refresh".
+    let runs = LocalResource::new(move || {
+        let (g, s, d) = (graph.get(), status.get(), date.get());
+        async move { api::runs(&g, s.parse().ok(), &d).await }
     });
-    let name_of = move |id: &str| names.with(|n| n.get(id).cloned().unwrap_or_else(|| id.to_string()));
+    let names = LocalResource::new(|| async {
+        let graphs = api::list_graphs().await.unwrap_or_default();
+        graphs.into_iter().map(|g| (g.id, g.name)).collect::<HashMap<String, String>>()
+    });
+    let name_of = move |id: &str| names.map(|n| n.get(id).cloned()).flatten().unwrap_or_else(|| id.to_string());
     let row = move |(r, checks): (Run, Option<CheckSummary>)| {
         let href = format!("#/runs/{}", r.id);
         view! {
@@ -53,29 +43,29 @@ pub fn RunsPage() -> impl IntoView {
         <div class="list-page wide">
             <div class="list-head"><h1>{t("nav.runs")}</h1></div>
             <div class="filters">
-                <select data-testid="runs-filter-graph" on:change=move |ev| { graph.set(event_target_value(&ev)); reload() }>
+                <select data-testid="runs-filter-graph" on:change=move |ev| { graph.set(event_target_value(&ev)) }>
                     <option value="">{t("toolbar.all_graphs")}</option>
                     {move || {
-                        let mut gs: Vec<(String, String)> = names.get().into_iter().collect();
+                        let mut gs: Vec<(String, String)> = names.get().unwrap_or_default().into_iter().collect();
                         gs.sort_by(|a, b| a.1.cmp(&b.1));
                         gs.into_iter().map(|(id, name)| view! { <option value=id>{name}</option> }).collect_view()
                     }}
                 </select>
-                <select data-testid="runs-filter-status" on:change=move |ev| { status.set(event_target_value(&ev)); reload() }>
+                <select data-testid="runs-filter-status" on:change=move |ev| { status.set(event_target_value(&ev)) }>
                     <option value="">{t("runs.any_status")}</option>
                     {RunStatus::ALL.iter().map(|s| view! { <option value=s.as_str()>{crate::i18n::state("run_status", s.as_str())}</option> }).collect_view()}
                 </select>
-                <input type="date" data-testid="runs-filter-date" on:change=move |ev| { date.set(event_target_value(&ev)); reload() }/>
-                <button class="btn" data-testid="runs-refresh" on:click=move |_| reload()>{t("runs.refresh")}</button>
+                <input type="date" data-testid="runs-filter-date" on:change=move |ev| { date.set(event_target_value(&ev)) }/>
+                <button class="btn" data-testid="runs-refresh" on:click=move |_| runs.refetch()>{t("runs.refresh")}</button>
             </div>
-            {error_banner(error)}
+            {move || runs.get().and_then(Result::err).map(|e| view! { <div class="banner error" data-testid="page-error">{e.to_string()}</div> })}
             <table class="data-table" data-testid="runs-table">
                 <thead><tr>
                     <th>{t("inspector.graph")}</th><th>{t("runs.business_date")}</th><th>{t("runs.kind")}</th><th>{t("runs.status")}</th>
                     <th>{t("runs.attempt")}</th><th>{t("runs.started")}</th><th>{t("runs.finished")}</th><th>{t("runs.checks")}</th>
                 </tr></thead>
                 <tbody>
-                    {move || match runs.get() {
+                    {move || match runs.get().and_then(Result::ok) {
                         None => view! { <tr><td colspan="8" class="muted">{t("app.loading")}</td></tr> }.into_any(),
                         Some(list) if list.is_empty() => view! { <tr><td colspan="8" class="muted">{t("runs.no_runs")}</td></tr> }.into_any(),
                         Some(list) => list.into_iter().map(row).collect_view().into_any(),

@@ -28,6 +28,98 @@ pub fn dependency_choices(schedules: &[Schedule], graph: &str) -> Vec<String> {
     set.into_iter().collect()
 }
 
+/// The form's inputs, as typed.
+#[derive(Clone, Copy)]
+struct Inputs {
+    graph: RwSignal<String>,
+    cron: RwSignal<String>,
+    tz: RwSignal<String>,
+    retries: RwSignal<String>,
+    sla: RwSignal<String>,
+    deps: RwSignal<Vec<String>>,
+    calendar: RwSignal<String>,
+    offset: RwSignal<i64>,
+}
+
+impl Inputs {
+    fn new() -> Self {
+        Inputs {
+            graph: RwSignal::new(String::new()),
+            cron: RwSignal::new("0 6 * * *".to_string()),
+            tz: RwSignal::new("Asia/Shanghai".to_string()),
+            retries: RwSignal::new("2".to_string()),
+            sla: RwSignal::new(String::new()),
+            deps: RwSignal::new(Vec::new()),
+            calendar: RwSignal::new(String::new()),
+            offset: RwSignal::new(-1),
+        }
+    }
+
+    /// Fills the form with a schedule's settings (opening an edit).
+    fn fill(self, s: &Schedule) {
+        self.graph.set(s.graph_id.clone());
+        self.cron.set(s.cron.clone());
+        self.tz.set(s.timezone.clone());
+        self.retries.set(s.retries.to_string());
+        self.sla.set(s.sla.clone().unwrap_or_default());
+        self.deps.set(s.depends_on.clone());
+        self.calendar.set(s.calendar.clone());
+    }
+
+    /// The request for an edit and the one for a new schedule of `graph_id`.
+    /// The business-date offset and the graph are not edited; an empty SLA removes it.
+    fn requests(self, graph_id: String) -> (ScheduleUpdate, NewSchedule) {
+        let sla_text = self.sla.get_untracked().trim().to_string();
+        let retry_count = self.retries.get_untracked().trim().parse::<i64>().unwrap_or(2);
+        let cron_text = self.cron.get_untracked().trim().to_string();
+        let tz_text = self.tz.get_untracked().trim().to_string();
+        let (dep_ids, calendar_name) = (self.deps.get_untracked(), self.calendar.get_untracked());
+        let update = ScheduleUpdate {
+            cron: Some(cron_text.clone()),
+            timezone: Some(tz_text.clone()),
+            retries: Some(retry_count),
+            sla: Some(sla_text.clone()),
+            depends_on: Some(dep_ids.clone()),
+            calendar: Some(calendar_name.clone()),
+            ..Default::default()
+        };
+        let new = NewSchedule {
+            graph_id,
+            cron: cron_text,
+            timezone: Some(tz_text),
+            biz_date_offset: Some(self.offset.get_untracked()),
+            retries: Some(retry_count),
+            backoff_secs: None,
+            timeout_secs: None,
+            sla: Some(sla_text).filter(|s| !s.is_empty()),
+            depends_on: dep_ids,
+            enabled: None,
+            calendar: Some(calendar_name),
+        };
+        (update, new)
+    }
+}
+
+/// Saves the edit (`edit`) or adds the schedule, and says so through `hooks`.
+fn send(edit: Option<Schedule>, update: ScheduleUpdate, new: NewSchedule, editing: Editing, hooks: FormHooks) {
+    spawn_local(async move {
+        let result = match &edit {
+            Some(s) => api::update_schedule(&s.id, &update).await,
+            None => api::create_schedule(&new).await,
+        };
+        match result {
+            Ok(s) => {
+                let what = if edit.is_some() { t("schedule_form.saved") } else { t("schedule_form.added") };
+                let text = cron_words::describe_in(crate::i18n::lang(), &s.cron, Some(&s.calendar)).unwrap_or_default();
+                let _ = hooks.notice.try_set(Some(format!("{what}: {text}.")));
+                let _ = editing.try_set(None);
+                hooks.saved.run(());
+            }
+            Err(e) => hooks.error.try_set(Some(e.to_string())).map_or((), drop),
+        }
+    })
+}
+
 #[component]
 pub fn ScheduleForm(
     approved: RwSignal<BTreeMap<String, String>>,
@@ -36,24 +128,12 @@ pub fn ScheduleForm(
     editing: Editing,
     hooks: FormHooks,
 ) -> impl IntoView {
-    let graph = RwSignal::new(String::new());
-    let cron = RwSignal::new("0 6 * * *".to_string());
-    let tz = RwSignal::new("Asia/Shanghai".to_string());
-    let retries = RwSignal::new("2".to_string());
-    let sla = RwSignal::new(String::new());
-    let deps = RwSignal::new(Vec::<String>::new());
-    let calendar = RwSignal::new(String::new());
-    let offset = RwSignal::new(-1i64);
+    let inputs = Inputs::new();
+    let Inputs { graph, cron, tz, retries, sla, deps, calendar, offset } = inputs;
     // Opening an edit fills the form with the schedule's settings.
     Effect::new(move |_| {
         if let Some(s) = editing.get() {
-            graph.set(s.graph_id.clone());
-            cron.set(s.cron.clone());
-            tz.set(s.timezone.clone());
-            retries.set(s.retries.to_string());
-            sla.set(s.sla.clone().unwrap_or_default());
-            deps.set(s.depends_on.clone());
-            calendar.set(s.calendar.clone());
+            inputs.fill(&s);
         }
     });
     let chosen = move || {
@@ -69,55 +149,11 @@ pub fn ScheduleForm(
             hooks.error.set(Some(tf("schedule_form.cron_unreadable", &[("why", &e)])));
             return;
         }
-        let sla_text = sla.get_untracked().trim().to_string();
         let g = graph.get_untracked();
         let graph_id =
             if g.is_empty() { approved.with_untracked(|a| a.keys().next().cloned()).unwrap_or_default() } else { g };
-        let retry_count = retries.get_untracked().trim().parse::<i64>().unwrap_or(2);
-        let cron_text = cron.get_untracked().trim().to_string();
-        let tz_text = tz.get_untracked().trim().to_string();
-        let (dep_ids, calendar_name) = (deps.get_untracked(), calendar.get_untracked());
-        let edit = editing.get_untracked();
-        // The business-date offset and the graph are not edited here; an empty SLA removes it.
-        let update = ScheduleUpdate {
-            cron: Some(cron_text.clone()),
-            timezone: Some(tz_text.clone()),
-            retries: Some(retry_count),
-            sla: Some(sla_text.clone()),
-            depends_on: Some(dep_ids.clone()),
-            calendar: Some(calendar_name.clone()),
-            ..Default::default()
-        };
-        let new = NewSchedule {
-            graph_id,
-            cron: cron_text,
-            timezone: Some(tz_text),
-            biz_date_offset: Some(offset.get_untracked()),
-            retries: Some(retry_count),
-            backoff_secs: None,
-            timeout_secs: None,
-            sla: Some(sla_text).filter(|s| !s.is_empty()),
-            depends_on: dep_ids,
-            enabled: None,
-            calendar: Some(calendar_name),
-        };
-        spawn_local(async move {
-            let result = match &edit {
-                Some(s) => api::update_schedule(&s.id, &update).await,
-                None => api::create_schedule(&new).await,
-            };
-            match result {
-                Ok(s) => {
-                    let what = if edit.is_some() { t("schedule_form.saved") } else { t("schedule_form.added") };
-                    let text =
-                        cron_words::describe_in(crate::i18n::lang(), &s.cron, Some(&s.calendar)).unwrap_or_default();
-                    let _ = hooks.notice.try_set(Some(format!("{what}: {text}.")));
-                    let _ = editing.try_set(None);
-                    hooks.saved.run(());
-                }
-                Err(e) => hooks.error.try_set(Some(e.to_string())).map_or((), drop),
-            }
-        })
+        let (update, new) = inputs.requests(graph_id);
+        send(editing.get_untracked(), update, new, editing, hooks);
     };
     let on_deps = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
