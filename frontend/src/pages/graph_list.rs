@@ -47,9 +47,9 @@ impl ListState {
         self.graphs.refetch();
     }
 
-    /// Shows `key`'s message with the error filled in.
-    fn failed(self, key: &str, e: &ApiError) {
-        let _ = self.error.try_set(Some(tf(key, &[("error", &e.to_string())])));
+    /// Shows an error (dropped if the page is gone).
+    fn failed(self, text: String) {
+        let _ = self.error.try_set(Some(text));
     }
 
     fn rename_commit(self) {
@@ -71,7 +71,7 @@ impl ListState {
             }
             .await;
             if let Err(e) = res {
-                self.failed("graph_list.rename_failed", &e);
+                self.failed(tf("graph_list.rename_failed", &[("error", &e.to_string())]));
             }
             self.reload();
         });
@@ -81,7 +81,7 @@ impl ListState {
         spawn_local(async move {
             match api::duplicate_graph(&id).await {
                 Ok(_) => drop(self.notice.try_set(Some(t("graph_list.duplicated").into()))),
-                Err(e) => self.failed("graph_list.duplicate_failed", &e),
+                Err(e) => self.failed(tf("graph_list.duplicate_failed", &[("error", &e.to_string())])),
             }
             self.reload();
         })
@@ -97,7 +97,7 @@ impl ListState {
                     let _ = self.deleted.try_set(doc.and_then(|d| serde_json::to_value(&d.graph).ok()));
                     let _ = self.notice.try_set(Some(tf("graph_list.deleted", &[("name", &name)])));
                 }
-                Err(e) => self.failed("graph_list.delete_failed", &e),
+                Err(e) => self.failed(tf("graph_list.delete_failed", &[("error", &e.to_string())])),
             }
             self.reload();
         })
@@ -111,7 +111,7 @@ impl ListState {
         self.notice.set(None);
         spawn_local(async move {
             if let Err(e) = api::create_graph(&graph).await {
-                self.failed("graph_list.restore_failed", &e);
+                self.failed(tf("graph_list.restore_failed", &[("error", &e.to_string())]));
             }
             self.reload();
         })
@@ -128,7 +128,7 @@ pub fn GraphList() -> impl IntoView {
         let graph = serde_json::to_value(sluice_shared::Graph::new("untitled")).unwrap_or_default();
         match api::create_graph(&graph).await {
             Ok(doc) => dom::navigate(&format!("#/graphs/{}", doc.id)),
-            Err(e) => list.failed("graph_list.create_failed", &e),
+            Err(e) => list.failed(tf("graph_list.create_failed", &[("error", &e.to_string())])),
         }
     });
     let creating = create.pending();
