@@ -54,6 +54,20 @@ impl ApiError {
             .and_then(|p| serde_json::from_value(p.clone()).ok())
             .unwrap_or_default()
     }
+
+    /// [`Self::problems`] as `node: text` lines in the current language.
+    pub fn problem_lines(&self) -> Vec<String> {
+        self.problems()
+            .into_iter()
+            .map(|p| {
+                let text = p.text(crate::i18n::lang());
+                match p.node {
+                    Some(n) => format!("{n}: {text}"),
+                    None => text,
+                }
+            })
+            .collect()
+    }
 }
 
 impl std::fmt::Display for ApiError {

@@ -153,8 +153,8 @@ fn list(words: Vec<String>) -> String {
     }
 }
 
-/// Runs of consecutive weekdays as words: "Monday to Friday", "Monday and Thursday".
-fn weekday_words(days: &[u32]) -> String {
+/// Sorted weekdays as runs of consecutive days, `(first, last)`: [1,2,3,5] → (1,3), (5,5).
+fn weekday_runs(days: &[u32]) -> Vec<(u32, u32)> {
     let mut runs: Vec<(u32, u32)> = Vec::new();
     for &d in days {
         match runs.last_mut() {
@@ -162,7 +162,12 @@ fn weekday_words(days: &[u32]) -> String {
             _ => runs.push((d, d)),
         }
     }
-    let words = runs
+    runs
+}
+
+/// Runs of consecutive weekdays as words: "Monday to Friday", "Monday and Thursday".
+fn weekday_words(days: &[u32]) -> String {
+    let words = weekday_runs(days)
         .into_iter()
         .map(|(a, b)| match b - a {
             0 => DAY_WORDS[a as usize].to_string(),

@@ -8,10 +8,10 @@ use super::AppState;
 use super::auth::{CurrentUser, Role};
 use super::error::{ApiError, ApiJson, ApiResult};
 use axum::Json;
-use sluice_shared::Graph;
 use sluice_shared::api::dataflow::DataflowMap;
 use sluice_shared::api::lineage_trace::{ColumnTrace, DRAFT_ID, MAX_GRAPHS, Next, Planned, TraceRequest, trace};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Where one column comes from, across graphs: the first step is the posted
 /// graph's column; each further step a column another graph writes into a
@@ -30,8 +30,9 @@ pub async fn column_trace(
     library.retain(|(id, _, _)| *id != start_id);
     library.push((start_id.clone(), graph.name.clone(), graph));
     let names: BTreeMap<String, String> = library.iter().map(|(id, n, _)| (id.clone(), n.clone())).collect();
-    let docs: BTreeMap<String, Graph> = library.iter().map(|(id, _, g)| (id.clone(), g.clone())).collect();
-    let map = crate::engine::limits::off_thread(move || DataflowMap::build(&library)).await;
+    let library = Arc::new(library);
+    let shared = library.clone();
+    let map = crate::engine::limits::off_thread(move || DataflowMap::build(&shared)).await;
     let mut planned = Planned::new();
     loop {
         match trace((&start_id, &req.node, &req.column), &map, &names, &planned) {
@@ -40,7 +41,7 @@ pub async fn column_trace(
                 return Err(ApiError::Internal(format!("lineage trace asked for graph {id} past its limit")));
             }
             Next::Need(id) => {
-                let Some(doc) = docs.get(&id).cloned() else {
+                let Some(doc) = library.iter().find(|(g, _, _)| *g == id).map(|(_, _, doc)| doc.clone()) else {
                     planned.insert(id, Err("graph not found".to_string()));
                     continue;
                 };

@@ -68,26 +68,12 @@ impl Asker {
             self.state.set(match answer {
                 Ok(p) => State::Ready(id, p),
                 Err(e) => {
-                    let mine = problem_lines(&e);
+                    let mine = e.problem_lines();
                     State::Failed(id, e.to_string(), mine)
                 }
             });
         });
     }
-}
-
-/// The problems a refused preview names, as `node: text` in the current language.
-fn problem_lines(e: &api::ApiError) -> Vec<String> {
-    e.problems()
-        .into_iter()
-        .map(|p| {
-            let text = p.text(crate::i18n::lang());
-            match p.node {
-                Some(n) => format!("{n}: {text}"),
-                None => text,
-            }
-        })
-        .collect()
 }
 
 #[component]

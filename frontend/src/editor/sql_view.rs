@@ -27,17 +27,7 @@ fn ask(ed: EditorState, dialect: Dialect, shown: RwSignal<Shown>) {
         shown.set(match answer {
             Ok(x) => Shown::Ready(x),
             Err(e) => {
-                let problems = e
-                    .problems()
-                    .into_iter()
-                    .map(|p| {
-                        let text = p.text(crate::i18n::lang());
-                        match p.node {
-                            Some(n) => format!("{n}: {text}"),
-                            None => text,
-                        }
-                    })
-                    .collect();
+                let problems = e.problem_lines();
                 Shown::Failed(e.to_string(), problems)
             }
         });

@@ -1,7 +1,7 @@
 //! When a schedule fires, in Chinese (the English sentences are the parent's):
 //! "每个工作日 02:00", "每周一至周五 06:30", "每 15 分钟".
 
-use super::{Cron, check, two};
+use super::{Cron, check, two, weekday_runs};
 
 const DAYS: [&str; 7] = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
@@ -11,14 +11,7 @@ fn list(words: Vec<String>) -> String {
 
 /// Runs of consecutive weekdays: "周一至周五", "周一、周四".
 fn weekday_words(days: &[u32]) -> String {
-    let mut runs: Vec<(u32, u32)> = Vec::new();
-    for &d in days {
-        match runs.last_mut() {
-            Some((_, end)) if *end + 1 == d => *end = d,
-            _ => runs.push((d, d)),
-        }
-    }
-    let words = runs
+    let words = weekday_runs(days)
         .into_iter()
         .map(|(a, b)| match b - a {
             0 => DAYS[a as usize].to_string(),

@@ -177,6 +177,12 @@ pub fn workbook(cfg: &ReportSink, columns: &[Field], rows: &[Vec<Value>]) -> Res
     book.save_to_buffer().map_err(e)
 }
 
+/// The file name and the chart (SVG text) of the chosen date: what `svg` sends and `png` draws.
+async fn chart_svg(state: &AppState, user: &CurrentUser, name: &str, q: &RowsQuery) -> ApiResult<(String, String)> {
+    let (cfg, file, columns, rows) = all_rows(state, user, name, q).await?;
+    Ok((file, super::chart::svg(&super::chart::data(&cfg, &columns, &rows))))
+}
+
 /// The chart of the chosen date as SVG.
 #[utoipa::path(get, path = "/api/reports/{name}/svg", responses((status = 200, description = "SVG", content_type = "image/svg+xml")))]
 pub async fn svg(
@@ -185,8 +191,7 @@ pub async fn svg(
     Path(name): Path<String>,
     Query(q): Query<RowsQuery>,
 ) -> ApiResult<Response> {
-    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q).await?;
-    let text = super::chart::svg(&super::chart::data(&cfg, &columns, &rows));
+    let (file, text) = chart_svg(&state, &user, &name, &q).await?;
     let mut res = attachment(text.into_bytes(), "image/svg+xml", &format!("{file}.svg"));
     // Shown inline by the page as well as downloaded.
     res.headers_mut().insert(header::CONTENT_DISPOSITION, header::HeaderValue::from_static("inline"));
@@ -204,8 +209,7 @@ pub async fn png(
     Query(q): Query<RowsQuery>,
 ) -> ApiResult<Response> {
     use crate::engine::limits::{Stopped, bounded, off_thread};
-    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q).await?;
-    let text = super::chart::svg(&super::chart::data(&cfg, &columns, &rows));
+    let (file, text) = chart_svg(&state, &user, &name, &q).await?;
     let work = off_thread(move || super::png::render(&text));
     match bounded(work, state.previews.timeout, |_| {}).await {
         Ok(Ok(bytes)) => Ok(attachment(bytes, "image/png", &format!("{file}.png"))),
