@@ -3,13 +3,16 @@
 //! still the authority on when a schedule fires), [`describe`] says when a
 //! schedule fires ("every business day at 02:00").
 
+mod error;
 mod zh;
+
+pub use error::{CronError, CronField};
 
 use crate::i18n::Lang;
 
 /// One field of a cron expression: its name, range and value names.
 struct FieldSpec {
-    name: &'static str,
+    field: CronField,
     min: u32,
     max: u32,
     names: &'static [&'static str],
@@ -34,11 +37,11 @@ const MONTH_WORDS: [&str; 12] = [
 const DAY_WORDS: [&str; 7] = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
 const FIELDS: [FieldSpec; 5] = [
-    FieldSpec { name: "minute", min: 0, max: 59, names: &[] },
-    FieldSpec { name: "hour", min: 0, max: 23, names: &[] },
-    FieldSpec { name: "day of the month", min: 1, max: 31, names: &[] },
-    FieldSpec { name: "month", min: 1, max: 12, names: &MONTHS },
-    FieldSpec { name: "weekday", min: 0, max: 7, names: &DAYS },
+    FieldSpec { field: CronField::Minute, min: 0, max: 59, names: &[] },
+    FieldSpec { field: CronField::Hour, min: 0, max: 23, names: &[] },
+    FieldSpec { field: CronField::Day, min: 1, max: 31, names: &[] },
+    FieldSpec { field: CronField::Month, min: 1, max: 12, names: &MONTHS },
+    FieldSpec { field: CronField::Weekday, min: 0, max: 7, names: &DAYS },
 ];
 
 /// A cron expression read into the values each field allows (`None`: every value).
@@ -54,19 +57,15 @@ pub struct Cron {
     minute_step: Option<u32>,
 }
 
-/// Reads `expr`, or says in words what is wrong with it.
-pub fn check(expr: &str) -> Result<Cron, String> {
+/// Reads `expr`, or says what is wrong with it ([`CronError::message`] in words).
+pub fn check(expr: &str) -> Result<Cron, CronError> {
     let text = expr.trim();
     if text.is_empty() {
-        return Err("the cron expression is empty: write five fields, e.g. `0 2 * * *` for every day at 02:00".into());
+        return Err(CronError::Empty);
     }
     let parts: Vec<&str> = text.split_whitespace().collect();
     if parts.len() != 5 {
-        return Err(format!(
-            "a cron expression has five fields (minute hour day month weekday), `{text}` has {}; \
-             e.g. `0 2 * * 1-5` is Monday to Friday at 02:00",
-            parts.len()
-        ));
+        return Err(CronError::FieldCount { text: text.to_string(), count: parts.len() });
     }
     let mut sets = Vec::with_capacity(5);
     for (part, spec) in parts.iter().zip(FIELDS.iter()) {
@@ -85,39 +84,39 @@ pub fn check(expr: &str) -> Result<Cron, String> {
     Ok(Cron { minutes, hours, days, months, weekdays, minute_step })
 }
 
-fn value(text: &str, spec: &FieldSpec) -> Result<u32, String> {
+fn value(text: &str, spec: &FieldSpec) -> Result<u32, CronError> {
     let upper = text.to_ascii_uppercase();
     if let Some(i) = spec.names.iter().position(|n| *n == upper) {
         return Ok(i as u32 + u32::from(spec.names.len() == 12));
     }
-    let n: u32 = text.parse().map_err(|_| {
-        format!(
-            "the {} field has `{text}`, which is not a number{}",
-            spec.name,
-            if spec.names.is_empty() { String::new() } else { format!(" or a name such as {}", spec.names[1]) }
-        )
+    let n: u32 = text.parse().map_err(|_| CronError::NotNumber {
+        field: spec.field,
+        text: text.to_string(),
+        example: spec.names.get(1).copied(),
     })?;
     if n < spec.min || n > spec.max {
-        return Err(format!("the {} `{n}` is out of range: it must be {} to {}", spec.name, spec.min, spec.max));
+        return Err(CronError::OutOfRange { field: spec.field, value: n, min: spec.min, max: spec.max });
     }
     Ok(n)
 }
 
 /// The values one field allows; `None` for `*` (or `?`).
-fn field(text: &str, spec: &FieldSpec) -> Result<Option<Vec<u32>>, String> {
+fn field(text: &str, spec: &FieldSpec) -> Result<Option<Vec<u32>>, CronError> {
     if text == "*" || text == "?" {
         return Ok(None);
     }
     let mut out = Vec::new();
     for item in text.split(',') {
         if item.is_empty() {
-            return Err(format!("the {} field `{text}` has an empty item between commas", spec.name));
+            return Err(CronError::EmptyItem { field: spec.field, text: text.to_string() });
         }
         let (range, step) = match item.split_once('/') {
             Some((r, s)) => {
-                let step: u32 = s.parse().ok().filter(|s| *s > 0).ok_or_else(|| {
-                    format!("the {} field `{text}`: after `/` comes a step, a whole number above 0", spec.name)
-                })?;
+                let step: u32 = s
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .ok_or_else(|| CronError::BadStep { field: spec.field, text: text.to_string() })?;
                 (r, step)
             }
             None => (item, 1),
@@ -127,7 +126,7 @@ fn field(text: &str, spec: &FieldSpec) -> Result<Option<Vec<u32>>, String> {
         } else if let Some((a, b)) = range.split_once('-') {
             let (a, b) = (value(a, spec)?, value(b, spec)?);
             if b < a {
-                return Err(format!("the {} range `{range}` ends before it starts", spec.name));
+                return Err(CronError::Backwards { field: spec.field, range: range.to_string() });
             }
             (a, b)
         } else {
@@ -229,7 +228,7 @@ fn day_words(c: &Cron, calendar: Option<&str>) -> String {
 /// 02:00" when it follows a business calendar); the reason in words for an
 /// expression that does not read.
 pub fn describe(expr: &str, calendar: Option<&str>) -> Result<String, String> {
-    let c = check(expr)?;
+    let c = check(expr).map_err(|e| e.message(Lang::En))?;
     let (day, time) = (day_words(&c, calendar), time_words(&c));
     Ok(match (day.as_str(), time.starts_with("every")) {
         ("every day", true) => time,
@@ -274,7 +273,7 @@ mod tests {
 
     #[test]
     fn mistakes_are_explained_in_words() {
-        let e = |x: &str| check(x).unwrap_err();
+        let e = |x: &str| check(x).unwrap_err().to_string();
         assert_eq!(e("61 * * * *"), "the minute `61` is out of range: it must be 0 to 59");
         assert_eq!(e("0 24 * * *"), "the hour `24` is out of range: it must be 0 to 23");
         assert!(
@@ -291,6 +290,27 @@ mod tests {
         assert!(e("0 2 0 * *").starts_with("the day of the month `0` is out of range"));
         // Nothing of a parser's own wording.
         assert!(!e("x * * * *").contains("Expected"));
+    }
+
+    #[test]
+    fn mistakes_are_explained_in_chinese_too() {
+        let zh = |x: &str| check(x).unwrap_err().message(Lang::ZhCn);
+        assert_eq!(zh("61 * * * *"), "分钟 `61` 超出范围：应在 0 到 59 之间");
+        assert_eq!(zh("0 5-2 * * *"), "小时范围 `5-2` 的结束早于开始");
+        assert_eq!(zh("0 2 * * FUNDAY"), "星期字段中的 `FUNDAY` 既不是数字，也不是 MON 这样的名称");
+        assert_eq!(
+            zh("0 2 * *"),
+            "cron 表达式有五个字段（分钟 小时 日 月 星期），`0 2 * *` 有 4 个；例如 `0 2 * * 1-5` 表示周一至周五 02:00"
+        );
+        assert_eq!(describe_in(Lang::ZhCn, "0 2 0 * *", None), Err("日 `0` 超出范围：应在 1 到 31 之间".to_string()));
+        assert_eq!(
+            describe_in(Lang::En, "0 2 0 * *", None),
+            Err("the day of the month `0` is out of range: it must be 1 to 31".to_string())
+        );
+        // Every field has a name in both languages, and no Chinese text is left in English.
+        for f in CronField::ALL {
+            assert_ne!(f.name(Lang::En), f.name(Lang::ZhCn));
+        }
     }
 
     #[test]

@@ -145,7 +145,7 @@ pub fn ScheduleForm(
         ev.prevent_default();
         hooks.error.set(None);
         hooks.notice.set(None);
-        if let Err(e) = cron_words::describe(&cron.get_untracked(), None) {
+        if let Err(e) = cron_words::describe_in(crate::i18n::lang(), &cron.get_untracked(), None) {
             hooks.error.set(Some(tf("schedule_form.cron_unreadable", &[("why", &e)])));
             return;
         }

@@ -2,6 +2,7 @@
 //! "每个工作日 02:00", "每周一至周五 06:30", "每 15 分钟".
 
 use super::{Cron, check, two, weekday_runs};
+use crate::i18n::Lang;
 
 const DAYS: [&str; 7] = ["周日", "周一", "周二", "周三", "周四", "周五", "周六"];
 
@@ -62,10 +63,9 @@ fn day_words(c: &Cron, business: bool) -> String {
     out
 }
 
-/// [`super::describe`] in Chinese; a mistake is still explained in English
-/// (the parser's wording).
+/// [`super::describe`] in Chinese, a mistake too.
 pub fn describe(expr: &str, calendar: Option<&str>) -> Result<String, String> {
-    let c = check(expr)?;
+    let c = check(expr).map_err(|e| e.message(Lang::ZhCn))?;
     let business = calendar.is_some_and(|c| !c.trim().is_empty());
     let (day, time) = (day_words(&c, business), time_words(&c));
     Ok(match (day.as_str(), time.starts_with('每')) {
