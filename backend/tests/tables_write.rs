@@ -168,6 +168,30 @@ async fn types(kind: Kind) {
     db.drop().await;
 }
 
+/// Three table sinks into one database in one run (one creates its table, one
+/// merges into an existing one): each lands, none waits on another's lock.
+async fn sinks_sharing_a_database(kind: Kind) {
+    let db = TestDb::new(kind).await;
+    write_sales(&db, "id,name,amount\n1,a,1.00\n", json!({"connection": "dw", "table": "kept", "mode": "replace"}))
+        .await;
+    db.write("in.csv", "id,name,amount\n1,A,10.00\n2,b,2.00\n");
+    let mut g = graph("in.csv", sales_schema(), json!({"connection": "dw", "table": "fresh", "mode": "replace"}));
+    let nodes = g["nodes"].as_array_mut().unwrap();
+    nodes.push(json!({"id": "merged", "kind": "sink.table", "config": {"connection": "dw", "table": "kept", "mode": "merge", "keys": ["id"]}}));
+    nodes.push(
+        json!({"id": "logged", "kind": "sink.table", "config": {"connection": "dw", "table": "log", "mode": "append"}}),
+    );
+    let edges = g["edges"].as_array_mut().unwrap();
+    edges.push(json!({"from": "src", "to": "merged"}));
+    edges.push(json!({"from": "src", "to": "logged"}));
+    let w = db.run(&g, &[("biz_date", "2024-01-01")]).await.expect("every sink publishes");
+    assert_eq!(w.len(), 3);
+    for table in ["fresh", "kept", "log"] {
+        assert_eq!(sales(&db, table).await, ["1|A|10.00", "2|b|2.00"], "table {table}");
+    }
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn replace_append_merge_scd1_on_postgres() {
     replace_append_merge(Kind::Pg).await;
@@ -215,4 +239,16 @@ async fn types_round_trip_on_mariadb() {
 #[tokio::test]
 async fn types_round_trip_on_sqlite() {
     types(Kind::Lite).await;
+}
+#[tokio::test]
+async fn sinks_sharing_a_database_publish_together_on_postgres() {
+    sinks_sharing_a_database(Kind::Pg).await;
+}
+#[tokio::test]
+async fn sinks_sharing_a_database_publish_together_on_mariadb() {
+    sinks_sharing_a_database(Kind::My).await;
+}
+#[tokio::test]
+async fn sinks_sharing_a_database_publish_together_on_sqlite() {
+    sinks_sharing_a_database(Kind::Lite).await;
 }

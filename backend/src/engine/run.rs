@@ -270,11 +270,12 @@ async fn stage(
     let mut staged = Vec::new();
     let mut staged_tables: Vec<tables::write::StagedTable> = Vec::new();
     let mut written = Vec::new();
+    let mut sessions = tables::session::Sessions::default();
     for t in chosen {
         let id = t.id;
         let result = match &t.cfg {
             NodeConfig::SinkTable(c) => {
-                tables::write::stage(id, c, t.df.clone(), &p.connections, &p.params).await.map(|st| {
+                tables::write::stage(id, c, t.df.clone(), &p.connections, &p.params, &mut sessions).await.map(|st| {
                     let table = Some(st.label.clone());
                     written.push(Written { node: id.to_string(), path: String::new(), rows: st.rows, table });
                     staged_tables.push(st);

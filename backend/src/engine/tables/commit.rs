@@ -1,10 +1,11 @@
-//! The end of a run with table sinks: every table's mode is applied in its own
-//! open transaction, then the transactions commit one after the other, then
-//! the file sinks are renamed into place ([`publish::publish`]).
+//! The end of a run with table sinks: every table's mode is applied in its
+//! database's open transaction (one per database, see [`super::session`]),
+//! then the transactions commit one after the other, then the file sinks are
+//! renamed into place ([`publish::publish`]).
 //!
-//! Residual window (see ARCHITECTURE.md): the commits of two tables, and a
+//! Residual window (see ARCHITECTURE.md): the commits of two databases, and a
 //! table commit and the file renames, are not one atomic step. A crash or a
-//! lost connection between them leaves the earlier tables new and the rest old.
+//! lost connection between them leaves the earlier databases new and the rest old.
 
 use super::write::StagedTable;
 use crate::engine::error::EngineError;
@@ -26,6 +27,12 @@ pub async fn publish_all(
     files: Vec<Staged>,
     hooks: &Hooks,
 ) -> Result<(), EngineError> {
+    for i in 0..tables.len() {
+        if let Err(e) = tables[i].create_outside().await {
+            discard_all(tables).await;
+            return Err(e);
+        }
+    }
     for i in 0..tables.len() {
         if let Err(e) = tables[i].apply().await {
             discard_all(tables).await;

@@ -1,6 +1,6 @@
 //! Database tables through a named connection: `source.table` reads
 //! (`read.rs`, `scan.rs`, `pgcopy.rs`, `batch.rs`) and `sink.table` writes
-//! (`write.rs`, `stage.rs`, `commit.rs`). See docs/tables.md for the type mapping.
+//! (`write.rs`, `stage.rs`, `session.rs`, `commit.rs`). See docs/tables.md for the type mapping.
 
 pub mod batch;
 pub mod commit;
@@ -11,6 +11,7 @@ mod encode;
 pub mod pgcopy;
 pub mod read;
 pub mod scan;
+pub(crate) mod session;
 mod stage;
 mod target;
 pub mod types;

@@ -4,8 +4,9 @@
 //! ([`StagedTable::commit`]). A failure before the commit rolls back; the
 //! temporary table dies with its connection whatever happens.
 
-use super::db::{Bind, Db, scrub};
+use super::db::{Bind, scrub};
 use super::dialect_write::{self as sql, ColumnDef, ModeSql};
+use super::session::{self, Sessions, Shared};
 use super::stage::{self, StageError};
 use super::target::{self, Family};
 use crate::engine::connect::{Connection, Connections, DbKind};
@@ -24,7 +25,9 @@ pub struct StagedTable {
     pub rows: u64,
     cfg: TableSink,
     conn: Connection,
-    db: Db,
+    /// The connection this sink shares with every sink writing to the same database.
+    db: Shared,
+    kind: DbKind,
     target: String,
     staging: String,
     /// Output columns by the table's spelling, with their types.
@@ -44,6 +47,7 @@ pub async fn stage(
     df: DataFrame,
     conns: &Connections,
     params: &BTreeMap<String, ParamValue>,
+    sessions: &mut Sessions,
 ) -> Result<StagedTable, EngineError> {
     let texts: BTreeMap<String, String> = params.iter().map(|(k, v)| (k.clone(), v.as_text())).collect();
     let name = resolve_table_name(&cfg.table, &texts).map_err(|e| EngineError::invalid(node, Some("table"), e))?;
@@ -73,10 +77,11 @@ pub async fn stage(
         _ => None,
     };
     let db_err = |e: sqlx::Error| fail(format!("table `{label}`: {}", scrub(&e, &conn)));
-    let mut db =
-        Db::open(&conn).await.map_err(|e| fail(format!("connection `{}`: {}", cfg.connection, scrub(&e, &conn))))?;
-    let kind = db.kind();
-    let existing = db.columns(&name).await.map_err(db_err)?;
+    let (db, kind) = sessions
+        .get(&conn)
+        .await
+        .map_err(|e| fail(format!("connection `{}`: {}", cfg.connection, scrub(&e, &conn))))?;
+    let existing = db.lock().await.db.columns(&name).await.map_err(db_err)?;
     let cols = if existing.is_empty() { out.clone() } else { fit(node, &label, &out, &existing, cfg.mode)? };
     let spelling = out.iter().zip(&cols).map(|((o, _), (t, _))| (o.clone(), t.clone())).collect();
     let target_q = sql::table(kind, &name);
@@ -89,6 +94,7 @@ pub async fn stage(
         cfg: cfg.clone(),
         conn,
         db,
+        kind,
         target: target_q,
         staging,
         cols,
@@ -211,7 +217,7 @@ impl StagedTable {
     }
 
     async fn load(&mut self, df: DataFrame) -> Result<(), EngineError> {
-        let kind = self.db.kind();
+        let kind = self.kind;
         let keyed = self.cfg.mode.uses_keys();
         let defs: Vec<ColumnDef> = self
             .cols
@@ -224,13 +230,14 @@ impl StagedTable {
             })
             .collect();
         let create = sql::create_table(kind, &self.staging, &defs, &[], true);
-        if let Err(e) = self.db.exec(&create).await {
+        if let Err(e) = self.db.lock().await.db.exec(&create).await {
             return Err(self.db_fail("creating the staging table", &e));
         }
         let stream = df.execute_stream().await.map_err(|e| EngineError::exec(&self.node, e))?;
         let cols: Vec<String> = self.cols.iter().map(|(n, _)| n.clone()).collect();
         let cols: Vec<&str> = cols.iter().map(String::as_str).collect();
-        match stage::load(&mut self.db, &self.staging, &cols, stream).await {
+        let loaded = stage::load(&mut self.db.lock().await.db, &self.staging, &cols, stream).await;
+        match loaded {
             Ok(n) => self.rows = n,
             Err(StageError::Plan(e)) => return Err(EngineError::exec(&self.node, e)),
             Err(StageError::Value(m)) => return Err(self.fail(m)),
@@ -239,20 +246,26 @@ impl StagedTable {
         if kind == DbKind::Postgres {
             // Temporary tables are never analysed automatically; the publish joins want statistics.
             let analyze = format!("ANALYZE {}", self.staging);
-            self.db.exec(&analyze).await.map_err(|e| self.db_fail("analysing the staging table", &e))?;
+            self.db
+                .lock()
+                .await
+                .db
+                .exec(&analyze)
+                .await
+                .map_err(|e| self.db_fail("analysing the staging table", &e))?;
         }
         if keyed { self.check_keys().await } else { Ok(()) }
     }
 
     /// Keys may be neither NULL nor repeated in the output.
     async fn check_keys(&mut self) -> Result<(), EngineError> {
-        let kind = self.db.kind();
+        let kind = self.kind;
         let keys = self.spelled(&self.cfg.keys);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let k = sql::list(kind, &keys);
         let nulls = keys.iter().map(|c| format!("{} IS NULL", sql::quote(kind, c))).collect::<Vec<_>>().join(" OR ");
         let q = format!("SELECT COUNT(*) FROM {} WHERE {nulls}", self.staging);
-        let n = self.db.scalar(&q).await.map_err(|e| self.db_fail("checking keys", &e))?;
+        let n = self.db.lock().await.db.scalar(&q).await.map_err(|e| self.db_fail("checking keys", &e))?;
         if n > 0 {
             return Err(self.fail(format!(
                 "{n} output rows have a NULL key ({k}); mode `{}` needs every key",
@@ -260,7 +273,7 @@ impl StagedTable {
             )));
         }
         let q = format!("SELECT COUNT(*) FROM (SELECT {k} FROM {} GROUP BY {k} HAVING COUNT(*) > 1) d", self.staging);
-        let n = self.db.scalar(&q).await.map_err(|e| self.db_fail("checking keys", &e))?;
+        let n = self.db.lock().await.db.scalar(&q).await.map_err(|e| self.db_fail("checking keys", &e))?;
         if n > 0 {
             return Err(self.fail(format!(
                 "duplicate keys in the output: {n} key values ({k}) occur more than once; mode `{}` needs each key once",
@@ -270,28 +283,34 @@ impl StagedTable {
         Ok(())
     }
 
-    /// Opens the publish transaction and runs the mode's statements, without committing.
-    pub async fn apply(&mut self) -> Result<(), EngineError> {
-        let kind = self.db.kind();
-        if let (Some(create), DbKind::Mysql) = (&self.create, kind) {
-            // MySQL commits around DDL: the table is created first and dropped again on failure.
+    /// MySQL commits around DDL, so a table this sink creates there is created
+    /// before any publish transaction opens (and dropped again on failure).
+    pub async fn create_outside(&mut self) -> Result<(), EngineError> {
+        if let (Some(create), DbKind::Mysql) = (&self.create, self.kind) {
             let create = create.clone();
-            self.db.exec(&create).await.map_err(|e| self.db_fail("creating the table", &e))?;
+            self.db.lock().await.db.exec(&create).await.map_err(|e| self.db_fail("creating the table", &e))?;
             self.created_outside = true;
         }
-        self.db.begin().await.map_err(|e| self.db_fail("starting the transaction", &e))?;
+        Ok(())
+    }
+
+    /// Runs the mode's statements in the database's publish transaction (opened
+    /// by the first sink of that database), without committing.
+    pub async fn apply(&mut self) -> Result<(), EngineError> {
+        let kind = self.kind;
+        self.db.lock().await.begin_once().await.map_err(|e| self.db_fail("starting the transaction", &e))?;
         if let (Some(create), false) = (&self.create, kind == DbKind::Mysql) {
             let create = create.clone();
-            self.db.exec(&create).await.map_err(|e| self.db_fail("creating the table", &e))?;
+            self.db.lock().await.db.exec(&create).await.map_err(|e| self.db_fail("creating the table", &e))?;
         } else if kind == DbKind::Postgres {
             let lock = format!("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE", self.target);
-            self.db.exec(&lock).await.map_err(|e| self.db_fail("locking the table", &e))?;
+            self.db.lock().await.db.exec(&lock).await.map_err(|e| self.db_fail("locking the table", &e))?;
         }
         if self.cfg.mode == TableMode::Scd2 {
             return self.apply_scd2().await;
         }
         for s in self.statements() {
-            self.db.exec(&s).await.map_err(|e| self.db_fail("publishing", &e))?;
+            self.db.lock().await.db.exec(&s).await.map_err(|e| self.db_fail("publishing", &e))?;
         }
         Ok(())
     }
@@ -299,7 +318,7 @@ impl StagedTable {
     fn statements(&self) -> Vec<String> {
         let names = self.col_names();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        let m = ModeSql { kind: self.db.kind(), t: &self.target, s: &self.staging, cols: &names };
+        let m = ModeSql { kind: self.kind, t: &self.target, s: &self.staging, cols: &names };
         let keys = self.spelled(&self.cfg.keys);
         let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         let parts = self.spelled(&self.cfg.partition_by);
@@ -314,7 +333,7 @@ impl StagedTable {
     }
 
     async fn apply_scd2(&mut self) -> Result<(), EngineError> {
-        let kind = self.db.kind();
+        let kind = self.kind;
         let as_of = self.as_of.clone().unwrap_or_default();
         let base_sql = match kind {
             DbKind::Mysql => {
@@ -322,7 +341,8 @@ impl StagedTable {
             }
             _ => format!("SELECT COALESCE(MAX({}), 0) FROM {}", sql::quote(kind, "sk"), self.target),
         };
-        let base = self.db.scalar(&base_sql).await.map_err(|e| self.db_fail("reading surrogate keys", &e))?;
+        let base =
+            self.db.lock().await.db.scalar(&base_sql).await.map_err(|e| self.db_fail("reading surrogate keys", &e))?;
         let (close, insert) = {
             let names = self.col_names();
             let names: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -338,28 +358,35 @@ impl StagedTable {
             _ => vec![Bind::Int(base), Bind::Text(as_of.clone())],
         };
         for s in close {
-            self.db.exec_bound(&s, &[Bind::Text(as_of.clone())]).await.map_err(|e| self.db_fail("publishing", &e))?;
+            self.db
+                .lock()
+                .await
+                .db
+                .exec_bound(&s, &[Bind::Text(as_of.clone())])
+                .await
+                .map_err(|e| self.db_fail("publishing", &e))?;
         }
-        self.db.exec_bound(&insert, &binds).await.map_err(|e| self.db_fail("publishing", &e))?;
+        self.db.lock().await.db.exec_bound(&insert, &binds).await.map_err(|e| self.db_fail("publishing", &e))?;
         Ok(())
     }
 
+    /// Commits the database's publish transaction (a no-op for the later sinks of that database).
     pub async fn commit(&mut self) -> Result<(), EngineError> {
-        self.db.commit().await.map_err(|e| self.db_fail("committing", &e))
+        self.db.lock().await.commit_once().await.map_err(|e| self.db_fail("committing", &e))
     }
 
     /// After a failure: roll back, drop what this sink created, close.
-    pub async fn discard(mut self) {
-        self.db.rollback().await;
+    pub async fn discard(self) {
+        self.db.lock().await.rollback().await;
         if self.created_outside {
-            let _ = self.db.exec(&format!("DROP TABLE {}", self.target)).await;
+            let _ = self.db.lock().await.db.exec(&format!("DROP TABLE {}", self.target)).await;
         }
         self.finish().await;
     }
 
-    /// Drops the staging table and closes the connection.
-    pub async fn finish(mut self) {
-        let _ = self.db.exec(&format!("DROP TABLE IF EXISTS {}", self.staging)).await;
-        self.db.close().await;
+    /// Drops the staging table; closes the connection after its last sink.
+    pub async fn finish(self) {
+        let _ = self.db.lock().await.db.exec(&format!("DROP TABLE IF EXISTS {}", self.staging)).await;
+        session::release(self.db).await;
     }
 }
