@@ -148,6 +148,8 @@ async fn a_run_records_rows_per_node_and_its_outputs_download_for_those_who_see_
     assert_eq!(res.status(), StatusCode::OK);
     let disposition = res.headers()[header::CONTENT_DISPOSITION].to_str().unwrap().to_string();
     assert_eq!(disposition, "attachment; filename=\"daily_branch_summary_2026-11-24.csv\"");
+    // Typed by its format, as the OpenAPI document lists it.
+    assert_eq!(res.headers()[header::CONTENT_TYPE], "text/csv");
     let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
     let text = String::from_utf8(bytes.to_vec()).unwrap();
     assert_eq!(text.lines().count() as i64, sink_rows + 1, "header and rows: {text}");

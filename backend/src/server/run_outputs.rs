@@ -21,6 +21,21 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/api/runs/{id}/outputs/{node}", get(download))
 }
 
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const PARQUET: &str = "application/vnd.apache.parquet";
+
+/// The media type of an output file, by the extension its sink gave it (the
+/// types the OpenAPI document lists for the download).
+fn content_type(rel: &str) -> &'static str {
+    let ext = rel.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    match ext.as_str() {
+        "csv" => "text/csv",
+        "xlsx" => XLSX,
+        "parquet" => PARQUET,
+        _ => "application/octet-stream",
+    }
+}
+
 /// A file name safe for a `Content-Disposition` header.
 fn attachment(rel: &str) -> HeaderValue {
     let name: String = rel
@@ -34,7 +49,9 @@ fn attachment(rel: &str) -> HeaderValue {
 }
 
 #[utoipa::path(get, path = "/api/runs/{id}/outputs/{node}",
-    responses((status = 200, description = "the file the sink wrote", content_type = "application/octet-stream"),
+    responses((status = 200, description = "the file the sink wrote, typed by its format",
+        content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("application/vnd.apache.parquet"), ("application/octet-stream"))),
         (status = 403), (status = 404)))]
 pub async fn download(
     State(state): State<AppState>,
@@ -61,6 +78,20 @@ pub async fn download(
         .await
         .map_err(|e| ApiError::NotFound(format!("`{rel}` cannot be read: {e}")))?;
     let mut resp = served.map(Body::new);
+    if resp.status().is_success() {
+        resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(&rel)));
+    }
     resp.headers_mut().insert(header::CONTENT_DISPOSITION, attachment(&rel));
     Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn each_output_format_has_its_media_type() {
+        assert_eq!(super::content_type("out/a.csv"), "text/csv");
+        assert_eq!(super::content_type("out/A.XLSX"), super::XLSX);
+        assert_eq!(super::content_type("q/bad.parquet"), super::PARQUET);
+        assert_eq!(super::content_type("out/noext"), "application/octet-stream");
+    }
 }
