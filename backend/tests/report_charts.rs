@@ -157,7 +157,7 @@ fn reference_fonts() -> std::sync::Arc<resvg::usvg::fontdb::Database> {
         );
     }
     let files: Vec<std::path::PathBuf> = files.iter().map(Into::into).collect();
-    std::sync::Arc::new(png::load_fonts(false, &files))
+    std::sync::Arc::new(png::load_fonts(png::FontSources { system: false, built_in: false }, &files))
 }
 
 #[test]
@@ -210,4 +210,24 @@ fn png_draws_chinese_with_the_servers_fonts() {
     let p = Pixmap::decode_png(&bytes).unwrap();
     let ink = p.data().chunks(4).filter(|px| px[0] < 128).count();
     assert!(ink > 2000, "{ink} dark pixels: the characters were not drawn");
+}
+
+#[test]
+fn a_server_without_fonts_draws_chinese_with_the_built_in_font() {
+    let svg = r##"<svg xmlns="http://www.w3.org/2000/svg" width="300" height="60" font-family="sans-serif"><rect width="300" height="60" fill="#ffffff"/><text x="10" y="44" font-size="36">存款 1,234.5万</text></svg>"##;
+    let ink = |fonts| {
+        let bytes = png::render_with(svg, std::sync::Arc::new(fonts)).unwrap_or_else(|e| panic!("{e}"));
+        let p = Pixmap::decode_png(&bytes).unwrap();
+        p.data().chunks(4).filter(|px| px[0] < 128).count()
+    };
+    // No system font, nothing set: the built-in font alone draws hanzi and digits.
+    let built_in = ink(png::load_fonts(png::FontSources { system: false, built_in: true }, &[]));
+    assert!(built_in > 2000, "{built_in} dark pixels: the text was not drawn");
+    // Without it such a server refuses the picture (and says which font to install).
+    let none = png::load_fonts(png::FontSources { system: false, built_in: false }, &[]);
+    assert!(matches!(png::render_with(svg, std::sync::Arc::new(none)), Err(png::PngError::MissingGlyphs(_))));
+    // It is a cut of the system's WenQuanYi Micro Hei: the same shapes.
+    let wqy = std::path::PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
+    let system = ink(png::load_fonts(png::FontSources { system: false, built_in: false }, &[wqy]));
+    assert!(built_in.abs_diff(system) * 50 <= system, "built-in {built_in} vs system {system} dark pixels");
 }

@@ -1,12 +1,14 @@
 //! Report charts as PNG: the chart's SVG (the same one `/svg` answers)
 //! rasterised with `resvg` at twice its size.
 //!
-//! Text needs fonts on the server: the system's fonts (fontconfig's folders)
-//! and, when set, `SLUICE_FONT` (a font file or a folder of them), loaded once.
-//! No font is built into the binary (a CJK-capable one is 5–20 MB). A chart
-//! whose text has a character no loaded font draws (Chinese on a server
-//! without a CJK font) is refused with a message naming the characters and the
-//! fix, rather than drawn with empty boxes.
+//! Text needs fonts: the system's fonts (fontconfig's folders), when set
+//! `SLUICE_FONT` (a font file or a folder of them), and last the font built
+//! into the binary (WenQuanYi Micro Hei cut to Latin and the 6,763 hanzi of
+//! GB 2312, 1.3 MB: `backend/fonts/README.md`), loaded once; so a server with
+//! no fonts at all still draws Chinese charts. A chart whose text has a
+//! character no loaded font draws (a rare hanzi outside GB 2312 on such a
+//! server) is refused with a message naming the characters and the fix,
+//! rather than drawn with empty boxes.
 
 use resvg::tiny_skia::{Pixmap, Transform};
 use resvg::usvg::{self, FontResolver, fontdb};
@@ -43,16 +45,28 @@ impl std::fmt::Display for PngError {
     }
 }
 
-/// The fonts loaded once: the system's, then `SLUICE_FONT`.
+/// The built-in font (Apache-2.0, see `backend/fonts/README.md`).
+pub static BUILT_IN_FONT: &[u8] = include_bytes!("../../../fonts/wqy-microhei-gb2312.ttf");
+
+/// Which fonts a font database holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FontSources {
+    /// The system's fonts (fontconfig's folders).
+    pub system: bool,
+    /// The font built into the binary, after every other.
+    pub built_in: bool,
+}
+
+/// The fonts loaded once: the system's, then `SLUICE_FONT`, then the built-in one.
 static FONTS: LazyLock<Arc<fontdb::Database>> = LazyLock::new(|| {
     let extra: Vec<PathBuf> = std::env::var_os(FONT_ENV).map(PathBuf::from).into_iter().collect();
-    Arc::new(load_fonts(true, &extra))
+    Arc::new(load_fonts(FontSources { system: true, built_in: true }, &extra))
 });
 
-/// A font database: the system's fonts (when `system`), then `extra` (files or folders).
-pub fn load_fonts(system: bool, extra: &[PathBuf]) -> fontdb::Database {
+/// A font database: the system's fonts, then `extra` (files or folders), then the built-in font.
+pub fn load_fonts(from: FontSources, extra: &[PathBuf]) -> fontdb::Database {
     let mut db = fontdb::Database::new();
-    if system {
+    if from.system {
         db.load_system_fonts();
     }
     for p in extra {
@@ -61,6 +75,9 @@ pub fn load_fonts(system: bool, extra: &[PathBuf]) -> fontdb::Database {
         } else if let Err(e) = db.load_font_file(p) {
             tracing::warn!(path = %p.display(), error = %e, "{FONT_ENV}: the font could not be loaded");
         }
+    }
+    if from.built_in {
+        db.load_font_data(BUILT_IN_FONT.to_vec());
     }
     // The generic families fall back to a font that is there, not to Arial/Times.
     let preferred = ["DejaVu Sans", "Liberation Sans", "Noto Sans", "WenQuanYi Micro Hei", "Noto Sans CJK SC"];
