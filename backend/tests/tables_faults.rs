@@ -5,7 +5,9 @@
 mod tables_support;
 
 use serde_json::json;
+use sluice_backend::engine::connect::Connection;
 use sluice_backend::engine::error::EngineError;
+use sluice_backend::engine::{self, Mode, Options, root::DataRoot};
 use std::time::{Duration, Instant};
 use tables_support::{Kind, TestDb, failure, graph};
 
@@ -271,4 +273,44 @@ fn sluice(db: &TestDb, url: &str) -> std::process::Output {
         .current_dir(db.dir.path())
         .output()
         .unwrap()
+}
+
+/// Sinks into MariaDB (`a`, `c`: a new table) around a PostgreSQL sink (`b`)
+/// whose commit fails (a deferred unique constraint): MariaDB committed `a`
+/// and `c` together before, so both stay, and the error says so.
+#[tokio::test]
+async fn a_failed_commit_keeps_and_names_every_table_its_database_committed() {
+    let (my, pg) = (TestDb::new(Kind::My).await, TestDb::new(Kind::Pg).await);
+    pg.exec("CREATE TABLE b (id BIGINT, name TEXT, CONSTRAINT b_once UNIQUE (id) DEFERRABLE INITIALLY DEFERRED)").await;
+    pg.exec("INSERT INTO b VALUES (1, 'old')").await;
+    my.write("in.csv", "id,name\n1,a\n");
+    let mut g = graph("in.csv", schema(), json!({"connection": "dw", "table": "a", "mode": "replace"}));
+    let nodes = g["nodes"].as_array_mut().unwrap();
+    nodes
+        .push(json!({"id": "b", "kind": "sink.table", "config": {"connection": "pg", "table": "b", "mode": "append"}}));
+    nodes.push(
+        json!({"id": "c", "kind": "sink.table", "config": {"connection": "dw", "table": "c", "mode": "replace"}}),
+    );
+    let edges = g["edges"].as_array_mut().unwrap();
+    edges.push(json!({"from": "src", "to": "b"}));
+    edges.push(json!({"from": "src", "to": "c"}));
+    let root = DataRoot::new(my.dir.path());
+    let mut conns = my.connections();
+    conns.insert("pg", Connection::parse(&pg.url, &root).unwrap());
+    let g = sluice_shared::parse_graph_value(g).expect("graph parses");
+    let given = [("biz_date".to_string(), "2024-01-01".to_string())].into_iter().collect();
+    let opts = Options { connections: Some(std::sync::Arc::new(conns)), ..Default::default() };
+    let p = engine::prepare_with(&g, &given, &root, Mode::Run, opts).await.expect("prepared");
+    let (node, msg) = failure(engine::execute(&p, &root).await);
+    assert_eq!(node.as_deref(), Some("b"), "{msg}");
+    assert!(msg.contains("committing") && msg.contains("tables already committed before the failure: "), "{msg}");
+    let committed = msg.rsplit_once("before the failure: ").map(|(_, t)| t).unwrap_or("");
+    let mut named: Vec<&str> = committed.split(", ").collect();
+    named.sort_unstable();
+    assert_eq!(named, ["dw.a", "dw.c"], "both tables of the database that committed: {msg}");
+    assert_eq!(ids(&my, "a").await, ["1|a"]);
+    assert_eq!(ids(&my, "c").await, ["1|a"], "the committed new table is kept");
+    assert_eq!(ids(&pg, "b").await, ["1|old"]);
+    my.drop().await;
+    pg.drop().await;
 }

@@ -303,6 +303,8 @@ async fn stage(
             }
         };
         if let Err(e) = result {
+            // The map lets go of its connections, so the last sink of each closes it.
+            drop(sessions);
             tables::commit::discard_all(staged_tables).await;
             // The sink ran its whole upstream: blame the node that really failed.
             let blamed = match t.input {

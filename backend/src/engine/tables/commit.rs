@@ -40,14 +40,24 @@ pub async fn publish_all(
         }
     }
     let mut done: Vec<String> = Vec::new();
-    let mut rest = tables.into_iter();
-    while let Some(mut t) = rest.next() {
+    let mut rest = tables;
+    while !rest.is_empty() {
+        let mut t = rest.remove(0);
+        // The sinks sharing `t`'s database commit with it, whatever their place in the list.
+        let (same, others): (Vec<StagedTable>, Vec<StagedTable>) =
+            rest.into_iter().partition(|o| o.shares_database(&t));
+        rest = others;
         if let Err(e) = t.commit().await {
             t.discard().await;
-            discard_all(rest.collect()).await;
+            discard_all(same).await;
+            discard_all(rest).await;
             return Err(committed_before(e, &done));
         }
         done.push(t.label.clone());
+        done.extend(same.iter().map(|s| s.label.clone()));
+        for s in same {
+            s.finish().await;
+        }
         t.finish().await;
     }
     publish::publish(root, files, hooks).await.map_err(|e| committed_before(e, &done))

@@ -370,6 +370,11 @@ impl StagedTable {
         Ok(())
     }
 
+    /// Whether `other` writes to the same database (and so commits with this sink).
+    pub fn shares_database(&self, other: &StagedTable) -> bool {
+        std::sync::Arc::ptr_eq(&self.db, &other.db)
+    }
+
     /// Commits the database's publish transaction (a no-op for the later sinks of that database).
     pub async fn commit(&mut self) -> Result<(), EngineError> {
         self.db.lock().await.commit_once().await.map_err(|e| self.db_fail("committing", &e))
@@ -386,7 +391,10 @@ impl StagedTable {
 
     /// Drops the staging table; closes the connection after its last sink.
     pub async fn finish(self) {
-        let _ = self.db.lock().await.db.exec(&format!("DROP TABLE IF EXISTS {}", self.staging)).await;
+        // MySQL's plain DROP TABLE commits; DROP TEMPORARY TABLE does not.
+        let temporary = if self.kind == DbKind::Mysql { "TEMPORARY " } else { "" };
+        let drop = format!("DROP {temporary}TABLE IF EXISTS {}", self.staging);
+        let _ = self.db.lock().await.db.exec(&drop).await;
         session::release(self.db).await;
     }
 }
