@@ -154,6 +154,7 @@ pub const CODES: &[&str] = &[
     "sql_not_table_name",
     "sql_one_statement",
     "sql_only_select",
+    "sql_param_in_database",
     "sql_qualified_input",
     "sql_select_into",
     "sql_table_function",
