@@ -1,6 +1,7 @@
 //! `transform.check` as plan steps. Every row rule becomes one boolean column
 //! (`true`: the row fails it; NULL values pass every rule but `not_null`), added
-//! to the input in one projection (`unique` through a window count). From that:
+//! to the input in one projection (`unique` through [`super::dupes`]' hash mark
+//! in this process, a window count elsewhere). From that:
 //! - `out`: rows failing no `error` row rule, with the input's columns;
 //! - `quarantine`: rows failing any row rule, plus `_failed_rules`;
 //! - the counts: one aggregate over the flagged input (failures per rule, rows,
@@ -32,6 +33,17 @@ use std::collections::BTreeMap;
 use std::ops::Not;
 use std::sync::Arc;
 
+/// How a check is planned: where its counts are taken and whether its
+/// `unique` rules may use this process's own plan node.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Planning {
+    /// Count the failures on the way to the sinks ([`CheckPlan::tally`]).
+    pub tally: bool,
+    /// The plan runs in this process (not on a cluster, not unparsed to SQL):
+    /// `unique` by hashing ([`super::dupes`]), not by a sorted window.
+    pub native: bool,
+}
+
 /// A check node planned: its outputs and the plan that counts its failures.
 pub struct CheckPlan {
     pub node: String,
@@ -54,33 +66,49 @@ fn flag(i: usize) -> String {
     format!("__sluice_f{i}")
 }
 
+/// The duplicate mark of `unique` rule `i` (see [`super::dupes`]).
+fn dup_mark(i: usize) -> String {
+    format!("__sluice_dup{i}")
+}
+
 fn plan_err(rule: usize, field: &str, msg: impl std::fmt::Display) -> DataFusionError {
     DataFusionError::Plan(format!("rules[{rule}].{field}: {msg}"))
 }
 
-/// Plans check node `node`; with `tally`, its counts are taken on the way to
-/// the sinks when it can be (see [`CheckPlan::tally`]).
+/// Plans check node `node` as `how` says.
 pub fn plan(
     node: &str,
     c: &CheckConfig,
     inputs: &Inputs,
     params: &BTreeMap<String, ParamValue>,
-    tally: bool,
+    how: Planning,
 ) -> Result<CheckPlan> {
     let input = inputs["in"][0].1.clone();
     let names: Vec<String> = input.schema().fields().iter().map(|f| f.name().clone()).collect();
     let mut exprs: Vec<Expr> = names.iter().map(|n| ident(n).alias(n)).collect();
     let mut row_rules = Vec::new();
+    // `unique` rules by hashing: each adds its duplicate mark to what the flags read.
+    let hashed =
+        |r: &CheckRule| how.native && r.kind == RuleKind::Unique && r.columns.as_ref().is_some_and(|c| !c.is_empty());
+    let mut marked = input.clone();
+    for (i, r) in c.rules.iter().enumerate().filter(|(_, r)| hashed(r)) {
+        let keys = r.columns.clone().unwrap_or_default();
+        for k in &keys {
+            input.schema().field_with_unqualified_name(k).map_err(|e| plan_err(i, "columns", e))?;
+        }
+        marked = super::dupes::mark(marked, keys, dup_mark(i))?;
+    }
     for (i, r) in c.rules.iter().enumerate() {
-        if let Some(fails) = row_failure(&input, i, r, params)? {
+        let fails = if hashed(r) { Some(ident(dup_mark(i))) } else { row_failure(&input, i, r, params)? };
+        if let Some(fails) = fails {
             // `CASE WHEN .. THEN true ELSE false`, not `IS TRUE`: DataFusion 55 plans
             // `IS TRUE` of a nullable input as nullable and then refuses its own plan.
             exprs.push(when(fails, lit(true)).otherwise(lit(false))?.alias(flag(i)));
             row_rules.push(i);
         }
     }
-    let flagged = input.clone().select(exprs)?;
-    let tally = (tally && !c.rules.iter().any(|r| r.kind == RuleKind::Reconcile))
+    let flagged = marked.select(exprs)?;
+    let tally = (how.tally && !c.rules.iter().any(|r| r.kind == RuleKind::Reconcile))
         .then(|| Tally::new(row_rules.iter().map(|i| flag(*i)).collect()));
     // What `out` and the quarantine read: the flagged rows, counted on the way when tallied.
     let source = match &tally {

@@ -16,6 +16,7 @@ mod cluster_sources;
 pub mod connect;
 mod dates;
 pub mod dbmeta;
+mod dupes;
 pub mod error;
 mod excel_read;
 mod excel_write;
@@ -230,8 +231,11 @@ async fn plan_graph(
         if let NodeConfig::TransformCheck(c) = cfg {
             // A run counts its checks on the way to the sinks (one pass, see `tally`);
             // on a cluster the executors know no such plan node, so counts are a second pass there.
-            let tally = mode == Mode::Run && !opts.named_sources && opts.cluster.is_none();
-            let plan = checks::plan(id, c, &inputs, &params, tally).map_err(|e| check_error(id, e))?;
+            // Likewise `unique` rules hash on one machine, and sort (a window) where the
+            // plan leaves this process: a cluster, the SQL export, lineage.
+            let native = !opts.named_sources && opts.cluster.is_none();
+            let how = checks::Planning { tally: mode == Mode::Run && native, native };
+            let plan = checks::plan(id, c, &inputs, &params, how).map_err(|e| check_error(id, e))?;
             frames.insert(id.clone(), plan.out.clone());
             planned_checks.push(plan);
             continue;

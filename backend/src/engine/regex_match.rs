@@ -1,18 +1,84 @@
 //! `matches` rules of `transform.check`: a scalar function over one string
-//! column with the pattern fixed at planning time, evaluated per batch by
-//! arrow's regex kernel (Rust `regex` syntax, unanchored). DataFusion's own
-//! `regexp_like` would need its regex feature group compiled in for this one use.
+//! column with the pattern fixed at planning time (Rust `regex` syntax,
+//! unanchored). DataFusion's own `regexp_like` would need its regex feature
+//! group compiled in for this one use.
+//!
+//! Evaluated per batch: the pattern is compiled once per thread (not once per
+//! batch, as arrow's `regexp_is_match_scalar` does), and the answers for the
+//! batch's first distinct values are remembered, so a column of codes (a
+//! branch, a currency: few distinct values, millions of rows) costs a hash
+//! look-up per row instead of a regex search. A column with many distinct
+//! values stops remembering after [`MEMO`] of them.
 
-use datafusion::arrow::array::{Array, AsArray, BooleanArray};
+use datafusion::arrow::array::{Array, AsArray, BooleanArray, StringArray};
+use datafusion::arrow::buffer::BooleanBuffer;
 use datafusion::arrow::compute::cast;
-use datafusion::arrow::compute::kernels::regexp::regexp_is_match_scalar;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::common::{Result, exec_err};
 use datafusion::logical_expr::{
     ColumnarValue, Expr, ScalarFunctionArgs, ScalarUDF, ScalarUDFImpl, Signature, Volatility,
 };
 use datafusion::prelude::lit;
+use regex::Regex;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Distinct values per batch whose answers are remembered.
+const MEMO: usize = 256;
+
+thread_local! {
+    /// The patterns this thread compiled, by text (a few per graph).
+    static COMPILED: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+}
+
+/// `pattern` compiled, from this thread's cache when it was compiled before.
+fn compiled(pattern: &str) -> Result<Regex> {
+    COMPILED.with_borrow_mut(|cache| {
+        if let Some(re) = cache.get(pattern) {
+            return Ok(re.clone());
+        }
+        let re = match Regex::new(pattern) {
+            Ok(re) => re,
+            Err(e) => return exec_err!("`{pattern}` is not a regular expression: {e}"),
+        };
+        if cache.len() >= 64 {
+            cache.clear();
+        }
+        cache.insert(pattern.to_string(), re.clone());
+        Ok(re)
+    })
+}
+
+/// Per value: does `re` match it (NULL stays NULL)? Remembering stops for
+/// good once [`MEMO`] values are remembered and fewer than half the look-ups
+/// found one.
+fn is_match(strings: &StringArray, re: &Regex) -> BooleanArray {
+    let mut memo: hashbrown::HashMap<&str, bool> = hashbrown::HashMap::new();
+    let (mut looked, mut found, mut remembering) = (0usize, 0usize, true);
+    let hits = BooleanBuffer::collect_bool(strings.len(), |i| {
+        if strings.is_null(i) {
+            return false;
+        }
+        let s = strings.value(i);
+        if !remembering {
+            return re.is_match(s);
+        }
+        looked += 1;
+        if let Some(hit) = memo.get(s) {
+            found += 1;
+            return *hit;
+        }
+        let hit = re.is_match(s);
+        if memo.len() < MEMO {
+            memo.insert(s, hit);
+        } else {
+            remembering = found * 2 >= looked;
+        }
+        hit
+    });
+    BooleanArray::new(hits, strings.nulls().cloned())
+}
 
 /// The function itself: stateless, the pattern is its second argument (a text
 /// literal), so a plan shipped by name to a cluster's executors keeps it.
@@ -30,7 +96,7 @@ pub fn udf() -> ScalarUDF {
 /// `value matches pattern` as an expression: NULL for a NULL value. The pattern
 /// is compiled here first, so a bad one is a planning error naming it.
 pub fn matches(value: Expr, pattern: &str) -> std::result::Result<Expr, String> {
-    regex::Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
+    Regex::new(pattern).map_err(|e| format!("`{pattern}` is not a regular expression: {e}"))?;
     Ok(udf().call(vec![value, lit(pattern)]))
 }
 
@@ -54,8 +120,29 @@ impl ScalarUDFImpl for Matches {
         };
         let array = args.args[0].to_array(args.number_rows)?;
         let array = if matches!(array.data_type(), DataType::Utf8) { array } else { cast(&array, &DataType::Utf8)? };
-        let strings = array.as_string::<i32>();
-        let hits: BooleanArray = regexp_is_match_scalar(strings, &pattern, None)?;
+        let hits = is_match(array.as_string::<i32>(), &compiled(&pattern)?);
         Ok(ColumnarValue::Array(Arc::new(hits)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The remembered answers are the regex's, for few and for many distinct
+    /// values, with NULLs kept.
+    #[test]
+    fn remembered_answers_are_the_regex_answers() {
+        let re = Regex::new("^B[0-9]{3}$").unwrap();
+        let few: StringArray =
+            (0..5_000).map(|i| (i % 7 != 0).then(|| ["B001", "B02", "B999", "X001"][i % 4].to_string())).collect();
+        let many: StringArray = (0..5_000).map(|i| Some(format!("B{:03}", i % 1_500))).collect();
+        for strings in [few, many] {
+            let got = is_match(&strings, &re);
+            for i in 0..strings.len() {
+                let want = (!strings.is_null(i)).then(|| re.is_match(strings.value(i)));
+                assert_eq!(got.is_valid(i).then(|| got.value(i)), want, "row {i}: {:?}", strings.value(i));
+            }
+        }
     }
 }

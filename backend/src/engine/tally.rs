@@ -126,16 +126,20 @@ impl UserDefinedLogicalNodeCore for TallyNode {
     }
 }
 
-/// The session's query planner: DataFusion's, knowing [`TallyNode`].
+/// The session's query planner: DataFusion's, knowing [`TallyNode`] and
+/// [`super::dupes`]' node.
 #[derive(Debug)]
 pub struct Planner;
 
 #[async_trait]
 impl QueryPlanner for Planner {
     async fn create_physical_plan(&self, plan: &LogicalPlan, state: &dyn Session) -> Result<Arc<dyn ExecutionPlan>> {
-        DefaultPhysicalPlanner::with_extension_planners(vec![Arc::new(TallyPlanner)])
-            .create_physical_plan(plan, state)
-            .await
+        DefaultPhysicalPlanner::with_extension_planners(vec![
+            Arc::new(TallyPlanner),
+            Arc::new(super::dupes::DupesPlanner),
+        ])
+        .create_physical_plan(plan, state)
+        .await
     }
 }
 

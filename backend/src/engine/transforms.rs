@@ -81,7 +81,9 @@ pub async fn apply(
         }
         NodeConfig::Limit(c) => one(inputs, "in").limit(c.offset as usize, Some(c.n as usize)),
         NodeConfig::Sql(c) => sql(ctx, &c.query, &inputs["in"], params).await,
-        NodeConfig::TransformCheck(c) => Ok(super::checks::plan("", c, inputs, params, false)?.out),
+        NodeConfig::TransformCheck(c) => {
+            Ok(super::checks::plan("", c, inputs, params, super::checks::Planning::default())?.out)
+        }
         _ => unreachable!("apply() is only called for transforms"),
     }
 }
