@@ -43,3 +43,23 @@ test('the binary alone serves the editor, cached by content hash', async ({ page
   const again = await fetch(res.url(), { headers: { 'if-none-match': headers['etag'] } });
   expect(again.status).toBe(304);
 });
+
+test('pages outside the editor arrive as chunks of the running module', async ({ page }) => {
+  // The first-paint module has no run history in it: its chunk is fetched on the first
+  // visit, compressed, and linked into the module already running (the loader imports
+  // the glue pinned exactly as index.html does, or the chunk would find a second,
+  // uninitialised copy and the page would ask for a reload).
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await expect(page.getByTestId('graph-list')).toBeVisible();
+  const chunk = page.waitForResponse((r) => /\/pkg\/split_runs\.[0-9a-f]{16}\.wasm$/.test(r.url()));
+  await page.getByTestId('nav-runs').click();
+  const res = await chunk;
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-type']).toBe('application/wasm');
+  expect(res.headers()['content-encoding']).toBe('gzip');
+  await expect(page.getByTestId('runs-table')).toBeVisible();
+  await expect(page.getByTestId('chunk-failed')).toHaveCount(0);
+  // The reports: another chunk, linked into the same running app.
+  await page.getByTestId('nav-reports').click();
+  await expect(page.getByTestId('report-list')).toBeVisible();
+});

@@ -6,10 +6,8 @@ pub use crate::ctx::AppCtx;
 use crate::dom;
 use crate::editor::Editor;
 use crate::i18n::{self, t};
+use crate::lazy_pages::{self, show as lazy};
 use crate::pages::lang_switch::LangSwitch;
-use crate::pages::{
-    AdminPage, ConnectionsPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue, RunPage, RunsPage,
-};
 use crate::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -74,24 +72,24 @@ pub fn App() -> impl IntoView {
             return view! { <div class="loading">{t("app.loading")}</div> }.into_any();
         }
         if ctx.user.with(Option::is_none) {
-            return view! { <Login/> }.into_any();
+            return lazy(lazy_pages::login());
         }
         match route.get() {
             Route::Login => {
                 dom::navigate(&home(ctx));
                 view! { <div class="loading">{t("app.loading")}</div> }.into_any()
             }
-            Route::Graphs => view! { <GraphList/> }.into_any(),
+            Route::Graphs => lazy(lazy_pages::graphs()),
             Route::Editor(id) => view! { <Editor id=id/> }.into_any(),
-            Route::Reviews => view! { <ReviewQueue/> }.into_any(),
-            Route::Review(sid) => view! { <ReviewPage sid=sid/> }.into_any(),
-            Route::Runs => view! { <RunsPage/> }.into_any(),
-            Route::Run(id) => view! { <RunPage id=id/> }.into_any(),
-            Route::Admin => view! { <AdminPage/> }.into_any(),
-            Route::Connections => view! { <ConnectionsPage/> }.into_any(),
-            Route::Dataflow => view! { <crate::pages::DataflowPage/> }.into_any(),
-            Route::Reports => view! { <ReportsPage/> }.into_any(),
-            Route::Report(name) => view! { <ReportPage name=name/> }.into_any(),
+            Route::Reviews => lazy(lazy_pages::review_queue()),
+            Route::Review(sid) => lazy(lazy_pages::review(sid)),
+            Route::Runs => lazy(lazy_pages::runs()),
+            Route::Run(id) => lazy(lazy_pages::run(id)),
+            Route::Admin => lazy(lazy_pages::admin()),
+            Route::Connections => lazy(lazy_pages::connections()),
+            Route::Dataflow => lazy(lazy_pages::dataflow()),
+            Route::Reports => lazy(lazy_pages::reports()),
+            Route::Report(name) => lazy(lazy_pages::report(name)),
         }
     };
     view! {

@@ -15,6 +15,7 @@
 //! - [`editor`]: the node editor (canvas, palette, inspector, problems, preview).
 //! - [`i18n`]: the current language and catalogue lookups (`t`, `tf`).
 //! - [`checker`]: the full validator, a second WebAssembly module loaded after first paint.
+//! - [`lazy_pages`]: the pages outside the editor, split into chunks loaded on first visit.
 
 pub mod api;
 pub mod app;
@@ -23,6 +24,7 @@ pub mod ctx;
 pub mod dom;
 pub mod editor;
 pub mod i18n;
+pub mod lazy_pages;
 pub mod pages;
 pub mod route;
 

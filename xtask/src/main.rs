@@ -12,6 +12,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
+mod split;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
@@ -94,51 +96,47 @@ fn wasm() -> Result<(), String> {
     let _ = Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]).status();
     let out = root().join("static/pkg");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let libs = [("sluice-frontend", "sluice_frontend"), ("sluice-checker", "sluice_checker")];
-    for (package, lib) in libs {
-        wasm_module(package, lib, &out)?;
-    }
-    // Zopfli takes minutes per module: both at once, one per core.
-    let gzipped: Vec<Result<(), String>> = std::thread::scope(|s| {
-        let jobs: Vec<_> = libs
-            .iter()
-            .flat_map(|(_, lib)| [format!("{lib}_bg.wasm"), format!("{lib}.js")])
-            .map(|name| {
-                let file = out.join(name);
-                s.spawn(move || gzip(&file))
-            })
-            .collect();
-        jobs.into_iter().map(|j| j.join().unwrap_or_else(|_| Err("gzip panicked".into()))).collect()
-    });
-    gzipped.into_iter().collect::<Result<Vec<()>, String>>()?;
+    let chunks = split::frontend(&out)?;
+    split::bindgen("sluice_checker", &split::built("sluice-checker", "sluice_checker", false)?, &out, false)?;
+    let libs = ["sluice_frontend", "sluice_checker"];
+    let mut files: Vec<PathBuf> =
+        libs.iter().flat_map(|lib| [out.join(format!("{lib}_bg.wasm")), out.join(format!("{lib}.js"))]).collect();
+    files.extend(chunks.iter().cloned());
+    gzip_all(&files)?;
     let size = |p: &Path| std::fs::metadata(p).map(|m| m.len()).map_err(|e| format!("{}: {e}", p.display()));
-    let mut sizes = Vec::new();
-    for (_, lib) in libs {
+    let gz = |p: &Path| size(&PathBuf::from(format!("{}.gz", p.display())));
+    let mut total = (0, 0);
+    for lib in libs {
         let wasm = out.join(format!("{lib}_bg.wasm"));
-        sizes.push((lib, (size(&wasm)?, size(&wasm.with_extension("wasm.gz"))?)));
+        let (raw, zipped) = (size(&wasm)?, gz(&wasm)?);
+        eprintln!("xtask: {lib}_bg.wasm {raw} bytes, {zipped} bytes gzip");
+        total = (total.0 + raw, total.1 + zipped);
     }
-    let total: (u64, u64) = sizes.iter().fold((0, 0), |(r, g), (_, (r1, g1))| (r + r1, g + g1));
-    for (lib, (raw, gz)) in &sizes {
-        eprintln!("xtask: {lib}_bg.wasm {raw} bytes, {gz} bytes gzip");
+    for chunk in chunks.iter().filter(|c| c.extension().is_some_and(|e| e == "wasm")) {
+        let (raw, zipped) = (size(chunk)?, gz(chunk)?);
+        eprintln!("xtask: chunk {} {raw} bytes, {zipped} bytes gzip", chunk.display());
+        total = (total.0 + raw, total.1 + zipped);
     }
     eprintln!("xtask: wasm bundle {} bytes, {} bytes gzip (all modules)", total.0, total.1);
     Ok(())
 }
 
-/// One module into `out`: `<lib>.js` and `<lib>_bg.wasm` (gzipped by the caller).
-fn wasm_module(package: &str, lib: &str, out: &Path) -> Result<(), String> {
-    cargo(&["build", "-p", package, "--lib", "--target", "wasm32-unknown-unknown", "--profile", "wasm-release"])?;
-    let input = target_dir().join(format!("wasm32-unknown-unknown/wasm-release/{lib}.wasm"));
-    let mut b = wasm_bindgen_cli_support::Bindgen::new();
-    b.input_path(&input)
-        .web(true)
-        .map_err(|e| e.to_string())?
-        // Without this, init() has no default URL and the page stays blank.
-        .omit_default_module_path(false)
-        // The name section is debug info: over a third of the bundle.
-        .remove_name_section(true)
-        .typescript(false);
-    b.generate(out).map_err(|e| format!("wasm-bindgen: {e}"))
+/// Zopfli takes minutes per module: two workers (one per core) take the
+/// files largest first.
+fn gzip_all(files: &[PathBuf]) -> Result<(), String> {
+    let mut files = files.to_vec();
+    files.sort_by_key(|f| std::cmp::Reverse(std::fs::metadata(f).map(|m| m.len()).unwrap_or(0)));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || -> Result<(), String> {
+        while let Some(f) = files.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
+            gzip(f)?;
+        }
+        Ok(())
+    };
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..2).map(|_| s.spawn(work)).collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err("gzip panicked".into())))
+    })
 }
 
 /// Writes `<file>.gz` beside `file`, so the server can send it precompressed.

@@ -80,6 +80,7 @@ impl Files {
             let gzip = embedded::get(&format!("{name}.gz")).map(|(gz, _, _)| gz);
             by_path.insert(format!("/{name}"), File { body, gzip, mime, hash });
         }
+        pin_glue(&mut by_path);
         let index =
             by_path.get("/index.html").map(|f| String::from_utf8_lossy(&f.body).into_owned()).unwrap_or_default();
         let index = stamp(&index, &by_path);
@@ -149,6 +150,23 @@ fn stamp(index: &str, files: &HashMap<String, File>) -> String {
     let wasm = v("/pkg/sluice_frontend_bg.wasm");
     out.replacen("init()", &format!("init({{ module_or_path: '{wasm}' }})"), 1)
 }
+
+/// The chunk loader (`/pkg/__wasm_split.js`, see `frontend/src/lazy_pages.rs`)
+/// imports the app's glue back to reach the running module. `index.html` loads
+/// that glue pinned (`?v=<hash>`), and a module under another URL would be a
+/// second, uninitialised copy: the loader's import is pinned the same way.
+fn pin_glue(files: &mut HashMap<String, File>) {
+    let Some(glue) = files.get(GLUE).map(|f| f.hash.clone()) else { return };
+    let Some(loader) = files.get_mut(LOADER) else { return };
+    let text = String::from_utf8_lossy(&loader.body)
+        .replace("\"./sluice_frontend.js\"", &format!("\"./sluice_frontend.js?v={glue}\""));
+    loader.body = Bytes::from(text);
+    loader.gzip = None;
+    loader.hash = format!("{}{}", &loader.hash[..loader.hash.len().min(8)], &glue[..glue.len().min(8)]);
+}
+
+const GLUE: &str = "/pkg/sluice_frontend.js";
+const LOADER: &str = "/pkg/__wasm_split.js";
 
 /// Where the app is served from, for the line printed at start.
 pub fn describe(source: &Source) -> String {
@@ -234,5 +252,26 @@ mod tests {
         assert!(out.contains("init({ module_or_path: '/pkg/sluice_frontend_bg.wasm?v=cc' }).then("), "{out}");
         assert!(out.contains("import('/pkg/sluice_checker.js?v=dd')"), "{out}");
         assert!(out.contains("m.default({ module_or_path: '/pkg/sluice_checker_bg.wasm?v=ee' })"), "{out}");
+    }
+
+    #[test]
+    fn the_chunk_loader_imports_the_pinned_glue() {
+        let file = |body: &'static str, hash: &str| File {
+            body: Bytes::from_static(body.as_bytes()),
+            gzip: Some(Bytes::from_static(b"stale")),
+            mime: String::new(),
+            hash: hash.into(),
+        };
+        let mut files: HashMap<String, File> = [
+            (GLUE.to_string(), file("import * as w from \"./__wasm_split.js\";", "bbbbbbbbbbbbbbbb")),
+            (LOADER.to_string(), file("import { initSync } from \"./sluice_frontend.js\";", "1111111111111111")),
+        ]
+        .into_iter()
+        .collect();
+        pin_glue(&mut files);
+        let loader = &files[LOADER];
+        assert_eq!(&loader.body[..], b"import { initSync } from \"./sluice_frontend.js?v=bbbbbbbbbbbbbbbb\";");
+        assert!(loader.gzip.is_none(), "the precompressed copy holds the old text");
+        assert_eq!(loader.hash, "11111111bbbbbbbb", "a new glue changes the loader's ETag");
     }
 }

@@ -11,6 +11,7 @@ use super::state::{EdgeData, EditorState, NodeData};
 use super::table_rules::field_visible;
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use sluice_shared::Category;
 
 /// What is selected, as the inspector needs it.
@@ -72,7 +73,7 @@ pub fn Inspector(selected: Memo<Selected>) -> impl IntoView {
         <aside class="inspector" data-testid="inspector">
             {move || match selected.get() {
                 Selected::Nothing => view! { <GraphInfo/> }.into_any(),
-                Selected::Node(n) => view! { <NodeInspector n=n/> }.into_any(),
+                Selected::Node(n) => crate::lazy_pages::show(node_inspector(n)),
                 Selected::Nodes(c) => view! {
                     <div class="inspector-section">
                         <h2>{tf("inspector.selected", &[("count", &c.to_string())])}</h2>
@@ -86,6 +87,22 @@ pub fn Inspector(selected: Memo<Selected>) -> impl IntoView {
             }}
         </aside>
     }
+}
+
+/// A node's settings (the forms of every kind): a WebAssembly chunk of its
+/// own, fetched right after the editor's first paint ([`prefetch`]) or at the
+/// first selection, whichever comes first.
+#[wasm_split(inspector, wasm_split_path = ::leptos::wasm_split, fallible, preload(preload_inspector))]
+fn node_inspector(n: NodeData) -> crate::lazy_pages::Page {
+    Ok(view! { <NodeInspector n=n/> }.into_any())
+}
+
+/// Fetches the node settings' chunk in the background (a failure is shown
+/// when a node is selected).
+pub fn prefetch() {
+    leptos::task::spawn_local(async {
+        let _ = preload_inspector().await;
+    });
 }
 
 #[component]

@@ -100,6 +100,7 @@ pub fn Editor(id: String) -> impl IntoView {
                     if ed.alive() {
                         it.measure(ed);
                         ed.fit_view();
+                        inspector::prefetch();
                     }
                 });
             }

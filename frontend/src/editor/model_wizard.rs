@@ -8,8 +8,10 @@ use super::model_steps::{GrainStep, KeysStep};
 use super::state::EditorState;
 use crate::api;
 use crate::i18n::{t, tf};
+use crate::lazy_pages::Page;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use sluice_shared::api::model::KeysResponse;
 use sluice_shared::config::AggFn;
 use sluice_shared::star::{self, Additivity, DimensionSpec, History, Mart, Measure, StarSpec};
@@ -196,47 +198,55 @@ pub fn ModelWizardButton() -> impl IntoView {
     view! {
         <button class="btn" data-testid="model-wizard-open" disabled=ed.readonly
             title=t("model.button_title") on:click=start>{t("model.button")}</button>
-        {move || w.open.get().then(|| view! {
-            <div class="modal-backdrop">
-            <div class="modal model-wizard" data-testid="model-wizard" role="dialog" aria-label=t("model.wizard")>
-                <div class="modal-head">
-                    <b>{move || tf("model.step_of", &[("step", &w.step.get().to_string())])}</b>
-                    <button class="btn ghost small" data-testid="model-close" on:click=move |_| w.open.set(false)>"✕"</button>
-                </div>
-                {move || match w.step.get() {
-                    1 => view! { <FactStep w=w/> }.into_any(),
-                    2 => view! { <KeysStep w=w/> }.into_any(),
-                    _ => view! { <GrainStep w=w/> }.into_any(),
-                }}
-                {move || w.error.get().map(|e| view! { <div class="preview-error" data-testid="model-error">{e}</div> })}
-                <div class="form-actions">
-                    {move || (w.step.get() > 1).then(|| view! {
-                        <button class="btn" data-testid="model-back" on:click=move |_| w.step.update(|s| *s -= 1)>{t("model.back")}</button>
-                    })}
-                    {move || match w.step.get() {
-                        1 => view! {
-                            <button class="btn primary" data-testid="model-next"
-                                disabled=move || w.busy.get() || w.fact.get().is_empty() || w.dims.with(Vec::is_empty)
-                                on:click=move |_| w.discover(ed)>
-                                {move || if w.busy.get() { t("model.measuring") } else { t("model.next") }}
-                            </button>
-                        }.into_any(),
-                        2 => view! {
-                            <button class="btn primary" data-testid="model-next" on:click=move |_| w.step.set(3)>{t("model.next")}</button>
-                        }.into_any(),
-                        _ => view! {
-                            <button class="btn primary" data-testid="model-generate"
-                                on:click=move |_| owner.with_value(|o| match o {
-                                    Some(o) => o.with(|| w.generate(ed)),
-                                    None => w.generate(ed),
-                                })>{t("model.generate")}</button>
-                        }.into_any(),
-                    }}
-                </div>
-            </div>
-            </div>
-        })}
+        {move || w.open.get().then(|| crate::lazy_pages::show(dialog(w, ed, owner)))}
     }
+}
+
+/// The dialog itself: a WebAssembly chunk of its own, fetched the first time
+/// the wizard opens (see `crate::lazy_pages`).
+#[wasm_split(model_wizard, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn dialog(w: Wizard, ed: EditorState, owner: StoredValue<Option<Owner>>) -> Page {
+    Ok(view! {
+        <div class="modal-backdrop">
+        <div class="modal model-wizard" data-testid="model-wizard" role="dialog" aria-label=t("model.wizard")>
+            <div class="modal-head">
+                <b>{move || tf("model.step_of", &[("step", &w.step.get().to_string())])}</b>
+                <button class="btn ghost small" data-testid="model-close" on:click=move |_| w.open.set(false)>"✕"</button>
+            </div>
+            {move || match w.step.get() {
+                1 => view! { <FactStep w=w/> }.into_any(),
+                2 => view! { <KeysStep w=w/> }.into_any(),
+                _ => view! { <GrainStep w=w/> }.into_any(),
+            }}
+            {move || w.error.get().map(|e| view! { <div class="preview-error" data-testid="model-error">{e}</div> })}
+            <div class="form-actions">
+                {move || (w.step.get() > 1).then(|| view! {
+                    <button class="btn" data-testid="model-back" on:click=move |_| w.step.update(|s| *s -= 1)>{t("model.back")}</button>
+                })}
+                {move || match w.step.get() {
+                    1 => view! {
+                        <button class="btn primary" data-testid="model-next"
+                            disabled=move || w.busy.get() || w.fact.get().is_empty() || w.dims.with(Vec::is_empty)
+                            on:click=move |_| w.discover(ed)>
+                            {move || if w.busy.get() { t("model.measuring") } else { t("model.next") }}
+                        </button>
+                    }.into_any(),
+                    2 => view! {
+                        <button class="btn primary" data-testid="model-next" on:click=move |_| w.step.set(3)>{t("model.next")}</button>
+                    }.into_any(),
+                    _ => view! {
+                        <button class="btn primary" data-testid="model-generate"
+                            on:click=move |_| owner.with_value(|o| match o {
+                                Some(o) => o.with(|| w.generate(ed)),
+                                None => w.generate(ed),
+                            })>{t("model.generate")}</button>
+                    }.into_any(),
+                }}
+            </div>
+        </div>
+        </div>
+    }
+    .into_any())
 }
 
 /// Step 1: which source is the fact, which are candidate dimensions.

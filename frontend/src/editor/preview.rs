@@ -8,6 +8,7 @@ use crate::api::{self, Preview};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use serde_json::Value;
 use std::time::Duration;
 
@@ -151,7 +152,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             </div>
         }
         .into_any(),
-        State::Ready(id, p) => rows_view(ed, lineage, full, id, p),
+        State::Ready(id, p) => crate::lazy_pages::show(rows_view(ed, lineage, full, id, p)),
     };
 
     view! {
@@ -166,13 +167,15 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
 }
 
 /// The sample rows of node `id`: a column head picks the column for lineage.
+/// In the node settings' chunk (`inspector.rs`): rows come only for a selected node.
+#[wasm_split(inspector, wasm_split_path = ::leptos::wasm_split, fallible)]
 fn rows_view(
     ed: EditorState,
     lineage: super::lineage::Lineage,
     full: RwSignal<bool>,
     id: String,
     p: Preview,
-) -> AnyView {
+) -> crate::lazy_pages::Page {
     let n = p.rows.len();
     let head = p
         .columns
@@ -203,7 +206,7 @@ fn rows_view(
             view! { <tr data-testid="preview-row">{cells}</tr> }
         })
         .collect_view();
-    view! {
+    Ok(view! {
         <div class="preview-meta" data-node=id.clone()>
             <b>{id.clone()}</b>
             <span data-testid="preview-count">{if n == 1 { t("preview.one_row").to_string() } else { tf("preview.rows", &[("n", &n.to_string())]) }}</span>
@@ -222,7 +225,7 @@ fn rows_view(
             </table>
         </div>
     }
-    .into_any()
+    .into_any())
 }
 
 /// A check node's rules on the previewed rows: failures per rule, broken ones marked.

@@ -9,6 +9,7 @@ use crate::ctx::AppCtx;
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 
 /// The latest submission of the open graph, refreshed after a submit.
 #[derive(Clone, Copy)]
@@ -76,6 +77,29 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let allowed = move || app.user.with(|u| u.as_ref().is_some_and(|u| u.role.edits()));
     let pending = move || rs.latest.with(|s| s.as_ref().is_some_and(|s| s.status == SubmissionStatus::Submitted));
+    view! {
+        <Show when=move || allowed() && !ed.readonly>
+            <div class="params-anchor">
+                <button class="btn" data-testid="submit" disabled=move || busy.get() || pending()
+                    title=move || if pending() { t("review_bar.awaiting") } else { t("review_bar.submit_for_review") }
+                    on:click=move |_| open.update(|o| *o = !*o)>{t("review_bar.submit")}</button>
+                {move || open.get().then(|| crate::lazy_pages::show(popover(ed, rs, open, message, busy, error)))}
+            </div>
+        </Show>
+    }
+}
+
+/// The submit popover: a WebAssembly chunk of its own, fetched the first time
+/// it opens (see `crate::lazy_pages`).
+#[wasm_split(submit, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn popover(
+    ed: EditorState,
+    rs: ReviewState,
+    open: RwSignal<bool>,
+    message: RwSignal<String>,
+    busy: RwSignal<bool>,
+    error: RwSignal<Option<String>>,
+) -> crate::lazy_pages::Page {
     let send = move || {
         if busy.get_untracked() {
             return;
@@ -115,28 +139,20 @@ pub fn SubmitButton(rs: ReviewState) -> impl IntoView {
             }
         });
     };
-    view! {
-        <Show when=move || allowed() && !ed.readonly>
-            <div class="params-anchor">
-                <button class="btn" data-testid="submit" disabled=move || busy.get() || pending()
-                    title=move || if pending() { t("review_bar.awaiting") } else { t("review_bar.submit_for_review") }
-                    on:click=move |_| open.update(|o| *o = !*o)>{t("review_bar.submit")}</button>
-                {move || open.get().then(|| view! {
-                    <div class="popover submit-popover" data-testid="submit-dialog">
-                        <div class="popover-head"><b>{t("review_bar.submit_for_review")}</b>
-                            <button class="btn ghost small" on:click=move |_| open.set(false)>"✕"</button></div>
-                        <p class="muted">{t("review_bar.the_latest_saved_version_goes")}</p>
-                        <textarea rows="3" data-testid="submit-message" placeholder=t("review_bar.what_changed_and_why")
-                            prop:value=move || message.get()
-                            on:input=move |ev| message.set(event_target_value(&ev))></textarea>
-                        {move || error.get().map(|e| view! { <div class="form-error" data-testid="submit-error">{e}</div> })}
-                        <div class="form-actions">
-                            <button class="btn primary" data-testid="submit-confirm" disabled=move || busy.get()
-                                on:click=move |_| send()>{move || if busy.get() { t("review_bar.submitting") } else { t("review_bar.submit") }}</button>
-                        </div>
-                    </div>
-                })}
+    Ok(view! {
+        <div class="popover submit-popover" data-testid="submit-dialog">
+            <div class="popover-head"><b>{t("review_bar.submit_for_review")}</b>
+                <button class="btn ghost small" on:click=move |_| open.set(false)>"✕"</button></div>
+            <p class="muted">{t("review_bar.the_latest_saved_version_goes")}</p>
+            <textarea rows="3" data-testid="submit-message" placeholder=t("review_bar.what_changed_and_why")
+                prop:value=move || message.get()
+                on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+            {move || error.get().map(|e| view! { <div class="form-error" data-testid="submit-error">{e}</div> })}
+            <div class="form-actions">
+                <button class="btn primary" data-testid="submit-confirm" disabled=move || busy.get()
+                    on:click=move |_| send()>{move || if busy.get() { t("review_bar.submitting") } else { t("review_bar.submit") }}</button>
             </div>
-        </Show>
+        </div>
     }
+    .into_any())
 }

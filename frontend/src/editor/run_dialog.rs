@@ -10,6 +10,7 @@ use crate::dom;
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use leptos::wasm_split::wasm_split;
 use sluice_shared::params::ParamValue;
 use sluice_shared::{ParamType, params::type_name};
 use std::collections::BTreeMap;
@@ -81,9 +82,16 @@ pub fn RunButton() -> impl IntoView {
         <div class="params-anchor">
             <button class="btn" data-testid="run" disabled=move || ed.readonly
                 title=t("run_dialog.run_the_saved_draft_in") on:click=toggle>{t("run_dialog.run")}</button>
-            {move || open.get().then(|| view! { <RunDialog inputs=inputs.get() on_close=move || open.set(false)/> })}
+            {move || open.get().then(|| crate::lazy_pages::show(dialog(inputs.get(), open)))}
         </div>
     }
+}
+
+/// The dialog: a WebAssembly chunk of its own, fetched the first time it opens
+/// (see `crate::lazy_pages`).
+#[wasm_split(run_dialog, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn dialog(inputs: Vec<Field>, open: RwSignal<bool>) -> crate::lazy_pages::Page {
+    Ok(view! { <RunDialog inputs=inputs on_close=move || open.set(false)/> }.into_any())
 }
 
 #[component]

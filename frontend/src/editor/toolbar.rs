@@ -11,6 +11,7 @@ use super::sql_view::SqlButton;
 use super::state::EditorState;
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use sluice_shared::api::connections::DEV;
 
 #[component]
@@ -75,7 +76,7 @@ pub fn Toolbar() -> impl IntoView {
                 >
                     {move || tf("toolbar.parameters", &[("count", &param_count().to_string())])}
                 </button>
-                {move || params_open.get().then(|| view! { <ParamsEditor on_close=move || params_open.set(false)/> })}
+                {move || params_open.get().then(|| crate::lazy_pages::show(params_dialog(params_open)))}
             </div>
             <div class="btn-group">
                 <button class="btn icon" title=t("toolbar.undo_ctrl_z") aria-label=t("toolbar.undo") data-testid="undo" disabled=move || !can_undo() on:click=move |_| ed.undo()>"↶"</button>
@@ -140,4 +141,11 @@ pub fn Toolbar() -> impl IntoView {
             <div class="banner info">{t("toolbar.read_only_your_role_can")}</div>
         })}
     }
+}
+
+/// The parameters editor: a WebAssembly chunk of its own, fetched the first
+/// time it opens (see `crate::lazy_pages`).
+#[wasm_split(params, wasm_split_path = ::leptos::wasm_split, fallible)]
+fn params_dialog(open: RwSignal<bool>) -> crate::lazy_pages::Page {
+    Ok(view! { <ParamsEditor on_close=move || open.set(false)/> }.into_any())
 }
