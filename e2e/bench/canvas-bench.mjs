@@ -58,12 +58,21 @@ function wasmSizes(dir) {
   const pkg = path.join(dir, 'pkg');
   const rows = [];
   let raw = 0, gz = 0;
+  // Chunks of code shared by several split points (`chunk_*.wasm`) are summed in one row.
+  let shared = [0, 0, 0];
   for (const f of readdirSync(pkg).filter((f) => f.endsWith('.wasm')).sort()) {
     const r = statSync(path.join(pkg, f)).size;
     const g = existsSync(path.join(pkg, f + '.gz')) ? statSync(path.join(pkg, f + '.gz')).size : NaN;
     raw += r; gz += g;
+    if (f.startsWith('chunk_')) {
+      shared = [shared[0] + 1, shared[1] + r, shared[2] + g];
+      continue;
+    }
     const what = f === 'sluice_frontend_bg.wasm' ? 'first paint' : 'after first paint';
     rows.push([`WebAssembly ${f} (${what}): raw / gzip bytes`, `${r} / ${g}`]);
+  }
+  if (shared[0] > 0) {
+    rows.push([`WebAssembly, ${shared[0]} shared chunks (with the first split that needs them): raw / gzip bytes`, `${shared[1]} / ${shared[2]}`]);
   }
   rows.push(['WebAssembly, all modules: raw / gzip bytes', `${raw} / ${gz}`]);
   return rows;
