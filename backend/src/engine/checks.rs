@@ -99,11 +99,14 @@ pub fn plan(
         marked = super::dupes::mark(marked, keys, dup_mark(i))?;
     }
     for (i, r) in c.rules.iter().enumerate() {
-        let fails = if hashed(r) { Some(ident(dup_mark(i))) } else { row_failure(&input, i, r, params)? };
+        let fails = if hashed(r) { Some(ident(dup_mark(i))) } else { row_failure(&input, i, r, params, how.native)? };
         if let Some(fails) = fails {
+            // Never NULL: in this process by [`super::flag`] (one bitmap `AND`), elsewhere
             // `CASE WHEN .. THEN true ELSE false`, not `IS TRUE`: DataFusion 55 plans
             // `IS TRUE` of a nullable input as nullable and then refuses its own plan.
-            exprs.push(when(fails, lit(true)).otherwise(lit(false))?.alias(flag(i)));
+            let set =
+                if how.native { super::flag::flag(fails) } else { when(fails, lit(true)).otherwise(lit(false))? };
+            exprs.push(set.alias(flag(i)));
             row_rules.push(i);
         }
     }
@@ -144,12 +147,13 @@ fn failed_rules(reasons: Vec<Expr>) -> Expr {
 }
 
 /// The condition under which a row fails rule `i` (NULL read as passing), or
-/// `None` for a table rule.
+/// `None` for a table rule. `native`: planned for this process (see [`Planning`]).
 fn row_failure(
     input: &DataFrame,
     i: usize,
     r: &CheckRule,
     params: &BTreeMap<String, ParamValue>,
+    native: bool,
 ) -> Result<Option<Expr>> {
     let column = || ident(r.column.clone().unwrap_or_default());
     let cols = || r.columns.clone().unwrap_or_default();
@@ -166,7 +170,11 @@ fn row_failure(
         }
         RuleKind::In => {
             let values = r.values.iter().flatten().map(|v| literal(v, "values")).collect::<Result<Vec<_>>>()?;
-            Some(column().in_list(values, true))
+            // Codes listed against a text column: compared as integers ([`super::codes`]).
+            let ty = input.schema().field_with_unqualified_name(r.column.as_deref().unwrap_or_default())?.data_type();
+            let texts: Option<Vec<&str>> = r.values.iter().flatten().map(Value::as_str).collect();
+            let codes = texts.filter(|_| native && ty.is_string()).and_then(|t| super::codes::in_codes(column(), &t));
+            Some(codes.map_or_else(|| column().in_list(values, true), Expr::not))
         }
         RuleKind::Between => {
             let below = r.min.as_ref().map(|v| literal(v, "min")).transpose()?.map(|m| column().lt(m));

@@ -5,11 +5,12 @@
 //!
 //! Evaluated per batch: the pattern is compiled once per thread (not once per
 //! batch, as arrow's `regexp_is_match_scalar` does), and the answers for the
-//! batch's first distinct values are remembered, so a column of codes (a
-//! branch, a currency: few distinct values, millions of rows) costs a hash
-//! look-up per row instead of a regex search. A column with many distinct
-//! values stops remembering after [`MEMO`] of them.
+//! batch's values are remembered, so a column of codes (a branch, a currency:
+//! few distinct values, millions of rows) costs a look-up per row instead of
+//! a regex search (codes of up to 7 bytes as integers, see [`super::codes`]).
+//! A column whose values rarely repeat stops remembering.
 
+use super::codes::{CodeCache, packed};
 use datafusion::arrow::array::{Array, AsArray, BooleanArray, StringArray};
 use datafusion::arrow::buffer::BooleanBuffer;
 use datafusion::arrow::compute::cast;
@@ -50,30 +51,46 @@ fn compiled(pattern: &str) -> Result<Regex> {
     })
 }
 
-/// Per value: does `re` match it (NULL stays NULL)? Remembering stops for
-/// good once [`MEMO`] values are remembered and fewer than half the look-ups
-/// found one.
+/// Per value: does `re` match it (NULL stays NULL)? Codes (at most 7 bytes)
+/// are remembered in a [`CodeCache`], longer texts in a map of up to [`MEMO`];
+/// remembering stops for good when, after every [`MEMO`] look-ups, fewer than
+/// half found an answer.
 fn is_match(strings: &StringArray, re: &Regex) -> BooleanArray {
-    let mut memo: hashbrown::HashMap<&str, bool> = hashbrown::HashMap::new();
+    let mut codes = CodeCache::new();
+    let mut texts: hashbrown::HashMap<&str, bool> = hashbrown::HashMap::new();
     let (mut looked, mut found, mut remembering) = (0usize, 0usize, true);
     let hits = BooleanBuffer::collect_bool(strings.len(), |i| {
         if strings.is_null(i) {
             return false;
         }
-        let s = strings.value(i);
         if !remembering {
-            return re.is_match(s);
+            return re.is_match(strings.value(i));
         }
         looked += 1;
-        if let Some(hit) = memo.get(s) {
-            found += 1;
-            return *hit;
-        }
-        let hit = re.is_match(s);
-        if memo.len() < MEMO {
-            memo.insert(s, hit);
-        } else {
-            remembering = found * 2 >= looked;
+        let known = match packed(strings, i) {
+            Some(code) => codes.get(code).ok_or(Some(code)),
+            None => texts.get(strings.value(i)).copied().ok_or(None),
+        };
+        let hit = match known {
+            Ok(hit) => {
+                found += 1;
+                hit
+            }
+            Err(code) => {
+                let s = strings.value(i);
+                let hit = re.is_match(s);
+                match code {
+                    Some(code) => codes.put(code, hit),
+                    None if texts.len() < MEMO => {
+                        texts.insert(s, hit);
+                    }
+                    None => {}
+                }
+                hit
+            }
+        };
+        if looked % MEMO == 0 && found * 2 < looked {
+            remembering = false;
         }
         hit
     });
@@ -137,7 +154,8 @@ mod tests {
         let few: StringArray =
             (0..5_000).map(|i| (i % 7 != 0).then(|| ["B001", "B02", "B999", "X001"][i % 4].to_string())).collect();
         let many: StringArray = (0..5_000).map(|i| Some(format!("B{:03}", i % 1_500))).collect();
-        for strings in [few, many] {
+        let long: StringArray = (0..5_000).map(|i| Some(format!("B{:03}-branch", i % 9))).collect();
+        for strings in [few, many, long] {
             let got = is_match(&strings, &re);
             for i in 0..strings.len() {
                 let want = (!strings.is_null(i)).then(|| re.is_match(strings.value(i)));

@@ -206,6 +206,11 @@ async fn run(
     };
     seen.checks.sort_by_key(|r| p.checks.iter().position(|c| c.node == r.node));
     for file in &staged {
+        if let Some(plan) = file.plan.as_ref().filter(|_| std::env::var_os("SLUICE_EXPLAIN").is_some()) {
+            // A diagnostic for benchmarks and operators: each sink's plan with its operators' metrics.
+            let shown = datafusion::physical_plan::display::DisplayableExecutionPlan::with_metrics(plan.as_ref());
+            eprintln!("plan of sink `{}`:\n{}", file.node, shown.indent(true));
+        }
         let input = chosen.iter().find(|t| t.id == file.node && !t.quarantine).and_then(|t| t.input);
         if let (Some(input), Some(plan)) = (input, &file.plan) {
             for (node, n) in node_rows::rows_by_node(p, input, plan) {
