@@ -33,6 +33,7 @@ impl Interact {
             return;
         }
         ev.prevent_default();
+        self.set_held(true);
         let (l, t, _, _) = self.rect();
         self.origin.set_value((l, t));
         if let Some(wrap) = self.wrap.get_untracked() {
@@ -131,6 +132,9 @@ impl Interact {
         let view = ed.view.get_untracked();
         let (l, t) = self.origin.get_value();
         let this = *self;
+        if self.gesture_active() {
+            self.set_moving(true);
+        }
         self.drag.update_value(|drag| match drag {
             Drag::Idle => {}
             Drag::Pan { cx: x0, cy: y0, start } => {
@@ -199,6 +203,8 @@ impl Interact {
     /// Pointer released anywhere in the window: finish the gesture.
     pub(super) fn released(&self, ed: EditorState, ev: &web_sys::PointerEvent) {
         let drag = self.drag.try_update_value(std::mem::take).unwrap_or_default();
+        self.set_moving(false);
+        self.set_held(false);
         let (cx, cy) = (ev.client_x() as f64, ev.client_y() as f64);
         let insert = self.insert_target.get_untracked();
         if insert.is_some() {

@@ -69,9 +69,20 @@ pub(super) fn input_columns(ed: EditorState, n: NodeData, port: &'static str) ->
 #[component]
 pub fn Inspector(selected: Memo<Selected>) -> impl IntoView {
     let ed = expect_context::<EditorState>();
+    // What the panel shows: the selection, except that one made while the pointer
+    // is down waits for it to come up (forms laid out in the frame a drag starts
+    // in would stall the drag).
+    let held = use_context::<super::interact::Interact>().map(|it| it.held);
+    let shown = Memo::new(move |before: Option<&Selected>| {
+        let now = selected.get();
+        match before {
+            Some(b) if held.is_some_and(|h| h.get()) => *b,
+            _ => now,
+        }
+    });
     view! {
         <aside class="inspector" data-testid="inspector">
-            {move || match selected.get() {
+            {move || match shown.get() {
                 Selected::Nothing => view! { <GraphInfo/> }.into_any(),
                 Selected::Node(n) => crate::lazy_pages::show(node_inspector(n)),
                 Selected::Nodes(c) => view! {

@@ -89,6 +89,14 @@ pub struct Interact {
     pub(super) cascade: StoredValue<u32>,
     /// The canvas's top-left corner in client pixels when the gesture began.
     pub(super) origin: StoredValue<(f64, f64)>,
+    /// A gesture is moving something (cards, the view, a band, a wire): panels
+    /// that would lay out a lot (the preview's rows) wait for it to end, so a
+    /// drag never shares a frame with them.
+    pub moving: RwSignal<bool>,
+    /// The pointer is down on the canvas (a press, perhaps becoming a drag):
+    /// the inspector shows a new selection's settings when it comes up, so a
+    /// press that starts a drag does not also lay out forms.
+    pub held: RwSignal<bool>,
 }
 
 impl Interact {
@@ -104,6 +112,8 @@ impl Interact {
             insert_target: RwSignal::new(None),
             cascade: StoredValue::new(0),
             origin: StoredValue::new((0.0, 0.0)),
+            moving: RwSignal::new(false),
+            held: RwSignal::new(false),
         }
     }
 
@@ -146,6 +156,22 @@ impl Interact {
         self.palette_ghost.set(None);
         self.insert_target.set(None);
         ed.wire_targets.set(None);
+        self.set_moving(false);
+        self.set_held(false);
+    }
+
+    /// Flags that a gesture moves something, or that it ended.
+    pub(super) fn set_moving(&self, on: bool) {
+        if self.moving.get_untracked() != on {
+            self.moving.set(on);
+        }
+    }
+
+    /// Flags that the pointer went down on the canvas, or up.
+    pub(super) fn set_held(&self, on: bool) {
+        if self.held.get_untracked() != on {
+            self.held.set(on);
+        }
     }
 
     /// Records the canvas size (for fit, zoom buttons and the minimap).

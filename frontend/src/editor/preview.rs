@@ -1,6 +1,7 @@
 //! The preview panel: sample rows of the selected node, from `POST /api/preview`.
 //! Asks ~300 ms after the selection or the graph last changed, and drops answers
-//! to older questions so a slow reply never overwrites a newer one.
+//! to older questions so a slow reply never overwrites a newer one. Rows that
+//! arrive during a drag are shown when it ends.
 
 use super::inspector::Selected;
 use super::state::{EditorState, NodeData};
@@ -88,6 +89,16 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
         editor_id: StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64)),
     };
     let Asker { state, serial, busy, .. } = asker;
+    // What the panel shows: the state, except that rows arriving while a gesture
+    // moves something wait for its end (laying out a table mid-drag drops frames).
+    let it = expect_context::<super::interact::Interact>();
+    let shown = RwSignal::new(State::Idle);
+    Effect::new(move |_| {
+        let now = state.get();
+        if !it.moving.get() || !matches!(now, State::Ready(..)) {
+            shown.set(now);
+        }
+    });
     let timer = StoredValue::new(None::<TimeoutHandle>);
     // "Full preview" for the selected node: blocking steps see every row.
     let full = RwSignal::new(false);
@@ -135,7 +146,7 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
         timer.set_value(handle.ok());
     });
 
-    let body = move || match state.get() {
+    let body = move || match shown.get() {
         State::Idle => view! {
             <div class="muted preview-empty">{t("preview.select_a_node_to_see")}</div>
         }
