@@ -115,7 +115,28 @@ async function frameStats(page, ms) {
     return f.filter((t) => t >= end - ms);
   }, ms);
   const gaps = frames.slice(1).map((t, i) => t - frames[i]);
-  return { fps: (gaps.length * 1000) / gaps.reduce((a, b) => a + b, 0), longest: Math.max(...gaps), median: median(gaps) };
+  const longest = Math.max(...gaps);
+  // When the longest frame began (page clock), to tell which step of the gesture made it.
+  const longestAt = frames[gaps.indexOf(longest)];
+  return { fps: (gaps.length * 1000) / gaps.reduce((a, b) => a + b, 0), longest, longestAt, median: median(gaps) };
+}
+
+/** Records, on the page clock, when the pointer went down, first moved and went up. */
+async function recordPointer(page) {
+  await page.evaluate(() => {
+    window.__pointer = {};
+    const at = (name) => (ev) => { if (!(name in window.__pointer) && (name !== 'move' || 'down' in window.__pointer)) window.__pointer[name] = ev.timeStamp; };
+    for (const [type, name] of [['pointerdown', 'down'], ['pointermove', 'move'], ['pointerup', 'up']]) {
+      window.addEventListener(type, at(name), { capture: true });
+    }
+  });
+}
+
+/** Which step of a gesture the longest frame belongs to, in words. */
+async function longestFrameWhen(page, at) {
+  const p = await page.evaluate(() => window.__pointer);
+  const rel = (name) => (name in p ? `${(at - p[name]).toFixed(0)} ms after the ${name === 'down' ? 'press' : name === 'move' ? 'first move' : 'release'}` : null);
+  return [rel('down'), rel('move'), rel('up')].filter(Boolean).join(', ');
 }
 
 /** Drags, for 2 s with the real mouse, the node nearest the middle of the view. */
@@ -136,6 +157,7 @@ async function measureDrag(page) {
   const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
   await recordFrames(page);
   await page.mouse.move(x, y);
+  await recordPointer(page);
   await page.mouse.down();
   const start = Date.now();
   let k = 0;
@@ -146,7 +168,8 @@ async function measureDrag(page) {
   await page.mouse.up();
   const s = await frameStats(page, Date.now() - start);
   const moved = await head.boundingBox();
-  return { ...s, k, moved: moved && Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) > 1 };
+  const when = await longestFrameWhen(page, s.longestAt);
+  return { ...s, k, when, moved: moved && Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) > 1 };
 }
 
 /** Pans the canvas for 2 s with the middle button held (the real mouse), as a user
@@ -251,6 +274,7 @@ async function main() {
       ['graph', `${counts[0]} nodes, ${counts[1]} edges rendered`],
       ['drag 2 s: frames per second', drag.fps.toFixed(1)],
       ['drag 2 s: longest frame (ms)', drag.longest.toFixed(1)],
+      ['drag 2 s: the longest frame began', drag.when],
       ['drag 2 s: median frame (ms)', drag.median.toFixed(1)],
       ['pointer moves sent', String(drag.k)],
       ['node moved', drag.moved ? 'yes' : 'NO'],
