@@ -106,7 +106,7 @@ impl Interact {
             return;
         }
         let items = ed.selected_nodes().into_iter().map(|n| (n, n.pos.get_untracked())).collect();
-        self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to });
+        self.drag.set_value(Drag::Nodes { cx, cy, items, moved: false, narrow_to });
     }
 
     /// A press on a group's title bar (or its collapsed box): select its
@@ -121,7 +121,7 @@ impl Interact {
             return;
         }
         let items = members.into_iter().map(|n| (n, n.pos.get_untracked())).collect();
-        self.drag.set_value(Drag::Nodes { cx, cy, items, before: None, narrow_to: None });
+        self.drag.set_value(Drag::Nodes { cx, cy, items, moved: false, narrow_to: None });
     }
 
     /// Pointer moves anywhere in the window. The gesture is updated in place:
@@ -140,13 +140,15 @@ impl Interact {
             Drag::Pan { cx: x0, cy: y0, start } => {
                 ed.view.set(View { x: start.x + cx - *x0, y: start.y + cy - *y0, k: start.k });
             }
-            Drag::Nodes { cx: x0, cy: y0, items, before, narrow_to } => {
+            Drag::Nodes { cx: x0, cy: y0, items, moved, narrow_to } => {
                 let (dx, dy) = ((cx - *x0) / view.k, (cy - *y0) / view.k);
-                if before.is_none() {
+                if !*moved {
                     if (cx - *x0).hypot(cy - *y0) < 3.0 {
                         return;
                     }
-                    *before = Some(Box::new(ed.snapshot()));
+                    // No snapshot of the graph here (the frame the drag starts in):
+                    // the release rebuilds the state before from `items`.
+                    *moved = true;
                     *narrow_to = None;
                     this.lift(ed, items);
                 }
@@ -212,12 +214,13 @@ impl Interact {
         }
         match drag {
             Drag::Idle | Drag::Pan { .. } => {}
-            Drag::Nodes { before, narrow_to, items, .. } => {
+            Drag::Nodes { moved, narrow_to, items, .. } => {
                 drop_back();
-                if let Some(before) = before {
+                if moved {
+                    let before = before_drag(ed, &items);
                     match (insert, items.as_slice()) {
-                        (Some(edge), [(n, _)]) => ed.insert_into_wire(*n, edge, Some(*before)),
-                        _ => ed.commit(*before, Change::Layout),
+                        (Some(edge), [(n, _)]) => ed.insert_into_wire(*n, edge, Some(before)),
+                        _ => ed.commit(before, Change::Layout),
                     }
                 } else if let Some(n) = narrow_to {
                     ed.select_only(n);
@@ -273,4 +276,18 @@ impl Interact {
         let (sx, sy) = (ev.client_x() as f64 - l, ev.client_y() as f64 - t);
         ed.view.update(|v| *v = v.zoomed_at(sx, sy, factor));
     }
+}
+
+/// The graph as it was before a drag of `items`: the graph now with each
+/// dragged node back at its starting place (a drag changes nothing else:
+/// keyboard edits wait for the gesture to end).
+fn before_drag(ed: EditorState, items: &[(NodeData, (f64, f64))]) -> sluice_shared::Graph {
+    let mut g = ed.snapshot();
+    for (n, (x, y)) in items {
+        let id = n.id.get_untracked();
+        if let Some(node) = g.nodes.iter_mut().find(|node| node.id == id) {
+            node.pos = Some([x.round(), y.round()]);
+        }
+    }
+    g
 }

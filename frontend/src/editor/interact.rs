@@ -25,8 +25,9 @@ pub enum Drag {
         cx: f64,
         cy: f64,
         items: Vec<(NodeData, (f64, f64))>,
-        /// The state before the first move: one undo step per drag.
-        before: Option<Box<Graph>>,
+        /// The nodes have moved (past the 3-pixel slop): on release, one undo
+        /// step back to `items`' starting places.
+        moved: bool,
         /// Plain click on an already selected node: select only it on release.
         narrow_to: Option<NodeData>,
     },

@@ -91,11 +91,23 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
     let Asker { state, serial, busy, .. } = asker;
     // What the panel shows: the state, except that rows arriving while a gesture
     // moves something wait for its end (laying out a table mid-drag drops frames).
+    // Rows held back are shown a few frames after the drop, not in the drop's
+    // frame, which already puts the cards back and lays out the inspector.
     let it = expect_context::<super::interact::Interact>();
     let shown = RwSignal::new(State::Idle);
+    let held_back = StoredValue::new(false);
     Effect::new(move |_| {
         let now = state.get();
-        if !it.moving.get() || !matches!(now, State::Ready(..)) {
+        if it.moving.get() && matches!(now, State::Ready(..)) {
+            held_back.set_value(true);
+        } else if held_back.try_update_value(std::mem::take).unwrap_or(false) {
+            let later = move || {
+                if let Some(latest) = state.try_get_untracked() {
+                    shown.try_set(latest);
+                }
+            };
+            set_timeout(later, Duration::from_millis(50));
+        } else {
             shown.set(now);
         }
     });
