@@ -169,7 +169,13 @@ async function measureDrag(page) {
   const s = await frameStats(page, Date.now() - start);
   const moved = await head.boundingBox();
   const when = await longestFrameWhen(page, s.longestAt);
-  return { ...s, k, when, moved: moved && Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) > 1 };
+  // The longest frame that ended before the release: the drag itself, without the drop.
+  const beforeUp = await page.evaluate((ms) => {
+    const f = window.__frames, up = window.__pointer.up ?? Infinity;
+    const inside = f.filter((t) => t >= f[f.length - 1] - ms && t <= up);
+    return Math.max(...inside.slice(1).map((t, i) => t - inside[i]));
+  }, Date.now() - start);
+  return { ...s, k, when, beforeUp, moved: moved && Math.abs(moved.x - box.x) + Math.abs(moved.y - box.y) > 1 };
 }
 
 /** Pans the canvas for 2 s with the middle button held (the real mouse), as a user
@@ -275,6 +281,7 @@ async function main() {
       ['drag 2 s: frames per second', drag.fps.toFixed(1)],
       ['drag 2 s: longest frame (ms)', drag.longest.toFixed(1)],
       ['drag 2 s: the longest frame began', drag.when],
+      ['drag 2 s: longest frame before the release (ms)', drag.beforeUp.toFixed(1)],
       ['drag 2 s: median frame (ms)', drag.median.toFixed(1)],
       ['pointer moves sent', String(drag.k)],
       ['node moved', drag.moved ? 'yes' : 'NO'],
