@@ -104,7 +104,7 @@ struct InCodes {
 /// Whether each value is one of `set` (sorted packed codes), NULL kept.
 fn contains(strings: &StringArray, set: &[u64]) -> BooleanArray {
     let hits = BooleanBuffer::collect_bool(strings.len(), |i| {
-        // A NULL's slot is an empty text; its answer is masked by the validity below.
+        // Whatever a NULL's slot holds, the validity below masks its answer.
         packed(strings, i)
             .is_some_and(|w| if set.len() <= 16 { set.contains(&w) } else { set.binary_search(&w).is_ok() })
     });
