@@ -78,21 +78,11 @@ impl Asker {
     }
 }
 
-#[component]
-pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
-    let ed = expect_context::<EditorState>();
-    let lineage = expect_context::<super::lineage::Lineage>();
-    let asker = Asker {
-        state: RwSignal::new(State::Idle),
-        serial: StoredValue::new(0u64),
-        busy: RwSignal::new(false),
-        editor_id: StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64)),
-    };
-    let Asker { state, serial, busy, .. } = asker;
-    // What the panel shows: the state, except that rows arriving while a gesture
-    // moves something wait for its end (laying out a table mid-drag drops frames).
-    // Rows held back are shown a few frames after the drop, not in the drop's
-    // frame, which already puts the cards back and lays out the inspector.
+/// What the panel shows: `state`, except that rows arriving while a gesture
+/// moves something wait for its end (laying out a table mid-drag drops
+/// frames). Rows held back are shown a few frames after the drop, not in the
+/// drop's frame, which already puts the cards back and lays out the inspector.
+fn held_during_gestures(state: RwSignal<State>) -> RwSignal<State> {
     let it = expect_context::<super::interact::Interact>();
     let shown = RwSignal::new(State::Idle);
     let held_back = StoredValue::new(false);
@@ -111,6 +101,21 @@ pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
             shown.set(now);
         }
     });
+    shown
+}
+
+#[component]
+pub fn PreviewPanel(selected: Memo<Selected>) -> impl IntoView {
+    let ed = expect_context::<EditorState>();
+    let lineage = expect_context::<super::lineage::Lineage>();
+    let asker = Asker {
+        state: RwSignal::new(State::Idle),
+        serial: StoredValue::new(0u64),
+        busy: RwSignal::new(false),
+        editor_id: StoredValue::new(format!("{:x}", (js_sys::Math::random() * 1e15) as u64)),
+    };
+    let Asker { state, serial, busy, .. } = asker;
+    let shown = held_during_gestures(state);
     let timer = StoredValue::new(None::<TimeoutHandle>);
     // "Full preview" for the selected node: blocking steps see every row.
     let full = RwSignal::new(false);
