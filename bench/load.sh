@@ -9,7 +9,9 @@
 #   SLUICE_BIN=/var/cache/sluice-target/debug/sluice bench/load.sh
 #
 # Settings (environment): DURATION (60s), CLIENTS (200, split evenly over the
-# four endpoints), FLOOD_CLIENTS (50), FLOOD_NAME_BYTES (65536), RESULTS (a
+# four endpoints), THINK_MS (0: each client sends its next request as soon as
+# the answer arrives, a closed loop whose latency is clients / throughput; N:
+# each waits N ms +-50 % first, like people at browsers), FLOOD_CLIENTS (50), FLOOD_NAME_BYTES (65536), RESULTS (a
 # directory for the raw JSON, default a temporary one).
 set -euo pipefail
 
@@ -19,6 +21,7 @@ source "$ROOT/e2e/serve-demo.sh"
 LUA="$ROOT/bench/load"
 DURATION="${DURATION:-60s}"
 CLIENTS="${CLIENTS:-200}"
+export THINK_MS="${THINK_MS:-0}"
 FLOOD_CLIENTS="${FLOOD_CLIENTS:-50}"
 export FLOOD_NAME_BYTES="${FLOOD_NAME_BYTES:-65536}"
 RESULTS="${RESULTS:-$(mktemp -d "${TMPDIR:-/tmp}/sluice-load.XXXXXX")}"
@@ -66,7 +69,7 @@ phase() { # phase NAME FLOOD(0|1)
   for e in "${ENDPOINTS[@]}"; do
     IFS='|' read -r label method path body <<<"$e"
     i=$((i + 1))
-    LOAD_LABEL="$label" LOAD_METHOD="$method" LOAD_PATH="$path" LOAD_BODY_FILE="$body" LOAD_COOKIE="$COOKIE" \
+    LOAD_LABEL="$label" LOAD_METHOD="$method" LOAD_PATH="$path" LOAD_BODY_FILE="$body" LOAD_COOKIE="$COOKIE" LOAD_THINK_MS="$THINK_MS" \
       LOAD_OUT="$RESULTS/$name.$i.json" \
       wrk -t1 -c"$PER" -d"$DURATION" --timeout 10s -s "$LUA/request.lua" "$SERVE_URL" >"$RESULTS/$name.$i.txt" &
     pids+=($!)
@@ -89,4 +92,4 @@ phase steady 0
 phase flood 1
 kill -0 "$SERVE_PID" || { echo "the server died under load" >&2; exit 1; }
 echo "raw results in $RESULTS" >&2
-python3 "$LUA/report.py" "$RESULTS" "$DURATION" "$CLIENTS" "$FLOOD_CLIENTS" "$FLOOD_NAME_BYTES"
+python3 "$LUA/report.py" "$RESULTS" "$DURATION" "$CLIENTS" "$FLOOD_CLIENTS" "$FLOOD_NAME_BYTES" "$THINK_MS"

@@ -5,6 +5,7 @@ import pathlib
 import sys
 
 results, duration, clients, flood_clients, name_bytes = sys.argv[1:6]
+think_ms = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 root = pathlib.Path(results)
 
 
@@ -23,7 +24,8 @@ def ms(us):
     return f"{us / 1000:.1f}"
 
 
-print(f"{clients} clients ({int(clients) // 4} per endpoint) for {duration}; "
+pace = f"each waiting {think_ms} ms +-50 % between requests" if think_ms else "back to back (closed loop)"
+print(f"{clients} clients ({int(clients) // 4} per endpoint, {pace}) for {duration}; "
       f"flood: {flood_clients} connections, usernames of {name_bytes} bytes, wrong password.\n")
 print("| phase | endpoint | requests | req/s | p50 ms | p90 ms | p99 ms | max ms | errors (status / timeout / socket) |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---|")

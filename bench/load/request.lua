@@ -1,7 +1,9 @@
 -- One endpoint per wrk process, so each gets its own latency distribution.
 -- Set by bench/load.sh through the environment (done() runs in wrk's main
 -- Lua state, which never sees init()'s arguments):
---   LOAD_METHOD, LOAD_PATH, LOAD_BODY_FILE (optional), LOAD_COOKIE, LOAD_OUT, LOAD_LABEL
+--   LOAD_METHOD, LOAD_PATH, LOAD_BODY_FILE (optional), LOAD_COOKIE, LOAD_OUT, LOAD_LABEL,
+--   LOAD_THINK_MS (optional: each connection waits this long, +-50 % at random, between
+--   a response and its next request, like a person at a browser; 0 or unset = back to back)
 local function read(path)
   local f = assert(io.open(path, "rb"))
   local s = f:read("*a")
@@ -16,6 +18,14 @@ local body_file = os.getenv("LOAD_BODY_FILE")
 if body_file and body_file ~= "" then
   wrk.body = read(body_file)
   wrk.headers["Content-Type"] = "application/json"
+end
+
+local think = tonumber(os.getenv("LOAD_THINK_MS") or "0") or 0
+if think > 0 then
+  -- wrk measures latency from sending to the answer, so the wait is not counted in it.
+  function delay()
+    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+  end
 end
 
 -- Latencies in microseconds; errors as wrk counts them (status >= 400 included).
