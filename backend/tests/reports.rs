@@ -94,9 +94,14 @@ async fn a_draft_run_never_replaces_what_a_scheduled_run_published() {
 
 /// An app with bob's approved report graph published for two dates; returns the cookies.
 async fn published_app() -> (App, String) {
+    publish(report_doc("Deposits", None)).await
+}
+
+/// Bob's graph `doc`, approved and run by the scheduler for two business dates.
+async fn publish(doc: Value) -> (App, String) {
     let app = App::new().await;
     let bob = app.state.store.user_by_name("bob").await.unwrap().unwrap();
-    let doc = serde_json::to_string_pretty(&report_doc("Deposits", None)).unwrap();
+    let doc = serde_json::to_string_pretty(&doc).unwrap();
     let g = app.state.store.create_graph(&bob.id, "bob", "deposits", "", &doc).await.unwrap();
     let hash = content_hash(&doc);
     let sub = app.state.store.submit(&g.id, 1, &hash, "", "bob").await.unwrap();
@@ -113,6 +118,7 @@ async fn published_app() -> (App, String) {
             kind: sluice_shared::api::RunKind::Backfill,
             attempt: 1,
             not_before: 0,
+            created_at: sluice_backend::store::now_ms(),
             requested_by: "admin",
             params: &NO_PARAMS,
         };
@@ -294,4 +300,52 @@ fn excel_number_formats_follow_the_report_format() {
     assert_eq!(excel_format(&f(Some(1), false, true, None), None), (Some("0.0%".into()), 1.0));
     assert_eq!(excel_format(&f(None, true, false, Some(Scale::Wan)), None), (Some("#,##0.00\"万\"".into()), 1e4));
     assert_eq!(excel_format(&f(Some(0), false, false, Some(Scale::Yi)), None), (Some("0\"亿\"".into()), 1e8));
+}
+
+#[tokio::test]
+async fn the_xlsx_download_keeps_numbers_as_numbers_in_the_reports_format() {
+    let mut doc = report_doc("Deposits", None);
+    doc["nodes"][1]["config"]["format"] = json!({"amount": {"scale": "wan", "decimals": 2, "thousands": true}});
+    let (app, _) = publish(doc).await;
+    let bob = app.login("bob").await;
+    let (s, _, bytes) = download(&app, "/api/reports/deposits/xlsx?date=2026-11-20&sort=branch", &bob).await;
+    assert_eq!(s, 200);
+    // The cell holds the number in 万 (a number a reader can sum), shown with the format.
+    use calamine::{Data, Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.clone())).unwrap();
+    let sheet = book.worksheet_range_at(0).unwrap().unwrap();
+    let rows: Vec<Vec<Data>> = sheet.rows().map(|r| r.to_vec()).collect();
+    assert_eq!(rows[3][0], Data::String("C".into()));
+    match &rows[3][1] {
+        Data::Float(v) => assert!((v - 12345.6789).abs() < 1e-9, "{v}"),
+        other => panic!("amount is not a number: {other:?}"),
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains("formatCode=\"#,##0.00&quot;万&quot;\""), "{styles}");
+}
+
+#[tokio::test]
+async fn the_table_filter_and_every_pivot_part_answer_exactly() {
+    let (app, _) = published_app().await;
+    let bob = app.login("bob").await;
+    let (s, page) = app
+        .req("GET", "/api/reports/deposits/rows?date=2026-11-20&filter_column=branch&filter=b", None, Some(&bob))
+        .await;
+    assert_eq!(s, 200, "{page}");
+    assert_eq!((page["rows"].clone(), page["total"].clone()), (json!([["B", 20]]), json!(1)));
+    // Columns across, every aggregate, and a comparison filter.
+    let req = json!({"date": "2026-11-20", "columns": ["branch"],
+        "measures": [{"column": "amount", "agg": "min"}, {"column": "amount", "agg": "max"},
+                     {"column": "amount", "agg": "avg"}],
+        "filters": [{"column": "branch", "op": "ne", "value": "C"}]});
+    let (s, p) = app.req("POST", "/api/reports/deposits/pivot", Some(req), Some(&bob)).await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["rows"], json!([["A", 10, 10, 10.0], ["B", 20, 20, 20.0]]), "{p}");
+    let req = json!({"date": "2026-11-20", "measures": [{"column": "amount", "agg": "avg"}],
+        "filters": [{"column": "amount", "op": "ge", "value": "20"}]});
+    let (s, p) = app.req("POST", "/api/reports/deposits/pivot", Some(req), Some(&bob)).await;
+    assert_eq!(s, 200, "{p}");
+    assert_eq!(p["rows"], json!([[61728404.5]]), "{p}");
 }
