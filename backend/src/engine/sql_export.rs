@@ -11,10 +11,12 @@ use super::{Mode, Options, prepare_with};
 use datafusion::logical_expr::LogicalPlan;
 use datafusion::sql::unparser::Unparser;
 use datafusion::sql::unparser::dialect::{
-    CustomDialectBuilder, Dialect, DuckDBDialect, MySqlDialect, PostgreSqlDialect,
+    CustomDialectBuilder, Dialect, DuckDBDialect, MySqlDialect, PostgreSqlDialect, ScalarFnToSqlHandler,
 };
 use sluice_shared::{Category, Graph};
 use std::collections::BTreeMap;
+
+mod repair;
 
 /// The SQL flavours `--dialect` offers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,9 +57,21 @@ impl SqlDialect {
             ),
             SqlDialect::Postgres => Box::new(PostgreSqlDialect {}),
             SqlDialect::Mysql => Box::new(MySqlDialect {}),
-            SqlDialect::Duckdb => Box::new(DuckDBDialect::new()),
+            // DuckDB has no `btrim` (its `trim` is the same function), and
+            // a check's `matches` rule is `regexp_matches` (unanchored, RE2).
+            SqlDialect::Duckdb => Box::new(DuckDBDialect::new().with_custom_scalar_overrides(vec![
+                ("btrim", renamed("trim")),
+                ("sluice_matches", renamed("regexp_matches")),
+            ])),
         }
     }
+}
+
+/// A function printed under another name, with the same arguments.
+fn renamed(name: &'static str) -> ScalarFnToSqlHandler {
+    Box::new(move |unparser: &Unparser, args: &[datafusion::prelude::Expr]| {
+        unparser.scalar_function_to_sql(name, args).map(Some)
+    })
 }
 
 impl From<sluice_shared::api::sql::Dialect> for SqlDialect {
@@ -113,6 +127,7 @@ fn planned(df: &datafusion::prelude::DataFrame) -> Result<LogicalPlan, String> {
     let clean = |e: datafusion::error::DataFusionError| super::error::clean(&e);
     let (state, plan) = df.clone().into_parts();
     let plan = state.optimize(&plan).map_err(clean)?;
+    let plan = repair::plan(plan).map_err(clean)?;
     if matches!(plan, LogicalPlan::Projection(_)) {
         return Ok(plan);
     }
@@ -122,7 +137,8 @@ fn planned(df: &datafusion::prelude::DataFrame) -> Result<LogicalPlan, String> {
 }
 
 fn statement(plan: &LogicalPlan, dialect: &dyn Dialect) -> Result<String, String> {
-    let ast = Unparser::new(dialect).with_pretty(true).plan_to_sql(plan).map_err(|e| super::error::clean(&e))?;
+    let mut ast = Unparser::new(dialect).with_pretty(true).plan_to_sql(plan).map_err(|e| super::error::clean(&e))?;
+    repair::statement(&mut ast);
     Ok(format!("{};", unique_derived_aliases(&ast.to_string())))
 }
 
