@@ -191,3 +191,108 @@ fn the_command_line_takes_a_memory_limit() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2), "clap refuses a size it cannot read");
 }
+
+/// src → sort by branch then id (descending) → out/sorted.csv, and src
+/// straight to out/copy.csv (a sink that would succeed on its own).
+fn sort_graph() -> sluice_shared::Graph {
+    doc(
+        json!([
+            {"id": "src", "kind": "source.csv", "config": {"path": "t.csv"}},
+            {"id": "order", "kind": "transform.sort", "config": {"by": [{"column": "branch"}, {"column": "id", "desc": true}]}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out/sorted.csv"}},
+            {"id": "copy", "kind": "sink.csv", "config": {"path": "out/copy.csv"}}
+        ]),
+        json!([{"from": "src", "to": "order"}, {"from": "order", "to": "out"}, {"from": "src", "to": "copy"}]),
+    )
+}
+
+fn cpus() -> usize {
+    std::thread::available_parallelism().map_or(2, |n| n.get())
+}
+
+/// DataFusion sorts in one partition per CPU, each with 10 MiB held back for
+/// its merge. A sort that spills frees that while it writes, and the other
+/// partitions may take it meanwhile: it gets it back for sure only from 20
+/// MiB per partition. Each partition then has about 10 MiB for its rows.
+fn spilling() -> usize {
+    cpus() * (20 << 20) + (4 << 20)
+}
+
+/// Rows that cannot fit in [`spilling`] (about 13 MB per partition, counted
+/// twice while sorted): 200,000 on two CPUs.
+fn spilling_rows() -> usize {
+    cpus().max(2) * 100_000
+}
+
+/// `rows` rows of `id,branch,memo` in `dir/t.csv`, the memo 100 characters.
+fn wide_table(dir: &Path, rows: usize) {
+    let memo = "m".repeat(100);
+    let mut text = String::from("id,branch,memo\n");
+    for i in 0..rows {
+        text.push_str(&format!("{i},B{},{memo}\n", i % 5000));
+    }
+    std::fs::write(dir.join("t.csv"), text).unwrap();
+}
+
+/// The names in `dir/out`, sorted.
+fn outputs(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join("out"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Issue 9.9: spill space is bounded. The sort must spill; with 64 KiB of spill
+/// space it fails naming that limit, publishes nothing and leaves the previous
+/// output; with the same memory and room to spill it succeeds, so the spill
+/// limit is what stopped it.
+#[tokio::test]
+async fn a_run_past_its_spill_limit_fails_saying_so_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = spilling_rows();
+    wide_table(dir.path(), rows);
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/sorted.csv"), "previous\n").unwrap();
+    let small = Limits { memory: spilling(), spill: 64 << 10 };
+    let err = run_with(dir.path(), &sort_graph(), small).await.expect_err("64 KiB cannot hold the spill files");
+    let EngineError::Failed { node, message } = err else { panic!("a run failure, got {err:?}") };
+    assert_eq!(node.as_deref(), Some("order"), "{message}");
+    assert!(message.starts_with("spill limit of 64 KiB exceeded ("), "{message}");
+    assert!(message.ends_with("or raise the limit") && !message.contains("datafusion"), "{message}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("out/sorted.csv")).unwrap(), "previous\n");
+    assert_eq!(outputs(dir.path()), ["sorted.csv"], "no other output, no temporary left");
+
+    run_with(dir.path(), &sort_graph(), Limits { memory: spilling(), spill: 1 << 30 }).await.unwrap();
+    let sorted = std::fs::read_to_string(dir.path().join("out/sorted.csv")).unwrap();
+    assert_eq!(sorted.lines().count(), rows + 1);
+    let first = format!("{},B0,", rows - 5000);
+    assert!(sorted.lines().nth(1).unwrap().starts_with(&first), "branch B0 first, highest id first");
+    assert_eq!(outputs(dir.path()), ["copy.csv", "sorted.csv"]);
+}
+
+#[test]
+fn the_command_line_takes_a_spill_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    wide_table(dir.path(), spilling_rows());
+    std::fs::write(dir.path().join("g.json"), serde_json::to_string(&sort_graph()).unwrap()).unwrap();
+    let memory = spilling().to_string();
+    let sluice = |spill: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_sluice"))
+            .args(["run", "g.json", "--memory", &memory, "--spill-limit", spill])
+            .env_remove("SLUICE_SPILL_LIMIT")
+            .env_remove("SLUICE_RUN_MEMORY")
+            .current_dir(dir.path())
+            .output()
+            .unwrap()
+    };
+    let out = sluice("64KiB");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("order: spill limit of 64 KiB exceeded"), "{stderr}");
+    assert!(!dir.path().join("out/sorted.csv").exists() && !dir.path().join("out/copy.csv").exists());
+    let out = sluice("1GiB");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("out/sorted.csv").exists());
+}

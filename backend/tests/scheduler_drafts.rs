@@ -1,13 +1,14 @@
 //! The scheduler and draft runs (issue 9): a draft writes only into its sandbox,
 //! never stands for the schedule, releases no dependents, meets no SLA, has its
-//! own slots, and alerts nobody when it fails.
+//! own slots, and alerts nobody when it fails. Only production runs of approved
+//! versions count for a business date.
 
 mod common;
 
 use common::world::{DAY, World, copy_doc, dates, receiver};
 use serde_json::json;
 use sluice_backend::scheduler::Limits;
-use sluice_backend::store::RunFilter;
+use sluice_backend::store::{NO_PARAMS, NewRun, RunFilter};
 use sluice_shared::api::{RunKind, RunStatus};
 
 /// Issue 9.1: a draft with filter `1 = 0` and an extra sink, run for a
@@ -115,4 +116,66 @@ async fn a_draft_success_does_not_meet_the_sla() {
     w.sched.drain().await.unwrap();
     let misses: Vec<_> = w.store.alerts(10).await.unwrap().into_iter().filter(|a| a.kind == "sla_miss").collect();
     assert_eq!(misses.len(), 1, "the draft's success does not meet the SLA");
+}
+
+/// Issue 9.1: which production runs count for a business date. A success of an
+/// earlier approved version still counts once a newer one is approved (the date
+/// is not run again by itself; a backfill re-runs it on the new version); a
+/// scheduled run of a version never approved counts for nothing.
+#[tokio::test]
+async fn only_production_runs_of_approved_versions_count_for_a_date() {
+    let w = World::new(None).await;
+    let g = w.graph("vers", "in").await;
+    w.input("in", "2026-11-20", "a\n1\n");
+    w.input("in", "2026-11-21", "a\n2\n");
+    let s = w.schedule(&g, &[], 0, None).await;
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap(); // version 1 produces 2026-11-20
+    let versioned = |v: &str| {
+        let mut doc = copy_doc("vers", "in");
+        doc["nodes"][1]["config"]["path"] = json!(format!("out/{v}_{{biz_date}}.csv"));
+        doc
+    };
+    let (v2, h2) = w.save(&g.0, 1, versioned("v2")).await;
+    w.approve(&g.0, v2, &h2).await;
+    // Version 3 is never approved; a scheduled run of it (no API makes one) succeeded for 2026-11-21.
+    let (_, h3) = w.save(&g.0, v2, versioned("v3")).await;
+    let stray = w
+        .store
+        .create_run(NewRun {
+            schedule_id: Some(&s.id),
+            graph_id: &g.0,
+            hash: &h3,
+            biz_date: "2026-11-21",
+            kind: RunKind::Scheduled,
+            attempt: 1,
+            not_before: 0,
+            created_at: 0,
+            requested_by: "scheduler",
+            params: &NO_PARAMS,
+        })
+        .await
+        .unwrap();
+    assert!(w.store.claim_run(&stray.id, 0).await.unwrap());
+    assert!(w.store.finish_run(&stray.id, RunStatus::Succeeded, None, 0).await.unwrap());
+    let succeeded = |date: &'static str| w.store.production_run_exists(&g.0, date, &[RunStatus::Succeeded]);
+    assert!(succeeded("2026-11-20").await.unwrap(), "version 1's success still counts");
+    assert!(!succeeded("2026-11-21").await.unwrap(), "an unapproved version's success does not");
+
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&g.0), 10).await.unwrap();
+    let on = |date: &str| runs.iter().filter(|r| r.biz_date == date && r.id != stray.id).collect::<Vec<_>>();
+    assert_eq!(on("2026-11-20").len(), 1, "not run again for the new approval: {runs:?}");
+    assert_eq!(on("2026-11-20")[0].hash, g.1);
+    assert_eq!(on("2026-11-21").len(), 1, "{runs:?}");
+    assert_eq!((on("2026-11-21")[0].status, on("2026-11-21")[0].hash.as_str()), (RunStatus::Succeeded, h2.as_str()));
+    assert!(!w.files().join("out/v2_2026-11-20.csv").exists());
+
+    // A re-run of 2026-11-20 on version 2 is an explicit backfill.
+    let now = w.sched.schedules().await.unwrap().into_iter().find(|x| x.id == s.id).unwrap();
+    let backfill = w.sched.enqueue(&now, "2026-11-20", RunKind::Backfill, "admin").await.unwrap().unwrap();
+    assert_eq!(backfill.hash, h2);
+    w.sched.drain().await.unwrap();
+    assert_eq!(std::fs::read_to_string(w.files().join("out/v2_2026-11-20.csv")).unwrap(), "a\n1\n");
 }

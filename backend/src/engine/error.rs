@@ -54,7 +54,8 @@ pub fn clean(e: &DataFusionError) -> String {
         }
     }
     // One line per problem on the command line: fold DataFusion's multi-line hints.
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let s = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    super::limits::spill_refusal(&s).unwrap_or(s)
 }
 
 impl fmt::Display for EngineError {

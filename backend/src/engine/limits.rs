@@ -106,6 +106,32 @@ impl MemoryPool for Bounded {
     }
 }
 
+/// DataFusion's refusal when spill files would pass the cap ("The used disk
+/// space during the spilling process has exceeded the allowable limit of 64.0
+/// KB. Please try increasing the config: ...") names a setting users cannot
+/// change; this says which limit was hit, like the memory pool's refusal.
+pub fn spill_refusal(text: &str) -> Option<String> {
+    let rest = text.split_once("exceeded the allowable limit of ")?.1;
+    let size = rest.split_once(". ").map_or(rest, |(s, _)| s).trim_end_matches('.');
+    Some(format!(
+        "spill limit of {} exceeded (the temporary files of a sort, join or aggregate would not fit); \
+         filter or aggregate earlier, or raise the limit",
+        size_words(size)
+    ))
+}
+
+/// DataFusion's size ("64.0 KB", binary units) as [`bytes`] writes it ("64 KiB").
+fn size_words(size: &str) -> String {
+    const UNITS: [(&str, &str, u32); 5] =
+        [("B", "bytes", 0), ("KB", "KiB", 10), ("MB", "MiB", 20), ("GB", "GiB", 30), ("TB", "TiB", 40)];
+    let Some((number, unit)) = size.split_once(' ') else { return size.to_string() };
+    let Some(&(_, name, shift)) = UNITS.iter().find(|(u, _, _)| *u == unit) else { return size.to_string() };
+    match number.strip_suffix(".0").and_then(|n| n.parse::<usize>().ok()).and_then(|n| n.checked_mul(1 << shift)) {
+        Some(n) => bytes(n),
+        None => format!("{number} {name}"),
+    }
+}
+
 /// At most this many validations run at once, each on a blocking thread, so a
 /// burst of large graphs neither stalls the async workers nor spawns hundreds of threads.
 static CPU_SLOTS: LazyLock<Arc<Semaphore>> =
@@ -249,6 +275,19 @@ mod tests {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         assert_eq!(Arc::strong_count(&token), 1);
+    }
+
+    #[test]
+    fn the_spill_refusal_names_the_limit_in_our_units() {
+        let df = "Io error: The used disk space during the spilling process has exceeded the allowable limit \
+                  of 1024.0 KB. Please try increasing the config: `datafusion.runtime.max_temp_directory_size`.";
+        let text = spill_refusal(df).unwrap();
+        assert!(text.starts_with("spill limit of 1 MiB exceeded ("), "{text}");
+        assert!(!text.contains("datafusion"), "{text}");
+        assert_eq!(size_words("64.0 KB"), "64 KiB");
+        assert_eq!(size_words("16.0 GB"), "16 GiB");
+        assert_eq!(size_words("2.9 MB"), "2.9 MiB");
+        assert_eq!(spill_refusal("memory limit of 64 KiB exceeded"), None);
     }
 
     #[tokio::test]
