@@ -6,6 +6,7 @@
 //! password.
 
 use super::connect::{Connection, DbKind};
+use super::tables::types;
 use sluice_shared::api::connections::TableRef;
 use sluice_shared::{DataType, Field};
 use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
@@ -198,55 +199,15 @@ pub async fn columns(c: &Connection, table: &TableRef) -> Result<Vec<Field>, Str
     Ok(rows.into_iter().map(|(name, ty, p, s)| Field::new(name, map_type(c.kind, &ty, p, s))).collect())
 }
 
-/// A database column type as a contract type (see ARCHITECTURE.md's table).
-/// Decimals keep precision and scale (an unconstrained PostgreSQL `numeric`
-/// becomes `decimal(38,10)`); `None` where nothing fits.
+/// A database column type as a contract type, by the run-time mapping
+/// ([`types::map_declared`], the table in docs/tables.md): what a run of a
+/// `source.table` reads the column as. Decimals keep precision and scale (an
+/// unconstrained PostgreSQL `numeric` becomes `decimal(38,10)`); `None` where
+/// a run refuses the column (binary data).
 pub fn map_type(kind: DbKind, declared: &str, precision: Option<i64>, scale: Option<i64>) -> Option<DataType> {
-    let t = declared.trim().to_ascii_lowercase();
-    let base = t.split(['(', ' ']).next().unwrap_or_default();
-    let unsigned = t.contains("unsigned");
-    let decimal = |p: Option<i64>, s: Option<i64>| match (p, s) {
-        (Some(p), s) if (1..=38).contains(&p) => Some(DataType::Decimal(p as u8, s.unwrap_or(0).clamp(0, p) as i8)),
-        (Some(_), _) => Some(DataType::Float64),
-        (None, _) => Some(DataType::Decimal(38, 10)),
-    };
-    match kind {
-        DbKind::Sqlite => return sqlite_type(&t),
-        DbKind::Mysql if t == "tinyint(1)" || t == "bit(1)" => return Some(DataType::Bool),
-        DbKind::Mysql if base == "bigint" && unsigned => return Some(DataType::Decimal(20, 0)),
-        _ => {}
-    }
-    Some(match base {
-        "smallint" | "integer" | "int" | "bigint" | "tinyint" | "mediumint" | "int2" | "int4" | "int8" | "serial"
-        | "bigserial" | "year" => DataType::Int64,
-        "real" | "double" | "float" | "float4" | "float8" => DataType::Float64,
-        "numeric" | "decimal" => return decimal(precision, scale),
-        "boolean" | "bool" => DataType::Bool,
-        "date" => DataType::Date,
-        "timestamp" | "datetime" => DataType::Timestamp,
-        "bytea" | "blob" | "tinyblob" | "mediumblob" | "longblob" | "binary" | "varbinary" | "bit" | "array" => {
-            return None;
-        }
-        _ => DataType::String,
-    })
-}
-
-/// SQLite declares types freely; the affinity rules decide, with `DATE`,
-/// `TIMESTAMP`/`DATETIME`, `BOOL*` and `DECIMAL(p,s)`/`NUMERIC(p,s)` read as such.
-fn sqlite_type(t: &str) -> Option<DataType> {
-    if let Some(inner) = t.strip_prefix("decimal(").or_else(|| t.strip_prefix("numeric(")) {
-        let ty = DataType::parse(&format!("decimal({inner}"));
-        return ty.ok();
-    }
-    Some(match t {
-        "date" => DataType::Date,
-        "timestamp" | "datetime" => DataType::Timestamp,
-        _ if t.starts_with("bool") => DataType::Bool,
-        _ if t.contains("int") => DataType::Int64,
-        _ if t.contains("char") || t.contains("clob") || t.contains("text") => DataType::String,
-        _ if t.contains("real") || t.contains("floa") || t.contains("doub") => DataType::Float64,
-        _ => return None,
-    })
+    // As a run learns them: both or neither (a negative scale is neither).
+    let ps = precision.and_then(|p| u32::try_from(p).ok()).zip(scale.and_then(|s| u32::try_from(s).ok()));
+    types::map_declared(kind, declared, ps)
 }
 
 /// A driver error as a sentence for the person who set the connection up.

@@ -149,7 +149,7 @@ async fn describe_my(
 ) -> Result<Vec<Described>, sqlx::Error> {
     let st = c.prepare(AssertSqlSafe(sql).into_sql_str()).await?;
     let cols: Vec<(String, String)> =
-        st.columns().iter().map(|col| (col.name().to_string(), col.type_info().name().to_string())).collect();
+        st.columns().iter().map(|col| (col.name().to_string(), my_type_name(col.type_info()))).collect();
     let mut precs = std::collections::HashMap::new();
     if let Some(t) = table {
         let rows: Vec<(String, Option<u64>, Option<u64>)> = sqlx::query_as(
@@ -173,6 +173,25 @@ async fn describe_my(
             (n, t, p)
         })
         .collect())
+}
+
+/// sqlx names a text column with a binary collation (`utf8mb4_bin`, and
+/// MariaDB's `JSON`, a `LONGTEXT` in `utf8mb4_bin`) as binary (`BLOB`,
+/// `VARBINARY`); it reads as text all the same (only the `binary` character
+/// set is bytes), so it is named as the text type it is.
+fn my_type_name(ti: &sqlx::mysql::MySqlTypeInfo) -> String {
+    let name = ti.name();
+    let text = match name {
+        "TINYBLOB" => "TINYTEXT",
+        "BLOB" => "TEXT",
+        "MEDIUMBLOB" => "MEDIUMTEXT",
+        "LONGBLOB" => "LONGTEXT",
+        "BINARY" => "CHAR",
+        "VARBINARY" => "VARCHAR",
+        _ => return name.to_string(),
+    };
+    let is_text = <str as sqlx::Type<sqlx::MySql>>::compatible(ti);
+    if is_text { text } else { name }.to_string()
 }
 
 /// Maps described columns to the contract's types; an unreadable type is an

@@ -94,6 +94,48 @@ fn sqlite(t: &str, base: &str, precision: Option<(u32, u32)>) -> Option<(DataTyp
     })
 }
 
+/// The contract's type of a column as a catalog declares it (PostgreSQL
+/// `information_schema.columns.udt_name` or `data_type`, MySQL `COLUMN_TYPE`,
+/// SQLite's declared type), by [`map`]'s rules: the declared name is spelled
+/// as the driver names the column when a read describes it, so the editor's
+/// column pickers show what a run reads. `None` where a run refuses the column.
+pub fn map_declared(kind: DbKind, declared: &str, precision: Option<(u32, u32)>) -> Option<DataType> {
+    map(kind, &driver_name(kind, declared), precision).ok().map(|(ty, _, _)| ty)
+}
+
+/// A declared type as sqlx's `TypeInfo::name` names it when it describes a
+/// SELECT of the column (SQLite: table reads use the declared type itself).
+fn driver_name(kind: DbKind, declared: &str) -> String {
+    let t = declared.trim().to_ascii_uppercase();
+    let base = t.split(['(', ' ']).next().unwrap_or_default();
+    let unsigned = t.ends_with(" UNSIGNED") || t.contains(" UNSIGNED ");
+    match kind {
+        DbKind::Sqlite => t,
+        // `TIMESTAMP(3) WITH TIME ZONE` is read as `TIMESTAMPTZ`.
+        DbKind::Postgres if base == "TIMESTAMP" && t.ends_with(" WITH TIME ZONE") => "TIMESTAMPTZ".into(),
+        DbKind::Postgres if base == "TIMESTAMP" => "TIMESTAMP".into(),
+        DbKind::Postgres => t,
+        // sqlx: a one-digit TINYINT is BOOLEAN, unsigned integers say so, every spatial type is GEOMETRY.
+        DbKind::Mysql if t.starts_with("TINYINT(1)") || base == "BOOL" || base == "BOOLEAN" => "BOOLEAN".into(),
+        DbKind::Mysql if MYSQL_SPATIAL.contains(&base) => "GEOMETRY".into(),
+        DbKind::Mysql if MYSQL_INTS.contains(&base) && unsigned => format!("{base} UNSIGNED"),
+        DbKind::Mysql if base == "DECIMAL" || base == "NUMERIC" => t.split(' ').next().unwrap_or_default().into(),
+        DbKind::Mysql => base.to_string(),
+    }
+}
+
+const MYSQL_INTS: [&str; 5] = ["TINYINT", "SMALLINT", "MEDIUMINT", "INT", "BIGINT"];
+const MYSQL_SPATIAL: [&str; 8] = [
+    "GEOMETRY",
+    "POINT",
+    "LINESTRING",
+    "POLYGON",
+    "MULTIPOINT",
+    "MULTILINESTRING",
+    "MULTIPOLYGON",
+    "GEOMETRYCOLLECTION",
+];
+
 fn decimal_of(precision: Option<(u32, u32)>) -> DataType {
     match precision {
         Some((p, s)) if (1..=38).contains(&p) && s <= p => DataType::Decimal(p as u8, s as i8),
@@ -168,6 +210,7 @@ pub fn parse_timestamp(text: &str) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::dbmeta::map_type;
 
     #[test]
     fn decimals_keep_every_digit_and_round_half_away() {
@@ -202,5 +245,144 @@ mod tests {
         assert_eq!(map(DbKind::Sqlite, "VARCHAR(20)", None).unwrap().0, DataType::String);
         assert_eq!(map(DbKind::Mysql, "BIGINT UNSIGNED", None).unwrap().0, DataType::Decimal(20, 0));
         assert_eq!(map(DbKind::Mysql, "DECIMAL", Some((65, 30))).unwrap().0, DataType::Decimal(38, 30));
+    }
+
+    /// A type as the catalog declares it, its precision and scale, and the
+    /// driver's name for it when a run describes the column.
+    type Row = (&'static str, Option<(i64, i64)>, &'static str);
+
+    const PG_TYPES: &[Row] = &[
+        ("smallint", Some((16, 0)), "INT2"),
+        ("integer", Some((32, 0)), "INT4"),
+        ("bigint", Some((64, 0)), "INT8"),
+        ("oid", None, "OID"),
+        ("real", None, "FLOAT4"),
+        ("double precision", None, "FLOAT8"),
+        ("numeric", Some((18, 2)), "NUMERIC"),
+        ("numeric", None, "NUMERIC"),
+        ("numeric", Some((50, 10)), "NUMERIC"),
+        ("numeric", Some((60, 45)), "NUMERIC"),
+        ("boolean", None, "BOOL"),
+        ("date", None, "DATE"),
+        ("timestamp without time zone", None, "TIMESTAMP"),
+        ("timestamp with time zone", None, "TIMESTAMPTZ"),
+        ("character varying", None, "VARCHAR"),
+        ("character", None, "BPCHAR"),
+        ("text", None, "TEXT"),
+        ("uuid", None, "UUID"),
+        ("jsonb", None, "JSONB"),
+        ("interval", None, "INTERVAL"),
+        ("time without time zone", None, "TIME"),
+        ("bit", None, "BIT"),
+        ("bit varying", None, "VARBIT"),
+        ("ARRAY", None, "INT4[]"),
+        ("mood", None, "mood"),
+        ("bytea", None, "BYTEA"),
+    ];
+    const MYSQL_TYPES: &[Row] = &[
+        ("tinyint(4)", None, "TINYINT"),
+        ("tinyint(1)", None, "BOOLEAN"),
+        ("tinyint(3) unsigned", None, "TINYINT UNSIGNED"),
+        ("smallint(6)", None, "SMALLINT"),
+        ("mediumint(9)", None, "MEDIUMINT"),
+        ("int(11)", None, "INT"),
+        ("int(10) unsigned", None, "INT UNSIGNED"),
+        ("bigint(20)", None, "BIGINT"),
+        ("bigint(20) unsigned", None, "BIGINT UNSIGNED"),
+        ("year(4)", None, "YEAR"),
+        ("float", None, "FLOAT"),
+        ("double", None, "DOUBLE"),
+        ("decimal(12,4)", Some((12, 4)), "DECIMAL"),
+        ("decimal(65,30)", Some((65, 30)), "DECIMAL"),
+        ("date", None, "DATE"),
+        ("datetime(6)", None, "DATETIME"),
+        ("timestamp", None, "TIMESTAMP"),
+        ("time", None, "TIME"),
+        ("varchar(20)", None, "VARCHAR"),
+        ("char(3)", None, "CHAR"),
+        ("text", None, "TEXT"),
+        ("longtext", None, "LONGTEXT"),
+        ("enum('a','b')", None, "ENUM"),
+        ("json", None, "JSON"),
+        ("blob", None, "BLOB"),
+        ("varbinary(8)", None, "VARBINARY"),
+        ("binary(16)", None, "BINARY"),
+        ("bit(1)", None, "BIT"),
+        ("bit(8)", None, "BIT"),
+        ("point", None, "GEOMETRY"),
+        ("geometry", None, "GEOMETRY"),
+    ];
+
+    /// The catalog (what the editor's pickers show) and a run (what a
+    /// `source.table` reads) agree on every type: each row is a type as the
+    /// catalog declares it, with its precision and scale, and as the driver
+    /// names it when a run describes the column (sqlx's `TypeInfo::name`).
+    #[test]
+    fn the_catalog_and_a_run_read_every_type_alike() {
+        // SQLite: a table read describes the column by its declared type too.
+        let lite: Vec<Row> = [
+            "DECIMAL(10,3)",
+            "DECIMAL",
+            "NUMERIC",
+            "DATETIME",
+            "DATE",
+            "INTEGER",
+            "BIGINT",
+            "VARCHAR(20)",
+            "BLOB",
+            "",
+            "BOOLEAN",
+            "DOUBLE",
+            "REAL",
+            "MONEY",
+            "TEXT",
+        ]
+        .into_iter()
+        .map(|t| (t, None, t))
+        .collect();
+        for (kind, rows) in [(DbKind::Postgres, PG_TYPES), (DbKind::Mysql, MYSQL_TYPES), (DbKind::Sqlite, &lite[..])] {
+            for &(declared, ps, driver) in rows {
+                let catalog = map_type(kind, declared, ps.map(|x| x.0), ps.map(|x| x.1));
+                let run_ps =
+                    ps.map(|(p, s)| (p as u32, s as u32)).filter(|_| driver == "NUMERIC" || driver == "DECIMAL");
+                let run = map(kind, driver, run_ps).ok().map(|(ty, _, _)| ty);
+                assert_eq!(catalog, run, "{kind:?} `{declared}` (read as {driver})");
+            }
+        }
+        // Where the two used to differ, the run's answer.
+        use DataType::*;
+        assert_eq!(map_type(DbKind::Postgres, "numeric", Some(50), Some(10)), Some(Decimal(38, 10)));
+        assert_eq!(map_type(DbKind::Mysql, "decimal(65,30)", Some(65), Some(30)), Some(Decimal(38, 30)));
+        assert_eq!(map_type(DbKind::Postgres, "oid", Some(32), Some(0)), Some(Int64));
+        assert_eq!(map_type(DbKind::Postgres, "ARRAY", None, None), Some(String));
+        assert_eq!(map_type(DbKind::Mysql, "bit(1)", None, None), None);
+        assert_eq!(map_type(DbKind::Mysql, "point", None, None), None);
+        assert_eq!(map_type(DbKind::Sqlite, "NUMERIC", None, None), Some(Decimal(38, 10)));
+        assert_eq!(map_type(DbKind::Sqlite, "", None, None), Some(String));
+    }
+
+    /// A table a sink creates reads back, in the catalog and in a run, as the
+    /// types it was created from (docs/tables.md, "Writing tables").
+    #[test]
+    fn created_tables_read_back_as_their_types() {
+        use super::super::dialect_write::column_type;
+        let all = [
+            DataType::Int64,
+            DataType::Float64,
+            DataType::Decimal(18, 2),
+            DataType::Decimal(38, 0),
+            DataType::String,
+            DataType::Bool,
+            DataType::Date,
+            DataType::Timestamp,
+        ];
+        for kind in [DbKind::Postgres, DbKind::Mysql, DbKind::Sqlite] {
+            for ty in all {
+                for indexed in [false, true] {
+                    let created = column_type(kind, ty, indexed);
+                    assert_eq!(map_type(kind, &created, None, None), Some(ty), "{kind:?} {created}");
+                }
+            }
+        }
     }
 }
