@@ -51,6 +51,14 @@ pub fn run_limits() -> Limits {
     *RUN_LIMITS.read().unwrap_or_else(|e| e.into_inner())
 }
 
+/// What each sort partition sets aside for merging its spilled runs: at most
+/// DataFusion's 10 MiB, and no more than a quarter of the limit over all
+/// partitions, so that on a many-core machine a small limit (a preview's)
+/// is not taken by the set-asides alone, failing a sort that could spill.
+pub fn sort_reservation(l: Limits, partitions: usize) -> usize {
+    (l.memory / (4 * partitions.max(1))).min(10 << 20)
+}
+
 /// A runtime whose memory pool and spill space are bounded by `l`.
 pub fn runtime(l: Limits) -> Result<Arc<RuntimeEnv>, DataFusionError> {
     RuntimeEnvBuilder::new()

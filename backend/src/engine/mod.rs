@@ -97,6 +97,7 @@ pub struct Prepared {
 pub fn session(l: limits::Limits) -> Result<SessionContext, EngineError> {
     let mut cfg = SessionConfig::new().with_information_schema(false);
     cfg.options_mut().sql_parser.enable_ident_normalization = false;
+    cfg.options_mut().execution.sort_spill_reservation_bytes = limits::sort_reservation(l, cfg.target_partitions());
     let rt = limits::runtime(l).map_err(|e| EngineError::Failed { node: None, message: error::clean(&e) })?;
     let state = datafusion::execution::SessionStateBuilder::new()
         .with_config(cfg)
