@@ -1,8 +1,8 @@
 //! Three graphs chained through a file and a table, over HTTP: the data-flow
 //! map links them, the schedules get the dependency suggested (and a missing one
 //! flagged), each graph's lineage comes from its plans, and a review of an
-//! upstream version that renames a column read downstream needs the admin to
-//! confirm the impact; one that only adds a column does not.
+//! upstream version that renames or removes a column read downstream needs the
+//! admin to confirm the impact; one that only adds a column does not.
 
 mod common;
 
@@ -226,6 +226,53 @@ async fn three_graphs_chain_through_a_file_and_a_table() {
     let (_, impact) = app.req("GET", &format!("/api/reviews/{sid}/impact"), None, Some(&admin2)).await;
     assert_eq!(impact["changes"], json!([]), "{impact}");
     assert_eq!(approve(&app, &admin2, &sid, false).await.0, StatusCode::OK);
+}
+
+/// G1 v2 drops `total` (only a count is left), which G2 filters and loads:
+/// the review names it as removed with G2's uses, and approval needs the confirmation.
+#[tokio::test]
+async fn a_column_removed_upstream_is_flagged_in_review() {
+    let Lib { app, ana, admin, ids, .. } = library().await;
+    let (g1_id, g2_id) = (&ids[0], &ids[1]);
+    let mut v2 = g1("total", true);
+    v2["nodes"][1]["config"]["aggregates"].as_array_mut().unwrap().remove(0);
+    let (_, doc) = app.req("GET", &format!("/api/graphs/{g1_id}"), None, Some(&ana)).await;
+    let body = json!({"graph": v2, "base_version": doc["version"]});
+    let (s, saved) = app.req("PUT", &format!("/api/graphs/{g1_id}"), Some(body), Some(&ana)).await;
+    assert_eq!(s, StatusCode::OK, "{saved}");
+    let sid = submit(&app, &ana, g1_id).await;
+    let (s, impact) = app.req("GET", &format!("/api/reviews/{sid}/impact"), None, Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK, "{impact}");
+    let change = &impact["changes"].as_array().unwrap()[..];
+    assert_eq!(change.len(), 1, "{impact}");
+    assert_eq!(
+        (&change[0]["sink"], &change[0]["column"], &change[0]["kind"]),
+        (&json!("out"), &json!("total"), &json!("removed"))
+    );
+    assert!(change[0].get("renamed_to").is_none(), "{impact}");
+    let down = impact["downstream"].as_array().unwrap();
+    assert_eq!(down.len(), 1, "only G2 reads G1's file: {impact}");
+    assert_eq!((&down[0]["graph"], &down[0]["graph_name"]), (&json!(g2_id), &json!("g2_load")), "{impact}");
+    assert_eq!(
+        (&down[0]["reader"], &down[0]["column"], &down[0]["kind"]),
+        (&json!("mid"), &json!("total"), &json!("removed"))
+    );
+    let used: Vec<&str> = down[0]["used_by"].as_array().unwrap().iter().map(|u| u.as_str().unwrap()).collect();
+    assert!(used.contains(&"load.amount") && used.contains(&"big (rows)"), "{used:?}");
+
+    let (s, body) = approve(&app, &admin, &sid, false).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("g2_load"), "{body}");
+    let (_, log) = app.req("GET", "/api/audit?action=approve_with_impact", None, Some(&admin)).await;
+    assert_eq!(log["entries"], json!([]), "a refusal is not an approval: {log}");
+    let (s, body) = approve(&app, &admin, &sid, true).await;
+    assert_eq!(s, StatusCode::OK, "{body}");
+    let (_, log) = app.req("GET", "/api/audit?action=approve_with_impact", None, Some(&admin)).await;
+    let entries = log["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{log}");
+    assert_eq!((&entries[0]["actor"], &entries[0]["target"]), (&json!("admin"), &json!(g1_id)), "{log}");
+    let detail = entries[0]["detail"].as_str().unwrap();
+    assert!(detail.contains(&format!("version {}", saved["version"])) && detail.contains("g2_load"), "{detail}");
 }
 
 #[tokio::test]

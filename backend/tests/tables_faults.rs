@@ -61,8 +61,9 @@ async fn second_sink_fails(kind: Kind) {
     let nodes = g["nodes"].as_array_mut().unwrap();
     nodes.push(json!({"id": "out2", "kind": "sink.table", "config": {"connection": "dw", "table": "b", "mode": "merge", "keys": ["id"]}}));
     nodes.push(json!({"id": "file", "kind": "sink.csv", "config": {"path": "o.csv"}}));
+    // Wires first stage last (the topological order): `out` stages before `out2` fails.
     let edges = g["edges"].as_array_mut().unwrap();
-    edges.push(json!({"from": "src", "to": "out2"}));
+    edges.insert(0, json!({"from": "src", "to": "out2"}));
     edges.push(json!({"from": "src", "to": "file"}));
     let (node, _) = failure(db.run(&g, &[("biz_date", "2024-01-01")]).await);
     assert_eq!(node.as_deref(), Some("out2"));
@@ -86,7 +87,8 @@ async fn publish_fails(kind: Kind) {
     g["nodes"].as_array_mut().unwrap().push(
         json!({"id": "out2", "kind": "sink.table", "config": {"connection": "dw", "table": "b", "mode": "append"}}),
     );
-    g["edges"].as_array_mut().unwrap().push(json!({"from": "src", "to": "out2"}));
+    // Wired first, `out2` publishes last (the topological order): after `out` applied.
+    g["edges"].as_array_mut().unwrap().insert(0, json!({"from": "src", "to": "out2"}));
     let (node, msg) = failure(db.run(&g, &[("biz_date", "2024-01-01")]).await);
     assert_eq!(node.as_deref(), Some("out2"), "{msg}");
     assert!(msg.contains("publishing") && msg.contains("must"), "{msg}");

@@ -1,7 +1,7 @@
 // Column lineage in the editor, in real Chromium against a real `sluice serve`:
-// click a column in the sink's preview header and the path its values take
-// lights up, back to the right source column; "View as SQL" shows each sink's
-// statement; the data-flow page draws the library.
+// click a column in the preview header of a sink (a CSV file, a demo report)
+// and the path its values take lights up, back to the right source column;
+// "View as SQL" shows each sink's statement; the data-flow page draws the library.
 import { test, expect, Page } from '@playwright/test';
 import { Server, ANALYST } from './server';
 import { apiAs, login, select } from './helpers';
@@ -10,14 +10,14 @@ const server = new Server(18447);
 test.beforeAll(async () => server.start());
 test.afterAll(async () => server.stop());
 
-async function openDemo(page: Page) {
+async function openDemo(page: Page, graph = 'daily_branch_summary', sink = 'summary_csv') {
   await login(page, server.url, ANALYST.user, ANALYST.password);
-  await page.locator('[data-testid="graph-item"][data-name="daily_branch_summary"]').click();
+  await page.locator(`[data-testid="graph-item"][data-name="${graph}"]`).click();
   await expect(page.getByTestId('canvas')).toBeVisible();
-  await expect(page.getByTestId('node-summary_csv')).toBeVisible();
+  await expect(page.getByTestId(`node-${sink}`)).toBeVisible();
   // The editor opens no smaller than 75 %: zoom out until the sink is in view.
   const inView = async () => {
-    const [c, n] = [await page.getByTestId('canvas').boundingBox(), await page.getByTestId('node-summary_csv').boundingBox()];
+    const [c, n] = [await page.getByTestId('canvas').boundingBox(), await page.getByTestId(`node-${sink}`).boundingBox()];
     return !!c && !!n && n.x + n.width <= c.x + c.width && n.x >= c.x;
   };
   for (let k = 0; k < 8 && !(await inView()); k++) await page.getByTestId('zoom-out').click();
@@ -30,7 +30,7 @@ const lit = (page: Page) =>
   page.locator('[data-testid^="node-"][data-kind].lit').evaluateAll((els) =>
     els.map((e) => (e as HTMLElement).dataset.testid!.slice('node-'.length)).sort());
 
-test('a report column lights its path back to the source column', async ({ page }) => {
+test('a sink.csv column lights its path back to the source column', async ({ page }) => {
   await openDemo(page);
   await select(page, 'summary_csv');
   await expect(header(page, 'branch_name')).toBeVisible();
@@ -67,6 +67,44 @@ test('a report column lights its path back to the source column', async ({ page 
   await page.getByTestId('config-predicate').fill('amount > 200 AND txn_date = $biz_date');
   await expect(panel).toHaveCount(0);
   await expect.poll(() => lit(page)).toEqual([]);
+});
+
+// The demo report `daily_branch_deposits` (backend/src/demo/reports.rs):
+// transactions → on_date (filter) → per_branch (sum, count) → branch_deposits (sink.report).
+test('a sink.report column lights its path back to the source column', async ({ page }) => {
+  await openDemo(page, 'daily_branch_deposits', 'branch_deposits');
+  await expect(page.getByTestId('node-branch_deposits')).toHaveAttribute('data-kind', 'sink.report');
+  await select(page, 'branch_deposits');
+  await expect(header(page, 'deposits')).toBeVisible();
+
+  // deposits is the sum of the transactions' amount, grouped by their branch, past the date filter.
+  await header(page, 'deposits').click();
+  const panel = page.getByTestId('lineage-panel');
+  await expect(panel).toHaveAttribute('data-state', 'lit');
+  await expect(panel).toHaveAttribute('data-node', 'branch_deposits');
+  await expect(panel).toHaveAttribute('data-column', 'deposits');
+  await expect.poll(() => lit(page)).toEqual(['branch_deposits', 'on_date', 'per_branch', 'transactions']);
+  await expect(page.getByTestId('node-transactions')).toHaveClass(/lit-source/);
+  for (const edge of ['transactions-on_date', 'on_date-per_branch', 'per_branch-branch_deposits']) {
+    await expect(page.getByTestId(`edge-${edge}`)).toHaveClass(/\blit\b/);
+  }
+  const sources = panel.getByTestId('lineage-source');
+  await expect(sources).toHaveCount(2);
+  await expect(panel.locator('[data-testid="lineage-source"][data-node="transactions"][data-column="amount"]'))
+    .toHaveAttribute('data-via', 'aggregated');
+  await expect(panel.locator('[data-testid="lineage-source"][data-node="transactions"][data-column="branch"]'))
+    .toHaveAttribute('data-via', 'group key');
+  await expect(page.getByTestId('lineage-expr')).toContainText('sum(amount)');
+  await expect(panel.locator('[data-testid="lineage-row"][data-node="transactions"][data-column="txn_date"]'))
+    .toHaveAttribute('data-via', 'filter');
+
+  // n counts rows: no amount behind it, only the branch it is grouped by.
+  await header(page, 'n').click();
+  await expect(panel).toHaveAttribute('data-column', 'n');
+  await expect(sources).toHaveCount(1);
+  await expect(sources).toHaveAttribute('data-node', 'transactions');
+  await expect(sources).toHaveAttribute('data-column', 'branch');
+  await expect(sources).toHaveAttribute('data-via', 'group key');
 });
 
 test('across graphs: the column is followed into the graph that writes the branches file', async ({ page }) => {
