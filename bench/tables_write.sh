@@ -21,9 +21,13 @@ done
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/sluice-target}"
 export PGOPTIONS="-c client_min_messages=warning"
 PG="${SLUICE_TEST_PG:-postgres://postgres:postgres@127.0.0.1:5432/postgres}"
-nice -n 10 cargo build -q --profile "$PROFILE" -p sluice-backend --bin sluice
-dir_profile="$PROFILE"; [ "$PROFILE" = dev ] && dir_profile=debug
-SLUICE="$CARGO_TARGET_DIR/$dir_profile/sluice"
+if [ -n "${SLUICE_BIN:-}" ]; then
+  SLUICE="$SLUICE_BIN"   # a binary built beforehand (the profile is then only a label)
+else
+  nice -n 10 cargo build -q --profile "$PROFILE" -p sluice-backend --bin sluice
+  dir_profile="$PROFILE"; [ "$PROFILE" = dev ] && dir_profile=debug
+  SLUICE="$CARGO_TARGET_DIR/$dir_profile/sluice"
+fi
 
 WORK="$(mktemp -d)"; trap 'rm -rf "$WORK"' EXIT
 python3 - "$WORK/in.csv" "$ROWS" <<'PY'

@@ -164,9 +164,10 @@ async fn killed_mid_write(kind: Kind) {
         let dir = db.dir.path().to_path_buf();
         tokio::spawn(async move { run_in(&dir, conns, &g).await })
     };
+    // Only a COPY still running: an idle backend keeps showing its last query.
     let (find, kill) = match kind {
         Kind::Pg => (
-            "SELECT CAST(pid AS TEXT) FROM pg_stat_activity WHERE query LIKE 'COPY \"sluice_stage_%' AND pid <> pg_backend_pid()",
+            "SELECT CAST(pid AS TEXT) FROM pg_stat_activity WHERE query LIKE 'COPY \"sluice_stage_%' AND state = 'active' AND pid <> pg_backend_pid()",
             "SELECT CAST(pg_terminate_backend({}) AS TEXT)",
         ),
         _ => (

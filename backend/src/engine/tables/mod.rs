@@ -2,6 +2,7 @@
 //! (`read.rs`, `scan.rs`, `pgcopy.rs`, `batch.rs`) and `sink.table` writes
 //! (`write.rs`, `stage.rs`, `session.rs`, `commit.rs`). See docs/tables.md for the type mapping.
 
+mod as_of;
 pub mod batch;
 pub mod commit;
 mod db;

@@ -38,6 +38,24 @@ impl Session {
         Ok(())
     }
 
+    /// Empties `table` in the open transaction for mode `replace`: TRUNCATE,
+    /// transactional in PostgreSQL and constant time where DELETE visits and
+    /// logs every row; DELETE where TRUNCATE is refused (a table a foreign key
+    /// references, no TRUNCATE privilege) or would wait over 2 s behind a
+    /// reader for its exclusive lock. Either way a rollback restores every row.
+    pub async fn empty_pg(&mut self, table: &str) -> Result<(), sqlx::Error> {
+        self.db.exec("SAVEPOINT sluice_empty").await?;
+        self.db.exec("SET LOCAL lock_timeout = '2s'").await?;
+        if self.db.exec(&format!("TRUNCATE {table}")).await.is_ok() {
+            self.db.exec("RELEASE SAVEPOINT sluice_empty").await?;
+            self.db.exec("SET LOCAL lock_timeout TO DEFAULT").await?;
+        } else {
+            self.db.exec("ROLLBACK TO SAVEPOINT sluice_empty").await?;
+            self.db.exec(&format!("DELETE FROM {table}")).await?;
+        }
+        Ok(())
+    }
+
     pub async fn rollback(&mut self) {
         self.in_tx = false;
         self.db.rollback().await;

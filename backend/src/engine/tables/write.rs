@@ -10,7 +10,7 @@ use super::session::{self, Sessions, Shared};
 use super::stage::{self, StageError};
 use super::target::{self, Family};
 use crate::engine::connect::{Connection, Connections, DbKind};
-use crate::engine::error::{EngineError, clean};
+use crate::engine::error::EngineError;
 use crate::engine::types::from_arrow;
 use datafusion::prelude::DataFrame;
 use sluice_shared::tables::{SCD2_COLUMNS, TableMode, TableSink, resolve_table_name};
@@ -72,7 +72,7 @@ pub async fn stage(
     }
     let as_of = match (&cfg.mode, &cfg.as_of) {
         (TableMode::Scd2, Some(text)) => {
-            Some(eval_as_of(text, params).await.map_err(|e| EngineError::failed(node, format!("as_of: {e}")))?)
+            Some(super::as_of::eval(text, params).await.map_err(|e| EngineError::failed(node, format!("as_of: {e}")))?)
         }
         _ => None,
     };
@@ -110,28 +110,6 @@ pub async fn stage(
             Err(e)
         }
     }
-}
-
-/// Evaluates `as_of` (parameters only) to an ISO date.
-async fn eval_as_of(text: &str, params: &BTreeMap<String, ParamValue>) -> Result<String, String> {
-    use datafusion::arrow::array::{Array, AsArray, Int64Array};
-    use datafusion::arrow::datatypes::{DataType as Arrow, Date32Type};
-    let ctx = datafusion::prelude::SessionContext::new();
-    let one = datafusion::arrow::record_batch::RecordBatch::try_from_iter([(
-        "_one",
-        std::sync::Arc::new(Int64Array::from(vec![1])) as _,
-    )])
-    .map_err(|e| e.to_string())?;
-    let df = ctx.read_batch(one).map_err(|e| clean(&e))?;
-    let e = crate::engine::bind::expr(&df, text, params).map_err(|e| clean(&e))?;
-    let batches = df.select(vec![e]).map_err(|e| clean(&e))?.collect().await.map_err(|e| clean(&e))?;
-    let col = batches.first().map(|b| b.column(0).clone()).ok_or("no value")?;
-    let col = datafusion::arrow::compute::cast(&col, &Arrow::Date32).map_err(|e| e.to_string())?;
-    let d = col.as_primitive::<Date32Type>();
-    if d.is_null(0) {
-        return Err("the date is NULL".into());
-    }
-    Ok(super::encode::date(d.value(0).into()))
 }
 
 /// Checks the output against the existing table; the output columns by the table's spelling.
@@ -243,8 +221,9 @@ impl StagedTable {
             Err(StageError::Value(m)) => return Err(self.fail(m)),
             Err(StageError::Db(e)) => return Err(self.db_fail("staging rows", &e)),
         }
-        if kind == DbKind::Postgres {
-            // Temporary tables are never analysed automatically; the publish joins want statistics.
+        if kind == DbKind::Postgres && !matches!(self.cfg.mode, TableMode::Replace | TableMode::Append) {
+            // Temporary tables are never analysed automatically; the publish joins want statistics
+            // (replace and append copy the staging table whole: no join, no plan to choose).
             let analyze = format!("ANALYZE {}", self.staging);
             self.db
                 .lock()
@@ -309,6 +288,10 @@ impl StagedTable {
         if self.cfg.mode == TableMode::Scd2 {
             return self.apply_scd2().await;
         }
+        if kind == DbKind::Postgres && self.cfg.mode == TableMode::Replace {
+            let emptied = self.db.lock().await.empty_pg(&self.target).await;
+            emptied.map_err(|e| self.db_fail("emptying the table", &e))?;
+        }
         for s in self.statements() {
             self.db.lock().await.db.exec(&s).await.map_err(|e| self.db_fail("publishing", &e))?;
         }
@@ -324,6 +307,8 @@ impl StagedTable {
         let parts = self.spelled(&self.cfg.partition_by);
         let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
         match self.cfg.mode {
+            // PostgreSQL's target was emptied by `Session::empty_pg`.
+            TableMode::Replace if self.kind == DbKind::Postgres => m.append(),
             TableMode::Replace => m.replace(),
             TableMode::Append => m.append(),
             TableMode::Merge | TableMode::Scd1 => m.merge(&keys),
