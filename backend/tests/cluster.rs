@@ -1,18 +1,21 @@
 //! Issue 20 (feature `cluster`): runs on a local Ballista cluster of `sluice`
 //! processes. The conformance suite on a cluster is in conformance.rs
-//! (`valid_cases_on_a_cluster`); here: an unreachable scheduler, the sources
-//! a cluster cannot read itself, and an executor killed in the middle of a run.
+//! (`valid_cases_on_a_cluster`), a server's scheduled run on one in
+//! cluster_setting.rs; here: an unreachable scheduler, the sources a cluster
+//! cannot read itself, database tables, and an executor killed in the middle of a run.
 #![cfg(feature = "cluster")]
 
 #[path = "local_cluster/mod.rs"]
 mod local_cluster;
+mod tables_support;
 
-use local_cluster::LocalCluster;
+use local_cluster::{LocalCluster, Task};
 use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use tables_support::{Kind, TestDb};
 
 fn sluice(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_sluice")).args(args).output().expect("spawn sluice")
@@ -83,10 +86,64 @@ fn sources_the_executors_cannot_read_are_handed_over_and_cleaned_up() {
     assert!(left.is_empty(), "scratch left behind: {left:?}");
 }
 
-/// Rows in the fault test: `SLUICE_FAULT_ROWS`, default 2 million (5 million
-/// is the issue's size; the default keeps the test under a minute here).
+/// A graph reading SQLite table `accts` (connection `dw`), keeping amounts of
+/// 100 and more, and replacing table `big` with them; `extra` sinks are added.
+fn table_graph(dir: &Path, extra: &[serde_json::Value]) -> String {
+    let mut nodes = vec![
+        json!({"id": "src", "kind": "source.table", "config": {"connection": "dw", "table": "accts"}}),
+        json!({"id": "keep", "kind": "transform.filter", "config": {"predicate": "amount >= 100"}}),
+        json!({"id": "out", "kind": "sink.table", "config": {"connection": "dw", "table": "big", "mode": "replace"}}),
+    ];
+    let mut edges = vec![json!({"from": "src", "to": "keep"}), json!({"from": "keep", "to": "out"})];
+    for sink in extra {
+        edges.push(json!({"from": "src", "to": sink["id"]}));
+        nodes.push(sink.clone());
+    }
+    write_graph(dir, json!({"format": "sluice.graph/v1", "name": "tables", "nodes": nodes, "edges": edges}))
+}
+
+fn run_on(cluster: &LocalCluster, graph: &str) -> Output {
+    sluice(&["run", graph, "--connection", "dw=sqlite://t.db", "--cluster", &cluster.url])
+}
+
+/// `source.table` → filter → `sink.table` on a cluster (SQLite, no server):
+/// the client reads the table and hands the rows to the executors, which
+/// filter them; the rows come back and the client writes the table, as a
+/// local run does. A run that fails after staging leaves every table as it was.
+#[tokio::test(flavor = "multi_thread")]
+async fn tables_are_read_and_written_by_the_client_of_a_cluster_run() {
+    let cluster = LocalCluster::start(2, 2);
+    let db = TestDb::new(Kind::Lite).await;
+    db.exec("CREATE TABLE accts (id INTEGER, name TEXT, amount INTEGER)").await;
+    db.exec("INSERT INTO accts VALUES (1, 'a', 10), (2, 'b', 200), (3, '北京', 300), (4, 'd', 99)").await;
+    let g = table_graph(db.dir.path(), &[]);
+    let before = cluster.finished_tasks();
+    let out = run_on(&cluster, &g);
+    assert_eq!(out.status.code(), Some(0), "{}\n{}", stderr(&out), cluster.logs());
+    let big = "SELECT CAST(id AS TEXT), name, CAST(amount AS TEXT) FROM big ORDER BY id";
+    assert_eq!(db.lines(big).await, ["2|b|200", "3|北京|300"]);
+    let ran = cluster.finished_tasks().len() - before.len();
+    assert!(ran > 0, "the executors ran no task for the run\n{}", cluster.logs());
+
+    // Second run: `big` stages its three rows, then sink `dup` fails on its
+    // duplicate keys; nothing is published and no staging table is left.
+    db.exec("INSERT INTO accts VALUES (2, 'e', 500)").await;
+    let dup = json!({"id": "dup", "kind": "sink.table",
+        "config": {"connection": "dw", "table": "by_id", "mode": "merge", "keys": ["id"]}});
+    let g = table_graph(db.dir.path(), &[dup]);
+    let out = run_on(&cluster, &g);
+    assert_eq!(out.status.code(), Some(1), "{}\n{}", stderr(&out), cluster.logs());
+    assert!(stderr(&out).contains("duplicate keys"), "{}", stderr(&out));
+    assert_eq!(db.lines(big).await, ["2|b|200", "3|北京|300"], "big unchanged");
+    let tables = db.lines("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").await;
+    assert_eq!(tables, ["accts", "big"], "no staging table left, by_id not created");
+}
+
+/// Rows in the fault test: `SLUICE_FAULT_ROWS`, default 5 million, the issue's
+/// size (about 23 s in the debug build on this busy 2-CPU machine, most of it
+/// the wait until the scheduler counts the killed executor lost, 20 s).
 fn fault_rows() -> u64 {
-    std::env::var("SLUICE_FAULT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(2_000_000)
+    std::env::var("SLUICE_FAULT_ROWS").ok().and_then(|v| v.parse().ok()).unwrap_or(5_000_000)
 }
 
 /// Each group's count and sum of `v` for ids `0..rows` (`k = id % 1000`, `v = id % 7`).
@@ -100,9 +157,11 @@ fn expected_sums(rows: u64) -> Vec<(u64, u64, u64)> {
     sums.into_iter().enumerate().map(|(k, (n, v))| (k as u64, n, v)).collect()
 }
 
-/// An executor killed mid-run: the run either succeeds with the right rows
-/// (Ballista ran the lost tasks again on the other one) or fails with nothing
-/// published and no temporary file left — never a partial output.
+/// An executor killed mid-run (SIGKILL while its log shows a task of the run
+/// started and not finished, and the run has not ended): the run either
+/// succeeds with the right rows (Ballista ran the lost tasks again on the other
+/// executor) or fails with nothing published and no temporary file left —
+/// never a partial output.
 #[test]
 fn an_executor_killed_mid_run_never_leaves_a_partial_output() {
     let mut cluster = LocalCluster::start(2, 2);
@@ -121,14 +180,25 @@ fn an_executor_killed_mid_run_never_leaves_a_partial_output() {
             {"id": "out", "kind": "sink.csv", "config": {"path": "out/sums.csv"}}],
             "edges": [{"from": "src", "to": "agg"}, {"from": "agg", "to": "sort"}, {"from": "sort", "to": "out"}]}),
     );
+    let started = Instant::now();
     let mut run = Command::new(env!("CARGO_BIN_EXE_sluice"))
         .args(["run", &g, "--cluster", &cluster.url])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
-    cluster.kill_executor(0);
+    // Kill an executor in the middle of one of its tasks, the run still going.
+    let victim = busy_executor(&cluster, &mut run);
+    assert!(run.try_wait().unwrap().is_none(), "the run ended before the kill");
+    cluster.kill_executor(victim.executor);
+    let killed_at = Instant::now();
+    eprintln!(
+        "fault test: killed executor {} in task {}, {:?} into the run",
+        victim.executor,
+        victim.tid,
+        started.elapsed()
+    );
+    assert!(!cluster.finished_tasks().contains(&victim), "task {} finished before its executor was killed", victim.tid);
     let until = Instant::now() + Duration::from_secs(300);
     while run.try_wait().unwrap().is_none() {
         assert!(Instant::now() < until, "the run neither finished nor failed within 5 minutes\n{}", cluster.logs());
@@ -152,13 +222,38 @@ fn an_executor_killed_mid_run_never_leaves_a_partial_output() {
                 })
                 .collect();
             assert_eq!(got, expected_sums(rows), "wrong rows after the executor was lost");
-            eprintln!("fault test: the run survived the lost executor ({rows} rows)");
+            let again = cluster.finished_tasks().into_iter().filter(|t| t.executor != victim.executor);
+            assert!(again.count() > 0, "the other executor finished no task\n{}", cluster.logs());
+            eprintln!(
+                "fault test: the run survived the lost executor ({rows} rows, {:?} after the kill)",
+                killed_at.elapsed()
+            );
         }
         Some(1) => {
             assert!(!target.exists(), "a failed run published {}", target.display());
-            eprintln!("fault test: the run failed cleanly: {}", stderr(&out));
+            eprintln!(
+                "fault test: the run failed cleanly ({rows} rows, {:?} after the kill): {}",
+                killed_at.elapsed(),
+                stderr(&out)
+            );
         }
         other => panic!("exit {other:?}: {}\n{}", stderr(&out), cluster.logs()),
+    }
+}
+
+/// The first task an executor is running (started, not finished) while
+/// `run` has not ended; the test fails if the run ends first.
+fn busy_executor(cluster: &LocalCluster, run: &mut std::process::Child) -> Task {
+    let until = Instant::now() + Duration::from_secs(300);
+    loop {
+        if let Some(task) = cluster.running_tasks().into_iter().next() {
+            return task;
+        }
+        if let Some(status) = run.try_wait().unwrap() {
+            panic!("the run ended ({status}) before an executor started a task\n{}", cluster.logs());
+        }
+        assert!(Instant::now() < until, "no executor started a task within 5 minutes\n{}", cluster.logs());
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 

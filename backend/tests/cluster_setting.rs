@@ -3,6 +3,9 @@
 //! setting (API, store, the scheduler's runs of that environment).
 
 mod common;
+#[cfg(feature = "cluster")]
+#[path = "local_cluster/mod.rs"]
+mod local_cluster;
 
 use axum::http::StatusCode;
 use common::app::App;
@@ -108,4 +111,40 @@ async fn scheduled_runs_of_an_environment_with_a_cluster_use_it() {
     let expected = if cfg!(feature = "cluster") { "cannot reach the cluster scheduler" } else { NO_SUPPORT };
     assert!(error.contains(expected), "{error}");
     assert!(!w.files().join("out/daily_2026-11-20.csv").exists(), "nothing published");
+}
+
+/// With the feature, a live cluster: the scheduler's run of an approved graph
+/// in `prod`, whose `cluster` is a local Ballista cluster (one scheduler, two
+/// executors), succeeds, publishes its output, and the executors ran its tasks.
+#[cfg(feature = "cluster")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_scheduled_run_on_a_live_cluster_publishes_its_output() {
+    let cluster = local_cluster::LocalCluster::start(2, 2);
+    let w = World::new(None).await;
+    let mut prod = w.store.environment("prod").await.unwrap().unwrap();
+    prod.cluster = Some(cluster.url.clone());
+    w.store.put_environment(&prod, "admin").await.unwrap();
+    let doc = json!({"format": "sluice.graph/v1", "name": "sums",
+        "params": {"biz_date": {"type": "date"}},
+        "nodes": [
+            {"id": "src", "kind": "source.csv", "config": {"path": "in_{biz_date}.csv"}},
+            {"id": "agg", "kind": "transform.aggregate", "config": {"group_by": ["k"], "aggregates": [
+                {"fn": "sum", "column": "v", "as": "total"}]}},
+            {"id": "sort", "kind": "transform.sort", "config": {"by": [{"column": "k"}]}},
+            {"id": "out", "kind": "sink.csv", "config": {"path": "out/sums_{biz_date}.csv"}}],
+        "edges": [{"from": "src", "to": "agg"}, {"from": "agg", "to": "sort"}, {"from": "sort", "to": "out"}]});
+    let g = w.graph_doc(doc).await;
+    w.input("in", "2026-11-20", "k,v\nb,2\na,1\na,3\n");
+    w.schedule(&g, &[], 0, None).await;
+    w.clock.advance(DAY);
+    w.sched.drain().await.unwrap();
+    let runs = w.store.runs(&RunFilter::default().graph(&g.0), 10).await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!((runs[0].status.to_string(), runs[0].error.clone()), ("succeeded".into(), None), "{}", cluster.logs());
+    let out = std::fs::read_to_string(w.files().join("out/sums_2026-11-20.csv")).unwrap();
+    assert_eq!(out, "k,total\na,4\nb,2\n");
+    let tasks = cluster.finished_tasks();
+    assert!(!tasks.is_empty(), "the executors ran no task\n{}", cluster.logs());
+    let jobs = local_cluster::jobs(&tasks);
+    assert_eq!(jobs.len(), 1, "one sink, one job: {jobs:?}");
 }

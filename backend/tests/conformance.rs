@@ -188,16 +188,31 @@ fn valid_cases() {
 mod local_cluster;
 
 /// Issue 20: every case through a local Ballista cluster (one scheduler, two
-/// executors on 127.0.0.1) gives the outputs the local engine gives.
+/// executors on 127.0.0.1) gives the outputs the local engine gives, and the
+/// executors did the work (their logs name every task they finished): each case
+/// adds finished tasks of at least as many jobs as it has sinks (a sink is a job
+/// of its own), both executors took part, and the scheduler saw every job succeed.
+/// A run that quietly fell back to the client's own session would fail here.
 #[cfg(feature = "cluster")]
 #[test]
 fn valid_cases_on_a_cluster() {
     let cluster = local_cluster::LocalCluster::start(2, 2);
     let cases = case_dirs();
-    let failures: Vec<String> = cases
-        .iter()
-        .filter_map(|c| run_valid_case(c, Some(&cluster.url)).err().map(|e| format!("{}:\n  {e}", name_of(c))))
-        .collect();
+    let mut failures = Vec::new();
+    for c in &cases {
+        let before = cluster.finished_tasks();
+        let outcome = run_valid_case(c, Some(&cluster.url));
+        let tasks = cluster.finished_tasks().difference(&before).cloned().collect();
+        let (jobs, sinks) = (local_cluster::jobs(&tasks).len(), sink_count(c));
+        let on_cluster = if jobs >= sinks.max(1) {
+            Ok(())
+        } else {
+            Err(format!("{sinks} sinks, but the executors finished tasks of {jobs} jobs"))
+        };
+        if let Err(e) = outcome.and(on_cluster) {
+            failures.push(format!("{}:\n  {e}", name_of(c)));
+        }
+    }
     let n = failures.len();
     assert!(
         n == 0,
@@ -206,6 +221,27 @@ fn valid_cases_on_a_cluster() {
         failures.join("\n\n"),
         cluster.logs()
     );
+    let tasks = cluster.finished_tasks();
+    for i in 0..2 {
+        assert!(tasks.iter().any(|t| t.executor == i), "executor {i} ran no task\n{}", cluster.logs());
+    }
+    // The scheduler logs a job's success just after the client learns of it.
+    let jobs = local_cluster::jobs(&tasks).into_iter().map(String::from).collect::<std::collections::BTreeSet<_>>();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !cluster.jobs_succeeded().is_superset(&jobs) && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let missing: Vec<_> = jobs.difference(&cluster.jobs_succeeded()).cloned().collect();
+    assert!(missing.is_empty(), "jobs the scheduler did not see succeed: {missing:?}\n{}", cluster.logs());
+    eprintln!("{} cases: {} jobs, {} tasks on the cluster", cases.len(), jobs.len(), tasks.len());
+}
+
+/// How many sinks a case's graph has.
+#[cfg(feature = "cluster")]
+fn sink_count(case: &Path) -> usize {
+    let graph = read_json(&case.join("graph.json"));
+    let kinds = graph["nodes"].as_array().unwrap().iter().filter_map(|n| n["kind"].as_str());
+    kinds.filter(|k| k.starts_with("sink.")).count()
 }
 
 #[test]

@@ -23,6 +23,33 @@ use std::sync::Arc;
 const HEARTBEAT_SECS: u64 = 5;
 const EXECUTOR_TIMEOUT_SECS: u64 = 20;
 
+/// Ballista's own `log` records at INFO and above, as lines on standard error:
+/// an executor names every task it runs (`Execute task  : [TID job/stage.attempt/task.attempt]`,
+/// then `Finished task : [TID ...] in 12ms`), the scheduler every job and how it
+/// ended (`Job finished successfully: [job]`). Other crates' records are left out.
+struct BallistaLog;
+
+impl log::Log for BallistaLog {
+    fn enabled(&self, m: &log::Metadata) -> bool {
+        m.level() <= log::Level::Info && m.target().starts_with("ballista")
+    }
+
+    fn log(&self, r: &log::Record) {
+        if self.enabled(r.metadata()) {
+            eprintln!("{} {}: {}", r.level(), r.target(), r.args());
+        }
+    }
+
+    fn flush(&self) {}
+}
+
+/// Installs [`BallistaLog`] (once per process; a second call changes nothing).
+fn log_ballista() {
+    if log::set_logger(&BallistaLog).is_ok() {
+        log::set_max_level(log::LevelFilter::Info);
+    }
+}
+
 /// sluice's functions that plans name: the capped `repeat`, `lpad`, `rpad`,
 /// `replace` (in place of DataFusion's) and `sluice_matches`.
 pub fn udfs() -> Vec<Arc<ScalarUDF>> {
@@ -50,6 +77,7 @@ pub async fn remote_session(url: &ClusterUrl, l: Limits) -> Result<SessionContex
 
 /// Runs a scheduler on `bind` until the process is stopped.
 pub async fn scheduler(bind: SocketAddr) -> Result<(), String> {
+    log_ballista();
     let session_builder: ballista_scheduler::SessionBuilder = Arc::new(|config: SessionConfig| {
         let mut state = ballista_core::utils::default_session_builder(config)?;
         for f in udfs() {
@@ -76,6 +104,7 @@ pub async fn scheduler(bind: SocketAddr) -> Result<(), String> {
 
 /// Runs an executor until the process is stopped (or the scheduler tells it to).
 pub async fn executor(opts: ExecutorOptions) -> Result<(), String> {
+    log_ballista();
     let mut registry = BallistaFunctionRegistry::default();
     for f in udfs() {
         registry.scalar_functions.insert(f.name().to_string(), f);

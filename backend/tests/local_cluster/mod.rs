@@ -2,9 +2,25 @@
 //! scheduler and N executors on free ports, stopped when dropped.
 #![allow(dead_code)]
 
+use std::collections::BTreeSet;
 use std::net::{TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// A task an executor ran, as its log names it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Task {
+    /// Which executor (the index in [`LocalCluster::executors`]).
+    pub executor: usize,
+    pub job: String,
+    /// `job/stage.attempt/task.attempt`.
+    pub tid: String,
+}
+
+/// The distinct jobs of `tasks`.
+pub fn jobs(tasks: &BTreeSet<Task>) -> BTreeSet<&str> {
+    tasks.iter().map(|t| t.job.as_str()).collect()
+}
 
 pub struct LocalCluster {
     pub url: String,
@@ -87,6 +103,49 @@ impl LocalCluster {
             }
         }
         all
+    }
+
+    /// Executor `i`'s log so far.
+    fn executor_log(&self, i: usize) -> String {
+        std::fs::read_to_string(self._work.path().join(format!("executor-{i}.log"))).unwrap_or_default()
+    }
+
+    /// The tasks named after `prefix` (`Execute task  : [`, `Finished task : [`)
+    /// in every executor's log: Ballista's executor logs
+    /// `... [TID job/stage.attempt/task.attempt]` as it starts and as it ends each task.
+    fn tasks(&self, prefix: &str) -> BTreeSet<Task> {
+        let mut all = BTreeSet::new();
+        for executor in 0..self.executors.len() {
+            for line in self.executor_log(executor).lines() {
+                let Some(rest) = line.split_once(prefix).map(|(_, r)| r) else { continue };
+                let Some(tid) = rest.split(']').next().and_then(|t| t.strip_prefix("TID ")) else { continue };
+                let job = tid.split('/').next().unwrap_or_default().to_string();
+                all.insert(Task { executor, job, tid: tid.to_string() });
+            }
+        }
+        all
+    }
+
+    /// Every task the executors have finished so far.
+    pub fn finished_tasks(&self) -> BTreeSet<Task> {
+        self.tasks("Finished task : [")
+    }
+
+    /// Tasks an executor has started and not finished (yet).
+    pub fn running_tasks(&self) -> BTreeSet<Task> {
+        let done = self.finished_tasks();
+        // `Execute task` when the scheduler pushes tasks, `Received task` when executors poll.
+        let started = self.tasks("Execute task  : [").into_iter().chain(self.tasks("Received task: ["));
+        started.filter(|t| !done.contains(t)).collect()
+    }
+
+    /// The jobs the scheduler has seen finish successfully.
+    pub fn jobs_succeeded(&self) -> BTreeSet<String> {
+        let log = std::fs::read_to_string(self._work.path().join("scheduler.log")).unwrap_or_default();
+        log.lines()
+            .filter_map(|l| l.split_once("Job finished successfully: [").map(|(_, r)| r))
+            .map(|r| r.trim_end_matches(']').to_string())
+            .collect()
     }
 
     /// Kills executor `i` at once (SIGKILL), as a machine failing would.
