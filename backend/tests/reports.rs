@@ -118,7 +118,6 @@ async fn publish(doc: Value) -> (App, String) {
             kind: sluice_shared::api::RunKind::Backfill,
             attempt: 1,
             not_before: 0,
-            created_at: sluice_backend::store::now_ms(),
             requested_by: "admin",
             params: &NO_PARAMS,
         };
