@@ -150,7 +150,6 @@ async fn only_production_runs_of_approved_versions_count_for_a_date() {
             kind: RunKind::Scheduled,
             attempt: 1,
             not_before: 0,
-            created_at: 0,
             requested_by: "scheduler",
             params: &NO_PARAMS,
         })
