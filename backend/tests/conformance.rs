@@ -15,7 +15,7 @@ use serde_json::Value;
 
 mod conformance_tables;
 
-use conformance_tables::{compare, read_csv, read_parquet, read_xlsx};
+use conformance_tables::{compare, copy_dir, files_under, read_csv, read_parquet, read_xlsx};
 
 fn suite() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/conformance")
@@ -34,35 +34,6 @@ fn text(out: &Output) -> String {
 
 fn show(out: &Output) -> String {
     format!("exit {:?}\n{}", out.status.code(), text(out))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().map(Result::unwrap) {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// Every file below `dir`, relative to it and sorted, so that listings compare directly.
-fn files_under(dir: &Path) -> Vec<PathBuf> {
-    fn walk(root: &Path, dir: &Path, acc: &mut Vec<PathBuf>) {
-        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &entry.path(), acc);
-            } else {
-                acc.push(entry.path().strip_prefix(root).unwrap().to_path_buf());
-            }
-        }
-    }
-    let mut acc = Vec::new();
-    walk(dir, dir, &mut acc);
-    acc.sort();
-    acc
 }
 
 fn selected(name: &str) -> bool {

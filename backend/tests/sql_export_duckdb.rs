@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 #[allow(dead_code)]
 mod conformance_tables;
 
-use conformance_tables::{compare, read_csv};
+use conformance_tables::{compare, copy_dir, files_under, read_csv};
 
 /// Case → why its SQL cannot give the expected rows in DuckDB.
 const NOT_EXPRESSIBLE: &[(&str, &str)] = &[("excel_default_sheet", EXCEL_SOURCE), ("excel_named_sheet", EXCEL_SOURCE)];
@@ -168,6 +168,7 @@ fn run_case(case: &Path) -> Result<(), String> {
     let outputs = outputs(&graph, &values);
     let mut problems = Vec::new();
     for rel in files_under(&case.join("expected")) {
+        let rel = rel.to_string_lossy().replace('\\', "/");
         // expected/out/x.csv <- out/x.csv;  expected/out/x.parquet.csv <- out/x.parquet
         let target = match rel.strip_suffix(".csv") {
             Some(t) if t.ends_with(".parquet") || t.ends_with(".xlsx") => t.to_string(),
@@ -194,35 +195,6 @@ fn run_case(case: &Path) -> Result<(), String> {
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(problems.join("\n  ")) }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap().map(Result::unwrap) {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// Every file below `dir`, relative to it with `/` separators, sorted.
-fn files_under(dir: &Path) -> Vec<String> {
-    fn walk(root: &Path, dir: &Path, acc: &mut Vec<String>) {
-        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
-            if entry.file_type().unwrap().is_dir() {
-                walk(root, &entry.path(), acc);
-            } else {
-                acc.push(entry.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"));
-            }
-        }
-    }
-    let mut acc = Vec::new();
-    walk(dir, dir, &mut acc);
-    acc.sort();
-    acc
 }
 
 fn case_names() -> Vec<String> {

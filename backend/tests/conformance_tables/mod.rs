@@ -1,9 +1,10 @@
 //! For the conformance suite: reading a sink's output back as a text table
-//! (CSV, Parquet, Excel), and comparing two tables with a float tolerance.
+//! (CSV, Parquet, Excel), comparing two tables with a float tolerance, and
+//! copying a case's files.
 
 use std::fmt::Display;
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// A header and rows, every cell as text; NULL is "".
 pub type Table = (Vec<String>, Vec<Vec<String>>);
@@ -136,4 +137,33 @@ pub fn compare(expected: &Table, actual: &Table, ordered: bool) -> Result<(), St
         format!("({}):\n{}", rows.len(), shown.join("\n"))
     };
     Err(format!("{counts}\n    missing {}\n    unexpected {}", list(&missing), list(&extra)))
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap().map(Result::unwrap) {
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir`, relative to it and sorted, so that listings compare directly.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    fn walk(root: &Path, dir: &Path, acc: &mut Vec<PathBuf>) {
+        for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                walk(root, &entry.path(), acc);
+            } else {
+                acc.push(entry.path().strip_prefix(root).unwrap().to_path_buf());
+            }
+        }
+    }
+    let mut acc = Vec::new();
+    walk(dir, dir, &mut acc);
+    acc.sort();
+    acc
 }
