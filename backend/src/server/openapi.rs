@@ -5,7 +5,7 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, lineage_trace, model_api,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, i18n, lineage, lineage_trace, model_api,
     reports, reviews, run_outputs, runs, schedule_edit, settings, users, watermarks,
 };
 mod annotate;
@@ -105,6 +105,7 @@ use utoipa::OpenApi;
         reports::explore::save,
         settings::show,
         settings::save,
+        i18n::catalogue,
     ),
     components(schemas(
         sluice_shared::api::settings::UserSettings,
