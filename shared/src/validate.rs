@@ -126,6 +126,7 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
         }
         report.schemas.insert(id.clone(), schema);
     }
+    crate::backfill::check(&report.configs, &st.inputs, &mut problems);
     report.problems = problems;
     report.order = st.order;
     report.inputs = st.inputs;
