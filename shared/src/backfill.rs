@@ -8,8 +8,8 @@
 //! sink as `replace_partition` over those columns ([`for_backfill`]), so a rerun
 //! leaves the table as it was.
 //!
-//! [`check`] (part of `validate`, so the browser and the server give the same
-//! answer): an `append` sink fed through any path by an incremental
+//! [`check`] (part of `validate`, so the browser, through its checker module,
+//! and the server give the same answer): an `append` sink fed through any path by an incremental
 //! `source.table` must name `partition_by`. A check's `against` input does not
 //! count (it is compared, not passed on).
 
@@ -35,7 +35,7 @@ pub fn check(configs: &BTreeMap<String, NodeConfig>, inputs: &Inputs, problems: 
         }
         if let Some(src) = incremental_upstream(id, configs, inputs) {
             let msg = format!(
-                "mode `append` after incremental source `{src}` needs `partition_by`: the column(s) whose partitions a backfill replaces (a backfill reads every row)"
+                "mode `append` after incremental source `{src}` needs `partition_by` (what a backfill replaces)"
             );
             problems.push(Problem::node(id, Some("partition_by"), msg));
         }
@@ -129,6 +129,12 @@ mod tests {
                 && m.contains("mode `append` after incremental source `src` needs `partition_by`")),
             "{p:?}"
         );
+        // Coded, so it reads in Chinese too; on the sink's `partition_by`.
+        let r = validate(&g, &Context::default());
+        let p = r.problems.iter().find(|p| p.code.as_deref() == Some("append_after_incremental")).expect("a code");
+        assert_eq!((p.node.as_deref(), p.field.as_deref()), (Some("out"), Some("partition_by")));
+        assert_eq!(p.params.get("source").map(String::as_str), Some("src"));
+        assert!(p.text(crate::i18n::Lang::ZhCn).contains("回补"), "{}", p.text(crate::i18n::Lang::ZhCn));
         let g = graph(json!({"connection": "dw", "table": "t", "mode": "append", "partition_by": ["day"]}), false);
         assert!(!problems(&g).iter().any(|m| m.contains("partition_by")), "{:?}", problems(&g));
         for mode in ["replace", "merge"] {
