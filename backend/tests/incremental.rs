@@ -107,7 +107,8 @@ fn split_url(url: &str) -> (String, String, Option<String>, String, i64, String)
     (scheme.into(), user, pass, host.into(), port.parse().unwrap(), db.into())
 }
 
-/// `tx` (incremental on `updated_at`) → check (`amount` within ±1000, error) → `tx_copy` (append).
+/// `tx` (incremental on `updated_at`) → `day` (the day of `updated_at`) → check (`amount` within
+/// ±1000, error) → `tx_copy` (append, partitioned by `day`: what a backfill replaces).
 fn graph(name: &str) -> Value {
     json!({
         "format": "sluice.graph/v1", "name": name,
@@ -115,11 +116,14 @@ fn graph(name: &str) -> Value {
         "nodes": [
             {"id": "src", "kind": "source.table",
              "config": {"connection": "dw", "table": "tx", "incremental": {"column": "updated_at"}}},
+            {"id": "day", "kind": "transform.derive", "config": {"columns": [
+                {"name": "day", "expr": "CAST(updated_at AS DATE)"}]}},
             {"id": "chk", "kind": "transform.check", "config": {"rules": [
                 {"name": "sane", "kind": "between", "column": "amount", "min": -1000, "max": 1000}]}},
-            {"id": "out", "kind": "sink.table", "config": {"connection": "dw", "table": "tx_copy", "mode": "append"}}
+            {"id": "out", "kind": "sink.table",
+             "config": {"connection": "dw", "table": "tx_copy", "mode": "append", "partition_by": ["day"]}}
         ],
-        "edges": [{"from": "src", "to": "chk"}, {"from": "chk", "to": "out"}]
+        "edges": [{"from": "src", "to": "day"}, {"from": "day", "to": "chk"}, {"from": "chk", "to": "out"}]
     })
 }
 
@@ -198,13 +202,25 @@ async fn three_runs_a_failure_and_a_backfill(kind: Kind) {
     assert_eq!(db.rows("tx_copy").await, all, "{ctx}");
     assert_eq!(mark(&w, &g.0, "prod").await.as_deref(), Some("2026-11-03T10:00:00"), "{ctx}");
 
-    // A backfill of a past date reads every row and moves nothing.
-    let r = run(&w, &s, "2026-11-10", RunKind::Backfill).await;
-    assert_eq!(r.status, RunStatus::Succeeded, "{ctx}: {:?}", r.error);
-    assert_eq!(rows_read(&w, &r).await, Some(5), "{ctx}");
-    assert_eq!(db.rows("tx_copy").await.len(), 11, "{ctx}");
-    assert_eq!(mark(&w, &g.0, "prod").await.as_deref(), Some("2026-11-03T10:00:00"), "{ctx}");
+    // A backfill of a past date reads every row, moves nothing, and replaces the days it read
+    // with the rows as the source has them now (row 1's old version of 11-01 is gone); run twice,
+    // the table is the same.
+    let now = ["1|11.00", "2|20.00", "3|30.00", "4|40.00", "5|50.00"];
+    for attempt in ["first", "rerun"] {
+        let r = run(&w, &s, "2026-11-10", RunKind::Backfill).await;
+        assert_eq!(r.status, RunStatus::Succeeded, "{ctx} {attempt}: {:?}", r.error);
+        assert_eq!(rows_read(&w, &r).await, Some(5), "{ctx} {attempt}");
+        assert_eq!(db.rows("tx_copy").await, now, "{ctx} {attempt}: no row doubled");
+        assert_eq!(mark(&w, &g.0, "prod").await.as_deref(), Some("2026-11-03T10:00:00"), "{ctx} {attempt}");
+    }
     assert_eq!(mark(&w, &g.0, "dev").await, None, "{ctx}: scheduled runs keep `prod`'s");
+
+    // The next scheduled run appends only what is above the watermark again.
+    db.exec("INSERT INTO tx VALUES (6, 60.00, '2026-11-04 09:00:00')").await;
+    let r = run(&w, &s, "2026-11-24", RunKind::Scheduled).await;
+    assert_eq!(r.status, RunStatus::Succeeded, "{ctx}: {:?}", r.error);
+    assert_eq!(rows_read(&w, &r).await, Some(1), "{ctx}");
+    assert_eq!(db.rows("tx_copy").await, [&now[..], &["6|60.00"]].concat(), "{ctx}");
     db.drop().await;
 }
 
@@ -231,6 +247,7 @@ async fn initial_bounds_the_first_run_and_drafts_keep_the_dev_watermark() {
     db.exec("INSERT INTO tx VALUES (1, 1.00, 5), (2, 2.00, 10), (3, 3.00, 15)").await;
     let mut doc = graph("drafted");
     doc["nodes"][0]["config"]["incremental"] = json!({"column": "seq", "initial": 7});
+    doc["nodes"][1]["config"]["columns"][0]["expr"] = json!("seq");
     let g = w.graph_doc(doc).await;
     let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
     w.sched.drain().await.unwrap();
@@ -250,6 +267,7 @@ async fn initial_bounds_the_first_run_and_drafts_keep_the_dev_watermark() {
     // An `initial` that does not read as the column's type names the node and field.
     let mut doc = graph("badinit");
     doc["nodes"][0]["config"]["incremental"] = json!({"column": "seq", "initial": "soon"});
+    doc["nodes"][1]["config"]["columns"][0]["expr"] = json!("seq");
     let g = w.graph_doc(doc).await;
     let draft = w.draft(&g.0, &g.1, "2026-11-20").await;
     w.sched.drain().await.unwrap();

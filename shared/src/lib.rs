@@ -4,6 +4,7 @@
 //! DataFusion, so it compiles to WebAssembly unchanged.
 
 pub mod api;
+pub mod backfill;
 pub mod calendar;
 pub mod check;
 pub mod check_diff;

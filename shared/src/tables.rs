@@ -209,7 +209,9 @@ pub fn check_sink(
         columns_exist(field, list, input, issues);
     };
     match c.mode {
-        TableMode::Replace | TableMode::Append => {}
+        TableMode::Replace => {}
+        // `partition_by`: what a backfill replaces (crate::backfill).
+        TableMode::Append => columns_exist("partition_by", &c.partition_by, input, issues),
         TableMode::Merge | TableMode::Scd1 => needs("keys", &c.keys, issues),
         TableMode::ReplacePartition => needs("partition_by", &c.partition_by, issues),
         TableMode::Scd2 => {

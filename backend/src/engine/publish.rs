@@ -63,6 +63,16 @@ fn crash_point(s: Step) {
     let _ = s;
 }
 
+/// Fault injection for the incremental tests (debug builds only): with
+/// `SLUICE_TEST_CRASH_BEFORE_PUBLISH` set the process aborts, as if killed, once
+/// every sink of a run has staged (its sources are read) and before anything publishes.
+pub fn crash_before_publish() {
+    #[cfg(debug_assertions)]
+    if std::env::var_os("SLUICE_TEST_CRASH_BEFORE_PUBLISH").is_some() {
+        std::process::abort();
+    }
+}
+
 /// Opens the target of every file sink (`(node, path)` in run order) and
 /// refuses two sinks writing one file.
 pub fn open_targets(sinks: &[(&str, &str)], root: &DataRoot) -> Result<HashMap<String, Output>, EngineError> {

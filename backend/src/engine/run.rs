@@ -219,6 +219,7 @@ async fn run(
             }
         }
     }
+    publish::crash_before_publish();
     tables::commit::publish_all(staged_tables, root, staged, hooks).await?;
     // `written` in graph order.
     let order: HashMap<&str, usize> = all.iter().enumerate().map(|(i, t)| (t.id, i)).collect();

@@ -185,9 +185,10 @@ impl TableMode {
     /// The keys of [`TABLE_MODE_KEYS`] this mode uses, in form order.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
-            TableMode::Replace | TableMode::Append => &[],
+            TableMode::Replace => &[],
             TableMode::Merge | TableMode::Scd1 => &["keys"],
-            TableMode::ReplacePartition => &["partition_by"],
+            // `append`: the partitions a backfill replaces (crate::backfill).
+            TableMode::Append | TableMode::ReplacePartition => &["partition_by"],
             TableMode::Scd2 => &["keys", "tracked", "as_of", "expire_missing"],
         }
     }

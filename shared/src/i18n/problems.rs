@@ -14,6 +14,7 @@ pub const CODES: &[&str] = &[
     "agg_needs_column",
     "agg_needs_numeric",
     "aggregate_in_expr",
+    "append_after_incremental",
     "argument_unsupported",
     "as_of_not_date",
     "between_needs_bound",
