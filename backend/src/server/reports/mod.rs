@@ -8,6 +8,7 @@
 //! sandbox) are listed only to that requester, marked `draft`.
 
 pub mod chart;
+pub mod chart_grid;
 pub mod chart_shapes;
 pub mod doc;
 pub mod download;
