@@ -156,6 +156,10 @@ const ROUTES: &[(&str, &str)] = &[
     ("delete", "/api/reports/{name}/viewers/{username}"),
     ("post", "/api/reports/{name}/pivot"),
     ("post", "/api/reports/{name}/save"),
+    ("get", "/api/published"),
+    ("get", "/api/published/{graph}/{node}"),
+    ("post", "/api/published/{graph}/{node}/pivot"),
+    ("post", "/api/published/{graph}/{node}/save"),
 ];
 
 #[tokio::test]

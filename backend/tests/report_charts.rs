@@ -55,6 +55,14 @@ fn cases() -> Vec<(&'static str, ReportSink)> {
         ("area", config(json!({"chart": "area", "y": "deposits", "series": "channel"}))),
         ("pie", config(json!({"chart": "pie", "y": "deposits"}))),
         ("kpi", config(json!({"chart": "kpi", "y": "deposits"}))),
+        (
+            "table",
+            config(
+                json!({"chart": "table", "format": {"deposits": {"thousands": true}, "loans": {"decimals": 2, "thousands": true}}}),
+            ),
+        ),
+        ("pivot", config(json!({"chart": "pivot", "y": "deposits", "series": "channel"}))),
+        ("pivot_measures", config(json!({"chart": "pivot", "y": ["deposits", "loans"]}))),
     ]
 }
 
@@ -230,4 +238,32 @@ fn a_server_without_fonts_draws_chinese_with_the_built_in_font() {
     let wqy = std::path::PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc");
     let system = ink(png::load_fonts(png::FontSources { system: false, built_in: false }, &[wqy]));
     assert!(built_in.abs_diff(system) * 50 <= system, "built-in {built_in} vs system {system} dark pixels");
+}
+
+#[test]
+fn table_and_pivot_are_drawn_as_grids_of_formatted_text() {
+    let table = config(json!({"chart": "table", "format": {"deposits": {"scale": "wan", "decimals": 0},
+        "loans": {"decimals": 2, "thousands": true}}}));
+    let svg = chart::svg(&chart::data(&table, &columns(), &rows()));
+    for cell in
+        [">branch</text>", ">channel</text>", ">上海</text>", ">online</text>", ">210万</text>", ">830,000.50</text>"]
+    {
+        assert!(svg.contains(cell), "table: {cell}");
+    }
+    assert!(!svg.contains("url(#p0)"), "a table has no bars");
+    // The cross-tab: branches down, channels across, deposits in 万 in the cells.
+    let pivot = config(json!({"chart": "pivot", "y": "deposits", "series": "channel"}));
+    let svg = chart::svg(&chart::data(&pivot, &columns(), &rows()));
+    let texts: Vec<&str> = svg.split("</text>").filter_map(|t| t.rsplit('>').next()).collect();
+    let at = |s: &str| texts.iter().position(|t| *t == s).unwrap_or_else(|| panic!("pivot: no `{s}` in {texts:?}"));
+    // Header: branch, counter, online; then 北京 125万 40万, 上海 210万 90万 ...
+    assert!(at("branch") < at("counter") && at("counter") < at("online"));
+    assert_eq!(&texts[at("北京")..at("北京") + 3], ["北京", "125万", "40万"]);
+    assert_eq!(&texts[at("深圳")..at("深圳") + 3], ["深圳", "180万", "70万"]);
+    // Many rows: the first that fit, and a note with how many were left out.
+    let many: Vec<Vec<Value>> =
+        (0..40).map(|i| vec![json!(format!("b{i}")), json!("c"), json!(i), json!(1.0)]).collect();
+    let svg = chart::svg(&chart::data(&table, &columns(), &many));
+    assert!(svg.contains(">b13</text>") && !svg.contains(">b14</text>"));
+    assert!(svg.contains("(+26 more rows not shown)"));
 }

@@ -154,3 +154,127 @@ test('the owner shares a report from its page and takes it back; a reader sees n
   await expect(reader.getByTestId('report-list')).toBeVisible();
   await expect(reader.getByTestId(`report-${REPORT2}`)).toHaveCount(0);
 });
+
+test('a viewer explores a published Parquet output: several dimensions, measures and filters, table and chart, saved', async ({ page }) => {
+  test.setTimeout(120_000);
+  const admin = await apiAs(server.url, 'admin', ADMIN_PASSWORD);
+  const EXPLORER = { user: 'explorer_wu', password: 'viewer-pass-3' };
+  const made = await admin.post('/api/users', {
+    data: { username: EXPLORER.user, password: EXPLORER.password, role: 'viewer', current_password: ADMIN_PASSWORD },
+  });
+  expect(made.status()).toBe(201);
+
+  // The analyst's graph: the day's deposits to a Parquet file and a report; approved, backfilled for two days.
+  const graph = {
+    format: 'sluice.graph/v1', name: 'deposit_mix', params: { biz_date: { type: 'date' } },
+    nodes: [
+      { id: 'transactions', kind: 'source.csv', config: { path: 'demo/transactions.csv' } },
+      { id: 'on_date', kind: 'transform.filter', config: { predicate: 'amount > 0 AND txn_date = $biz_date' } },
+      { id: 'mix_parquet', kind: 'sink.parquet', config: { path: 'published/deposit_mix_{biz_date}.parquet' } },
+      { id: 'deposit_mix', kind: 'sink.report', config: { title: 'Deposit mix', chart: 'table' } },
+    ],
+    edges: [
+      { from: 'transactions', to: 'on_date' }, { from: 'on_date', to: 'mix_parquet' }, { from: 'on_date', to: 'deposit_mix' },
+    ],
+  };
+  const analyst = await apiAs(server.url, ANALYST.user, ANALYST.password);
+  const created = await analyst.post('/api/graphs', { data: { graph } });
+  expect(created.status()).toBe(201);
+  const graphId = String((await created.json()).id);
+  const sub = await analyst.post(`/api/graphs/${graphId}/submit`, { data: { message: 'deposit mix' } });
+  expect(sub.status()).toBe(201);
+  expect((await admin.post(`/api/reviews/${(await sub.json()).id}/approve`, { data: { comment: 'ok' } })).ok()).toBe(true);
+  const sched = await admin.post('/api/schedules', { data: { graph_id: graphId, cron: '0 6 * * *' } });
+  expect(sched.status()).toBe(201);
+  const back = await admin.post(`/api/schedules/${(await sched.json()).id}/backfill`, { data: { from: '2026-11-23', to: '2026-11-24' } });
+  expect(back.status()).toBe(201);
+  await expect.poll(async () => {
+    const runs = await (await admin.get(`/api/runs?graph=${graphId}&status=succeeded`)).json();
+    return runs.runs.length;
+  }, { timeout: 60_000 }).toBe(2);
+  expect((await analyst.post('/api/reports/deposit_mix/viewers', { data: { username: EXPLORER.user } })).status()).toBe(200);
+
+  // The viewer finds the published output under the reports and opens it.
+  await login(page, server.url, EXPLORER.user, EXPLORER.password, 'report-list');
+  const item = page.getByTestId('published-deposit_mix-mix_parquet');
+  await expect(item).toBeVisible();
+  await item.getByTestId('published-explore').click();
+  await expect(page.getByTestId('published-date')).toHaveValue('2026-11-24');
+  await expect(page.getByTestId('published-sample').getByTestId('published-row').first()).toBeVisible();
+
+  // Rows: branch and channel; across: currency; measures: sum and max of amount, count of txn_id; two filters.
+  await page.getByTestId('explore-add-row-branch').click();
+  await page.getByTestId('explore-add-row-channel').click();
+  await page.getByTestId('explore-add-column-currency').click();
+  await page.getByTestId('explore-add-measure-amount').click();
+  await page.getByTestId('explore-add-measure-amount').click();
+  await page.getByTestId('explore-measure-agg-1').selectOption('max');
+  await page.getByTestId('explore-add-measure-txn_id').click();
+  await page.getByTestId('explore-measure-agg-2').selectOption('count');
+  await page.getByTestId('explore-add-filter-channel').click();
+  await page.getByTestId('explore-filter-op-0').selectOption('ne');
+  await page.getByTestId('explore-filter-value-0').fill('atm');
+  await page.getByTestId('explore-add-filter-amount').click();
+  await page.getByTestId('explore-filter-op-1').selectOption('gt');
+  await page.getByTestId('explore-filter-value-1').fill('100');
+  await expect(page.getByTestId('explore-zone-rows')).toContainText('branch');
+  await expect(page.getByTestId('explore-zone-rows')).toContainText('channel');
+  await page.getByTestId('explore-run').click();
+  const table = page.getByTestId('explore-table');
+  await expect(table.locator('th')).toHaveText(['branch', 'channel', 'currency', 'sum_amount', 'max_amount', 'count_txn_id']);
+  // The same pivot over the API: as many groups, and no ATM channel among them.
+  const viewerApi = await apiAs(server.url, EXPLORER.user, EXPLORER.password);
+  const answer = await (await viewerApi.post(`/api/published/${graphId}/mix_parquet/pivot`, {
+    data: {
+      rows: ['branch', 'channel'], columns: ['currency'],
+      measures: [{ column: 'amount', agg: 'sum' }, { column: 'amount', agg: 'max' }, { column: 'txn_id', agg: 'count' }],
+      filters: [{ column: 'channel', op: 'ne', value: 'atm' }, { column: 'amount', op: 'gt', value: '100' }],
+    },
+  })).json();
+  expect(answer.rows.length).toBeGreaterThan(1);
+  await expect(table.getByTestId('explore-row')).toHaveCount(answer.rows.length);
+  const channels = await table.getByTestId('explore-row').evaluateAll((trs) => trs.map((tr) => tr.children[1].textContent));
+  expect(channels).not.toContain('atm');
+
+  // Table ⇄ chart.
+  await page.getByTestId('explore-view-chart').click();
+  await expect(page.getByTestId('explore-chart').locator('svg')).toBeVisible();
+  await expect(table).toBeHidden();
+  await page.getByTestId('explore-view-table').click();
+  await expect(table).toBeVisible();
+  await expect(page.getByTestId('explore-chart')).toBeHidden();
+
+  // Saved as a report: every dimension, measure and filter kept, for review.
+  await page.getByTestId('explore-chart-kind').selectOption('pivot');
+  await page.getByTestId('explore-name').fill('deposit mix by channel (viewer)');
+  await page.getByTestId('explore-save').click();
+  await expect(page.getByTestId('explore-saved')).toContainText('submitted for review');
+  const all = await (await admin.get('/api/graphs')).json();
+  const saved = all.graphs.find((g: { name: string }) => g.name === 'deposit mix by channel (viewer)');
+  expect(saved).toBeTruthy();
+  const doc = (await (await admin.get(`/api/graphs/${saved.id}`)).json()).graph;
+  const byId = (id: string) => doc.nodes.find((n: { id: string }) => n.id === id);
+  expect(byId('published').config.path).toBe('published/deposit_mix_{biz_date}.parquet');
+  expect(byId('pivot').config.group_by).toEqual(['branch', 'channel', 'currency']);
+  expect(byId('pivot').config.aggregates.map((a: { as: string }) => a.as)).toEqual(['sum_amount', 'max_amount', 'count_txn_id']);
+  expect(byId('filtered').config.predicate).toBe(`"channel" <> 'atm' AND "amount" > 100`);
+  expect(byId('explore_report').config).toMatchObject({ chart: 'pivot', x: 'branch', series: 'currency' });
+});
+
+test('the report page switches between table and chart', async ({ page }) => {
+  await login(page, server.url, ANALYST.user, ANALYST.password);
+  await page.goto(`${server.url}/#/reports/${REPORT}`);
+  const table = page.getByTestId('report-table');
+  const chart = page.getByTestId('report-chart');
+  await expect(table).toBeVisible();
+  await expect(chart).toBeVisible();
+  await page.getByTestId('report-view-chart').click();
+  await expect(table).toBeHidden();
+  await expect(chart).toBeVisible();
+  await page.getByTestId('report-view-table').click();
+  await expect(table).toBeVisible();
+  await expect(chart).toBeHidden();
+  await page.getByTestId('report-view-both').click();
+  await expect(table).toBeVisible();
+  await expect(chart).toBeVisible();
+});

@@ -95,6 +95,7 @@ pub fn App() -> impl IntoView {
             Route::Dataflow => lazy(lazy_pages::dataflow()),
             Route::Reports => lazy(lazy_pages::reports()),
             Route::Report(name) => lazy(lazy_pages::report(name)),
+            Route::Published(graph, node, date) => lazy(lazy_pages::published(graph, node, date)),
         }
     };
     view! {

@@ -12,8 +12,8 @@
 
 use crate::i18n::t;
 use crate::pages::{
-    AdminPage, ConnectionsPage, DataflowPage, GraphList, Login, ReportPage, ReportsPage, ReviewPage, ReviewQueue,
-    RunPage, RunsPage,
+    AdminPage, ConnectionsPage, DataflowPage, GraphList, Login, PublishedPage, ReportPage, ReportsPage, ReviewPage,
+    ReviewQueue, RunPage, RunsPage,
 };
 use leptos::prelude::*;
 use leptos::wasm_split::{SplitLoaderError, wasm_split};
@@ -103,4 +103,9 @@ pub fn reports() -> Page {
 #[wasm_split(reports, wasm_split_path = ::leptos::wasm_split, fallible)]
 pub fn report(name: String) -> Page {
     Ok(view! { <ReportPage name=name/> }.into_any())
+}
+
+#[wasm_split(reports, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn published(graph: String, node: String, date: Option<String>) -> Page {
+    Ok(view! { <PublishedPage graph=graph node=node date=date/> }.into_any())
 }

@@ -1,4 +1,5 @@
 //! Hash routes (`#/graphs`, `#/graphs/<id>`, `#/reviews/<sid>`, `#/runs/<id>`,
+//! `#/explore/<graph>/<node>[/<date>]`,
 //! `#/admin/connections`...): parsed here, in plain Rust, so they are tested
 //! natively. Hash routes keep the bundle free of a router crate and need
 //! nothing from the server but `index.html`.
@@ -17,6 +18,8 @@ pub enum Route {
     Dataflow,
     Reports,
     Report(String),
+    /// A file sink's published output in Explore: graph id, node id, business date.
+    Published(String, String, Option<String>),
 }
 
 impl Route {
@@ -35,6 +38,15 @@ impl Route {
             (Some("dataflow"), _) => Route::Dataflow,
             (Some("reports"), Some(name)) => Route::Report(decode(name)),
             (Some("reports"), None) => Route::Reports,
+            (Some("explore"), Some(rest)) => {
+                let mut p = rest.splitn(3, '/');
+                match (p.next(), p.next(), p.next()) {
+                    (Some(g), Some(n), date) if !g.is_empty() && !n.is_empty() => {
+                        Route::Published(decode(g), decode(n), date.filter(|d| !d.is_empty()).map(decode))
+                    }
+                    _ => Route::Reports,
+                }
+            }
             (Some("admin"), _) => Route::Admin,
             _ => Route::Graphs,
         }
@@ -78,6 +90,12 @@ mod tests {
         assert_eq!(Route::from_hash("#/admin"), Route::Admin);
         assert_eq!(Route::from_hash("#/admin/connections"), Route::Connections);
         assert_eq!(Route::from_hash("#/nowhere/at/all"), Route::Graphs);
+        assert_eq!(Route::from_hash("#/explore/g1/out"), Route::Published("g1".into(), "out".into(), None));
+        assert_eq!(
+            Route::from_hash("#/explore/g1/out%20pq/2026-11-20"),
+            Route::Published("g1".into(), "out pq".into(), Some("2026-11-20".into()))
+        );
+        assert_eq!(Route::from_hash("#/explore/g1"), Route::Reports);
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Reading a published report (one Parquet file per business date) through
+//! Reading a published report (one Parquet file per business date), or a
+//! file sink's published CSV or Parquet output, through
 //! DataFusion: a page of rows (sort, text filter), every row for a download or
 //! chart (capped), and Explore's pivots. Columns are checked against the
 //! file's schema and put into plans as identifiers; filter values become typed
@@ -12,11 +13,12 @@ use datafusion::common::ScalarValue;
 use datafusion::functions::string::expr_fn::{contains, lower};
 use datafusion::functions_aggregate::expr_fn::{avg, count, max, min, sum};
 use datafusion::logical_expr::{Expr, SortExpr, cast, ident, lit};
-use datafusion::prelude::{DataFrame, ParquetReadOptions};
+use datafusion::prelude::{CsvReadOptions, DataFrame, ParquetReadOptions};
 use serde_json::Value;
 use sluice_shared::Field;
 use sluice_shared::api::reports::{
-    Agg, FilterOp, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS, PivotRequest,
+    Agg, FilterOp, MAX_FILTER_VALUES, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS,
+    PivotRequest,
 };
 use sluice_shared::config::SortKey;
 use std::path::{Path, PathBuf};
@@ -64,8 +66,13 @@ pub struct Query {
 
 async fn open(file: &Path) -> Result<DataFrame, ReadError> {
     let ctx = super::session(Limits::PREVIEW).map_err(|e| ReadError::Failed(e.to_string()))?;
-    let path = file.to_str().ok_or_else(|| ReadError::Failed("the report's file name is not UTF-8".into()))?;
-    ctx.read_parquet(path, ParquetReadOptions::default()).await.map_err(failed)
+    let path = file.to_str().ok_or_else(|| ReadError::Failed("the file's name is not UTF-8".into()))?;
+    // A published `sink.csv` output (with its header); everything else is Parquet.
+    let ext = file.extension().map(|e| format!(".{}", e.to_string_lossy())).unwrap_or_default();
+    if ext.eq_ignore_ascii_case(".csv") {
+        return ctx.read_csv(path, CsvReadOptions::new().file_extension(&ext)).await.map_err(failed);
+    }
+    ctx.read_parquet(path, ParquetReadOptions { file_extension: &ext, ..Default::default() }).await.map_err(failed)
 }
 
 fn column<'a>(schema: &'a ArrowSchema, name: &str, what: &str) -> Result<&'a Arrow, ReadError> {
@@ -131,6 +138,11 @@ pub fn check_pivot(p: &PivotRequest) -> Result<(), ReadError> {
     if p.filters.len() > MAX_PIVOT_FILTERS {
         return Err(ReadError::Bad(format!("filters: at most {MAX_PIVOT_FILTERS}")));
     }
+    for (i, f) in p.filters.iter().enumerate() {
+        if f.op == FilterOp::In && (f.values.is_empty() || f.values.len() > MAX_FILTER_VALUES) {
+            return Err(ReadError::Bad(format!("filters[{i}]: `in` takes 1 to {MAX_FILTER_VALUES} values")));
+        }
+    }
     Ok(())
 }
 
@@ -144,9 +156,16 @@ fn filter_expr(
     if f.op == FilterOp::Contains {
         return Ok(contains(as_text(&f.column), lit(f.value.to_lowercase())));
     }
-    let value = ScalarValue::try_from_string(f.value.clone(), ty)
-        .map_err(|_| ReadError::Bad(format!("{what}: `{}` is not a value of `{}` ({ty})", f.value, f.column)))?;
-    let (c, v) = (ident(&f.column), lit(value));
+    let typed = |v: &String| {
+        ScalarValue::try_from_string(v.clone(), ty)
+            .map(lit)
+            .map_err(|_| ReadError::Bad(format!("{what}: `{v}` is not a value of `{}` ({ty})", f.column)))
+    };
+    if f.op == FilterOp::In {
+        let list = f.values.iter().map(typed).collect::<Result<Vec<_>, _>>()?;
+        return Ok(ident(&f.column).in_list(list, false));
+    }
+    let (c, v) = (ident(&f.column), typed(&f.value)?);
     Ok(match f.op {
         FilterOp::Eq => c.eq(v),
         FilterOp::Ne => c.not_eq(v),
@@ -154,7 +173,7 @@ fn filter_expr(
         FilterOp::Le => c.lt_eq(v),
         FilterOp::Gt => c.gt(v),
         FilterOp::Ge => c.gt_eq(v),
-        FilterOp::Contains => unreachable!("handled above"),
+        FilterOp::Contains | FilterOp::In => unreachable!("handled above"),
     })
 }
 

@@ -38,7 +38,7 @@ impl RunScope<'_> {
 /// `kind IN (...) AND hash approved`, for runs aliased `r`, with the two
 /// production kinds and the approved status bound at `$k`, `$k+1`, `$k+2`
 /// (see [`bind_production`]).
-fn production(k: usize) -> String {
+pub(super) fn production(k: usize) -> String {
     format!(
         "r.kind IN (${k}, ${}) AND r.hash IN \
          (SELECT p.hash FROM submissions p WHERE p.graph_id = r.graph_id AND p.status = ${})",
@@ -48,7 +48,7 @@ fn production(k: usize) -> String {
 }
 
 /// The values of [`production`]'s three placeholders, in order.
-const PRODUCTION_BINDS: [&str; 3] =
+pub(super) const PRODUCTION_BINDS: [&str; 3] =
     [RunKind::Scheduled.as_str(), RunKind::Backfill.as_str(), SubmissionStatus::Approved.as_str()];
 
 /// `$from, $from+1, ...` for `n` values.

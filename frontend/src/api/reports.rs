@@ -1,7 +1,10 @@
 //! Reports (`/api/reports`): the list, dates, a page of rows, downloads,
-//! Explore's pivots and "save as report". Types are `shared::api::reports`'.
+//! Explore's pivots and "save as report" (over a report or a file sink's
+//! published output, `/api/published`). Types are `shared::api::reports`' and
+//! `shared::api::published`'.
 
 use super::{ApiError, call_as};
+use sluice_shared::api::published::{PublishedList, PublishedSample};
 use sluice_shared::api::reports::{
     Grant, PivotRequest, PivotResult, ReportDates, ReportList, ReportRows, RowsQuery, SaveAsReport, SavedReport,
     Viewers,
@@ -62,14 +65,45 @@ pub fn download_url(name: &str, kind: &str, q: &RowsQuery) -> String {
     format!("{}/{kind}{}", base(name), query_string(&q))
 }
 
-pub async fn pivot(name: &str, p: &PivotRequest) -> Result<PivotResult, ApiError> {
-    let body = serde_json::to_value(p).map_err(|e| ApiError::local(e.to_string()))?;
-    call_as("POST", &format!("{}/pivot", base(name)), Some(&body)).await
+/// What Explore reads: a report, or a file sink's published output.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    Report(String),
+    Published { graph: String, node: String },
 }
 
-pub async fn save_as_report(name: &str, s: &SaveAsReport) -> Result<SavedReport, ApiError> {
+impl Target {
+    fn base(&self) -> String {
+        match self {
+            Target::Report(name) => base(name),
+            Target::Published { graph, node } => published_base(graph, node),
+        }
+    }
+}
+
+fn published_base(graph: &str, node: &str) -> String {
+    format!("/api/published/{}/{}", enc(graph), enc(node))
+}
+
+pub async fn pivot_at(target: &Target, p: &PivotRequest) -> Result<PivotResult, ApiError> {
+    let body = serde_json::to_value(p).map_err(|e| ApiError::local(e.to_string()))?;
+    call_as("POST", &format!("{}/pivot", target.base()), Some(&body)).await
+}
+
+pub async fn save_at(target: &Target, s: &SaveAsReport) -> Result<SavedReport, ApiError> {
     let body = serde_json::to_value(s).map_err(|e| ApiError::local(e.to_string()))?;
-    call_as("POST", &format!("{}/save", base(name)), Some(&body)).await
+    call_as("POST", &format!("{}/save", target.base()), Some(&body)).await
+}
+
+/// File sinks' published outputs the user may explore.
+pub async fn published() -> Result<PublishedList, ApiError> {
+    call_as("GET", "/api/published", None).await
+}
+
+/// A published output's columns and first rows for a date (latest when `None`).
+pub async fn published_sample(graph: &str, node: &str, date: Option<&str>) -> Result<PublishedSample, ApiError> {
+    let q = date.map(|d| format!("?date={}", enc(d))).unwrap_or_default();
+    call_as("GET", &format!("{}{q}", published_base(graph, node)), None).await
 }
 
 /// Who may read a report besides its owner (owner or admin only; 403 otherwise).

@@ -1,20 +1,24 @@
-//! Explore on a report page: pick a row column, an optional across column, a
-//! measure and its aggregate, an optional filter; the server answers the pivot
-//! with DataFusion over the published file. "Save as report" submits the pivot
-//! as a new graph for review.
+//! Explore: a pivot builder over a report's published rows or a file sink's
+//! published output. The field list on the left; drag a field (or click one
+//! of its buttons) into rows (several), across (one column dimension),
+//! measures (several, each with its aggregate) or filters (several: column,
+//! comparison, value or values). The server answers the pivot with
+//! DataFusion and draws it too (the chart comes as SVG with the answer, so the
+//! table/chart toggle is instant). "Save as report" submits all of it (every
+//! dimension, measure and filter and the chart kind) as a new graph for review.
 
+use super::explore_view::{Builder, FieldList, Zones, result_view};
 use super::fmt::error_banner;
-use crate::api::reports as api;
+use crate::api::reports::{self as api, Target};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use sluice_shared::api::reports::{
-    Agg, FilterOp, PivotFilter, PivotMeasure, PivotRequest, PivotResult, ReportRows, SaveAsReport,
-};
+use sluice_shared::Field;
+use sluice_shared::api::reports::{Agg, PivotResult, SaveAsReport};
 use sluice_shared::config::ChartKind;
 
 /// An aggregate's name in words (the option's value stays `sum`, `avg`, …).
-fn agg_name(a: Agg) -> &'static str {
+pub(super) fn agg_name(a: Agg) -> &'static str {
     match a {
         Agg::Sum => t("explore.agg_sum"),
         Agg::Avg => t("explore.agg_avg"),
@@ -24,46 +28,108 @@ fn agg_name(a: Agg) -> &'static str {
     }
 }
 
-fn choice(v: String) -> Vec<String> {
-    if v.is_empty() { Vec::new() } else { vec![v] }
+/// The chart kinds a pivot may be drawn as.
+const CHARTS: [ChartKind; 6] =
+    [ChartKind::Bar, ChartKind::Line, ChartKind::Area, ChartKind::Pie, ChartKind::Pivot, ChartKind::Kpi];
+
+fn chart_label(k: ChartKind) -> &'static str {
+    match k {
+        ChartKind::Bar => t("reports.chart_bar"),
+        ChartKind::Line => t("reports.chart_line"),
+        ChartKind::Area => t("reports.chart_area"),
+        ChartKind::Pie => t("reports.chart_pie"),
+        ChartKind::Pivot => t("reports.chart_pivot"),
+        ChartKind::Kpi => t("reports.chart_kpi"),
+        ChartKind::Table => t("reports.chart_table"),
+    }
+}
+
+/// The quick controls of the first Explore (one row column, one measure,
+/// one "contains" filter): each adds to the builder.
+fn quick_bar(b: Builder, columns: Signal<Vec<Field>>) -> impl IntoView {
+    let options = move || {
+        columns
+            .get()
+            .into_iter()
+            .map(|c| view! { <option value=c.name.clone()>{c.name.clone()}</option> })
+            .collect_view()
+    };
+    view! {
+        <div class="filters explore-quick">
+            <label>{t("explore.rows")}" "
+                <select data-testid="explore-rows" on:change=move |ev| b.add_row(event_target_value(&ev))>
+                    <option value="">{t("common.none")}</option>{options}
+                </select>
+            </label>
+            <label>{t("explore.columns")}" "
+                <select data-testid="explore-columns" on:change=move |ev| b.set_across(event_target_value(&ev))>
+                    <option value="">{t("common.none")}</option>{options}
+                </select>
+            </label>
+            <label>{t("explore.measure")}" "
+                <select data-testid="explore-measure" on:change=move |ev| b.add_measure(event_target_value(&ev), columns.get_untracked())>
+                    <option value="">{t("explore.choose")}</option>{options}
+                </select>
+            </label>
+            <select data-testid="explore-agg" on:change=move |ev| b.set_last_agg(&event_target_value(&ev))>
+                {Agg::ALL.map(|a| view! { <option value=a.as_str()>{agg_name(a)}</option> })}
+            </select>
+            <label>{t("explore.filter")}" "
+                <select data-testid="explore-filter-column" on:change=move |ev| b.quick_col.set(event_target_value(&ev))>
+                    <option value="">{t("common.none")}</option>{options}
+                </select>
+            </label>
+            <input data-testid="explore-filter" placeholder=t("reports.contains") on:input=move |ev| b.quick_text.set(event_target_value(&ev))/>
+        </div>
+    }
+}
+
+/// Table or chart, and which chart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Show {
+    Table,
+    Chart,
+}
+
+fn toggle(show: RwSignal<Show>, chart: RwSignal<ChartKind>) -> impl IntoView {
+    let button = move |s: Show, testid: &'static str, label: &'static str| {
+        view! {
+            <button class="btn" class:primary=move || show.get() == s data-testid=testid
+                aria-pressed=move || (show.get() == s).to_string() on:click=move |_| show.set(s)>{label}</button>
+        }
+    };
+    view! {
+        <div class="filters explore-toggle">
+            {button(Show::Table, "explore-view-table", t("reports.view_table"))}
+            {button(Show::Chart, "explore-view-chart", t("reports.view_chart"))}
+            <select data-testid="explore-chart-kind" on:change=move |ev| {
+                if let Some(k) = ChartKind::parse(&event_target_value(&ev)) { chart.set(k) }
+            }>
+                {CHARTS.map(|k| view! { <option value=k.as_str()>{chart_label(k)}</option> })}
+            </select>
+        </div>
+    }
 }
 
 #[component]
-pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl IntoView {
-    let rows = RwSignal::new(String::new());
-    let across = RwSignal::new(String::new());
-    let measure = RwSignal::new(String::new());
-    let agg = RwSignal::new("sum".to_string());
-    let filter_col = RwSignal::new(String::new());
-    let filter = RwSignal::new(String::new());
+pub fn ExplorePanel(
+    target: Target,
+    #[prop(into)] columns: Signal<Vec<Field>>,
+    #[prop(into)] date: Signal<Option<String>>,
+) -> impl IntoView {
+    let b = Builder::new();
     let result = RwSignal::new(None::<PivotResult>);
     let error = RwSignal::new(None::<String>);
     let graph_name = RwSignal::new(String::new());
+    let title = RwSignal::new(String::new());
     let saved = RwSignal::new(None::<String>);
-    let request = move || {
-        let date = page.get_untracked().filter(|p| !p.date.draft).map(|p| p.date.biz_date);
-        let f = filter.get_untracked();
-        let filters = if filter_col.get_untracked().is_empty() || f.is_empty() {
-            Vec::new()
-        } else {
-            vec![PivotFilter { column: filter_col.get_untracked(), op: FilterOp::Contains, value: f }]
-        };
-        PivotRequest {
-            date,
-            rows: choice(rows.get_untracked()),
-            columns: choice(across.get_untracked()),
-            measures: vec![PivotMeasure {
-                column: measure.get_untracked(),
-                agg: Agg::parse(&agg.get_untracked()).unwrap_or(Agg::Sum),
-            }],
-            filters,
-        }
-    };
-    let n = name.clone();
-    let run = move |_| {
-        let (n, req) = (n.clone(), request());
+    let show = RwSignal::new(Show::Table);
+    let chart = RwSignal::new(ChartKind::Bar);
+    let tg = target.clone();
+    let run = move || {
+        let (tg, req) = (tg.clone(), b.request(date.get_untracked(), Some(chart.get_untracked())));
         spawn_local(async move {
-            match api::pivot(&n, &req).await {
+            match api::pivot_at(&tg, &req).await {
                 Ok(r) => {
                     let _ = error.try_set(None);
                     let _ = result.try_set(Some(r));
@@ -72,83 +138,49 @@ pub fn ExplorePanel(name: String, page: RwSignal<Option<ReportRows>>) -> impl In
             }
         });
     };
-    let n = name.clone();
+    // A new chart kind is drawn at once when there is an answer to draw.
+    let again = run.clone();
+    Effect::new(move |prev: Option<ChartKind>| {
+        let k = chart.get();
+        if prev.is_some_and(|p| p != k) && result.get_untracked().is_some() {
+            again();
+        }
+        k
+    });
     let save = move |_| {
-        let req = request();
-        let s = SaveAsReport {
-            graph_name: graph_name.get_untracked(),
-            title: graph_name.get_untracked(),
-            chart: if req.rows.is_empty() { ChartKind::Kpi } else { ChartKind::Bar },
-            pivot: PivotRequest { date: None, ..req },
-        };
-        let n = n.clone();
+        let req = b.request(None, None);
+        let kind = if req.rows.is_empty() && req.columns.is_empty() { ChartKind::Kpi } else { chart.get_untracked() };
+        let name = graph_name.get_untracked();
+        let heading = Some(title.get_untracked()).filter(|s| !s.trim().is_empty()).unwrap_or_else(|| name.clone());
+        let s = SaveAsReport { graph_name: name, title: heading, chart: kind, pivot: req };
+        let tg = target.clone();
         spawn_local(async move {
-            match api::save_as_report(&n, &s).await {
+            match api::save_at(&tg, &s).await {
                 Ok(r) => saved.try_set(Some(tf("explore.saved", &[("graph", &r.graph_name)]))).map_or((), drop),
                 Err(e) => error.try_set(Some(e.to_string())).map_or((), drop),
             }
         });
     };
-    let columns =
-        move || page.get().map(|p| p.columns.into_iter().map(|c| c.name).collect::<Vec<_>>()).unwrap_or_default();
-    let select = move |testid: &'static str, sig: RwSignal<String>, empty: &'static str| {
-        view! {
-            <select data-testid=testid on:change=move |ev| sig.set(event_target_value(&ev))>
-                <option value="">{empty}</option>
-                {move || columns().into_iter().map(|c| { let v = c.clone(); view! { <option value=v>{c}</option> } }).collect_view()}
-            </select>
-        }
-    };
     view! {
         <section class="explore" data-testid="explore">
             <h2>{t("explore.explore")}</h2>
+            <div class="explore-builder">
+                <FieldList columns=columns builder=b/>
+                <Zones columns=columns builder=b/>
+            </div>
+            {quick_bar(b, columns)}
             <div class="filters">
-                <label>{t("explore.rows")}" " {select("explore-rows", rows, t("common.none"))}</label>
-                <label>{t("explore.columns")}" " {select("explore-columns", across, t("common.none"))}</label>
-                <label>{t("explore.measure")}" " {select("explore-measure", measure, t("explore.choose"))}</label>
-                <select data-testid="explore-agg" on:change=move |ev| agg.set(event_target_value(&ev))>
-                    {Agg::ALL.map(|a| view! { <option value=a.as_str()>{agg_name(a)}</option> })}
-                </select>
-                <label>{t("explore.filter")}" " {select("explore-filter-column", filter_col, t("common.none"))}</label>
-                <input data-testid="explore-filter" placeholder=t("reports.contains") on:input=move |ev| filter.set(event_target_value(&ev))/>
-                <button class="btn primary" data-testid="explore-run" on:click=run>{t("explore.pivot")}</button>
+                <button class="btn primary" data-testid="explore-run" on:click=move |_| run()>{t("explore.pivot")}</button>
             </div>
             {error_banner(error)}
-            {move || result.get().map(pivot_table)}
+            {toggle(show, chart)}
+            {move || result.get().map(|r| result_view(r, show))}
             <div class="filters">
                 <input data-testid="explore-name" placeholder=t("explore.new_graph_name") on:input=move |ev| graph_name.set(event_target_value(&ev))/>
+                <input data-testid="explore-title" placeholder=t("explore.report_title") on:input=move |ev| title.set(event_target_value(&ev))/>
                 <button class="btn" data-testid="explore-save" on:click=save>{t("explore.save_as_report")}</button>
                 {move || saved.get().map(|m| view! { <span data-testid="explore-saved">{m}</span> })}
             </div>
         </section>
-    }
-}
-
-fn pivot_table(r: PivotResult) -> impl IntoView {
-    let head = r.columns.into_iter().map(|c| view! { <th>{c.name}</th> }).collect_view();
-    let body = r
-        .rows
-        .into_iter()
-        .map(|row| {
-            let cells = row
-                .into_iter()
-                .map(|v| {
-                    let t = match v {
-                        serde_json::Value::String(s) => s,
-                        serde_json::Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    view! { <td>{t}</td> }
-                })
-                .collect_view();
-            view! { <tr data-testid="explore-row">{cells}</tr> }
-        })
-        .collect_view();
-    view! {
-        <table class="data-table" data-testid="explore-table">
-            <thead><tr>{head}</tr></thead>
-            <tbody>{body}</tbody>
-        </table>
-        {r.truncated.then(|| view! { <p class="muted">{t("explore.only_the_first_groups_are")}</p> })}
     }
 }

@@ -2,12 +2,13 @@
 //! business-date picker (latest published first), the rows as a sortable,
 //! filterable table formatted by the report's `format` (the shared formatter,
 //! as the downloads), the chart drawn by the server, downloads, "as of" and
-//! the graph version, and Explore.
+//! the graph version, a table/chart toggle, and Explore.
 
 use super::explore::ExplorePanel;
 use super::fmt::error_banner;
+use super::published::PublishedList;
 use super::report_viewers::ReportViewers;
-use crate::api::reports as api;
+use crate::api::reports::{self as api, Target};
 use crate::i18n::{t, tf};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -48,6 +49,7 @@ pub fn ReportsPage() -> impl IntoView {
                     Some(l) => l.into_iter().map(item).collect_view().into_any(),
                 }}
             </ul>
+            <PublishedList/>
         </div>
     }
 }
@@ -151,12 +153,18 @@ pub fn ReportPage(name: String) -> impl IntoView {
             </div>
         })
     };
+    let view_as = RwSignal::new(ViewAs::Both);
     let n = name.clone();
     let chart = move || {
         let q = query()?;
         let src = api::download_url(&n, "svg", &q);
-        Some(view! { <img class="report-chart" data-testid="report-chart" src=src alt=t("reports.chart")/> })
+        let hidden = move || if view_as.get() == ViewAs::Table { "none" } else { "" };
+        Some(
+            view! { <img class="report-chart" data-testid="report-chart" src=src alt=t("reports.chart") style:display=hidden/> },
+        )
     };
+    let columns = Signal::derive(move || page.get().map(|p| p.columns).unwrap_or_default());
+    let date = Signal::derive(move || page.get().filter(|p| !p.date.draft).map(|p| p.date.biz_date));
     view! {
         <div class="list-page wide report-page" data-testid=format!("report-{name}")>
             <div class="list-head">
@@ -169,10 +177,37 @@ pub fn ReportPage(name: String) -> impl IntoView {
                 <span class="muted" data-testid="report-as-of">{move || page.get().map(|p| as_of(&p))}</span>
                 {links}
             </div>
+            {view_toggle(view_as)}
             {chart}
-            <RowsTable page=page sort=sort filter_col=filter_col filter=filter/>
-            <ExplorePanel name=name.clone() page=page/>
+            <div style:display=move || if view_as.get() == ViewAs::Chart { "none" } else { "" }>
+                <RowsTable page=page sort=sort filter_col=filter_col filter=filter/>
+            </div>
+            <ExplorePanel target=Target::Report(name.clone()) columns=columns date=date/>
             <ReportViewers name=name.clone()/>
+        </div>
+    }
+}
+
+/// What the report page shows: the table and the chart, or one of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ViewAs {
+    Both,
+    Table,
+    Chart,
+}
+
+fn view_toggle(view_as: RwSignal<ViewAs>) -> impl IntoView {
+    let button = move |v: ViewAs, testid: &'static str, label: &'static str| {
+        view! {
+            <button class="btn" class:primary=move || view_as.get() == v data-testid=testid
+                aria-pressed=move || (view_as.get() == v).to_string() on:click=move |_| view_as.set(v)>{label}</button>
+        }
+    };
+    view! {
+        <div class="filters report-view" data-testid="report-view">
+            {button(ViewAs::Both, "report-view-both", t("reports.view_both"))}
+            {button(ViewAs::Table, "report-view-table", t("reports.view_table"))}
+            {button(ViewAs::Chart, "report-view-chart", t("reports.view_chart"))}
         </div>
     }
 }

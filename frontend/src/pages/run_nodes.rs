@@ -3,7 +3,7 @@
 //! node's error, and every output with a download link for files.
 
 use super::fmt::opt_time;
-use crate::api::{RunDetail, RunNode};
+use crate::api::{RunDetail, RunKind, RunNode, RunStatus};
 use crate::i18n::t;
 use leptos::prelude::*;
 use sluice_shared::{Graph, structure};
@@ -31,9 +31,12 @@ pub fn duration_text(ms: i64) -> String {
     }
 }
 
+fn enc(s: &str) -> String {
+    String::from(js_sys::encode_uri_component(s))
+}
+
 /// The download address of a run's file output.
 pub fn download_url(run: &str, node: &str) -> String {
-    let enc = |s: &str| String::from(js_sys::encode_uri_component(s));
     format!("/api/runs/{}/outputs/{}", enc(run), enc(node))
 }
 
@@ -75,6 +78,9 @@ pub fn RunNodes(detail: RunDetail, graph: Option<Graph>) -> impl IntoView {
 #[component]
 pub fn RunOutputs(detail: RunDetail) -> impl IntoView {
     let run = detail.run.id.clone();
+    // A production run's file sinks may be explored (drafts' outputs are in a sandbox).
+    let explorable = detail.run.kind != RunKind::Draft && detail.run.status == RunStatus::Succeeded;
+    let (graph, date) = (detail.run.graph_id.clone(), detail.run.biz_date.clone());
     let outputs: Vec<RunNode> =
         detail.nodes.into_iter().filter(|n| n.output.as_deref().is_some_and(|o| !o.is_empty())).collect();
     (!outputs.is_empty()).then(|| {
@@ -84,12 +90,17 @@ pub fn RunOutputs(detail: RunDetail) -> impl IntoView {
                 let path = n.output.clone().unwrap_or_default();
                 let file = n.kind != "sink.table";
                 let href = download_url(&run, &n.node_id);
+                let explore = (explorable && matches!(n.kind.as_str(), "sink.csv" | "sink.parquet"))
+                    .then(|| format!("#/explore/{}/{}/{}", enc(&graph), enc(&n.node_id), enc(&date)));
                 view! {
                     <li data-testid="run-output" data-node=n.node_id.clone()>
                         <span class="code">{n.node_id.clone()}</span>" → "<span class="code" data-testid="run-output-path">{path}</span>
                         {n.rows_out.map(|r| format!(" ({})", crate::i18n::tf("common.rows", &[("count", &r.to_string())])))}
                         {file.then(|| view! {
                             <a class="btn small" data-testid="run-output-download" href=href download="">{t("run_nodes.download")}</a>
+                        })}
+                        {explore.map(|e| view! {
+                            <a class="btn small" data-testid="run-output-explore" href=e>{t("explore.explore")}</a>
                         })}
                     </li>
                 }

@@ -19,6 +19,7 @@ pub mod impact;
 pub mod lineage;
 pub mod lineage_trace;
 pub mod model;
+pub mod published;
 pub mod reports;
 pub mod sql;
 pub mod watermarks;

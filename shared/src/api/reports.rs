@@ -169,14 +169,52 @@ pub enum FilterOp {
     Gt,
     Ge,
     Contains,
+    /// One of `values`.
+    In,
 }
+
+impl FilterOp {
+    pub const ALL: [FilterOp; 8] = [
+        FilterOp::Eq,
+        FilterOp::Ne,
+        FilterOp::Lt,
+        FilterOp::Le,
+        FilterOp::Gt,
+        FilterOp::Ge,
+        FilterOp::Contains,
+        FilterOp::In,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FilterOp::Eq => "eq",
+            FilterOp::Ne => "ne",
+            FilterOp::Lt => "lt",
+            FilterOp::Le => "le",
+            FilterOp::Gt => "gt",
+            FilterOp::Ge => "ge",
+            FilterOp::Contains => "contains",
+            FilterOp::In => "in",
+        }
+    }
+    pub fn parse(s: &str) -> Option<FilterOp> {
+        Self::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+}
+
+/// Values an `in` filter lists at most.
+pub const MAX_FILTER_VALUES: usize = 100;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PivotFilter {
     pub column: String,
     pub op: FilterOp,
+    /// The value compared with (every op but `in`).
+    #[serde(default)]
     pub value: String,
+    /// `in`: the values (at most [`MAX_FILTER_VALUES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
 }
 
 /// `POST /api/reports/{name}/pivot`: group the published rows of one date.
@@ -194,6 +232,9 @@ pub struct PivotRequest {
     pub measures: Vec<PivotMeasure>,
     #[serde(default)]
     pub filters: Vec<PivotFilter>,
+    /// Also draw the answer as this kind of chart (SVG in [`PivotResult::svg`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chart: Option<ChartKind>,
 }
 
 /// A pivot's answer in long form: one row per group (`rows` then `columns`
@@ -205,6 +246,11 @@ pub struct PivotResult {
     /// More groups than [`MAX_PIVOT_ROWS`]: only the first are here.
     pub truncated: bool,
     pub elapsed_ms: u64,
+    /// The answer drawn as the chart the request asked for: x the row
+    /// columns (joined with ` / ` when several), series the first across
+    /// column, y the measures.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub svg: Option<String>,
 }
 
 /// `POST /api/reports/{name}/save`: a pivot kept as a new graph with a

@@ -6,9 +6,12 @@
 //! its own lightness, bars and slices a pattern (solid, hatch, dots, cross),
 //! lines a dash and a marker shape, so a greyscale print still reads.
 //!
+//! `table` and `pivot` are drawn as a grid of text (`chart_grid`).
+//!
 //! Output is deterministic (numbers with one decimal), so the picture tests
 //! compare it with committed references within a tolerance.
 
+use super::chart_grid::{self, Grid};
 use serde_json::Value;
 use sluice_shared::config::{ChartKind, ReportSink};
 use sluice_shared::report::ColumnFormat;
@@ -43,6 +46,8 @@ pub struct ChartData {
     pub format: ColumnFormat,
     /// Series or categories left out past the limits.
     pub clipped: bool,
+    /// `table` and `pivot`: the text drawn instead of marks.
+    pub grid: Option<Grid>,
 }
 
 fn num(v: &Value) -> f64 {
@@ -112,7 +117,7 @@ pub fn data(cfg: &ReportSink, columns: &[Field], rows: &[Vec<Value>]) -> ChartDa
         }
     }
     let first = measures.first().map(|m| columns[*m].name.clone()).unwrap_or_default();
-    ChartData {
+    let mut d = ChartData {
         title: cfg.title.clone(),
         kind: cfg.chart,
         x_label: columns.get(x).map(|c| c.name.clone()).unwrap_or_default(),
@@ -121,7 +126,14 @@ pub fn data(cfg: &ReportSink, columns: &[Field], rows: &[Vec<Value>]) -> ChartDa
         categories,
         series,
         clipped,
-    }
+        grid: None,
+    };
+    d.grid = match cfg.chart {
+        ChartKind::Table => Some(chart_grid::table(cfg, columns, rows)),
+        ChartKind::Pivot => Some(chart_grid::crosstab(&d, cfg)),
+        _ => None,
+    };
+    d
 }
 
 pub(crate) fn esc(s: &str) -> String {
@@ -141,8 +153,11 @@ pub fn svg(d: &ChartData) -> String {
     );
     s.push_str(&patterns());
     let _ = write!(s, r##"<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>"##);
-    let _ = write!(s, r#"<text x="{}" y="28" font-size="16" font-weight="bold">{}</text>"#, LEFT, esc(&d.title));
-    if d.series.is_empty() || d.categories.is_empty() {
+    let left = if d.grid.is_some() { chart_grid::MARGIN } else { LEFT };
+    let _ = write!(s, r#"<text x="{}" y="28" font-size="16" font-weight="bold">{}</text>"#, left, esc(&d.title));
+    if let Some(g) = d.grid.as_ref().filter(|g| !g.rows.is_empty()) {
+        chart_grid::draw(&mut s, g);
+    } else if d.series.is_empty() || d.categories.is_empty() || d.grid.is_some() {
         let _ = write!(
             s,
             r##"<text x="{}" y="{}" text-anchor="middle" fill="#555555">No rows to draw</text>"##,

@@ -3,7 +3,10 @@
 //! are written here and put into the document by [`patch`].
 
 use serde_json::{Value, json};
-use sluice_shared::api::reports::{MAX_PAGE, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS};
+use sluice_shared::api::published::MAX_PUBLISHED_DATES;
+use sluice_shared::api::reports::{
+    MAX_FILTER_VALUES, MAX_PAGE, MAX_PIVOT_FILTERS, MAX_PIVOT_KEYS, MAX_PIVOT_MEASURES, MAX_PIVOT_ROWS,
+};
 
 /// A report name (`sluice_shared::report::is_name`) as a pattern.
 pub const NAME_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,63}$";
@@ -34,15 +37,19 @@ fn pivot_request() -> Value {
     let col = json!({ "type": "string", "minLength": 1, "maxLength": 256 });
     json!({ "type": "object", "required": ["measures"], "additionalProperties": false, "properties": {
         "date": { "type": ["string", "null"], "pattern": DATE_PATTERN },
+        "chart": { "type": "string", "enum": ["table", "bar", "line", "area", "pie", "kpi", "pivot"],
+            "description": "Also draw the answer as this chart (SVG in the answer's `svg`)" },
         "rows": { "type": "array", "items": col, "maxItems": MAX_PIVOT_KEYS },
         "columns": { "type": "array", "items": col, "maxItems": MAX_PIVOT_KEYS },
         "measures": { "type": "array", "minItems": 1, "maxItems": MAX_PIVOT_MEASURES, "items": {
             "type": "object", "required": ["column", "agg"], "additionalProperties": false, "properties": {
                 "column": col, "agg": { "type": "string", "enum": ["sum", "avg", "count", "min", "max"] } } } },
         "filters": { "type": "array", "maxItems": MAX_PIVOT_FILTERS, "items": {
-            "type": "object", "required": ["column", "op", "value"], "additionalProperties": false, "properties": {
-                "column": col, "op": { "type": "string", "enum": ["eq", "ne", "lt", "le", "gt", "ge", "contains"] },
-                "value": { "type": "string", "maxLength": 1024 } } } }
+            "type": "object", "required": ["column", "op"], "additionalProperties": false, "properties": {
+                "column": col, "op": { "type": "string", "enum": ["eq", "ne", "lt", "le", "gt", "ge", "contains", "in"] },
+                "value": { "type": "string", "maxLength": 1024, "description": "Every op but `in`" },
+                "values": { "type": "array", "maxItems": MAX_FILTER_VALUES,
+                    "items": { "type": "string", "maxLength": 1024 }, "description": "`in`: the values" } } } }
     }})
 }
 
@@ -104,7 +111,8 @@ fn schemas() -> Vec<(&'static str, Value)> {
                 &["columns", "rows", "truncated", "elapsed_ms"],
                 json!({ "columns": fields(), "rows": table(),
                 "truncated": { "type": "boolean", "description": format!("More than {MAX_PIVOT_ROWS} groups") },
-                "elapsed_ms": { "type": "integer" } }),
+                "elapsed_ms": { "type": "integer" },
+                "svg": { "type": ["string", "null"], "description": "The chart the request asked for, as SVG" } }),
             ),
         ),
         (
@@ -114,6 +122,9 @@ fn schemas() -> Vec<(&'static str, Value)> {
                     "title": { "type": "string", "minLength": 1, "maxLength": 200, "pattern": "\\S" },
                     "chart": chart(), "pivot": r("PivotRequest") } }),
         ),
+        ("PublishedOutput", published_output()),
+        ("PublishedList", obj(&["outputs"], json!({ "outputs": { "type": "array", "items": r("PublishedOutput") } }))),
+        ("PublishedSample", published_sample()),
         (
             "SavedReport",
             obj(
@@ -123,6 +134,29 @@ fn schemas() -> Vec<(&'static str, Value)> {
             ),
         ),
     ]
+}
+
+fn published_format() -> Value {
+    json!({ "type": "string", "enum": ["csv", "parquet"] })
+}
+
+fn published_output() -> Value {
+    obj(
+        &["graph_id", "graph_name", "node", "format", "dates"],
+        json!({ "graph_id": { "type": "string" }, "graph_name": { "type": "string" }, "node": { "type": "string" },
+            "format": published_format(),
+            "dates": { "type": "array", "maxItems": MAX_PUBLISHED_DATES, "items": { "type": "string" },
+                "description": "Business dates with a successful production run, newest first" } }),
+    )
+}
+
+fn published_sample() -> Value {
+    obj(
+        &["graph_id", "graph_name", "node", "format", "biz_date", "run_id", "columns", "rows", "total"],
+        json!({ "graph_id": { "type": "string" }, "graph_name": { "type": "string" }, "node": { "type": "string" },
+            "format": published_format(), "biz_date": { "type": "string" }, "run_id": { "type": "string" },
+            "columns": fields(), "rows": table(), "total": { "type": "integer", "minimum": 0 } }),
+    )
 }
 
 /// The query of rows and downloads (`RowsQuery`).
@@ -162,7 +196,29 @@ fn operations() -> Vec<(&'static str, &'static str, Option<&'static str>, Value)
         ("/api/reports/{name}/viewers/{username}", "delete", None, Value::Null),
         ("/api/reports/{name}/pivot", "post", Some("PivotRequest"), j("PivotResult")),
         ("/api/reports/{name}/save", "post", Some("SaveAsReport"), j("SavedReport")),
+        ("/api/published", "get", None, j("PublishedList")),
+        ("/api/published/{graph}/{node}", "get", None, j("PublishedSample")),
+        ("/api/published/{graph}/{node}/pivot", "post", Some("PivotRequest"), j("PivotResult")),
+        ("/api/published/{graph}/{node}/save", "post", Some("SaveAsReport"), j("SavedReport")),
     ]
+}
+
+/// A published output's path parameters (and the date of its sample).
+fn published_params(path: &str) -> Vec<Value> {
+    let p = |name: &str, why: &str| {
+        json!({ "name": name, "in": "path", "required": true,
+        "schema": { "type": "string", "minLength": 1, "maxLength": 256 }, "description": why })
+    };
+    let mut out = Vec::new();
+    if path.contains("{graph}") {
+        out.push(p("graph", "The graph's id"));
+        out.push(p("node", "The file sink's node id"));
+    }
+    if path == "/api/published/{graph}/{node}" {
+        out.push(json!({ "name": "date", "in": "query", "required": false,
+            "schema": { "type": "string", "pattern": DATE_PATTERN }, "description": "Business date; absent: the latest" }));
+    }
+    out
 }
 
 /// Adds the schemas, bodies, answers and parameters of the report operations.
@@ -202,6 +258,11 @@ pub fn patch(doc: &mut Value) {
         }
         if path.ends_with("/save") {
             op["responses"]["409"] = json!({ "description": "A graph with that name exists, or awaits review" });
+        }
+        if path.starts_with("/api/published") {
+            params = published_params(path);
+            op["responses"]["404"] =
+                json!({ "description": "Nothing published there the caller may read, or not for that date" });
         }
         if path == "/api/reports" {
             params.clear();

@@ -8,11 +8,13 @@
 //! sandbox) are listed only to that requester, marked `draft`.
 
 pub mod chart;
+pub mod chart_grid;
 pub mod chart_shapes;
 pub mod doc;
 pub mod download;
 pub mod explore;
 pub mod png;
+pub mod published;
 
 use super::AppState;
 use super::auth::{CurrentUser, Role};
@@ -48,6 +50,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/reports/{name}/viewers/{username}", delete(revoke))
         .route("/api/reports/{name}/pivot", post(explore::pivot))
         .route("/api/reports/{name}/save", post(explore::save))
+        .merge(published::router())
 }
 
 fn not_found(name: &str) -> ApiError {
@@ -134,7 +137,7 @@ pub async fn dates(
     Ok(Json(ReportDates { name: r.name, title: r.title, dates: rows.iter().map(date_view).collect() }))
 }
 
-fn is_date(d: &str) -> bool {
+pub(crate) fn is_date(d: &str) -> bool {
     d.len() == 10 && d.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
 }
 
