@@ -192,7 +192,8 @@ mod tests {
             "biz_date": {"type": "date"},
             "prev2": {"type": "date", "derive": {"from": "prev", "calendar": "cn", "offset": -1}},
             "prev": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "offset": -1}},
-            "mstart": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "first_of_month"}}
+            "mstart": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "first_of_month"}},
+            "lastm": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "same_day_last_month"}}
         }));
         let mut problems = Vec::new();
         check(&p, Some(&cals()), &mut problems);
@@ -204,6 +205,7 @@ mod tests {
         assert_eq!(values["prev"].as_text(), "2024-09-30");
         assert_eq!(values["prev2"].as_text(), "2024-09-27");
         assert_eq!(values["mstart"].as_text(), "2024-10-08");
+        assert_eq!(values["lastm"].as_text(), "2024-09-06", "09-08 is a Sunday");
         assert_eq!(p["mstart"].derive.as_ref().unwrap().rule, Some(Rule::FirstOfMonth));
     }
 
