@@ -10,9 +10,11 @@
 pub mod civil;
 mod csv;
 pub mod dates;
+mod ics;
 
 pub use civil::{format_date, parse_date};
 pub use csv::{CsvError, parse_csv, parse_csv_with};
+pub use ics::{ICS_MAX_BYTES, IcsError, MAX_RANGE_DAYS, parse_ics, parse_ics_with};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
