@@ -87,6 +87,7 @@ use utoipa::OpenApi;
         calendars::list,
         calendars::show,
         calendars::export,
+        calendars::export_ics,
         calendars::create,
         calendars::replace,
         calendars::remove,
