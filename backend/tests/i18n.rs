@@ -108,3 +108,28 @@ fn the_command_line_speaks_english_unless_asked() {
         run(&["--lang", "auto", "validate", "g.json"], "en_US.UTF-8").contains("f: input port `in` is not connected")
     );
 }
+
+/// The browser fetches the Chinese texts (its first-paint module carries
+/// English only): public, the file's own texts, revalidated by `ETag`.
+#[tokio::test]
+async fn catalogues_are_served_without_a_session_and_revalidate() {
+    use tower::ServiceExt;
+    let app = App::new().await;
+    let r = app.call("GET", "/api/i18n/zh-CN", None, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let file: serde_json::Value = serde_json::from_str(sluice_shared::i18n::source(sluice_shared::Lang::ZhCn)).unwrap();
+    assert_eq!(r.body, file);
+    assert_eq!(r.body["nav.graphs"], "数据流图");
+    assert_eq!(app.call("GET", "/api/i18n/en", None, None).await.body["nav.graphs"], "Graphs");
+    let r = app.call("GET", "/api/i18n/fr", None, None).await;
+    assert_eq!((r.status, r.body["error"]["code"].as_str()), (StatusCode::NOT_FOUND, Some("not_found")));
+
+    let res = app.router.clone().oneshot(App::request("GET", "/api/i18n/zh-CN", None, None)).await.unwrap();
+    let etag = res.headers().get(header::ETAG).expect("an ETag").clone();
+    assert_eq!(res.headers()[header::CACHE_CONTROL], "no-cache");
+    let mut again = App::request("GET", "/api/i18n/zh-CN", None, None);
+    again.headers_mut().insert(header::IF_NONE_MATCH, etag.clone());
+    assert_eq!(app.router.clone().oneshot(again).await.unwrap().status(), StatusCode::NOT_MODIFIED);
+    let other = app.router.clone().oneshot(App::request("GET", "/api/i18n/en", None, None)).await.unwrap();
+    assert_ne!(other.headers()[header::ETAG], etag, "each language has its own tag");
+}

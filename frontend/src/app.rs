@@ -54,6 +54,11 @@ pub fn App() -> impl IntoView {
 
     api::set_on_unauthorized(move || ctx.user.set(None));
     spawn_local(async move {
+        // Chinese texts arrive before the first page is drawn in them.
+        if !sluice_shared::i18n::is_loaded(start) {
+            i18n::ensure(start).await;
+            ctx.lang.notify(); // the top bar, drawn in English meanwhile
+        }
         if let Ok(u) = api::session().await {
             ctx.user.set(Some(u));
         }

@@ -81,6 +81,19 @@ pub fn date(text: &str) -> String {
     i18n::format::date_text(lang(), date_style(), text)
 }
 
+/// Fetches `l`'s texts unless they are here (the first-paint module carries
+/// English only). A failed fetch leaves English showing; it is tried again
+/// at the next switch.
+pub async fn ensure(l: Lang) {
+    #[cfg(target_arch = "wasm32")]
+    if !i18n::is_loaded(l)
+        && let Ok(texts) = crate::api::catalogue(l).await
+    {
+        i18n::install(l, texts);
+    }
+    let _ = l;
+}
+
 /// Sets the language for the texts looked up from now on (the caller re-renders),
 /// remembers it in localStorage and tells the page (`<html lang>`).
 pub fn set_lang(l: Lang) {

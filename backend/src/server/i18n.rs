@@ -78,3 +78,36 @@ pub fn localize_error(lang: Lang, v: &mut Value) {
         }
     }
 }
+
+/// `GET /api/i18n/{lang}`: a language's catalogue as the files write it (a
+/// flat object of key → text). The browser's first-paint module carries
+/// English only and fetches Chinese here; no session needed (the sign-in page
+/// is translated too). Revalidated by content hash.
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/api/i18n/{lang}", axum::routing::get(catalogue))
+}
+
+#[utoipa::path(get, path = "/api/i18n/{lang}",
+    params(("lang" = String, Path, description = "`en` or `zh-CN`")),
+    responses((status = 200, content_type = "application/json",
+        description = "the catalogue: an object of text key → text with `{name}` placeholders"),
+        (status = 304, description = "unchanged since the `ETag` sent in `If-None-Match`")))]
+pub async fn catalogue(
+    axum::extract::Path(lang): axum::extract::Path<String>,
+    headers: HeaderMap,
+) -> super::error::ApiResult<Response> {
+    let lang: Lang = lang.parse().map_err(super::error::ApiError::NotFound)?;
+    let text = i18n::source(lang);
+    let etag = format!("\"{}\"", &hash_token(text)[..16]);
+    if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
+        return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
+    }
+    let mut res = text.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
+    h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
+    if let Ok(v) = header::HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
+    Ok(res)
+}

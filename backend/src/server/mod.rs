@@ -275,6 +275,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(reports::router().layer(small()))
         .merge(watermarks::router().layer(small()))
         .merge(settings::router().layer(small()))
+        .merge(i18n::router())
         // Unknown API paths answer JSON 404 instead of falling through to the app.
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such API endpoint".into()) }))
         .layer(middleware::from_fn(same_origin))

@@ -5,7 +5,7 @@
 //! extractors and middleware give (`{"error": {"code", "message", "details"?}}`).
 
 use super::{
-    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, lineage, lineage_trace, model_api,
+    auth, calendars, connections, dataflow, engine_api, graph_status, graphs, i18n, lineage, lineage_trace, model_api,
     reports, resolve_params, reviews, run_outputs, runs, schedule_edit, settings, users, watermarks,
 };
 mod annotate;
@@ -108,6 +108,7 @@ use utoipa::OpenApi;
         reports::explore::save,
         settings::show,
         settings::save,
+        i18n::catalogue,
     ),
     components(schemas(
         sluice_shared::api::settings::UserSettings,

@@ -14,14 +14,16 @@ pub async fn load_saved(ctx: AppCtx) {
     let Ok(s) = api::my_settings().await else { return };
     i18n::set_date_style(s.date_style);
     match s.lang {
-        Some(l) if l != ctx.lang.get_untracked() => switch_to(ctx, l),
+        Some(l) if l != ctx.lang.get_untracked() => switch_to(ctx, l).await,
         // The saved style may differ from the language's habit: draw again.
         _ if s.date_style.is_some() => ctx.lang.notify(),
         _ => {}
     }
 }
 
-fn switch_to(ctx: AppCtx, l: Lang) {
+/// Shows the page in `l`, once its texts are here.
+async fn switch_to(ctx: AppCtx, l: Lang) {
+    i18n::ensure(l).await;
     i18n::set_lang(l);
     ctx.lang.set(l);
 }
@@ -44,8 +46,10 @@ pub fn LangSwitch() -> impl IntoView {
     let busy = move || ctx.unsaved.get();
     let on_lang = move |ev| {
         if let Ok(l) = event_target_value(&ev).parse::<Lang>() {
-            switch_to(ctx, l);
-            save(ctx);
+            spawn_local(async move {
+                switch_to(ctx, l).await;
+                save(ctx);
+            });
         }
     };
     let on_dates = move |ev| {

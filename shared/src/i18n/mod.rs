@@ -78,9 +78,14 @@ impl std::str::FromStr for Lang {
 }
 
 const EN: &str = include_str!("../../locales/en.json");
+// The browser's first-paint module carries English only: the Chinese texts
+// (about 19 KB gzip) are fetched when needed (`GET /api/i18n/zh-CN`) and
+// handed to [`install`]. Everywhere else both are compiled in.
+#[cfg(not(target_arch = "wasm32"))]
 const ZH_CN: &str = include_str!("../../locales/zh-CN.json");
 
-/// The catalogue's source text for `lang` (the tests read it).
+/// The catalogue's source text for `lang` (the tests read it, the server sends it).
+#[cfg(not(target_arch = "wasm32"))]
 pub fn source(lang: Lang) -> &'static str {
     match lang {
         Lang::En => EN,
@@ -88,26 +93,67 @@ pub fn source(lang: Lang) -> &'static str {
     }
 }
 
-type Catalogue = HashMap<String, String>;
+pub type Catalogue = HashMap<String, String>;
 
+/// A catalogue file's texts. The files are part of the build and checked by
+/// the tests; a broken one would show keys instead of texts, never stop the
+/// program.
+fn read(text: &str) -> Catalogue {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
+fn english_texts() -> &'static Catalogue {
+    static EN_TEXTS: OnceLock<Catalogue> = OnceLock::new();
+    EN_TEXTS.get_or_init(|| read(EN))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
 fn catalogue(lang: Lang) -> &'static Catalogue {
-    static CATALOGUES: OnceLock<[Catalogue; 2]> = OnceLock::new();
-    let all = CATALOGUES.get_or_init(|| {
-        // The files are part of the build and checked by the tests; a broken one
-        // would show keys instead of texts, never stop the program.
-        let read = |s: &str| serde_json::from_str::<Catalogue>(s).unwrap_or_default();
-        [read(EN), read(ZH_CN)]
-    });
+    static ZH_TEXTS: OnceLock<Catalogue> = OnceLock::new();
     match lang {
-        Lang::En => &all[0],
-        Lang::ZhCn => &all[1],
+        Lang::En => english_texts(),
+        Lang::ZhCn => ZH_TEXTS.get_or_init(|| read(ZH_CN)),
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+static INSTALLED_ZH: OnceLock<Catalogue> = OnceLock::new();
+
+/// In the browser: Chinese once [`install`]ed, an empty catalogue before (every
+/// lookup then falls back to English).
+#[cfg(target_arch = "wasm32")]
+fn catalogue(lang: Lang) -> &'static Catalogue {
+    static NONE: OnceLock<Catalogue> = OnceLock::new();
+    match lang {
+        Lang::En => english_texts(),
+        Lang::ZhCn => INSTALLED_ZH.get().unwrap_or_else(|| NONE.get_or_init(Catalogue::new)),
+    }
+}
+
+/// Whether `lang`'s texts are here: always, except Chinese in the browser
+/// before [`install`].
+pub fn is_loaded(lang: Lang) -> bool {
+    #[cfg(target_arch = "wasm32")]
+    if lang == Lang::ZhCn {
+        return INSTALLED_ZH.get().is_some();
+    }
+    let _ = lang;
+    true
+}
+
+/// Hands the browser the texts of `lang` it fetched; the first ones stay
+/// (English is always compiled in).
+#[cfg(target_arch = "wasm32")]
+pub fn install(lang: Lang, texts: Catalogue) {
+    if lang == Lang::ZhCn {
+        let _ = INSTALLED_ZH.set(texts);
     }
 }
 
 /// The English catalogue's keys that start with `prefix`, sorted.
 pub fn keys_with(prefix: &str) -> Vec<&'static str> {
     let mut keys: Vec<&'static str> =
-        catalogue(Lang::En).keys().filter(|k| k.starts_with(prefix)).map(String::as_str).collect();
+        english_texts().keys().filter(|k| k.starts_with(prefix)).map(String::as_str).collect();
     keys.sort_unstable();
     keys
 }
@@ -135,7 +181,7 @@ pub fn by_english(lang: Lang, prefix: &str, english: &'static str) -> &'static s
     if lang == Lang::En || english.is_empty() {
         return english;
     }
-    match catalogue(Lang::En).iter().find(|(k, v)| v.as_str() == english && k.starts_with(prefix)) {
+    match english_texts().iter().find(|(k, v)| v.as_str() == english && k.starts_with(prefix)) {
         Some((k, _)) => t(lang, k),
         None => english,
     }
@@ -152,7 +198,7 @@ pub fn t(lang: Lang, key: &str) -> &'static str {
     if let Some(s) = catalogue(lang).get(key) {
         return s.as_str();
     }
-    match catalogue(Lang::En).get(key) {
+    match english_texts().get(key) {
         Some(s) => s.as_str(),
         None => leak_key(key),
     }

@@ -8,7 +8,8 @@ use utoipa::IntoParams;
 use utoipa::openapi::path::ParameterIn;
 
 /// Operations that need no session: (path, method).
-const PUBLIC: [(&str, &str); 3] = [("/api/session", "post"), ("/api/session", "delete"), ("/api/openapi.json", "get")];
+const PUBLIC: [(&str, &str); 4] =
+    [("/api/session", "post"), ("/api/session", "delete"), ("/api/openapi.json", "get"), ("/api/i18n/{lang}", "get")];
 
 /// Query parameters, from the handlers' own filter types.
 pub(super) fn query_params() -> Vec<(String, String, Vec<Value>)> {
