@@ -116,7 +116,9 @@ enum Command {
         #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
         offset: i64,
         /// first_of_month, last_of_month, first_of_quarter, last_of_quarter,
-        /// first_of_year or last_of_year of DATE's period (then the offset applies).
+        /// first_of_year or last_of_year of DATE's period; same_day_last_month or
+        /// same_day_last_year (clamped to the month's end, rolled back to a business
+        /// day). Then the offset applies.
         #[arg(long)]
         rule: Option<String>,
     },

@@ -98,6 +98,29 @@ fn rules_then_offsets() {
 }
 
 #[test]
+fn same_day_last_month_and_last_year() {
+    let cal = write("same-day.csv", CN);
+    let cases: &[(&[&str], &str)] = &[
+        (&["2024-12-20", "--rule", "same_day_last_month"], "2024-11-20"),
+        (&["2024-11-05", "--rule", "same_day_last_month"], "2024-09-30"),
+        (&["2025-03-31", "--rule", "same_day_last_month"], "2025-02-28"),
+        (&["2025-03-08", "--rule", "same_day_last_month"], "2025-02-08"),
+        (&["2024-11-05", "--rule", "same_day_last_month", "--offset", "1"], "2024-10-08"),
+        (&["2025-10-03", "--rule", "same_day_last_year"], "2024-09-30"),
+        (&["2025-09-29", "--rule", "same_day_last_year"], "2024-09-29"),
+    ];
+    for (args, want) in cases {
+        assert_eq!(ok(&cal, args), format!("{want}\n"), "{args:?}");
+    }
+    let (code, out, err) = bizdate(&cal, &["2024-06-30", "--rule", "same_day_last_year"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert!(err.contains("2023"), "{err}");
+    let (code, _, err) = bizdate(&cal, &["2024-06-30", "--rule", "same_day_next_year"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("same_day_last_year"), "{err}");
+}
+
+#[test]
 fn outside_the_covered_years_is_exit_1_naming_the_year() {
     let cal = write("cover.csv", CN);
     for (args, year) in [

@@ -13,8 +13,12 @@ use tower::ServiceExt;
 const BANK: &str = "date,kind,note\n2026-10-01,holiday,National Day\n2026-10-10,workday,\"make-up, Saturday\"\n";
 
 async fn export(app: &App, name: &str, cookie: &str) -> (StatusCode, String, String) {
+    export_as(app, name, "csv", cookie).await
+}
+
+async fn export_as(app: &App, name: &str, form: &str, cookie: &str) -> (StatusCode, String, String) {
     let req = Request::builder()
-        .uri(format!("/api/calendars/{name}/csv"))
+        .uri(format!("/api/calendars/{name}/{form}"))
         .header(header::COOKIE, cookie)
         .body(Body::empty())
         .unwrap();
@@ -158,4 +162,69 @@ async fn graphs_in_the_editor_resolve_calendars_by_name() {
     let (s, p) = app.req("POST", "/api/preview", Some(body), Some(&analyst)).await;
     assert!(s.is_client_error(), "{p}");
     assert!(p["error"].to_string().contains("no data for year 2024"), "{p}");
+}
+
+/// iCalendar: the export of the built-in `cn` imports back as the same calendar;
+/// imports are for admins, audited, and a bad file names its line.
+#[tokio::test]
+async fn calendars_travel_as_icalendar() {
+    let app = App::new().await;
+    let admin = app.login("admin").await;
+    let (s, ct, ics) = export_as(&app, "cn", "ics", &admin).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/calendar"), "{ct}");
+    assert!(ics.starts_with("BEGIN:VCALENDAR\r\n") && ics.contains("DTSTART;VALUE=DATE:20251001"), "{ics}");
+    let (s, made) = app.req("POST", "/api/calendars", Some(json!({"name": "cn_ics", "ics": ics})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::CREATED, "{made}");
+    let (_, cn) = app.req("GET", "/api/calendars/cn", None, Some(&admin)).await;
+    let (_, back) = app.req("GET", "/api/calendars/cn_ics", None, Some(&admin)).await;
+    assert_eq!(back["exceptions"], cn["exceptions"], "the same days, kinds and notes");
+    let (_, _, cn_csv) = export(&app, "cn", &admin).await;
+    let (_, _, back_csv) = export(&app, "cn_ics", &admin).await;
+    assert_eq!(back_csv, cn_csv);
+
+    // Replace from an .ics; the CSV route still reads what the .ics said.
+    let one = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;VALUE=DATE:20261001\r\nDTEND;VALUE=DATE:20261003\r\n\
+               SUMMARY:Closed\\, twice\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let (s, upd) = app.req("PUT", "/api/calendars/cn_ics", Some(json!({"ics": one})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::OK, "{upd}");
+    assert_eq!(upd["holidays"], 2);
+    let (_, _, csv) = export(&app, "cn_ics", &admin).await;
+    assert_eq!(csv, "date,kind,note\n2026-10-01,holiday,\"Closed, twice\"\n2026-10-02,holiday,\"Closed, twice\"\n");
+
+    // Mistakes: the line and the reason; never both files; analysts cannot import.
+    let no_date = "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nSUMMARY:when?\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n";
+    let (s, body) = app.req("POST", "/api/calendars", Some(json!({"name": "x", "ics": no_date})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let msg = body["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("iCalendar file: line 2") && msg.contains("DTSTART"), "{msg}");
+    let both = json!({"name": "x", "ics": one, "csv": BANK});
+    let (s, _) = app.req("POST", "/api/calendars", Some(both), Some(&admin)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let (s, _) = app.req("PUT", "/api/calendars/cn_ics", Some(json!({})), Some(&admin)).await;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    let huge = "X".repeat(300 * 1024);
+    let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "x", "ics": huge})), Some(&admin)).await;
+    assert!(s.is_client_error(), "size-limited: {s}");
+    let analyst = app.login("analyst").await;
+    let (s, _) = app.req("POST", "/api/calendars", Some(json!({"name": "mine", "ics": one})), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _) = app.req("PUT", "/api/calendars/cn_ics", Some(json!({"ics": one})), Some(&analyst)).await;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let (s, _, _) = export_as(&app, "cn_ics", "ics", &analyst).await;
+    assert_eq!(s, StatusCode::OK, "everyone signed in reads calendars");
+    let (s, _, _) = export_as(&app, "nope", "ics", &analyst).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    let (_, audit) = app.req("GET", "/api/audit", None, Some(&admin)).await;
+    let entries: Vec<(String, String)> = audit["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["target"] == "cn_ics")
+        .map(|e| (e["action"].as_str().unwrap().into(), e["detail"].as_str().unwrap_or_default().into()))
+        .collect();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    assert!(entries[0].0 == "calendar_update" && entries[0].1.contains("from ics"), "{entries:?}");
+    assert!(entries[1].0 == "calendar_create" && entries[1].1.contains("imported (ics)"), "{entries:?}");
 }

@@ -1,6 +1,7 @@
 // Business calendars: the admin imports a CSV calendar, sees its year as month
 // grids with holidays and make-up workdays marked, attaches it to a schedule,
-// and the schedule lists its next 10 firings with their business dates.
+// and the schedule lists its next 10 firings with their business dates. The
+// calendar's .ics export imports back as the same calendar.
 import { test, expect } from '@playwright/test';
 import { Server, ADMIN_PASSWORD, ANALYST } from './server';
 import { apiAs, login } from './helpers';
@@ -86,5 +87,28 @@ test('import a calendar, see its month grid, schedule by it', async ({ page }) =
     expect(day !== 0 && (day !== 6 || d === makeUp), `${d} is a weekend day`).toBeTruthy();
   }
   expect([...dates].sort()).toEqual(dates);
+  // Each line is the firing time (browser's time zone) and the business date it runs.
+  const lines = await firings.allTextContents();
+  lines.forEach((line, i) => {
+    const m = line.match(/^(\d{4}-\d{2}-\d{2}) \d{2}:\d{2}:\d{2} → (\d{4}-\d{2}-\d{2})$/);
+    expect(m, line).not.toBeNull();
+    expect(m![2]).toBe(dates[i]);
+  });
+
+  // iCalendar: the row links its .ics export; that file imports back as the same days.
+  const bankRow = page.locator('[data-testid="calendar-row"][data-name="bank"]');
+  await expect(bankRow.getByTestId('calendar-export-ics')).toHaveAttribute('href', '/api/calendars/bank/ics');
+  const ics = await (await admin.get('/api/calendars/bank/ics')).text();
+  expect(ics).toContain(`DTSTART;VALUE=DATE:${holiday.replaceAll('-', '')}`);
+  await form.getByTestId('calendar-import-name').fill('bank_ics');
+  await form.getByTestId('calendar-import-file').setInputFiles({ name: 'bank.ics', mimeType: 'text/calendar', buffer: Buffer.from(ics) });
+  await form.getByTestId('calendar-import-submit').click();
+  await expect(page.locator('[data-testid="calendar-row"][data-name="bank_ics"]')).toHaveCount(1);
+  await expect(page.getByTestId('calendar-year-view')).toHaveAttribute('data-name', 'bank_ics');
+  await page.getByTestId('calendar-year').selectOption(String(year));
+  await expect(page.getByTestId(`calendar-day-${holiday}`)).toHaveAttribute('data-kind', 'holiday');
+  await expect(page.getByTestId(`calendar-day-${makeUp}`)).toHaveAttribute('data-kind', 'workday');
+  const back = await (await admin.get('/api/calendars/bank_ics/csv')).text();
+  expect(back).toBe(csv);
   await Promise.all([admin.dispose(), analyst.dispose(), reviewer.dispose()]);
 });

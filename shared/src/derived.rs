@@ -99,15 +99,9 @@ pub fn bind(
     });
 }
 
-/// The first derived parameter that falls outside its calendar's years, as
-/// `params.<name>: <reason naming the year>`: the command line makes that exit 1
-/// (like `sluice bizdate`), not a graph problem.
-pub fn outside_coverage(
-    params: &BTreeMap<String, ParamDecl>,
-    given: &BTreeMap<String, String>,
-    calendars: Option<&BTreeMap<String, Calendar>>,
-) -> Option<String> {
-    let mut values: BTreeMap<String, ParamValue> = params
+/// The base (not derived) values: given as text, else the declared default.
+fn base_values(params: &BTreeMap<String, ParamDecl>, given: &BTreeMap<String, String>) -> BTreeMap<String, ParamValue> {
+    params
         .iter()
         .filter(|(_, d)| d.derive.is_none())
         .filter_map(|(name, d)| {
@@ -118,7 +112,18 @@ pub fn outside_coverage(
             };
             Some((name.clone(), v.ok()?))
         })
-        .collect();
+        .collect()
+}
+
+/// The first derived parameter that falls outside its calendar's years, as
+/// `params.<name>: <reason naming the year>`: the command line makes that exit 1
+/// (like `sluice bizdate`), not a graph problem.
+pub fn outside_coverage(
+    params: &BTreeMap<String, ParamDecl>,
+    given: &BTreeMap<String, String>,
+    calendars: Option<&BTreeMap<String, Calendar>>,
+) -> Option<String> {
+    let mut values = base_values(params, given);
     let mut first = None;
     compute(params, &mut values, calendars, &mut |name, fail| {
         if let (None, Fail::Calendar(e @ CalendarError::Outside { .. })) = (&first, fail) {
@@ -126,6 +131,36 @@ pub fn outside_coverage(
         }
     });
     first
+}
+
+/// Every derived parameter's value (ISO date) or why it has none, from the base
+/// values `given` (text) or the declared defaults: what a run about to start
+/// would bind, shown before it starts.
+pub fn resolve(
+    params: &BTreeMap<String, ParamDecl>,
+    given: &BTreeMap<String, String>,
+    calendars: Option<&BTreeMap<String, Calendar>>,
+) -> BTreeMap<String, Result<String, String>> {
+    let mut values = base_values(params, given);
+    let mut failed = BTreeMap::new();
+    compute(params, &mut values, calendars, &mut |name, fail| {
+        let message = match fail {
+            Fail::Unknown(m) => m,
+            Fail::Calendar(e) => e.to_string(),
+        };
+        failed.insert(name.to_string(), message);
+    });
+    let derived = params.iter().filter_map(|(n, p)| p.derive.as_ref().map(|d| (n, d)));
+    derived
+        .map(|(name, d)| {
+            let got = match (values.get(name), failed.remove(name)) {
+                (_, Some(e)) => Err(e),
+                (Some(v), None) => Ok(v.as_text()),
+                (None, None) => Err(format!("`{}` has no date value to count from", d.from)),
+            };
+            (name.clone(), got)
+        })
+        .collect()
 }
 
 fn compute(
@@ -192,7 +227,8 @@ mod tests {
             "biz_date": {"type": "date"},
             "prev2": {"type": "date", "derive": {"from": "prev", "calendar": "cn", "offset": -1}},
             "prev": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "offset": -1}},
-            "mstart": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "first_of_month"}}
+            "mstart": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "first_of_month"}},
+            "lastm": {"type": "date", "derive": {"from": "biz_date", "calendar": "cn", "rule": "same_day_last_month"}}
         }));
         let mut problems = Vec::new();
         check(&p, Some(&cals()), &mut problems);
@@ -204,6 +240,7 @@ mod tests {
         assert_eq!(values["prev"].as_text(), "2024-09-30");
         assert_eq!(values["prev2"].as_text(), "2024-09-27");
         assert_eq!(values["mstart"].as_text(), "2024-10-08");
+        assert_eq!(values["lastm"].as_text(), "2024-09-06", "09-08 is a Sunday");
         assert_eq!(p["mstart"].derive.as_ref().unwrap().rule, Some(Rule::FirstOfMonth));
     }
 

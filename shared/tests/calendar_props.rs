@@ -78,6 +78,22 @@ proptest! {
     }
 
     #[test]
+    fn same_day_rules_take_the_last_open_day_up_to_the_shifted_day(cal in calendar(), day in inner_day(), year in any::<bool>()) {
+        let rule = if year { Rule::SameDayLastYear } else { Rule::SameDayLastMonth };
+        let shifted = rule.same_day_before(day).unwrap();
+        let (y, m, dd) = civil::civil_from_days(day);
+        let (sy, sm, sd) = civil::civil_from_days(shifted);
+        let months = (y * 12 + m as i32) - (sy * 12 + sm as i32);
+        prop_assert_eq!(months, if year { 12 } else { 1 });
+        prop_assert_eq!(sd, dd.min(civil::month_len(sy, sm)));
+        if cal.covers(shifted) && cal.covers(shifted - 40) {
+            let got = cal.apply_rule(day, rule).unwrap();
+            prop_assert!(got <= shifted && cal.is_business_day(got).unwrap());
+            prop_assert!((got + 1..=shifted).all(|d| !cal.is_business_day(d).unwrap()));
+        }
+    }
+
+    #[test]
     fn csv_round_trips(cal in calendar()) {
         prop_assert_eq!(parse_csv(&cal.to_csv()).unwrap(), cal);
     }

@@ -20,6 +20,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/calendars", get(list).post(create))
         .route("/api/calendars/{name}", get(show).put(replace).delete(remove))
         .route("/api/calendars/{name}/csv", get(export))
+        .route("/api/calendars/{name}/ics", get(export_ics))
         .route("/api/schedules/{id}/next", get(next_firings))
 }
 
@@ -101,9 +102,12 @@ pub struct CalendarDetail {
 pub struct NewCalendar {
     /// 1 to 64 letters, digits, `_` or `-`.
     pub name: String,
-    /// The calendar file (`date,kind,note`, header required); or give `copy_from`.
+    /// The calendar file (`date,kind,note`, header required); or give `ics` or `copy_from`.
     #[serde(default)]
     pub csv: Option<String>,
+    /// The calendar as iCalendar (all-day events; docs/calendars.md); or give `csv` or `copy_from`.
+    #[serde(default)]
+    pub ics: Option<String>,
     /// Start from this calendar (a built-in such as `cn`, or a stored one).
     #[serde(default)]
     pub copy_from: Option<String>,
@@ -115,8 +119,12 @@ pub struct NewCalendar {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarUpdate {
-    /// The new calendar file; its rows replace every exception.
-    pub csv: String,
+    /// The new calendar file; its rows replace every exception. Give `csv` or `ics`.
+    #[serde(default)]
+    pub csv: Option<String>,
+    /// The new calendar as iCalendar; its events replace every exception.
+    #[serde(default)]
+    pub ics: Option<String>,
     /// Seven `0`/`1`, Monday first; default: unchanged.
     #[serde(default)]
     pub weekly: Option<String>,
@@ -180,6 +188,18 @@ fn read(csv: &str, open: [bool; 7]) -> ApiResult<Calendar> {
     calendar::parse_csv_with(csv, open).map_err(|e| ApiError::Unprocessable(format!("calendar file: {e}")))
 }
 
+/// The calendar from whichever file a request gives (exactly one of `csv`, `ics`),
+/// and the word the audit log keeps for it.
+fn read_file(csv: Option<&str>, ics: Option<&str>, open: [bool; 7]) -> ApiResult<(Calendar, &'static str)> {
+    match (csv, ics) {
+        (Some(csv), None) => Ok((read(csv, open)?, "csv")),
+        (None, Some(ics)) => calendar::parse_ics_with(ics, open)
+            .map(|c| (c, "ics"))
+            .map_err(|e| ApiError::Unprocessable(format!("iCalendar file: {e}"))),
+        _ => Err(ApiError::Unprocessable("give the calendar as `csv` or as `ics`, one of them".into())),
+    }
+}
+
 #[utoipa::path(get, path = "/api/calendars", responses((status = 200, body = CalendarList)))]
 pub async fn list(State(state): State<AppState>, _user: CurrentUser) -> ApiResult<Json<CalendarList>> {
     let mut calendars: Vec<CalendarInfo> = crate::calendars::builtins().iter().map(|(n, c)| info(n, c, None)).collect();
@@ -204,6 +224,26 @@ pub async fn show(
         .map(|(d, e)| ExceptionInfo { date: format_date(*d), kind: e.kind.as_str().into(), note: e.note.clone() })
         .collect();
     Ok(Json(CalendarDetail { info: info(&name, &cal, row.as_ref()), exceptions }))
+}
+
+/// The calendar as iCalendar: one all-day event per run of days of one kind and
+/// note (`X-SLUICE-KIND` holiday or workday); importing it gives the same calendar.
+#[utoipa::path(get, path = "/api/calendars/{name}/ics",
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404)))]
+pub async fn export_ics(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    Path(name): Path<String>,
+) -> ApiResult<impl IntoResponse> {
+    let (cal, _) = find(&state, &name).await?;
+    let disposition = format!("attachment; filename=\"{name}.ics\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
+            (header::CONTENT_DISPOSITION, disposition),
+        ],
+        cal.to_ics(&name),
+    ))
 }
 
 /// The calendar file (`date,kind,note`), as `sluice bizdate --calendar` reads it.
@@ -232,14 +272,22 @@ pub async fn create(
     user.require(&[Role::Admin])?;
     let name = req.name.trim();
     check_name(name)?;
-    let (cal, detail) = match (&req.csv, &req.copy_from) {
-        (Some(csv), None) => (read(csv, weekly(req.weekly.as_deref(), MON_TO_FRI)?)?, "imported".to_string()),
-        (None, Some(from)) => {
+    let (cal, detail) = match (&req.csv, &req.ics, &req.copy_from) {
+        (_, _, None) => {
+            let open = weekly(req.weekly.as_deref(), MON_TO_FRI)?;
+            let (cal, form) = read_file(req.csv.as_deref(), req.ics.as_deref(), open)?;
+            (cal, format!("imported ({form})"))
+        }
+        (None, None, Some(from)) => {
             let (base, _) = find(&state, from).await?;
             let open = weekly(req.weekly.as_deref(), base.weekly())?;
             (read(&base.to_csv(), open)?, format!("copied from {from}"))
         }
-        _ => return Err(ApiError::Unprocessable("give either `csv` (a calendar file) or `copy_from`".into())),
+        _ => {
+            return Err(ApiError::Unprocessable(
+                "give one of `csv` (a calendar file), `ics` (iCalendar) or `copy_from`".into(),
+            ));
+        }
     };
     let row = state.store.create_calendar(name, &cal, &user.username).await?;
     let summary = format!("{detail}; {} exceptions; weekly {}", cal.exceptions().len(), row.weekly);
@@ -258,10 +306,11 @@ pub async fn replace(
     user.require(&[Role::Admin])?;
     check_name(&name)?;
     let (old, _) = find(&state, &name).await?;
-    let cal = read(&req.csv, weekly(req.weekly.as_deref(), old.weekly())?)?;
+    let open = weekly(req.weekly.as_deref(), old.weekly())?;
+    let (cal, form) = read_file(req.csv.as_deref(), req.ics.as_deref(), open)?;
     let row = state.store.replace_calendar(&name, &cal, &user.username).await?;
-    let summary =
-        format!("{} exceptions (was {}); weekly {}", cal.exceptions().len(), old.exceptions().len(), row.weekly);
+    let (now, was) = (cal.exceptions().len(), old.exceptions().len());
+    let summary = format!("{now} exceptions (was {was}) from {form}; weekly {}", row.weekly);
     state.store.audit(&user.username, "calendar_update", &name, &summary).await?;
     Ok(Json(info(&name, &cal, Some(&row))))
 }

@@ -17,7 +17,7 @@ pub const LONG_TEXT_MAX: usize = 16 * 1024;
 /// Connection fields: host names (253 in DNS), database names and files, users, secrets.
 pub const HOST_MAX: usize = 255;
 pub const CONNECTION_FIELD_MAX: usize = 1024;
-/// A calendar file (`csv` of `/api/calendars`): decades of holidays fit easily.
+/// A calendar file (`csv` or `ics` of `/api/calendars`): decades of holidays fit easily.
 pub const CALENDAR_FILE_MAX: usize = 200 * 1024;
 /// Any other string field: names, ids, dates, cron lines, parameter values.
 pub const TEXT_MAX: usize = 4 * 1024;
@@ -34,7 +34,7 @@ pub fn max_len(field: &str) -> usize {
         "comment" | "message" | "description" => LONG_TEXT_MAX,
         "host" => HOST_MAX,
         "user" | "secret" | "database" | "data_root" => CONNECTION_FIELD_MAX,
-        "csv" => CALENDAR_FILE_MAX,
+        "csv" | "ics" => CALENDAR_FILE_MAX,
         _ => TEXT_MAX,
     }
 }

@@ -24,6 +24,7 @@ mod openapi;
 mod previews;
 mod problem_cache;
 pub mod reports;
+mod resolve_params;
 pub mod reviews;
 mod run_events;
 mod run_now;
@@ -268,6 +269,7 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(users::router().layer(small()))
         .merge(connections::router().layer(small()))
         .merge(runs::router().layer(medium()))
+        .merge(resolve_params::router().layer(small()))
         .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
         .merge(reports::router().layer(small()))

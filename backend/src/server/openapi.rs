@@ -6,7 +6,7 @@
 
 use super::{
     auth, calendars, connections, dataflow, engine_api, graph_status, graphs, i18n, lineage, lineage_trace, model_api,
-    reports, reviews, run_outputs, runs, schedule_edit, settings, users, watermarks,
+    reports, resolve_params, reviews, run_outputs, runs, schedule_edit, settings, users, watermarks,
 };
 mod annotate;
 mod rules;
@@ -66,6 +66,8 @@ use utoipa::OpenApi;
         runs::delete_schedule,
         runs::backfill,
         runs::run_draft,
+        resolve_params::for_graph,
+        resolve_params::for_run,
         runs::list_runs,
         runs::run_detail,
         runs::cancel,
@@ -87,6 +89,7 @@ use utoipa::OpenApi;
         calendars::list,
         calendars::show,
         calendars::export,
+        calendars::export_ics,
         calendars::create,
         calendars::replace,
         calendars::remove,
@@ -194,6 +197,8 @@ use utoipa::OpenApi;
         runs::Backfill,
         runs::RunList,
         runs::RunNow,
+        sluice_shared::api::runs::ResolvedParams,
+        sluice_shared::api::runs::ResolvedParam,
         runs::RunDetail,
         runs::AlertList,
         runs::Schedule,

@@ -17,20 +17,26 @@ pub(super) fn draft_values(
 ) -> ApiResult<(String, crate::store::RunParams)> {
     let graph: sluice_shared::Graph =
         serde_json::from_str(doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
+    let date = draft_date(&req, today)?;
     let mut given = req.params;
-    let date = match (given.get("biz_date"), req.biz_date) {
-        (Some(p), Some(d)) if *p != d => {
-            return Err(ApiError::BadRequest(format!("`biz_date` is {d} but the parameter biz_date is {p}")));
-        }
-        (Some(p), _) => p.clone(),
-        (None, Some(d)) => d,
-        (None, None) => today,
-    };
-    let date = calendar::date_range(&date, &date).map_err(ApiError::BadRequest)?.remove(0);
     if graph.params.contains_key("biz_date") {
         given.insert("biz_date".into(), date.clone());
     }
     sluice_shared::params::bind(&graph.params, &given, Some(calendars)).map_err(ApiError::InvalidGraph)?;
     given.remove("biz_date");
     Ok((date, crate::store::RunParams(given)))
+}
+
+/// A draft run's business date: the `biz_date` parameter or field (they must
+/// agree), else `today`; checked as a date.
+pub(super) fn draft_date(req: &RunNow, today: String) -> ApiResult<String> {
+    let date = match (req.params.get("biz_date"), &req.biz_date) {
+        (Some(p), Some(d)) if p != d => {
+            return Err(ApiError::BadRequest(format!("`biz_date` is {d} but the parameter biz_date is {p}")));
+        }
+        (Some(p), _) => p.clone(),
+        (None, Some(d)) => d.clone(),
+        (None, None) => today,
+    };
+    Ok(calendar::date_range(&date, &date).map_err(ApiError::BadRequest)?.remove(0))
 }

@@ -46,9 +46,22 @@ pub async fn calendar(name: &str) -> Result<CalendarDetail, ApiError> {
     call_as("GET", &url(name), None).await
 }
 
-/// Imports a calendar file (`date,kind,note`) as calendar `name`.
-pub async fn import_calendar(name: &str, csv: &str) -> Result<CalendarInfo, ApiError> {
-    call_as("POST", "/api/calendars", Some(&json!({ "name": name, "csv": csv }))).await
+/// Imports a calendar file as calendar `name`: iCalendar when the text is a
+/// `VCALENDAR`, else the CSV file (`date,kind,note`).
+pub async fn import_calendar(name: &str, text: &str) -> Result<CalendarInfo, ApiError> {
+    let form = if is_icalendar(text) { "ics" } else { "csv" };
+    call_as("POST", "/api/calendars", Some(&json!({ "name": name, form: text }))).await
+}
+
+/// Whether a file's text is iCalendar (`BEGIN:VCALENDAR` first).
+pub fn is_icalendar(text: &str) -> bool {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    head.get(..15).is_some_and(|h| h.eq_ignore_ascii_case("BEGIN:VCALENDAR"))
+}
+
+/// Where a calendar downloads as `csv` or `ics`.
+pub fn export_url(name: &str, form: &str) -> String {
+    format!("{}/{form}", url(name))
 }
 
 /// Copies calendar `from` (e.g. the built-in `cn`) as `name`.

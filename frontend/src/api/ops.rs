@@ -10,8 +10,8 @@ pub use sluice_shared::api::reviews::{
     SubmissionList, SubmitRequest,
 };
 pub use sluice_shared::api::runs::{
-    Alert, AlertList, Backfill, NewSchedule, Run, RunDetail, RunList, RunNode, RunNow, Schedule, ScheduleList,
-    ScheduleUpdate,
+    Alert, AlertList, Backfill, NewSchedule, ResolvedParam, ResolvedParams, Run, RunDetail, RunList, RunNode, RunNow,
+    Schedule, ScheduleList, ScheduleUpdate,
 };
 pub use sluice_shared::api::users::{AuditEntry, AuditList, NewUser, UserInfo, UserList, UserUpdate};
 use sluice_shared::api::{Role, RunStatus, SubmissionFilter};
@@ -89,6 +89,27 @@ pub async fn runs(
             })
             .collect()
     })
+}
+
+/// The derived date parameters a draft run of the saved version would bind for
+/// this business date and these values.
+pub async fn resolve_params(
+    id: &str,
+    biz_date: Option<String>,
+    params: &BTreeMap<String, String>,
+) -> Result<ResolvedParams, ApiError> {
+    let body = RunNow { biz_date, params: params.clone() };
+    call_as("POST", &format!("{}/resolve-params", graph_url(id)), Some(&to_json(&body)?)).await
+}
+
+/// The derived date parameters of a run, resolved from its business date.
+/// Read from the text, not through `call_as`: the run dialog's chunk decodes the
+/// same type from a `Value`, and one decoder both chunks called would land in
+/// the first-paint module.
+pub async fn run_resolved_params(id: &str) -> Result<ResolvedParams, ApiError> {
+    let v = call("GET", &format!("/api/runs/{}/resolved-params", q(id)), None).await?;
+    serde_json::from_str(&v.to_string())
+        .map_err(|e| ApiError::local(crate::i18n::tf("client.unexpected_answer", &[("why", &e.to_string())])))
 }
 
 pub async fn run(id: &str) -> Result<RunDetail, ApiError> {

@@ -2,6 +2,9 @@
 //! before a draft run starts, prefilled with what the live preview uses (the
 //! declared defaults), so a run never silently disagrees with its preview.
 //! Values are checked as they are typed with the shared parameter rules.
+//! Derived date parameters are not asked for: the server resolves them from the
+//! business date as it is typed, and the dialog shows each value (or why there is
+//! none) before the run starts.
 
 use super::review_bar::saved_version;
 use super::state::{EditorState, ParamRow};
@@ -46,6 +49,7 @@ impl Field {
 fn fields(params: &[ParamRow]) -> Vec<Field> {
     let mut out: Vec<Field> = params
         .iter()
+        .filter(|p| p.derive.is_none())
         .map(|p| Field {
             name: p.name.clone(),
             ty: p.ty,
@@ -101,22 +105,14 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
     let error = RwSignal::new(None::<String>);
     let all = StoredValue::new(inputs.clone());
     let invalid = move || all.with_value(|fs| fs.iter().any(|f| f.error().is_some()));
+    let derived = resolved_dates(ed, all);
     let start = move |_| {
         let fs = all.get_value();
         if let Some(bad) = fs.iter().find_map(|f| f.error().map(|e| format!("{}: {e}", f.name))) {
             error.set(Some(bad));
             return;
         }
-        let mut params = BTreeMap::new();
-        let mut biz_date = None;
-        for f in &fs {
-            let v = f.value.get_untracked().trim().to_string();
-            if f.is_biz_date() {
-                biz_date = (!v.is_empty()).then_some(v);
-            } else {
-                params.insert(f.name.clone(), v);
-            }
-        }
+        let (biz_date, params) = values(&fs, false);
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -140,6 +136,10 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
                 <button class="btn ghost small" on:click=move |_| on_close()>"✕"</button></div>
             <p class="muted">{t("run_dialog.runs_in_your_sandbox_production")}</p>
             {inputs.into_iter().map(|f| view! { <FieldRow f=f/> }).collect_view()}
+            {move || derived.get().map(|r| match r {
+                Ok(r) => crate::pages::derived_dates::derived_dates::<0>(r, "run-dialog-derived").into_any(),
+                Err(e) => view! { <div class="form-error" data-testid="run-dialog-derived-error">{e}</div> }.into_any(),
+            })}
             {move || error.get().map(|e| view! { <div class="form-error" data-testid="run-error-msg">{e}</div> })}
             <div class="form-actions">
                 <button class="btn primary" data-testid="run-start" disabled=move || busy.get() || invalid()
@@ -147,6 +147,51 @@ fn RunDialog(inputs: Vec<Field>, on_close: impl Fn() + Copy + Send + Sync + 'sta
             </div>
         </div>
     }
+}
+
+/// The business date (when typed apart from the parameters) and the values, as
+/// the run request carries them; `tracked` reads the inputs as signals.
+fn values(fs: &[Field], tracked: bool) -> (Option<String>, BTreeMap<String, String>) {
+    let mut params = BTreeMap::new();
+    let mut biz_date = None;
+    for f in fs {
+        let v = if tracked { f.value.get() } else { f.value.get_untracked() }.trim().to_string();
+        if f.is_biz_date() {
+            biz_date = (!v.is_empty()).then_some(v);
+        } else {
+            params.insert(f.name.clone(), v);
+        }
+    }
+    (biz_date, params)
+}
+
+/// The derived date parameters resolved by the server for the values as typed
+/// (asked again on every change; a late answer to an older question is dropped);
+/// `None` while the graph derives none or the values do not parse yet.
+fn resolved_dates(
+    ed: EditorState,
+    all: StoredValue<Vec<Field>>,
+) -> RwSignal<Option<Result<api::ResolvedParams, String>>> {
+    let out = RwSignal::new(None);
+    let asked = StoredValue::new(0u32);
+    let derives = ed.params.with_untracked(|ps| ps.iter().any(|p| p.derive.is_some()));
+    Effect::new(move |_| {
+        let fs = all.get_value();
+        let (biz_date, params) = values(&fs, true);
+        if !derives || fs.iter().any(|f| f.error().is_some()) {
+            out.set(None);
+            return;
+        }
+        asked.update_value(|n| *n += 1);
+        let n = asked.get_value();
+        spawn_local(async move {
+            let got = api::resolve_params(&ed.graph_id.get_value(), biz_date, &params).await.map_err(|e| e.to_string());
+            if ed.alive() && asked.try_get_value() == Some(n) {
+                let _ = out.try_set(Some(got));
+            }
+        });
+    });
+    out
 }
 
 #[component]

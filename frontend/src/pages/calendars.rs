@@ -1,5 +1,5 @@
-//! The admin page's business calendars: the list (built-in `cn` included), CSV
-//! import or a copy of another calendar, and a year of month grids marking
+//! The admin page's business calendars: the list (built-in `cn` included), CSV or
+//! iCalendar import and export, or a copy of another calendar, and a year of month grids marking
 //! open, closed, holiday and make-up working days.
 
 use super::fmt::error_banner;
@@ -110,7 +110,7 @@ pub fn CalendarsSection() -> impl IntoView {
         let input: web_sys::HtmlInputElement = event_target(&ev);
         let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
         if name.get_untracked().trim().is_empty() {
-            name.set(file.name().trim_end_matches(".csv").to_string());
+            name.set(file.name().trim_end_matches(".csv").trim_end_matches(".ics").to_string());
         }
         spawn_local(async move {
             match JsFuture::from(file.text()).await {
@@ -129,6 +129,10 @@ pub fn CalendarsSection() -> impl IntoView {
                 <td>{c.holidays}</td>
                 <td>{c.workdays}</td>
                 <td>
+                    <a class="btn" href=api::export_url(&c.name, "csv") download=format!("{}.csv", c.name)
+                        data-testid="calendar-export-csv">{t("calendars.export_csv")}</a>
+                    <a class="btn" href=api::export_url(&c.name, "ics") download=format!("{}.ics", c.name)
+                        data-testid="calendar-export-ics">{t("calendars.export_ics")}</a>
                     <button class="btn" type="button" data-testid="calendar-copy" on:click=move |_| copy(n2.clone())>
                         {t("calendars.copy_as_new_name")}
                     </button>
@@ -153,7 +157,7 @@ pub fn CalendarsSection() -> impl IntoView {
             <form class="inline-form" data-testid="calendar-import" on:submit=import>
                 <input placeholder=t("calendars.new_calendar_name") data-testid="calendar-import-name" prop:value=move || name.get()
                     on:input=move |ev| name.set(event_target_value(&ev))/>
-                <input type="file" accept=".csv,text/csv" data-testid="calendar-import-file" on:change=read_file/>
+                <input type="file" accept=".csv,.ics,text/csv,text/calendar" data-testid="calendar-import-file" on:change=read_file/>
                 <textarea placeholder=t("calendars.date_kind_note") rows="3" data-testid="calendar-import-csv" prop:value=move || csv.get()
                     on:input=move |ev| csv.set(event_target_value(&ev))></textarea>
                 <button class="btn primary" type="submit" data-testid="calendar-import-submit">{t("calendars.import_csv")}</button>

@@ -5,6 +5,7 @@ mod calendars;
 mod connection_form;
 mod connections;
 mod dataflow;
+pub mod derived_dates;
 mod environments;
 mod explore;
 mod explore_view;

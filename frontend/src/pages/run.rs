@@ -118,6 +118,7 @@ pub fn RunPage(id: String) -> impl IntoView {
     let detail = RwSignal::new(None::<RunDetail>);
     let error = RwSignal::new(None::<String>);
     let live = RwSignal::new(false);
+    let derived = RwSignal::new(None::<api::ResolvedParams>);
     let graph_name = RwSignal::new(None::<String>);
     let graph = RwSignal::new(None::<Graph>);
     let states = RwSignal::new(HashMap::<String, NodeLive>::new());
@@ -156,6 +157,11 @@ pub fn RunPage(id: String) -> impl IntoView {
         });
     };
     reload();
+    spawn_local(async move {
+        if let Ok(r) = api::run_resolved_params(&id.get_value()).await {
+            let _ = derived.try_set(Some(r));
+        }
+    });
 
     follow(&id.get_value(), detail, live, states, reload);
 
@@ -189,7 +195,9 @@ pub fn RunPage(id: String) -> impl IntoView {
                         <tr><th>{t("runs.kind")}</th><td>{crate::i18n::state("run_kind", r.kind.as_str())}</td></tr>
                         <tr><th>{t("runs.attempt")}</th><td>{r.attempt}</td></tr>
                         <tr><th>{t("run.requested_by")}</th><td>{r.requested_by.clone()}</td></tr>
-                        <tr><th>{t("params.parameters")}</th><td data-testid="run-params">{params_text(&r)}</td></tr>
+                        <tr><th>{t("params.parameters")}</th><td data-testid="run-params">{params_text(&r)}
+                            {move || derived.get().map(|r| super::derived_dates::derived_dates::<1>(r, "run-derived"))}
+                        </td></tr>
                         <tr><th>{t("runs.started")}</th><td>{opt_time(r.started_at)}</td></tr>
                         <tr><th>{t("runs.finished")}</th><td>{opt_time(r.finished_at)}</td></tr>
                         <tr><th>{t("run.duration")}</th><td data-testid="run-duration">{

@@ -192,6 +192,70 @@ pub struct RunNow {
     pub params: BTreeMap<String, String>,
 }
 
+/// One derived date parameter of a run, resolved by its calendar: the value a
+/// run binds, or why it cannot (a year the calendar has no data for).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolvedParam {
+    pub name: String,
+    /// The parameter it is counted from (`biz_date`).
+    pub from: String,
+    pub calendar: String,
+    /// Business days after (> 0) or before (< 0).
+    pub offset: i64,
+    /// `first_of_month`, `same_day_last_year`, ...
+    #[serde(default)]
+    pub rule: Option<String>,
+    /// The date (`YYYY-MM-DD`), when it resolves.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// Why it does not resolve.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// `POST /api/graphs/{id}/resolve-params` (the run dialog, body [`RunNow`]) and
+/// `GET /api/runs/{id}/resolved-params` (the run page): the business date and
+/// every derived date parameter resolved from it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ResolvedParams {
+    #[cfg_attr(feature = "openapi", schema(format = Date))]
+    pub biz_date: String,
+    pub derived: Vec<ResolvedParam>,
+}
+
+impl ResolvedParams {
+    /// The declarations' derived parameters with their values or errors.
+    pub fn build(
+        biz_date: String,
+        params: &BTreeMap<String, crate::model::ParamDecl>,
+        resolved: BTreeMap<String, Result<String, String>>,
+    ) -> Self {
+        let derived = resolved
+            .into_iter()
+            .filter_map(|(name, got)| {
+                let d = params.get(&name)?.derive.as_ref()?;
+                let (value, error) = match got {
+                    Ok(v) => (Some(v), None),
+                    Err(e) => (None, Some(e)),
+                };
+                let rule = d.rule.map(|r| r.as_str().to_string());
+                Some(ResolvedParam {
+                    from: d.from.clone(),
+                    calendar: d.calendar.clone(),
+                    offset: d.offset,
+                    rule,
+                    value,
+                    error,
+                    name,
+                })
+            })
+            .collect();
+        ResolvedParams { biz_date, derived }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {

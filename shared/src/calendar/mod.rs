@@ -10,9 +10,11 @@
 pub mod civil;
 mod csv;
 pub mod dates;
+mod ics;
 
 pub use civil::{format_date, parse_date};
 pub use csv::{CsvError, parse_csv, parse_csv_with};
+pub use ics::{ICS_MAX_BYTES, IcsError, MAX_RANGE_DAYS, parse_ics, parse_ics_with};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -62,16 +64,23 @@ pub enum Rule {
     LastOfQuarter,
     FirstOfYear,
     LastOfYear,
+    /// The same day of the month one month before (clamped to that month's last
+    /// day: 03-31 → 02-28/29), rolled back to a business day when closed.
+    SameDayLastMonth,
+    /// The same day one year before (02-29 → 02-28), rolled back likewise.
+    SameDayLastYear,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 8] = [
         Rule::FirstOfMonth,
         Rule::LastOfMonth,
         Rule::FirstOfQuarter,
         Rule::LastOfQuarter,
         Rule::FirstOfYear,
         Rule::LastOfYear,
+        Rule::SameDayLastMonth,
+        Rule::SameDayLastYear,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -82,6 +91,8 @@ impl Rule {
             Rule::LastOfQuarter => "last_of_quarter",
             Rule::FirstOfYear => "first_of_year",
             Rule::LastOfYear => "last_of_year",
+            Rule::SameDayLastMonth => "same_day_last_month",
+            Rule::SameDayLastYear => "same_day_last_year",
         }
     }
 
@@ -99,6 +110,7 @@ impl Rule {
             Rule::FirstOfMonth | Rule::LastOfMonth => (m, m),
             Rule::FirstOfQuarter | Rule::LastOfQuarter => ((m - 1) / 3 * 3 + 1, (m - 1) / 3 * 3 + 3),
             Rule::FirstOfYear | Rule::LastOfYear => (1, 12),
+            Rule::SameDayLastMonth | Rule::SameDayLastYear => return (day, day),
         };
         let start = civil::days_from_civil(y, m0, 1).unwrap_or(day);
         let end = civil::days_from_civil(y, m1, civil::month_len(y, m1)).unwrap_or(day);
@@ -107,6 +119,19 @@ impl Rule {
 
     fn is_first(self) -> bool {
         matches!(self, Rule::FirstOfMonth | Rule::FirstOfQuarter | Rule::FirstOfYear)
+    }
+
+    /// For the `same_day_*` rules, the day one month or one year before `day`,
+    /// clamped to the last day of a shorter month; `None` for the period rules.
+    pub fn same_day_before(self, day: i32) -> Option<i32> {
+        let (y, m, d) = civil::civil_from_days(day);
+        let (y, m) = match self {
+            Rule::SameDayLastMonth if m == 1 => (y - 1, 12),
+            Rule::SameDayLastMonth => (y, m - 1),
+            Rule::SameDayLastYear => (y - 1, m),
+            _ => return None,
+        };
+        civil::days_from_civil(y, m, d.min(civil::month_len(y, m)))
     }
 }
 
@@ -234,8 +259,12 @@ impl Calendar {
         Ok(at)
     }
 
-    /// The business day `rule` picks in the period of `day`.
+    /// The business day `rule` picks in the period of `day` (for the `same_day_*`
+    /// rules: that day a month or a year before, else the business day before it).
     pub fn apply_rule(&self, day: i32, rule: Rule) -> Result<i32, CalendarError> {
+        if let Some(before) = rule.same_day_before(day) {
+            return self.seek(before, -1);
+        }
         let (from, to) = rule.period(day);
         let mut days: Box<dyn Iterator<Item = i32>> =
             if rule.is_first() { Box::new(from..=to) } else { Box::new((from..=to).rev()) };

@@ -153,3 +153,32 @@ fn a_month_without_business_days_is_an_error_not_a_guess() {
     assert_eq!(Rule::parse("last_of_quarter"), Ok(Rule::LastOfQuarter));
     assert!(Rule::parse("end_of_month").unwrap_err().contains("first_of_month"));
 }
+
+#[test]
+fn same_day_last_month_and_year_clamp_then_roll_back() {
+    let on = |s: &str, r: Rule| Rule::same_day_before(r, d(s)).map(format_date);
+    assert_eq!(on("2025-03-31", Rule::SameDayLastMonth).as_deref(), Some("2025-02-28"));
+    assert_eq!(on("2024-03-31", Rule::SameDayLastMonth).as_deref(), Some("2024-02-29"), "leap year");
+    assert_eq!(on("2024-05-31", Rule::SameDayLastMonth).as_deref(), Some("2024-04-30"));
+    assert_eq!(on("2025-01-31", Rule::SameDayLastMonth).as_deref(), Some("2024-12-31"), "across the year");
+    assert_eq!(on("2028-02-29", Rule::SameDayLastYear).as_deref(), Some("2027-02-28"));
+    assert_eq!(on("2025-06-15", Rule::SameDayLastYear).as_deref(), Some("2024-06-15"));
+    assert_eq!(on("2025-06-15", Rule::FirstOfMonth), None);
+
+    let (m, y) = (Some(Rule::SameDayLastMonth), Some(Rule::SameDayLastYear));
+    assert_eq!(at("2024-12-20", m, 0), "2024-11-20", "open: kept");
+    assert_eq!(at("2024-11-05", m, 0), "2024-09-30", "National Day: the business day before");
+    assert_eq!(at("2025-01-15", m, 0), "2024-12-13", "a Sunday: the Friday before");
+    assert_eq!(at("2025-03-08", m, 0), "2025-02-08", "the make-up Saturday is open");
+    assert_eq!(at("2025-03-31", m, 0), "2025-02-28");
+    assert_eq!(at("2024-11-05", m, 1), "2024-10-08", "then the offset");
+    assert_eq!(at("2025-10-03", y, 0), "2024-09-30");
+    assert_eq!(at("2025-09-29", y, 0), "2024-09-29", "the make-up Sunday is open");
+    assert_eq!(at("2025-01-31", y, -1), "2024-01-30");
+    let e = cal().resolve(d("2024-06-30"), y, 0).unwrap_err();
+    assert_eq!(e.missing_year(), Some(2023), "{e}");
+    let e = cal().resolve(d("2024-01-10"), m, 0).unwrap_err();
+    assert!(e.to_string().contains("2023"), "{e}");
+    assert_eq!(Rule::parse("same_day_last_year"), Ok(Rule::SameDayLastYear));
+    assert!(Rule::parse("x").unwrap_err().contains("same_day_last_month"));
+}
