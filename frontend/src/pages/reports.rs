@@ -144,10 +144,10 @@ pub fn ReportPage(name: String) -> impl IntoView {
         let n = n.clone();
         Some(view! {
             <div class="report-downloads">
-                <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">"Excel"</a>
-                <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">"CSV"</a>
-                <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">"SVG"</a>
-                <a class="btn" data-testid="report-download-png" href=api::download_url(&n, "png", &q) download="">"PNG"</a>
+                <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">{t("reports.download_xlsx")}</a>
+                <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">{t("reports.download_csv")}</a>
+                <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">{t("reports.download_svg")}</a>
+                <a class="btn" data-testid="report-download-png" href=api::download_url(&n, "png", &q) download="">{t("reports.download_png")}</a>
             </div>
         })
     };
