@@ -31,7 +31,7 @@ pub fn ReportsPage() -> impl IntoView {
         view! {
             <li class="report-item" data-testid=format!("report-{}", r.name)>
                 <a href=href>
-                    <strong>{r.title.clone()}</strong>
+                    <strong>{crate::i18n::demo(&r.title)}</strong>
                     <span class="muted">{format!(" · {}", tf("reports.summary", &[("chart", chart_name(r.chart.as_str())), ("latest", &latest), ("dates", &r.dates.to_string())]))}</span>
                 </a>
             </li>
@@ -86,7 +86,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
         match api::report_dates(&n).await {
             Ok(d) => {
                 let first = d.dates.iter().find(|x| !x.draft).or(d.dates.first()).map(date_key);
-                let _ = title.try_set(d.title);
+                let _ = title.try_set(crate::i18n::demo(&d.title));
                 let _ = dates.try_set(d.dates);
                 let _ = chosen.try_set(first);
             }
