@@ -123,7 +123,7 @@ fn TopBar() -> impl IntoView {
         <header class="topbar">
             <a class="brand" href="#/graphs">
                 <span class="brand-mark">"◆"</span>
-                "Sluice"
+                {t("app.brand")}
             </a>
             <nav>
                 <a href="#/graphs" data-testid="nav-graphs">{t("nav.graphs")}</a>

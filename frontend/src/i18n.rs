@@ -39,6 +39,12 @@ pub fn tx(english: &'static str) -> &'static str {
     i18n::by_english(lang(), "field.", english)
 }
 
+/// A text of the demo's data (a graph's description, a report's title) in
+/// the current language; any other text as it is.
+pub fn demo(text: &str) -> String {
+    i18n::demo(lang(), text)
+}
+
 /// A problem as `<node>: <field>: <text>` in the current language.
 pub fn problem_line(p: &sluice_shared::Problem) -> String {
     i18n::problems::line(lang(), p)

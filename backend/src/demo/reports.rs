@@ -35,7 +35,7 @@ pub fn daily_branch_deposits() -> Graph {
                   { "fn": "sum", "column": "amount", "as": "deposits" }, { "fn": "count", "as": "n" } ] },
               "pos": [520, 80] },
             { "id": "branch_deposits", "kind": "sink.report",
-              "config": { "title": "Daily branch deposits 每日分行存款", "chart": "bar", "x": "branch", "y": "deposits",
+              "config": { "title": "Daily branch deposits", "chart": "bar", "x": "branch", "y": "deposits",
                   "sort": [ { "column": "deposits", "desc": true } ],
                   "format": { "deposits": { "scale": "wan", "decimals": 2, "thousands": true } } },
               "pos": [740, 80] }
@@ -64,7 +64,7 @@ pub fn monthly_trend() -> Graph {
               "config": { "group_by": ["txn_date"], "aggregates": [ { "fn": "sum", "column": "amount", "as": "deposits" } ] },
               "pos": [520, 80] },
             { "id": "deposit_trend", "kind": "sink.report",
-              "config": { "title": "Deposits this month 本月存款走势", "chart": "line", "x": "txn_date", "y": "deposits",
+              "config": { "title": "Deposits this month", "chart": "line", "x": "txn_date", "y": "deposits",
                   "sort": [ { "column": "txn_date" } ],
                   "format": { "deposits": { "scale": "wan", "decimals": 1, "thousands": true } } },
               "pos": [740, 80] }

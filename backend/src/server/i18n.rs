@@ -58,6 +58,17 @@ pub fn requested(headers: &HeaderMap) -> Option<Lang> {
     Lang::from_accept_language(&v[..v.len().min(512)])
 }
 
+/// The language a request is answered in: `Accept-Language`, else the
+/// signed-in user's saved one, else English (what [`localize`] decides, for
+/// handlers that render text themselves: charts, downloads).
+pub async fn lang_of(state: &AppState, headers: &HeaderMap) -> Lang {
+    match (requested(headers), session_token(headers)) {
+        (Some(l), _) => l,
+        (None, Some(t)) => saved(state, &t).await.unwrap_or_default(),
+        (None, None) => Lang::En,
+    }
+}
+
 async fn saved(state: &AppState, token: &str) -> Option<Lang> {
     let user = state.store.session_user(&hash_token(token)).await.ok()??;
     state.store.user_settings(&user.id).await.ok()?.lang

@@ -292,7 +292,7 @@ pub fn ListEditor(n: NodeData, spec: &'static ListSpec) -> impl IntoView {
             let labels = spec
                 .subs
                 .iter()
-                .map(|s| view! { <span class=format!("rows-head-cell cell-{}", s.key)>{s.key}</span> })
+                .map(|s| view! { <span class=format!("rows-head-cell cell-{}", s.key)>{tx(s.key)}</span> })
                 .collect_view();
             view! { <div class="rows-head">{labels}<span class="rows-head-pad"></span></div> }
         })

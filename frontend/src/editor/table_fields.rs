@@ -85,7 +85,7 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
     };
     view! {
         <input data-testid="config-table" list=list_id.clone() spellcheck="false" autocomplete="off"
-            placeholder="schema.table; {param} allowed"
+            placeholder=t("table_fields.table_placeholder")
             prop:value=config_text(n, "table")
             on:input=move |ev| ed.set_config(n, "table", Some(Value::String(event_target_value(&ev))))/>
         <datalist id=list_id>{tables}</datalist>
@@ -104,7 +104,7 @@ pub fn table_input(ed: EditorState, n: NodeData, query_switch: bool) -> AnyView 
 pub fn query_input(ed: EditorState, n: NodeData) -> AnyView {
     view! {
         <textarea class="code" data-testid="config-query" rows="4" spellcheck="false"
-            placeholder="SELECT ... FROM schema.table WHERE ..."
+            placeholder=t("table_fields.query_placeholder")
             prop:value=config_text(n, "query")
             on:input=move |ev| ed.set_config(n, "query", Some(Value::String(event_target_value(&ev))))></textarea>
         <button class="btn small ghost" type="button" data-testid="config-use-table"

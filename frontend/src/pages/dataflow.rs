@@ -128,8 +128,7 @@ pub fn DataflowPage() -> impl IntoView {
     view! {
         <section class="review-section" data-testid="dataflow-page">
             <h2>{t("nav.dataflow")}</h2>
-            <p class="muted">"Graphs and the files and tables they write and read. A read joins every write its name can match \
-                once parameters are filled in; a dataset no graph writes comes from outside."</p>
+            <p class="muted">{t("dataflow.intro")}</p>
             {move || match found.get() {
                 None => view! { <p class="muted">{t("app.loading")}</p> }.into_any(),
                 Some(Err(e)) => view! { <p class="banner error">{e}</p> }.into_any(),

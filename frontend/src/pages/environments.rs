@@ -91,7 +91,7 @@ fn EnvironmentCard(initial: EnvironmentForm, conns: RwSignal<Vec<ConnectionView>
             <h3>{name.clone()}</h3>
             <label class="inline-form">
                 {t("environments.file_data_root_relative_to")}
-                <input data-testid="env-data-root" placeholder="files" spellcheck="false"
+                <input data-testid="env-data-root" placeholder=t("environments.data_root_placeholder") spellcheck="false"
                     prop:value=move || form.with(|f| f.data_root.clone())
                     on:input=move |ev| form.update(|f| f.data_root = event_target_value(&ev))/>
             </label>

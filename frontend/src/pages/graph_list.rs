@@ -192,7 +192,7 @@ fn GraphItem(g: GraphSummary, list: ListState) -> impl IntoView {
             <div class="graph-icon">"◈"</div>
             <div class="graph-main">
                 {graph_title(list, id_t, g.name.clone())}
-                <div class="graph-desc">{g.description.clone()}</div>
+                <div class="graph-desc">{crate::i18n::demo(&g.description)}</div>
                 <GraphStatusLine id=g.id.clone() statuses=list.statuses/>
                 <div class="graph-meta">
                     {tf("graph_list.version", &[("version", &g.version.to_string())])}

@@ -50,7 +50,7 @@ pub fn Login() -> impl IntoView {
             <form class="login-card" on:submit=submit>
                 <div class="login-brand">
                     <span class="brand-mark">"◆"</span>
-                    " Sluice"
+                    " " {t("app.brand")}
                 </div>
                 <p class="muted">{t("login.intro")}</p>
                 <label>

@@ -32,7 +32,7 @@ pub fn ReportsPage() -> impl IntoView {
         view! {
             <li class="report-item" data-testid=format!("report-{}", r.name)>
                 <a href=href>
-                    <strong>{r.title.clone()}</strong>
+                    <strong>{crate::i18n::demo(&r.title)}</strong>
                     <span class="muted">{format!(" · {}", tf("reports.summary", &[("chart", chart_name(r.chart.as_str())), ("latest", &latest), ("dates", &r.dates.to_string())]))}</span>
                 </a>
             </li>
@@ -88,7 +88,7 @@ pub fn ReportPage(name: String) -> impl IntoView {
         match api::report_dates(&n).await {
             Ok(d) => {
                 let first = d.dates.iter().find(|x| !x.draft).or(d.dates.first()).map(date_key);
-                let _ = title.try_set(d.title);
+                let _ = title.try_set(crate::i18n::demo(&d.title));
                 let _ = dates.try_set(d.dates);
                 let _ = chosen.try_set(first);
             }
@@ -146,10 +146,10 @@ pub fn ReportPage(name: String) -> impl IntoView {
         let n = n.clone();
         Some(view! {
             <div class="report-downloads">
-                <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">"Excel"</a>
-                <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">"CSV"</a>
-                <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">"SVG"</a>
-                <a class="btn" data-testid="report-download-png" href=api::download_url(&n, "png", &q) download="">"PNG"</a>
+                <a class="btn" data-testid="report-download-xlsx" href=api::download_url(&n, "xlsx", &q) download="">{t("reports.download_xlsx")}</a>
+                <a class="btn" data-testid="report-download-csv" href=api::download_url(&n, "csv", &q) download="">{t("reports.download_csv")}</a>
+                <a class="btn" data-testid="report-download-svg" href=api::download_url(&n, "svg", &q) download="">{t("reports.download_svg")}</a>
+                <a class="btn" data-testid="report-download-png" href=api::download_url(&n, "png", &q) download="">{t("reports.download_png")}</a>
             </div>
         })
     };

@@ -174,6 +174,17 @@ pub fn translate(lang: Lang, prefix: &str, message: &str) -> String {
     }
 }
 
+/// A text of the demo's data (`sluice serve --demo`: a graph's description, a
+/// report's title) as shown in `lang`: the `demo.*` text whose English is
+/// `text`; any other text as it is. The data stays as written (a saved graph
+/// never changes language); it is translated where it is shown, by the
+/// browser's lists and pages and the server's charts and downloads. Names
+/// (graphs, nodes, columns, calendars) are identifiers other texts refer to,
+/// and stay as they are.
+pub fn demo(lang: Lang, text: &str) -> String {
+    translate(lang, "demo.", text)
+}
+
 /// The text in `lang` of the `prefix` key whose English text is `english`
 /// (texts kept in English in a static table, like the config form's labels);
 /// `english` itself when no such key exists.

@@ -8,7 +8,7 @@ use crate::server::AppState;
 use crate::server::auth::CurrentUser;
 use crate::server::error::{ApiError, ApiResult};
 use axum::extract::{Path, Query, State};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use sluice_shared::api::reports::{MAX_DOWNLOAD_ROWS, RowsQuery};
@@ -23,10 +23,13 @@ async fn all_rows(
     user: &CurrentUser,
     name: &str,
     q: &RowsQuery,
+    headers: &HeaderMap,
 ) -> ApiResult<(ReportSink, String, Vec<Field>, Vec<Vec<Value>>)> {
     readable(state, user, name).await?;
     let d = pick(state, user, name, q.date.as_deref(), q.draft).await?;
-    let cfg = config_of(&d)?;
+    let mut cfg = config_of(&d)?;
+    // The title as the caller reads it (the demo's titles are translated).
+    cfg.title = sluice_shared::i18n::demo(crate::server::i18n::lang_of(state, headers).await, &cfg.title);
     let mut rq = read_query(q, &cfg, MAX_DOWNLOAD_ROWS + 1)?;
     rq.offset = 0;
     let read = crate::engine::report_store::read(file_of(&d)?, rq).await.map_err(read_error)?;
@@ -51,8 +54,9 @@ pub async fn csv(
     user: CurrentUser,
     Path(name): Path<String>,
     Query(q): Query<RowsQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q).await?;
+    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q, &headers).await?;
     Ok(attachment(csv_text(&cfg, &columns, &rows).into_bytes(), "text/csv; charset=utf-8", &format!("{file}.csv")))
 }
 
@@ -97,8 +101,9 @@ pub async fn xlsx(
     user: CurrentUser,
     Path(name): Path<String>,
     Query(q): Query<RowsQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q).await?;
+    let (cfg, file, columns, rows) = all_rows(&state, &user, &name, &q, &headers).await?;
     let bytes = tokio::task::spawn_blocking(move || workbook(&cfg, &columns, &rows))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))?
@@ -178,8 +183,14 @@ pub fn workbook(cfg: &ReportSink, columns: &[Field], rows: &[Vec<Value>]) -> Res
 }
 
 /// The file name and the chart (SVG text) of the chosen date: what `svg` sends and `png` draws.
-async fn chart_svg(state: &AppState, user: &CurrentUser, name: &str, q: &RowsQuery) -> ApiResult<(String, String)> {
-    let (cfg, file, columns, rows) = all_rows(state, user, name, q).await?;
+async fn chart_svg(
+    state: &AppState,
+    user: &CurrentUser,
+    name: &str,
+    q: &RowsQuery,
+    headers: &HeaderMap,
+) -> ApiResult<(String, String)> {
+    let (cfg, file, columns, rows) = all_rows(state, user, name, q, headers).await?;
     Ok((file, super::chart::svg(&super::chart::data(&cfg, &columns, &rows))))
 }
 
@@ -190,8 +201,9 @@ pub async fn svg(
     user: CurrentUser,
     Path(name): Path<String>,
     Query(q): Query<RowsQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let (file, text) = chart_svg(&state, &user, &name, &q).await?;
+    let (file, text) = chart_svg(&state, &user, &name, &q, &headers).await?;
     let mut res = attachment(text.into_bytes(), "image/svg+xml", &format!("{file}.svg"));
     // Shown inline by the page as well as downloaded.
     res.headers_mut().insert(header::CONTENT_DISPOSITION, header::HeaderValue::from_static("inline"));
@@ -207,9 +219,10 @@ pub async fn png(
     user: CurrentUser,
     Path(name): Path<String>,
     Query(q): Query<RowsQuery>,
+    headers: HeaderMap,
 ) -> ApiResult<Response> {
     use crate::engine::limits::{Stopped, bounded, off_thread};
-    let (file, text) = chart_svg(&state, &user, &name, &q).await?;
+    let (file, text) = chart_svg(&state, &user, &name, &q, &headers).await?;
     let work = off_thread(move || super::png::render(&text));
     match bounded(work, state.previews.timeout, |_| {}).await {
         Ok(Ok(bytes)) => Ok(attachment(bytes, "image/png", &format!("{file}.png"))),
