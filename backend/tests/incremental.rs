@@ -224,6 +224,29 @@ async fn three_runs_a_failure_and_a_backfill(kind: Kind) {
     db.drop().await;
 }
 
+/// An `append` sink after an incremental source without `partition_by` is a
+/// valid graph (scheduled runs append), but a backfill of it is refused: it
+/// would add every row again.
+#[tokio::test]
+async fn a_backfill_of_an_append_sink_without_partitions_is_refused() {
+    let w = World::new(None).await;
+    let db = Db::new(&w, Kind::Lite).await;
+    db.exec("CREATE TABLE tx (id INTEGER, amount DECIMAL(12,2), updated_at TIMESTAMP)").await;
+    db.exec("INSERT INTO tx VALUES (1, 10.00, '2026-11-01 10:00:00')").await;
+    let mut doc = graph("plain_append");
+    doc["nodes"][3]["config"].as_object_mut().unwrap().remove("partition_by");
+    let g = w.graph_doc(doc).await;
+    let s = w.schedule(&g, &[], 0, None).await;
+    let r = run(&w, &s, "2026-11-20", RunKind::Scheduled).await;
+    assert_eq!(r.status, RunStatus::Succeeded, "{:?}", r.error);
+    let r = run(&w, &s, "2026-11-10", RunKind::Backfill).await;
+    assert_eq!(r.status, RunStatus::Failed);
+    let why = r.error.unwrap_or_default();
+    assert!(why.contains("out") && why.contains("needs `partition_by` (what a backfill replaces)"), "{why}");
+    assert_eq!(db.rows("tx_copy").await, ["1|10.00"], "nothing added by the refused backfill");
+    db.drop().await;
+}
+
 #[tokio::test]
 async fn incremental_on_sqlite() {
     three_runs_a_failure_and_a_backfill(Kind::Lite).await;

@@ -8,9 +8,12 @@
 //! sink as `replace_partition` over those columns ([`for_backfill`]), so a rerun
 //! leaves the table as it was.
 //!
-//! [`check`] (part of `validate`, so the browser, through its checker module,
-//! and the server give the same answer): an `append` sink fed through any path by an incremental
-//! `source.table` must name `partition_by`. A check's `against` input does not
+//! [`problems`]: before a backfill is queued (`POST /api/schedules/{id}/backfill`)
+//! and again when a backfill run starts, an `append` sink fed through any path
+//! by an incremental `source.table` must name `partition_by`; otherwise the
+//! backfill is refused with the sink and field named. It is not a validation
+//! rule: the contract's `append` needs no config, and scheduled, draft and
+//! command-line runs append as before. A check's `against` input does not
 //! count (it is compared, not passed on).
 
 use crate::config::NodeConfig;
@@ -24,6 +27,28 @@ pub type Inputs = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
 /// The port of `transform.check` whose rows are compared, not passed on.
 const AGAINST: &str = "against";
+
+/// Why a backfill of `graph` cannot run: a problem on `partition_by` for every
+/// `append` `sink.table` without it that an incremental `source.table` feeds.
+/// Nodes whose config does not parse are skipped (validation reports them).
+pub fn problems(graph: &Graph) -> Vec<Problem> {
+    let configs: BTreeMap<String, NodeConfig> = graph
+        .nodes
+        .iter()
+        .filter_map(|n| {
+            let kind = crate::NodeKind::parse(&n.kind)?;
+            Some((n.id.clone(), NodeConfig::parse(kind, &n.config).ok()?))
+        })
+        .collect();
+    let mut inputs = Inputs::new();
+    for e in &graph.edges {
+        let port = e.port.clone().unwrap_or_else(|| "in".to_string());
+        inputs.entry(e.to.clone()).or_default().entry(port).or_default().push(e.from.clone());
+    }
+    let mut out = Vec::new();
+    check(&configs, &inputs, &mut out);
+    out
+}
 
 /// Adds a problem on `partition_by` for every `append` `sink.table` without it
 /// that an incremental `source.table` feeds.
@@ -115,38 +140,40 @@ mod tests {
         serde_json::from_value(doc).unwrap()
     }
 
-    fn problems(g: &Graph) -> Vec<String> {
-        let r = validate(g, &Context::default());
-        r.problems.iter().map(|p| format!("{}", p)).collect()
+    fn texts(g: &Graph) -> Vec<String> {
+        problems(g).iter().map(|p| format!("{}", p)).collect()
     }
 
     #[test]
     fn append_after_incremental_needs_partitions() {
         let g = graph(json!({"connection": "dw", "table": "t", "mode": "append"}), false);
-        let p = problems(&g);
+        let p = texts(&g);
         assert!(
             p.iter().any(|m| m.contains("out")
                 && m.contains("mode `append` after incremental source `src` needs `partition_by`")),
             "{p:?}"
         );
+        // Not a validation problem: the contract's `append` needs no config.
+        let valid = validate(&g, &Context::default()).problems;
+        assert!(!valid.iter().any(|p| p.field.as_deref() == Some("partition_by")), "{valid:?}");
         // Coded, so it reads in Chinese too; on the sink's `partition_by`.
-        let r = validate(&g, &Context::default());
-        let p = r.problems.iter().find(|p| p.code.as_deref() == Some("append_after_incremental")).expect("a code");
+        let all = problems(&g);
+        let p = all.iter().find(|p| p.code.as_deref() == Some("append_after_incremental")).expect("a code");
         assert_eq!((p.node.as_deref(), p.field.as_deref()), (Some("out"), Some("partition_by")));
         assert_eq!(p.params.get("source").map(String::as_str), Some("src"));
         assert!(p.text(crate::i18n::Lang::ZhCn).contains("回补"), "{}", p.text(crate::i18n::Lang::ZhCn));
         let g = graph(json!({"connection": "dw", "table": "t", "mode": "append", "partition_by": ["day"]}), false);
-        assert!(!problems(&g).iter().any(|m| m.contains("partition_by")), "{:?}", problems(&g));
+        assert!(texts(&g).is_empty(), "{:?}", texts(&g));
         for mode in ["replace", "merge"] {
             let g = graph(json!({"connection": "dw", "table": "t", "mode": mode, "keys": ["id"]}), false);
-            assert!(!problems(&g).iter().any(|m| m.contains("incremental")), "{mode}");
+            assert!(texts(&g).is_empty(), "{mode}");
         }
     }
 
     #[test]
     fn an_against_input_does_not_count() {
         let g = graph(json!({"connection": "dw", "table": "t", "mode": "append"}), true);
-        assert!(!problems(&g).iter().any(|m| m.contains("incremental")), "{:?}", problems(&g));
+        assert!(texts(&g).is_empty(), "{:?}", texts(&g));
     }
 
     #[test]

@@ -126,8 +126,6 @@ pub fn validate(graph: &Graph, ctx: &Context) -> Report {
         }
         report.schemas.insert(id.clone(), schema);
     }
-    #[cfg(feature = "sql")] // the browser's checker module gives it (out of the first-paint module)
-    crate::backfill::check(&report.configs, &st.inputs, &mut problems);
     report.problems = problems;
     report.order = st.order;
     report.inputs = st.inputs;

@@ -94,7 +94,14 @@ impl Scheduler {
             .map_err(|e| (None, format!("pinned version not found: {e}")))?;
         let graph: Graph = serde_json::from_str(&doc).map_err(|e| (None, format!("stored graph: {e}")))?;
         // A backfill reads every row (no watermark): its `append` sinks replace their partitions.
-        let graph = if run.kind == RunKind::Backfill { sluice_shared::backfill::for_backfill(&graph) } else { graph };
+        let graph = if run.kind == RunKind::Backfill {
+            if let Some(p) = sluice_shared::backfill::problems(&graph).first() {
+                return Err((p.node.clone(), p.message.clone()));
+            }
+            sluice_shared::backfill::for_backfill(&graph)
+        } else {
+            graph
+        };
         let reports =
             super::reports::plan(&self.store, &run.graph_id, &run.biz_date, &graph).await.map_err(|e| (None, e))?;
         let report_paths = super::reports::paths(&reports);

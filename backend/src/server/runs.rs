@@ -165,6 +165,7 @@ pub async fn backfill(
         .find(|s| s.id == id)
         .ok_or_else(|| ApiError::NotFound(format!("no schedule `{id}`")))?;
     not_archived(&state, &schedule.graph_id).await?;
+    backfill_ready(&state, &schedule).await?;
     let dates = state.scheduler.backfill_dates(&schedule, &req.from, &req.to).await?;
     let mut runs = Vec::new();
     for d in &dates {
@@ -174,6 +175,16 @@ pub async fn backfill(
     }
     state.store.audit(&user.username, "backfill", &schedule.graph_id, &format!("{} to {}", req.from, req.to)).await?;
     Ok((StatusCode::CREATED, Json(RunList { runs, checks: Default::default() })))
+}
+
+/// Refuses a backfill whose `append` sinks after an incremental source name no
+/// `partition_by` (it would add the rows again: `sluice_shared::backfill`).
+async fn backfill_ready(state: &AppState, schedule: &ScheduleRow) -> ApiResult<()> {
+    let doc = state.store.doc_by_hash(&schedule.graph_id, &schedule.hash).await?;
+    let graph: sluice_shared::Graph =
+        serde_json::from_str(&doc).map_err(|e| ApiError::Internal(format!("stored graph: {e}")))?;
+    let problems = sluice_shared::backfill::problems(&graph);
+    if problems.is_empty() { Ok(()) } else { Err(ApiError::InvalidGraph(problems)) }
 }
 
 /// Runs the caller's latest saved version now, marked `draft`, in the
