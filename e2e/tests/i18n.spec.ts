@@ -17,11 +17,13 @@ const en: Record<string, string> = JSON.parse(readFileSync(path.join(repo, 'shar
 const zh: Record<string, string> = JSON.parse(readFileSync(path.join(repo, 'shared/locales/zh-CN.json'), 'utf8'));
 
 /** English texts that must not show in Chinese: whole texts, and the literal
- * pieces (10+ characters) of texts with {placeholders}. */
+ * pieces (10+ characters) of texts with {placeholders}. A text the Chinese
+ * catalogue writes too (a format name such as `CSV`) is Chinese as well. */
 const whole = new Set<string>();
 const pieces: string[] = [];
+const zhTexts = new Set(Object.values(zh).map((v) => v.trim()));
 for (const [k, v] of Object.entries(en)) {
-  if (v === zh[k] || !/[A-Za-z]{2}/.test(v)) continue;
+  if (v === zh[k] || zhTexts.has(v.trim()) || !/[A-Za-z]{2}/.test(v)) continue;
   if (/\{[a-z_0-9]+\}/i.test(v)) {
     for (const p of v.split(/\{[a-z_0-9]+\}/i)) if (p.trim().length >= 10 && /[a-z]{3}/.test(p)) pieces.push(p.trim());
   } else {
