@@ -272,7 +272,8 @@ pub fn router(state: AppState, static_dir: &assets::Source) -> Router {
         .merge(resolve_params::router().layer(small()))
         .merge(run_outputs::router())
         .merge(calendars::router().layer(medium()))
-        .merge(reports::router().layer(small()))
+        // Medium: a pivot's `in` filters may list 100 values each.
+        .merge(reports::router().layer(medium()))
         .merge(watermarks::router().layer(small()))
         .merge(settings::router().layer(small()))
         .merge(i18n::router())
