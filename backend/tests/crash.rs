@@ -2,53 +2,13 @@
 //! scheduled run, `kill -9` the server mid-run, start it again, and watch the
 //! run be marked interrupted, retried, and succeed with complete output.
 
+mod http_client;
+
+use http_client::{Client, login};
 use serde_json::{Value, json};
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Client {
-    addr: String,
-    cookie: String,
-}
-
-impl Client {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut s = TcpStream::connect(&self.addr).expect("connect");
-        let payload = body.map(|b| b.to_string()).unwrap_or_default();
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-            self.addr,
-            self.cookie,
-            payload.len()
-        );
-        s.write_all(req.as_bytes()).unwrap();
-        let mut text = String::new();
-        s.read_to_string(&mut text).unwrap();
-        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            dechunk(body)
-        } else {
-            body.to_string()
-        };
-        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-    }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
-}
 
 fn start(dir: &std::path::Path, port: u16) -> Child {
     let child = Command::new(env!("CARGO_BIN_EXE_sluice"))
@@ -64,27 +24,6 @@ fn start(dir: &std::path::Path, port: u16) -> Child {
         std::thread::sleep(Duration::from_millis(100));
     }
     child
-}
-
-fn login(port: u16, user: &str, password: &str) -> Client {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = json!({"username": user, "password": password}).to_string();
-    write!(s, "POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let cookie = text
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .expect("a cookie")
-        .split(':')
-        .nth(1)
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    Client { addr: format!("127.0.0.1:{port}"), cookie }
 }
 
 fn free_port() -> u16 {

@@ -6,55 +6,15 @@
 //! doubled. Around it, three successive successful runs over a table that
 //! grows and updates (SQLite, in the data root).
 
+mod http_client;
+
+use http_client::{Client, login};
 use serde_json::{Value, json};
 use sqlx::{AssertSqlSafe, Connection as _, Row};
-use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-struct Client {
-    addr: String,
-    cookie: String,
-}
-
-impl Client {
-    fn call(&self, method: &str, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut s = TcpStream::connect(&self.addr).expect("connect");
-        let payload = body.map(|b| b.to_string()).unwrap_or_default();
-        let req = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{payload}",
-            self.addr,
-            self.cookie,
-            payload.len()
-        );
-        s.write_all(req.as_bytes()).unwrap();
-        let mut text = String::new();
-        s.read_to_string(&mut text).unwrap();
-        let status = text.split_whitespace().nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
-            dechunk(body)
-        } else {
-            body.to_string()
-        };
-        (status, serde_json::from_str(&body).unwrap_or(Value::Null))
-    }
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
-}
 
 /// `sluice serve` on `port`; `crash` sets the fault point.
 fn start(dir: &Path, port: u16, crash: bool) -> Child {
@@ -70,27 +30,6 @@ fn start(dir: &Path, port: u16, crash: bool) -> Child {
     let child = cmd.spawn().unwrap();
     wait_for("the server to listen", 30, || TcpStream::connect(("127.0.0.1", port)).is_ok());
     child
-}
-
-fn login(port: u16) -> Client {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    let body = json!({"username": "admin", "password": "admin-pass-1"}).to_string();
-    write!(s, "POST /api/session HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len()).unwrap();
-    let mut text = String::new();
-    s.read_to_string(&mut text).unwrap();
-    let cookie = text
-        .lines()
-        .find(|l| l.to_ascii_lowercase().starts_with("set-cookie:"))
-        .expect("a cookie")
-        .split_once(':')
-        .unwrap()
-        .1
-        .split(';')
-        .next()
-        .unwrap()
-        .trim()
-        .to_string();
-    Client { addr: format!("127.0.0.1:{port}"), cookie }
 }
 
 fn free_port() -> u16 {
@@ -182,7 +121,7 @@ async fn a_run_killed_before_publishing_reads_the_same_rows_next_time() {
 
     let port = free_port();
     let mut server = start(dir.path(), port, false);
-    let admin = login(port);
+    let admin = login(port, "admin", "admin-pass-1");
     let gid = setup(&admin);
 
     // 1: every row so far.
@@ -197,7 +136,7 @@ async fn a_run_killed_before_publishing_reads_the_same_rows_next_time() {
     server.kill().unwrap();
     server.wait().unwrap();
     let mut server = start(dir.path(), port, true);
-    let admin = login(port);
+    let admin = login(port, "admin", "admin-pass-1");
     let killed = run_now(&admin, &gid);
     let deadline = Instant::now() + Duration::from_secs(120);
     let exit = loop {
@@ -212,7 +151,7 @@ async fn a_run_killed_before_publishing_reads_the_same_rows_next_time() {
 
     // After a restart the killed run is interrupted, and the next run reads the same two rows.
     let mut server = start(dir.path(), port, false);
-    let admin = login(port);
+    let admin = login(port, "admin", "admin-pass-1");
     wait_for("the killed run to be interrupted", 30, || status(&admin, &gid, &killed) == "interrupted");
     run_to_success(&admin, &gid);
     let after_two = ["1|10|1", "1|11|4", "2|20|2", "3|30|3"];
