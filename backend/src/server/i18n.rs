@@ -109,7 +109,10 @@ pub async fn catalogue(
 ) -> super::error::ApiResult<Response> {
     let lang: Lang = lang.parse().map_err(super::error::ApiError::NotFound)?;
     let text = i18n::source(lang);
-    let etag = format!("\"{}\"", &hash_token(text)[..16]);
+    // The catalogues are compiled in: their tags are computed once.
+    static TAGS: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let tags = TAGS.get_or_init(|| Lang::ALL.map(|l| format!("\"{}\"", &hash_token(i18n::source(l))[..16])));
+    let etag = &tags[Lang::ALL.iter().position(|l| *l == lang).unwrap_or(0)];
     if headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) == Some(etag.as_str()) {
         return Ok(axum::http::StatusCode::NOT_MODIFIED.into_response());
     }
@@ -117,7 +120,7 @@ pub async fn catalogue(
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/json; charset=utf-8"));
     h.insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-cache"));
-    if let Ok(v) = header::HeaderValue::from_str(&etag) {
+    if let Ok(v) = header::HeaderValue::from_str(etag) {
         h.insert(header::ETAG, v);
     }
     Ok(res)
